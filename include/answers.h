@@ -1,0 +1,65 @@
+/* answers.h: the operator's answers (variables) and inventory (hosts). */
+#ifndef FEDWIZ_ANSWERS_H
+#define FEDWIZ_ANSWERS_H
+
+#include <stddef.h>
+
+#include "profile.h"
+#include "runbook.h"
+#include "util.h"
+
+struct host {
+	const char		*name;
+	const char		*address;	/* NULL: name is the address */
+	const char		*user;
+	const char		*profile_name;	/* NULL: the role's */
+	const struct profile	*profile;
+	int			 port;		/* SSH port, default 22 */
+	const char		*role;
+	struct rb_pos		 pos;
+};
+
+struct role_hosts {
+	const char	*role;
+	struct host	*hosts;
+	size_t		 n;
+};
+
+struct answers {
+	struct arena		*arena;
+	const char		*runbook;	/* as the file names it */
+	const char		**names;
+	const char		**values;	/* normalised */
+	size_t			 nvalues;
+	size_t			 cap;
+	struct strmap		 index;
+	struct role_hosts	*roles;
+	size_t			 nroles;
+};
+
+struct answers		*answers_new(void);
+void			 answers_free(struct answers *);
+
+/* Read an answers file for this runbook. 0, or -1 with located errors. */
+int			 answers_load(struct answers *, const struct runbook *,
+			     const char *, struct diags *);
+/* "VAR=VALUE" from the command line; wins over the file. */
+int			 answers_set(struct answers *, const struct runbook *,
+			     const char *, struct diags *);
+/* The answered value, or NULL. */
+const char		*answers_get(const struct answers *, const char *);
+/* The hosts of a role (NULL when none are listed). */
+const struct role_hosts	*answers_hosts(const struct answers *, const char *);
+
+/*
+ * What ${name} and `when` see: the answer, else the default, else nothing;
+ * plus ${host} and ${host_name} inside a procedure instance.
+ */
+struct scope {
+	const struct runbook	*rb;
+	const struct answers	*ans;		/* may be NULL */
+	const struct host	*host;		/* may be NULL */
+};
+const char		*scope_lookup(void *, const char *);
+
+#endif

@@ -1,0 +1,82 @@
+/*
+ * plan.h: procedure instances in dependency order, with their status.
+ *
+ * The planner is pure: it reads a runbook, the answers and the step states
+ * the caller hands in (the store, later), and owns nothing else.
+ */
+#ifndef FEDWIZ_PLAN_H
+#define FEDWIZ_PLAN_H
+
+#include <stddef.h>
+
+#include "answers.h"
+#include "cond.h"
+#include "runbook.h"
+#include "util.h"
+
+enum step_status {
+	STEP_PENDING,
+	STEP_DONE,
+	STEP_SKIPPED,
+	STEP_FAILED
+};
+
+enum inst_status {
+	INST_BLOCKED,
+	INST_READY,
+	INST_IN_PROGRESS,
+	INST_DONE,
+	INST_SKIPPED,
+	INST_FAILED
+};
+
+/* The state of step (1-based) of proc on host (NULL: no host). */
+typedef enum step_status (*plan_state_fn)(void *, const char *, const char *,
+    size_t);
+
+struct plan_inst {
+	const struct rb_proc	 *proc;
+	const struct host	 *host;		/* NULL: the procedure is done once */
+	enum inst_status	  status;
+	enum tristate		  applies;	/* the procedure's `when` */
+	size_t			 *deps;		/* instances required first */
+	size_t			  ndeps;
+	size_t			 *blocked_by;	/* those not done or skipped */
+	size_t			  nblocked;
+	const char		**needs;	/* variables `when` waits for */
+	size_t			  nneeds;
+	enum step_status	 *steps;	/* per top-level step */
+	unsigned char		 *step_na;	/* the step's `when` is false */
+	size_t			  ndone;
+	size_t			  nskipped;
+	size_t			  nfailed;
+};
+
+struct plan {
+	struct arena		*arena;
+	const struct runbook	*rb;
+	const struct answers	*ans;
+	struct plan_inst	*inst;
+	size_t			 n;
+};
+
+/*
+ * Procedures in dependency order, ties by document order: order[] gets
+ * rb->nprocs indices. -1 on a cycle, reported with its path.
+ */
+int		 plan_order(const struct runbook *, size_t *, struct diags *);
+
+/* Build the plan. states may be NULL (everything pending). */
+int		 plan_build(const struct runbook *, const struct answers *,
+		     plan_state_fn, void *, struct plan **, struct diags *);
+void		 plan_free(struct plan *);
+
+const char	*plan_status_name(enum inst_status);
+const char	*plan_step_status_name(enum step_status);
+/* "proc@host" or "proc"; buf of at least 160 bytes. */
+const char	*plan_inst_name(const struct plan_inst *, char *, size_t);
+/* The scope for expanding this instance's text. */
+void		 plan_inst_scope(const struct plan *, const struct plan_inst *,
+		     struct scope *);
+
+#endif

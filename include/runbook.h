@@ -1,0 +1,178 @@
+/* runbook.h: the typed model of a runbook (steps/README.md) and its loader. */
+#ifndef FEDWIZ_RUNBOOK_H
+#define FEDWIZ_RUNBOOK_H
+
+#include <stddef.h>
+
+#include "cond.h"
+#include "profile.h"
+#include "util.h"
+#include "vartype.h"
+
+#define RB_MAX_STEP_DEPTH	4
+
+struct rb_pos {
+	int	line;
+	int	col;
+};
+
+struct rb_strlist {
+	const char	**v;
+	struct rb_pos	 *pos;
+	size_t		  n;
+};
+
+struct rb_var {
+	const char		*name;
+	const char		*prompt;
+	const char		*help;
+	const char		*def;		/* normalised; NULL: none */
+	const char		*type_name;
+	struct varspec		 spec;
+	struct rb_strlist	 choices;
+	long long		 min;
+	long long		 max;
+	int			 has_min;
+	int			 has_max;
+	struct rb_pos		 pos;
+};
+
+struct rb_role {
+	const char		*id;
+	const char		*title;
+	const char		*help;
+	const char		*profile_name;
+	const struct profile	*profile;
+	int			 many;
+	struct rb_pos		 pos;
+};
+
+struct rb_table {
+	const char		*title;
+	struct rb_strlist	 columns;
+	const char		**cells;	/* nrows x columns.n */
+	size_t			 nrows;
+	struct rb_pos		 pos;
+};
+
+enum rb_check_kind {
+	CK_MANUAL,
+	CK_SSH,
+	CK_TLS,
+	CK_X509,
+	CK_DNS,
+	CK_TCP
+};
+
+struct rb_check {
+	enum rb_check_kind	 kind;
+	struct rb_pos		 pos;
+	/* ssh */
+	const char		*role_id;
+	const struct rb_role	*role;
+	const char		*command;
+	struct rb_strlist	 contains;
+	struct rb_strlist	 regex;
+	struct rb_strlist	 absent;
+	const char		*exit_status;	/* NULL: not checked */
+	/* tls, tcp */
+	const char		*host;
+	const char		*port;
+	const char		*min;
+	const char		*max;
+	const char		*cipher;
+	const char		*client_cert;
+	/* tls, x509 */
+	const char		*name;
+	const char		*ca;
+	struct rb_strlist	 eku;
+	/* x509 */
+	const char		*file;
+	const char		*cert_kind;
+	/* dns */
+	const char		*dns_type;
+	struct rb_strlist	 expect;
+	/* manual */
+	const char		*text;
+};
+
+struct rb_step {
+	const char		*do_;
+	const char		*command;
+	const char		*note;
+	const char		*example;
+	const char		*when_src;
+	struct cond		*when;
+	struct rb_table		*table;
+	struct rb_check		*checks;
+	size_t			 nchecks;
+	struct rb_step		*steps;		/* sub-steps */
+	size_t			 nsteps;
+	struct rb_pos		 pos;
+};
+
+struct rb_proc {
+	const char		*id;
+	const char		*title;
+	const char		*section;
+	const char		*on;
+	const struct rb_role	*role;		/* NULL: done once */
+	struct rb_strlist	 requires;
+	size_t			*req;		/* indices into procs */
+	const char		*when_src;
+	struct cond		*when;
+	const char		*intro;
+	const char		*before;
+	const char		*note;
+	const char		*tips;
+	const char		*troubleshooting;
+	const char		*next;
+	struct rb_table		*table;
+	struct rb_step		*steps;
+	size_t			 nsteps;
+	size_t			 index;		/* document order */
+	struct rb_pos		 pos;
+};
+
+struct runbook {
+	struct arena		*arena;
+	const char		*path;
+	const char		*id;
+	const char		*title;
+	const char		*source;
+	const char		*summary;
+	const char		*notes;
+	struct rb_var		*vars;
+	size_t			 nvars;
+	struct rb_role		*roles;
+	size_t			 nroles;
+	struct rb_proc		*procs;
+	size_t			 nprocs;
+	size_t			 nsteps;	/* top-level steps, all procedures */
+	char			 hash[65];	/* sha256 of the file, hex */
+	struct strmap		 var_index;
+	struct strmap		 role_index;
+	struct strmap		 proc_index;
+};
+
+/* Built-in variables, defined inside procedures with `on:`. */
+#define RB_BUILTIN_HOST		"host"
+#define RB_BUILTIN_HOST_NAME	"host_name"
+
+/*
+ * Load and check a runbook. 0 and *out, or -1 with every problem found in
+ * diags as file:line:col. The requires graph is checked for cycles by the
+ * planner (plan_order), which `fedwiz validate` also runs.
+ */
+int			 runbook_load(const char *, struct runbook **,
+			     struct diags *);
+int			 runbook_parse(const char *, const char *, size_t,
+			     struct runbook **, struct diags *);
+void			 runbook_free(struct runbook *);
+
+const struct rb_var	*runbook_var(const struct runbook *, const char *);
+const struct rb_role	*runbook_role(const struct runbook *, const char *);
+const struct rb_proc	*runbook_proc(const struct runbook *, const char *);
+const char		*rb_check_kind_name(enum rb_check_kind);
+
+#endif

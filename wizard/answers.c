@@ -1,0 +1,431 @@
+/* answers.c: answers files (debconf-style preseeding) and --set. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "answers.h"
+#include "profile.h"
+#include "runbook.h"
+#include "util.h"
+#include "vartype.h"
+#include "ydoc.h"
+
+struct answers *
+answers_new(void)
+{
+	struct answers	*a;
+
+	a = xcalloc(1, sizeof(*a));
+	a->arena = arena_new();
+	strmap_init(&a->index);
+	return a;
+}
+
+void
+answers_free(struct answers *a)
+{
+	if (a == NULL)
+		return;
+	strmap_free(&a->index);
+	free(a->names);
+	free(a->values);
+	arena_free(a->arena);
+	free(a);
+}
+
+static void
+put_value(struct answers *a, const char *name, const char *value)
+{
+	size_t	i;
+
+	value = arena_strdup(a->arena, value);
+	if (strmap_get(&a->index, name, &i)) {
+		a->values[i] = value;
+		return;
+	}
+	if (a->nvalues == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 16;
+		a->names = xreallocarray(a->names, a->cap, sizeof(*a->names));
+		a->values = xreallocarray(a->values, a->cap,
+		    sizeof(*a->values));
+	}
+	name = arena_strdup(a->arena, name);
+	a->names[a->nvalues] = name;
+	a->values[a->nvalues] = value;
+	strmap_put(&a->index, name, a->nvalues, NULL);
+	a->nvalues++;
+}
+
+/* Check a value for variable name; 0 and stored, or -1 with why. */
+static int
+set_checked(struct answers *a, const struct runbook *rb, const char *name,
+    const char *value, char *why, size_t whylen)
+{
+	const struct rb_var	*v;
+	const char		**names, *near;
+	char			 *norm, vwhy[200];
+	size_t			  i;
+
+	if ((v = runbook_var(rb, name)) == NULL) {
+		names = xreallocarray(NULL, rb->nvars + 1, sizeof(*names));
+		for (i = 0; i < rb->nvars; i++)
+			names[i] = rb->vars[i].name;
+		near = closest_word(name, names, rb->nvars);
+		snprintf(why, whylen, "runbook %s has no variable \"%s\"%s%s%s",
+		    rb->id, name, near ? "; did you mean \"" : "",
+		    near ? near : "", near ? "\"?" : "");
+		free(names);
+		return -1;
+	}
+	if (vartype_check(&v->spec, value, &norm, vwhy, sizeof(vwhy)) == -1) {
+		snprintf(why, whylen, "%s: \"%s\" %s (a %s is %s)", name, value,
+		    vwhy, vartype_name(v->spec.type),
+		    vartype_expect(v->spec.type));
+		return -1;
+	}
+	put_value(a, name, norm);
+	wipe(norm, strlen(norm));
+	free(norm);
+	return 0;
+}
+
+int
+answers_set(struct answers *a, const struct runbook *rb, const char *assign,
+    struct diags *diags)
+{
+	const char	*eq = strchr(assign, '=');
+	char		*name, why[400];
+	int		 rc;
+
+	if (eq == NULL || eq == assign) {
+		diags_add(diags, "--set", 0, 0, "\"%s\" is not VAR=VALUE",
+		    assign);
+		return -1;
+	}
+	name = xstrndup(assign, (size_t)(eq - assign));
+	rc = set_checked(a, rb, name, eq + 1, why, sizeof(why));
+	if (rc == -1)
+		diags_add(diags, "--set", 0, 0, "%s", why);
+	free(name);
+	return rc;
+}
+
+const char *
+answers_get(const struct answers *a, const char *name)
+{
+	size_t	i;
+
+	if (a == NULL || !strmap_get(&a->index, name, &i))
+		return NULL;
+	return a->values[i];
+}
+
+const struct role_hosts *
+answers_hosts(const struct answers *a, const char *role)
+{
+	size_t	i;
+
+	if (a == NULL)
+		return NULL;
+	for (i = 0; i < a->nroles; i++)
+		if (strcmp(a->roles[i].role, role) == 0)
+			return &a->roles[i];
+	return NULL;
+}
+
+const char *
+scope_lookup(void *arg, const char *name)
+{
+	const struct scope	*sc = arg;
+	const struct rb_var	*v;
+	const char		*s;
+
+	if (sc->host != NULL) {
+		if (strcmp(name, RB_BUILTIN_HOST) == 0)
+			return sc->host->address ? sc->host->address :
+			    sc->host->name;
+		if (strcmp(name, RB_BUILTIN_HOST_NAME) == 0)
+			return sc->host->name;
+	}
+	if ((s = answers_get(sc->ans, name)) != NULL)
+		return s;
+	if ((v = runbook_var(sc->rb, name)) != NULL)
+		return v->def;
+	return NULL;
+}
+
+/* The answers file. */
+
+static int
+want_text(const struct ydoc *doc, const struct ynode *n, const char *what,
+    struct diags *d)
+{
+	if (n->kind != Y_SCALAR || ynode_is_null(n)) {
+		diags_add(d, doc->file, n->line, n->col, "%s must be a value, "
+		    "not %s", what, n->kind == Y_SCALAR ? "empty" :
+		    ynode_kind_name(n));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+host_name_ok(const char *s)
+{
+	const char	*p;
+
+	if (!isalnum((unsigned char)*s))
+		return 0;
+	for (p = s; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && strchr("._-", *p) == NULL)
+			return 0;
+	return p - s <= 64;
+}
+
+static int
+load_host(struct answers *a, const struct ydoc *doc, const struct ynode *n,
+    const struct rb_role *role, struct host *h, struct diags *d)
+{
+	static const char *const keys[] = { "name", "address", "user", "port",
+	    "profile" };
+	const struct ynode	*k, *v;
+	const char		*near;
+	char			 why[200];
+	size_t			 i;
+	int			 rc = 0;
+
+	h->role = role->id;
+	h->port = 22;
+	h->pos.line = n->line;
+	h->pos.col = n->col;
+	if (n->kind != Y_MAP) {
+		diags_add(d, doc->file, n->line, n->col, "a host is a mapping: "
+		    "{ name: fe1, address: 192.0.2.10, user: admin }");
+		return -1;
+	}
+	for (i = 0; i < n->n; i++) {
+		k = n->items[2 * i];
+		v = n->items[2 * i + 1];
+		if (strcmp(k->str, "name") != 0 && strcmp(k->str, "address") &&
+		    strcmp(k->str, "user") && strcmp(k->str, "port") &&
+		    strcmp(k->str, "profile")) {
+			near = closest_word(k->str, keys, nitems(keys));
+			diags_add(d, doc->file, k->line, k->col, "unknown key "
+			    "\"%s\" in host; %s%s%s", k->str, near ?
+			    "did you mean \"" : "expected name, address, user, "
+			    "port, profile", near ? near : "", near ? "\"?" :
+			    "");
+			rc = -1;
+			continue;
+		}
+		if (want_text(doc, v, k->str, d) == -1) {
+			rc = -1;
+			continue;
+		}
+		if (strcmp(k->str, "name") == 0) {
+			if (!host_name_ok(v->str)) {
+				diags_add(d, doc->file, v->line, v->col, "host "
+				    "name \"%s\" must be letters, digits and "
+				    ". _ - (at most 64)", v->str);
+				rc = -1;
+			}
+			h->name = arena_strdup(a->arena, v->str);
+		} else if (strcmp(k->str, "address") == 0) {
+			struct varspec sp = { .type = VT_HOST };
+			if (vartype_check(&sp, v->str, NULL, why,
+			    sizeof(why)) == -1) {
+				diags_add(d, doc->file, v->line, v->col,
+				    "address \"%s\" %s", v->str, why);
+				rc = -1;
+			}
+			h->address = arena_strdup(a->arena, v->str);
+		} else if (strcmp(k->str, "user") == 0) {
+			struct varspec sp = { .type = VT_STRING };
+			if (vartype_check(&sp, v->str, NULL, why,
+			    sizeof(why)) == -1 || strchr(v->str, ' ') != NULL) {
+				diags_add(d, doc->file, v->line, v->col,
+				    "user \"%s\" must be one word without "
+				    "spaces or control characters", v->str);
+				rc = -1;
+			}
+			h->user = arena_strdup(a->arena, v->str);
+		} else if (strcmp(k->str, "port") == 0) {
+			struct varspec sp = { .type = VT_PORT };
+			if (vartype_check(&sp, v->str, NULL, why,
+			    sizeof(why)) == -1) {
+				diags_add(d, doc->file, v->line, v->col,
+				    "port \"%s\" %s", v->str, why);
+				rc = -1;
+			} else
+				h->port = atoi(v->str);
+		} else {
+			if ((h->profile = profile_find(v->str)) == NULL) {
+				diags_add(d, doc->file, v->line, v->col,
+				    "profile \"%s\" is not one of: windows, "
+				    "linux, cisco-vos, cisco-asa, none", v->str);
+				rc = -1;
+			}
+			h->profile_name = arena_strdup(a->arena, v->str);
+		}
+	}
+	if (h->name == NULL && rc == 0) {
+		diags_add(d, doc->file, n->line, n->col, "host has no \"name\" "
+		    "(required)");
+		rc = -1;
+	}
+	if (h->profile == NULL)
+		h->profile = role->profile;
+	return rc;
+}
+
+static int
+load_hosts(struct answers *a, const struct runbook *rb, const struct ydoc *doc,
+    const struct ynode *n, struct diags *d, struct strmap *seen)
+{
+	const struct ynode	*k, *v;
+	const struct rb_role	*role;
+	struct role_hosts	*rh;
+	const char		**ids, *near;
+	size_t			  i, j, old;
+	int			  rc = 0;
+
+	if (n->kind != Y_MAP) {
+		diags_add(d, doc->file, n->line, n->col, "\"hosts\" must map "
+		    "each role to its list of hosts");
+		return -1;
+	}
+	a->roles = arena_calloc(a->arena, n->n + 1, sizeof(*a->roles));
+	for (i = 0; i < n->n; i++) {
+		k = n->items[2 * i];
+		v = n->items[2 * i + 1];
+		if ((role = runbook_role(rb, k->str)) == NULL) {
+			ids = xreallocarray(NULL, rb->nroles + 1, sizeof(*ids));
+			for (j = 0; j < rb->nroles; j++)
+				ids[j] = rb->roles[j].id;
+			near = closest_word(k->str, ids, rb->nroles);
+			diags_add(d, doc->file, k->line, k->col, "runbook %s has "
+			    "no role \"%s\"%s%s%s", rb->id, k->str, near ?
+			    "; did you mean \"" : "", near ? near : "", near ?
+			    "\"?" : "");
+			free(ids);
+			rc = -1;
+			continue;
+		}
+		if (v->kind != Y_SEQ) {
+			diags_add(d, doc->file, v->line, v->col, "hosts of %s "
+			    "must be a list: [ { name: ..., address: ... } ]",
+			    role->id);
+			rc = -1;
+			continue;
+		}
+		if (v->n > 1 && !role->many) {
+			diags_add(d, doc->file, v->items[1]->line,
+			    v->items[1]->col, "role %s (%s) takes one host; "
+			    "this lists %zu", role->id, role->title, v->n);
+			rc = -1;
+			continue;
+		}
+		rh = &a->roles[a->nroles++];
+		rh->role = role->id;
+		rh->hosts = arena_calloc(a->arena, v->n + 1,
+		    sizeof(*rh->hosts));
+		for (j = 0; j < v->n; j++) {
+			if (load_host(a, doc, v->items[j], role,
+			    &rh->hosts[rh->n], d) == -1) {
+				rc = -1;
+				continue;
+			}
+			if (strmap_put(seen, rh->hosts[rh->n].name, 0, &old)) {
+				diags_add(d, doc->file, v->items[j]->line,
+				    v->items[j]->col, "host name \"%s\" is "
+				    "listed twice; names are unique across "
+				    "roles", rh->hosts[rh->n].name);
+				rc = -1;
+				continue;
+			}
+			rh->n++;
+		}
+	}
+	return rc;
+}
+
+int
+answers_load(struct answers *a, const struct runbook *rb, const char *path,
+    struct diags *d)
+{
+	struct ydoc		*doc;
+	struct strmap		 seen;
+	const struct ynode	*root, *k, *v, *vk, *vv;
+	char			 why[400];
+	size_t			 i, j;
+	int			 rc = 0;
+
+	if (ydoc_load(path, &doc, d) == -1)
+		return -1;
+	root = doc->root;
+	strmap_init(&seen);
+	if (root == NULL || root->kind != Y_MAP) {
+		diags_add(d, path, root ? root->line : 1, root ? root->col : 1,
+		    "an answers file is a mapping with runbook, vars and "
+		    "hosts");
+		rc = -1;
+		goto out;
+	}
+	for (i = 0; i < root->n; i++) {
+		k = root->items[2 * i];
+		v = root->items[2 * i + 1];
+		if (strcmp(k->str, "runbook") == 0) {
+			if (want_text(doc, v, "runbook", d) == -1) {
+				rc = -1;
+				continue;
+			}
+			a->runbook = arena_strdup(a->arena, v->str);
+			if (strcmp(v->str, rb->id) != 0) {
+				diags_add(d, path, v->line, v->col, "this answers "
+				    "file is for runbook %s, not %s", v->str,
+				    rb->id);
+				rc = -1;
+			}
+		} else if (strcmp(k->str, "vars") == 0) {
+			if (ynode_is_null(v))
+				continue;
+			if (v->kind != Y_MAP) {
+				diags_add(d, path, v->line, v->col, "\"vars\" "
+				    "must map variable names to values");
+				rc = -1;
+				continue;
+			}
+			for (j = 0; j < v->n; j++) {
+				vk = v->items[2 * j];
+				vv = v->items[2 * j + 1];
+				if (want_text(doc, vv, vk->str, d) == -1) {
+					rc = -1;
+					continue;
+				}
+				if (set_checked(a, rb, vk->str, vv->str, why,
+				    sizeof(why)) == -1) {
+					diags_add(d, path, vv->line, vv->col,
+					    "%s", why);
+					rc = -1;
+				}
+			}
+		} else if (strcmp(k->str, "hosts") == 0) {
+			if (ynode_is_null(v))
+				continue;
+			if (load_hosts(a, rb, doc, v, d, &seen) == -1)
+				rc = -1;
+		} else {
+			diags_add(d, path, k->line, k->col, "unknown key \"%s\" "
+			    "in answers file; expected runbook, vars, hosts",
+			    k->str);
+			rc = -1;
+		}
+	}
+out:
+	strmap_free(&seen);
+	/* Host names are copied into the arena; the tree can go. */
+	ydoc_free(doc);
+	return rc;
+}

@@ -1,0 +1,207 @@
+/* main.c: parse the command line and run one command. */
+#include "config.h"
+
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "util.h"
+
+static const struct cmd_entry *const commands[] = {
+	&cmd_list_entry,
+	&cmd_validate_entry,
+	&cmd_plan_entry,
+};
+
+
+enum opt_id {
+	OPT_HELP = 'h',
+	OPT_VERSION = 'V',
+	OPT_RUNBOOKS = 256,
+	OPT_ANSWERS,
+	OPT_SET,
+	OPT_JSON,
+	OPT_STEPS
+};
+
+struct opt_entry {
+	struct option	 lo;
+	const char	*arg;
+	const char	*help;
+	const char	*cmds;		/* space-separated; NULL: global */
+};
+
+static const struct opt_entry opts[] = {
+	{ { "runbooks", required_argument, NULL, OPT_RUNBOOKS }, "DIR",
+	    "the runbook folder (default: the installed one, or steps/ "
+	    "from the build tree)", NULL },
+	{ { "answers", required_argument, NULL, OPT_ANSWERS }, "FILE",
+	    "preseed variables and hosts from a YAML answers file", "plan" },
+	{ { "set", required_argument, NULL, OPT_SET }, "VAR=VALUE",
+	    "set one variable (repeatable; wins over --answers)", "plan" },
+	{ { "json", no_argument, NULL, OPT_JSON }, NULL,
+	    "one JSON document on standard output", "list plan" },
+	{ { "steps", no_argument, NULL, OPT_STEPS }, NULL,
+	    "also print every step with its values filled in", "plan" },
+	{ { "help", no_argument, NULL, OPT_HELP }, NULL,
+	    "this help", NULL },
+	{ { "version", no_argument, NULL, OPT_VERSION }, NULL,
+	    "print the version", NULL },
+};
+
+static void
+usage(FILE *fp)
+{
+	size_t	i;
+	char	left[64];
+
+	fprintf(fp, "usage: fedwiz [options] COMMAND [args]\n\n"
+	    "fedwiz walks an engineer through federating Cisco IM and Presence "
+	    "with\nMicrosoft Lync or OCS, from runbooks made of the vendor "
+	    "procedures.\n\ncommands:\n");
+	for (i = 0; i < nitems(commands); i++) {
+		snprintf(left, sizeof(left), "%s %s", commands[i]->name,
+		    commands[i]->args);
+		fprintf(fp, "  fedwiz %-34s %s\n", left, commands[i]->summary);
+	}
+	fprintf(fp, "\noptions:\n");
+	for (i = 0; i < nitems(opts); i++) {
+		snprintf(left, sizeof(left), "--%s%s%s", opts[i].lo.name,
+		    opts[i].arg ? " " : "", opts[i].arg ? opts[i].arg : "");
+		fprintf(fp, "  %-22s %s%s%s%s\n", left, opts[i].help,
+		    opts[i].cmds ? " [" : "", opts[i].cmds ? opts[i].cmds : "",
+		    opts[i].cmds ? "]" : "");
+	}
+	fprintf(fp, "\nexit status: 0 ok, 1 a check failed, 2 bad input or "
+	    "usage, 3 environment.\nSee fedwiz(1) and steps/README.md.\n");
+}
+
+static const struct opt_entry *
+opt_by_val(int val)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(opts); i++)
+		if (opts[i].lo.val == val)
+			return &opts[i];
+	return NULL;
+}
+
+static int
+opt_allowed(const struct opt_entry *o, const char *cmd)
+{
+	const char	*p;
+	size_t		 len = strlen(cmd);
+
+	if (o->cmds == NULL)
+		return 1;
+	for (p = o->cmds; (p = strstr(p, cmd)) != NULL; p += len)
+		if ((p == o->cmds || p[-1] == ' ') && (p[len] == '\0' ||
+		    p[len] == ' '))
+			return 1;
+	return 0;
+}
+
+int
+cli_bad_input(struct diags *d)
+{
+	diags_print(d, stderr);
+	return EXIT_USAGE;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct option			 lopts[nitems(opts) + 1];
+	const struct cmd_entry		*cmd = NULL;
+	const struct opt_entry		*o;
+	struct cli			 cli;
+	int				 c, i, nargs, seen[512], rc;
+	size_t				 k;
+
+	setlocale(LC_ALL, "");
+	memset(&cli, 0, sizeof(cli));
+	memset(seen, 0, sizeof(seen));
+	for (k = 0; k < nitems(opts); k++)
+		lopts[k] = opts[k].lo;
+	memset(&lopts[k], 0, sizeof(lopts[k]));
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hV", lopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_HELP:
+			usage(stdout);
+			return EXIT_OK;
+		case OPT_VERSION:
+			printf("fedwiz %s\n", PACKAGE_VERSION);
+			return EXIT_OK;
+		case OPT_RUNBOOKS:
+			cli.runbooks = optarg;
+			break;
+		case OPT_ANSWERS:
+			cli.answers = optarg;
+			break;
+		case OPT_SET:
+			cli.sets = xreallocarray(cli.sets, cli.nsets + 1,
+			    sizeof(*cli.sets));
+			cli.sets[cli.nsets++] = optarg;
+			break;
+		case OPT_JSON:
+			cli.json = 1;
+			break;
+		case OPT_STEPS:
+			cli.steps = 1;
+			break;
+		case ':':
+			fprintf(stderr, "fedwiz: %s needs a value (try fedwiz "
+			    "--help)\n", argv[optind - 1]);
+			return EXIT_USAGE;
+		default:
+			fprintf(stderr, "fedwiz: unknown option '%s' (try "
+			    "fedwiz --help)\n", argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+		if (c >= 0 && c < (int)nitems(seen))
+			seen[c] = 1;
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "fedwiz: no command given. The console wizard "
+		    "is not built yet; try\n  fedwiz list\n  fedwiz plan "
+		    "RUNBOOK\n  fedwiz --help\n");
+		return EXIT_USAGE;
+	}
+	for (k = 0; k < nitems(commands); k++)
+		if (strcmp(commands[k]->name, argv[optind]) == 0)
+			cmd = commands[k];
+	if (cmd == NULL) {
+		fprintf(stderr, "fedwiz: unknown command '%s' (try fedwiz "
+		    "--help)\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < (int)nitems(seen); i++) {
+		if (!seen[i] || (o = opt_by_val(i)) == NULL)
+			continue;
+		if (!opt_allowed(o, cmd->name)) {
+			fprintf(stderr, "fedwiz: --%s is not an option of '%s' "
+			    "(it is for: %s)\n", o->lo.name, cmd->name, o->cmds);
+			return EXIT_USAGE;
+		}
+	}
+	nargs = argc - optind - 1;
+	if (nargs < cmd->min_args || (cmd->max_args >= 0 &&
+	    nargs > cmd->max_args)) {
+		fprintf(stderr, "fedwiz: usage: fedwiz %s %s\n", cmd->name,
+		    cmd->args);
+		return EXIT_USAGE;
+	}
+	rc = cmd->exec(&cli, nargs, argv + optind + 1);
+	free(cli.sets);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		perror("fedwiz: writing output");
+		return EXIT_ENV;
+	}
+	return rc;
+}

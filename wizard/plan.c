@@ -1,0 +1,402 @@
+/* plan.c: order procedures, fan them out over hosts, derive status. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "answers.h"
+#include "cond.h"
+#include "plan.h"
+#include "runbook.h"
+#include "util.h"
+
+/* Min-heap of procedure indices: the ready procedure earliest in the
+ * document comes out first (debian-installer's main-menu does the same). */
+struct heap {
+	size_t	*v;
+	size_t	 n;
+};
+
+static void
+heap_push(struct heap *h, size_t x)
+{
+	size_t	i = h->n++, p;
+
+	while (i > 0 && h->v[p = (i - 1) / 2] > x) {
+		h->v[i] = h->v[p];
+		i = p;
+	}
+	h->v[i] = x;
+}
+
+static size_t
+heap_pop(struct heap *h)
+{
+	size_t	top = h->v[0], x = h->v[--h->n], i = 0, c;
+
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && h->v[c + 1] < h->v[c])
+			c++;
+		if (h->v[c] >= x)
+			break;
+		h->v[i] = h->v[c];
+		i = c;
+	}
+	if (h->n > 0)
+		h->v[i] = x;
+	return top;
+}
+
+/*
+ * After Kahn's algorithm every procedure left over requires another left
+ * over one, so following requires from any of them must close a loop.
+ */
+static void
+report_cycle(const struct runbook *rb, const size_t *indeg,
+    struct diags *diags)
+{
+	struct buf		 b;
+	const struct rb_proc	*p;
+	size_t			*onpath, *path, n = 0, cur, i, start, k;
+
+	onpath = xcalloc(rb->nprocs, sizeof(*onpath));	/* position + 1 */
+	path = xcalloc(rb->nprocs + 1, sizeof(*path));
+	for (cur = 0; cur < rb->nprocs && indeg[cur] == 0; cur++)
+		;
+	for (;;) {
+		onpath[cur] = ++n;
+		path[n - 1] = cur;
+		p = &rb->procs[cur];
+		for (i = 0; i < p->requires.n; i++)
+			if (indeg[p->req[i]] > 0)
+				break;
+		cur = p->req[i];
+		if (onpath[cur])
+			break;
+	}
+	start = onpath[cur] - 1;
+	buf_init(&b);
+	for (k = start; k < n; k++)
+		buf_printf(&b, "%s -> ", rb->procs[path[k]].id);
+	buf_adds(&b, rb->procs[cur].id);
+	/* Point at the requires entry that closes the loop. */
+	p = &rb->procs[path[n - 1]];
+	for (i = 0; i < p->requires.n; i++)
+		if (p->req[i] == cur)
+			break;
+	diags_add(diags, rb->path, p->requires.pos[i].line,
+	    p->requires.pos[i].col, "requires cycle: %s (each requires the "
+	    "next; remove one of these requires)", b.s);
+	buf_free(&b);
+	free(onpath);
+	free(path);
+}
+
+int
+plan_order(const struct runbook *rb, size_t *order, struct diags *diags)
+{
+	struct heap		  h;
+	size_t			 *indeg, **users, *nusers, i, j, k, n = 0, x;
+	const struct rb_proc	 *p;
+
+	indeg = xcalloc(rb->nprocs + 1, sizeof(*indeg));
+	nusers = xcalloc(rb->nprocs + 1, sizeof(*nusers));
+	users = xcalloc(rb->nprocs + 1, sizeof(*users));
+	for (i = 0; i < rb->nprocs; i++) {
+		indeg[i] = rb->procs[i].requires.n;
+		for (j = 0; j < rb->procs[i].requires.n; j++)
+			nusers[rb->procs[i].req[j]]++;
+	}
+	for (i = 0; i < rb->nprocs; i++) {
+		users[i] = xcalloc(nusers[i] + 1, sizeof(**users));
+		nusers[i] = 0;
+	}
+	for (i = 0; i < rb->nprocs; i++) {
+		p = &rb->procs[i];
+		for (j = 0; j < p->requires.n; j++) {
+			k = p->req[j];
+			users[k][nusers[k]++] = i;
+		}
+	}
+	h.v = xcalloc(rb->nprocs + 1, sizeof(*h.v));
+	h.n = 0;
+	for (i = 0; i < rb->nprocs; i++)
+		if (indeg[i] == 0)
+			heap_push(&h, i);
+	while (h.n > 0) {
+		x = heap_pop(&h);
+		order[n++] = x;
+		for (j = 0; j < nusers[x]; j++)
+			if (--indeg[users[x][j]] == 0)
+				heap_push(&h, users[x][j]);
+	}
+	if (n < rb->nprocs)
+		report_cycle(rb, indeg, diags);
+	for (i = 0; i < rb->nprocs; i++)
+		free(users[i]);
+	free(users);
+	free(nusers);
+	free(indeg);
+	free(h.v);
+	return n < rb->nprocs ? -1 : 0;
+}
+
+const char *
+plan_status_name(enum inst_status s)
+{
+	switch (s) {
+	case INST_BLOCKED:
+		return "blocked";
+	case INST_READY:
+		return "ready";
+	case INST_IN_PROGRESS:
+		return "in-progress";
+	case INST_DONE:
+		return "done";
+	case INST_SKIPPED:
+		return "skipped";
+	case INST_FAILED:
+		return "failed";
+	}
+	return "?";
+}
+
+const char *
+plan_step_status_name(enum step_status s)
+{
+	switch (s) {
+	case STEP_PENDING:
+		return "pending";
+	case STEP_DONE:
+		return "done";
+	case STEP_SKIPPED:
+		return "skipped";
+	case STEP_FAILED:
+		return "failed";
+	}
+	return "?";
+}
+
+const char *
+plan_inst_name(const struct plan_inst *in, char *buf, size_t len)
+{
+	if (in->host != NULL)
+		snprintf(buf, len, "%s@%s", in->proc->id, in->host->name);
+	else
+		snprintf(buf, len, "%s", in->proc->id);
+	return buf;
+}
+
+void
+plan_inst_scope(const struct plan *pl, const struct plan_inst *in,
+    struct scope *sc)
+{
+	sc->rb = pl->rb;
+	sc->ans = pl->ans;
+	sc->host = in->host;
+}
+
+struct need_ctx {
+	struct plan	 *pl;
+	struct scope	 *sc;
+	const char	**v;
+	size_t		  n;
+};
+
+static void
+need_cb(void *arg, const char *name, size_t off)
+{
+	struct need_ctx	*nc = arg;
+	size_t		 i;
+
+	(void)off;
+	if (scope_lookup(nc->sc, name) != NULL)
+		return;
+	for (i = 0; i < nc->n; i++)
+		if (strcmp(nc->v[i], name) == 0)
+			return;
+	nc->v = xreallocarray(nc->v, nc->n + 1, sizeof(*nc->v));
+	nc->v[nc->n++] = name;
+}
+
+static void
+set_status(struct plan *pl, struct plan_inst *in, plan_state_fn states,
+    void *ctx)
+{
+	const struct rb_proc	*p = in->proc;
+	const struct rb_step	*s;
+	struct need_ctx		 nc;
+	struct scope		 sc;
+	size_t			 i, nexplicit = 0;
+
+	plan_inst_scope(pl, in, &sc);
+	in->applies = p->when ? cond_eval(p->when, scope_lookup, &sc) : T_TRUE;
+	in->steps = arena_calloc(pl->arena, p->nsteps, sizeof(*in->steps));
+	in->step_na = arena_calloc(pl->arena, p->nsteps, 1);
+	if (in->applies == T_FALSE) {
+		for (i = 0; i < p->nsteps; i++) {
+			in->steps[i] = STEP_SKIPPED;
+			in->step_na[i] = 1;
+		}
+		in->nskipped = p->nsteps;
+		in->status = INST_SKIPPED;
+		return;
+	}
+	for (i = 0; i < p->nsteps; i++) {
+		s = &p->steps[i];
+		if (s->when != NULL &&
+		    cond_eval(s->when, scope_lookup, &sc) == T_FALSE) {
+			in->step_na[i] = 1;
+			in->steps[i] = STEP_SKIPPED;
+			in->nskipped++;
+			continue;
+		}
+		in->steps[i] = states ? states(ctx, p->id, in->host ?
+		    in->host->name : NULL, i + 1) : STEP_PENDING;
+		switch (in->steps[i]) {
+		case STEP_DONE:
+			in->ndone++;
+			nexplicit++;
+			break;
+		case STEP_SKIPPED:
+			in->nskipped++;
+			nexplicit++;
+			break;
+		case STEP_FAILED:
+			in->nfailed++;
+			nexplicit++;
+			break;
+		case STEP_PENDING:
+			break;
+		}
+	}
+	for (i = 0; i < in->ndeps; i++) {
+		enum inst_status ds = pl->inst[in->deps[i]].status;
+		if (ds != INST_DONE && ds != INST_SKIPPED)
+			in->nblocked++;
+	}
+	if (in->nblocked > 0) {
+		in->blocked_by = arena_calloc(pl->arena, in->nblocked,
+		    sizeof(*in->blocked_by));
+		in->nblocked = 0;
+		for (i = 0; i < in->ndeps; i++) {
+			enum inst_status ds = pl->inst[in->deps[i]].status;
+			if (ds != INST_DONE && ds != INST_SKIPPED)
+				in->blocked_by[in->nblocked++] = in->deps[i];
+		}
+	}
+	if (in->applies == T_UNKNOWN) {
+		memset(&nc, 0, sizeof(nc));
+		nc.pl = pl;
+		nc.sc = &sc;
+		cond_walk_vars(p->when, need_cb, &nc);
+		in->needs = arena_calloc(pl->arena, nc.n + 1,
+		    sizeof(*in->needs));
+		memcpy(in->needs, nc.v, nc.n * sizeof(*nc.v));
+		in->nneeds = nc.n;
+		free(nc.v);
+	}
+
+	if (in->nfailed > 0)
+		in->status = INST_FAILED;
+	else if (in->ndone + in->nskipped == p->nsteps)
+		in->status = in->ndone > 0 ? INST_DONE : INST_SKIPPED;
+	else if (nexplicit > 0)
+		in->status = INST_IN_PROGRESS;
+	else if (in->nneeds > 0 || in->nblocked > 0)
+		in->status = INST_BLOCKED;
+	else
+		in->status = INST_READY;
+}
+
+int
+plan_build(const struct runbook *rb, const struct answers *ans,
+    plan_state_fn states, void *ctx, struct plan **out, struct diags *diags)
+{
+	const struct role_hosts	 *rh;
+	const struct rb_proc	 *p, *q;
+	struct plan		 *pl;
+	struct plan_inst	 *in;
+	size_t			 *order, *first, *count, i, j, k, h, n = 0, nd;
+
+	order = xcalloc(rb->nprocs + 1, sizeof(*order));
+	if (plan_order(rb, order, diags) == -1) {
+		free(order);
+		return -1;
+	}
+	pl = xcalloc(1, sizeof(*pl));
+	pl->arena = arena_new();
+	pl->rb = rb;
+	pl->ans = ans;
+
+	/* Instances: one per host of the role, or one. */
+	for (i = 0; i < rb->nprocs; i++) {
+		p = &rb->procs[i];
+		rh = p->role ? answers_hosts(ans, p->role->id) : NULL;
+		n += rh != NULL && rh->n > 0 ? rh->n : 1;
+	}
+	pl->inst = arena_calloc(pl->arena, n + 1, sizeof(*pl->inst));
+	first = xcalloc(rb->nprocs + 1, sizeof(*first));
+	count = xcalloc(rb->nprocs + 1, sizeof(*count));
+	for (i = 0; i < rb->nprocs; i++) {
+		p = &rb->procs[order[i]];
+		rh = p->role ? answers_hosts(ans, p->role->id) : NULL;
+		first[order[i]] = pl->n;
+		if (rh == NULL || rh->n == 0) {
+			pl->inst[pl->n++].proc = p;
+			count[order[i]] = 1;
+			continue;
+		}
+		for (h = 0; h < rh->n; h++) {
+			pl->inst[pl->n].proc = p;
+			pl->inst[pl->n++].host = &rh->hosts[h];
+		}
+		count[order[i]] = rh->n;
+	}
+
+	/*
+	 * Dependencies: an instance waits for the same host's instance when
+	 * both procedures run on the same role, and for every instance
+	 * otherwise. Required procedures come earlier in the order, so their
+	 * status is known when this one's is set.
+	 */
+	for (i = 0; i < pl->n; i++) {
+		in = &pl->inst[i];
+		p = in->proc;
+		nd = 0;
+		for (j = 0; j < p->requires.n; j++)
+			nd += count[p->req[j]];
+		in->deps = arena_calloc(pl->arena, nd + 1, sizeof(*in->deps));
+		for (j = 0; j < p->requires.n; j++) {
+			q = &rb->procs[p->req[j]];
+			for (k = first[q->index];
+			    k < first[q->index] + count[q->index]; k++) {
+				if (in->host != NULL && q->role == p->role &&
+				    pl->inst[k].host != NULL &&
+				    strcmp(pl->inst[k].host->name,
+				    in->host->name) != 0)
+					continue;
+				in->deps[in->ndeps++] = k;
+			}
+		}
+		set_status(pl, in, states, ctx);
+	}
+	free(first);
+	free(count);
+	free(order);
+	*out = pl;
+	return 0;
+}
+
+void
+plan_free(struct plan *pl)
+{
+	if (pl == NULL)
+		return;
+	arena_free(pl->arena);
+	free(pl);
+}

@@ -1,0 +1,53 @@
+/* profile.c: the device profile table (DESIGN.md, "Checks"). */
+#include "config.h"
+
+#include <string.h>
+
+#include "profile.h"
+#include "util.h"
+
+static const struct profile profiles[] = {
+	{ PROF_WINDOWS, "windows", "Windows / Lync / OCS server (OpenSSH, "
+	    "PowerShell)", CHAN_EXEC },
+	{ PROF_LINUX, "linux", "Linux or Unix host", CHAN_EXEC },
+	{ PROF_CISCO_VOS, "cisco-vos", "Cisco IM and Presence / CUCM admin CLI",
+	    CHAN_SHELL },
+	{ PROF_CISCO_ASA, "cisco-asa", "Cisco ASA CLI", CHAN_SHELL },
+	{ PROF_NONE, "none", "no SSH access (browser or third party)",
+	    CHAN_NONE },
+};
+
+static const char *names[nitems(profiles)];
+
+const struct profile *
+profile_find(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(profiles); i++)
+		if (strcmp(profiles[i].name, name) == 0)
+			return &profiles[i];
+	return NULL;
+}
+
+const struct profile *
+profile_get(enum profile_id id)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(profiles); i++)
+		if (profiles[i].id == id)
+			return &profiles[i];
+	return NULL;
+}
+
+const char *const *
+profile_names(size_t *n)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(profiles); i++)
+		names[i] = profiles[i].name;
+	*n = nitems(profiles);
+	return names;
+}

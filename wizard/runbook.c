@@ -1,0 +1,1600 @@
+/*
+ * runbook.c: load a runbook file into the typed model.
+ *
+ * Each object kind (runbook, variable, role, procedure, step, table, check)
+ * is a schema: a table of keys with their type, whether required, and where
+ * the value lands in the struct. One generic walker applies a schema to a
+ * YAML mapping, so an unknown key, a missing key, a wrong type and a bad
+ * reference are reported the same way everywhere, with file:line:col.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <regex.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "cond.h"
+#include "profile.h"
+#include "runbook.h"
+#include "template.h"
+#include "util.h"
+#include "vartype.h"
+#include "ydoc.h"
+
+struct loader {
+	struct runbook	*rb;
+	struct ydoc	*doc;
+	struct diags	*diags;
+	struct rb_proc	*proc;		/* procedure being decoded */
+	int		 step_depth;
+	int		 failed;
+};
+
+struct field;
+typedef int (*decode_fn)(struct loader *, const struct ynode *, void *,
+    const struct field *);
+
+enum ftype {
+	F_ID,		/* [a-z0-9][a-z0-9-]* */
+	F_NAME,		/* [a-z][a-z0-9_]* */
+	F_TEXT,		/* any text, no ${} check */
+	F_TMPL,		/* text whose ${vars} must be declared */
+	F_HOST,		/* a host: literal host or template */
+	F_PORT,		/* a port: number or one ${port var} */
+	F_BOOL,
+	F_COND,		/* a `when`: src at off, parsed cond at off2 */
+	F_TMPLLIST,	/* one text or a list, each a template */
+	F_IDLIST,	/* list of ids */
+	F_ENUM,		/* one of enums[] */
+	F_ENUMLIST,	/* list of enums[] */
+	F_LIST,		/* list of sub objects: array at off, count at off2 */
+	F_OBJ,		/* one sub object: pointer at off */
+	F_CUSTOM	/* fn decodes */
+};
+
+struct schema;
+
+struct field {
+	const char		*key;
+	enum ftype		 type;
+	int			 required;
+	size_t			 off;
+	size_t			 off2;
+	const struct schema	*sub;
+	decode_fn		 fn;
+	const char *const	*enums;
+	const char		*expect;	/* what a value looks like */
+};
+
+struct schema {
+	const char		*what;		/* "procedure" */
+	size_t			 size;
+	const struct field	*fields;
+	size_t			 nfields;
+	/* After the fields: cross-field checks. node is the mapping. */
+	int			(*post)(struct loader *, const struct ynode *,
+				    void *);
+};
+
+#define FIELD(k, t, req, st, m)	{ .key = k, .type = t, .required = req, \
+	.off = offsetof(st, m) }
+
+static int	decode_map(struct loader *, const struct schema *,
+		    const struct ynode *, void *);
+
+/* Messages. */
+
+/*
+ * Every message inside a procedure starts with it, so an error in step 40
+ * of a 5,000-procedure runbook says which procedure it is in.
+ */
+static void __attribute__((format(printf, 4, 5)))
+err(struct loader *ld, int line, int col, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) == -1)
+		fatal("out of memory formatting a message");
+	va_end(ap);
+	if (ld->proc != NULL && ld->proc->id != NULL)
+		diags_add(ld->diags, ld->doc->file, line, col,
+		    "procedure \"%s\": %s", ld->proc->id, msg);
+	else
+		diags_add(ld->diags, ld->doc->file, line, col, "%s", msg);
+	free(msg);
+	ld->failed = 1;
+}
+
+#define err_at(ld, n, ...)	err(ld, (n)->line, (n)->col, __VA_ARGS__)
+
+/* Scalars. */
+
+static const char *
+trimmed(struct loader *ld, const struct ynode *n)
+{
+	size_t	len = n->len;
+
+	while (len > 0 && (n->str[len - 1] == '\n' || n->str[len - 1] == ' ' ||
+	    n->str[len - 1] == '\t'))
+		len--;
+	return arena_strndup(ld->rb->arena, n->str, len);
+}
+
+static int
+want_scalar(struct loader *ld, const struct ynode *n, const char *key,
+    const char *expect)
+{
+	if (n->kind != Y_SCALAR) {
+		err_at(ld, n, "\"%s\" must be %s, not a %s", key, expect,
+		    ynode_kind_name(n));
+		return -1;
+	}
+	if (ynode_is_null(n)) {
+		err_at(ld, n, "\"%s\" is empty; expected %s", key, expect);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+is_id(const char *s)
+{
+	const char	*p;
+
+	if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s))
+		return 0;
+	for (p = s; *p != '\0'; p++)
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) &&
+		    *p != '-')
+			return 0;
+	return p - s <= 64;
+}
+
+static int
+is_name(const char *s)
+{
+	const char	*p;
+
+	if (!islower((unsigned char)*s))
+		return 0;
+	for (p = s; *p != '\0'; p++)
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) &&
+		    *p != '_')
+			return 0;
+	return p - s <= 64;
+}
+
+/* Templates: every ${name} declared (built-ins only inside `on:`). */
+
+struct tmpl_ctx {
+	struct loader		*ld;
+	const struct ynode	*node;
+	const char		*value;
+	const char		*key;
+	int			 bad;
+};
+
+static size_t
+occurrence(const char *s, const char *needle, size_t off)
+{
+	const char	*p = s;
+	size_t		 nth = 0, len = strlen(needle);
+
+	while ((p = strstr(p, needle)) != NULL && (size_t)(p - s) < off) {
+		nth++;
+		p += len;
+	}
+	return nth;
+}
+
+static int
+is_builtin(const char *name)
+{
+	return strcmp(name, RB_BUILTIN_HOST) == 0 ||
+	    strcmp(name, RB_BUILTIN_HOST_NAME) == 0;
+}
+
+static void
+tmpl_var_cb(void *arg, const char *name, size_t off)
+{
+	struct tmpl_ctx		 *tc = arg;
+	struct loader		 *ld = tc->ld;
+	const char		**names;
+	const char		 *near;
+	char			  tok[80];
+	size_t			  i, n;
+	int			  line, col;
+
+	if (runbook_var(ld->rb, name) != NULL)
+		return;
+	snprintf(tok, sizeof(tok), "${%s}", name);
+	ydoc_locate(ld->doc, tc->node, tok, occurrence(tc->value, tok, off),
+	    &line, &col);
+	tc->bad = 1;
+	if (is_builtin(name)) {
+		if (ld->proc != NULL && ld->proc->on != NULL)
+			return;
+		err(ld, line, col, "${%s} is only defined in a procedure with "
+		    "\"on:\" (it is the host the procedure runs on)", name);
+		return;
+	}
+	n = ld->rb->nvars;
+	names = xreallocarray(NULL, n + 2, sizeof(*names));
+	for (i = 0; i < n; i++)
+		names[i] = ld->rb->vars[i].name;
+	names[n++] = RB_BUILTIN_HOST;
+	names[n++] = RB_BUILTIN_HOST_NAME;
+	near = closest_word(name, names, n);
+	if (near != NULL)
+		err(ld, line, col, "${%s} is not a declared variable; did "
+		    "you mean ${%s}?", name, near);
+	else
+		err(ld, line, col, "${%s} is not a declared variable; "
+		    "declare it under vars:", name);
+	free(names);
+}
+
+static int
+check_template(struct loader *ld, const struct ynode *n, const char *value,
+    const char *key)
+{
+	struct tmpl_ctx	 tc = { ld, n, value, key, 0 };
+	const char	*why;
+	size_t		 badoff;
+	int		 line, col;
+
+	if (tmpl_scan(value, tmpl_var_cb, &tc, &badoff, &why) == -1) {
+		ydoc_locate(ld->doc, n, "${", occurrence(value, "${", badoff),
+		    &line, &col);
+		err(ld, line, col, "in \"%s\": %s", key, why);
+		return -1;
+	}
+	return tc.bad ? -1 : 0;
+}
+
+/* A template that is exactly ${name}: the variable, else NULL. */
+static const struct rb_var *
+single_var(struct loader *ld, const char *value, int *is_ref, int *builtin)
+{
+	const struct rb_var	*v;
+	char			*name;
+
+	*is_ref = tmpl_is_single(value, &name);
+	*builtin = 0;
+	if (!*is_ref)
+		return NULL;
+	v = runbook_var(ld->rb, name);
+	*builtin = is_builtin(name);
+	free(name);
+	return v;
+}
+
+/* Field decoders. */
+
+static void
+set_str(void *obj, size_t off, const char *s)
+{
+	memcpy((char *)obj + off, &s, sizeof(s));
+}
+
+static const char *
+enum_list(const char *const *e, char *buf, size_t len)
+{
+	size_t	i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; e[i] != NULL && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+		    i ? ", " : "", e[i]);
+	return buf;
+}
+
+static int
+in_enum(const char *const *e, const char *s)
+{
+	size_t	i;
+
+	for (i = 0; e[i] != NULL; i++)
+		if (strcmp(e[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+decode_strlist(struct loader *ld, const struct ynode *n, const char *key,
+    const char *expect, struct rb_strlist *out)
+{
+	const struct ynode	*it;
+	size_t			 i, count;
+
+	if (n->kind == Y_MAP) {
+		err_at(ld, n, "\"%s\" must be %s or a list of them, not a "
+		    "mapping", key, expect);
+		return -1;
+	}
+	count = n->kind == Y_SCALAR ? 1 : n->n;
+	if (n->kind == Y_SCALAR && ynode_is_null(n)) {
+		err_at(ld, n, "\"%s\" is empty; expected %s", key, expect);
+		return -1;
+	}
+	out->v = arena_calloc(ld->rb->arena, count ? count : 1,
+	    sizeof(*out->v));
+	out->pos = arena_calloc(ld->rb->arena, count ? count : 1,
+	    sizeof(*out->pos));
+	out->n = 0;
+	for (i = 0; i < count; i++) {
+		it = n->kind == Y_SCALAR ? n : n->items[i];
+		if (want_scalar(ld, it, key, expect) == -1)
+			return -1;
+		out->v[out->n] = trimmed(ld, it);
+		out->pos[out->n].line = it->line;
+		out->pos[out->n].col = it->col;
+		out->n++;
+	}
+	return 0;
+}
+
+static int
+decode_list(struct loader *ld, const struct ynode *n, const struct field *f,
+    void *obj)
+{
+	const struct schema	*sub = f->sub;
+	char			*arr;
+	size_t			 i, count;
+	int			 rc = 0;
+
+	if (n->kind != Y_SEQ) {
+		err_at(ld, n, "\"%s\" must be a list (lines starting with "
+		    "\"- \"), not a %s", f->key, ynode_kind_name(n));
+		return -1;
+	}
+	count = n->n;
+	arr = arena_calloc(ld->rb->arena, count ? count : 1, sub->size);
+	/* Visible before the items decode: duplicate checks index into it. */
+	memcpy((char *)obj + f->off, &arr, sizeof(arr));
+	memcpy((char *)obj + f->off2, &count, sizeof(count));
+	for (i = 0; i < count; i++)
+		if (decode_map(ld, sub, n->items[i], arr + i * sub->size) == -1)
+			rc = -1;
+	return rc;
+}
+
+static int
+decode_cond(struct loader *ld, const struct ynode *n, const struct field *f,
+    void *obj);
+
+static int
+decode_field(struct loader *ld, const struct field *f, const struct ynode *n,
+    void *obj)
+{
+	const struct rb_var	*v;
+	const char		*s;
+	char			 why[160], list[256];
+	void			*sub;
+	int			 is_ref, builtin;
+
+	switch (f->type) {
+	case F_ID:
+	case F_NAME:
+	case F_TEXT:
+	case F_TMPL:
+	case F_HOST:
+	case F_PORT:
+	case F_ENUM:
+		if (want_scalar(ld, n, f->key, f->expect ? f->expect :
+		    "text") == -1)
+			return -1;
+		s = trimmed(ld, n);
+		if (f->type == F_ID && !is_id(s)) {
+			err_at(ld, n, "\"%s\" is not a valid %s: use lower-case "
+			    "letters, digits and '-' (at most 64), e.g. "
+			    "set-up-static-route", s, f->key);
+			return -1;
+		}
+		if (f->type == F_NAME && !is_name(s)) {
+			err_at(ld, n, "\"%s\" is not a valid %s: use lower-case "
+			    "letters, digits and '_', starting with a letter, "
+			    "e.g. lync_fqdn", s, f->key);
+			return -1;
+		}
+		if (f->type == F_ENUM && !in_enum(f->enums, s)) {
+			err_at(ld, n, "%s \"%s\" is not one of: %s", f->key, s,
+			    enum_list(f->enums, list, sizeof(list)));
+			return -1;
+		}
+		if ((f->type == F_TMPL || f->type == F_HOST ||
+		    f->type == F_PORT) &&
+		    check_template(ld, n, s, f->key) == -1)
+			return -1;
+		if (f->type == F_HOST && strstr(s, "${") == NULL) {
+			struct varspec sp = { .type = VT_HOST };
+			if (vartype_check(&sp, s, NULL, why, sizeof(why)) ==
+			    -1) {
+				err_at(ld, n, "%s \"%s\" %s", f->key, s, why);
+				return -1;
+			}
+		}
+		if (f->type == F_HOST && strstr(s, "${") != NULL) {
+			v = single_var(ld, s, &is_ref, &builtin);
+			if (v != NULL && v->spec.type != VT_HOST &&
+			    v->spec.type != VT_FQDN && v->spec.type != VT_IP &&
+			    v->spec.type != VT_IPV4) {
+				err_at(ld, n, "%s ${%s} is a %s variable; a host "
+				    "needs one of type host, fqdn, ip or ipv4",
+				    f->key, v->name, v->type_name);
+				return -1;
+			}
+		}
+		if (f->type == F_PORT) {
+			v = single_var(ld, s, &is_ref, &builtin);
+			if (!is_ref) {
+				struct varspec sp = { .type = VT_PORT };
+				if (vartype_check(&sp, s, NULL, why,
+				    sizeof(why)) == -1) {
+					err_at(ld, n, "%s \"%s\" is not a number "
+					    "1-65535 or one ${variable} of type "
+					    "port", f->key, s);
+					return -1;
+				}
+			} else if (builtin || (v != NULL &&
+			    v->spec.type != VT_PORT && v->spec.type != VT_INT)) {
+				err_at(ld, n, "%s %s is not of type port",
+				    f->key, s);
+				return -1;
+			}
+		}
+		set_str(obj, f->off, s);
+		return 0;
+	case F_BOOL:
+		if (want_scalar(ld, n, f->key, "true or false") == -1)
+			return -1;
+		if (strcmp(n->str, "true") == 0 || strcmp(n->str, "yes") == 0)
+			*(int *)((char *)obj + f->off) = 1;
+		else if (strcmp(n->str, "false") == 0 ||
+		    strcmp(n->str, "no") == 0)
+			*(int *)((char *)obj + f->off) = 0;
+		else {
+			err_at(ld, n, "\"%s\" must be true or false, not \"%s\"",
+			    f->key, n->str);
+			return -1;
+		}
+		return 0;
+	case F_COND:
+		return decode_cond(ld, n, f, obj);
+	case F_TMPLLIST:
+	case F_IDLIST:
+	case F_ENUMLIST: {
+		struct rb_strlist	*l = (void *)((char *)obj + f->off);
+		size_t			 i;
+		int			 rc = 0;
+
+		if (f->type == F_IDLIST && n->kind == Y_SCALAR &&
+		    !ynode_is_null(n)) {
+			err_at(ld, n, "\"%s\" must be a list of procedure ids: "
+			    "[%s]", f->key, n->str);
+			return -1;
+		}
+		if (decode_strlist(ld, n, f->key, f->expect ? f->expect :
+		    "text", l) == -1)
+			return -1;
+		for (i = 0; i < l->n; i++) {
+			const struct ynode *it = n->kind == Y_SCALAR ? n :
+			    n->items[i];
+			if (f->type == F_TMPLLIST &&
+			    check_template(ld, it, l->v[i], f->key) == -1)
+				rc = -1;
+			if (f->type == F_IDLIST && !is_id(l->v[i])) {
+				err_at(ld, it, "\"%s\" is not a procedure id "
+				    "(lower-case letters, digits, '-')",
+				    l->v[i]);
+				rc = -1;
+			}
+			if (f->type == F_ENUMLIST &&
+			    !in_enum(f->enums, l->v[i])) {
+				err_at(ld, it, "%s \"%s\" is not one of: %s",
+				    f->key, l->v[i], enum_list(f->enums, list,
+				    sizeof(list)));
+				rc = -1;
+			}
+		}
+		return rc;
+	}
+	case F_LIST:
+		return decode_list(ld, n, f, obj);
+	case F_OBJ:
+		sub = arena_calloc(ld->rb->arena, 1, f->sub->size);
+		memcpy((char *)obj + f->off, &sub, sizeof(sub));
+		return decode_map(ld, f->sub, n, sub);
+	case F_CUSTOM:
+		return f->fn(ld, n, obj, f);
+	}
+	return -1;
+}
+
+static int
+decode_map(struct loader *ld, const struct schema *sc, const struct ynode *n,
+    void *obj)
+{
+	const struct ynode	 *k, *v;
+	const char		**keys, *near;
+	char			  list[512];
+	size_t			  i, j, used;
+	int			  rc = 0, found;
+
+	if (n->kind != Y_MAP) {
+		err_at(ld, n, "a %s must be a mapping (key: value lines), not "
+		    "a %s", sc->what, ynode_kind_name(n));
+		return -1;
+	}
+	/* Unknown keys first: a misspelt key explains a "missing" one. */
+	for (i = 0; i < n->n; i++) {
+		k = n->items[2 * i];
+		for (j = 0; j < sc->nfields; j++)
+			if (strcmp(sc->fields[j].key, k->str) == 0)
+				break;
+		if (j < sc->nfields)
+			continue;
+		keys = xreallocarray(NULL, sc->nfields, sizeof(*keys));
+		for (j = 0, used = 0; j < sc->nfields; j++) {
+			keys[j] = sc->fields[j].key;
+			used += (size_t)snprintf(list + used, used <
+			    sizeof(list) ? sizeof(list) - used : 0, "%s%s",
+			    j ? ", " : "", keys[j]);
+		}
+		near = closest_word(k->str, keys, sc->nfields);
+		if (near != NULL)
+			err_at(ld, k, "unknown key \"%s\" in %s; did you mean "
+			    "\"%s\"?", k->str, sc->what, near);
+		else
+			err_at(ld, k, "unknown key \"%s\" in %s; expected "
+			    "one of: %s", k->str, sc->what, list);
+		free(keys);
+		rc = -1;
+	}
+	/* Fields in schema order, so that what later fields depend on (vars
+	 * before procedures, `on` before steps) is decoded first. */
+	for (j = 0; j < sc->nfields; j++) {
+		found = 0;
+		for (i = 0; i < n->n; i++) {
+			k = n->items[2 * i];
+			if (strcmp(sc->fields[j].key, k->str) != 0)
+				continue;
+			v = n->items[2 * i + 1];
+			found = 1;
+			if (ynode_is_null(v) && !sc->fields[j].required &&
+			    sc->fields[j].type != F_TEXT &&
+			    sc->fields[j].type != F_TMPL)
+				break;	/* "key:" with nothing: absent */
+			if (decode_field(ld, &sc->fields[j], v, obj) == -1)
+				rc = -1;
+			break;
+		}
+		if (!found && sc->fields[j].required) {
+			err_at(ld, n, "%s has no \"%s\" (required)", sc->what,
+			    sc->fields[j].key);
+			rc = -1;
+		}
+	}
+	if (sc->post != NULL && sc->post(ld, n, obj) == -1)
+		rc = -1;
+	return rc;
+}
+
+/* Conditions. */
+
+struct cond_ctx {
+	struct loader		*ld;
+	const struct ynode	*node;
+	int			 bad;
+};
+
+static void
+cond_pos(struct loader *ld, const struct ynode *n, size_t off, int *line,
+    int *col)
+{
+	(void)ld;
+	*line = n->line;
+	*col = n->col;
+	/* Exact for one-line values; a block scalar points at its start. */
+	if (n->line == n->end_line || (n->style != Y_BLOCK &&
+	    n->end_line == n->line + 1 && n->end_col == 1))
+		*col = n->col + (int)off + (n->style == Y_QUOTED ? 1 : 0);
+}
+
+static void
+cond_var_cb(void *arg, const char *name, size_t off)
+{
+	struct cond_ctx	*cc = arg;
+	int		 line, col;
+
+	if (runbook_var(cc->ld->rb, name) != NULL)
+		return;
+	cond_pos(cc->ld, cc->node, off, &line, &col);
+	err(cc->ld, line, col, "when: \"%s\" is not a declared variable",
+	    name);
+	cc->bad = 1;
+}
+
+static void
+cond_cmp_cb(void *arg, const char *name, const char *lit, size_t off)
+{
+	struct cond_ctx		*cc = arg;
+	const struct rb_var	*v = runbook_var(cc->ld->rb, name);
+	char			 why[160];
+	int			 line, col;
+
+	if (v == NULL)
+		return;		/* reported by cond_var_cb */
+	if (v->spec.type != VT_CHOICE && v->spec.type != VT_BOOL)
+		return;
+	if (vartype_check(&v->spec, lit, NULL, why, sizeof(why)) == 0)
+		return;
+	cond_pos(cc->ld, cc->node, off, &line, &col);
+	if (v->spec.type == VT_BOOL)
+		err(cc->ld, line, col, "when: %s is a bool (true or false), "
+		    "never \"%s\"", name, lit);
+	else {
+		struct buf	b;
+		size_t		i;
+
+		buf_init(&b);
+		for (i = 0; i < v->spec.nchoices; i++)
+			buf_printf(&b, "%s%s", i ? ", " : "", v->spec.choices[i]);
+		err(cc->ld, line, col, "when: \"%s\" is not a choice of %s "
+		    "(%s), so this is never true", lit, name, b.s);
+		buf_free(&b);
+	}
+	cc->bad = 1;
+}
+
+static int
+decode_cond(struct loader *ld, const struct ynode *n, const struct field *f,
+    void *obj)
+{
+	struct cond_ctx	 cc = { ld, n, 0 };
+	struct cond	*c;
+	const char	*s;
+	char		 why[200];
+	size_t		 erroff;
+	int		 line, col;
+
+	if (want_scalar(ld, n, f->key, "a condition such as "
+	    "transport == \"tls\"") == -1)
+		return -1;
+	s = trimmed(ld, n);
+	if (cond_parse(s, ld->rb->arena, &c, &erroff, why, sizeof(why)) ==
+	    -1) {
+		cond_pos(ld, n, erroff, &line, &col);
+		err(ld, line, col, "when: %s", why);
+		return -1;
+	}
+	cond_walk_vars(c, cond_var_cb, &cc);
+	cond_walk_compare(c, cond_cmp_cb, &cc);
+	if (cc.bad)
+		return -1;
+	set_str(obj, f->off, s);
+	memcpy((char *)obj + f->off2, &c, sizeof(c));
+	return 0;
+}
+
+/* Variables. */
+
+static int
+var_post(struct loader *ld, const struct ynode *n, void *obj)
+{
+	struct rb_var		*v = obj;
+	const struct ynode	*dn, *tn;
+	const char *const	*names;
+	const char		*near;
+	char			 why[200];
+	char			*norm;
+	size_t			 i, j, nn, old;
+	int			 t;
+
+	v->pos.line = n->line;
+	v->pos.col = n->col;
+	if (v->name == NULL || v->type_name == NULL)
+		return -1;
+	if (is_builtin(v->name)) {
+		err_at(ld, n, "variable \"%s\" is built in (the procedure's "
+		    "host); choose another name", v->name);
+		return -1;
+	}
+	if (strmap_put(&ld->rb->var_index, v->name,
+	    (size_t)(v - ld->rb->vars), &old)) {
+		err_at(ld, n, "duplicate variable \"%s\" (first at line %d "
+		    "column %d)", v->name, ld->rb->vars[old].pos.line,
+		    ld->rb->vars[old].pos.col);
+		return -1;
+	}
+	tn = ymap_get(n, "type");
+	if ((t = vartype_from_name(v->type_name)) == -1) {
+		names = vartype_names(&nn);
+		near = closest_word(v->type_name, names, nn);
+		if (near != NULL)
+			err_at(ld, tn, "type \"%s\" of %s is not a variable "
+			    "type; did you mean \"%s\"?", v->type_name,
+			    v->name, near);
+		else
+			err_at(ld, tn, "type \"%s\" of %s is not a variable "
+			    "type; expected one of: fqdn, host, ipv4, ip, port, "
+			    "int, word, string, path, choice, bool, oid-list",
+			    v->type_name, v->name);
+		return -1;
+	}
+	v->spec.type = (enum vartype)t;
+	if (v->choices.n > 0 && t != VT_CHOICE) {
+		dn = ymap_get(n, "choices");
+		err_at(ld, dn, "\"choices\" is only for type choice; %s is a "
+		    "%s", v->name, v->type_name);
+		return -1;
+	}
+	if (t == VT_CHOICE) {
+		if (v->choices.n == 0) {
+			err_at(ld, n, "variable %s is a choice but has no "
+			    "\"choices\" list", v->name);
+			return -1;
+		}
+		for (i = 1; i < v->choices.n; i++)
+			for (j = 0; j < i; j++)
+				if (strcmp(v->choices.v[i], v->choices.v[j]) ==
+				    0) {
+					err(ld, v->choices.pos[i].line,
+					    v->choices.pos[i].col, "choice "
+					    "\"%s\" of %s is listed twice",
+					    v->choices.v[i], v->name);
+					return -1;
+				}
+		v->spec.choices = v->choices.v;
+		v->spec.nchoices = v->choices.n;
+	}
+	if ((ymap_get(n, "min") != NULL || ymap_get(n, "max") != NULL) &&
+	    t != VT_INT) {
+		dn = ymap_get(n, "min") ? ymap_get(n, "min") : ymap_get(n, "max");
+		err_at(ld, dn, "\"min\"/\"max\" are only for type int; %s is a "
+		    "%s", v->name, v->type_name);
+		return -1;
+	}
+	v->spec.has_min = v->has_min;
+	v->spec.has_max = v->has_max;
+	v->spec.min = v->min;
+	v->spec.max = v->max;
+	if (v->has_min && v->has_max && v->min > v->max) {
+		err_at(ld, ymap_get(n, "min"), "min %lld is above max %lld",
+		    v->min, v->max);
+		return -1;
+	}
+	if (v->def != NULL) {
+		dn = ymap_get(n, "default");
+		if (vartype_check(&v->spec, v->def, &norm, why, sizeof(why)) ==
+		    -1) {
+			err_at(ld, dn, "default \"%s\" of %s %s", v->def,
+			    v->name, why);
+			return -1;
+		}
+		v->def = arena_strdup(ld->rb->arena, norm);
+		free(norm);
+	}
+	return 0;
+}
+
+static int
+decode_bound(struct loader *ld, const struct ynode *n, void *obj,
+    const struct field *f)
+{
+	long long	 x;
+	char		*end;
+	struct rb_var	*v = obj;
+
+	if (want_scalar(ld, n, f->key, "an integer") == -1)
+		return -1;
+	x = strtoll(n->str, &end, 10);
+	if (*end != '\0' || end == n->str) {
+		err_at(ld, n, "\"%s\" must be an integer, not \"%s\"", f->key,
+		    n->str);
+		return -1;
+	}
+	if (strcmp(f->key, "min") == 0) {
+		v->min = x;
+		v->has_min = 1;
+	} else {
+		v->max = x;
+		v->has_max = 1;
+	}
+	return 0;
+}
+
+static int
+decode_choices(struct loader *ld, const struct ynode *n, void *obj,
+    const struct field *f)
+{
+	struct rb_var	*v = obj;
+
+	if (n->kind != Y_SEQ) {
+		err_at(ld, n, "\"%s\" must be a list: [a, b]", f->key);
+		return -1;
+	}
+	return decode_strlist(ld, n, f->key, "a value", &v->choices);
+}
+
+static const struct field var_fields[] = {
+	{ .key = "name", .type = F_NAME, .required = 1,
+	    .off = offsetof(struct rb_var, name), .expect = "a variable name" },
+	FIELD("prompt", F_TEXT, 1, struct rb_var, prompt),
+	{ .key = "type", .type = F_TEXT, .required = 1,
+	    .off = offsetof(struct rb_var, type_name), .expect = "a type" },
+	{ .key = "choices", .type = F_CUSTOM, .fn = decode_choices },
+	{ .key = "min", .type = F_CUSTOM, .fn = decode_bound },
+	{ .key = "max", .type = F_CUSTOM, .fn = decode_bound },
+	FIELD("default", F_TEXT, 0, struct rb_var, def),
+	FIELD("help", F_TEXT, 0, struct rb_var, help),
+};
+
+static const struct schema var_schema = {
+	"variable", sizeof(struct rb_var), var_fields, nitems(var_fields),
+	var_post
+};
+
+/* Roles. */
+
+static int
+role_post(struct loader *ld, const struct ynode *n, void *obj)
+{
+	struct rb_role		*r = obj;
+	const char *const	*names;
+	const char		*near;
+	size_t			 nn, old;
+
+	r->pos.line = n->line;
+	r->pos.col = n->col;
+	if (r->id == NULL)
+		return -1;
+	if (strmap_put(&ld->rb->role_index, r->id,
+	    (size_t)(r - ld->rb->roles), &old)) {
+		err_at(ld, n, "duplicate role \"%s\" (first at line %d column "
+		    "%d)", r->id, ld->rb->roles[old].pos.line,
+		    ld->rb->roles[old].pos.col);
+		return -1;
+	}
+	if (r->profile_name == NULL)
+		return -1;
+	if ((r->profile = profile_find(r->profile_name)) == NULL) {
+		names = profile_names(&nn);
+		near = closest_word(r->profile_name, names, nn);
+		err_at(ld, ymap_get(n, "profile"), "profile \"%s\" of role %s "
+		    "is not a device profile; %s%s%s", r->profile_name, r->id,
+		    near ? "did you mean \"" : "expected one of: windows, "
+		    "linux, cisco-vos, cisco-asa, none", near ? near : "",
+		    near ? "\"?" : "");
+		return -1;
+	}
+	return 0;
+}
+
+static const struct field role_fields[] = {
+	{ .key = "id", .type = F_NAME, .required = 1,
+	    .off = offsetof(struct rb_role, id), .expect = "a role id" },
+	FIELD("title", F_TEXT, 1, struct rb_role, title),
+	{ .key = "profile", .type = F_TEXT, .required = 1,
+	    .off = offsetof(struct rb_role, profile_name),
+	    .expect = "a device profile" },
+	FIELD("many", F_BOOL, 0, struct rb_role, many),
+	FIELD("help", F_TEXT, 0, struct rb_role, help),
+};
+
+static const struct schema role_schema = {
+	"role", sizeof(struct rb_role), role_fields, nitems(role_fields),
+	role_post
+};
+
+/* Tables. */
+
+static int
+decode_rows(struct loader *ld, const struct ynode *n, void *obj,
+    const struct field *f)
+{
+	struct rb_table		*t = obj;
+	const struct ynode	*row, *cell;
+	size_t			 i, j, ncols = t->columns.n;
+	int			 rc = 0;
+
+	(void)f;
+	if (n->kind != Y_SEQ) {
+		err_at(ld, n, "\"rows\" must be a list of rows, each a list of "
+		    "cells");
+		return -1;
+	}
+	if (ncols == 0)
+		return -1;	/* columns already reported */
+	t->cells = arena_calloc(ld->rb->arena, n->n * ncols + 1,
+	    sizeof(*t->cells));
+	t->nrows = n->n;
+	for (i = 0; i < n->n; i++) {
+		row = n->items[i];
+		if (row->kind != Y_SEQ) {
+			err_at(ld, row, "a table row must be a list of cells: "
+			    "[a, b]");
+			rc = -1;
+			continue;
+		}
+		if (row->n != ncols) {
+			err_at(ld, row, "table row has %zu cell%s; the table "
+			    "has %zu column%s", row->n, row->n == 1 ? "" :
+			    "s", ncols, ncols == 1 ? "" : "s");
+			rc = -1;
+			continue;
+		}
+		for (j = 0; j < ncols; j++) {
+			cell = row->items[j];
+			if (cell->kind != Y_SCALAR) {
+				err_at(ld, cell, "a table cell must be text, "
+				    "not a %s", ynode_kind_name(cell));
+				rc = -1;
+				continue;
+			}
+			t->cells[i * ncols + j] = trimmed(ld, cell);
+			if (check_template(ld, cell, t->cells[i * ncols + j],
+			    "table") == -1)
+				rc = -1;
+		}
+	}
+	return rc;
+}
+
+static int
+table_post(struct loader *ld, const struct ynode *n, void *obj)
+{
+	struct rb_table	*t = obj;
+
+	(void)ld;
+	t->pos.line = n->line;
+	t->pos.col = n->col;
+	return 0;
+}
+
+static const struct field table_fields[] = {
+	FIELD("title", F_TMPL, 0, struct rb_table, title),
+	{ .key = "columns", .type = F_TMPLLIST, .required = 1,
+	    .off = offsetof(struct rb_table, columns),
+	    .expect = "a column name" },
+	{ .key = "rows", .type = F_CUSTOM, .required = 1, .fn = decode_rows },
+};
+
+static const struct schema table_schema = {
+	"table", sizeof(struct rb_table), table_fields, nitems(table_fields),
+	table_post
+};
+
+/* Checks. */
+
+static const char *const proto_enum[] = { "tls1.0", "tls1.1", "tls1.2",
+    "tls1.3", NULL };
+static const char *const eku_enum[] = { "serverAuth", "clientAuth", NULL };
+static const char *const mtls_enum[] = { "none", "requested", "required",
+    NULL };
+static const char *const certkind_enum[] = { "chain", "cert", "csr", NULL };
+static const char *const dnstype_enum[] = { "A", "AAAA", "SRV", NULL };
+
+static const char *
+expand_probe(void *ctx, const char *name)
+{
+	(void)ctx;
+	(void)name;
+	return "x";
+}
+
+static int
+ssh_post(struct loader *ld, const struct ynode *n, void *obj)
+{
+	struct rb_check		*c = obj;
+	const struct ynode	*rn = ymap_get(n, "role");
+	const char		*rid;
+	char			*re, msg[200];
+	regex_t			 rx;
+	size_t			 i;
+	int			 rc, x;
+
+	rid = c->role_id != NULL ? c->role_id : ld->proc ? ld->proc->on : NULL;
+	if (rid == NULL) {
+		err_at(ld, n, "ssh check has no \"role\" and its procedure has "
+		    "no \"on:\"; say where the command runs");
+		return -1;
+	}
+	if ((c->role = runbook_role(ld->rb, rid)) == NULL) {
+		if (c->role_id != NULL)
+			err_at(ld, rn, "role \"%s\" is not declared under "
+			    "roles:", rid);
+		return -1;
+	}
+	if (c->role->profile->channel == CHAN_NONE) {
+		err_at(ld, rn ? rn : n, "ssh check on role %s, whose profile "
+		    "is none (fedwiz has no SSH access there)", rid);
+		return -1;
+	}
+	if (c->command == NULL)
+		return -1;
+	if (c->contains.n + c->regex.n + c->absent.n == 0 &&
+	    c->exit_status == NULL) {
+		err_at(ld, n, "ssh check has no expectation (contains, regex, "
+		    "absent or exit): it could never fail");
+		return -1;
+	}
+	for (i = 0; i < c->regex.n; i++) {
+		re = tmpl_expand(c->regex.v[i], expand_probe, NULL);
+		if ((rc = regcomp(&rx, re, REG_EXTENDED | REG_NOSUB)) != 0) {
+			regerror(rc, &rx, msg, sizeof(msg));
+			err(ld, c->regex.pos[i].line, c->regex.pos[i].col,
+			    "regex does not compile: %s", msg);
+			free(re);
+			return -1;
+		}
+		regfree(&rx);
+		free(re);
+	}
+	if (c->exit_status != NULL) {
+		if (c->role->profile->channel != CHAN_EXEC) {
+			err_at(ld, ymap_get(n, "exit"), "\"exit\" is only for "
+			    "exec profiles (windows, linux); %s is %s", rid,
+			    c->role->profile->name);
+			return -1;
+		}
+		if (sscanf(c->exit_status, "%d", &x) != 1 || x < 0 || x > 255) {
+			err_at(ld, ymap_get(n, "exit"), "exit status \"%s\" is "
+			    "not 0-255", c->exit_status);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+tls_post(struct loader *ld, const struct ynode *n, void *obj)
+{
+	struct rb_check	*c = obj;
+	const char	*p;
+
+	if (c->min != NULL && c->max != NULL && strcmp(c->min, c->max) > 0) {
+		err_at(ld, ymap_get(n, "min"), "min %s is above max %s",
+		    c->min, c->max);
+		return -1;
+	}
+	if (c->cipher != NULL && strcmp(c->cipher, "3des") != 0) {
+		p = c->cipher;
+		if (strlen(p) != 6 || p[0] != '0' || (p[1] != 'x' &&
+		    p[1] != 'X') || !isxdigit((unsigned char)p[2]) ||
+		    !isxdigit((unsigned char)p[3]) ||
+		    !isxdigit((unsigned char)p[4]) ||
+		    !isxdigit((unsigned char)p[5])) {
+			err_at(ld, ymap_get(n, "cipher"), "cipher \"%s\" is not "
+			    "3des or a suite id like 0x000A", c->cipher);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+no_post(struct loader *ld, const struct ynode *n, void *obj)
+{
+	(void)ld;
+	(void)n;
+	(void)obj;
+	return 0;
+}
+
+static const struct field ssh_fields[] = {
+	{ .key = "role", .type = F_NAME, .off = offsetof(struct rb_check,
+	    role_id), .expect = "a role id" },
+	FIELD("command", F_TMPL, 1, struct rb_check, command),
+	FIELD("contains", F_TMPLLIST, 0, struct rb_check, contains),
+	FIELD("regex", F_TMPLLIST, 0, struct rb_check, regex),
+	FIELD("absent", F_TMPLLIST, 0, struct rb_check, absent),
+	{ .key = "exit", .type = F_TEXT, .off = offsetof(struct rb_check,
+	    exit_status), .expect = "an exit status 0-255" },
+};
+
+static const struct field tls_fields[] = {
+	{ .key = "host", .type = F_HOST, .required = 1,
+	    .off = offsetof(struct rb_check, host), .expect = "a host" },
+	{ .key = "port", .type = F_PORT, .required = 1,
+	    .off = offsetof(struct rb_check, port), .expect = "a port" },
+	{ .key = "min", .type = F_ENUM, .off = offsetof(struct rb_check, min),
+	    .enums = proto_enum },
+	{ .key = "max", .type = F_ENUM, .off = offsetof(struct rb_check, max),
+	    .enums = proto_enum },
+	FIELD("cipher", F_TEXT, 0, struct rb_check, cipher),
+	FIELD("name", F_TMPL, 0, struct rb_check, name),
+	FIELD("ca", F_TMPL, 0, struct rb_check, ca),
+	{ .key = "eku", .type = F_ENUMLIST, .off = offsetof(struct rb_check,
+	    eku), .enums = eku_enum, .expect = "serverAuth or clientAuth" },
+	{ .key = "client_cert", .type = F_ENUM, .off = offsetof(struct rb_check,
+	    client_cert), .enums = mtls_enum },
+};
+
+static const struct field x509_fields[] = {
+	FIELD("file", F_TMPL, 1, struct rb_check, file),
+	{ .key = "kind", .type = F_ENUM, .off = offsetof(struct rb_check,
+	    cert_kind), .enums = certkind_enum },
+	FIELD("name", F_TMPL, 0, struct rb_check, name),
+	{ .key = "eku", .type = F_ENUMLIST, .off = offsetof(struct rb_check,
+	    eku), .enums = eku_enum, .expect = "serverAuth or clientAuth" },
+};
+
+static const struct field dns_fields[] = {
+	FIELD("name", F_TMPL, 1, struct rb_check, name),
+	{ .key = "type", .type = F_ENUM, .off = offsetof(struct rb_check,
+	    dns_type), .enums = dnstype_enum },
+	FIELD("expect", F_TMPLLIST, 0, struct rb_check, expect),
+};
+
+static const struct field tcp_fields[] = {
+	{ .key = "host", .type = F_HOST, .required = 1,
+	    .off = offsetof(struct rb_check, host), .expect = "a host" },
+	{ .key = "port", .type = F_PORT, .required = 1,
+	    .off = offsetof(struct rb_check, port), .expect = "a port" },
+};
+
+static const struct schema ssh_schema = { "ssh check", sizeof(struct rb_check),
+    ssh_fields, nitems(ssh_fields), ssh_post };
+static const struct schema tls_schema = { "tls check", sizeof(struct rb_check),
+    tls_fields, nitems(tls_fields), tls_post };
+static const struct schema x509_schema = { "x509 check",
+    sizeof(struct rb_check), x509_fields, nitems(x509_fields), no_post };
+static const struct schema dns_schema = { "dns check", sizeof(struct rb_check),
+    dns_fields, nitems(dns_fields), no_post };
+static const struct schema tcp_schema = { "tcp check", sizeof(struct rb_check),
+    tcp_fields, nitems(tcp_fields), no_post };
+
+static const struct check_kind {
+	const char		*name;
+	enum rb_check_kind	 kind;
+	const struct schema	*schema;	/* NULL: a text (manual) */
+} check_kinds[] = {
+	{ "ssh", CK_SSH, &ssh_schema },
+	{ "tls", CK_TLS, &tls_schema },
+	{ "x509", CK_X509, &x509_schema },
+	{ "dns", CK_DNS, &dns_schema },
+	{ "tcp", CK_TCP, &tcp_schema },
+	{ "manual", CK_MANUAL, NULL },
+};
+
+const char *
+rb_check_kind_name(enum rb_check_kind k)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(check_kinds); i++)
+		if (check_kinds[i].kind == k)
+			return check_kinds[i].name;
+	return "?";
+}
+
+static int
+decode_one_check(struct loader *ld, const struct ynode *n, struct rb_check *c)
+{
+	const struct check_kind	*ck = NULL;
+	const struct ynode	*k, *v;
+	const char		*names[nitems(check_kinds)], *near;
+	size_t			 i;
+
+	if (n->kind != Y_MAP || n->n != 1) {
+		err_at(ld, n, "a check is a mapping with exactly one of ssh, "
+		    "tls, x509, dns, tcp, manual%s", n->kind == Y_MAP &&
+		    n->n > 1 ? " (use a list for several checks)" : "");
+		return -1;
+	}
+	k = n->items[0];
+	v = n->items[1];
+	for (i = 0; i < nitems(check_kinds); i++) {
+		names[i] = check_kinds[i].name;
+		if (strcmp(check_kinds[i].name, k->str) == 0)
+			ck = &check_kinds[i];
+	}
+	if (ck == NULL) {
+		near = closest_word(k->str, names, nitems(names));
+		err_at(ld, k, "unknown check \"%s\"; %s%s%s", k->str, near ? "did you mean \"" : "expected one of: "
+		    "ssh, tls, x509, dns, tcp, manual", near ? near : "",
+		    near ? "\"?" : "");
+		return -1;
+	}
+	c->kind = ck->kind;
+	c->pos.line = k->line;
+	c->pos.col = k->col;
+	if (ck->schema == NULL) {
+		if (want_scalar(ld, v, "manual", "what the operator "
+		    "confirms") == -1)
+			return -1;
+		c->text = trimmed(ld, v);
+		return check_template(ld, v, c->text, "manual");
+	}
+	return decode_map(ld, ck->schema, v, c);
+}
+
+static int
+decode_checks(struct loader *ld, const struct ynode *n, void *obj,
+    const struct field *f)
+{
+	struct rb_step	*s = obj;
+	size_t		 i, count;
+	int		 rc = 0;
+
+	(void)f;
+	count = n->kind == Y_SEQ ? n->n : 1;
+	s->checks = arena_calloc(ld->rb->arena, count ? count : 1,
+	    sizeof(*s->checks));
+	s->nchecks = count;
+	for (i = 0; i < count; i++)
+		if (decode_one_check(ld, n->kind == Y_SEQ ? n->items[i] : n,
+		    &s->checks[i]) == -1)
+			rc = -1;
+	return rc;
+}
+
+/* Steps. */
+
+static const struct schema step_schema;
+
+static int
+decode_substeps(struct loader *ld, const struct ynode *n, void *obj,
+    const struct field *f)
+{
+	static const struct field sub = { .key = "steps", .type = F_LIST,
+	    .sub = &step_schema, .off = offsetof(struct rb_step, steps),
+	    .off2 = offsetof(struct rb_step, nsteps) };
+	int	rc;
+
+	(void)f;
+	if (ld->step_depth >= RB_MAX_STEP_DEPTH) {
+		err_at(ld, n, "sub-steps nested deeper than %d levels",
+		    RB_MAX_STEP_DEPTH);
+		return -1;
+	}
+	ld->step_depth++;
+	rc = decode_list(ld, n, &sub, obj);
+	ld->step_depth--;
+	return rc;
+}
+
+static int
+step_post(struct loader *ld, const struct ynode *n, void *obj)
+{
+	struct rb_step	*s = obj;
+
+	(void)ld;
+	s->pos.line = n->line;
+	s->pos.col = n->col;
+	return 0;
+}
+
+static const struct field step_fields[] = {
+	{ .key = "do", .type = F_TMPL, .required = 1,
+	    .off = offsetof(struct rb_step, do_), .expect = "the instruction" },
+	FIELD("command", F_TMPL, 0, struct rb_step, command),
+	{ .key = "when", .type = F_COND, .off = offsetof(struct rb_step,
+	    when_src), .off2 = offsetof(struct rb_step, when) },
+	{ .key = "steps", .type = F_CUSTOM, .fn = decode_substeps },
+	FIELD("note", F_TMPL, 0, struct rb_step, note),
+	FIELD("example", F_TMPL, 0, struct rb_step, example),
+	{ .key = "table", .type = F_OBJ, .sub = &table_schema,
+	    .off = offsetof(struct rb_step, table) },
+	{ .key = "check", .type = F_CUSTOM, .fn = decode_checks },
+};
+
+static const struct schema step_schema = {
+	"step", sizeof(struct rb_step), step_fields, nitems(step_fields),
+	step_post
+};
+
+/* Procedures. */
+
+static int
+decode_on(struct loader *ld, const struct ynode *n, void *obj,
+    const struct field *f)
+{
+	struct rb_proc		 *p = obj;
+	const char		**names, *near;
+	size_t			  i;
+
+	if (want_scalar(ld, n, f->key, "a role id") == -1)
+		return -1;
+	p->on = trimmed(ld, n);
+	if ((p->role = runbook_role(ld->rb, p->on)) != NULL)
+		return 0;
+	names = xreallocarray(NULL, ld->rb->nroles + 1, sizeof(*names));
+	for (i = 0; i < ld->rb->nroles; i++)
+		names[i] = ld->rb->roles[i].id ? ld->rb->roles[i].id : "";
+	near = closest_word(p->on, names, ld->rb->nroles);
+	if (near != NULL)
+		err_at(ld, n, "role \"%s\" is not declared under roles:; did "
+		    "you mean \"%s\"?", p->on, near);
+	else
+		err_at(ld, n, "role \"%s\" is not declared under roles:",
+		    p->on);
+	free(names);
+	/* Keep `on` so ${host} is still accepted below: one error, not ten. */
+	return -1;
+}
+
+static int
+decode_proc_id(struct loader *ld, const struct ynode *n, void *obj,
+    const struct field *f)
+{
+	struct rb_proc	*p = obj;
+	static const struct field idf = { .key = "id", .type = F_ID,
+	    .off = offsetof(struct rb_proc, id), .expect = "a procedure id" };
+
+	(void)f;
+	ld->proc = p;
+	p->pos.line = n->line;
+	p->pos.col = n->col;
+	return decode_field(ld, &idf, n, obj);
+}
+
+static int
+proc_post(struct loader *ld, const struct ynode *n, void *obj)
+{
+	struct rb_proc	*p = obj;
+	size_t		 old;
+	int		 rc = 0;
+
+	p->index = (size_t)(p - ld->rb->procs);
+	if (p->pos.line == 0) {
+		p->pos.line = n->line;
+		p->pos.col = n->col;
+	}
+	if (p->id != NULL && strmap_put(&ld->rb->proc_index, p->id, p->index,
+	    &old)) {
+		err_at(ld, ymap_get(n, "id"), "duplicate procedure id \"%s\" "
+		    "(first at line %d column %d)", p->id,
+		    ld->rb->procs[old].pos.line, ld->rb->procs[old].pos.col);
+		rc = -1;
+	}
+	if (p->nsteps == 0 && ymap_get(n, "steps") != NULL) {
+		err_at(ld, ymap_get(n, "steps"), "no steps; a procedure has "
+		    "at least one");
+		rc = -1;
+	}
+	ld->rb->nsteps += p->nsteps;
+	ld->proc = NULL;
+	return rc;
+}
+
+static const struct field proc_fields[] = {
+	{ .key = "id", .type = F_CUSTOM, .required = 1, .fn = decode_proc_id },
+	FIELD("title", F_TEXT, 1, struct rb_proc, title),
+	FIELD("section", F_TEXT, 0, struct rb_proc, section),
+	{ .key = "on", .type = F_CUSTOM, .fn = decode_on },
+	{ .key = "requires", .type = F_IDLIST, .off = offsetof(struct rb_proc,
+	    requires), .expect = "a procedure id" },
+	{ .key = "when", .type = F_COND, .off = offsetof(struct rb_proc,
+	    when_src), .off2 = offsetof(struct rb_proc, when) },
+	FIELD("intro", F_TMPL, 0, struct rb_proc, intro),
+	FIELD("before", F_TMPL, 0, struct rb_proc, before),
+	FIELD("note", F_TMPL, 0, struct rb_proc, note),
+	{ .key = "table", .type = F_OBJ, .sub = &table_schema,
+	    .off = offsetof(struct rb_proc, table) },
+	{ .key = "steps", .type = F_LIST, .required = 1, .sub = &step_schema,
+	    .off = offsetof(struct rb_proc, steps),
+	    .off2 = offsetof(struct rb_proc, nsteps) },
+	FIELD("tips", F_TMPL, 0, struct rb_proc, tips),
+	FIELD("troubleshooting", F_TMPL, 0, struct rb_proc, troubleshooting),
+	FIELD("next", F_TMPL, 0, struct rb_proc, next),
+};
+
+static const struct schema proc_schema = {
+	"procedure", sizeof(struct rb_proc), proc_fields, nitems(proc_fields),
+	proc_post
+};
+
+/* The runbook. */
+
+static int
+resolve_requires(struct loader *ld)
+{
+	struct runbook	 *rb = ld->rb;
+	struct rb_proc	 *p;
+	const char	**ids, *near;
+	size_t		  i, j, k, idx;
+	int		  rc = 0;
+
+	ids = xreallocarray(NULL, rb->nprocs + 1, sizeof(*ids));
+	for (i = 0; i < rb->nprocs; i++)
+		ids[i] = rb->procs[i].id ? rb->procs[i].id : "";
+	for (i = 0; i < rb->nprocs; i++) {
+		p = &rb->procs[i];
+		ld->proc = p;
+		p->req = arena_calloc(rb->arena, p->requires.n + 1,
+		    sizeof(*p->req));
+		for (j = 0; j < p->requires.n; j++) {
+			if (!strmap_get(&rb->proc_index, p->requires.v[j],
+			    &idx)) {
+				near = closest_word(p->requires.v[j], ids,
+				    rb->nprocs);
+				err(ld, p->requires.pos[j].line,
+				    p->requires.pos[j].col, "requires \"%s\": "
+				    "no such procedure in this runbook%s%s%s",
+				    p->requires.v[j],
+				    near ? "; did you mean \"" : "",
+				    near ? near : "", near ? "\"?" : "");
+				rc = -1;
+				continue;
+			}
+			if (idx == i) {
+				err(ld, p->requires.pos[j].line,
+				    p->requires.pos[j].col, "procedure \"%s\" "
+				    "requires itself", p->id);
+				rc = -1;
+				continue;
+			}
+			for (k = 0; k < j; k++)
+				if (strcmp(p->requires.v[k],
+				    p->requires.v[j]) == 0)
+					break;
+			if (k < j) {
+				err(ld, p->requires.pos[j].line,
+				    p->requires.pos[j].col, "requires \"%s\" "
+				    "is listed twice", p->requires.v[j]);
+				rc = -1;
+				continue;
+			}
+			p->req[j] = idx;
+		}
+	}
+	ld->proc = NULL;
+	free(ids);
+	return rc;
+}
+
+static int
+runbook_post(struct loader *ld, const struct ynode *n, void *obj)
+{
+	struct runbook	*rb = obj;
+
+	if (ymap_get(n, "procedures") != NULL && rb->nprocs == 0) {
+		err_at(ld, ymap_get(n, "procedures"), "\"procedures\" is empty; "
+		    "a runbook has at least one procedure");
+		return -1;
+	}
+	if (ld->failed)
+		return -1;	/* requires of broken procedures: noise */
+	return resolve_requires(ld);
+}
+
+static const struct field runbook_fields[] = {
+	{ .key = "id", .type = F_ID, .required = 1,
+	    .off = offsetof(struct runbook, id), .expect = "a runbook id" },
+	FIELD("title", F_TEXT, 1, struct runbook, title),
+	FIELD("source", F_TEXT, 1, struct runbook, source),
+	FIELD("summary", F_TEXT, 1, struct runbook, summary),
+	FIELD("notes", F_TEXT, 0, struct runbook, notes),
+	{ .key = "vars", .type = F_LIST, .sub = &var_schema,
+	    .off = offsetof(struct runbook, vars),
+	    .off2 = offsetof(struct runbook, nvars) },
+	{ .key = "roles", .type = F_LIST, .sub = &role_schema,
+	    .off = offsetof(struct runbook, roles),
+	    .off2 = offsetof(struct runbook, nroles) },
+	{ .key = "procedures", .type = F_LIST, .required = 1,
+	    .sub = &proc_schema, .off = offsetof(struct runbook, procs),
+	    .off2 = offsetof(struct runbook, nprocs) },
+};
+
+static const struct schema runbook_schema = {
+	"runbook", sizeof(struct runbook), runbook_fields,
+	nitems(runbook_fields), runbook_post
+};
+
+static void
+hash_hex(const char *src, size_t len, char out[65])
+{
+	unsigned char	md[EVP_MAX_MD_SIZE];
+	unsigned int	mdlen = 0, i;
+
+	if (!EVP_Digest(src, len, md, &mdlen, EVP_sha256(), NULL))
+		fatal("OpenSSL: sha256 failed");
+	for (i = 0; i < mdlen && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	out[64] = '\0';
+}
+
+int
+runbook_parse(const char *file, const char *src, size_t len,
+    struct runbook **out, struct diags *diags)
+{
+	struct loader	 ld;
+	struct runbook	*rb;
+	size_t		 before = diags->n + diags->dropped;
+
+	memset(&ld, 0, sizeof(ld));
+	if (ydoc_parse(file, src, len, &ld.doc, diags) == -1)
+		return -1;
+	rb = xcalloc(1, sizeof(*rb));
+	rb->arena = arena_new();
+	rb->path = arena_strdup(rb->arena, file);
+	strmap_init(&rb->var_index);
+	strmap_init(&rb->role_index);
+	strmap_init(&rb->proc_index);
+	ld.rb = rb;
+	ld.diags = diags;
+	hash_hex(src, len, rb->hash);
+
+	if (ld.doc->root == NULL || ynode_is_null(ld.doc->root))
+		err(&ld, 1, 1, "empty file; a runbook is a mapping with id, "
+		    "title, source, summary and procedures");
+	else
+		decode_map(&ld, &runbook_schema, ld.doc->root, rb);
+	ydoc_free(ld.doc);
+	if (ld.failed || diags->n + diags->dropped > before) {
+		runbook_free(rb);
+		return -1;
+	}
+	*out = rb;
+	return 0;
+}
+
+int
+runbook_load(const char *path, struct runbook **out, struct diags *diags)
+{
+	char	*src;
+	size_t	 len;
+	int	 error;
+
+	if ((error = read_file(path, YDOC_MAX_BYTES, &src, &len)) != 0) {
+		diags_add(diags, path, 0, 0, "cannot read: %s", error ==
+		    -EFBIG ? "larger than 64 MiB; not a runbook" :
+		    strerror(-error));
+		return -1;
+	}
+	error = runbook_parse(path, src, len, out, diags);
+	free(src);
+	return error;
+}
+
+void
+runbook_free(struct runbook *rb)
+{
+	if (rb == NULL)
+		return;
+	strmap_free(&rb->var_index);
+	strmap_free(&rb->role_index);
+	strmap_free(&rb->proc_index);
+	arena_free(rb->arena);
+	free(rb);
+}
+
+const struct rb_var *
+runbook_var(const struct runbook *rb, const char *name)
+{
+	size_t	i;
+
+	if (!strmap_get(&rb->var_index, name, &i))
+		return NULL;
+	return &rb->vars[i];
+}
+
+const struct rb_role *
+runbook_role(const struct runbook *rb, const char *id)
+{
+	size_t	i;
+
+	if (!strmap_get(&rb->role_index, id, &i))
+		return NULL;
+	return &rb->roles[i];
+}
+
+const struct rb_proc *
+runbook_proc(const struct runbook *rb, const char *id)
+{
+	size_t	i;
+
+	if (!strmap_get(&rb->proc_index, id, &i))
+		return NULL;
+	return &rb->procs[i];
+}

@@ -1,0 +1,555 @@
+/* util.c: memory, strings and diagnostics. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static void (*fatal_cleanup)(void);
+
+void
+fatal_set_cleanup(void (*fn)(void))
+{
+	fatal_cleanup = fn;
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (fatal_cleanup != NULL)
+		fatal_cleanup();
+	fputs("fedwiz: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(3);		/* environment: DESIGN.md exit codes */
+}
+
+void *
+xmalloc(size_t n)
+{
+	void	*p;
+
+	if (n == 0)
+		n = 1;
+	if ((p = malloc(n)) == NULL)
+		fatal("out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t sz)
+{
+	void	*p;
+
+	if (n == 0 || sz == 0)
+		n = sz = 1;
+	if ((p = calloc(n, sz)) == NULL)
+		fatal("out of memory (%zu x %zu bytes)", n, sz);
+	return p;
+}
+
+void *
+xreallocarray(void *p, size_t n, size_t sz)
+{
+	void	*q;
+
+	if (sz != 0 && n > SIZE_MAX / sz)
+		fatal("allocation overflow (%zu x %zu)", n, sz);
+	if ((q = realloc(p, n * sz == 0 ? 1 : n * sz)) == NULL)
+		fatal("out of memory (%zu x %zu bytes)", n, sz);
+	return q;
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char	*p;
+
+	p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) == -1)
+		fatal("out of memory formatting a message");
+	va_end(ap);
+	return s;
+}
+
+void
+wipe(void *p, size_t n)
+{
+	if (p == NULL)
+		return;
+#ifdef HAVE_EXPLICIT_BZERO
+	explicit_bzero(p, n);
+#else
+	volatile unsigned char *v = p;
+	while (n--)
+		*v++ = 0;
+#endif
+}
+
+/* Arena. */
+
+#define ARENA_BLOCK	(64 * 1024)
+
+struct ablock {
+	struct ablock	*next;
+	size_t		 used;
+	size_t		 size;
+	/* data follows, max_align_t aligned */
+	max_align_t	 data[];
+};
+
+struct arena {
+	struct ablock	*head;
+	size_t		 total;
+};
+
+struct arena *
+arena_new(void)
+{
+	return xcalloc(1, sizeof(struct arena));
+}
+
+void
+arena_free(struct arena *a)
+{
+	struct ablock	*b, *next;
+
+	if (a == NULL)
+		return;
+	for (b = a->head; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
+	free(a);
+}
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	struct ablock	*b;
+	size_t		 align = sizeof(max_align_t), size;
+
+	n = (n + align - 1) & ~(align - 1);
+	b = a->head;
+	if (b == NULL || b->size - b->used < n) {
+		size = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
+		b = xmalloc(sizeof(*b) + size);
+		b->used = 0;
+		b->size = size;
+		/* A big allocation goes behind the current block so the
+		 * current one keeps filling. */
+		if (size == n && a->head != NULL) {
+			b->next = a->head->next;
+			a->head->next = b;
+		} else {
+			b->next = a->head;
+			a->head = b;
+		}
+		a->total += sizeof(*b) + size;
+	}
+	b->used += n;
+	return (char *)b->data + b->used - n;
+}
+
+void *
+arena_calloc(struct arena *a, size_t n, size_t sz)
+{
+	void	*p;
+
+	if (sz != 0 && n > SIZE_MAX / sz)
+		fatal("allocation overflow (%zu x %zu)", n, sz);
+	p = arena_alloc(a, n * sz);
+	memset(p, 0, n * sz);
+	return p;
+}
+
+char *
+arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char	*p;
+
+	p = arena_alloc(a, n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+arena_strdup(struct arena *a, const char *s)
+{
+	return s == NULL ? NULL : arena_strndup(a, s, strlen(s));
+}
+
+size_t
+arena_size(const struct arena *a)
+{
+	return a->total;
+}
+
+/* Growable string. */
+
+void
+buf_init(struct buf *b)
+{
+	b->s = NULL;
+	b->len = b->cap = 0;
+}
+
+void
+buf_free(struct buf *b)
+{
+	free(b->s);
+	buf_init(b);
+}
+
+static void
+buf_grow(struct buf *b, size_t more)
+{
+	size_t	need = b->len + more + 1;
+
+	if (need <= b->cap)
+		return;
+	if (b->cap == 0)
+		b->cap = 64;
+	while (b->cap < need)
+		b->cap *= 2;
+	b->s = xreallocarray(b->s, b->cap, 1);
+}
+
+void
+buf_add(struct buf *b, const char *s, size_t n)
+{
+	buf_grow(b, n);
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void
+buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void
+buf_addc(struct buf *b, char c)
+{
+	buf_add(b, &c, 1);
+}
+
+void
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		fatal("bad format string");
+	buf_grow(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+char *
+buf_steal(struct buf *b)
+{
+	char	*s;
+
+	if (b->s == NULL)
+		return xstrdup("");
+	s = b->s;
+	buf_init(b);
+	return s;
+}
+
+/* Diagnostics. */
+
+void
+diags_init(struct diags *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+void
+diags_free(struct diags *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->n; i++) {
+		free(d->v[i].file);
+		free(d->v[i].msg);
+	}
+	free(d->v);
+	diags_init(d);
+}
+
+void
+diags_vadd(struct diags *d, const char *file, int line, int col,
+    const char *fmt, va_list ap)
+{
+	struct diag	*g;
+	size_t		 max = d->max ? d->max : 100;
+	char		*msg;
+
+	if (d->n >= max) {
+		d->dropped++;
+		return;
+	}
+	if (vasprintf(&msg, fmt, ap) == -1)
+		fatal("out of memory formatting a message");
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 8;
+		d->v = xreallocarray(d->v, d->cap, sizeof(*d->v));
+	}
+	g = &d->v[d->n++];
+	g->file = xstrdup(file != NULL ? file : "fedwiz");
+	g->line = line;
+	g->col = col;
+	g->msg = msg;
+}
+
+void
+diags_add(struct diags *d, const char *file, int line, int col,
+    const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	diags_vadd(d, file, line, col, fmt, ap);
+	va_end(ap);
+}
+
+void
+diags_print(const struct diags *d, FILE *fp)
+{
+	const struct diag	*g;
+	size_t			 i;
+
+	for (i = 0; i < d->n; i++) {
+		g = &d->v[i];
+		if (g->line > 0)
+			fprintf(fp, "%s:%d:%d: %s\n", g->file, g->line, g->col,
+			    g->msg);
+		else
+			fprintf(fp, "%s: %s\n", g->file, g->msg);
+	}
+	if (d->dropped > 0)
+		fprintf(fp, "%s: %zu more errors not shown\n",
+		    d->n > 0 ? d->v[0].file : "fedwiz", d->dropped);
+}
+
+/* Optimal string alignment distance: Levenshtein plus adjacent
+ * transpositions, the commonest typo ("prot" for "port"). */
+size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t	la = strlen(a), lb = strlen(b), i, j, best;
+	size_t	d[65][65];
+
+	if (la > 64 || lb > 64)
+		return (size_t)-1;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[la][lb];
+}
+
+const char *
+closest_word(const char *w, const char *const *words, size_t n)
+{
+	const char	*best = NULL;
+	size_t		 i, d, bestd = (size_t)-1, limit;
+
+	limit = strlen(w) <= 4 ? 1 : 2;
+	for (i = 0; i < n; i++) {
+		d = edit_distance(w, words[i]);
+		if (d <= limit && d < bestd) {
+			best = words[i];
+			bestd = d;
+		}
+	}
+	return best;
+}
+
+int
+read_file(const char *path, size_t max, char **out, size_t *outlen)
+{
+	struct stat	 st;
+	struct buf	 b;
+	char		 tmp[65536];
+	ssize_t		 r;
+	int		 fd, error = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -errno;
+	if (fstat(fd, &st) == -1) {
+		error = -errno;
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		error = -EISDIR;
+		goto out;
+	}
+	buf_init(&b);
+	for (;;) {
+		r = read(fd, tmp, sizeof(tmp));
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			error = -errno;
+			buf_free(&b);
+			goto out;
+		}
+		if (r == 0)
+			break;
+		if (b.len + (size_t)r > max) {
+			error = -EFBIG;
+			buf_free(&b);
+			goto out;
+		}
+		buf_add(&b, tmp, (size_t)r);
+	}
+	*outlen = b.len;
+	*out = buf_steal(&b);
+out:
+	close(fd);
+	return error;
+}
+
+/* String map: FNV-1a, linear probing, grows at 1/2 load. */
+
+static size_t
+str_hash(const char *s)
+{
+	size_t	h = 1469598103934665603ULL;
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+void
+strmap_init(struct strmap *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+void
+strmap_free(struct strmap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	strmap_init(m);
+}
+
+static void
+strmap_grow(struct strmap *m)
+{
+	struct strmap	old = *m;
+	size_t		i, j;
+
+	m->cap = old.cap ? old.cap * 2 : 16;
+	m->keys = xcalloc(m->cap, sizeof(*m->keys));
+	m->vals = xcalloc(m->cap, sizeof(*m->vals));
+	for (i = 0; i < old.cap; i++) {
+		if (old.keys[i] == NULL)
+			continue;
+		j = str_hash(old.keys[i]) & (m->cap - 1);
+		while (m->keys[j] != NULL)
+			j = (j + 1) & (m->cap - 1);
+		m->keys[j] = old.keys[i];
+		m->vals[j] = old.vals[i];
+	}
+	free(old.keys);
+	free(old.vals);
+}
+
+int
+strmap_put(struct strmap *m, const char *key, size_t val, size_t *old)
+{
+	size_t	j;
+
+	if (m->cap == 0 || (m->n + 1) * 2 > m->cap)
+		strmap_grow(m);
+	j = str_hash(key) & (m->cap - 1);
+	while (m->keys[j] != NULL) {
+		if (strcmp(m->keys[j], key) == 0) {
+			if (old != NULL)
+				*old = m->vals[j];
+			return 1;
+		}
+		j = (j + 1) & (m->cap - 1);
+	}
+	m->keys[j] = key;
+	m->vals[j] = val;
+	m->n++;
+	return 0;
+}
+
+int
+strmap_get(const struct strmap *m, const char *key, size_t *val)
+{
+	size_t	j;
+
+	if (m->cap == 0)
+		return 0;
+	j = str_hash(key) & (m->cap - 1);
+	while (m->keys[j] != NULL) {
+		if (strcmp(m->keys[j], key) == 0) {
+			if (val != NULL)
+				*val = m->vals[j];
+			return 1;
+		}
+		j = (j + 1) & (m->cap - 1);
+	}
+	return 0;
+}

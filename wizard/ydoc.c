@@ -1,0 +1,454 @@
+/* ydoc.c: build a located node tree from libyaml's event stream. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "util.h"
+#include "ydoc.h"
+
+/* A node under construction: its children grow in a heap array, then move
+ * into the arena when the collection ends. */
+struct frame {
+	struct ynode	 *node;
+	struct ynode	**items;
+	size_t		  n;
+	size_t		  cap;
+};
+
+struct builder {
+	struct ydoc	*doc;
+	struct diags	*diags;
+	struct frame	 stack[YDOC_MAX_DEPTH + 1];
+	int		 depth;
+	size_t		 nodes;
+	int		 failed;
+};
+
+static void
+add_child(struct frame *f, struct ynode *child)
+{
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 8;
+		f->items = xreallocarray(f->items, f->cap, sizeof(*f->items));
+	}
+	f->items[f->n++] = child;
+}
+
+static int
+cmp_key(const void *a, const void *b)
+{
+	const struct ynode *ka = *(struct ynode *const *)a;
+	const struct ynode *kb = *(struct ynode *const *)b;
+	int	c;
+
+	if ((c = strcmp(ka->str, kb->str)) != 0)
+		return c;
+	/* Same key: earlier in the file first. */
+	if (ka->line != kb->line)
+		return ka->line < kb->line ? -1 : 1;
+	return ka->col < kb->col ? -1 : ka->col > kb->col;
+}
+
+static void
+dup_error(struct builder *b, const struct ynode *first, const struct ynode *k)
+{
+	diags_add(b->diags, b->doc->file, k->line, k->col,
+	    "duplicate key \"%s\" (first at line %d column %d); each key may "
+	    "appear once in a mapping", k->str, first->line, first->col);
+	b->failed = 1;
+}
+
+/* Duplicate keys: quadratic for the usual small mapping, sorted above that,
+ * so that a hostile file with a million keys costs n log n. */
+static void
+check_duplicates(struct builder *b, struct ynode *map)
+{
+	struct ynode	**keys;
+	size_t		  i, j, n = map->n;
+
+	if (n <= 16) {
+		for (i = 1; i < n; i++)
+			for (j = 0; j < i; j++)
+				if (strcmp(map->items[2 * i]->str,
+				    map->items[2 * j]->str) == 0) {
+					dup_error(b, map->items[2 * j],
+					    map->items[2 * i]);
+					return;
+				}
+		return;
+	}
+	keys = xreallocarray(NULL, n, sizeof(*keys));
+	for (i = 0; i < n; i++)
+		keys[i] = map->items[2 * i];
+	qsort(keys, n, sizeof(*keys), cmp_key);
+	for (i = 1; i < n; i++)
+		if (strcmp(keys[i]->str, keys[i - 1]->str) == 0) {
+			dup_error(b, keys[i - 1], keys[i]);
+			break;
+		}
+	free(keys);
+}
+
+static struct ynode *
+new_node(struct builder *b, enum ynode_kind kind, const yaml_event_t *ev)
+{
+	struct ynode	*n;
+
+	if (++b->nodes > YDOC_MAX_NODES) {
+		diags_add(b->diags, b->doc->file,
+		    (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
+		    "more than %d YAML nodes; a runbook is not this large",
+		    YDOC_MAX_NODES);
+		b->failed = 1;
+		return NULL;
+	}
+	n = arena_calloc(b->doc->arena, 1, sizeof(*n));
+	n->kind = kind;
+	n->line = (int)ev->start_mark.line + 1;
+	n->col = (int)ev->start_mark.column + 1;
+	n->end_line = (int)ev->end_mark.line + 1;
+	n->end_col = (int)ev->end_mark.column + 1;
+	return n;
+}
+
+/* Place a finished node in its parent; check mapping keys are scalars. */
+static void
+attach(struct builder *b, struct ynode *n)
+{
+	struct frame	*f;
+
+	if (b->depth == 0) {
+		b->doc->root = n;
+		return;
+	}
+	f = &b->stack[b->depth - 1];
+	if (f->node->kind == Y_MAP && f->n % 2 == 0 && n->kind != Y_SCALAR) {
+		diags_add(b->diags, b->doc->file, n->line, n->col,
+		    "a mapping key must be a plain word, not a %s",
+		    ynode_kind_name(n));
+		b->failed = 1;
+	}
+	add_child(f, n);
+}
+
+static int
+unsupported(struct builder *b, const yaml_event_t *ev, const char *what)
+{
+	diags_add(b->diags, b->doc->file, (int)ev->start_mark.line + 1,
+	    (int)ev->start_mark.column + 1,
+	    "%s are not supported in runbooks; write the value out", what);
+	b->failed = 1;
+	return -1;
+}
+
+static int
+on_event(struct builder *b, yaml_event_t *ev)
+{
+	struct ynode	*n;
+	struct frame	*f;
+	yaml_char_t	*anchor = NULL, *tag = NULL;
+
+	switch (ev->type) {
+	case YAML_DOCUMENT_START_EVENT:
+		if (b->doc->root != NULL) {
+			diags_add(b->diags, b->doc->file,
+			    (int)ev->start_mark.line + 1,
+			    (int)ev->start_mark.column + 1,
+			    "a second YAML document; a file holds one");
+			b->failed = 1;
+			return -1;
+		}
+		return 0;
+	case YAML_ALIAS_EVENT:
+		return unsupported(b, ev, "aliases (*name)");
+	case YAML_SCALAR_EVENT:
+		anchor = ev->data.scalar.anchor;
+		tag = ev->data.scalar.tag;
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		anchor = ev->data.sequence_start.anchor;
+		tag = ev->data.sequence_start.tag;
+		break;
+	case YAML_MAPPING_START_EVENT:
+		anchor = ev->data.mapping_start.anchor;
+		tag = ev->data.mapping_start.tag;
+		break;
+	default:
+		break;
+	}
+	if (anchor != NULL)
+		return unsupported(b, ev, "anchors (&name)");
+	if (tag != NULL && strcmp((char *)tag, "!") != 0)
+		return unsupported(b, ev, "YAML tags (!tag)");
+
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		if ((n = new_node(b, Y_SCALAR, ev)) == NULL)
+			return -1;
+		n->str = arena_strndup(b->doc->arena,
+		    (char *)ev->data.scalar.value, ev->data.scalar.length);
+		n->len = ev->data.scalar.length;
+		if (memchr(n->str, '\0', n->len) != NULL) {
+			diags_add(b->diags, b->doc->file, n->line, n->col,
+			    "a NUL character inside a value");
+			b->failed = 1;
+			return -1;
+		}
+		switch (ev->data.scalar.style) {
+		case YAML_PLAIN_SCALAR_STYLE:
+			n->style = Y_PLAIN;
+			break;
+		case YAML_LITERAL_SCALAR_STYLE:
+		case YAML_FOLDED_SCALAR_STYLE:
+			n->style = Y_BLOCK;
+			break;
+		default:
+			n->style = Y_QUOTED;
+			break;
+		}
+		attach(b, n);
+		return 0;
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		if (b->depth >= YDOC_MAX_DEPTH) {
+			diags_add(b->diags, b->doc->file,
+			    (int)ev->start_mark.line + 1,
+			    (int)ev->start_mark.column + 1,
+			    "nesting deeper than %d levels", YDOC_MAX_DEPTH);
+			b->failed = 1;
+			return -1;
+		}
+		n = new_node(b, ev->type == YAML_SEQUENCE_START_EVENT ?
+		    Y_SEQ : Y_MAP, ev);
+		if (n == NULL)
+			return -1;
+		f = &b->stack[b->depth++];
+		memset(f, 0, sizeof(*f));
+		f->node = n;
+		return 0;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		f = &b->stack[--b->depth];
+		n = f->node;
+		n->end_line = (int)ev->end_mark.line + 1;
+		n->end_col = (int)ev->end_mark.column + 1;
+		n->n = n->kind == Y_MAP ? f->n / 2 : f->n;
+		if (f->n > 0) {
+			n->items = arena_alloc(b->doc->arena,
+			    f->n * sizeof(*n->items));
+			memcpy(n->items, f->items, f->n * sizeof(*n->items));
+		}
+		free(f->items);
+		f->items = NULL;
+		if (n->kind == Y_MAP && !b->failed)
+			check_duplicates(b, n);
+		attach(b, n);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static void
+index_lines(struct ydoc *doc)
+{
+	size_t	i, n = 1, k = 0;
+
+	for (i = 0; i < doc->srclen; i++)
+		if (doc->src[i] == '\n')
+			n++;
+	doc->lines = arena_alloc(doc->arena, n * sizeof(*doc->lines));
+	doc->lines[k++] = 0;
+	for (i = 0; i < doc->srclen; i++)
+		if (doc->src[i] == '\n')
+			doc->lines[k++] = i + 1;
+	doc->nlines = n;
+}
+
+int
+ydoc_parse(const char *file, const char *src, size_t len, struct ydoc **out,
+    struct diags *diags)
+{
+	struct builder	 b;
+	struct ydoc	*doc;
+	yaml_parser_t	 parser;
+	yaml_event_t	 ev;
+	int		 done = 0, line, col;
+
+	doc = xcalloc(1, sizeof(*doc));
+	doc->arena = arena_new();
+	doc->file = arena_strdup(doc->arena, file);
+	doc->src = arena_strndup(doc->arena, src, len);
+	doc->srclen = len;
+	index_lines(doc);
+
+	memset(&b, 0, sizeof(b));
+	b.doc = doc;
+	b.diags = diags;
+
+	if (!yaml_parser_initialize(&parser))
+		fatal("libyaml: cannot initialise a parser");
+	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)doc->src,
+	    len);
+	while (!done) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			line = (int)parser.problem_mark.line + 1;
+			col = (int)parser.problem_mark.column + 1;
+			diags_add(diags, file, line, col, "YAML: %s%s%s",
+			    parser.problem ? parser.problem : "syntax error",
+			    parser.context ? " " : "",
+			    parser.context ? parser.context : "");
+			b.failed = 1;
+			break;
+		}
+		done = ev.type == YAML_STREAM_END_EVENT;
+		if (on_event(&b, &ev) == -1)
+			done = 1;
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	while (b.depth > 0)
+		free(b.stack[--b.depth].items);
+	if (b.failed) {
+		ydoc_free(doc);
+		return -1;
+	}
+	*out = doc;
+	return 0;
+}
+
+int
+ydoc_load(const char *path, struct ydoc **out, struct diags *diags)
+{
+	char	*src;
+	size_t	 len;
+	int	 error;
+
+	if ((error = read_file(path, YDOC_MAX_BYTES, &src, &len)) != 0) {
+		if (error == -EFBIG)
+			diags_add(diags, path, 0, 0, "larger than %u MiB; not a "
+			    "runbook", YDOC_MAX_BYTES / (1024 * 1024));
+		else
+			diags_add(diags, path, 0, 0, "cannot read: %s",
+			    strerror(-error));
+		return -1;
+	}
+	error = ydoc_parse(path, src, len, out, diags);
+	free(src);
+	return error;
+}
+
+void
+ydoc_free(struct ydoc *doc)
+{
+	if (doc == NULL)
+		return;
+	arena_free(doc->arena);
+	free(doc);
+}
+
+const char *
+ynode_kind_name(const struct ynode *n)
+{
+	switch (n->kind) {
+	case Y_SCALAR:
+		return "single value";
+	case Y_SEQ:
+		return "list";
+	case Y_MAP:
+		return "mapping";
+	}
+	return "?";
+}
+
+struct ynode *
+ymap_get(const struct ynode *map, const char *key)
+{
+	size_t	i;
+
+	if (map == NULL || map->kind != Y_MAP)
+		return NULL;
+	for (i = 0; i < map->n; i++)
+		if (strcmp(map->items[2 * i]->str, key) == 0)
+			return map->items[2 * i + 1];
+	return NULL;
+}
+
+int
+ynode_is_null(const struct ynode *n)
+{
+	return n->kind == Y_SCALAR && n->style == Y_PLAIN &&
+	    (n->len == 0 || strcmp(n->str, "~") == 0 ||
+	    strcmp(n->str, "null") == 0 || strcmp(n->str, "Null") == 0 ||
+	    strcmp(n->str, "NULL") == 0);
+}
+
+/* Byte offset of (line, col) counted in UTF-8 characters. */
+static size_t
+byte_offset(const struct ydoc *doc, int line, int col)
+{
+	size_t	off;
+	int	c = 1;
+
+	if (line < 1 || (size_t)line > doc->nlines)
+		return doc->srclen;
+	off = doc->lines[line - 1];
+	while (c < col && off < doc->srclen && doc->src[off] != '\n') {
+		off++;
+		while (off < doc->srclen &&
+		    ((unsigned char)doc->src[off] & 0xC0) == 0x80)
+			off++;
+		c++;
+	}
+	return off;
+}
+
+static void
+position_of(const struct ydoc *doc, size_t off, int *line, int *col)
+{
+	size_t	lo = 0, hi = doc->nlines, mid, p;
+	int	c = 1;
+
+	while (hi - lo > 1) {
+		mid = (lo + hi) / 2;
+		if (doc->lines[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	for (p = doc->lines[lo]; p < off; p++)
+		if (((unsigned char)doc->src[p] & 0xC0) != 0x80)
+			c++;
+	*line = (int)lo + 1;
+	*col = c;
+}
+
+void
+ydoc_locate(const struct ydoc *doc, const struct ynode *n, const char *needle,
+    size_t nth, int *line, int *col)
+{
+	size_t		 start, end, nlen = strlen(needle);
+	const char	*p;
+
+	*line = n->line;
+	*col = n->col;
+	start = byte_offset(doc, n->line, n->col);
+	end = byte_offset(doc, n->end_line, n->end_col);
+	if (end > doc->srclen)
+		end = doc->srclen;
+	while (start < end) {
+		p = memmem(doc->src + start, end - start, needle, nlen);
+		if (p == NULL)
+			return;
+		if (nth-- == 0) {
+			position_of(doc, (size_t)(p - doc->src), line, col);
+			return;
+		}
+		start = (size_t)(p - doc->src) + 1;
+	}
+}
