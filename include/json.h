@@ -6,11 +6,15 @@
 
 #define JSON_MAX_DEPTH	32
 
+#define JSON_BUF	65536
+
 struct json {
 	FILE	*fp;
 	int	 depth;
 	int	 count[JSON_MAX_DEPTH];	/* members written at each level */
 	int	 after_key;
+	size_t	 len;			/* bytes waiting in buf */
+	char	 buf[JSON_BUF];		/* written by json_end or when full */
 };
 
 void	json_init(struct json *, FILE *);
@@ -27,7 +31,7 @@ void	json_null(struct json *);
 void	json_kstr(struct json *, const char *, const char *);
 void	json_kint(struct json *, const char *, long long);
 void	json_kbool(struct json *, const char *, int);
-/* Finish the document with a newline. */
+/* Finish the document with a newline and write it all out. */
 void	json_end(struct json *);
 
 #endif

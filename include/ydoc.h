@@ -38,18 +38,25 @@ struct ynode {
 };
 
 struct ydoc {
-	struct arena	*arena;
+	struct arena	*arena;		/* the nodes */
+	struct arena	*strarena;	/* scalar strings (may be the caller's) */
 	const char	*file;		/* as given, for messages */
-	char		*src;		/* the bytes, kept to locate substrings */
+	const char	*src;		/* the bytes, to locate substrings */
 	size_t		 srclen;
-	size_t		*lines;		/* byte offset of each line start */
-	size_t		 nlines;
+	char		*owned;		/* src, when ydoc_load read it */
+	size_t		*lines;		/* byte offset of each line start, */
+	size_t		 nlines;	/* built on first use (errors only) */
 	struct ynode	*root;		/* NULL for an empty file */
 };
 
-/* Parse bytes / a file. 0 on success; -1 with the errors in diags. */
-int		 ydoc_parse(const char *, const char *, size_t, struct ydoc **,
-		     struct diags *);
+/*
+ * Parse bytes / a file. 0 on success; -1 with the errors in diags. The
+ * bytes are borrowed: they must outlive the ydoc. Scalar strings go into
+ * strarena when given (so a caller can keep them after ydoc_free), else
+ * into the ydoc's own arena.
+ */
+int		 ydoc_parse(const char *, const char *, size_t, struct arena *,
+		     struct ydoc **, struct diags *);
 int		 ydoc_load(const char *, struct ydoc **, struct diags *);
 void		 ydoc_free(struct ydoc *);
 

@@ -7,6 +7,7 @@
 
 #include "answers.h"
 #include "catalog.h"
+#include "cond.h"
 #include "cli.h"
 #include "json.h"
 #include "plan.h"
@@ -24,6 +25,20 @@ const struct cmd_entry cmd_plan_entry = {
 	.max_args = 1,
 	.exec = cmd_plan_exec,
 };
+
+/*
+ * Whether a step applies: top-level steps as the plan decided, sub-steps by
+ * their own `when` (the planner tracks top-level steps only).
+ */
+static int
+step_applies(const struct rb_step *s, struct scope *sc,
+    const struct plan_inst *in, int depth, size_t i)
+{
+	if (depth == 0)
+		return !in->step_na[i];
+	return s->when == NULL ||
+	    cond_eval(s->when, scope_lookup, sc) != T_FALSE;
+}
 
 /* Text with the instance's values filled in; indented continuation lines. */
 static void
@@ -65,10 +80,12 @@ print_steps(const struct rb_step *steps, size_t n, struct scope *sc,
 			printf("%s$ ", indent);
 			print_text(s->command, sc, indent);
 		}
-		if (depth == 0 && in->step_na[i])
+		if (!step_applies(s, sc, in, depth, i)) {
 			printf("%s(does not apply: %s)\n", indent, s->when_src ?
 			    s->when_src : in->proc->when_src);
-		else if (depth == 0 && in->steps[i] != STEP_PENDING)
+			continue;	/* nor do its sub-steps */
+		}
+		if (depth == 0 && in->steps[i] != STEP_PENDING)
 			printf("%s[%s]\n", indent,
 			    plan_step_status_name(in->steps[i]));
 		print_steps(s->steps, s->nsteps, sc, in, depth + 1);
@@ -169,11 +186,10 @@ json_steps(struct json *j, const struct rb_step *steps, size_t n,
 			free(x);
 		} else
 			json_kstr(j, "command", NULL);
-		if (top) {
+		if (top)
 			json_kstr(j, "status",
 			    plan_step_status_name(in->steps[i]));
-			json_kbool(j, "applies", !in->step_na[i]);
-		}
+		json_kbool(j, "applies", step_applies(s, sc, in, !top, i));
 		json_key(j, "checks");
 		json_arr_begin(j);
 		for (k = 0; k < s->nchecks; k++)

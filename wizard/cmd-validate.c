@@ -34,9 +34,10 @@ cmd_validate_exec(struct cli *cli, int argc, char **argv)
 		if (runbook_load(argv[i], &rb, &d) == 0) {
 			order = xcalloc(rb->nprocs + 1, sizeof(*order));
 			if (plan_order(rb, order, &d) == 0)
-				printf("%s: ok: runbook %s, %zu procedures, "
-				    "%zu steps\n", argv[i], rb->id, rb->nprocs,
-				    rb->nsteps);
+				printf("%s: ok: runbook %s, %zu procedure%s, "
+				    "%zu step%s\n", argv[i], rb->id, rb->nprocs,
+				    rb->nprocs == 1 ? "" : "s", rb->nsteps,
+				    rb->nsteps == 1 ? "" : "s");
 			free(order);
 			runbook_free(rb);
 		}

@@ -7,6 +7,41 @@
 #include "json.h"
 #include "util.h"
 
+/*
+ * plan --json of a large runbook is tens of megabytes; the writer keeps its
+ * own buffer so that each string costs a memcpy, not a stdio call per
+ * character.
+ */
+static void
+flush(struct json *j)
+{
+	if (j->len > 0)
+		fwrite(j->buf, 1, j->len, j->fp);
+	j->len = 0;
+}
+
+static void
+put(struct json *j, const char *s, size_t n)
+{
+	if (n > sizeof(j->buf) - j->len) {
+		flush(j);
+		if (n > sizeof(j->buf)) {
+			fwrite(s, 1, n, j->fp);
+			return;
+		}
+	}
+	memcpy(j->buf + j->len, s, n);
+	j->len += n;
+}
+
+static void
+putc_(struct json *j, char c)
+{
+	if (j->len == sizeof(j->buf))
+		flush(j);
+	j->buf[j->len++] = c;
+}
+
 void
 json_init(struct json *j, FILE *fp)
 {
@@ -14,22 +49,29 @@ json_init(struct json *j, FILE *fp)
 	j->fp = fp;
 }
 
+/* Newline and indentation, in one copy. */
+static void
+newline(struct json *j, int depth)
+{
+	static const char	 spaces[] = "\n"
+	    "                                                                ";
+	size_t			 n = 1 + 2 * (size_t)depth;
+
+	put(j, spaces, n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1);
+}
+
 /* Comma and indentation before a value or key. */
 static void
 sep(struct json *j)
 {
-	int	i;
-
 	if (j->after_key) {
 		j->after_key = 0;
 		return;
 	}
 	if (j->depth > 0) {
 		if (j->count[j->depth]++ > 0)
-			fputc(',', j->fp);
-		fputc('\n', j->fp);
-		for (i = 0; i < j->depth; i++)
-			fputs("  ", j->fp);
+			putc_(j, ',');
+		newline(j, j->depth);
 	}
 }
 
@@ -37,7 +79,7 @@ static void
 open_level(struct json *j, char c)
 {
 	sep(j);
-	fputc(c, j->fp);
+	putc_(j, c);
 	if (j->depth + 1 >= JSON_MAX_DEPTH)
 		fatal("JSON nested too deep");
 	j->count[++j->depth] = 0;
@@ -46,15 +88,12 @@ open_level(struct json *j, char c)
 static void
 close_level(struct json *j, char c)
 {
-	int	i, had = j->count[j->depth];
+	int	had = j->count[j->depth];
 
 	j->depth--;
-	if (had) {
-		fputc('\n', j->fp);
-		for (i = 0; i < j->depth; i++)
-			fputs("  ", j->fp);
-	}
-	fputc(c, j->fp);
+	if (had)
+		newline(j, j->depth);
+	putc_(j, c);
 }
 
 void
@@ -81,37 +120,48 @@ json_arr_end(struct json *j)
 	close_level(j, ']');
 }
 
+/* Bytes that go out as they are: everything but controls, " and \. */
+static const unsigned char plain[256] = {
+	[0x20] = 1, [0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
+	[0x80 ... 0xff] = 1
+};
+
 static void
 write_string(struct json *j, const char *s)
 {
-	const unsigned char	*p;
+	const unsigned char	*p, *run;
+	char			 esc[8];
 
-	fputc('"', j->fp);
+	putc_(j, '"');
 	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		for (run = p; plain[*p]; p++)
+			;
+		if (p > run)
+			put(j, (const char *)run, (size_t)(p - run));
+		if (*p == '\0')
+			break;
 		switch (*p) {
 		case '"':
-			fputs("\\\"", j->fp);
+			put(j, "\\\"", 2);
 			break;
 		case '\\':
-			fputs("\\\\", j->fp);
+			put(j, "\\\\", 2);
 			break;
 		case '\n':
-			fputs("\\n", j->fp);
+			put(j, "\\n", 2);
 			break;
 		case '\r':
-			fputs("\\r", j->fp);
+			put(j, "\\r", 2);
 			break;
 		case '\t':
-			fputs("\\t", j->fp);
+			put(j, "\\t", 2);
 			break;
 		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(j->fp, "\\u%04x", *p);
-			else
-				fputc(*p, j->fp);
+			snprintf(esc, sizeof(esc), "\\u%04x", *p);
+			put(j, esc, 6);
 		}
 	}
-	fputc('"', j->fp);
+	putc_(j, '"');
 }
 
 void
@@ -119,7 +169,7 @@ json_key(struct json *j, const char *k)
 {
 	sep(j);
 	write_string(j, k);
-	fputs(": ", j->fp);
+	put(j, ": ", 2);
 	j->after_key = 1;
 }
 
@@ -128,7 +178,7 @@ json_str(struct json *j, const char *s)
 {
 	sep(j);
 	if (s == NULL)
-		fputs("null", j->fp);
+		put(j, "null", 4);
 	else
 		write_string(j, s);
 }
@@ -136,22 +186,29 @@ json_str(struct json *j, const char *s)
 void
 json_int(struct json *j, long long v)
 {
+	char	num[32];
+	int	n;
+
 	sep(j);
-	fprintf(j->fp, "%lld", v);
+	n = snprintf(num, sizeof(num), "%lld", v);
+	put(j, num, (size_t)n);
 }
 
 void
 json_bool(struct json *j, int v)
 {
 	sep(j);
-	fputs(v ? "true" : "false", j->fp);
+	if (v)
+		put(j, "true", 4);
+	else
+		put(j, "false", 5);
 }
 
 void
 json_null(struct json *j)
 {
 	sep(j);
-	fputs("null", j->fp);
+	put(j, "null", 4);
 }
 
 void
@@ -178,6 +235,7 @@ json_kbool(struct json *j, const char *k, int v)
 void
 json_end(struct json *j)
 {
-	fputc('\n', j->fp);
+	putc_(j, '\n');
+	flush(j);
 	fflush(j->fp);
 }

@@ -63,9 +63,9 @@ usage(FILE *fp)
 	    "with\nMicrosoft Lync or OCS, from runbooks made of the vendor "
 	    "procedures.\n\ncommands:\n");
 	for (i = 0; i < nitems(commands); i++) {
-		snprintf(left, sizeof(left), "%s %s", commands[i]->name,
+		fprintf(fp, "  fedwiz %s %s\n", commands[i]->name,
 		    commands[i]->args);
-		fprintf(fp, "  fedwiz %-34s %s\n", left, commands[i]->summary);
+		fprintf(fp, "      %s\n", commands[i]->summary);
 	}
 	fprintf(fp, "\noptions:\n");
 	for (i = 0; i < nitems(opts); i++) {

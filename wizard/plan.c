@@ -181,13 +181,27 @@ plan_step_status_name(enum step_status s)
 	return "?";
 }
 
+/* Called for every blocked-by entry of a large plan: no snprintf. Ids and
+ * host names are at most 64 bytes each, so 160 always holds them. */
 const char *
 plan_inst_name(const struct plan_inst *in, char *buf, size_t len)
 {
-	if (in->host != NULL)
-		snprintf(buf, len, "%s@%s", in->proc->id, in->host->name);
-	else
-		snprintf(buf, len, "%s", in->proc->id);
+	size_t	a = strlen(in->proc->id), b;
+
+	if (len == 0)
+		return buf;
+	if (a >= len)
+		a = len - 1;
+	memcpy(buf, in->proc->id, a);
+	if (in->host != NULL && a + 1 < len) {
+		buf[a++] = '@';
+		b = strlen(in->host->name);
+		if (a + b >= len)
+			b = len - 1 - a;
+		memcpy(buf + a, in->host->name, b);
+		a += b;
+	}
+	buf[a] = '\0';
 	return buf;
 }
 

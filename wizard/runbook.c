@@ -11,8 +11,10 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <regex.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,15 +119,21 @@ err(struct loader *ld, int line, int col, const char *fmt, ...)
 
 /* Scalars. */
 
+/*
+ * The scalar without trailing blanks (a block scalar's final newline). The
+ * tree's strings already live in the runbook's arena, so this trims in
+ * place instead of copying.
+ */
 static const char *
-trimmed(struct loader *ld, const struct ynode *n)
+trimmed(struct loader *ld, const struct ynode *cn)
 {
-	size_t	len = n->len;
+	struct ynode	*n = (struct ynode *)(uintptr_t)cn;
 
-	while (len > 0 && (n->str[len - 1] == '\n' || n->str[len - 1] == ' ' ||
-	    n->str[len - 1] == '\t'))
-		len--;
-	return arena_strndup(ld->rb->arena, n->str, len);
+	(void)ld;
+	while (n->len > 0 && (n->str[n->len - 1] == '\n' ||
+	    n->str[n->len - 1] == ' ' || n->str[n->len - 1] == '\t'))
+		n->str[--n->len] = '\0';
+	return n->str;
 }
 
 static int
@@ -216,12 +224,12 @@ tmpl_var_cb(void *arg, const char *name, size_t off)
 	if (runbook_var(ld->rb, name) != NULL)
 		return;
 	snprintf(tok, sizeof(tok), "${%s}", name);
+	if (is_builtin(name) && ld->proc != NULL && ld->proc->on != NULL)
+		return;
 	ydoc_locate(ld->doc, tc->node, tok, occurrence(tc->value, tok, off),
 	    &line, &col);
 	tc->bad = 1;
 	if (is_builtin(name)) {
-		if (ld->proc != NULL && ld->proc->on != NULL)
-			return;
 		err(ld, line, col, "${%s} is only defined in a procedure with "
 		    "\"on:\" (it is the host the procedure runs on)", name);
 		return;
@@ -310,11 +318,16 @@ in_enum(const char *const *e, const char *s)
 
 static int
 decode_strlist(struct loader *ld, const struct ynode *n, const char *key,
-    const char *expect, struct rb_strlist *out)
+    const char *expect, struct rb_strlist *out, int allow_empty)
 {
 	const struct ynode	*it;
 	size_t			 i, count;
 
+	if (n->kind == Y_SEQ && n->n == 0 && !allow_empty) {
+		err_at(ld, n, "\"%s\" is an empty list; give %s, or leave the "
+		    "key out", key, expect);
+		return -1;
+	}
 	if (n->kind == Y_MAP) {
 		err_at(ld, n, "\"%s\" must be %s or a list of them, not a "
 		    "mapping", key, expect);
@@ -335,6 +348,12 @@ decode_strlist(struct loader *ld, const struct ynode *n, const char *key,
 		if (want_scalar(ld, it, key, expect) == -1)
 			return -1;
 		out->v[out->n] = trimmed(ld, it);
+		if (out->v[out->n][0] == '\0') {
+			/* "" is in every output: a check that cannot fail. */
+			err_at(ld, it, "\"%s\" has an empty value; give %s",
+			    key, expect);
+			return -1;
+		}
 		out->pos[out->n].line = it->line;
 		out->pos[out->n].col = it->col;
 		out->n++;
@@ -351,6 +370,13 @@ decode_list(struct loader *ld, const struct ynode *n, const struct field *f,
 	size_t			 i, count;
 	int			 rc = 0;
 
+	if (ynode_is_null(n)) {
+		count = 0;	/* "steps:" with nothing: the owner says why */
+		arr = NULL;
+		memcpy((char *)obj + f->off, &arr, sizeof(arr));
+		memcpy((char *)obj + f->off2, &count, sizeof(count));
+		return 0;
+	}
 	if (n->kind != Y_SEQ) {
 		err_at(ld, n, "\"%s\" must be a list (lines starting with "
 		    "\"- \"), not a %s", f->key, ynode_kind_name(n));
@@ -402,7 +428,9 @@ decode_field(struct loader *ld, const struct field *f, const struct ynode *n,
 		if (f->type == F_NAME && !is_name(s)) {
 			err_at(ld, n, "\"%s\" is not a valid %s: use lower-case "
 			    "letters, digits and '_', starting with a letter, "
-			    "e.g. lync_fqdn", s, f->key);
+			    "e.g. %s", s, f->key,
+			    f->expect && strstr(f->expect, "role") ? "lync_fe" :
+			    "lync_fqdn");
 			return -1;
 		}
 		if (f->type == F_ENUM && !in_enum(f->enums, s)) {
@@ -445,7 +473,7 @@ decode_field(struct loader *ld, const struct field *f, const struct ynode *n,
 					return -1;
 				}
 			} else if (builtin || (v != NULL &&
-			    v->spec.type != VT_PORT && v->spec.type != VT_INT)) {
+			    v->spec.type != VT_PORT)) {
 				err_at(ld, n, "%s %s is not of type port",
 				    f->key, s);
 				return -1;
@@ -483,7 +511,7 @@ decode_field(struct loader *ld, const struct field *f, const struct ynode *n,
 			return -1;
 		}
 		if (decode_strlist(ld, n, f->key, f->expect ? f->expect :
-		    "text", l) == -1)
+		    "text", l, f->type == F_IDLIST) == -1)
 			return -1;
 		for (i = 0; i < l->n; i++) {
 			const struct ynode *it = n->kind == Y_SCALAR ? n :
@@ -699,18 +727,19 @@ var_post(struct loader *ld, const struct ynode *n, void *obj)
 	size_t			 i, j, nn, old;
 	int			 t;
 
-	v->pos.line = n->line;
-	v->pos.col = n->col;
+	dn = ymap_get(n, "name") ? ymap_get(n, "name") : n;
+	v->pos.line = dn->line;
+	v->pos.col = dn->col;
 	if (v->name == NULL || v->type_name == NULL)
 		return -1;
 	if (is_builtin(v->name)) {
-		err_at(ld, n, "variable \"%s\" is built in (the procedure's "
+		err_at(ld, ymap_get(n, "name"), "variable \"%s\" is built in (the procedure's "
 		    "host); choose another name", v->name);
 		return -1;
 	}
 	if (strmap_put(&ld->rb->var_index, v->name,
 	    (size_t)(v - ld->rb->vars), &old)) {
-		err_at(ld, n, "duplicate variable \"%s\" (first at line %d "
+		err_at(ld, ymap_get(n, "name"), "duplicate variable \"%s\" (first at line %d "
 		    "column %d)", v->name, ld->rb->vars[old].pos.line,
 		    ld->rb->vars[old].pos.col);
 		return -1;
@@ -738,6 +767,11 @@ var_post(struct loader *ld, const struct ynode *n, void *obj)
 		return -1;
 	}
 	if (t == VT_CHOICE) {
+		if ((dn = ymap_get(n, "choices")) != NULL && v->choices.n == 0) {
+			err_at(ld, dn, "\"choices\" of %s is empty; list the "
+			    "values, e.g. [tcp, tls]", v->name);
+			return -1;
+		}
 		if (v->choices.n == 0) {
 			err_at(ld, n, "variable %s is a choice but has no "
 			    "\"choices\" list", v->name);
@@ -822,7 +856,9 @@ decode_choices(struct loader *ld, const struct ynode *n, void *obj,
 		err_at(ld, n, "\"%s\" must be a list: [a, b]", f->key);
 		return -1;
 	}
-	return decode_strlist(ld, n, f->key, "a value", &v->choices);
+	if (n->n == 0)
+		return 0;	/* var_post says it is empty, where */
+	return decode_strlist(ld, n, f->key, "a value", &v->choices, 0);
 }
 
 static const struct field var_fields[] = {
@@ -853,13 +889,15 @@ role_post(struct loader *ld, const struct ynode *n, void *obj)
 	const char		*near;
 	size_t			 nn, old;
 
-	r->pos.line = n->line;
-	r->pos.col = n->col;
+	if (ymap_get(n, "id") != NULL) {
+		r->pos.line = ymap_get(n, "id")->line;
+		r->pos.col = ymap_get(n, "id")->col;
+	}
 	if (r->id == NULL)
 		return -1;
 	if (strmap_put(&ld->rb->role_index, r->id,
 	    (size_t)(r - ld->rb->roles), &old)) {
-		err_at(ld, n, "duplicate role \"%s\" (first at line %d column "
+		err_at(ld, ymap_get(n, "id"), "duplicate role \"%s\" (first at line %d column "
 		    "%d)", r->id, ld->rb->roles[old].pos.line,
 		    ld->rb->roles[old].pos.col);
 		return -1;
@@ -912,8 +950,13 @@ decode_rows(struct loader *ld, const struct ynode *n, void *obj,
 		    "cells");
 		return -1;
 	}
-	if (ncols == 0)
-		return -1;	/* columns already reported */
+	if (ncols == 0) {
+		if (t->columns.v != NULL)
+			return -1;	/* columns already reported */
+		err_at(ld, n, "the table has no columns; give \"columns\" "
+		    "before its rows");
+		return -1;
+	}
 	t->cells = arena_calloc(ld->rb->arena, n->n * ncols + 1,
 	    sizeof(*t->cells));
 	t->nrows = n->n;
@@ -1011,7 +1054,7 @@ ssh_post(struct loader *ld, const struct ynode *n, void *obj)
 	if ((c->role = runbook_role(ld->rb, rid)) == NULL) {
 		if (c->role_id != NULL)
 			err_at(ld, rn, "role \"%s\" is not declared under "
-			    "roles:", rid);
+			    "roles", rid);
 		return -1;
 	}
 	if (c->role->profile->channel == CHAN_NONE) {
@@ -1090,6 +1133,54 @@ no_post(struct loader *ld, const struct ynode *n, void *obj)
 	return 0;
 }
 
+/* A literal expectation must be an answer the record type can give. */
+static int
+dns_post(struct loader *ld, const struct ynode *n, void *obj)
+{
+	struct rb_check	*c = obj;
+	const char	*type = c->dns_type ? c->dns_type : "A", *e, *colon;
+	struct varspec	 host = { .type = VT_HOST }, port = { .type = VT_PORT };
+	struct varspec	 ip = { .type = VT_IPV4 };
+	char		 why[200], *target;
+	size_t		 i;
+	int		 bad;
+
+	(void)n;
+	if (strcmp(type, "AAAA") == 0)
+		ip.type = VT_IP;
+	for (i = 0; i < c->expect.n; i++) {
+		e = c->expect.v[i];
+		if (strstr(e, "${") != NULL)
+			continue;	/* checked when it has its value */
+		if (strcmp(type, "SRV") == 0) {
+			colon = strrchr(e, ':');
+			bad = colon == NULL;
+			if (!bad) {
+				target = xstrndup(e, (size_t)(colon - e));
+				bad = vartype_check(&host, target, NULL, why,
+				    sizeof(why)) == -1 || vartype_check(&port,
+				    colon + 1, NULL, why, sizeof(why)) == -1;
+				free(target);
+			}
+			if (bad) {
+				err(ld, c->expect.pos[i].line,
+				    c->expect.pos[i].col, "SRV answer \"%s\" "
+				    "is not target:port, e.g. "
+				    "sip.example.com:5061", e);
+				return -1;
+			}
+		} else if (vartype_check(&ip, e, NULL, why, sizeof(why)) ==
+		    -1 || (strcmp(type, "AAAA") == 0 && strchr(e, ':') ==
+		    NULL)) {
+			err(ld, c->expect.pos[i].line, c->expect.pos[i].col,
+			    "%s answer \"%s\" is not an %s address", type, e,
+			    strcmp(type, "AAAA") == 0 ? "IPv6" : "IPv4");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static const struct field ssh_fields[] = {
 	{ .key = "role", .type = F_NAME, .off = offsetof(struct rb_check,
 	    role_id), .expect = "a role id" },
@@ -1149,7 +1240,7 @@ static const struct schema tls_schema = { "tls check", sizeof(struct rb_check),
 static const struct schema x509_schema = { "x509 check",
     sizeof(struct rb_check), x509_fields, nitems(x509_fields), no_post };
 static const struct schema dns_schema = { "dns check", sizeof(struct rb_check),
-    dns_fields, nitems(dns_fields), no_post };
+    dns_fields, nitems(dns_fields), dns_post };
 static const struct schema tcp_schema = { "tcp check", sizeof(struct rb_check),
     tcp_fields, nitems(tcp_fields), no_post };
 
@@ -1227,6 +1318,11 @@ decode_checks(struct loader *ld, const struct ynode *n, void *obj,
 	int		 rc = 0;
 
 	(void)f;
+	if (n->kind == Y_SEQ && n->n == 0) {
+		err_at(ld, n, "\"check\" is an empty list; give a check or "
+		    "leave the key out (the operator then confirms)");
+		return -1;
+	}
 	count = n->kind == Y_SEQ ? n->n : 1;
 	s->checks = arena_calloc(ld->rb->arena, count ? count : 1,
 	    sizeof(*s->checks));
@@ -1252,7 +1348,9 @@ decode_substeps(struct loader *ld, const struct ynode *n, void *obj,
 	int	rc;
 
 	(void)f;
-	if (ld->step_depth >= RB_MAX_STEP_DEPTH) {
+	/* Depth counts the top-level step: 4 levels is a step and three
+	 * levels of sub-steps below it. */
+	if (ld->step_depth + 1 >= RB_MAX_STEP_DEPTH) {
 		err_at(ld, n, "sub-steps nested deeper than %d levels",
 		    RB_MAX_STEP_DEPTH);
 		return -1;
@@ -1313,11 +1411,11 @@ decode_on(struct loader *ld, const struct ynode *n, void *obj,
 		names[i] = ld->rb->roles[i].id ? ld->rb->roles[i].id : "";
 	near = closest_word(p->on, names, ld->rb->nroles);
 	if (near != NULL)
-		err_at(ld, n, "role \"%s\" is not declared under roles:; did "
+		err_at(ld, n, "role \"%s\" is not declared under roles; did "
 		    "you mean \"%s\"?", p->on, near);
 	else
-		err_at(ld, n, "role \"%s\" is not declared under roles:",
-		    p->on);
+		err_at(ld, n, "role \"%s\" is not declared under roles; "
+		    "declare it there or fix the name", p->on);
 	free(names);
 	/* Keep `on` so ${host} is still accepted below: one error, not ten. */
 	return -1;
@@ -1357,7 +1455,9 @@ proc_post(struct loader *ld, const struct ynode *n, void *obj)
 		    ld->rb->procs[old].pos.line, ld->rb->procs[old].pos.col);
 		rc = -1;
 	}
-	if (p->nsteps == 0 && ymap_get(n, "steps") != NULL) {
+	if (p->nsteps == 0 && ymap_get(n, "steps") != NULL &&
+	    (ymap_get(n, "steps")->kind == Y_SEQ ||
+	    ynode_is_null(ymap_get(n, "steps")))) {
 		err_at(ld, ymap_get(n, "steps"), "no steps; a procedure has "
 		    "at least one");
 		rc = -1;
@@ -1429,8 +1529,8 @@ resolve_requires(struct loader *ld)
 			}
 			if (idx == i) {
 				err(ld, p->requires.pos[j].line,
-				    p->requires.pos[j].col, "procedure \"%s\" "
-				    "requires itself", p->id);
+				    p->requires.pos[j].col, "requires itself; "
+				    "remove \"%s\" from its requires", p->id);
 				rc = -1;
 				continue;
 			}
@@ -1458,7 +1558,9 @@ runbook_post(struct loader *ld, const struct ynode *n, void *obj)
 {
 	struct runbook	*rb = obj;
 
-	if (ymap_get(n, "procedures") != NULL && rb->nprocs == 0) {
+	if (ymap_get(n, "procedures") != NULL && rb->nprocs == 0 &&
+	    (ymap_get(n, "procedures")->kind == Y_SEQ ||
+	    ynode_is_null(ymap_get(n, "procedures")))) {
 		err_at(ld, ymap_get(n, "procedures"), "\"procedures\" is empty; "
 		    "a runbook has at least one procedure");
 		return -1;
@@ -1504,33 +1606,76 @@ hash_hex(const char *src, size_t len, char out[65])
 	out[64] = '\0';
 }
 
+/*
+ * SHA-256 of a large runbook costs as much as a fifth of loading it, and
+ * does not depend on the parse: on a second core it is free. Small files
+ * (every shipped runbook) hash inline; a thread is not worth starting.
+ */
+#define HASH_THREAD_MIN	(256 * 1024)
+
+struct hash_job {
+	const char	*src;
+	size_t		 len;
+	char		*out;
+};
+
+static void *
+hash_thread(void *arg)
+{
+	struct hash_job	*job = arg;
+
+	hash_hex(job->src, job->len, job->out);
+	return NULL;
+}
+
 int
 runbook_parse(const char *file, const char *src, size_t len,
     struct runbook **out, struct diags *diags)
 {
 	struct loader	 ld;
 	struct runbook	*rb;
+	struct hash_job	 job;
+	pthread_t	 hasher;
 	size_t		 before = diags->n + diags->dropped;
+	int		 threaded = 0;
 
 	memset(&ld, 0, sizeof(ld));
-	if (ydoc_parse(file, src, len, &ld.doc, diags) == -1)
-		return -1;
 	rb = xcalloc(1, sizeof(*rb));
 	rb->arena = arena_new();
+	/* Scalars land in the runbook's arena: the model keeps them and the
+	 * tree (nodes only) goes when decoding is done. */
+	if (ydoc_parse(file, src, len, rb->arena, &ld.doc, diags) == -1) {
+		arena_free(rb->arena);
+		free(rb);
+		return -1;
+	}
 	rb->path = arena_strdup(rb->arena, file);
 	strmap_init(&rb->var_index);
 	strmap_init(&rb->role_index);
 	strmap_init(&rb->proc_index);
 	ld.rb = rb;
 	ld.diags = diags;
-	hash_hex(src, len, rb->hash);
+	job.src = src;
+	job.len = len;
+	job.out = rb->hash;
+	if (len >= HASH_THREAD_MIN &&
+	    pthread_create(&hasher, NULL, hash_thread, &job) == 0)
+		threaded = 1;
+	else
+		hash_hex(src, len, rb->hash);
 
 	if (ld.doc->root == NULL || ynode_is_null(ld.doc->root))
 		err(&ld, 1, 1, "empty file; a runbook is a mapping with id, "
 		    "title, source, summary and procedures");
-	else
-		decode_map(&ld, &runbook_schema, ld.doc->root, rb);
+	else if (decode_map(&ld, &runbook_schema, ld.doc->root, rb) == -1 &&
+	    diags->n + diags->dropped == before)
+		/* A decoder refused something without saying why: never
+		 * accept a half-decoded runbook silently. */
+		err(&ld, 1, 1, "internal error: the runbook was refused "
+		    "without a message; please report it");
 	ydoc_free(ld.doc);
+	if (threaded)
+		pthread_join(hasher, NULL);
 	if (ld.failed || diags->n + diags->dropped > before) {
 		runbook_free(rb);
 		return -1;

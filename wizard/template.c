@@ -16,7 +16,7 @@ ref_len(const char *s, const char **why)
 	size_t	i = 2;
 
 	if (!islower((unsigned char)s[i])) {
-		*why = s[i] == '}' ? "empty ${}" : s[i] == '\0' ?
+		*why = s[i] == '}' ? "empty ${}" : strchr(s + i, '}') == NULL ?
 		    "unterminated ${ (no closing })" :
 		    "a variable name starts with a lower-case letter";
 		return -1;
@@ -25,7 +25,8 @@ ref_len(const char *s, const char **why)
 	    s[i] == '_')
 		i++;
 	if (s[i] != '}') {
-		*why = s[i] == '\0' ? "unterminated ${ (no closing })" :
+		*why = strchr(s + i, '}') == NULL ?
+		    "unterminated ${ (no closing })" :
 		    "a variable name is lower-case letters, digits and _ "
 		    "(write $${ for a literal ${)";
 		return -1;

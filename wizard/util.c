@@ -423,7 +423,6 @@ read_file(const char *path, size_t max, char **out, size_t *outlen)
 {
 	struct stat	 st;
 	struct buf	 b;
-	char		 tmp[65536];
 	ssize_t		 r;
 	int		 fd, error = 0;
 
@@ -437,9 +436,24 @@ read_file(const char *path, size_t max, char **out, size_t *outlen)
 		error = -EISDIR;
 		goto out;
 	}
+	if (S_ISREG(st.st_mode) && (size_t)st.st_size > max) {
+		error = -EFBIG;
+		goto out;
+	}
 	buf_init(&b);
+	/* One allocation for a regular file (it may still grow or shrink
+	 * while read; the loop copes). */
+	if (S_ISREG(st.st_mode) && st.st_size > 0) {
+		b.cap = (size_t)st.st_size + 1;
+		b.s = xmalloc(b.cap);
+		b.s[0] = '\0';
+	}
 	for (;;) {
-		r = read(fd, tmp, sizeof(tmp));
+		if (b.cap - b.len < 2) {
+			b.cap = b.cap < 65536 ? 65536 : b.cap * 2;
+			b.s = xreallocarray(b.s, b.cap, 1);
+		}
+		r = read(fd, b.s + b.len, b.cap - b.len - 1);
 		if (r == -1) {
 			if (errno == EINTR)
 				continue;
@@ -449,12 +463,13 @@ read_file(const char *path, size_t max, char **out, size_t *outlen)
 		}
 		if (r == 0)
 			break;
-		if (b.len + (size_t)r > max) {
+		b.len += (size_t)r;
+		b.s[b.len] = '\0';
+		if (b.len > max) {
 			error = -EFBIG;
 			buf_free(&b);
 			goto out;
 		}
-		buf_add(&b, tmp, (size_t)r);
 	}
 	*outlen = b.len;
 	*out = buf_steal(&b);

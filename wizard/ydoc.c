@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -189,15 +190,11 @@ on_event(struct builder *b, yaml_event_t *ev)
 	case YAML_SCALAR_EVENT:
 		if ((n = new_node(b, Y_SCALAR, ev)) == NULL)
 			return -1;
-		n->str = arena_strndup(b->doc->arena,
+		/* libyaml's reader refuses NUL and other control bytes, so
+		 * the value is a proper C string. */
+		n->str = arena_strndup(b->doc->strarena,
 		    (char *)ev->data.scalar.value, ev->data.scalar.length);
 		n->len = ev->data.scalar.length;
-		if (memchr(n->str, '\0', n->len) != NULL) {
-			diags_add(b->diags, b->doc->file, n->line, n->col,
-			    "a NUL character inside a value");
-			b->failed = 1;
-			return -1;
-		}
 		switch (ev->data.scalar.style) {
 		case YAML_PLAIN_SCALAR_STYLE:
 			n->style = Y_PLAIN;
@@ -226,9 +223,11 @@ on_event(struct builder *b, yaml_event_t *ev)
 		    Y_SEQ : Y_MAP, ev);
 		if (n == NULL)
 			return -1;
+		/* A frame's item array is reused by the next collection at
+		 * the same depth: no allocation per list or mapping. */
 		f = &b->stack[b->depth++];
-		memset(f, 0, sizeof(*f));
 		f->node = n;
+		f->n = 0;
 		return 0;
 	case YAML_SEQUENCE_END_EVENT:
 	case YAML_MAPPING_END_EVENT:
@@ -242,8 +241,6 @@ on_event(struct builder *b, yaml_event_t *ev)
 			    f->n * sizeof(*n->items));
 			memcpy(n->items, f->items, f->n * sizeof(*n->items));
 		}
-		free(f->items);
-		f->items = NULL;
 		if (n->kind == Y_MAP && !b->failed)
 			check_duplicates(b, n);
 		attach(b, n);
@@ -253,38 +250,109 @@ on_event(struct builder *b, yaml_event_t *ev)
 	}
 }
 
+/* Line starts, for turning positions into offsets and back. Only errors
+ * need it, so it is built on first use. */
 static void
-index_lines(struct ydoc *doc)
+index_lines(const struct ydoc *cdoc)
 {
-	size_t	i, n = 1, k = 0;
+	struct ydoc	*doc = (struct ydoc *)(uintptr_t)cdoc;
+	const char	*p, *end = cdoc->src + cdoc->srclen;
+	size_t		 n = 1, k = 0;
 
-	for (i = 0; i < doc->srclen; i++)
-		if (doc->src[i] == '\n')
-			n++;
+	if (doc->lines != NULL)
+		return;
+	for (p = doc->src; (p = memchr(p, '\n', (size_t)(end - p))) != NULL;
+	    p++)
+		n++;
 	doc->lines = arena_alloc(doc->arena, n * sizeof(*doc->lines));
 	doc->lines[k++] = 0;
-	for (i = 0; i < doc->srclen; i++)
-		if (doc->src[i] == '\n')
-			doc->lines[k++] = i + 1;
+	for (p = doc->src; (p = memchr(p, '\n', (size_t)(end - p))) != NULL;
+	    p++)
+		doc->lines[k++] = (size_t)(p - doc->src) + 1;
 	doc->nlines = n;
 }
 
+static void	position_of(const struct ydoc *, size_t, int *, int *);
+
+/* What libyaml's terse problems usually mean in a hand-written runbook. */
+static const char *
+yaml_hint(const struct ydoc *doc, const yaml_parser_t *p, size_t off)
+{
+	const char	*pr = p->problem ? p->problem : "";
+
+	if (strstr(pr, "mapping values are not allowed") != NULL)
+		return "; check the indentation of this line against the one "
+		    "above, or quote a value that contains \": \"";
+	if (strstr(pr, "did not find expected key") != NULL ||
+	    strstr(pr, "did not find expected '-' indicator") != NULL)
+		return "; check the indentation";
+	if (strstr(pr, "cannot start any token") != NULL && off < doc->srclen &&
+	    doc->src[off] == '\t')
+		return "; this is a tab, and YAML indents with spaces only";
+	if (strstr(pr, "invalid") != NULL && strstr(pr, "UTF-8") != NULL)
+		return "; save the file as UTF-8 (a Windows-1252 quote or dash "
+		    "is the usual cause)";
+	return "";
+}
+
+/*
+ * Locate a libyaml error. Reader errors (bad UTF-8, control characters)
+ * carry a byte offset, not a mark. An unclosed quote or bracket is found
+ * far from where it opened; point at the opening and say where it showed.
+ */
+static void
+yaml_error(const struct ydoc *doc, const yaml_parser_t *p, struct diags *d)
+{
+	const char	*what = p->problem ? p->problem : "syntax error";
+	const char	*ctx = p->context ? p->context : "";
+	size_t		 off;
+	int		 line, col, pline, pcol;
+
+	if (p->error == YAML_READER_ERROR) {
+		off = p->problem_offset;
+		position_of(doc, off < doc->srclen ? off : doc->srclen, &line,
+		    &col);
+		diags_add(d, doc->file, line, col, "YAML: %s%s", what,
+		    yaml_hint(doc, p, off));
+		return;
+	}
+	pline = (int)p->problem_mark.line + 1;
+	pcol = (int)p->problem_mark.column + 1;
+	off = p->problem_mark.index;
+	if (p->context != NULL && (strstr(ctx, "quoted") != NULL ||
+	    strstr(ctx, "flow") != NULL)) {
+		line = (int)p->context_mark.line + 1;
+		col = (int)p->context_mark.column + 1;
+		diags_add(d, doc->file, line, col, "YAML: %s %s that starts here "
+		    "(noticed at line %d column %d)", what, ctx, pline, pcol);
+		return;
+	}
+	diags_add(d, doc->file, pline, pcol, "YAML: %s%s%s%s", what,
+	    *ctx ? " " : "", ctx, yaml_hint(doc, p, off));
+}
+
 int
-ydoc_parse(const char *file, const char *src, size_t len, struct ydoc **out,
-    struct diags *diags)
+ydoc_parse(const char *file, const char *src, size_t len,
+    struct arena *strarena, struct ydoc **out, struct diags *diags)
 {
 	struct builder	 b;
 	struct ydoc	*doc;
 	yaml_parser_t	 parser;
 	yaml_event_t	 ev;
-	int		 done = 0, line, col;
+	int		 done = 0, i;
 
+	/* Notepad writes a byte order mark; libyaml, told the input is
+	 * UTF-8, would read it as content. */
+	if (len >= 3 && memcmp(src, "\xef\xbb\xbf", 3) == 0) {
+		src += 3;
+		len -= 3;
+	}
 	doc = xcalloc(1, sizeof(*doc));
 	doc->arena = arena_new();
+	doc->strarena = strarena != NULL ? strarena : doc->arena;
 	doc->file = arena_strdup(doc->arena, file);
-	doc->src = arena_strndup(doc->arena, src, len);
+	doc->src = src;
 	doc->srclen = len;
-	index_lines(doc);
 
 	memset(&b, 0, sizeof(b));
 	b.doc = doc;
@@ -297,12 +365,7 @@ ydoc_parse(const char *file, const char *src, size_t len, struct ydoc **out,
 	    len);
 	while (!done) {
 		if (!yaml_parser_parse(&parser, &ev)) {
-			line = (int)parser.problem_mark.line + 1;
-			col = (int)parser.problem_mark.column + 1;
-			diags_add(diags, file, line, col, "YAML: %s%s%s",
-			    parser.problem ? parser.problem : "syntax error",
-			    parser.context ? " " : "",
-			    parser.context ? parser.context : "");
+			yaml_error(doc, &parser, diags);
 			b.failed = 1;
 			break;
 		}
@@ -312,8 +375,8 @@ ydoc_parse(const char *file, const char *src, size_t len, struct ydoc **out,
 		yaml_event_delete(&ev);
 	}
 	yaml_parser_delete(&parser);
-	while (b.depth > 0)
-		free(b.stack[--b.depth].items);
+	for (i = 0; i <= YDOC_MAX_DEPTH; i++)
+		free(b.stack[i].items);
 	if (b.failed) {
 		ydoc_free(doc);
 		return -1;
@@ -338,9 +401,12 @@ ydoc_load(const char *path, struct ydoc **out, struct diags *diags)
 			    strerror(-error));
 		return -1;
 	}
-	error = ydoc_parse(path, src, len, out, diags);
-	free(src);
-	return error;
+	if ((error = ydoc_parse(path, src, len, NULL, out, diags)) == -1) {
+		free(src);
+		return -1;
+	}
+	(*out)->owned = src;
+	return 0;
 }
 
 void
@@ -349,6 +415,7 @@ ydoc_free(struct ydoc *doc)
 	if (doc == NULL)
 		return;
 	arena_free(doc->arena);
+	free(doc->owned);
 	free(doc);
 }
 
@@ -395,6 +462,7 @@ byte_offset(const struct ydoc *doc, int line, int col)
 	size_t	off;
 	int	c = 1;
 
+	index_lines(doc);
 	if (line < 1 || (size_t)line > doc->nlines)
 		return doc->srclen;
 	off = doc->lines[line - 1];
@@ -411,9 +479,12 @@ byte_offset(const struct ydoc *doc, int line, int col)
 static void
 position_of(const struct ydoc *doc, size_t off, int *line, int *col)
 {
-	size_t	lo = 0, hi = doc->nlines, mid, p;
+	size_t	lo, hi, mid, p;
 	int	c = 1;
 
+	index_lines(doc);
+	lo = 0;
+	hi = doc->nlines;
 	while (hi - lo > 1) {
 		mid = (lo + hi) / 2;
 		if (doc->lines[mid] <= off)
