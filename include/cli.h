@@ -32,7 +32,8 @@ extern const struct cmd_entry cmd_list_entry;
 extern const struct cmd_entry cmd_validate_entry;
 extern const struct cmd_entry cmd_plan_entry;
 
-/* Print the diagnostics, return EXIT_USAGE: the usual bad-input ending. */
+/* Print and free the diagnostics, return EXIT_USAGE: the usual bad-input
+ * ending. */
 struct diags;
 int	cli_bad_input(struct diags *);
 

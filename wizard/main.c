@@ -109,6 +109,7 @@ int
 cli_bad_input(struct diags *d)
 {
 	diags_print(d, stderr);
+	diags_free(d);
 	return EXIT_USAGE;
 }
 
