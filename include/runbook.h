@@ -67,6 +67,8 @@ enum rb_check_kind {
 struct rb_check {
 	enum rb_check_kind	 kind;
 	struct rb_pos		 pos;
+	const char		*when_src;	/* the check applies only when */
+	struct cond		*when;
 	/* ssh */
 	const char		*role_id;
 	const struct rb_role	*role;

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -355,6 +356,27 @@ int
 answers_load(struct answers *a, const struct runbook *rb, const char *path,
     struct diags *d)
 {
+	char	*src;
+	size_t	 len;
+	int	 error;
+
+	if ((error = read_file(path, YDOC_MAX_BYTES, &src, &len)) != 0) {
+		diags_add(d, path, 0, 0, "cannot read: %s", error == -EFBIG ?
+		    "larger than 64 MiB; not an answers file" :
+		    strerror(-error));
+		return -1;
+	}
+	error = answers_parse(a, rb, path, src, len, d);
+	/* Values were copied; the text may hold answers: wipe it. */
+	wipe(src, len);
+	free(src);
+	return error;
+}
+
+int
+answers_parse(struct answers *a, const struct runbook *rb, const char *path,
+    const char *src, size_t len, struct diags *d)
+{
 	struct ydoc		*doc;
 	struct strmap		 seen;
 	const struct ynode	*root, *k, *v, *vk, *vv;
@@ -362,7 +384,7 @@ answers_load(struct answers *a, const struct runbook *rb, const char *path,
 	size_t			 i, j;
 	int			 rc = 0;
 
-	if (ydoc_load(path, &doc, d) == -1)
+	if (ydoc_parse(path, src, len, NULL, &doc, d) == -1)
 		return -1;
 	root = doc->root;
 	strmap_init(&seen);

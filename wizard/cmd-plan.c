@@ -40,6 +40,55 @@ step_applies(const struct rb_step *s, struct scope *sc,
 	    cond_eval(s->when, scope_lookup, sc) != T_FALSE;
 }
 
+static int
+check_applies(const struct rb_check *c, struct scope *sc)
+{
+	return c->when == NULL || cond_eval(c->when, scope_lookup, sc) !=
+	    T_FALSE;
+}
+
+/* What a check verifies, in one line, values filled in. */
+static char *
+check_summary(const struct rb_check *c, struct scope *sc)
+{
+	char	*a = NULL, *b = NULL, *s;
+
+	switch (c->kind) {
+	case CK_SSH:
+		a = tmpl_expand(c->command, scope_lookup, sc);
+		s = xasprintf("ssh on %s: %s", c->role ? c->role->id : "?", a);
+		break;
+	case CK_TLS:
+		a = tmpl_expand(c->host, scope_lookup, sc);
+		b = tmpl_expand(c->port, scope_lookup, sc);
+		s = xasprintf("tls %s:%s%s%s%s%s", a, b,
+		    c->min ? " " : "", c->min ? c->min : "",
+		    c->cipher ? " cipher " : "", c->cipher ? c->cipher : "");
+		break;
+	case CK_TCP:
+		a = tmpl_expand(c->host, scope_lookup, sc);
+		b = tmpl_expand(c->port, scope_lookup, sc);
+		s = xasprintf("tcp %s:%s", a, b);
+		break;
+	case CK_X509:
+		a = tmpl_expand(c->file, scope_lookup, sc);
+		s = xasprintf("x509 %s", a);
+		break;
+	case CK_DNS:
+		a = tmpl_expand(c->name, scope_lookup, sc);
+		s = xasprintf("dns %s %s", c->dns_type ? c->dns_type : "A", a);
+		break;
+	case CK_MANUAL:
+	default:
+		a = tmpl_expand(c->text, scope_lookup, sc);
+		s = xasprintf("confirm: %s", a);
+		break;
+	}
+	free(a);
+	free(b);
+	return s;
+}
+
 /* Text with the instance's values filled in; indented continuation lines. */
 static void
 print_text(const char *s, struct scope *sc, const char *indent)
@@ -63,8 +112,8 @@ print_steps(const struct rb_step *steps, size_t n, struct scope *sc,
     const struct plan_inst *in, int depth)
 {
 	const struct rb_step	*s;
-	char			 num[32], indent[64];
-	size_t			 i;
+	char			 num[32], indent[64], *x;
+	size_t			 i, k;
 	int			 pad = 7 + depth * 4;
 
 	for (i = 0; i < n; i++) {
@@ -88,6 +137,15 @@ print_steps(const struct rb_step *steps, size_t n, struct scope *sc,
 		if (depth == 0 && in->steps[i] != STEP_PENDING)
 			printf("%s[%s]\n", indent,
 			    plan_step_status_name(in->steps[i]));
+		for (k = 0; k < s->nchecks; k++) {
+			x = check_summary(&s->checks[k], sc);
+			printf("%scheck: ", indent);
+			print_text(x, sc, indent);
+			if (!check_applies(&s->checks[k], sc))
+				printf("%s(check does not apply: %s)\n", indent,
+				    s->checks[k].when_src);
+			free(x);
+		}
 		print_steps(s->steps, s->nsteps, sc, in, depth + 1);
 	}
 }
@@ -192,8 +250,17 @@ json_steps(struct json *j, const struct rb_step *steps, size_t n,
 		json_kbool(j, "applies", step_applies(s, sc, in, !top, i));
 		json_key(j, "checks");
 		json_arr_begin(j);
-		for (k = 0; k < s->nchecks; k++)
-			json_str(j, rb_check_kind_name(s->checks[k].kind));
+		for (k = 0; k < s->nchecks; k++) {
+			json_obj_begin(j);
+			json_kstr(j, "kind",
+			    rb_check_kind_name(s->checks[k].kind));
+			x = check_summary(&s->checks[k], sc);
+			json_kstr(j, "summary", x);
+			free(x);
+			json_kbool(j, "applies",
+			    check_applies(&s->checks[k], sc));
+			json_obj_end(j);
+		}
 		json_arr_end(j);
 		if (s->nsteps > 0) {
 			json_key(j, "steps");

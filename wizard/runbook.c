@@ -1057,6 +1057,8 @@ ssh_post(struct loader *ld, const struct ynode *n, void *obj)
 			    "roles", rid);
 		return -1;
 	}
+	if (c->role->profile == NULL)
+		return -1;	/* the role's bad profile is reported there */
 	if (c->role->profile->channel == CHAN_NONE) {
 		err_at(ld, rn ? rn : n, "ssh check on role %s, whose profile "
 		    "is none (fedwiz has no SSH access there)", rid);
@@ -1182,6 +1184,8 @@ dns_post(struct loader *ld, const struct ynode *n, void *obj)
 }
 
 static const struct field ssh_fields[] = {
+	{ .key = "when", .type = F_COND, .off = offsetof(struct rb_check,
+	    when_src), .off2 = offsetof(struct rb_check, when) },
 	{ .key = "role", .type = F_NAME, .off = offsetof(struct rb_check,
 	    role_id), .expect = "a role id" },
 	FIELD("command", F_TMPL, 1, struct rb_check, command),
@@ -1193,6 +1197,8 @@ static const struct field ssh_fields[] = {
 };
 
 static const struct field tls_fields[] = {
+	{ .key = "when", .type = F_COND, .off = offsetof(struct rb_check,
+	    when_src), .off2 = offsetof(struct rb_check, when) },
 	{ .key = "host", .type = F_HOST, .required = 1,
 	    .off = offsetof(struct rb_check, host), .expect = "a host" },
 	{ .key = "port", .type = F_PORT, .required = 1,
@@ -1211,6 +1217,8 @@ static const struct field tls_fields[] = {
 };
 
 static const struct field x509_fields[] = {
+	{ .key = "when", .type = F_COND, .off = offsetof(struct rb_check,
+	    when_src), .off2 = offsetof(struct rb_check, when) },
 	FIELD("file", F_TMPL, 1, struct rb_check, file),
 	{ .key = "kind", .type = F_ENUM, .off = offsetof(struct rb_check,
 	    cert_kind), .enums = certkind_enum },
@@ -1220,6 +1228,8 @@ static const struct field x509_fields[] = {
 };
 
 static const struct field dns_fields[] = {
+	{ .key = "when", .type = F_COND, .off = offsetof(struct rb_check,
+	    when_src), .off2 = offsetof(struct rb_check, when) },
 	FIELD("name", F_TMPL, 1, struct rb_check, name),
 	{ .key = "type", .type = F_ENUM, .off = offsetof(struct rb_check,
 	    dns_type), .enums = dnstype_enum },
@@ -1227,6 +1237,8 @@ static const struct field dns_fields[] = {
 };
 
 static const struct field tcp_fields[] = {
+	{ .key = "when", .type = F_COND, .off = offsetof(struct rb_check,
+	    when_src), .off2 = offsetof(struct rb_check, when) },
 	{ .key = "host", .type = F_HOST, .required = 1,
 	    .off = offsetof(struct rb_check, host), .expect = "a host" },
 	{ .key = "port", .type = F_PORT, .required = 1,

@@ -409,6 +409,9 @@ closest_word(const char *w, const char *const *words, size_t n)
 
 	limit = strlen(w) <= 4 ? 1 : 2;
 	for (i = 0; i < n; i++) {
+		/* A list of names may hold entries that failed to decode. */
+		if (words[i] == NULL)
+			continue;
 		d = edit_distance(w, words[i]);
 		if (d <= limit && d < bestd) {
 			best = words[i];

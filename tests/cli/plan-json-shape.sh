@@ -19,6 +19,17 @@ for id in lync-imp-tls ocs-imp-tls interdomain-asa lync-cup-federation \
 		fail "$id: host is not null without an inventory"
 done
 
+# Checks: kind, a one-line summary with values filled in, and whether
+# they apply. In ocs-partitioned under TLS, the TCP port check does not.
+expect_exit 0 "$FEDWIZ" plan ocs-partitioned --json --set transport=tls
+jq -e '[.procedures[].steps[].checks[]] | length > 0 and
+    all(has("kind") and has("summary") and has("applies"))' "$T/out" \
+    >/dev/null || fail "checks shape"
+jq -e '[.procedures[] | select(.id == "enable-port-5060-5061") |
+    .steps[7].checks[] | [.summary, .applies]] ==
+    [["tcp <host>:5060", false], ["tcp <host>:5061", true]]' "$T/out" \
+    >/dev/null || fail "check when: transport"
+
 # Strings are escaped: a value with quotes and backslashes survives.
 expect_exit 0 "$FEDWIZ" plan lync-imp-tls --json \
     --set 'csr_path=c:\certs\"new".csr'

@@ -212,7 +212,7 @@ test_loader_model_is_complete(void **state)
 	    "          - tls: { host: '${imp}', port: '${p}', eku: [clientAuth],"
 	    " client_cert: requested }\n"
 	    "          - dns: { name: '${imp}', expect: 192.0.2.1 }\n"
-	    "          - tcp: { host: '${host}', port: 5061 }\n"
+	    "          - tcp: { host: '${host}', port: 5061, when: 'p == 5062' }\n"
 	    "          - x509: { file: c.p7b, kind: chain }\n"
 	    "          - manual: Look at it\n");
 	assert_string_equal(rb->vars[0].def, "imp1.example.com");
@@ -233,6 +233,9 @@ test_loader_model_is_complete(void **state)
 	assert_string_equal(s->checks[1].client_cert, "requested");
 	assert_int_equal(s->checks[2].kind, CK_DNS);
 	assert_int_equal(s->checks[3].kind, CK_TCP);
+	assert_string_equal(s->checks[3].when_src, "p == 5062");
+	assert_non_null(s->checks[3].when);
+	assert_null(s->checks[2].when);
 	assert_int_equal(s->checks[4].kind, CK_X509);
 	assert_int_equal(s->checks[5].kind, CK_MANUAL);
 	assert_string_equal(s->checks[5].text, "Look at it");
