@@ -27,7 +27,6 @@ struct profile {
 };
 
 const struct profile	*profile_find(const char *);
-const struct profile	*profile_get(enum profile_id);
 const char *const	*profile_names(size_t *);
 
 #endif

@@ -99,6 +99,10 @@ int	 strmap_put(struct strmap *, const char *, size_t, size_t *);
 /* 1 and *val if found, else 0. */
 int	 strmap_get(const struct strmap *, const char *, size_t *);
 
+/* "a, b, c" into buf (truncated to fit); returns buf. For "expected one
+ * of" lists built from the tables themselves, so they cannot drift. */
+const char *join_words(const char *const *, size_t, char *, size_t);
+
 /* Read a whole file (at most max bytes). 0 or -errno; *out NUL-terminated. */
 int	 read_file(const char *, size_t, char **, size_t *);
 

@@ -192,11 +192,13 @@ load_host(struct answers *a, const struct ydoc *doc, const struct ynode *n,
 	static const char *const keys[] = { "name", "address", "user", "port",
 	    "profile" };
 	const struct ynode	*k, *v;
+	const char *const	*pnames;
 	const char		*near;
-	char			 why[200];
-	size_t			 i;
+	char			 why[200], list[128];
+	size_t			 i, npnames;
 	int			 rc = 0;
 
+	pnames = profile_names(&npnames);
 	h->role = role->id;
 	h->port = 22;
 	h->pos.line = n->line;
@@ -264,8 +266,9 @@ load_host(struct answers *a, const struct ydoc *doc, const struct ynode *n,
 		} else {
 			if ((h->profile = profile_find(v->str)) == NULL) {
 				diags_add(d, doc->file, v->line, v->col,
-				    "profile \"%s\" is not one of: windows, "
-				    "linux, cisco-vos, cisco-asa, none", v->str);
+				    "profile \"%s\" is not one of: %s", v->str,
+				    join_words(pnames, npnames, list,
+				    sizeof(list)));
 				rc = -1;
 			}
 			h->profile_name = arena_strdup(a->arena, v->str);

@@ -30,17 +30,6 @@ profile_find(const char *name)
 	return NULL;
 }
 
-const struct profile *
-profile_get(enum profile_id id)
-{
-	size_t	i;
-
-	for (i = 0; i < nitems(profiles); i++)
-		if (profiles[i].id == id)
-			return &profiles[i];
-	return NULL;
-}
-
 const char *const *
 profile_names(size_t *n)
 {

@@ -293,16 +293,15 @@ set_str(void *obj, size_t off, const char *s)
 	memcpy((char *)obj + off, &s, sizeof(s));
 }
 
+/* The values of a NULL-terminated enum table, for messages. */
 static const char *
 enum_list(const char *const *e, char *buf, size_t len)
 {
-	size_t	i, used = 0;
+	size_t	n = 0;
 
-	buf[0] = '\0';
-	for (i = 0; e[i] != NULL && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s",
-		    i ? ", " : "", e[i]);
-	return buf;
+	while (e[n] != NULL)
+		n++;
+	return join_words(e, n, buf, len);
 }
 
 static int
@@ -722,7 +721,7 @@ var_post(struct loader *ld, const struct ynode *n, void *obj)
 	const struct ynode	*dn, *tn;
 	const char *const	*names;
 	const char		*near;
-	char			 why[200];
+	char			 why[200], list[256];
 	char			*norm;
 	size_t			 i, j, nn, old;
 	int			 t;
@@ -754,9 +753,8 @@ var_post(struct loader *ld, const struct ynode *n, void *obj)
 			    v->name, near);
 		else
 			err_at(ld, tn, "type \"%s\" of %s is not a variable "
-			    "type; expected one of: fqdn, host, ipv4, ip, port, "
-			    "int, word, string, path, choice, bool, oid-list",
-			    v->type_name, v->name);
+			    "type; expected one of: %s", v->type_name, v->name,
+			    join_words(names, nn, list, sizeof(list)));
 		return -1;
 	}
 	v->spec.type = (enum vartype)t;
@@ -887,6 +885,7 @@ role_post(struct loader *ld, const struct ynode *n, void *obj)
 	struct rb_role		*r = obj;
 	const char *const	*names;
 	const char		*near;
+	char			 list[128];
 	size_t			 nn, old;
 
 	if (ymap_get(n, "id") != NULL) {
@@ -907,11 +906,15 @@ role_post(struct loader *ld, const struct ynode *n, void *obj)
 	if ((r->profile = profile_find(r->profile_name)) == NULL) {
 		names = profile_names(&nn);
 		near = closest_word(r->profile_name, names, nn);
-		err_at(ld, ymap_get(n, "profile"), "profile \"%s\" of role %s "
-		    "is not a device profile; %s%s%s", r->profile_name, r->id,
-		    near ? "did you mean \"" : "expected one of: windows, "
-		    "linux, cisco-vos, cisco-asa, none", near ? near : "",
-		    near ? "\"?" : "");
+		if (near != NULL)
+			err_at(ld, ymap_get(n, "profile"), "profile \"%s\" of "
+			    "role %s is not a device profile; did you mean "
+			    "\"%s\"?", r->profile_name, r->id, near);
+		else
+			err_at(ld, ymap_get(n, "profile"), "profile \"%s\" of "
+			    "role %s is not a device profile; expected one of: "
+			    "%s", r->profile_name, r->id, join_words(names, nn,
+			    list, sizeof(list)));
 		return -1;
 	}
 	return 0;

@@ -402,6 +402,20 @@ edit_distance(const char *a, const char *b)
 }
 
 const char *
+join_words(const char *const *words, size_t n, char *buf, size_t len)
+{
+	size_t	i, used = 0;
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	for (i = 0; i < n && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+		    i ? ", " : "", words[i]);
+	return buf;
+}
+
+const char *
 closest_word(const char *w, const char *const *words, size_t n)
 {
 	const char	*best = NULL;
