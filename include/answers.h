@@ -49,6 +49,15 @@ int			 answers_parse(struct answers *, const struct runbook *,
 /* "VAR=VALUE" from the command line; wins over the file. */
 int			 answers_set(struct answers *, const struct runbook *,
 			     const char *, struct diags *);
+/* Put a value already checked (from the store). */
+void			 answers_put(struct answers *, const char *,
+			     const char *);
+/* Add a host to a role, as the store recorded it; the profile falls back
+ * to the role's. -1 if the role is not in the runbook (any more). */
+int			 answers_add_host(struct answers *,
+			     const struct runbook *, const char *,
+			     const char *, const char *, const char *, int,
+			     const char *);
 /* The answered value, or NULL. */
 const char		*answers_get(const struct answers *, const char *);
 /* The hosts of a role (NULL when none are listed). */

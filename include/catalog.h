@@ -25,5 +25,9 @@ void		 catalog_files_free(char **, size_t);
  */
 int		 catalog_open(const char *, const char *, struct runbook **,
 		     struct diags *);
+/* The same, keeping the file's bytes (read once, so they are exactly what
+ * was parsed and hashed). */
+int		 catalog_open_text(const char *, const char *,
+		     struct runbook **, char **, size_t *, struct diags *);
 
 #endif

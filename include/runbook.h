@@ -172,6 +172,14 @@ int			 runbook_parse(const char *, const char *, size_t,
 			     struct runbook **, struct diags *);
 void			 runbook_free(struct runbook *);
 
+/*
+ * A procedure's content as SHA-256 hex: every field that changes what the
+ * operator is told or what is checked, and nothing else (not its position
+ * in the file). Equal fingerprints: the same procedure.
+ */
+void			 runbook_proc_fingerprint(const struct rb_proc *,
+			     char [65]);
+
 const struct rb_var	*runbook_var(const struct runbook *, const char *);
 const struct rb_role	*runbook_role(const struct runbook *, const char *);
 const struct rb_proc	*runbook_proc(const struct runbook *, const char *);

@@ -113,6 +113,54 @@ answers_set(struct answers *a, const struct runbook *rb, const char *assign,
 	return rc;
 }
 
+void
+answers_put(struct answers *a, const char *name, const char *value)
+{
+	put_value(a, name, value);
+}
+
+int
+answers_add_host(struct answers *a, const struct runbook *rb,
+    const char *role, const char *name, const char *address,
+    const char *user, int port, const char *profile)
+{
+	const struct rb_role	*r = runbook_role(rb, role);
+	struct role_hosts	*rh = NULL, *nr;
+	struct host		*h, *nh;
+	size_t			 i;
+
+	if (r == NULL)
+		return -1;
+	for (i = 0; i < a->nroles; i++)
+		if (strcmp(a->roles[i].role, r->id) == 0)
+			rh = &a->roles[i];
+	if (rh == NULL) {
+		nr = arena_calloc(a->arena, a->nroles + 1, sizeof(*nr));
+		if (a->nroles > 0)
+			memcpy(nr, a->roles, a->nroles * sizeof(*nr));
+		a->roles = nr;
+		rh = &a->roles[a->nroles++];
+		rh->role = r->id;
+	}
+	nh = arena_calloc(a->arena, rh->n + 1, sizeof(*nh));
+	if (rh->n > 0)
+		memcpy(nh, rh->hosts, rh->n * sizeof(*nh));
+	rh->hosts = nh;
+	h = &rh->hosts[rh->n++];
+	h->role = r->id;
+	h->name = arena_strdup(a->arena, name);
+	h->address = address && *address ? arena_strdup(a->arena, address) :
+	    NULL;
+	h->user = user && *user ? arena_strdup(a->arena, user) : NULL;
+	h->port = port > 0 ? port : 22;
+	h->profile_name = profile && *profile ? arena_strdup(a->arena,
+	    profile) : NULL;
+	h->profile = h->profile_name ? profile_find(h->profile_name) : NULL;
+	if (h->profile == NULL)
+		h->profile = r->profile;
+	return 0;
+}
+
 const char *
 answers_get(const struct answers *a, const char *name)
 {

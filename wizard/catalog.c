@@ -12,6 +12,7 @@
 #include "catalog.h"
 #include "runbook.h"
 #include "util.h"
+#include "ydoc.h"
 
 static int
 is_dir(const char *path)
@@ -102,9 +103,34 @@ catalog_files_free(char **v, size_t n)
 	free(v);
 }
 
-int
-catalog_open(const char *dir, const char *name, struct runbook **out,
+/* Load path, keeping its bytes when asked. */
+static int
+load(const char *path, struct runbook **out, char **text, size_t *len,
     struct diags *d)
+{
+	char	*src;
+	size_t	 n;
+	int	 error;
+
+	if (text == NULL)
+		return runbook_load(path, out, d);
+	if ((error = read_file(path, YDOC_MAX_BYTES, &src, &n)) != 0) {
+		diags_add(d, path, 0, 0, "cannot read: %s", error == -EFBIG ?
+		    "larger than 64 MiB; not a runbook" : strerror(-error));
+		return -1;
+	}
+	if (runbook_parse(path, src, n, out, d) == -1) {
+		free(src);
+		return -1;
+	}
+	*text = src;
+	*len = n;
+	return 0;
+}
+
+int
+catalog_open_text(const char *dir, const char *name, struct runbook **out,
+    char **text, size_t *len, struct diags *d)
 {
 	struct runbook	 *rb;
 	struct diags	  quiet;
@@ -114,12 +140,12 @@ catalog_open(const char *dir, const char *name, struct runbook **out,
 
 	if (strchr(name, '/') != NULL || has_suffix(name, ".yaml") ||
 	    has_suffix(name, ".yml"))
-		return runbook_load(name, out, d);
+		return load(name, out, text, len, d);
 
 	/* The usual layout: <dir>/<id>.yaml holds runbook <id>. */
 	path = xasprintf("%s/%s.yaml", dir, name);
 	if (access(path, F_OK) == 0) {
-		rc = runbook_load(path, &rb, d);
+		rc = load(path, &rb, text, len, d);
 		free(path);
 		if (rc == -1)
 			return -1;
@@ -128,6 +154,8 @@ catalog_open(const char *dir, const char *name, struct runbook **out,
 			return 0;
 		}
 		runbook_free(rb);
+		if (text != NULL)
+			free(*text);
 	} else
 		free(path);
 
@@ -142,9 +170,10 @@ catalog_open(const char *dir, const char *name, struct runbook **out,
 		if (rc == -1)
 			continue;
 		if (strcmp(rb->id, name) == 0) {
+			runbook_free(rb);
+			rc = load(files[i], out, text, len, d);
 			catalog_files_free(files, n);
-			*out = rb;
-			return 0;
+			return rc;
 		}
 		runbook_free(rb);
 	}
@@ -152,4 +181,11 @@ catalog_open(const char *dir, const char *name, struct runbook **out,
 	diags_add(d, name, 0, 0, "no runbook with this id in %s; 'fedwiz list' "
 	    "shows the ones there, or give a file path", dir);
 	return -1;
+}
+
+int
+catalog_open(const char *dir, const char *name, struct runbook **out,
+    struct diags *d)
+{
+	return catalog_open_text(dir, name, out, NULL, NULL, d);
 }

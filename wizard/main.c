@@ -14,17 +14,32 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_list_entry,
 	&cmd_validate_entry,
 	&cmd_plan_entry,
+	&cmd_start_entry,
+	&cmd_status_entry,
+	&cmd_step_entry,
+	&cmd_sessions_entry,
+	&cmd_audit_entry,
+	&cmd_unlock_entry,
 };
 
 
 enum opt_id {
 	OPT_HELP = 'h',
 	OPT_VERSION = 'V',
+	OPT_OUTPUT = 'o',
 	OPT_RUNBOOKS = 256,
+	OPT_STATE,
 	OPT_ANSWERS,
 	OPT_SET,
 	OPT_JSON,
-	OPT_STEPS
+	OPT_STEPS,
+	OPT_SESSION,
+	OPT_OPERATOR,
+	OPT_WINDOW_END,
+	OPT_NOTE,
+	OPT_FORCE,
+	OPT_ACCEPT_DRIFT,
+	OPT_FORMAT
 };
 
 struct opt_entry {
@@ -38,14 +53,39 @@ static const struct opt_entry opts[] = {
 	{ { "runbooks", required_argument, NULL, OPT_RUNBOOKS }, "DIR",
 	    "the runbook folder (default: the installed one, or steps/ "
 	    "from the build tree)", NULL },
+	{ { "state", required_argument, NULL, OPT_STATE }, "PATH",
+	    "the progress database (default: $XDG_STATE_HOME/fedwiz/fedwiz.db)",
+	    NULL },
 	{ { "answers", required_argument, NULL, OPT_ANSWERS }, "FILE",
-	    "preseed variables and hosts from a YAML answers file", "plan" },
+	    "preseed variables and hosts from a YAML answers file",
+	    "plan start" },
 	{ { "set", required_argument, NULL, OPT_SET }, "VAR=VALUE",
-	    "set one variable (repeatable; wins over --answers)", "plan" },
+	    "set one variable (repeatable; wins over --answers)",
+	    "plan start" },
 	{ { "json", no_argument, NULL, OPT_JSON }, NULL,
-	    "one JSON document on standard output", "list plan" },
+	    "one JSON document on standard output",
+	    "list plan status sessions" },
 	{ { "steps", no_argument, NULL, OPT_STEPS }, NULL,
 	    "also print every step with its values filled in", "plan" },
+	{ { "session", required_argument, NULL, OPT_SESSION }, "ID",
+	    "the session (default: the most recently active open one)",
+	    "status step report unlock" },
+	{ { "operator", required_argument, NULL, OPT_OPERATOR }, "NAME",
+	    "who does it (default: $FEDWIZ_OPERATOR, else your login name)",
+	    "start step unlock" },
+	{ { "window-end", required_argument, NULL, OPT_WINDOW_END }, "HH:MM",
+	    "when the maintenance window closes", "start" },
+	{ { "note", required_argument, NULL, OPT_NOTE }, "TEXT",
+	    "why (required to skip or fail a step)", "step" },
+	{ { "force", no_argument, NULL, OPT_FORCE }, NULL,
+	    "record a step of a blocked procedure anyway (logged)", "step" },
+	{ { "accept-drift", no_argument, NULL, OPT_ACCEPT_DRIFT }, NULL,
+	    "continue a session whose runbook changed (logged)", "step" },
+	{ { "format", required_argument, NULL, OPT_FORMAT }, "md|html|json",
+	    "the report's format", "report" },
+	{ { "output", required_argument, NULL, OPT_OUTPUT }, "FILE",
+	    "write to FILE (mode 0600, replaced atomically) instead of "
+	    "standard output", "report" },
 	{ { "help", no_argument, NULL, OPT_HELP }, NULL,
 	    "this help", NULL },
 	{ { "version", no_argument, NULL, OPT_VERSION }, NULL,
@@ -106,14 +146,6 @@ opt_allowed(const struct opt_entry *o, const char *cmd)
 }
 
 int
-cli_bad_input(struct diags *d)
-{
-	diags_print(d, stderr);
-	diags_free(d);
-	return EXIT_USAGE;
-}
-
-int
 main(int argc, char **argv)
 {
 	struct option			 lopts[nitems(opts) + 1];
@@ -131,7 +163,7 @@ main(int argc, char **argv)
 	memset(&lopts[k], 0, sizeof(lopts[k]));
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hV", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hVo:", lopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_HELP:
 			usage(stdout);
@@ -155,6 +187,33 @@ main(int argc, char **argv)
 			break;
 		case OPT_STEPS:
 			cli.steps = 1;
+			break;
+		case OPT_STATE:
+			cli.state = optarg;
+			break;
+		case OPT_SESSION:
+			cli.session = optarg;
+			break;
+		case OPT_OPERATOR:
+			cli.operator = optarg;
+			break;
+		case OPT_WINDOW_END:
+			cli.window_end = optarg;
+			break;
+		case OPT_NOTE:
+			cli.note = optarg;
+			break;
+		case OPT_FORCE:
+			cli.force = 1;
+			break;
+		case OPT_ACCEPT_DRIFT:
+			cli.accept_drift = 1;
+			break;
+		case OPT_FORMAT:
+			cli.format = optarg;
+			break;
+		case OPT_OUTPUT:
+			cli.output = optarg;
 			break;
 		case ':':
 			fprintf(stderr, "fedwiz: %s needs a value (try fedwiz "

@@ -1717,6 +1717,115 @@ runbook_load(const char *path, struct runbook **out, struct diags *diags)
 	return error;
 }
 
+/* Fingerprints: fields length-prefixed, so that no two procedures that
+ * differ serialise alike. */
+
+static void
+fp_str(struct buf *b, const char *s)
+{
+	if (s == NULL)
+		buf_adds(b, "-;");
+	else
+		buf_printf(b, "%zu:%s;", strlen(s), s);
+}
+
+static void
+fp_list(struct buf *b, const struct rb_strlist *l)
+{
+	size_t	i;
+
+	buf_printf(b, "[%zu", l->n);
+	for (i = 0; i < l->n; i++)
+		fp_str(b, l->v[i]);
+	buf_adds(b, "]");
+}
+
+static void
+fp_table(struct buf *b, const struct rb_table *t)
+{
+	size_t	i;
+
+	if (t == NULL) {
+		buf_adds(b, "T-;");
+		return;
+	}
+	fp_str(b, t->title);
+	fp_list(b, &t->columns);
+	buf_printf(b, "R%zu", t->nrows);
+	for (i = 0; i < t->nrows * t->columns.n; i++)
+		fp_str(b, t->cells[i]);
+}
+
+static void
+fp_steps(struct buf *b, const struct rb_step *steps, size_t n)
+{
+	const struct rb_check	*c;
+	size_t			 i, k;
+
+	buf_printf(b, "S%zu{", n);
+	for (i = 0; i < n; i++) {
+		fp_str(b, steps[i].do_);
+		fp_str(b, steps[i].command);
+		fp_str(b, steps[i].when_src);
+		fp_str(b, steps[i].note);
+		fp_str(b, steps[i].example);
+		fp_table(b, steps[i].table);
+		buf_printf(b, "C%zu", steps[i].nchecks);
+		for (k = 0; k < steps[i].nchecks; k++) {
+			c = &steps[i].checks[k];
+			buf_printf(b, "K%d", (int)c->kind);
+			fp_str(b, c->when_src);
+			fp_str(b, c->role_id);
+			fp_str(b, c->command);
+			fp_list(b, &c->contains);
+			fp_list(b, &c->regex);
+			fp_list(b, &c->absent);
+			fp_str(b, c->exit_status);
+			fp_str(b, c->host);
+			fp_str(b, c->port);
+			fp_str(b, c->min);
+			fp_str(b, c->max);
+			fp_str(b, c->cipher);
+			fp_str(b, c->client_cert);
+			fp_str(b, c->name);
+			fp_str(b, c->ca);
+			fp_list(b, &c->eku);
+			fp_str(b, c->file);
+			fp_str(b, c->cert_kind);
+			fp_str(b, c->dns_type);
+			fp_list(b, &c->expect);
+			fp_str(b, c->text);
+		}
+		fp_steps(b, steps[i].steps, steps[i].nsteps);
+	}
+	buf_adds(b, "}");
+}
+
+void
+runbook_proc_fingerprint(const struct rb_proc *p, char out[65])
+{
+	struct buf	b;
+
+	buf_init(&b);
+	buf_adds(&b, "fedwiz-proc-v1;");
+	fp_str(&b, p->id);
+	fp_str(&b, p->title);
+	fp_str(&b, p->section);
+	fp_str(&b, p->on);
+	fp_list(&b, &p->requires);
+	fp_str(&b, p->when_src);
+	fp_str(&b, p->intro);
+	fp_str(&b, p->before);
+	fp_str(&b, p->note);
+	fp_str(&b, p->tips);
+	fp_str(&b, p->troubleshooting);
+	fp_str(&b, p->next);
+	fp_table(&b, p->table);
+	fp_steps(&b, p->steps, p->nsteps);
+	hash_hex(b.s, b.len, out);
+	buf_free(&b);
+}
+
 void
 runbook_free(struct runbook *rb)
 {

@@ -1,0 +1,119 @@
+/*
+ * session.h: a session as the commands and screens see it: the store's
+ * record joined with its runbook (as it is now, and as it was when the
+ * session started, if that differs), answers, inventory, step states and
+ * the plan. Everything that writes goes through here to the store.
+ */
+#ifndef FEDWIZ_SESSION_H
+#define FEDWIZ_SESSION_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "answers.h"
+#include "plan.h"
+#include "runbook.h"
+#include "store.h"
+#include "util.h"
+
+/* What changed in the runbook since the session started. */
+struct drift {
+	const char	**added;
+	size_t		  nadded;
+	const char	**removed;
+	size_t		  nremoved;
+	const char	**changed;
+	size_t		  nchanged;
+};
+
+struct session {
+	struct store		*st;
+	int64_t			 id;
+	struct store_session	 info;
+	struct runbook		*rb;		/* what the session runs now */
+	struct runbook		*orig;		/* as started, when rb differs */
+	char			*text;		/* rb's text */
+	size_t			 textlen;
+	struct answers		*ans;
+	struct store_step	*steps;
+	size_t			 nsteps;
+	struct strmap		 step_index;
+	struct arena		*arena;		/* keys, drift lists */
+	struct plan		*plan;
+	struct drift		 drift;
+	int			 drifted;
+	struct diags		 warnings;	/* said once, not fatal */
+};
+
+/*
+ * Open session id (0: the most recently active open one) and plan it. The
+ * runbook is looked up by id in the runbook folder; if it is not there,
+ * the copy the session started with is used (with a warning).
+ */
+int		 session_open(struct store *, int64_t, const char *,
+		     struct session **, struct diags *);
+void		 session_free(struct session *);
+
+/*
+ * Start a session: load the runbook, check the answers file and --set
+ * values against it, record runbook text, answers and inventory in one
+ * transaction. *id is the new session.
+ */
+int		 session_start(struct store *, const char *, const char *,
+		     const char *, const char *const *, size_t, const char *,
+		     time_t, int64_t *, struct diags *);
+
+/* What a step command asks for. */
+struct step_request {
+	const char		*proc;
+	const char		*host;		/* NULL: not given */
+	size_t			 step;		/* 1-based */
+	enum step_status	 to;
+	const char		*note;
+	const char		*operator;
+	int			 force;		/* record even if blocked */
+	int			 accept_drift;	/* continue on a changed runbook */
+};
+
+/*
+ * Check a step transition against the runbook, the inventory and the
+ * plan, and record it. *changed 0 when the step already had that state.
+ */
+int		 session_step(struct session *, const struct step_request *,
+		     int *, struct diags *);
+
+/* The state of one step, for callers that show it. */
+const struct store_step *session_step_state(const struct session *,
+		     const char *, const char *, size_t);
+
+/* "HH:MM" (next occurrence), "YYYY-MM-DD HH:MM" or "...THH:MM". */
+int		 session_parse_time(const char *, time_t, time_t *);
+
+/* The operator: given, else $FEDWIZ_OPERATOR, else the login name. */
+const char	*session_operator(const char *);
+
+/* Counts over the instances that apply. */
+struct progress {
+	size_t	steps;		/* steps that apply */
+	size_t	finished;	/* done or skipped by the operator */
+	size_t	failed;
+	size_t	instances;	/* instances that apply */
+	size_t	inst_done;
+	size_t	inst_failed;
+};
+void		 session_progress(const struct session *, struct progress *);
+
+/* What to do next: the first ready or in-progress instance in plan order
+ * and its first pending step. 0 when there is none. */
+int		 session_next(const struct session *,
+		     const struct plan_inst **, size_t *);
+
+/* "added: a; removed: b; changed: c", malloc'd. */
+char		*session_drift_text(const struct session *);
+
+/* The plan instance of proc on host (NULL host: done once), or NULL. */
+const struct plan_inst *session_inst(const struct session *, const char *,
+		     const char *);
+
+#endif

@@ -1,0 +1,247 @@
+/* cmd-status.c: fedwiz status: where a session stands and what is next. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "catalog.h"
+#include "cli.h"
+#include "json.h"
+#include "planview.h"
+#include "session.h"
+#include "store.h"
+#include "template.h"
+#include "util.h"
+
+static int	cmd_status_exec(struct cli *, int, char **);
+
+const struct cmd_entry cmd_status_entry = {
+	.name = "status",
+	.args = "[--session ID] [--json]",
+	.summary = "progress per procedure, what is next, what blocks what",
+	.min_args = 0,
+	.max_args = 0,
+	.exec = cmd_status_exec,
+};
+
+static const char *
+clock_str(time_t t, char *buf, size_t len)
+{
+	struct tm	tm;
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(buf, len, "%lld", (long long)t);
+	return buf;
+}
+
+/* "2h 05m", "3d 4h", "12m" */
+static const char *
+span(long long secs, char *buf, size_t len)
+{
+	if (secs < 0)
+		secs = -secs;
+	if (secs >= 86400)
+		snprintf(buf, len, "%lldd %lldh", secs / 86400,
+		    secs % 86400 / 3600);
+	else if (secs >= 3600)
+		snprintf(buf, len, "%lldh %02lldm", secs / 3600,
+		    secs % 3600 / 60);
+	else
+		snprintf(buf, len, "%lldm", secs / 60);
+	return buf;
+}
+
+static void
+status_text(const struct session *s, const struct store_lock *lock,
+    int locked)
+{
+	const struct plan_inst	*in;
+	struct progress		 pr;
+	struct scope		 sc;
+	char			 a[32], b[32], c[32], name[160], *x;
+	time_t			 now = store_now();
+	size_t			 step;
+
+	printf("session %lld: %s (%s)\n", (long long)s->id, s->rb->id,
+	    s->rb->title);
+	printf("operator %s, started %s on %s (%s ago), last change %s\n",
+	    s->info.operator, clock_str(s->info.started, a, sizeof(a)),
+	    s->info.host, span(now - s->info.started, b, sizeof(b)),
+	    clock_str(s->info.updated, c, sizeof(c)));
+	if (s->info.window_end > 0) {
+		if (s->info.window_end > now)
+			printf("maintenance window ends %s: %s left%s\n",
+			    clock_str(s->info.window_end, a, sizeof(a)),
+			    span(s->info.window_end - now, b, sizeof(b)),
+			    s->info.window_end - now <= 15 * 60 ?
+			    " (15 minutes or less)" : "");
+		else
+			printf("maintenance window ENDED at %s, %s ago\n",
+			    clock_str(s->info.window_end, a, sizeof(a)),
+			    span(now - s->info.window_end, b, sizeof(b)));
+	}
+	session_progress(s, &pr);
+	printf("progress: %zu of %zu steps done or skipped%s", pr.finished,
+	    pr.steps, pr.failed ? ", " : "");
+	if (pr.failed)
+		printf("%zu failed", pr.failed);
+	printf("; %zu of %zu procedures finished\n", pr.inst_done,
+	    pr.instances);
+	if (locked)
+		printf("held by %s on %s (pid %ld) since %s\n", lock->operator,
+		    lock->host, lock->pid, clock_str(lock->since, a,
+		    sizeof(a)));
+	if (s->drifted) {
+		x = session_drift_text(s);
+		printf("runbook CHANGED since the session started (%s); "
+		    "progress is kept for what remains; 'fedwiz step ... "
+		    "--accept-drift' continues on the new runbook\n", x);
+		free(x);
+	}
+	if (session_next(s, &in, &step)) {
+		plan_inst_scope(s->plan, in, &sc);
+		x = tmpl_expand(in->proc->steps[step - 1].do_, scope_lookup,
+		    &sc);
+		printf("next: %s step %zu: %s\n", plan_inst_name(in, name,
+		    sizeof(name)), step, x);
+		if (in->steps[step - 1] == STEP_FAILED)
+			printf("      (it failed: when the cause is fixed, "
+			    "'fedwiz step %s %zu reopen' and do it again)\n",
+			    name, step);
+		free(x);
+	} else if (pr.inst_done == pr.instances)
+		printf("next: nothing; every procedure is finished\n");
+	else
+		printf("next: nothing is ready; see what blocks each "
+		    "procedure below\n");
+	printf("\n");
+	planview_text(stdout, s->plan, s, 0);
+}
+
+static void
+status_json(const struct session *s, const struct store_lock *lock,
+    int locked)
+{
+	const struct plan_inst	*in;
+	struct progress		 pr;
+	struct json		 j;
+	size_t			 step, i;
+
+	json_init(&j, stdout);
+	json_obj_begin(&j);
+	json_key(&j, "session");
+	json_obj_begin(&j);
+	json_kint(&j, "id", (long long)s->id);
+	json_kstr(&j, "runbook", s->rb->id);
+	json_kstr(&j, "runbook_sha256", s->info.runbook_hash);
+	json_kstr(&j, "operator", s->info.operator);
+	json_kstr(&j, "host", s->info.host);
+	json_kint(&j, "started", (long long)s->info.started);
+	json_kint(&j, "updated", (long long)s->info.updated);
+	json_key(&j, "window_end");
+	if (s->info.window_end > 0)
+		json_int(&j, (long long)s->info.window_end);
+	else
+		json_null(&j);
+	json_obj_end(&j);
+	session_progress(s, &pr);
+	json_key(&j, "progress");
+	json_obj_begin(&j);
+	json_kint(&j, "steps", (long long)pr.steps);
+	json_kint(&j, "finished", (long long)pr.finished);
+	json_kint(&j, "failed", (long long)pr.failed);
+	json_kint(&j, "procedures", (long long)pr.instances);
+	json_kint(&j, "procedures_finished", (long long)pr.inst_done);
+	json_obj_end(&j);
+	json_key(&j, "next");
+	if (session_next(s, &in, &step)) {
+		json_obj_begin(&j);
+		json_kstr(&j, "id", in->proc->id);
+		json_kstr(&j, "host", in->host ? in->host->name : NULL);
+		json_kint(&j, "step", (long long)step);
+		json_obj_end(&j);
+	} else
+		json_null(&j);
+	json_key(&j, "lock");
+	if (locked) {
+		json_obj_begin(&j);
+		json_kstr(&j, "operator", lock->operator);
+		json_kstr(&j, "host", lock->host);
+		json_kint(&j, "pid", lock->pid);
+		json_kint(&j, "since", (long long)lock->since);
+		json_obj_end(&j);
+	} else
+		json_null(&j);
+	json_key(&j, "drift");
+	if (s->drifted) {
+		json_obj_begin(&j);
+		json_key(&j, "added");
+		json_arr_begin(&j);
+		for (i = 0; i < s->drift.nadded; i++)
+			json_str(&j, s->drift.added[i]);
+		json_arr_end(&j);
+		json_key(&j, "removed");
+		json_arr_begin(&j);
+		for (i = 0; i < s->drift.nremoved; i++)
+			json_str(&j, s->drift.removed[i]);
+		json_arr_end(&j);
+		json_key(&j, "changed");
+		json_arr_begin(&j);
+		for (i = 0; i < s->drift.nchanged; i++)
+			json_str(&j, s->drift.changed[i]);
+		json_arr_end(&j);
+		json_obj_end(&j);
+	} else
+		json_null(&j);
+	json_key(&j, "warnings");
+	json_arr_begin(&j);
+	for (i = 0; i < s->warnings.n; i++)
+		json_str(&j, s->warnings.v[i].msg);
+	json_arr_end(&j);
+	planview_json_procedures(&j, s->plan, s);
+	json_obj_end(&j);
+	json_end(&j);
+}
+
+static int
+cmd_status_exec(struct cli *cli, int argc, char **argv)
+{
+	struct store		*st = NULL;
+	struct session		*s = NULL;
+	struct store_lock	 lock;
+	struct diags		 d;
+	long long		 sid;
+	int			 rc, locked = 0;
+
+	(void)argc;
+	(void)argv;
+	diags_init(&d);
+	memset(&lock, 0, sizeof(lock));
+	if ((sid = cli_session(cli, &d)) < 0)
+		return cli_bad_input(&d);
+	if ((rc = cli_store(cli, STORE_READONLY, &st, &d)) != STORE_OK)
+		goto out;
+	if ((rc = session_open(st, sid, catalog_dir(cli->runbooks), &s, &d)) !=
+	    STORE_OK)
+		goto out;
+	if ((locked = store_lock_holder(st, s->id, &lock, &d)) < 0) {
+		rc = locked;
+		goto out;
+	}
+	if (cli->json)
+		status_json(s, &lock, locked);
+	else {
+		if (s->warnings.n > 0)
+			diags_print(&s->warnings, stderr);
+		status_text(s, &lock, locked);
+	}
+out:
+	store_lock_clear(&lock);
+	cli_say(&d);
+	session_free(s);
+	store_close(st);
+	return cli_exit(rc);
+}

@@ -1,0 +1,418 @@
+/* planview.c: a plan (and a session's states) as text or JSON. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "answers.h"
+#include "cond.h"
+#include "json.h"
+#include "plan.h"
+#include "planview.h"
+#include "runbook.h"
+#include "session.h"
+#include "template.h"
+#include "util.h"
+
+static char *
+when_str(time_t t, char *buf, size_t len)
+{
+	struct tm	tm;
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(buf, len, "%lld", (long long)t);
+	return buf;
+}
+
+/* "[done by alice 2026-11-22 03:12: note]" under a step with a state. */
+static void
+print_state(FILE *fp, const struct session *ses, const struct plan_inst *in,
+    size_t step, const char *indent)
+{
+	const struct store_step	*ss;
+	char			 when[32];
+
+	if (in->steps[step - 1] == STEP_PENDING || ses == NULL) {
+		if (in->steps[step - 1] != STEP_PENDING)
+			fprintf(fp, "%s[%s]\n", indent,
+			    plan_step_status_name(in->steps[step - 1]));
+		return;
+	}
+	ss = session_step_state(ses, in->proc->id, in->host ? in->host->name :
+	    NULL, step);
+	if (ss == NULL)
+		return;
+	fprintf(fp, "%s[%s by %s %s%s%s]\n", indent,
+	    plan_step_status_name(ss->status), ss->operator,
+	    when_str(ss->at, when, sizeof(when)), ss->note ? ": " : "",
+	    ss->note ? ss->note : "");
+}
+
+/* Without --steps, a failed step is still worth a line: what and why. */
+static void
+print_failures(FILE *fp, const struct session *ses, const struct plan_inst *in)
+{
+	const struct store_step	*ss;
+	size_t			 i;
+
+	for (i = 0; i < in->proc->nsteps; i++) {
+		if (in->steps[i] != STEP_FAILED)
+			continue;
+		ss = session_step_state(ses, in->proc->id, in->host ?
+		    in->host->name : NULL, i + 1);
+		fprintf(fp, "%6s step %zu failed%s%s\n", "", i + 1,
+		    ss && ss->note ? ": " : "", ss && ss->note ? ss->note : "");
+	}
+}
+
+static void
+json_state(struct json *j, const struct session *ses,
+    const struct plan_inst *in, size_t step)
+{
+	const struct store_step	*ss;
+
+	if (ses == NULL)
+		return;
+	ss = session_step_state(ses, in->proc->id, in->host ? in->host->name :
+	    NULL, step);
+	json_kstr(j, "note", ss ? ss->note : NULL);
+	json_kstr(j, "by", ss ? ss->operator : NULL);
+	json_key(j, "at");
+	if (ss != NULL)
+		json_int(j, (long long)ss->at);
+	else
+		json_null(j);
+}
+
+/*
+ * Whether a step applies: top-level steps as the plan decided, sub-steps by
+ * their own `when` (the planner tracks top-level steps only).
+ */
+static int
+step_applies(const struct rb_step *s, struct scope *sc,
+    const struct plan_inst *in, int depth, size_t i)
+{
+	if (depth == 0)
+		return !in->step_na[i];
+	return s->when == NULL ||
+	    cond_eval(s->when, scope_lookup, sc) != T_FALSE;
+}
+
+int
+planview_check_applies(const struct rb_check *c, struct scope *sc)
+{
+	return c->when == NULL || cond_eval(c->when, scope_lookup, sc) !=
+	    T_FALSE;
+}
+
+/* What a check verifies, in one line, values filled in. */
+char *
+planview_check_summary(const struct rb_check *c, struct scope *sc)
+{
+	char	*a = NULL, *b = NULL, *s;
+
+	switch (c->kind) {
+	case CK_SSH:
+		a = tmpl_expand(c->command, scope_lookup, sc);
+		s = xasprintf("ssh on %s: %s", c->role ? c->role->id : "?", a);
+		break;
+	case CK_TLS:
+		a = tmpl_expand(c->host, scope_lookup, sc);
+		b = tmpl_expand(c->port, scope_lookup, sc);
+		s = xasprintf("tls %s:%s%s%s%s%s", a, b,
+		    c->min ? " " : "", c->min ? c->min : "",
+		    c->cipher ? " cipher " : "", c->cipher ? c->cipher : "");
+		break;
+	case CK_TCP:
+		a = tmpl_expand(c->host, scope_lookup, sc);
+		b = tmpl_expand(c->port, scope_lookup, sc);
+		s = xasprintf("tcp %s:%s", a, b);
+		break;
+	case CK_X509:
+		a = tmpl_expand(c->file, scope_lookup, sc);
+		s = xasprintf("x509 %s", a);
+		break;
+	case CK_DNS:
+		a = tmpl_expand(c->name, scope_lookup, sc);
+		s = xasprintf("dns %s %s", c->dns_type ? c->dns_type : "A", a);
+		break;
+	case CK_MANUAL:
+	default:
+		a = tmpl_expand(c->text, scope_lookup, sc);
+		s = xasprintf("confirm: %s", a);
+		break;
+	}
+	free(a);
+	free(b);
+	return s;
+}
+
+/* Text with the instance's values filled in; indented continuation lines. */
+static void
+print_text(FILE *fp, const char *s, struct scope *sc, const char *indent)
+{
+	char		*x = tmpl_expand(s, scope_lookup, sc);
+	const char	*p, *nl;
+
+	for (p = x; *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (nl == NULL) {
+			fprintf(fp, "%s\n", p);
+			break;
+		}
+		fprintf(fp, "%.*s\n%s", (int)(nl - p), p, indent);
+	}
+	free(x);
+}
+
+static void
+print_steps(FILE *fp, const struct rb_step *steps, size_t n, struct scope *sc,
+    const struct plan_inst *in, const struct session *ses, int depth)
+{
+	const struct rb_step	*s;
+	char			 num[32], indent[64], *x;
+	size_t			 i, k;
+	int			 pad = 7 + depth * 4;
+
+	for (i = 0; i < n; i++) {
+		s = &steps[i];
+		if (depth == 0)
+			snprintf(num, sizeof(num), "%zu.", i + 1);
+		else
+			snprintf(num, sizeof(num), "%c.", (int)('a' + i % 26));
+		snprintf(indent, sizeof(indent), "%*s", pad + 4, "");
+		fprintf(fp, "%*s%-4s", pad, "", num);
+		print_text(fp, s->do_, sc, indent);
+		if (s->command != NULL) {
+			fprintf(fp, "%s$ ", indent);
+			print_text(fp, s->command, sc, indent);
+		}
+		if (!step_applies(s, sc, in, depth, i)) {
+			fprintf(fp, "%s(does not apply: %s)\n", indent,
+			    s->when_src ? s->when_src : in->proc->when_src);
+			continue;	/* nor do its sub-steps */
+		}
+		if (depth == 0)
+			print_state(fp, ses, in, i + 1, indent);
+		for (k = 0; k < s->nchecks; k++) {
+			x = planview_check_summary(&s->checks[k], sc);
+			fprintf(fp, "%scheck: ", indent);
+			print_text(fp, x, sc, indent);
+			if (!planview_check_applies(&s->checks[k], sc))
+				fprintf(fp, "%s(check does not apply: %s)\n",
+				    indent, s->checks[k].when_src);
+			free(x);
+		}
+		print_steps(fp, s->steps, s->nsteps, sc, in, ses, depth + 1);
+	}
+}
+
+void
+planview_text(FILE *fp, const struct plan *pl, const struct session *ses,
+    int steps)
+{
+	const struct runbook	*rb = pl->rb;
+	const struct plan_inst	*in;
+	const struct rb_var	*v;
+	struct scope		 sc = { rb, pl->ans, NULL };
+	char			 name[160], prog[32];
+	size_t			 i, k, nmissing = 0, applicable;
+
+	fprintf(fp, "%4s  %-38s %-11s %5s  %s\n", "#", "PROCEDURE[@HOST]",
+	    "STATUS", "STEPS", "TITLE");
+	for (i = 0; i < pl->n; i++) {
+		in = &pl->inst[i];
+		applicable = 0;
+		for (k = 0; k < in->proc->nsteps; k++)
+			applicable += !in->step_na[k];
+		snprintf(prog, sizeof(prog), "%zu/%zu", in->ndone, applicable);
+		fprintf(fp, "%4zu  %-38s %-11s %5s  %s\n", i + 1,
+		    plan_inst_name(in, name, sizeof(name)),
+		    plan_status_name(in->status), prog, in->proc->title);
+		if (in->applies == T_FALSE)
+			fprintf(fp, "%6s does not apply: %s\n", "",
+			    in->proc->when_src);
+		if (in->nneeds > 0) {
+			fprintf(fp, "%6s needs an answer for:", "");
+			for (k = 0; k < in->nneeds; k++)
+				fprintf(fp, "%s %s", k ? "," : "", in->needs[k]);
+			fprintf(fp, "\n");
+		}
+		if (in->nblocked > 0 && in->status != INST_DONE &&
+		    in->status != INST_SKIPPED) {
+			fprintf(fp, "%6s blocked by:", "");
+			for (k = 0; k < in->nblocked; k++)
+				fprintf(fp, "%s %s", k ? "," : "",
+				    plan_inst_name(&pl->inst[in->blocked_by[k]],
+				    name, sizeof(name)));
+			fprintf(fp, "\n");
+		}
+		if (ses != NULL && !steps)
+			print_failures(fp, ses, in);
+		if (steps && in->applies != T_FALSE) {
+			plan_inst_scope(pl, in, &sc);
+			print_steps(fp, in->proc->steps, in->proc->nsteps, &sc,
+			    in, ses, 0);
+		}
+	}
+	sc.host = NULL;
+	for (i = 0; i < rb->nvars; i++) {
+		v = &rb->vars[i];
+		if (scope_lookup(&sc, v->name) != NULL)
+			continue;
+		fprintf(fp, "%s %s", nmissing++ ? "," : "\nno value yet for:",
+		    v->name);
+	}
+	if (nmissing > 0)
+		fprintf(fp, "\n(shown as <name>; give them with --answers FILE "
+		    "or --set VAR=VALUE)\n");
+	for (i = 0; i < rb->nroles; i++)
+		if (answers_hosts(pl->ans, rb->roles[i].id) == NULL)
+			break;
+	if (i < rb->nroles) {
+		fprintf(fp, "\nno hosts listed for roles:");
+		for (k = 0, i = 0; i < rb->nroles; i++)
+			if (answers_hosts(pl->ans, rb->roles[i].id) == NULL)
+				fprintf(fp, "%s %s", k++ ? "," : "",
+				    rb->roles[i].id);
+		fprintf(fp, "\n(their procedures appear once, without a host; "
+		    "list hosts in an answers file)\n");
+	}
+}
+
+static void
+json_steps(struct json *j, const struct rb_step *steps, size_t n,
+    struct scope *sc, const struct plan_inst *in, const struct session *ses,
+    int top)
+{
+	const struct rb_step	*s;
+	char			*x;
+	size_t			 i, k;
+
+	json_arr_begin(j);
+	for (i = 0; i < n; i++) {
+		s = &steps[i];
+		json_obj_begin(j);
+		json_kint(j, "n", (long long)(i + 1));
+		x = tmpl_expand(s->do_, scope_lookup, sc);
+		json_kstr(j, "do", x);
+		free(x);
+		if (s->command != NULL) {
+			x = tmpl_expand(s->command, scope_lookup, sc);
+			json_kstr(j, "command", x);
+			free(x);
+		} else
+			json_kstr(j, "command", NULL);
+		if (top) {
+			json_kstr(j, "status",
+			    plan_step_status_name(in->steps[i]));
+			json_state(j, ses, in, i + 1);
+		}
+		json_kbool(j, "applies", step_applies(s, sc, in, !top, i));
+		json_key(j, "checks");
+		json_arr_begin(j);
+		for (k = 0; k < s->nchecks; k++) {
+			json_obj_begin(j);
+			json_kstr(j, "kind",
+			    rb_check_kind_name(s->checks[k].kind));
+			x = planview_check_summary(&s->checks[k], sc);
+			json_kstr(j, "summary", x);
+			free(x);
+			json_kbool(j, "applies",
+			    planview_check_applies(&s->checks[k], sc));
+			json_obj_end(j);
+		}
+		json_arr_end(j);
+		if (s->nsteps > 0) {
+			json_key(j, "steps");
+			json_steps(j, s->steps, s->nsteps, sc, in, ses, 0);
+		}
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+void
+planview_json_procedures(struct json *j, const struct plan *pl,
+    const struct session *ses)
+{
+	const struct plan_inst	*in;
+	struct scope		 sc = { pl->rb, pl->ans, NULL };
+	char			 name[160];
+	size_t			 i, k;
+
+	json_key(j, "procedures");
+	json_arr_begin(j);
+	for (i = 0; i < pl->n; i++) {
+		in = &pl->inst[i];
+		plan_inst_scope(pl, in, &sc);
+		json_obj_begin(j);
+		json_kstr(j, "id", in->proc->id);
+		json_kstr(j, "title", in->proc->title);
+		json_kstr(j, "host", in->host ? in->host->name : NULL);
+		json_kstr(j, "role", in->proc->on);
+		json_key(j, "requires");
+		json_arr_begin(j);
+		for (k = 0; k < in->proc->requires.n; k++)
+			json_str(j, in->proc->requires.v[k]);
+		json_arr_end(j);
+		json_kstr(j, "status", plan_status_name(in->status));
+		json_key(j, "applies");
+		if (in->applies == T_UNKNOWN)
+			json_null(j);
+		else
+			json_bool(j, in->applies == T_TRUE);
+		json_kstr(j, "when", in->proc->when_src);
+		json_key(j, "blocked_by");
+		json_arr_begin(j);
+		for (k = 0; k < in->nblocked; k++)
+			json_str(j, plan_inst_name(&pl->inst[in->blocked_by[k]],
+			    name, sizeof(name)));
+		json_arr_end(j);
+		json_key(j, "needs");
+		json_arr_begin(j);
+		for (k = 0; k < in->nneeds; k++)
+			json_str(j, in->needs[k]);
+		json_arr_end(j);
+		json_key(j, "steps");
+		json_steps(j, in->proc->steps, in->proc->nsteps, &sc, in, ses, 1);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+void
+planview_json(FILE *fp, const struct plan *pl, const struct session *ses)
+{
+	const struct runbook	*rb = pl->rb;
+	const struct rb_var	*v;
+	struct scope		 sc = { rb, pl->ans, NULL };
+	struct json		 j;
+	size_t			 i;
+
+	json_init(&j, fp);
+	json_obj_begin(&j);
+	json_kstr(&j, "runbook", rb->id);
+	json_kstr(&j, "title", rb->title);
+	json_kstr(&j, "sha256", rb->hash);
+	json_key(&j, "vars");
+	json_arr_begin(&j);
+	for (i = 0; i < rb->nvars; i++) {
+		v = &rb->vars[i];
+		json_obj_begin(&j);
+		json_kstr(&j, "name", v->name);
+		json_kstr(&j, "type", v->type_name);
+		json_kstr(&j, "value", scope_lookup(&sc, v->name));
+		json_kstr(&j, "source", answers_get(pl->ans, v->name) ?
+		    "answer" : v->def ? "default" : NULL);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	planview_json_procedures(&j, pl, ses);
+	json_obj_end(&j);
+	json_end(&j);
+}
+

@@ -1,0 +1,1872 @@
+/*
+ * store.c: the SQLite store.
+ *
+ * Every write is one transaction; the database runs in WAL mode with
+ * synchronous=FULL, so a COMMIT that returned is on disk. The event log is
+ * append-only (triggers refuse UPDATE and DELETE) and each row carries the
+ * SHA-256 of its predecessor's hash and its own fields, so an edit made
+ * behind fedwiz's back shows in `fedwiz audit verify`.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <sqlite3.h>
+
+#include "plan.h"
+#include "store.h"
+#include "util.h"
+
+struct store {
+	sqlite3		*db;
+	char		*path;
+	int		 readonly;
+	int		 txdepth;	/* store_tx nesting */
+	char		 host[256];	/* this machine, for locks */
+};
+
+static const char genesis[] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+/*
+ * Schema, one entry per version: migrations[i] takes user_version i to
+ * i + 1. Never edit a shipped entry; add one.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1 */
+	"CREATE TABLE meta ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL);"
+	/* Runbook texts, once per content: drift is computed against the
+	 * text a session started with. */
+	"CREATE TABLE runbooks ("
+	"  hash TEXT PRIMARY KEY,"
+	"  runbook_id TEXT NOT NULL,"
+	"  text BLOB NOT NULL);"
+	"CREATE TABLE sessions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  runbook_id TEXT NOT NULL,"
+	"  runbook_hash TEXT NOT NULL REFERENCES runbooks(hash),"
+	"  operator TEXT NOT NULL,"
+	"  host TEXT NOT NULL,"
+	"  started INTEGER NOT NULL,"
+	"  window_end INTEGER,"
+	"  updated INTEGER NOT NULL,"
+	"  closed INTEGER);"
+	"CREATE TABLE answers ("
+	"  session_id INTEGER NOT NULL REFERENCES sessions(id),"
+	"  name TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  ord INTEGER NOT NULL,"
+	"  PRIMARY KEY (session_id, name));"
+	"CREATE TABLE hosts ("
+	"  session_id INTEGER NOT NULL REFERENCES sessions(id),"
+	"  role TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  address TEXT,"
+	"  user TEXT,"
+	"  port INTEGER NOT NULL DEFAULT 22,"
+	"  profile TEXT,"
+	"  ord INTEGER NOT NULL,"
+	"  PRIMARY KEY (session_id, name));"
+	"CREATE TABLE steps ("
+	"  session_id INTEGER NOT NULL REFERENCES sessions(id),"
+	"  proc TEXT NOT NULL,"
+	"  host TEXT NOT NULL,"
+	"  step INTEGER NOT NULL,"
+	"  status TEXT NOT NULL"
+	"    CHECK (status IN ('pending', 'done', 'skipped', 'failed')),"
+	"  note TEXT,"
+	"  operator TEXT NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  PRIMARY KEY (session_id, proc, host, step));"
+	"CREATE TABLE checks ("
+	"  id INTEGER PRIMARY KEY,"
+	"  session_id INTEGER NOT NULL REFERENCES sessions(id),"
+	"  proc TEXT NOT NULL,"
+	"  host TEXT NOT NULL,"
+	"  step INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  target TEXT,"
+	"  result TEXT NOT NULL CHECK (result IN ('pass', 'fail', 'error')),"
+	"  message TEXT,"
+	"  excerpt TEXT,"
+	"  output_sha256 TEXT,"
+	"  output_len INTEGER NOT NULL DEFAULT 0,"
+	"  at INTEGER NOT NULL,"
+	"  duration_ms INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX checks_by_session ON checks (session_id, proc, host, step);"
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  session_id INTEGER NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  operator TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  proc TEXT NOT NULL DEFAULT '',"
+	"  host TEXT NOT NULL DEFAULT '',"
+	"  step INTEGER NOT NULL DEFAULT 0,"
+	"  detail TEXT NOT NULL DEFAULT '',"
+	"  prev_hash TEXT NOT NULL,"
+	"  hash TEXT NOT NULL);"
+	"CREATE INDEX events_by_session ON events (session_id, id);"
+	"CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN"
+	"  SELECT RAISE(ABORT, 'the event log is append-only'); END;"
+	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN"
+	"  SELECT RAISE(ABORT, 'the event log is append-only'); END;"
+	"CREATE TABLE locks ("
+	"  session_id INTEGER PRIMARY KEY REFERENCES sessions(id),"
+	"  operator TEXT NOT NULL,"
+	"  host TEXT NOT NULL,"
+	"  pid INTEGER NOT NULL,"
+	"  pid_start INTEGER NOT NULL DEFAULT 0,"
+	"  since INTEGER NOT NULL);",
+};
+
+/* Errors. */
+
+static int
+fail(struct store *st, struct diags *d, int rc, const char *what)
+{
+	const char	*path = st != NULL ? st->path : "fedwiz.db";
+	const char	*msg = st != NULL && st->db != NULL ?
+			    sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
+
+	switch (rc & 0xff) {
+	case SQLITE_FULL:
+		diags_add(d, path, 0, 0, "disk full while %s: nothing of it was "
+		    "recorded; free some space and run the command again", what);
+		return STORE_EENV;
+	case SQLITE_READONLY:
+		diags_add(d, path, 0, 0, "read-only while %s (%s): nothing was "
+		    "recorded; fix the permissions of the file and its folder, "
+		    "or give another --state", what, msg);
+		return STORE_EENV;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		diags_add(d, path, 0, 0, "busy while %s: another process kept "
+		    "the database locked for 5 seconds; nothing was recorded, "
+		    "try again", what);
+		return STORE_EENV;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		diags_add(d, path, 0, 0, "the database is damaged (%s) while "
+		    "%s; fedwiz will not write to it. Keep the file, and "
+		    "restore a backup or start with another --state", msg,
+		    what);
+		return STORE_EINPUT;
+	case SQLITE_CANTOPEN:
+		diags_add(d, path, 0, 0, "cannot open the database while %s "
+		    "(%s): check the path and its folder's permissions", what,
+		    msg);
+		return STORE_EENV;
+	default:
+		diags_add(d, path, 0, 0, "database error while %s: %s", what,
+		    msg);
+		return (rc & 0xff) == SQLITE_CONSTRAINT ? STORE_EINPUT :
+		    STORE_EENV;
+	}
+}
+
+/* Statements. */
+
+static int
+exec(struct store *st, const char *sql, struct diags *d, const char *what)
+{
+	int	rc;
+
+	rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? STORE_OK : fail(st, d, rc, what);
+}
+
+static sqlite3_stmt *
+prep(struct store *st, const char *sql, struct diags *d, const char *what,
+    int *err)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	if (rc != SQLITE_OK) {
+		*err = fail(st, d, rc, what);
+		sqlite3_finalize(s);
+		return NULL;
+	}
+	return s;
+}
+
+static void
+bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+}
+
+static char *
+col_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char	*t = sqlite3_column_text(s, i);
+
+	return xstrdup(t != NULL ? (const char *)t : "");
+}
+
+/* Transactions nest: only the outermost begins and commits. */
+static int
+tx_begin(struct store *st, struct diags *d)
+{
+	int	rc;
+
+	if (st->txdepth++ > 0)
+		return STORE_OK;
+	if ((rc = exec(st, "BEGIN IMMEDIATE", d, "starting a transaction")) !=
+	    STORE_OK)
+		st->txdepth = 0;
+	return rc;
+}
+
+static int
+tx_commit(struct store *st, struct diags *d)
+{
+	int	rc;
+
+	if (--st->txdepth > 0)
+		return STORE_OK;
+	rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		rc = fail(st, d, rc, "committing");
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	return STORE_OK;
+}
+
+static void
+tx_rollback(struct store *st)
+{
+	if (st->txdepth == 0)
+		return;
+	st->txdepth = 0;
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Time. */
+
+time_t
+store_now(void)
+{
+	const char	*s = getenv("FEDWIZ_NOW");
+	char		*end;
+	long long	 v;
+
+	if (s != NULL && *s != '\0') {
+		v = strtoll(s, &end, 10);
+		if (*end == '\0' && v > 0)
+			return (time_t)v;
+	}
+	return time(NULL);
+}
+
+/* Hashing. */
+
+static void
+sha256_hex(const void *p, size_t n, char out[65])
+{
+	unsigned char	md[EVP_MAX_MD_SIZE];
+	unsigned int	mdlen = 0, i;
+
+	if (!EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL))
+		fatal("OpenSSL: sha256 failed");
+	for (i = 0; i < mdlen && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	out[64] = '\0';
+}
+
+/*
+ * An event's hash covers its predecessor's hash and every field, each
+ * length-prefixed so that no two different rows serialise alike.
+ */
+static void
+event_hash(const struct store_event *e, char out[65])
+{
+	struct buf	 b;
+	char		 num[3][32];
+	const char	*f[10];
+	size_t		 i;
+
+	snprintf(num[0], sizeof(num[0]), "%lld", (long long)e->id);
+	snprintf(num[1], sizeof(num[1]), "%lld", (long long)e->session);
+	snprintf(num[2], sizeof(num[2]), "%lld|%zu", (long long)e->at,
+	    e->step);
+	f[0] = e->prev_hash;
+	f[1] = num[0];
+	f[2] = num[1];
+	f[3] = num[2];
+	f[4] = e->operator;
+	f[5] = e->kind;
+	f[6] = e->proc;
+	f[7] = e->host;
+	f[8] = e->detail;
+	f[9] = "fedwiz-event-v1";
+	buf_init(&b);
+	for (i = 0; i < nitems(f); i++)
+		buf_printf(&b, "%zu:%s;", strlen(f[i]), f[i]);
+	sha256_hex(b.s, b.len, out);
+	buf_free(&b);
+}
+
+/* Append an event inside the caller's transaction. */
+static int
+event_append(struct store *st, int64_t session, time_t at, const char *op,
+    const char *kind, const char *proc, const char *host, size_t step,
+    const char *detail, struct diags *d)
+{
+	struct store_event	 e;
+	sqlite3_stmt		*s;
+	char			 prev[65], hash[65];
+	int			 rc, err = STORE_OK;
+
+	s = prep(st, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1", d,
+	    "reading the event log", &err);
+	if (s == NULL)
+		return err;
+	memset(&e, 0, sizeof(e));
+	e.id = 1;
+	snprintf(prev, sizeof(prev), "%s", genesis);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		e.id = sqlite3_column_int64(s, 0) + 1;
+		snprintf(prev, sizeof(prev), "%s",
+		    (const char *)sqlite3_column_text(s, 1));
+	} else if (rc != SQLITE_DONE) {
+		sqlite3_finalize(s);
+		return fail(st, d, rc, "reading the event log");
+	}
+	sqlite3_finalize(s);
+
+	e.session = session;
+	e.at = at;
+	e.operator = (char *)(uintptr_t)op;
+	e.kind = (char *)(uintptr_t)kind;
+	e.proc = (char *)(uintptr_t)(proc ? proc : "");
+	e.host = (char *)(uintptr_t)(host ? host : "");
+	e.step = step;
+	e.detail = (char *)(uintptr_t)(detail ? detail : "");
+	e.prev_hash = prev;
+	event_hash(&e, hash);
+
+	s = prep(st, "INSERT INTO events (id, session_id, at, operator, kind, "
+	    "proc, host, step, detail, prev_hash, hash) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", d, "writing the event log",
+	    &err);
+	if (s == NULL)
+		return err;
+	sqlite3_bind_int64(s, 1, e.id);
+	sqlite3_bind_int64(s, 2, session);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)at);
+	bind_text(s, 4, e.operator);
+	bind_text(s, 5, e.kind);
+	bind_text(s, 6, e.proc);
+	bind_text(s, 7, e.host);
+	sqlite3_bind_int64(s, 8, (sqlite3_int64)step);
+	bind_text(s, 9, e.detail);
+	bind_text(s, 10, prev);
+	bind_text(s, 11, hash);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? STORE_OK : fail(st, d, rc,
+	    "writing the event log");
+}
+
+/* Opening. */
+
+char *
+store_default_path(struct diags *d)
+{
+	const char	*x = getenv("XDG_STATE_HOME"), *home;
+	struct passwd	*pw;
+
+	if (x != NULL && *x == '/')
+		return xasprintf("%s/fedwiz/fedwiz.db", x);
+	if ((home = getenv("HOME")) == NULL || *home != '/') {
+		if ((pw = getpwuid(getuid())) == NULL || pw->pw_dir == NULL) {
+			diags_add(d, "fedwiz", 0, 0, "no home folder to keep "
+			    "progress in; give --state PATH");
+			return NULL;
+		}
+		home = pw->pw_dir;
+	}
+	return xasprintf("%s/.local/state/fedwiz/fedwiz.db", home);
+}
+
+/* mkdir -p with 0700 for what we create. */
+static int
+make_dirs(const char *path, struct diags *d)
+{
+	char		*p = xstrdup(path), *s;
+	struct stat	 sb;
+	int		 rc = 0;
+
+	for (s = p + 1; *s != '\0'; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0700) == -1 && errno != EEXIST) {
+			diags_add(d, p, 0, 0, "cannot create the folder for "
+			    "progress: %s", strerror(errno));
+			rc = -1;
+			break;
+		}
+		*s = '/';
+	}
+	if (rc == 0 && (stat(p, &sb) == -1 || !S_ISDIR(sb.st_mode))) {
+		diags_add(d, p, 0, 0, "not a folder");
+		rc = -1;
+	}
+	free(p);
+	return rc;
+}
+
+static void
+fsync_dir(const char *file)
+{
+	char	*dir = xstrdup(file), *slash = strrchr(dir, '/');
+	int	 fd;
+
+	if (slash == NULL)
+		snprintf(dir, strlen(dir) + 1, ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+/* Create an empty 0600 file for SQLite to fill, or check an existing one. */
+static int
+prepare_file(const char *path, int readonly, int is_default, int *created,
+    struct diags *d)
+{
+	struct stat	 sb;
+	char		*dir, *slash;
+	int		 fd;
+
+	*created = 0;
+	if (stat(path, &sb) == 0) {
+		if (!S_ISREG(sb.st_mode)) {
+			diags_add(d, path, 0, 0, "not a regular file; give "
+			    "--state a database file");
+			return STORE_EINPUT;
+		}
+		/* Ours, readable by others: tighten it, and say so. */
+		if (!readonly && (sb.st_mode & 077) != 0 &&
+		    sb.st_uid == getuid() && chmod(path, 0600) == 0)
+			diags_add(d, path, 0, 0, "warning: was readable by "
+			    "other users; now mode 0600");
+		return STORE_OK;
+	}
+	if (errno != ENOENT) {
+		diags_add(d, path, 0, 0, "cannot use the database: %s",
+		    strerror(errno));
+		return STORE_EENV;
+	}
+	if (readonly) {
+		diags_add(d, path, 0, 0, "no progress recorded yet (the "
+		    "database does not exist); start a session with "
+		    "'fedwiz start RUNBOOK'");
+		return STORE_EINPUT;
+	}
+	if (is_default) {
+		dir = xstrdup(path);
+		if ((slash = strrchr(dir, '/')) != NULL)
+			*slash = '\0';
+		if (make_dirs(dir, d) == -1) {
+			free(dir);
+			return STORE_EENV;
+		}
+		chmod(dir, 0700);
+		free(dir);
+	}
+	fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		diags_add(d, path, 0, 0, "cannot create the database: %s%s",
+		    strerror(errno), errno == ENOENT ? " (its folder does not "
+		    "exist)" : "");
+		return STORE_EENV;
+	}
+	close(fd);
+	fsync_dir(path);
+	*created = 1;
+	return STORE_OK;
+}
+
+static int
+pragma_int(struct store *st, const char *sql, long long *out,
+    struct diags *d)
+{
+	sqlite3_stmt	*s;
+	int		 rc, err = STORE_OK;
+
+	if ((s = prep(st, sql, d, "reading the database header", &err)) ==
+	    NULL)
+		return err;
+	rc = sqlite3_step(s);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(st, d, rc, "reading the database header");
+	return STORE_OK;
+}
+
+/* Before changing an old schema, keep a copy beside it. */
+static int
+backup(struct store *st, long long version, struct diags *d)
+{
+	sqlite3		*dst;
+	sqlite3_backup	*bk;
+	char		*path;
+	int		 rc;
+
+	path = xasprintf("%s.v%lld.bak", st->path, version);
+	rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL);
+	if (rc == SQLITE_OK) {
+		chmod(path, 0600);
+		bk = sqlite3_backup_init(dst, "main", st->db, "main");
+		if (bk != NULL) {
+			sqlite3_backup_step(bk, -1);
+			sqlite3_backup_finish(bk);
+		}
+		rc = sqlite3_errcode(dst);
+	}
+	sqlite3_close(dst);
+	if (rc != SQLITE_OK) {
+		diags_add(d, path, 0, 0, "cannot back up the database before "
+		    "upgrading it: %s; nothing was changed", sqlite3_errstr(rc));
+		free(path);
+		return STORE_EENV;
+	}
+	free(path);
+	return STORE_OK;
+}
+
+static int
+migrate(struct store *st, long long from, int fresh, struct diags *d)
+{
+	char	*sql;
+	long long i;
+	int	 rc;
+
+	if (!fresh && (rc = backup(st, from, d)) != STORE_OK)
+		return rc;
+	if ((rc = tx_begin(st, d)) != STORE_OK)
+		return rc;
+	for (i = from; i < STORE_SCHEMA_VERSION; i++)
+		if ((rc = exec(st, migrations[i], d, "creating the schema")) !=
+		    STORE_OK)
+			goto out;
+	sql = xasprintf("PRAGMA application_id = %d; PRAGMA user_version = %d;"
+	    "INSERT OR REPLACE INTO meta VALUES ('schema', '%d'),"
+	    " ('written_by', 'fedwiz %s');", STORE_APPLICATION_ID,
+	    STORE_SCHEMA_VERSION, STORE_SCHEMA_VERSION, PACKAGE_VERSION);
+	rc = exec(st, sql, d, "recording the schema version");
+	free(sql);
+	if (rc != STORE_OK)
+		goto out;
+	return tx_commit(st, d);
+out:
+	tx_rollback(st);
+	return rc;
+}
+
+static int
+check_identity(struct store *st, int *fresh, long long *version,
+    struct diags *d)
+{
+	long long	appid = 0, tables = 0;
+	int		rc;
+
+	*fresh = 0;
+	/* The first read says whether this is SQLite at all. */
+	rc = sqlite3_exec(st->db, "SELECT 1 FROM sqlite_schema LIMIT 1", NULL,
+	    NULL, NULL);
+	if ((rc & 0xff) == SQLITE_NOTADB) {
+		diags_add(d, st->path, 0, 0, "not a fedwiz database (not SQLite "
+		    "at all); fedwiz leaves it alone. Give another --state");
+		return STORE_EINPUT;
+	}
+	if (rc != SQLITE_OK)
+		return fail(st, d, rc, "reading the database header");
+	if ((rc = pragma_int(st, "PRAGMA application_id", &appid, d)) !=
+	    STORE_OK)
+		return rc;
+	if ((rc = pragma_int(st, "PRAGMA user_version", version, d)) !=
+	    STORE_OK)
+		return rc;
+	if ((rc = pragma_int(st, "SELECT count(*) FROM sqlite_schema", &tables,
+	    d)) != STORE_OK)
+		return rc;
+	if (appid == 0 && *version == 0 && tables == 0) {
+		*fresh = 1;
+		return STORE_OK;
+	}
+	if (appid != STORE_APPLICATION_ID) {
+		diags_add(d, st->path, 0, 0, "a SQLite database, but not "
+		    "fedwiz's (application id 0x%08llx, %lld tables); fedwiz "
+		    "leaves it alone. Give another --state", appid, tables);
+		return STORE_EINPUT;
+	}
+	if (*version > STORE_SCHEMA_VERSION) {
+		diags_add(d, st->path, 0, 0, "written by a newer fedwiz (schema "
+		    "%lld; this fedwiz %s knows up to %d); upgrade fedwiz. The "
+		    "file is untouched", *version, PACKAGE_VERSION,
+		    STORE_SCHEMA_VERSION);
+		return STORE_EINPUT;
+	}
+	return STORE_OK;
+}
+
+int
+store_open(const char *path, int flags, struct store **out, struct diags *d)
+{
+	struct store	*st;
+	char		*def = NULL;
+	long long	 version = 0;
+	int		 rc, created, fresh, oflags;
+
+	if (path == NULL) {
+		if ((def = store_default_path(d)) == NULL)
+			return STORE_EENV;
+		path = def;
+	}
+	st = xcalloc(1, sizeof(*st));
+	st->path = xstrdup(path);
+	st->readonly = (flags & STORE_READONLY) != 0;
+	if (gethostname(st->host, sizeof(st->host) - 1) == -1)
+		snprintf(st->host, sizeof(st->host), "localhost");
+
+	rc = prepare_file(path, st->readonly, def != NULL, &created, d);
+	free(def);
+	if (rc != STORE_OK)
+		goto bad;
+	oflags = st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	rc = sqlite3_open_v2(st->path, &st->db, oflags | SQLITE_OPEN_NOMUTEX,
+	    NULL);
+	if (rc != SQLITE_OK) {
+		rc = fail(st, d, rc, "opening");
+		goto bad;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, 5000);
+	if (!st->readonly && sqlite3_db_readonly(st->db, "main") == 1) {
+		diags_add(d, st->path, 0, 0, "the database is read-only (file "
+		    "permissions): fedwiz cannot record progress there. Fix "
+		    "the permissions or give another --state");
+		rc = STORE_EENV;
+		goto bad;
+	}
+	if ((rc = check_identity(st, &fresh, &version, d)) != STORE_OK)
+		goto bad;
+	if (fresh && st->readonly) {
+		diags_add(d, st->path, 0, 0, "no progress recorded yet; start a "
+		    "session with 'fedwiz start RUNBOOK'");
+		rc = STORE_EINPUT;
+		goto bad;
+	}
+	if (!st->readonly) {
+		if ((rc = exec(st, "PRAGMA journal_mode = WAL; "
+		    "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", d,
+		    "setting up the journal")) != STORE_OK)
+			goto bad;
+		if (fresh || version < STORE_SCHEMA_VERSION)
+			if ((rc = migrate(st, version, fresh, d)) != STORE_OK)
+				goto bad;
+	} else if (version < STORE_SCHEMA_VERSION) {
+		diags_add(d, st->path, 0, 0, "written by an older fedwiz "
+		    "(schema %lld); run a command that records progress to "
+		    "upgrade it", version);
+		rc = STORE_EINPUT;
+		goto bad;
+	}
+	(void)created;
+	*out = st;
+	return STORE_OK;
+bad:
+	store_close(st);
+	return rc;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	tx_rollback(st);
+	sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+const char *
+store_path(const struct store *st)
+{
+	return st->path;
+}
+
+/* Sessions. */
+
+int
+store_session_create(struct store *st, const char *runbook_id,
+    const char *runbook_hash, const char *text, size_t len,
+    const char *operator, time_t window_end, int64_t *id, struct diags *d)
+{
+	sqlite3_stmt	*s;
+	char		 detail[256];
+	time_t		 now = store_now();
+	int		 rc, err = STORE_OK;
+
+	if ((rc = tx_begin(st, d)) != STORE_OK)
+		return rc;
+	s = prep(st, "INSERT OR IGNORE INTO runbooks (hash, runbook_id, text) "
+	    "VALUES (?, ?, ?)", d, "recording the runbook", &err);
+	if (s == NULL) {
+		rc = err;
+		goto out;
+	}
+	bind_text(s, 1, runbook_hash);
+	bind_text(s, 2, runbook_id);
+	sqlite3_bind_blob(s, 3, text, (int)len, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		rc = fail(st, d, rc, "recording the runbook");
+		goto out;
+	}
+	s = prep(st, "INSERT INTO sessions (runbook_id, runbook_hash, operator, "
+	    "host, started, window_end, updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	    d, "creating the session", &err);
+	if (s == NULL) {
+		rc = err;
+		goto out;
+	}
+	bind_text(s, 1, runbook_id);
+	bind_text(s, 2, runbook_hash);
+	bind_text(s, 3, operator);
+	bind_text(s, 4, st->host);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)now);
+	if (window_end > 0)
+		sqlite3_bind_int64(s, 6, (sqlite3_int64)window_end);
+	else
+		sqlite3_bind_null(s, 6);
+	sqlite3_bind_int64(s, 7, (sqlite3_int64)now);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		rc = fail(st, d, rc, "creating the session");
+		goto out;
+	}
+	*id = sqlite3_last_insert_rowid(st->db);
+	snprintf(detail, sizeof(detail), "runbook %s sha256 %s", runbook_id,
+	    runbook_hash);
+	if ((rc = event_append(st, *id, now, operator, "session-start", NULL,
+	    NULL, 0, detail, d)) != STORE_OK)
+		goto out;
+	return tx_commit(st, d);
+out:
+	tx_rollback(st);
+	return rc;
+}
+
+static const char session_cols[] =
+    "s.id, s.runbook_id, s.runbook_hash, s.operator, s.host, s.started, "
+    "coalesce(s.window_end, 0), s.updated, coalesce(s.closed, 0), "
+    "(SELECT count(*) FROM steps t WHERE t.session_id = s.id AND "
+    "t.status IN ('done', 'skipped')), "
+    "(SELECT count(*) FROM steps t WHERE t.session_id = s.id AND "
+    "t.status = 'failed')";
+
+static void
+session_row(sqlite3_stmt *s, struct store_session *out)
+{
+	out->id = sqlite3_column_int64(s, 0);
+	out->runbook_id = col_text(s, 1);
+	out->runbook_hash = col_text(s, 2);
+	out->operator = col_text(s, 3);
+	out->host = col_text(s, 4);
+	out->started = (time_t)sqlite3_column_int64(s, 5);
+	out->window_end = (time_t)sqlite3_column_int64(s, 6);
+	out->updated = (time_t)sqlite3_column_int64(s, 7);
+	out->closed = (time_t)sqlite3_column_int64(s, 8);
+	out->ndone = (size_t)sqlite3_column_int64(s, 9);
+	out->nfailed = (size_t)sqlite3_column_int64(s, 10);
+}
+
+int
+store_session_get(struct store *st, int64_t id, struct store_session *out,
+    struct diags *d)
+{
+	sqlite3_stmt	*s;
+	char		*sql;
+	int		 rc, err = STORE_OK;
+
+	sql = xasprintf("SELECT %s FROM sessions s WHERE s.id = ?",
+	    session_cols);
+	s = prep(st, sql, d, "reading the session", &err);
+	free(sql);
+	if (s == NULL)
+		return err;
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		session_row(s, out);
+		sqlite3_finalize(s);
+		return STORE_OK;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return fail(st, d, rc, "reading the session");
+	diags_add(d, st->path, 0, 0, "no session %lld here; 'fedwiz sessions' "
+	    "lists them", (long long)id);
+	return STORE_EINPUT;
+}
+
+int
+store_session_latest(struct store *st, int64_t *id, struct diags *d)
+{
+	sqlite3_stmt	*s;
+	int		 rc, err = STORE_OK;
+
+	s = prep(st, "SELECT id FROM sessions WHERE closed IS NULL "
+	    "ORDER BY updated DESC, id DESC LIMIT 1", d, "finding the session",
+	    &err);
+	if (s == NULL)
+		return err;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+		return STORE_OK;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return fail(st, d, rc, "finding the session");
+	diags_add(d, st->path, 0, 0, "no open session; start one with "
+	    "'fedwiz start RUNBOOK'");
+	return STORE_EINPUT;
+}
+
+int
+store_session_list(struct store *st, struct store_session **out, size_t *n,
+    struct diags *d)
+{
+	struct store_session	*v = NULL;
+	sqlite3_stmt		*s;
+	char			*sql;
+	size_t			 count = 0;
+	int			 rc, err = STORE_OK;
+
+	sql = xasprintf("SELECT %s FROM sessions s ORDER BY s.id", session_cols);
+	s = prep(st, sql, d, "listing sessions", &err);
+	free(sql);
+	if (s == NULL)
+		return err;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v = xreallocarray(v, count + 1, sizeof(*v));
+		session_row(s, &v[count++]);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		store_session_list_free(v, count);
+		return fail(st, d, rc, "listing sessions");
+	}
+	*out = v;
+	*n = count;
+	return STORE_OK;
+}
+
+void
+store_session_clear(struct store_session *s)
+{
+	free(s->runbook_id);
+	free(s->runbook_hash);
+	free(s->operator);
+	free(s->host);
+	memset(s, 0, sizeof(*s));
+}
+
+void
+store_session_list_free(struct store_session *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		store_session_clear(&v[i]);
+	free(v);
+}
+
+int
+store_session_runbook(struct store *st, int64_t id, const char *hash,
+    char **text, size_t *len, struct diags *d)
+{
+	sqlite3_stmt	*s;
+	const void	*p;
+	int		 rc, n, err = STORE_OK;
+
+	(void)id;
+	s = prep(st, "SELECT text FROM runbooks WHERE hash = ?", d,
+	    "reading the session's runbook", &err);
+	if (s == NULL)
+		return err;
+	bind_text(s, 1, hash);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		if (rc == SQLITE_DONE) {
+			diags_add(d, st->path, 0, 0, "the runbook text of "
+			    "session %lld is missing (sha256 %s)",
+			    (long long)id, hash);
+			return STORE_EINPUT;
+		}
+		return fail(st, d, rc, "reading the session's runbook");
+	}
+	p = sqlite3_column_blob(s, 0);
+	n = sqlite3_column_bytes(s, 0);
+	*text = xstrndup(p != NULL ? p : "", (size_t)n);
+	*len = (size_t)n;
+	sqlite3_finalize(s);
+	return STORE_OK;
+}
+
+/* Answers and hosts. */
+
+int
+store_answer_set(struct store *st, int64_t id, const char *name,
+    const char *value, struct diags *d)
+{
+	sqlite3_stmt	*s;
+	char		*detail;
+	int		 rc, err = STORE_OK;
+
+	if ((rc = tx_begin(st, d)) != STORE_OK)
+		return rc;
+	s = prep(st, "INSERT INTO answers (session_id, name, value, ord) "
+	    "VALUES (?1, ?2, ?3, (SELECT count(*) FROM answers WHERE "
+	    "session_id = ?1)) ON CONFLICT (session_id, name) DO UPDATE SET "
+	    "value = excluded.value", d, "recording an answer", &err);
+	if (s == NULL) {
+		rc = err;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, name);
+	bind_text(s, 3, value);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		rc = fail(st, d, rc, "recording an answer");
+		goto out;
+	}
+	detail = xasprintf("%s = %s", name, value);
+	rc = event_append(st, id, store_now(), "fedwiz", "answer", NULL, NULL,
+	    0, detail, d);
+	free(detail);
+	if (rc != STORE_OK)
+		goto out;
+	return tx_commit(st, d);
+out:
+	tx_rollback(st);
+	return rc;
+}
+
+int
+store_host_add(struct store *st, int64_t id, const char *role,
+    const char *name, const char *address, const char *user, int port,
+    const char *profile, struct diags *d)
+{
+	sqlite3_stmt	*s;
+	char		*detail;
+	int		 rc, err = STORE_OK;
+
+	if ((rc = tx_begin(st, d)) != STORE_OK)
+		return rc;
+	s = prep(st, "INSERT INTO hosts (session_id, role, name, address, user, "
+	    "port, profile, ord) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+	    "(SELECT count(*) FROM hosts WHERE session_id = ?1))", d,
+	    "recording a host", &err);
+	if (s == NULL) {
+		rc = err;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, role);
+	bind_text(s, 3, name);
+	bind_text(s, 4, address);
+	bind_text(s, 5, user);
+	sqlite3_bind_int(s, 6, port);
+	bind_text(s, 7, profile);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		rc = fail(st, d, rc, "recording a host");
+		goto out;
+	}
+	detail = xasprintf("%s: %s%s%s", role, name, address ? " " : "",
+	    address ? address : "");
+	rc = event_append(st, id, store_now(), "fedwiz", "host", NULL, name, 0,
+	    detail, d);
+	free(detail);
+	if (rc != STORE_OK)
+		goto out;
+	return tx_commit(st, d);
+out:
+	tx_rollback(st);
+	return rc;
+}
+
+int
+store_answers(struct store *st, int64_t id,
+    void (*fn)(void *, const char *, const char *), void *ctx,
+    struct diags *d)
+{
+	sqlite3_stmt	*s;
+	int		 rc, err = STORE_OK;
+
+	s = prep(st, "SELECT name, value FROM answers WHERE session_id = ? "
+	    "ORDER BY ord", d, "reading answers", &err);
+	if (s == NULL)
+		return err;
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		fn(ctx, (const char *)sqlite3_column_text(s, 0),
+		    (const char *)sqlite3_column_text(s, 1));
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? STORE_OK : fail(st, d, rc,
+	    "reading answers");
+}
+
+int
+store_hosts(struct store *st, int64_t id,
+    void (*fn)(void *, const char *, const char *, const char *, const char *,
+    int, const char *), void *ctx, struct diags *d)
+{
+	sqlite3_stmt	*s;
+	int		 rc, err = STORE_OK;
+
+	s = prep(st, "SELECT role, name, address, user, port, profile FROM "
+	    "hosts WHERE session_id = ? ORDER BY ord", d, "reading hosts",
+	    &err);
+	if (s == NULL)
+		return err;
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		fn(ctx, (const char *)sqlite3_column_text(s, 0),
+		    (const char *)sqlite3_column_text(s, 1),
+		    (const char *)sqlite3_column_text(s, 2),
+		    (const char *)sqlite3_column_text(s, 3),
+		    sqlite3_column_int(s, 4),
+		    (const char *)sqlite3_column_text(s, 5));
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? STORE_OK : fail(st, d, rc,
+	    "reading hosts");
+}
+
+/* Steps. */
+
+const char *
+store_step_status_db(enum step_status s)
+{
+	return plan_step_status_name(s);
+}
+
+static enum step_status
+status_from_db(const char *s)
+{
+	if (strcmp(s, "done") == 0)
+		return STEP_DONE;
+	if (strcmp(s, "skipped") == 0)
+		return STEP_SKIPPED;
+	if (strcmp(s, "failed") == 0)
+		return STEP_FAILED;
+	return STEP_PENDING;
+}
+
+int
+store_steps(struct store *st, int64_t id, struct store_step **out, size_t *n,
+    struct diags *d)
+{
+	struct store_step	*v = NULL;
+	sqlite3_stmt		*s;
+	size_t			 count = 0, cap = 0;
+	int			 rc, err = STORE_OK;
+
+	s = prep(st, "SELECT proc, host, step, status, note, operator, at "
+	    "FROM steps WHERE session_id = ?", d, "reading step states", &err);
+	if (s == NULL)
+		return err;
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (count == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		v[count].proc = col_text(s, 0);
+		v[count].host = col_text(s, 1);
+		v[count].step = (size_t)sqlite3_column_int64(s, 2);
+		v[count].status = status_from_db(
+		    (const char *)sqlite3_column_text(s, 3));
+		v[count].note = sqlite3_column_type(s, 4) == SQLITE_NULL ?
+		    NULL : col_text(s, 4);
+		v[count].operator = col_text(s, 5);
+		v[count].at = (time_t)sqlite3_column_int64(s, 6);
+		count++;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		store_steps_free(v, count);
+		return fail(st, d, rc, "reading step states");
+	}
+	*out = v;
+	*n = count;
+	return STORE_OK;
+}
+
+void
+store_steps_free(struct store_step *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].proc);
+		free(v[i].host);
+		free(v[i].note);
+		free(v[i].operator);
+	}
+	free(v);
+}
+
+/* Locks. */
+
+/* Start time of a process (clock ticks after boot), 0 if unknown: a pid
+ * reused by another program is not the fedwiz that took the lock. */
+static long long
+pid_start(long pid)
+{
+	char		 path[64], buf[1024], *p;
+	long long	 v = 0;
+	FILE		*fp;
+	int		 field;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return 0;
+	if (fgets(buf, sizeof(buf), fp) != NULL &&
+	    (p = strrchr(buf, ')')) != NULL) {
+		/* Fields after the command name; starttime is field 22. */
+		for (field = 2; field < 22 && p != NULL; field++)
+			p = strchr(p + 1, ' ');
+		if (p != NULL)
+			v = strtoll(p + 1, NULL, 10);
+	}
+	fclose(fp);
+	return v;
+}
+
+static int
+pid_alive(long pid, long long started)
+{
+	long long	now;
+
+	if (pid <= 0)
+		return 0;
+	if (kill((pid_t)pid, 0) == -1 && errno == ESRCH)
+		return 0;
+	now = pid_start(pid);
+	return started == 0 || now == 0 || now == started;
+}
+
+static void
+lock_row(sqlite3_stmt *s, struct store_lock *l)
+{
+	l->operator = col_text(s, 0);
+	l->host = col_text(s, 1);
+	l->pid = (long)sqlite3_column_int64(s, 2);
+	l->since = (time_t)sqlite3_column_int64(s, 4);
+}
+
+void
+store_lock_clear(struct store_lock *l)
+{
+	free(l->operator);
+	free(l->host);
+	memset(l, 0, sizeof(*l));
+}
+
+int
+store_lock_holder(struct store *st, int64_t id, struct store_lock *l,
+    struct diags *d)
+{
+	sqlite3_stmt	*s;
+	int		 rc, err = STORE_OK;
+
+	s = prep(st, "SELECT operator, host, pid, pid_start, since FROM locks "
+	    "WHERE session_id = ?", d, "reading the session lock", &err);
+	if (s == NULL)
+		return err;
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		lock_row(s, l);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(st, d, rc, "reading the session lock");
+	return rc == SQLITE_ROW;
+}
+
+static char *
+fmt_time(time_t t, char *buf, size_t len)
+{
+	struct tm	tm;
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(buf, len, "%lld", (long long)t);
+	return buf;
+}
+
+/*
+ * Inside a transaction: may this process write to the session? A live
+ * other holder refuses; a dead holder on this machine is taken over, said
+ * as a warning and logged.
+ */
+static int
+lock_gate(struct store *st, int64_t id, const char *op, struct diags *d)
+{
+	sqlite3_stmt	*s;
+	struct store_lock l;
+	long long	 started;
+	char		 since[64], *detail;
+	int		 rc, err = STORE_OK, mine;
+
+	s = prep(st, "SELECT operator, host, pid, pid_start, since FROM locks "
+	    "WHERE session_id = ?", d, "reading the session lock", &err);
+	if (s == NULL)
+		return err;
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE) {
+		sqlite3_finalize(s);
+		return STORE_OK;
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return fail(st, d, rc, "reading the session lock");
+	}
+	lock_row(s, &l);
+	started = sqlite3_column_int64(s, 3);
+	sqlite3_finalize(s);
+	mine = strcmp(l.host, st->host) == 0 && l.pid == (long)getpid();
+	if (mine) {
+		store_lock_clear(&l);
+		return STORE_OK;
+	}
+	fmt_time(l.since, since, sizeof(since));
+	if (strcmp(l.host, st->host) != 0 || pid_alive(l.pid, started)) {
+		diags_add(d, st->path, 0, 0, "session %lld is held by %s on %s "
+		    "(pid %ld) since %s; wait for it to finish, or if that "
+		    "fedwiz is gone, run 'fedwiz unlock --session %lld'",
+		    (long long)id, l.operator, l.host, l.pid, since,
+		    (long long)id);
+		store_lock_clear(&l);
+		return STORE_ELOCKED;
+	}
+	/* The holder died (killed, crashed, rebooted) on this machine. */
+	detail = xasprintf("lock of %s (pid %ld, since %s) taken over: that "
+	    "process is gone", l.operator, l.pid, since);
+	diags_add(d, st->path, 0, 0, "warning: %s", detail);
+	s = prep(st, "DELETE FROM locks WHERE session_id = ?", d,
+	    "taking over the lock", &err);
+	if (s == NULL) {
+		free(detail);
+		store_lock_clear(&l);
+		return err;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		rc = fail(st, d, rc, "taking over the lock");
+	else
+		rc = event_append(st, id, store_now(), op, "lock-taken-over",
+		    NULL, NULL, 0, detail, d);
+	free(detail);
+	store_lock_clear(&l);
+	return rc;
+}
+
+int
+store_lock(struct store *st, int64_t id, const char *op,
+    struct store_lock *holder, struct diags *d)
+{
+	sqlite3_stmt	*s;
+	struct diags	 gate;
+	int		 rc, err = STORE_OK;
+
+	if ((rc = tx_begin(st, d)) != STORE_OK)
+		return rc;
+	diags_init(&gate);
+	rc = lock_gate(st, id, op, &gate);
+	if (rc == STORE_ELOCKED)
+		store_lock_holder(st, id, holder, d);
+	if (gate.n > 0) {
+		size_t i;
+		for (i = 0; i < gate.n; i++)
+			diags_add(d, gate.v[i].file, 0, 0, "%s",
+			    gate.v[i].msg);
+	}
+	diags_free(&gate);
+	if (rc != STORE_OK)
+		goto out;
+	s = prep(st, "INSERT OR REPLACE INTO locks (session_id, operator, host, "
+	    "pid, pid_start, since) VALUES (?, ?, ?, ?, ?, ?)", d,
+	    "taking the session lock", &err);
+	if (s == NULL) {
+		rc = err;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, op);
+	bind_text(s, 3, st->host);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)getpid());
+	sqlite3_bind_int64(s, 5, pid_start((long)getpid()));
+	sqlite3_bind_int64(s, 6, (sqlite3_int64)store_now());
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		rc = fail(st, d, rc, "taking the session lock");
+		goto out;
+	}
+	return tx_commit(st, d);
+out:
+	tx_rollback(st);
+	return rc;
+}
+
+int
+store_unlock(struct store *st, int64_t id)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "DELETE FROM locks WHERE session_id = ? "
+	    "AND host = ? AND pid = ?", -1, &s, NULL) != SQLITE_OK)
+		return STORE_EENV;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, st->host);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)getpid());
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_EENV;
+}
+
+int
+store_lock_break(struct store *st, int64_t id, const char *op,
+    struct diags *d)
+{
+	struct store_lock	 l;
+	sqlite3_stmt		*s;
+	char			 since[64], *detail;
+	int			 rc, err = STORE_OK, held;
+
+	if ((rc = tx_begin(st, d)) != STORE_OK)
+		return rc;
+	memset(&l, 0, sizeof(l));
+	if ((held = store_lock_holder(st, id, &l, d)) < 0) {
+		rc = held;
+		goto out;
+	}
+	if (!held) {
+		diags_add(d, st->path, 0, 0, "session %lld is not locked",
+		    (long long)id);
+		tx_rollback(st);
+		return STORE_OK;
+	}
+	s = prep(st, "DELETE FROM locks WHERE session_id = ?", d,
+	    "breaking the lock", &err);
+	if (s == NULL) {
+		rc = err;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		rc = fail(st, d, rc, "breaking the lock");
+		goto out;
+	}
+	detail = xasprintf("lock of %s on %s (pid %ld, since %s) broken",
+	    l.operator, l.host, l.pid, fmt_time(l.since, since, sizeof(since)));
+	rc = event_append(st, id, store_now(), op, "lock-broken", NULL, NULL, 0,
+	    detail, d);
+	if (rc == STORE_OK)
+		diags_add(d, st->path, 0, 0, "%s", detail);
+	free(detail);
+	if (rc != STORE_OK)
+		goto out;
+	store_lock_clear(&l);
+	return tx_commit(st, d);
+out:
+	store_lock_clear(&l);
+	tx_rollback(st);
+	return rc;
+}
+
+/* Transitions. */
+
+int
+store_step_set(struct store *st, int64_t id, const char *proc,
+    const char *host, size_t step, enum step_status to, const char *note,
+    const char *op, const char *detail_extra, int *changed, struct diags *d)
+{
+	sqlite3_stmt	*s;
+	enum step_status from = STEP_PENDING;
+	char		*detail, *cur_op = NULL, when[64];
+	time_t		 now = store_now(), cur_at = 0;
+	int		 rc, err = STORE_OK;
+
+	*changed = 0;
+	if (host == NULL)
+		host = "";
+	if ((rc = tx_begin(st, d)) != STORE_OK)
+		return rc;
+	if ((rc = lock_gate(st, id, op, d)) != STORE_OK)
+		goto out;
+	s = prep(st, "SELECT status, operator, at FROM steps WHERE "
+	    "session_id = ? AND proc = ? AND host = ? AND step = ?", d,
+	    "reading the step", &err);
+	if (s == NULL) {
+		rc = err;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, proc);
+	bind_text(s, 3, host);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)step);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		from = status_from_db((const char *)sqlite3_column_text(s, 0));
+		cur_op = col_text(s, 1);
+		cur_at = (time_t)sqlite3_column_int64(s, 2);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		rc = fail(st, d, rc, "reading the step");
+		goto out;
+	}
+	if (from == to) {
+		/* Nothing to record: saying it again is not a transition. */
+		free(cur_op);
+		tx_rollback(st);
+		return STORE_OK;
+	}
+	if (to == STEP_PENDING ? from == STEP_PENDING : from != STEP_PENDING) {
+		if (to == STEP_PENDING)
+			diags_add(d, st->path, 0, 0, "step %zu of %s%s%s is "
+			    "not done, skipped or failed: nothing to reopen",
+			    step, proc, *host ? "@" : "", host);
+		else
+			diags_add(d, st->path, 0, 0, "step %zu of %s%s%s is "
+			    "already %s (by %s at %s); reopen it first to mark "
+			    "it %s", step, proc, *host ? "@" : "", host,
+			    plan_step_status_name(from), cur_op,
+			    fmt_time(cur_at, when, sizeof(when)),
+			    plan_step_status_name(to));
+		free(cur_op);
+		rc = STORE_ESTATE;
+		goto out;
+	}
+	free(cur_op);
+	s = prep(st, "INSERT OR REPLACE INTO steps (session_id, proc, host, "
+	    "step, status, note, operator, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	    d, "recording the step", &err);
+	if (s == NULL) {
+		rc = err;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, proc);
+	bind_text(s, 3, host);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)step);
+	bind_text(s, 5, plan_step_status_name(to));
+	bind_text(s, 6, note);
+	bind_text(s, 7, op);
+	sqlite3_bind_int64(s, 8, (sqlite3_int64)now);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		rc = fail(st, d, rc, "recording the step");
+		goto out;
+	}
+	detail = xasprintf("%s -> %s%s%s%s%s", plan_step_status_name(from),
+	    plan_step_status_name(to), note ? ": " : "", note ? note : "",
+	    detail_extra ? "; " : "", detail_extra ? detail_extra : "");
+	rc = event_append(st, id, now, op, "step", proc, host, step, detail, d);
+	free(detail);
+	if (rc != STORE_OK)
+		goto out;
+	s = prep(st, "UPDATE sessions SET updated = ? WHERE id = ?", d,
+	    "recording the step", &err);
+	if (s == NULL) {
+		rc = err;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(s, 2, id);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		rc = fail(st, d, rc, "recording the step");
+		goto out;
+	}
+	if ((rc = tx_commit(st, d)) != STORE_OK)
+		return rc;
+	*changed = 1;
+	return STORE_OK;
+out:
+	tx_rollback(st);
+	return rc;
+}
+
+/* Check runs. */
+
+int
+store_check_add(struct store *st, int64_t id, const struct store_check *c,
+    const char *op, struct diags *d)
+{
+	sqlite3_stmt	*s;
+	char		*detail;
+	int		 rc, err = STORE_OK;
+
+	if ((rc = tx_begin(st, d)) != STORE_OK)
+		return rc;
+	if ((rc = lock_gate(st, id, op, d)) != STORE_OK)
+		goto out;
+	s = prep(st, "INSERT INTO checks (session_id, proc, host, step, kind, "
+	    "target, result, message, excerpt, output_sha256, output_len, at, "
+	    "duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", d,
+	    "recording a check", &err);
+	if (s == NULL) {
+		rc = err;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, c->proc);
+	bind_text(s, 3, c->host ? c->host : "");
+	sqlite3_bind_int64(s, 4, (sqlite3_int64)c->step);
+	bind_text(s, 5, c->kind);
+	bind_text(s, 6, c->target);
+	bind_text(s, 7, c->result);
+	bind_text(s, 8, c->message);
+	bind_text(s, 9, c->excerpt);
+	bind_text(s, 10, c->output_sha256);
+	sqlite3_bind_int64(s, 11, (sqlite3_int64)c->output_len);
+	sqlite3_bind_int64(s, 12, (sqlite3_int64)(c->at ? c->at :
+	    store_now()));
+	sqlite3_bind_int64(s, 13, c->duration_ms);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		rc = fail(st, d, rc, "recording a check");
+		goto out;
+	}
+	detail = xasprintf("%s %s: %s%s%s", c->kind, c->target ? c->target : "",
+	    c->result, c->message ? ": " : "", c->message ? c->message : "");
+	rc = event_append(st, id, c->at ? c->at : store_now(), op, "check",
+	    c->proc, c->host, c->step, detail, d);
+	free(detail);
+	if (rc != STORE_OK)
+		goto out;
+	return tx_commit(st, d);
+out:
+	tx_rollback(st);
+	return rc;
+}
+
+int
+store_checks(struct store *st, int64_t id, struct store_check **out,
+    size_t *n, struct diags *d)
+{
+	struct store_check	*v = NULL;
+	sqlite3_stmt		*s;
+	size_t			 count = 0;
+	int			 rc, err = STORE_OK;
+
+	s = prep(st, "SELECT id, proc, host, step, kind, coalesce(target, ''), "
+	    "result, coalesce(message, ''), coalesce(excerpt, ''), "
+	    "coalesce(output_sha256, ''), output_len, at, duration_ms FROM "
+	    "checks WHERE session_id = ? ORDER BY id", d, "reading checks",
+	    &err);
+	if (s == NULL)
+		return err;
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v = xreallocarray(v, count + 1, sizeof(*v));
+		v[count].id = sqlite3_column_int64(s, 0);
+		v[count].proc = col_text(s, 1);
+		v[count].host = col_text(s, 2);
+		v[count].step = (size_t)sqlite3_column_int64(s, 3);
+		v[count].kind = col_text(s, 4);
+		v[count].target = col_text(s, 5);
+		v[count].result = col_text(s, 6);
+		v[count].message = col_text(s, 7);
+		v[count].excerpt = col_text(s, 8);
+		v[count].output_sha256 = col_text(s, 9);
+		v[count].output_len = (size_t)sqlite3_column_int64(s, 10);
+		v[count].at = (time_t)sqlite3_column_int64(s, 11);
+		v[count].duration_ms = sqlite3_column_int64(s, 12);
+		count++;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		store_checks_free(v, count);
+		return fail(st, d, rc, "reading checks");
+	}
+	*out = v;
+	*n = count;
+	return STORE_OK;
+}
+
+void
+store_checks_free(struct store_check *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].proc);
+		free(v[i].host);
+		free(v[i].kind);
+		free(v[i].target);
+		free(v[i].result);
+		free(v[i].message);
+		free(v[i].excerpt);
+		free(v[i].output_sha256);
+	}
+	free(v);
+}
+
+int
+store_event_add(struct store *st, int64_t id, const char *op,
+    const char *kind, const char *detail, struct diags *d)
+{
+	int	rc;
+
+	if ((rc = tx_begin(st, d)) != STORE_OK)
+		return rc;
+	if ((rc = event_append(st, id, store_now(), op, kind, NULL, NULL, 0,
+	    detail, d)) != STORE_OK) {
+		tx_rollback(st);
+		return rc;
+	}
+	return tx_commit(st, d);
+}
+
+int
+store_session_rebase(struct store *st, int64_t id, const char *runbook_hash,
+    const char *text, size_t len, const char *op, const char *detail,
+    struct diags *d)
+{
+	sqlite3_stmt	*s;
+	int		 rc, err = STORE_OK;
+
+	if ((rc = tx_begin(st, d)) != STORE_OK)
+		return rc;
+	if ((rc = lock_gate(st, id, op, d)) != STORE_OK)
+		goto out;
+	s = prep(st, "INSERT OR IGNORE INTO runbooks (hash, runbook_id, text) "
+	    "SELECT ?, runbook_id, ? FROM sessions WHERE id = ?", d,
+	    "recording the runbook", &err);
+	if (s == NULL) {
+		rc = err;
+		goto out;
+	}
+	bind_text(s, 1, runbook_hash);
+	sqlite3_bind_blob(s, 2, text, (int)len, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 3, id);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		rc = fail(st, d, rc, "recording the runbook");
+		goto out;
+	}
+	s = prep(st, "UPDATE sessions SET runbook_hash = ?, updated = ? "
+	    "WHERE id = ?", d, "recording the runbook", &err);
+	if (s == NULL) {
+		rc = err;
+		goto out;
+	}
+	bind_text(s, 1, runbook_hash);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)store_now());
+	sqlite3_bind_int64(s, 3, id);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		rc = fail(st, d, rc, "recording the runbook");
+		goto out;
+	}
+	if ((rc = event_append(st, id, store_now(), op, "runbook-changed",
+	    NULL, NULL, 0, detail, d)) != STORE_OK)
+		goto out;
+	return tx_commit(st, d);
+out:
+	tx_rollback(st);
+	return rc;
+}
+
+/* The event log. */
+
+static void
+event_row(sqlite3_stmt *s, struct store_event *e)
+{
+	e->id = sqlite3_column_int64(s, 0);
+	e->session = sqlite3_column_int64(s, 1);
+	e->at = (time_t)sqlite3_column_int64(s, 2);
+	e->operator = col_text(s, 3);
+	e->kind = col_text(s, 4);
+	e->proc = col_text(s, 5);
+	e->host = col_text(s, 6);
+	e->step = (size_t)sqlite3_column_int64(s, 7);
+	e->detail = col_text(s, 8);
+	e->prev_hash = col_text(s, 9);
+	e->hash = col_text(s, 10);
+}
+
+static void
+event_clear(struct store_event *e)
+{
+	free(e->operator);
+	free(e->kind);
+	free(e->proc);
+	free(e->host);
+	free(e->detail);
+	free(e->prev_hash);
+	free(e->hash);
+}
+
+int
+store_events(struct store *st, int64_t id, struct store_event **out,
+    size_t *n, struct diags *d)
+{
+	struct store_event	*v = NULL;
+	sqlite3_stmt		*s;
+	size_t			 count = 0, cap = 0;
+	int			 rc, err = STORE_OK;
+
+	s = prep(st, id > 0 ? "SELECT id, session_id, at, operator, kind, proc, "
+	    "host, step, detail, prev_hash, hash FROM events WHERE "
+	    "session_id = ? ORDER BY id" : "SELECT id, session_id, at, "
+	    "operator, kind, proc, host, step, detail, prev_hash, hash FROM "
+	    "events ORDER BY id", d, "reading the event log", &err);
+	if (s == NULL)
+		return err;
+	if (id > 0)
+		sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (count == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		event_row(s, &v[count++]);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		store_events_free(v, count);
+		return fail(st, d, rc, "reading the event log");
+	}
+	*out = v;
+	*n = count;
+	return STORE_OK;
+}
+
+void
+store_events_free(struct store_event *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		event_clear(&v[i]);
+	free(v);
+}
+
+int
+store_audit_verify(struct store *st, size_t *count, int64_t *bad,
+    struct diags *d)
+{
+	struct store_event	 e;
+	sqlite3_stmt		*s;
+	char			 prev[65], want[65];
+	int64_t			 expect_id = 1;
+	int			 rc, err = STORE_OK, broken = 0;
+
+	*count = 0;
+	*bad = 0;
+	s = prep(st, "SELECT id, session_id, at, operator, kind, proc, host, "
+	    "step, detail, prev_hash, hash FROM events ORDER BY id", d,
+	    "reading the event log", &err);
+	if (s == NULL)
+		return err;
+	snprintf(prev, sizeof(prev), "%s", genesis);
+	while (!broken && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		event_row(s, &e);
+		if (e.id != expect_id) {
+			diags_add(d, st->path, 0, 0, "event %lld is missing: the "
+			    "log jumps from event %lld to %lld (rows were "
+			    "deleted)", (long long)expect_id,
+			    (long long)expect_id - 1, (long long)e.id);
+			*bad = expect_id;
+			broken = 1;
+		} else if (strcmp(e.prev_hash, prev) != 0) {
+			diags_add(d, st->path, 0, 0, "event %lld (%s, session "
+			    "%lld) does not follow event %lld: its recorded "
+			    "predecessor hash differs (a row before it was "
+			    "changed or removed)", (long long)e.id, e.kind,
+			    (long long)e.session, (long long)e.id - 1);
+			*bad = e.id;
+			broken = 1;
+		} else {
+			event_hash(&e, want);
+			if (strcmp(want, e.hash) != 0) {
+				diags_add(d, st->path, 0, 0, "event %lld (%s, "
+				    "session %lld) was changed after it was "
+				    "written: its content does not match its "
+				    "hash", (long long)e.id, e.kind,
+				    (long long)e.session);
+				*bad = e.id;
+				broken = 1;
+			}
+		}
+		snprintf(prev, sizeof(prev), "%s", e.hash);
+		event_clear(&e);
+		expect_id++;
+		if (!broken)
+			(*count)++;
+	}
+	sqlite3_finalize(s);
+	if (broken)
+		return STORE_EINPUT;
+	if (rc != SQLITE_DONE)
+		return fail(st, d, rc, "reading the event log");
+	return STORE_OK;
+}
