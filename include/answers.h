@@ -23,6 +23,7 @@ struct role_hosts {
 	const char	*role;
 	struct host	*hosts;
 	size_t		 n;
+	size_t		 cap;		/* answers_add_host grows by doubling */
 };
 
 struct answers {
@@ -35,6 +36,7 @@ struct answers {
 	struct strmap		 index;
 	struct role_hosts	*roles;
 	size_t			 nroles;
+	size_t			 roles_cap;
 };
 
 struct answers		*answers_new(void);

@@ -46,8 +46,8 @@ struct store_session {
 	time_t		 window_end;	/* 0: none */
 	time_t		 updated;	/* last transition */
 	time_t		 closed;	/* 0: open */
-	size_t		 ndone;		/* steps done or skipped */
-	size_t		 nfailed;
+	size_t		 ndone;		/* steps done or skipped, */
+	size_t		 nfailed;	/* in store_session_list only */
 };
 
 struct store_lock {
@@ -145,10 +145,10 @@ int		 store_hosts(struct store *, int64_t,
 		     void (*)(void *, const char *, const char *, const char *,
 		     const char *, int, const char *), void *, struct diags *);
 
-/* Step states: all of a session's, for plan_build's callback. */
-int		 store_steps(struct store *, int64_t, struct store_step **,
-		     size_t *, struct diags *);
-void		 store_steps_free(struct store_step *, size_t);
+/* Step states: all of a session's, for plan_build's callback. Rows and
+ * strings live in the arena (a session can have tens of thousands). */
+int		 store_steps(struct store *, int64_t, struct arena *,
+		     struct store_step **, size_t *, struct diags *);
 
 /*
  * One durable transition: in one IMMEDIATE transaction, refuse if another

@@ -94,6 +94,8 @@ struct strmap {
 };
 void	 strmap_init(struct strmap *);
 void	 strmap_free(struct strmap *);
+/* Room for n keys without growing. */
+void	 strmap_reserve(struct strmap *, size_t);
 /* 0 if added; 1 if the key was there (*old its value, map unchanged). */
 int	 strmap_put(struct strmap *, const char *, size_t, size_t *);
 /* 1 and *val if found, else 0. */

@@ -134,18 +134,26 @@ answers_add_host(struct answers *a, const struct runbook *rb,
 	for (i = 0; i < a->nroles; i++)
 		if (strcmp(a->roles[i].role, r->id) == 0)
 			rh = &a->roles[i];
+	/* Arrays grow by doubling in the arena (it cannot realloc): a
+	 * session with a hundred front ends must not copy quadratically. */
 	if (rh == NULL) {
-		nr = arena_calloc(a->arena, a->nroles + 1, sizeof(*nr));
-		if (a->nroles > 0)
-			memcpy(nr, a->roles, a->nroles * sizeof(*nr));
-		a->roles = nr;
+		if (a->nroles >= a->roles_cap) {
+			a->roles_cap = a->nroles > 4 ? 2 * a->nroles : 8;
+			nr = arena_calloc(a->arena, a->roles_cap, sizeof(*nr));
+			if (a->nroles > 0)
+				memcpy(nr, a->roles, a->nroles * sizeof(*nr));
+			a->roles = nr;
+		}
 		rh = &a->roles[a->nroles++];
 		rh->role = r->id;
 	}
-	nh = arena_calloc(a->arena, rh->n + 1, sizeof(*nh));
-	if (rh->n > 0)
-		memcpy(nh, rh->hosts, rh->n * sizeof(*nh));
-	rh->hosts = nh;
+	if (rh->n >= rh->cap) {
+		rh->cap = rh->n > 4 ? 2 * rh->n : 8;
+		nh = arena_calloc(a->arena, rh->cap, sizeof(*nh));
+		if (rh->n > 0)
+			memcpy(nh, rh->hosts, rh->n * sizeof(*nh));
+		rh->hosts = nh;
+	}
 	h = &rh->hosts[rh->n++];
 	h->role = r->id;
 	h->name = arena_strdup(a->arena, name);
@@ -349,6 +357,7 @@ load_hosts(struct answers *a, const struct runbook *rb, const struct ydoc *doc,
 		return -1;
 	}
 	a->roles = arena_calloc(a->arena, n->n + 1, sizeof(*a->roles));
+	a->roles_cap = n->n + 1;
 	for (i = 0; i < n->n; i++) {
 		k = n->items[2 * i];
 		v = n->items[2 * i + 1];
@@ -383,6 +392,7 @@ load_hosts(struct answers *a, const struct runbook *rb, const struct ydoc *doc,
 		rh->role = role->id;
 		rh->hosts = arena_calloc(a->arena, v->n + 1,
 		    sizeof(*rh->hosts));
+		rh->cap = v->n + 1;
 		for (j = 0; j < v->n; j++) {
 			if (load_host(a, doc, v->items[j], role,
 			    &rh->hosts[rh->n], d) == -1) {

@@ -18,15 +18,41 @@
 #include "util.h"
 #include "vartype.h"
 
-/* Step states are looked up by "proc \x1f host \x1f step". */
+/*
+ * Step states are looked up by "proc \x1f host \x1f step". A plan of
+ * 10,000 steps builds and looks up that many keys: no snprintf here.
+ */
+static size_t
+make_key(char *buf, size_t len, const char *proc, const char *host,
+    size_t step)
+{
+	size_t	lp = strlen(proc), lh = host ? strlen(host) : 0, n = 0;
+	char	num[24], *q = num + sizeof(num);
+
+	do
+		*--q = (char)('0' + step % 10);
+	while ((step /= 10) > 0);
+	if (lp + lh + (size_t)(num + sizeof(num) - q) + 3 > len)
+		return 0;	/* ids are at most 64 bytes: cannot happen */
+	memcpy(buf, proc, lp);
+	n = lp;
+	buf[n++] = '\x1f';
+	memcpy(buf + n, host, lh);
+	n += lh;
+	buf[n++] = '\x1f';
+	memcpy(buf + n, q, (size_t)(num + sizeof(num) - q));
+	n += (size_t)(num + sizeof(num) - q);
+	buf[n] = '\0';
+	return n;
+}
+
 static const char *
 step_key(struct arena *a, const char *proc, const char *host, size_t step)
 {
 	char	buf[256];
+	size_t	n = make_key(buf, sizeof(buf), proc, host, step);
 
-	snprintf(buf, sizeof(buf), "%s\x1f%s\x1f%zu", proc, host ? host : "",
-	    step);
-	return arena_strdup(a, buf);
+	return arena_strndup(a, buf, n);
 }
 
 const struct store_step *
@@ -36,9 +62,8 @@ session_step_state(const struct session *s, const char *proc,
 	char	buf[256];
 	size_t	i;
 
-	snprintf(buf, sizeof(buf), "%s\x1f%s\x1f%zu", proc, host ? host : "",
-	    step);
-	if (!strmap_get(&s->step_index, buf, &i))
+	if (make_key(buf, sizeof(buf), proc, host, step) == 0 ||
+	    !strmap_get(&s->step_index, buf, &i))
 		return NULL;
 	return &s->steps[i];
 }
@@ -280,8 +305,10 @@ session_open(struct store *st, int64_t id, const char *dir,
 	if ((rc = store_answers(st, id, answer_cb, &lc, d)) != STORE_OK ||
 	    (rc = store_hosts(st, id, host_cb, &lc, d)) != STORE_OK)
 		goto bad;
-	if ((rc = store_steps(st, id, &s->steps, &s->nsteps, d)) != STORE_OK)
+	if ((rc = store_steps(st, id, s->arena, &s->steps, &s->nsteps, d)) !=
+	    STORE_OK)
 		goto bad;
+	strmap_reserve(&s->step_index, s->nsteps);
 	for (i = 0; i < s->nsteps; i++)
 		strmap_put(&s->step_index, step_key(s->arena, s->steps[i].proc,
 		    s->steps[i].host, s->steps[i].step), i, NULL);
@@ -302,7 +329,6 @@ session_free(struct session *s)
 	if (s == NULL)
 		return;
 	plan_free(s->plan);
-	store_steps_free(s->steps, s->nsteps);
 	strmap_free(&s->step_index);
 	answers_free(s->ans);
 	runbook_free(s->rb);
@@ -435,6 +461,17 @@ session_step(struct session *s, const struct step_request *r, int *changed,
 	*changed = 0;
 	if (operator_ok(r->operator, d) == -1)
 		return STORE_EINPUT;
+	/* A changed runbook comes before anything else: the operator reviews
+	 * it before one more step is recorded against it. */
+	if (s->drifted && !r->accept_drift) {
+		dt = session_drift_text(s);
+		diags_add(d, "fedwiz step", 0, 0, "runbook %s changed since "
+		    "session %lld started (%s); review with 'fedwiz status', "
+		    "then continue with --accept-drift", s->rb->id,
+		    (long long)s->id, dt);
+		free(dt);
+		return STORE_EINPUT;
+	}
 	if ((p = runbook_proc(s->rb, r->proc)) == NULL) {
 		ids = xreallocarray(NULL, s->rb->nprocs + 1, sizeof(*ids));
 		for (i = 0; i < s->rb->nprocs; i++)
@@ -532,16 +569,8 @@ session_step(struct session *s, const struct step_request *r, int *changed,
 		buf_free(&b);
 	}
 	if (s->drifted) {
+		/* Accepted (checked first thing): record it, then go on. */
 		dt = session_drift_text(s);
-		if (!r->accept_drift) {
-			diags_add(d, "fedwiz step", 0, 0, "runbook %s changed "
-			    "since session %lld started (%s); review with "
-			    "'fedwiz status', then continue with "
-			    "--accept-drift", s->rb->id, (long long)s->id, dt);
-			free(dt);
-			free(extra);
-			return STORE_EINPUT;
-		}
 		rc = store_session_rebase(s->st, s->id, s->rb->hash, s->text,
 		    s->textlen, r->operator, dt, d);
 		free(dt);

@@ -90,7 +90,9 @@ static const char *const migrations[] = {
 	"  note TEXT,"
 	"  operator TEXT NOT NULL,"
 	"  at INTEGER NOT NULL,"
-	"  PRIMARY KEY (session_id, proc, host, step));"
+	/* Rows live in the key's B-tree: reading a session's 10,000 steps
+	 * is one range scan, not a scan plus a lookup per row. */
+	"  PRIMARY KEY (session_id, proc, host, step)) WITHOUT ROWID;"
 	"CREATE TABLE checks ("
 	"  id INTEGER PRIMARY KEY,"
 	"  session_id INTEGER NOT NULL REFERENCES sessions(id),"
@@ -428,6 +430,11 @@ make_dirs(const char *path, struct diags *d)
 			break;
 		}
 		*s = '/';
+	}
+	if (rc == 0 && mkdir(p, 0700) == -1 && errno != EEXIST) {
+		diags_add(d, p, 0, 0, "cannot create the folder for progress: "
+		    "%s", strerror(errno));
+		rc = -1;
 	}
 	if (rc == 0 && (stat(p, &sb) == -1 || !S_ISDIR(sb.st_mode))) {
 		diags_add(d, p, 0, 0, "not a folder");
@@ -791,10 +798,12 @@ out:
 	return rc;
 }
 
+/* The counts are for listings; one session's reader gets the plan's. */
 static const char session_cols[] =
     "s.id, s.runbook_id, s.runbook_hash, s.operator, s.host, s.started, "
-    "coalesce(s.window_end, 0), s.updated, coalesce(s.closed, 0), "
-    "(SELECT count(*) FROM steps t WHERE t.session_id = s.id AND "
+    "coalesce(s.window_end, 0), s.updated, coalesce(s.closed, 0)";
+static const char session_counts[] =
+    ", (SELECT count(*) FROM steps t WHERE t.session_id = s.id AND "
     "t.status IN ('done', 'skipped')), "
     "(SELECT count(*) FROM steps t WHERE t.session_id = s.id AND "
     "t.status = 'failed')";
@@ -811,8 +820,10 @@ session_row(sqlite3_stmt *s, struct store_session *out)
 	out->window_end = (time_t)sqlite3_column_int64(s, 6);
 	out->updated = (time_t)sqlite3_column_int64(s, 7);
 	out->closed = (time_t)sqlite3_column_int64(s, 8);
-	out->ndone = (size_t)sqlite3_column_int64(s, 9);
-	out->nfailed = (size_t)sqlite3_column_int64(s, 10);
+	if (sqlite3_column_count(s) > 9) {
+		out->ndone = (size_t)sqlite3_column_int64(s, 9);
+		out->nfailed = (size_t)sqlite3_column_int64(s, 10);
+	}
 }
 
 int
@@ -879,7 +890,8 @@ store_session_list(struct store *st, struct store_session **out, size_t *n,
 	size_t			 count = 0;
 	int			 rc, err = STORE_OK;
 
-	sql = xasprintf("SELECT %s FROM sessions s ORDER BY s.id", session_cols);
+	sql = xasprintf("SELECT %s%s FROM sessions s ORDER BY s.id",
+	    session_cols, session_counts);
 	s = prep(st, sql, d, "listing sessions", &err);
 	free(sql);
 	if (s == NULL)
@@ -1104,58 +1116,63 @@ status_from_db(const char *s)
 	return STEP_PENDING;
 }
 
-int
-store_steps(struct store *st, int64_t id, struct store_step **out, size_t *n,
-    struct diags *d)
+static char *
+col_arena(struct arena *a, sqlite3_stmt *s, int i)
 {
-	struct store_step	*v = NULL;
+	const unsigned char	*t = sqlite3_column_text(s, i);
+
+	if (t == NULL)
+		return NULL;
+	return arena_strndup(a, (const char *)t,
+	    (size_t)sqlite3_column_bytes(s, i));
+}
+
+int
+store_steps(struct store *st, int64_t id, struct arena *a,
+    struct store_step **out, size_t *n, struct diags *d)
+{
+	struct store_step	*v;
 	sqlite3_stmt		*s;
-	size_t			 count = 0, cap = 0;
+	long long		 rows = 0;
+	size_t			 count = 0;
 	int			 rc, err = STORE_OK;
+
+	/* Count first: one array in the arena, no regrowth. */
+	s = prep(st, "SELECT count(*) FROM steps WHERE session_id = ?", d,
+	    "reading step states", &err);
+	if (s == NULL)
+		return err;
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		rows = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		return fail(st, d, rc, "reading step states");
+	v = arena_calloc(a, (size_t)rows + 1, sizeof(*v));
 
 	s = prep(st, "SELECT proc, host, step, status, note, operator, at "
 	    "FROM steps WHERE session_id = ?", d, "reading step states", &err);
 	if (s == NULL)
 		return err;
 	sqlite3_bind_int64(s, 1, id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (count == cap) {
-			cap = cap ? cap * 2 : 64;
-			v = xreallocarray(v, cap, sizeof(*v));
-		}
-		v[count].proc = col_text(s, 0);
-		v[count].host = col_text(s, 1);
+	/* Inside one read transaction, so the count holds. */
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && count < (size_t)rows) {
+		v[count].proc = col_arena(a, s, 0);
+		v[count].host = col_arena(a, s, 1);
 		v[count].step = (size_t)sqlite3_column_int64(s, 2);
 		v[count].status = status_from_db(
 		    (const char *)sqlite3_column_text(s, 3));
-		v[count].note = sqlite3_column_type(s, 4) == SQLITE_NULL ?
-		    NULL : col_text(s, 4);
-		v[count].operator = col_text(s, 5);
+		v[count].note = col_arena(a, s, 4);
+		v[count].operator = col_arena(a, s, 5);
 		v[count].at = (time_t)sqlite3_column_int64(s, 6);
 		count++;
 	}
 	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		store_steps_free(v, count);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return fail(st, d, rc, "reading step states");
-	}
 	*out = v;
 	*n = count;
 	return STORE_OK;
-}
-
-void
-store_steps_free(struct store_step *v, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++) {
-		free(v[i].proc);
-		free(v[i].host);
-		free(v[i].note);
-		free(v[i].operator);
-	}
-	free(v);
 }
 
 /* Locks. */
@@ -1482,18 +1499,14 @@ store_step_set(struct store *st, int64_t id, const char *proc,
 		tx_rollback(st);
 		return STORE_OK;
 	}
-	if (to == STEP_PENDING ? from == STEP_PENDING : from != STEP_PENDING) {
-		if (to == STEP_PENDING)
-			diags_add(d, st->path, 0, 0, "step %zu of %s%s%s is "
-			    "not done, skipped or failed: nothing to reopen",
-			    step, proc, *host ? "@" : "", host);
-		else
-			diags_add(d, st->path, 0, 0, "step %zu of %s%s%s is "
-			    "already %s (by %s at %s); reopen it first to mark "
-			    "it %s", step, proc, *host ? "@" : "", host,
-			    plan_step_status_name(from), cur_op,
-			    fmt_time(cur_at, when, sizeof(when)),
-			    plan_step_status_name(to));
+	/* Reopen goes back from any outcome; an outcome needs a pending
+	 * step (from == to was handled above). */
+	if (to != STEP_PENDING && from != STEP_PENDING) {
+		diags_add(d, st->path, 0, 0, "step %zu of %s%s%s is already %s "
+		    "(by %s at %s); reopen it first to mark it %s", step, proc,
+		    *host ? "@" : "", host, plan_step_status_name(from), cur_op,
+		    fmt_time(cur_at, when, sizeof(when)),
+		    plan_step_status_name(to));
 		free(cur_op);
 		rc = STORE_ESTATE;
 		goto out;

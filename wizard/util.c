@@ -545,6 +545,17 @@ strmap_grow(struct strmap *m)
 	free(old.vals);
 }
 
+void
+strmap_reserve(struct strmap *m, size_t n)
+{
+	size_t	want = 16;
+
+	while (want < 2 * (m->n + n))
+		want *= 2;
+	while (m->cap < want)
+		strmap_grow(m);
+}
+
 int
 strmap_put(struct strmap *m, const char *key, size_t val, size_t *old)
 {

@@ -1,0 +1,507 @@
+/* test_store.c: the store keeps what it is told, refuses what it must, and
+ * its event log shows any edit made behind its back. */
+#include "config.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+#include "testutil.h"
+
+struct fixture {
+	char		 dir[64];
+	char		*path;
+	struct store	*st;
+	int64_t		 sid;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture	*f = xcalloc(1, sizeof(*f));
+	struct diags	 d;
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/fedwiz-store-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	f->path = xasprintf("%s/f.db", f->dir);
+	diags_init(&d);
+	assert_int_equal(store_open(f->path, 0, &f->st, &d), STORE_OK);
+	assert_int_equal(store_session_create(f->st, "rb", "abc123", "id: rb\n",
+	    7, "alice", 0, &f->sid, &d), STORE_OK);
+	diags_free(&d);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+	char		*cmd;
+
+	store_close(f->st);
+	cmd = xasprintf("rm -rf '%s'", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(f->path);
+	free(f);
+	return 0;
+}
+
+static int
+set(struct fixture *f, const char *proc, const char *host, size_t step,
+    enum step_status to, const char *note, int *changed)
+{
+	struct diags	d;
+	int		rc, ch = 0;
+
+	diags_init(&d);
+	rc = store_step_set(f->st, f->sid, proc, host, step, to, note, "bob",
+	    NULL, &ch, &d);
+	if (changed != NULL)
+		*changed = ch;
+	diags_free(&d);
+	return rc;
+}
+
+static void
+test_store_files_are_private(void **state)
+{
+	struct fixture	*f = *state;
+	struct store	*st;
+	struct diags	 d;
+	struct stat	 sb;
+	char		*xdg, *path, *want;
+
+	/* The default place: $XDG_STATE_HOME/fedwiz/fedwiz.db, 0600 in 0700. */
+	xdg = xasprintf("%s/xdg", f->dir);
+	setenv("XDG_STATE_HOME", xdg, 1);
+	diags_init(&d);
+	path = store_default_path(&d);
+	want = xasprintf("%s/fedwiz/fedwiz.db", xdg);
+	assert_string_equal(path, want);
+	free(want);
+	assert_int_equal(store_open(NULL, 0, &st, &d), STORE_OK);
+	assert_string_equal(store_path(st), path);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	*strrchr(path, '/') = '\0';
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0700);
+	store_close(st);
+	diags_free(&d);
+	unsetenv("XDG_STATE_HOME");
+	free(path);
+	free(xdg);
+}
+
+static void
+test_store_session_round_trip(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_session	 s, *v;
+	struct diags		 d;
+	char			*text;
+	size_t			 len, n;
+	int64_t			 latest, second;
+
+	diags_init(&d);
+	assert_int_equal(store_session_get(f->st, f->sid, &s, &d), STORE_OK);
+	assert_string_equal(s.runbook_id, "rb");
+	assert_string_equal(s.runbook_hash, "abc123");
+	assert_string_equal(s.operator, "alice");
+	assert_true(s.started > 0);
+	assert_int_equal(s.window_end, 0);
+	store_session_clear(&s);
+	assert_int_equal(store_session_runbook(f->st, f->sid, "abc123", &text,
+	    &len, &d), STORE_OK);
+	assert_int_equal(len, 7);
+	assert_string_equal(text, "id: rb\n");
+	free(text);
+
+	/* A second session is the latest until the first changes. */
+	setenv("FEDWIZ_NOW", "2000000000", 1);
+	assert_int_equal(store_session_create(f->st, "rb", "abc123", "id: rb\n",
+	    7, "carol", 2000003600, &second, &d), STORE_OK);
+	assert_int_equal(store_session_latest(f->st, &latest, &d), STORE_OK);
+	assert_int_equal(latest, second);
+	setenv("FEDWIZ_NOW", "2000000100", 1);
+	assert_int_equal(set(f, "p", NULL, 1, STEP_DONE, NULL, NULL), STORE_OK);
+	assert_int_equal(store_session_latest(f->st, &latest, &d), STORE_OK);
+	assert_int_equal(latest, f->sid);
+	unsetenv("FEDWIZ_NOW");
+	assert_int_equal(store_session_list(f->st, &v, &n, &d), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].ndone, 1);
+	assert_int_equal(v[1].window_end, 2000003600);
+	store_session_list_free(v, n);
+
+	/* A session that does not exist is bad input, named. */
+	assert_int_equal(store_session_get(f->st, 99, &s, &d), STORE_EINPUT);
+	assert_contains(d.v[d.n - 1].msg, "no session 99");
+	diags_free(&d);
+}
+
+struct seen {
+	char	buf[512];
+};
+
+static void
+answer_cb(void *arg, const char *name, const char *value)
+{
+	struct seen	*s = arg;
+	size_t		 n = strlen(s->buf);
+
+	snprintf(s->buf + n, sizeof(s->buf) - n, "%s=%s;", name, value);
+}
+
+static void
+host_cb(void *arg, const char *role, const char *name, const char *address,
+    const char *user, int port, const char *profile)
+{
+	struct seen	*s = arg;
+	size_t		 n = strlen(s->buf);
+
+	snprintf(s->buf + n, sizeof(s->buf) - n, "%s:%s:%s:%s:%d:%s;", role,
+	    name, address ? address : "-", user ? user : "-", port,
+	    profile ? profile : "-");
+}
+
+static void
+test_store_answers_and_hosts_keep_order(void **state)
+{
+	struct fixture	*f = *state;
+	struct seen	 s = { "" };
+	struct diags	 d;
+
+	diags_init(&d);
+	assert_int_equal(store_answer_set(f->st, f->sid, "b", "2", &d),
+	    STORE_OK);
+	assert_int_equal(store_answer_set(f->st, f->sid, "a", "1", &d),
+	    STORE_OK);
+	assert_int_equal(store_answer_set(f->st, f->sid, "b", "3", &d),
+	    STORE_OK);
+	assert_int_equal(store_answers(f->st, f->sid, answer_cb, &s, &d),
+	    STORE_OK);
+	assert_string_equal(s.buf, "b=3;a=1;");
+	s.buf[0] = '\0';
+	assert_int_equal(store_host_add(f->st, f->sid, "fe", "fe2", "192.0.2.2",
+	    "admin", 22, NULL, &d), STORE_OK);
+	assert_int_equal(store_host_add(f->st, f->sid, "fe", "fe1", NULL, NULL,
+	    2222, "linux", &d), STORE_OK);
+	assert_int_equal(store_hosts(f->st, f->sid, host_cb, &s, &d),
+	    STORE_OK);
+	assert_string_equal(s.buf, "fe:fe2:192.0.2.2:admin:22:-;"
+	    "fe:fe1:-:-:2222:linux;");
+	/* Names are unique in a session. */
+	assert_int_equal(store_host_add(f->st, f->sid, "imp", "fe1", NULL, NULL,
+	    22, NULL, &d), STORE_EINPUT);
+	diags_free(&d);
+}
+
+static enum step_status
+state_of(struct fixture *f, const char *proc, const char *host, size_t step,
+    char **note)
+{
+	struct store_step	*v;
+	struct arena		*a = arena_new();
+	struct diags		 d;
+	enum step_status	 s = STEP_PENDING;
+	size_t			 n, i;
+
+	diags_init(&d);
+	assert_int_equal(store_steps(f->st, f->sid, a, &v, &n, &d), STORE_OK);
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].proc, proc) == 0 && strcmp(v[i].host, host) ==
+		    0 && v[i].step == step) {
+			s = v[i].status;
+			if (note != NULL)
+				*note = v[i].note ? xstrdup(v[i].note) : NULL;
+		}
+	arena_free(a);
+	diags_free(&d);
+	return s;
+}
+
+static void
+test_store_step_transitions(void **state)
+{
+	struct fixture	*f = *state;
+	int		 changed;
+	char		*note = NULL;
+
+	assert_int_equal(set(f, "p", "fe1", 1, STEP_DONE, NULL, &changed),
+	    STORE_OK);
+	assert_true(changed);
+	assert_int_equal(state_of(f, "p", "fe1", 1, NULL), STEP_DONE);
+	/* Saying it again changes nothing and logs nothing. */
+	assert_int_equal(set(f, "p", "fe1", 1, STEP_DONE, NULL, &changed),
+	    STORE_OK);
+	assert_false(changed);
+	/* A finished step must be reopened before another outcome. */
+	assert_int_equal(set(f, "p", "fe1", 1, STEP_SKIPPED, "n/a", &changed),
+	    STORE_ESTATE);
+	assert_int_equal(state_of(f, "p", "fe1", 1, NULL), STEP_DONE);
+	assert_int_equal(set(f, "p", "fe1", 1, STEP_PENDING, "redo", &changed),
+	    STORE_OK);
+	assert_int_equal(set(f, "p", "fe1", 1, STEP_FAILED, "no route",
+	    &changed), STORE_OK);
+	assert_int_equal(state_of(f, "p", "fe1", 1, &note), STEP_FAILED);
+	assert_string_equal(note, "no route");
+	free(note);
+	/* Reopening a pending step is already true: nothing recorded. */
+	assert_int_equal(set(f, "p", "fe1", 2, STEP_PENDING, NULL, &changed),
+	    STORE_OK);
+	assert_false(changed);
+	/* Hosts keep their own states. */
+	assert_int_equal(state_of(f, "p", "fe2", 1, NULL), STEP_PENDING);
+}
+
+static sqlite3 *
+raw(struct fixture *f)
+{
+	sqlite3	*db;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	return db;
+}
+
+static int64_t
+verify(struct fixture *f, char **msg)
+{
+	struct diags	d;
+	size_t		count;
+	int64_t		bad = 0;
+	int		rc;
+
+	diags_init(&d);
+	rc = store_audit_verify(f->st, &count, &bad, &d);
+	if (msg != NULL)
+		*msg = d.n > 0 ? xstrdup(d.v[0].msg) : NULL;
+	diags_free(&d);
+	return rc == STORE_OK ? 0 : bad;
+}
+
+static void
+test_store_audit_chain_catches_edits(void **state)
+{
+	struct fixture	*f = *state;
+	sqlite3		*db;
+	char		*msg, *err = NULL;
+
+	assert_int_equal(set(f, "p", "", 1, STEP_DONE, "ok", NULL), STORE_OK);
+	assert_int_equal(set(f, "p", "", 2, STEP_DONE, "ok", NULL), STORE_OK);
+	assert_int_equal(set(f, "p", "", 3, STEP_DONE, "ok", NULL), STORE_OK);
+	assert_int_equal(verify(f, NULL), 0);
+
+	/* The log refuses edits through SQL... */
+	db = raw(f);
+	assert_int_not_equal(sqlite3_exec(db, "UPDATE events SET detail = 'x' "
+	    "WHERE id = 2", NULL, NULL, &err), SQLITE_OK);
+	assert_contains(err, "append-only");
+	sqlite3_free(err);
+	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM events WHERE id = 2",
+	    NULL, NULL, NULL), SQLITE_OK);
+
+	/* ...and shows them when the guard is removed first. */
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER events_no_update; "
+	    "UPDATE events SET detail = 'pending -> done: forged' WHERE id = 3",
+	    NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(verify(f, &msg), 3);
+	assert_contains(msg, "event 3 (step, session 1) was changed after it "
+	    "was written");
+	free(msg);
+	sqlite3_close(db);
+}
+
+static void
+test_store_audit_chain_catches_deletion(void **state)
+{
+	struct fixture	*f = *state;
+	sqlite3		*db;
+	char		*msg;
+
+	assert_int_equal(set(f, "p", "", 1, STEP_DONE, NULL, NULL), STORE_OK);
+	assert_int_equal(set(f, "p", "", 2, STEP_DONE, NULL, NULL), STORE_OK);
+	db = raw(f);
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER events_no_delete; "
+	    "DELETE FROM events WHERE id = 2", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(verify(f, &msg), 2);
+	assert_contains(msg, "event 2 is missing");
+	free(msg);
+}
+
+static void
+test_store_lock_refuses_live_takes_over_dead(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_lock	 holder;
+	struct diags		 d;
+	struct store		*st;
+	pid_t			 pid;
+	int			 fds[2], status, changed;
+	char			 c;
+
+	/* A child takes the lock and waits: it is alive. */
+	assert_int_equal(pipe(fds), 0);
+	if ((pid = fork()) == 0) {
+		diags_init(&d);
+		memset(&holder, 0, sizeof(holder));
+		if (store_open(f->path, 0, &st, &d) != STORE_OK ||
+		    store_lock(st, f->sid, "carol", &holder, &d) != STORE_OK)
+			_exit(1);
+		(void)write(fds[1], "L", 1);
+		pause();
+		_exit(0);
+	}
+	close(fds[1]);
+	assert_int_equal(read(fds[0], &c, 1), 1);
+	close(fds[0]);
+
+	diags_init(&d);
+	assert_int_equal(store_step_set(f->st, f->sid, "p", "", 1, STEP_DONE,
+	    NULL, "bob", NULL, &changed, &d), STORE_ELOCKED);
+	assert_contains(d.v[0].msg, "held by carol");
+	assert_contains(d.v[0].msg, "pid");
+	diags_free(&d);
+	assert_int_equal(state_of(f, "p", "", 1, NULL), STEP_PENDING);
+
+	/* Killed: the next transition takes the lock over, and says so. */
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	diags_init(&d);
+	assert_int_equal(store_step_set(f->st, f->sid, "p", "", 1, STEP_DONE,
+	    NULL, "bob", NULL, &changed, &d), STORE_OK);
+	assert_int_equal(d.n, 1);
+	assert_contains(d.v[0].msg, "warning: lock of carol");
+	assert_contains(d.v[0].msg, "taken over");
+	diags_free(&d);
+	assert_int_equal(state_of(f, "p", "", 1, NULL), STEP_DONE);
+	assert_int_equal(verify(f, NULL), 0);
+}
+
+static void
+test_store_refuses_what_is_not_ours(void **state)
+{
+	struct fixture	*f = *state;
+	struct store	*st;
+	struct diags	 d;
+	sqlite3		*db;
+	char		*path;
+	FILE		*fp;
+
+	diags_init(&d);
+	/* Not SQLite. */
+	path = xasprintf("%s/notes.txt", f->dir);
+	fp = fopen(path, "w");
+	fputs("these are my notes, not a database\n", fp);
+	fputs("and there is more than a page of them to be sure ........."
+	    "...................................................\n", fp);
+	fclose(fp);
+	assert_int_equal(store_open(path, 0, &st, &d), STORE_EINPUT);
+	assert_contains(d.v[d.n - 1].msg, "not SQLite at all");
+	free(path);
+
+	/* SQLite, but someone else's. */
+	path = xasprintf("%s/other.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t (x)", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(path, 0, &st, &d), STORE_EINPUT);
+	assert_contains(d.v[d.n - 1].msg, "not fedwiz's");
+	free(path);
+
+	/* Ours, from the future. */
+	db = raw(f);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(f->path, 0, &st, &d), STORE_EINPUT);
+	assert_contains(d.v[d.n - 1].msg, "written by a newer fedwiz");
+
+	/* Read-only use of a database that does not exist creates nothing. */
+	path = xasprintf("%s/none.db", f->dir);
+	assert_int_equal(store_open(path, STORE_READONLY, &st, &d),
+	    STORE_EINPUT);
+	assert_int_equal(access(path, F_OK), -1);
+	free(path);
+	diags_free(&d);
+}
+
+static void
+test_store_check_runs_keep_evidence(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_check	 c, *v;
+	struct store_event	*ev;
+	struct diags		 d;
+	size_t			 n, ne;
+
+	char			 proc[] = "route", host[] = "fe1", kind[] = "ssh";
+	char			 target[] = "fe1:22 Get-CsStaticRoutingConfiguration";
+	char			 result[] = "fail", excerpt[] = "Identity : Global";
+	char			 message[] = "no route to imp1.example.com:5062";
+	char			 sha[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4"
+				     "649b934ca495991b7852b855";
+
+	memset(&c, 0, sizeof(c));
+	c.proc = proc;
+	c.host = host;
+	c.step = 5;
+	c.kind = kind;
+	c.target = target;
+	c.result = result;
+	c.message = message;
+	c.excerpt = excerpt;
+	c.output_sha256 = sha;
+	c.output_len = 17;
+	c.duration_ms = 412;
+	diags_init(&d);
+	assert_int_equal(store_check_add(f->st, f->sid, &c, "bob", &d),
+	    STORE_OK);
+	assert_int_equal(store_checks(f->st, f->sid, &v, &n, &d), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].result, "fail");
+	assert_string_equal(v[0].excerpt, "Identity : Global");
+	assert_int_equal(v[0].duration_ms, 412);
+	store_checks_free(v, n);
+	assert_int_equal(store_events(f->st, f->sid, &ev, &ne, &d), STORE_OK);
+	assert_string_equal(ev[ne - 1].kind, "check");
+	assert_contains(ev[ne - 1].detail, "fail: no route");
+	store_events_free(ev, ne);
+	diags_free(&d);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_store_files_are_private,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_session_round_trip,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_store_answers_and_hosts_keep_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_step_transitions,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_store_audit_chain_catches_edits, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_store_audit_chain_catches_deletion, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_store_lock_refuses_live_takes_over_dead, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_store_refuses_what_is_not_ours, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_store_check_runs_keep_evidence, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
