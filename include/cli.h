@@ -47,6 +47,7 @@ extern const struct cmd_entry cmd_sessions_entry;
 extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_audit_entry;
 extern const struct cmd_entry cmd_unlock_entry;
+extern const struct cmd_entry cmd_close_entry;
 
 struct diags;
 struct store;

@@ -173,6 +173,11 @@ void		 store_checks_free(struct store_check *, size_t);
 int		 store_event_add(struct store *, int64_t, const char *,
 		     const char *, const char *, struct diags *);
 
+/* Close a session: it stays, read-only in spirit, and is no longer the
+ * one commands pick by default. Logged; refused while another holds it. */
+int		 store_session_close(struct store *, int64_t, const char *,
+		     const char *, struct diags *);
+
 /* Record that the session now runs on this runbook text (drift accepted). */
 int		 store_session_rebase(struct store *, int64_t, const char *,
 		     const char *, size_t, const char *, const char *,

@@ -71,7 +71,9 @@ status_text(const struct session *s, const struct store_lock *lock,
 	    s->info.operator, clock_str(s->info.started, a, sizeof(a)),
 	    s->info.host, span(now - s->info.started, b, sizeof(b)),
 	    clock_str(s->info.updated, c, sizeof(c)));
-	if (s->info.window_end > 0) {
+	if (s->info.closed != 0)
+		printf("CLOSED %s\n", clock_str(s->info.closed, a, sizeof(a)));
+	else if (s->info.window_end > 0) {
 		if (s->info.window_end > now)
 			printf("maintenance window ends %s: %s left%s\n",
 			    clock_str(s->info.window_end, a, sizeof(a)),
@@ -144,6 +146,11 @@ status_json(const struct session *s, const struct store_lock *lock,
 	json_key(&j, "window_end");
 	if (s->info.window_end > 0)
 		json_int(&j, (long long)s->info.window_end);
+	else
+		json_null(&j);
+	json_key(&j, "closed");
+	if (s->info.closed > 0)
+		json_int(&j, (long long)s->info.closed);
 	else
 		json_null(&j);
 	json_obj_end(&j);

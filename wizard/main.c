@@ -20,6 +20,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_sessions_entry,
 	&cmd_audit_entry,
 	&cmd_unlock_entry,
+	&cmd_close_entry,
 };
 
 
@@ -69,14 +70,14 @@ static const struct opt_entry opts[] = {
 	    "also print every step with its values filled in", "plan" },
 	{ { "session", required_argument, NULL, OPT_SESSION }, "ID",
 	    "the session (default: the most recently active open one)",
-	    "status step report unlock" },
+	    "status step report unlock close" },
 	{ { "operator", required_argument, NULL, OPT_OPERATOR }, "NAME",
 	    "who does it (default: $FEDWIZ_OPERATOR, else your login name)",
-	    "start step unlock" },
+	    "start step unlock close" },
 	{ { "window-end", required_argument, NULL, OPT_WINDOW_END }, "HH:MM",
 	    "when the maintenance window closes", "start" },
 	{ { "note", required_argument, NULL, OPT_NOTE }, "TEXT",
-	    "why (required to skip or fail a step)", "step" },
+	    "why (required to skip or fail a step)", "step close" },
 	{ { "force", no_argument, NULL, OPT_FORCE }, NULL,
 	    "record a step of a blocked procedure anyway (logged)", "step" },
 	{ { "accept-drift", no_argument, NULL, OPT_ACCEPT_DRIFT }, NULL,

@@ -461,6 +461,12 @@ session_step(struct session *s, const struct step_request *r, int *changed,
 	*changed = 0;
 	if (operator_ok(r->operator, d) == -1)
 		return STORE_EINPUT;
+	if (s->info.closed != 0) {
+		diags_add(d, "fedwiz step", 0, 0, "session %lld is closed; its "
+		    "record stands as it is. Start a new session to go on",
+		    (long long)s->id);
+		return STORE_EINPUT;
+	}
 	/* A changed runbook comes before anything else: the operator reviews
 	 * it before one more step is recorded against it. */
 	if (s->drifted && !r->accept_drift) {

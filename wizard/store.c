@@ -1697,6 +1697,47 @@ store_event_add(struct store *st, int64_t id, const char *op,
 }
 
 int
+store_session_close(struct store *st, int64_t id, const char *op,
+    const char *why, struct diags *d)
+{
+	sqlite3_stmt	*s;
+	int		 rc, err = STORE_OK;
+
+	if ((rc = tx_begin(st, d)) != STORE_OK)
+		return rc;
+	if ((rc = lock_gate(st, id, op, d)) != STORE_OK)
+		goto out;
+	s = prep(st, "UPDATE sessions SET closed = ?, updated = ? WHERE id = ? "
+	    "AND closed IS NULL", d, "closing the session", &err);
+	if (s == NULL) {
+		rc = err;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)store_now());
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)store_now());
+	sqlite3_bind_int64(s, 3, id);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		rc = fail(st, d, rc, "closing the session");
+		goto out;
+	}
+	if (sqlite3_changes(st->db) == 0) {
+		diags_add(d, st->path, 0, 0, "session %lld is already closed",
+		    (long long)id);
+		tx_rollback(st);
+		return STORE_OK;
+	}
+	if ((rc = event_append(st, id, store_now(), op, "session-close", NULL,
+	    NULL, 0, why, d)) != STORE_OK)
+		goto out;
+	return tx_commit(st, d);
+out:
+	tx_rollback(st);
+	return rc;
+}
+
+int
 store_session_rebase(struct store *st, int64_t id, const char *runbook_hash,
     const char *text, size_t len, const char *op, const char *detail,
     struct diags *d)
