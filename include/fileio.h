@@ -15,6 +15,7 @@
  * the folder, fails: path then has the whole new content, which a crash
  * might still undo, and the diag says so.
  */
-int	file_write_atomic(const char *, const void *, size_t, struct diags *);
+int	file_write_atomic(const char *, const void *, size_t,
+	    struct diags *);
 
 #endif
