@@ -574,34 +574,34 @@ html_inst(FILE *fp, const struct r_inst *ri)
 	if (ri->applies == T_FALSE) {
 		fprintf(fp, ": does not apply (when: ");
 		h_code(fp, ri->when);
-		fprintf(fp, ").</p>\n");
-		return;
-	}
-	buf_init(&b);
-	report_counts(ri, &b);
-	fprintf(fp, ": %s.", b.s);
-	buf_free(&b);
-	if (ri->nblocked > 0) {
-		fprintf(fp, " Blocked by ");
-		for (i = 0; i < ri->nblocked; i++) {
-			fprintf(fp, "%s", i ? ", " : "");
-			h_code(fp, ri->blocked_by[i]);
+		fprintf(fp, ")%s.</p>\n", ri->touched ? "; it has records from "
+		    "before, shown below" : "");
+	} else {
+		buf_init(&b);
+		report_counts(ri, &b);
+		fprintf(fp, ": %s.", b.s);
+		buf_free(&b);
+		if (ri->nblocked > 0) {
+			fprintf(fp, " Blocked by ");
+			for (i = 0; i < ri->nblocked; i++) {
+				fprintf(fp, "%s", i ? ", " : "");
+				h_code(fp, ri->blocked_by[i]);
+			}
+			fprintf(fp, ".");
 		}
-		fprintf(fp, ".");
-	}
-	if (ri->nneeds > 0) {
-		fprintf(fp, " Waits for an answer to ");
-		for (i = 0; i < ri->nneeds; i++) {
-			fprintf(fp, "%s", i ? ", " : "");
-			h_code(fp, ri->needs[i]);
+		if (ri->nneeds > 0) {
+			fprintf(fp, " Waits for an answer to ");
+			for (i = 0; i < ri->nneeds; i++) {
+				fprintf(fp, "%s", i ? ", " : "");
+				h_code(fp, ri->needs[i]);
+			}
+			fprintf(fp, ".");
 		}
-		fprintf(fp, ".");
+		buf_init(&b);
+		report_worked(ri, &b);
+		fprintf(fp, "%s</p>\n", b.s ? b.s : "");
+		buf_free(&b);
 	}
-	buf_init(&b);
-	report_worked(ri, &b);
-	fprintf(fp, "%s", b.s ? b.s : "");
-	buf_free(&b);
-	fprintf(fp, "</p>\n");
 	if (!ri->touched)
 		return;
 	fprintf(fp, "<table>\n<thead><tr><th>#</th><th>Instruction</th>"

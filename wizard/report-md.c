@@ -526,34 +526,36 @@ md_inst(FILE *fp, const struct r_inst *ri)
 	if (ri->applies == T_FALSE) {
 		fprintf(fp, ": does not apply (when: ");
 		md_code(fp, ri->when, 0);
-		fprintf(fp, ").\n\n");
-		return;
-	}
-	buf_init(&b);
-	report_counts(ri, &b);
-	fprintf(fp, ": %s.", b.s);
-	buf_free(&b);
-	if (ri->nblocked > 0) {
-		fprintf(fp, " Blocked by ");
-		for (i = 0; i < ri->nblocked; i++) {
-			fprintf(fp, "%s", i ? ", " : "");
-			md_code(fp, ri->blocked_by[i], 0);
+		/* Records from when it did apply (the runbook changed) are
+		 * still shown: the report hides nothing that was done. */
+		fprintf(fp, ")%s.\n\n", ri->touched ? "; it has records from "
+		    "before, shown below" : "");
+	} else {
+		buf_init(&b);
+		report_counts(ri, &b);
+		fprintf(fp, ": %s.", b.s);
+		buf_free(&b);
+		if (ri->nblocked > 0) {
+			fprintf(fp, " Blocked by ");
+			for (i = 0; i < ri->nblocked; i++) {
+				fprintf(fp, "%s", i ? ", " : "");
+				md_code(fp, ri->blocked_by[i], 0);
+			}
+			fprintf(fp, ".");
 		}
-		fprintf(fp, ".");
-	}
-	if (ri->nneeds > 0) {
-		fprintf(fp, " Waits for an answer to ");
-		for (i = 0; i < ri->nneeds; i++) {
-			fprintf(fp, "%s", i ? ", " : "");
-			md_code(fp, ri->needs[i], 0);
+		if (ri->nneeds > 0) {
+			fprintf(fp, " Waits for an answer to ");
+			for (i = 0; i < ri->nneeds; i++) {
+				fprintf(fp, "%s", i ? ", " : "");
+				md_code(fp, ri->needs[i], 0);
+			}
+			fprintf(fp, ".");
 		}
-		fprintf(fp, ".");
+		buf_init(&b);
+		report_worked(ri, &b);
+		fprintf(fp, "%s\n\n", b.s ? b.s : "");
+		buf_free(&b);
 	}
-	buf_init(&b);
-	report_worked(ri, &b);
-	fprintf(fp, "%s", b.s ? b.s : "");
-	buf_free(&b);
-	fprintf(fp, "\n\n");
 	if (!ri->touched)
 		return;
 	fprintf(fp, "| # | Instruction | Status | By | At | Note |\n| ---: | "
