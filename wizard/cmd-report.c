@@ -83,6 +83,9 @@ cmd_report_exec(struct cli *cli, int argc, char **argv)
 			rc = STORE_EENV;
 			goto out;
 		}
+		diags_add(&d, cli->output, 0, 0, "change record of session %lld "
+		    "written (%s, %zu bytes)", (long long)s->id,
+		    report_format_names(&n)[fmt], len);
 	} else
 		fwrite(data, 1, len, stdout);
 

@@ -104,8 +104,10 @@ jq -e '.audit.verified and .outcome.failed == 0 and .outcome.skipped == 1' \
 
 # -o: the same bytes as standard output, mode 0600, nothing else left.
 mkdir "$T/dir"
-at 08:00 "$FEDWIZ" --state "$DB" report --format html -o "$T/dir/r.html" ||
-	fail "report -o"
+at 08:00 "$FEDWIZ" --state "$DB" report --format html -o "$T/dir/r.html" \
+	2>"$T/err" || fail "report -o"
+grep -q "r.html: change record of session 1 written (html, [0-9]* bytes)" \
+	"$T/err" || fail "-o: no confirmation: $(cat "$T/err")"
 cmp "$T/dir/r.html" "$T/report.html" || fail "-o differs from stdout"
 [ "$(stat -c %a "$T/dir/r.html")" = 600 ] || fail "-o mode $(stat -c %a "$T/dir/r.html")"
 [ "$(ls -A "$T/dir")" = r.html ] || fail "-o left $(ls -A "$T/dir")"
