@@ -18,6 +18,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_status_entry,
 	&cmd_step_entry,
 	&cmd_sessions_entry,
+	&cmd_report_entry,
 	&cmd_audit_entry,
 	&cmd_unlock_entry,
 	&cmd_close_entry,

@@ -1,0 +1,225 @@
+/*
+ * report-int.h: what the report's renderers share, and nothing else
+ * should: the change record as report.c gathers it from the store (every
+ * string already stripped of control characters), and a few phrasings the
+ * three formats say alike. Other subsystems use report.h.
+ */
+#ifndef FEDWIZ_REPORT_INT_H
+#define FEDWIZ_REPORT_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "cond.h"
+#include "plan.h"
+#include "util.h"
+
+/* What a step is in the record. n/a is not a store state: the plan says
+ * the step's (or its procedure's) `when` is false for these answers. */
+enum r_status {
+	RS_PENDING,
+	RS_DONE,
+	RS_SKIPPED,
+	RS_FAILED,
+	RS_NA
+};
+
+
+struct r_check {
+	int64_t		 id;
+	size_t		 step;
+	char		*kind;
+	char		*target;
+	char		*result;
+	char		*message;
+	char		*excerpt;
+	char		*sha256;
+	size_t		 output_len;
+	time_t		 at;
+	int64_t		 duration_ms;
+};
+
+/* One recorded transition of a step, from the event log. */
+struct r_hist {
+	int64_t		 event;
+	time_t		 at;
+	char		*operator;
+	char		*detail;
+};
+
+struct r_step {
+	size_t		 n;
+	char		*text;		/* the instruction, values filled in */
+	char		*line;		/* its first line */
+	char		*command;	/* values filled in; NULL: none */
+	char		*command_line;	/* its first line */
+	size_t		 command_more;	/* lines after the first */
+	enum r_status	 status;
+	char		*when;		/* the condition that makes it n/a */
+	char		*by;		/* the last transition's */
+	time_t		 at;
+	char		*note;
+	/* Every transition; md and html show them only when the current
+	 * state alone would not tell the story (reopened, forced). */
+	struct r_hist	*hist;
+	size_t		 nhist;
+	int		 show_hist;
+	int		 unbacked;	/* its row is not what the log says */
+	const struct r_hist *failure;	/* the last time it failed */
+	const struct r_hist *forced;	/* recorded while blocked */
+	/* A record for a step that does not apply (now): what it says. */
+	char		*stale;
+};
+
+struct r_inst {
+	size_t		 n;		/* position in the plan, 1-based */
+	char		*name;		/* proc@host */
+	char		*id;
+	char		*title;
+	char		*host;		/* NULL: done once */
+	char		*role;
+	const char	*status;	/* the plan's, or "n/a" */
+	enum inst_status pstatus;
+	enum tristate	 applies;
+	char		*when;
+	char		**blocked_by;
+	size_t		 nblocked;
+	char		**needs;
+	size_t		 nneeds;
+	size_t		 count[RS_NA + 1];
+	int		 touched;	/* any record, check or event */
+	time_t		 first;		/* its first and last event */
+	time_t		 last;
+	struct r_step	*steps;
+	size_t		 nsteps;
+	struct r_check	*checks;
+	size_t		 nchecks;
+};
+
+struct r_answer {
+	char		*name;
+	char		*value;		/* NULL: no value */
+	const char	*source;	/* answer, default, none, withheld */
+	char		*prompt;
+};
+
+struct r_host {
+	char		*role;
+	char		*name;		/* NULL: the role lists none */
+	char		*address;
+	char		*user;
+	char		*profile;
+};
+
+struct r_event {
+	int64_t		 id;
+	time_t		 at;
+	char		*operator;
+	char		*kind;
+	char		*what;		/* proc@host step n, or "" */
+	char		*proc;		/* NULL: the session's own */
+	char		*host;
+	size_t		 step;
+	char		*detail;
+	char		*hash;
+	const char	*chain;		/* verified, BROKEN, not verified */
+};
+
+/* A step record or check run that today's plan has no place for. */
+struct r_orphan {
+	char		*what;
+	char		*text;
+};
+
+struct r_outcome {
+	size_t		 steps;		/* that apply */
+	size_t		 count[RS_NA + 1];
+	size_t		 procs;		/* instances that apply */
+	size_t		 procs_finished;
+	size_t		 procs_failed;
+	size_t		 procs_na;
+	char		*verdict;
+};
+
+struct r_audit {
+	int		 ok;
+	size_t		 count;		/* events that verify, from the first */
+	int64_t		 bad;		/* the first that does not; 0: none */
+	char		*message;
+	char		*last_hash;	/* of the last event that verifies */
+	int64_t		 last_id;
+	size_t		 unbacked;	/* step rows the log does not back */
+	char		*problem;	/* one line, NULL when ok */
+};
+
+struct report {
+	struct arena		*a;
+	int64_t			 id;
+	char			*runbook_id;
+	char			*title;
+	char			*sha256;	/* what the session runs on */
+	char			*sha256_now;	/* the file now, when it differs */
+	char			*source;
+	char			*operator;
+	char			*machine;
+	time_t			 started;
+	time_t			 last_change;
+	time_t			 window_end;	/* 0: none */
+	time_t			 closed;	/* 0: open */
+	time_t			 generated;
+	char			*time_used;	/* against the window */
+	char			**operators;
+	size_t			 noperators;
+	char			*drift;
+	char			**warnings;
+	size_t			 nwarnings;
+	struct r_outcome	 out;
+	struct r_audit		 audit;
+	struct r_answer		*answers;
+	size_t			 nanswers;
+	struct r_host		*hosts;
+	size_t			 nhosts;
+	struct r_inst		*insts;
+	size_t			 ninsts;
+	struct r_orphan		*orphans;
+	size_t			 norphans;
+	struct r_event		*events;
+	size_t			 nevents;
+};
+
+/* By enum r_status: the word, and the html class. */
+extern const char *const report_status_names[];
+extern const char *const report_status_class[];
+
+/* "2026-11-21T22:00:00Z": UTC, so a record reads alike everywhere. */
+const char	*report_iso(time_t, char *, size_t);
+/* "45s", "12m", "2h", "1h 12m", "3d 4h" */
+const char	*report_span(long long, char *, size_t);
+const char	*report_plural(size_t, const char *, const char *);
+/* "412 ms", "3.2 s" */
+const char	*report_millis(int64_t, char *, size_t);
+/* "fedwiz 0.1.0" */
+const char	*report_generator(void);
+
+/* How much of a check's excerpt md and html show: the byte length, and
+ * how many of how many lines that is. */
+size_t		 report_excerpt_cut(const char *, size_t *, size_t *);
+/* " (the first 12 of the 15 lines kept; ...)", or nothing. */
+void		 report_excerpt_note(const struct r_check *, size_t, size_t,
+		     size_t, struct buf *);
+/* "4 of 6 steps done, 1 skipped; 1 more does not apply" */
+void		 report_counts(const struct r_inst *, struct buf *);
+/* " Worked on from A to B (35m)." */
+void		 report_worked(const struct r_inst *, struct buf *);
+/* From a step event's detail: why it failed; why it was blocked. */
+const char	*report_failure_reason(const struct r_hist *);
+const char	*report_forced_reason(const struct r_hist *);
+
+/* The renderers (report-md.c, report-html.c, report-json.c). */
+void		 report_md(FILE *, const struct report *);
+void		 report_html(FILE *, const struct report *);
+void		 report_json(FILE *, const struct report *);
+
+#endif
