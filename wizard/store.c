@@ -472,11 +472,6 @@ prepare_file(const char *path, int readonly, int is_default, int *created,
 			    "--state a database file");
 			return STORE_EINPUT;
 		}
-		/* Ours, readable by others: tighten it, and say so. */
-		if (!readonly && (sb.st_mode & 077) != 0 &&
-		    sb.st_uid == getuid() && chmod(path, 0600) == 0)
-			diags_add(d, path, 0, 0, "warning: was readable by "
-			    "other users; now mode 0600");
 		return STORE_OK;
 	}
 	if (errno != ENOENT) {
@@ -512,6 +507,19 @@ prepare_file(const char *path, int readonly, int is_default, int *created,
 	fsync_dir(path);
 	*created = 1;
 	return STORE_OK;
+}
+
+/* Ours, readable by others: tighten it, and say so. Only once the file
+ * is known to be fedwiz's: one it refuses is left exactly as it was. */
+static void
+tighten_mode(const char *path, struct diags *d)
+{
+	struct stat	sb;
+
+	if (stat(path, &sb) == 0 && (sb.st_mode & 077) != 0 &&
+	    sb.st_uid == getuid() && chmod(path, 0600) == 0)
+		diags_add(d, path, 0, 0, "warning: was readable by other "
+		    "users; now mode 0600");
 }
 
 static int
@@ -681,6 +689,8 @@ store_open(const char *path, int flags, struct store **out, struct diags *d)
 	}
 	if ((rc = check_identity(st, &fresh, &version, d)) != STORE_OK)
 		goto bad;
+	if (!st->readonly)
+		tighten_mode(st->path, d);
 	if (fresh && st->readonly) {
 		diags_add(d, st->path, 0, 0, "no progress recorded yet; start a "
 		    "session with 'fedwiz start RUNBOOK'");
