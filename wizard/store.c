@@ -135,9 +135,47 @@ static const char *const migrations[] = {
 
 /* Errors. */
 
+/*
+ * A write that failed below SQLite. SQLite says SQLITE_FULL only for
+ * ENOSPC; a file size limit (EFBIG), a quota or a failing disk come as
+ * SQLITE_IOERR, and the operator needs to hear what happened to the
+ * transition all the same. A failed fsync is the one case where the
+ * commit may have reached the file anyway.
+ */
+static int
+fail_io(struct store *st, const char *path, struct diags *d, int rc,
+    int err, const char *what, const char *msg)
+{
+	int	e = st != NULL && st->db != NULL ?
+		    sqlite3_system_errno(st->db) : 0;
+
+	/* SQLite does not keep the errno of a write that failed at COMMIT;
+	 * errno still has it, if it is one of these. */
+	if (e == 0 && (err == EFBIG || err == ENOSPC || err == EDQUOT ||
+	    err == EIO))
+		e = err;
+	if (rc == SQLITE_IOERR_FSYNC) {
+		diags_add(d, path, 0, 0, "could not flush the database to disk "
+		    "while %s (%s%s%s): it may or may not have been recorded; "
+		    "check the disk, then 'fedwiz status' before running the "
+		    "command again", what, msg, e ? ": " : "",
+		    e ? strerror(e) : "");
+		return STORE_EENV;
+	}
+	diags_add(d, path, 0, 0, "%s while %s (%s%s%s): nothing of it was "
+	    "recorded; %s and run the command again",
+	    e == EFBIG ? "file size limit reached" : e == ENOSPC ||
+	    e == EDQUOT ? "disk full" : "input/output error", what, msg,
+	    e ? ": " : "", e ? strerror(e) : "", e == EFBIG ? "raise the "
+	    "file size limit (ulimit -f) or free some space" : e == ENOSPC ||
+	    e == EDQUOT ? "free some space" : "check the disk");
+	return STORE_EENV;
+}
+
 static int
 fail(struct store *st, struct diags *d, int rc, const char *what)
 {
+	int		 err = errno;
 	const char	*path = st != NULL ? st->path : "fedwiz.db";
 	const char	*msg = st != NULL && st->db != NULL ?
 			    sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
@@ -147,6 +185,8 @@ fail(struct store *st, struct diags *d, int rc, const char *what)
 		diags_add(d, path, 0, 0, "disk full while %s: nothing of it was "
 		    "recorded; free some space and run the command again", what);
 		return STORE_EENV;
+	case SQLITE_IOERR:
+		return fail_io(st, path, d, rc, err, what, msg);
 	case SQLITE_READONLY:
 		diags_add(d, path, 0, 0, "read-only while %s (%s): nothing was "
 		    "recorded; fix the permissions of the file and its folder, "
