@@ -172,11 +172,41 @@ fail_io(struct store *st, const char *path, struct diags *d, int rc,
 	return STORE_EENV;
 }
 
+/*
+ * Which of the database, its -wal and -shm files and its folder cannot be
+ * written. SQLite says only "attempt to write a readonly database", and
+ * the file the operator looks at may be fine: a read-only command on a
+ * read-only database leaves a -shm with the database's mode behind, which
+ * stays read-only after the database itself is made writable again.
+ */
+static const char *
+readonly_culprit(const char *path, char *buf, size_t len)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm" };
+	char		*slash;
+	size_t		 i;
+
+	for (i = 0; i < nitems(sfx); i++) {
+		snprintf(buf, len, "%s%s", path, sfx[i]);
+		if (access(buf, F_OK) == 0 && access(buf, W_OK) == -1)
+			return buf;
+	}
+	snprintf(buf, len, "%s", path);
+	if ((slash = strrchr(buf, '/')) == NULL)
+		snprintf(buf, len, ".");
+	else if (slash == buf)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	return access(buf, W_OK) == -1 ? buf : NULL;
+}
+
 static int
 fail(struct store *st, struct diags *d, int rc, const char *what)
 {
 	int		 err = errno;
-	const char	*path = st != NULL ? st->path : "fedwiz.db";
+	const char	*path = st != NULL ? st->path : "fedwiz.db", *who;
+	char		 culprit[PATH_MAX + 8];
 	const char	*msg = st != NULL && st->db != NULL ?
 			    sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
 
@@ -188,9 +218,17 @@ fail(struct store *st, struct diags *d, int rc, const char *what)
 	case SQLITE_IOERR:
 		return fail_io(st, path, d, rc, err, what, msg);
 	case SQLITE_READONLY:
-		diags_add(d, path, 0, 0, "read-only while %s (%s): nothing was "
-		    "recorded; fix the permissions of the file and its folder, "
-		    "or give another --state", what, msg);
+		if ((who = readonly_culprit(path, culprit, sizeof(culprit))) !=
+		    NULL)
+			diags_add(d, path, 0, 0, "read-only while %s (%s): "
+			    "nothing was recorded; %s is not writable: fix its "
+			    "permissions, or give another --state", what, msg,
+			    who);
+		else
+			diags_add(d, path, 0, 0, "read-only while %s (%s): "
+			    "nothing was recorded; fix the permissions of the "
+			    "file and its folder, or give another --state",
+			    what, msg);
 		return STORE_EENV;
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
