@@ -339,6 +339,24 @@ tx_rollback(struct store *st)
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+int
+store_begin(struct store *st, struct diags *d)
+{
+	return tx_begin(st, d);
+}
+
+int
+store_commit(struct store *st, struct diags *d)
+{
+	return tx_commit(st, d);
+}
+
+void
+store_rollback(struct store *st)
+{
+	tx_rollback(st);
+}
+
 /* Time. */
 
 time_t
