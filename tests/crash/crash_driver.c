@@ -919,18 +919,17 @@ main(int argc, char **argv)
 		    aim * 100);
 	else
 		snprintf(note, sizeof(note), "where COMMIT returns not seen");
-	printf("crash: seed %llu; %.1f ms per command, %s; kills landed %zu of %zu sent (over the whole life, "
-	    "by quarter: %zu %zu %zu %zu, later %zu; aimed at the commit: "
-	    "%zu); transitions issued %zu, acknowledged %zu, killed %zu (%zu "
-	    "committed before the kill, %zu rolled back); lost %zu; step "
-	    "events %zu; stale locks planted %zu, taken over %zu; integrity "
-	    "%s; audit %s; violations %zu; %.1f s\n", seed, med * 1000,
-	    note, landed, sent, buckets[0], buckets[1], buckets[2],
-	    buckets[3], buckets[4], aimed, ntr, acked, landed,
-	    r.present_killed,
-	    r.absent_killed, r.lost, r.nstep_events, planted, r.takeovers,
-	    r.integrity_ok ? "ok" : "FAILED", r.audit_ok ? "ok" : "FAILED",
-	    nviolations, now_s() - t0);
+	printf("crash: seed %llu; %.1f ms per command, %s; kills landed %zu "
+	    "of %zu sent (over the whole life, by quarter: %zu %zu %zu %zu, "
+	    "later %zu; aimed at the commit: %zu); transitions issued %zu, "
+	    "acknowledged %zu, killed %zu (%zu after COMMIT, %zu rolled "
+	    "back); lost %zu; step events %zu; stale locks planted %zu, "
+	    "taken over %zu; integrity %s; audit %s; violations %zu; %.1f s\n",
+	    seed, med * 1000, note, landed, sent, buckets[0], buckets[1],
+	    buckets[2], buckets[3], buckets[4], aimed, ntr, acked, landed,
+	    r.present_killed, r.absent_killed, r.lost, r.nstep_events,
+	    planted, r.takeovers, r.integrity_ok ? "ok" : "FAILED",
+	    r.audit_ok ? "ok" : "FAILED", nviolations, now_s() - t0);
 	if (timed_out) {
 		fprintf(stderr, "crash_driver: deadline of %.0f s reached with "
 		    "%zu of %zu kills landed\n", deadline, landed, kills);
