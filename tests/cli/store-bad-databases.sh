@@ -105,28 +105,31 @@ for cmd in status "step download-ca-chain@fe1 3 done"; do
 	says "restore a backup or start with another --state"
 done
 
-# Read-only. root writes whatever the mode says: drop that privilege.
-if [ "$(id -u)" -eq 0 ]; then
-	if setpriv --bounding-set=-dac_override,-dac_read_search \
-	    --inh-caps=-all true 2>/dev/null; then
-		unpriv="setpriv --bounding-set=-dac_override,-dac_read_search --inh-caps=-all"
-	else
-		unpriv=
-		echo "skip: read-only cases (root, and setpriv cannot drop its override)"
-	fi
+# Read-only. root writes whatever the mode says: as root, run fedwiz
+# without that override.
+ro_cases=1
+if [ "$(id -u)" -ne 0 ]; then
+	unpriv() { "$@"; }
+elif setpriv --bounding-set=-dac_override,-dac_read_search --inh-caps=-all \
+    true 2>/dev/null; then
+	unpriv() {
+		setpriv --bounding-set=-dac_override,-dac_read_search \
+		    --inh-caps=-all "$@"
+	}
 else
-	unpriv=env
+	ro_cases=0
+	echo "skip: read-only cases (root, and setpriv cannot drop its override)"
 fi
-if [ -n "$unpriv" ]; then
+if [ "$ro_cases" -eq 1 ]; then
 	# A read-only file: no step; status still reads it.
 	f=$T/readonly.db
 	cp "$db" "$f"
 	chmod 0400 "$f"
 	before=$(untouched "$f")
-	expect_exit 3 $unpriv "$FEDWIZ" --state "$f" step download-ca-chain@fe1 3 done
+	expect_exit 3 unpriv "$FEDWIZ" --state "$f" step download-ca-chain@fe1 3 done
 	says "$f: the database is read-only"
 	says "Fix the permissions or give another --state"
-	expect_exit 0 $unpriv "$FEDWIZ" --state "$f" status --json
+	expect_exit 0 unpriv "$FEDWIZ" --state "$f" status --json
 	[ "$(jq -c '.progress' "$T/out")" = "$(echo "$base" | head -n 1)" ] ||
 		fail "read-only: status shows other progress"
 	[ "$before" = "$(untouched "$f")" ] || fail "read-only file changed"
@@ -134,14 +137,14 @@ if [ -n "$unpriv" ]; then
 	# the file's mode is named if it is what still stops the step.
 	chmod 0600 "$f"
 	set +e
-	$unpriv "$FEDWIZ" --state "$f" step download-ca-chain@fe1 3 done \
+	unpriv "$FEDWIZ" --state "$f" step download-ca-chain@fe1 3 done \
 	    >"$T/out" 2>"$T/err"
 	rc=$?
 	set -e
 	if [ "$rc" -eq 3 ]; then
 		says "$f-shm is not writable: fix its permissions"
 		chmod 0600 "$f-shm"
-		expect_exit 0 $unpriv "$FEDWIZ" --state "$f" step \
+		expect_exit 0 unpriv "$FEDWIZ" --state "$f" step \
 		    download-ca-chain@fe1 3 done
 	elif [ "$rc" -ne 0 ]; then
 		fail "read-only made writable: exit $rc: $(cat "$T/err")"
@@ -156,7 +159,7 @@ if [ -n "$unpriv" ]; then
 	before=$(untouched "$f")
 	for cmd in "step download-ca-chain@fe1 3 done" status; do
 		# shellcheck disable=SC2086
-		expect_exit 3 $unpriv "$FEDWIZ" --state "$f" $cmd
+		expect_exit 3 unpriv "$FEDWIZ" --state "$f" $cmd
 		says "$T/ro is not writable: fix its permissions"
 	done
 	[ "$before" = "$(untouched "$f")" ] || fail "file in a read-only folder changed"
