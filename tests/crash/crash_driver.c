@@ -229,7 +229,8 @@ commit_point(void)
 			best = tr[i].frac;
 		}
 	}
-	return best;
+	/* Whole-life kills go no later than this anyway. */
+	return best < KILL_SPAN ? best : KILL_SPAN;
 }
 
 static void
