@@ -114,6 +114,15 @@ const char	*store_path(const struct store *);
  * reports and tests; else the clock. */
 time_t		 store_now(void);
 
+/*
+ * Several writes as one transaction, all or nothing: the store's writes
+ * inside it nest, and one that fails rolls the whole of it back (after
+ * which store_rollback does nothing). Commit only if every write succeeded.
+ */
+int		 store_begin(struct store *, struct diags *);
+int		 store_commit(struct store *, struct diags *);
+void		 store_rollback(struct store *);
+
 /* Sessions. */
 int		 store_session_create(struct store *, const char *,
 		     const char *, const char *, size_t, const char *,

@@ -366,9 +366,10 @@ session_start(struct store *st, const char *dir, const char *name,
 			goto out;
 
 	/* Session, runbook text, answers and inventory: all or nothing. */
-	if ((rc = store_session_create(st, rb->id, rb->hash, text, len,
-	    operator, window_end, id, d)) != STORE_OK)
+	if ((rc = store_begin(st, d)) != STORE_OK)
 		goto out;
+	rc = store_session_create(st, rb->id, rb->hash, text, len, operator,
+	    window_end, id, d);
 	for (i = 0; i < rb->nvars && rc == STORE_OK; i++) {
 		v = &rb->vars[i];
 		if (answers_get(ans, v->name) != NULL)
@@ -381,6 +382,10 @@ session_start(struct store *st, const char *dir, const char *name,
 			rc = store_host_add(st, *id, h->role, h->name,
 			    h->address, h->user, h->port, h->profile_name, d);
 		}
+	if (rc == STORE_OK)
+		rc = store_commit(st, d);
+	else
+		store_rollback(st);
 out:
 	free(text);
 	runbook_free(rb);

@@ -137,10 +137,78 @@ static const char *const migrations[] = {
 
 /* Errors. */
 
+/*
+ * A write that failed below SQLite. SQLite says SQLITE_FULL only for
+ * ENOSPC; a file size limit (EFBIG), a quota or a failing disk come as
+ * SQLITE_IOERR, and the operator needs to hear what happened to the
+ * transition all the same. A failed fsync is the one case where the
+ * commit may have reached the file anyway.
+ */
+static int
+fail_io(struct store *st, const char *path, struct diags *d, int rc,
+    int err, const char *what, const char *msg)
+{
+	int	e = st != NULL && st->db != NULL ?
+		    sqlite3_system_errno(st->db) : 0;
+
+	/* SQLite does not keep the errno of a write that failed at COMMIT;
+	 * errno still has it, if it is one of these. */
+	if (e == 0 && (err == EFBIG || err == ENOSPC || err == EDQUOT ||
+	    err == EIO))
+		e = err;
+	if (rc == SQLITE_IOERR_FSYNC) {
+		diags_add(d, path, 0, 0, "could not flush the database to disk "
+		    "while %s (%s%s%s): it may or may not have been recorded; "
+		    "check the disk, then 'fedwiz status' before running the "
+		    "command again", what, msg, e ? ": " : "",
+		    e ? strerror(e) : "");
+		return STORE_EENV;
+	}
+	diags_add(d, path, 0, 0, "%s while %s (%s%s%s): nothing of it was "
+	    "recorded; %s and run the command again",
+	    e == EFBIG ? "file size limit reached" : e == ENOSPC ||
+	    e == EDQUOT ? "disk full" : "input/output error", what, msg,
+	    e ? ": " : "", e ? strerror(e) : "", e == EFBIG ? "raise the "
+	    "file size limit (ulimit -f) or free some space" : e == ENOSPC ||
+	    e == EDQUOT ? "free some space" : "check the disk");
+	return STORE_EENV;
+}
+
+/*
+ * Which of the database, its -wal and -shm files and its folder cannot be
+ * written. SQLite says only "attempt to write a readonly database", and
+ * the file the operator looks at may be fine: a read-only command on a
+ * read-only database leaves a -shm with the database's mode behind, which
+ * stays read-only after the database itself is made writable again.
+ */
+static const char *
+readonly_culprit(const char *path, char *buf, size_t len)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm" };
+	char		*slash;
+	size_t		 i;
+
+	for (i = 0; i < nitems(sfx); i++) {
+		snprintf(buf, len, "%s%s", path, sfx[i]);
+		if (access(buf, F_OK) == 0 && access(buf, W_OK) == -1)
+			return buf;
+	}
+	snprintf(buf, len, "%s", path);
+	if ((slash = strrchr(buf, '/')) == NULL)
+		snprintf(buf, len, ".");
+	else if (slash == buf)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	return access(buf, W_OK) == -1 ? buf : NULL;
+}
+
 static int
 fail(struct store *st, struct diags *d, int rc, const char *what)
 {
-	const char	*path = st != NULL ? st->path : "fedwiz.db";
+	int		 err = errno;
+	const char	*path = st != NULL ? st->path : "fedwiz.db", *who;
+	char		 culprit[PATH_MAX + 8];
 	const char	*msg = st != NULL && st->db != NULL ?
 			    sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
 
@@ -149,10 +217,20 @@ fail(struct store *st, struct diags *d, int rc, const char *what)
 		diags_add(d, path, 0, 0, "disk full while %s: nothing of it was "
 		    "recorded; free some space and run the command again", what);
 		return STORE_EENV;
+	case SQLITE_IOERR:
+		return fail_io(st, path, d, rc, err, what, msg);
 	case SQLITE_READONLY:
-		diags_add(d, path, 0, 0, "read-only while %s (%s): nothing was "
-		    "recorded; fix the permissions of the file and its folder, "
-		    "or give another --state", what, msg);
+		if ((who = readonly_culprit(path, culprit, sizeof(culprit))) !=
+		    NULL)
+			diags_add(d, path, 0, 0, "read-only while %s (%s): "
+			    "nothing was recorded; %s is not writable: fix its "
+			    "permissions, or give another --state", what, msg,
+			    who);
+		else
+			diags_add(d, path, 0, 0, "read-only while %s (%s): "
+			    "nothing was recorded; fix the permissions of the "
+			    "file and its folder, or give another --state",
+			    what, msg);
 		return STORE_EENV;
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
@@ -261,6 +339,24 @@ tx_rollback(struct store *st)
 		return;
 	st->txdepth = 0;
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int
+store_begin(struct store *st, struct diags *d)
+{
+	return tx_begin(st, d);
+}
+
+int
+store_commit(struct store *st, struct diags *d)
+{
+	return tx_commit(st, d);
+}
+
+void
+store_rollback(struct store *st)
+{
+	tx_rollback(st);
 }
 
 /* Time. */
@@ -479,11 +575,6 @@ prepare_file(const char *path, int readonly, int is_default, int *created,
 			    "--state a database file");
 			return STORE_EINPUT;
 		}
-		/* Ours, readable by others: tighten it, and say so. */
-		if (!readonly && (sb.st_mode & 077) != 0 &&
-		    sb.st_uid == getuid() && chmod(path, 0600) == 0)
-			diags_add(d, path, 0, 0, "warning: was readable by "
-			    "other users; now mode 0600");
 		return STORE_OK;
 	}
 	if (errno != ENOENT) {
@@ -519,6 +610,19 @@ prepare_file(const char *path, int readonly, int is_default, int *created,
 	fsync_dir(path);
 	*created = 1;
 	return STORE_OK;
+}
+
+/* Ours, readable by others: tighten it, and say so. Only once the file
+ * is known to be fedwiz's: one it refuses is left exactly as it was. */
+static void
+tighten_mode(const char *path, struct diags *d)
+{
+	struct stat	sb;
+
+	if (stat(path, &sb) == 0 && (sb.st_mode & 077) != 0 &&
+	    sb.st_uid == getuid() && chmod(path, 0600) == 0)
+		diags_add(d, path, 0, 0, "warning: was readable by other "
+		    "users; now mode 0600");
 }
 
 static int
@@ -688,6 +792,8 @@ store_open(const char *path, int flags, struct store **out, struct diags *d)
 	}
 	if ((rc = check_identity(st, &fresh, &version, d)) != STORE_OK)
 		goto bad;
+	if (!st->readonly)
+		tighten_mode(st->path, d);
 	if (fresh && st->readonly) {
 		diags_add(d, st->path, 0, 0, "no progress recorded yet; start a "
 		    "session with 'fedwiz start RUNBOOK'");

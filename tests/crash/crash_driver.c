@@ -1,0 +1,940 @@
+/*
+ * crash_driver: kill -9 fedwiz at random moments of step transitions, then
+ * check that nothing acknowledged was lost and nothing half-done was left.
+ *
+ *   crash_driver [-k KILLS] [-s SEED] [-t SECONDS] [-H LOCK_HOLDER]
+ *       FEDWIZ DB SESSION STEPS
+ *
+ * STEPS is a file of "PROC HOST STEP" lines (HOST "-" for a procedure done
+ * once). Each round picks a step, reads its status straight from the
+ * database (read-only), and runs the one valid move from there:
+ *
+ *   fedwiz --state DB step PROC[@HOST] STEP done|skip|fail|reopen
+ *       --note t<i> --session SESSION --operator crash --force
+ *
+ * where i is the transition's serial number. About half the rounds send
+ * SIGKILL after a random delay. Half of those delays are spread over the
+ * whole life of a command (0 to 1.1 times its typical length, measured
+ * first and kept up to date), so kills land before the database is open,
+ * while the runbook loads, inside the transaction, after COMMIT; the
+ * transaction is a small part of that life, so the other half aim at the
+ * span just before the moment COMMIT is seen to return (learnt from where
+ * the whole-life kills found the transition committed or not).
+ * With -H, now and then a real lock holder takes the session's lock and
+ * is killed: the next step has to take the stale lock over.
+ *
+ * It stops once KILLS kills landed on a running child (or at the deadline,
+ * which fails), then checks the database:
+ *
+ *   (a) every acknowledged (exit 0) transition is in the event log once;
+ *   (b) every step event is a transition issued here, at most once, on
+ *       the step and with the move that was issued, in issue order;
+ *   (c) a killed transition is wholly there (event, and the step row
+ *       unless a later transition replaced it) or wholly absent;
+ *   (d) the steps table is the replay of the event log;
+ *   (e) PRAGMA integrity_check is ok; (f) fedwiz audit verify exits 0;
+ *
+ * and that every stale lock was taken over, with its event. It prints one
+ * summary line; exit 0 when all holds, 1 on any violation, 2 on bad usage.
+ * Links SQLite only: it must not share code with what it checks.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#define CALIBRATION_RUNS	9	/* unkilled rounds to time first */
+#define RECENT			15	/* durations kept for the median */
+#define CHILD_TIMEOUT		20	/* seconds one fedwiz may take */
+#define MAX_REPORTED		20	/* violations printed in full */
+#define KILL_SPAN		1.1	/* kill delays: 0 .. KILL_SPAN * median */
+#define AIM_BEFORE		0.3	/* aimed kills: commit - 0.3 .. commit */
+#define AIM_AFTER		0.05	/* + 0.05, in medians */
+#define AIM_AFTER_SEEN		5	/* commits seen before aiming */
+#define LOCK_EVERY		25	/* about one round in this many plants
+					   a stale lock (-H) */
+
+struct target {
+	char	*proc;
+	char	*host;		/* "" for a procedure done once */
+	long	 step;
+};
+
+/* One issued transition; serial i is tr[i - 1]. */
+struct transition {
+	size_t	 target;
+	char	 from[16];	/* as stored: pending done skipped failed */
+	char	 to[16];
+	int	 acked;		/* exited 0 */
+	int	 killed;	/* SIGKILL landed */
+	int	 aimed;	/* killed: a delay aimed at the commit */
+	int	 committed;	/* killed: yet there on disk */
+	double	 frac;		/* killed: delay / median */
+	size_t	 nevents;	/* found in the event log */
+	size_t	 seen;		/* so far, walking the log */
+};
+
+static const char	*fedwiz, *dbpath, *session, *holder;
+static struct target	*targets;
+static size_t		 ntargets;
+static struct transition *tr;
+static size_t		 ntr;
+static char		 errpath[4096];
+static uint64_t		 rng;
+static size_t		 nviolations;
+
+static void
+die(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	fputs("crash_driver: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(2);
+}
+
+static void
+violation(const char *what, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (nviolations++ >= MAX_REPORTED)
+		return;
+	va_start(ap, fmt);
+	fprintf(stderr, "crash_driver: VIOLATION %s: ", what);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static void *
+xrealloc(void *p, size_t n)
+{
+	if ((p = realloc(p, n)) == NULL)
+		die("out of memory");
+	return p;
+}
+
+static char *
+xstrdup(const char *s)
+{
+	char	*p = strdup(s);
+
+	if (p == NULL)
+		die("out of memory");
+	return p;
+}
+
+/* splitmix64: small, and the same sequence for the same seed. */
+static uint64_t
+rnd(void)
+{
+	uint64_t	z = (rng += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static size_t
+rnd_below(size_t n)
+{
+	return (size_t)(rnd() % n);
+}
+
+static double
+rnd_unit(void)
+{
+	return (double)(rnd() >> 11) / 9007199254740992.0;
+}
+
+static double
+now_s(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+sleep_until(double t)
+{
+	struct timespec	ts;
+
+	ts.tv_sec = (time_t)t;
+	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+	    EINTR)
+		;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double	x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double
+median(const double *v, size_t n)
+{
+	double	s[RECENT];
+
+	memcpy(s, v, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_double);
+	return s[n / 2];
+}
+
+/*
+ * Where COMMIT returns, in medians of a command's life: the delay that
+ * best splits whole-life kills into rolled back (before) and committed
+ * (after). -1 until enough commits were seen.
+ */
+static double
+commit_point(void)
+{
+	double	 best = -1;
+	size_t	 i, k, wrong, fewest = SIZE_MAX, seen = 0;
+
+	for (i = 0; i < ntr; i++)
+		seen += tr[i].killed && !tr[i].aimed && tr[i].committed;
+	if (seen < AIM_AFTER_SEEN)
+		return -1;
+	for (i = 0; i < ntr; i++) {
+		if (!tr[i].killed || tr[i].aimed || !tr[i].committed)
+			continue;
+		for (wrong = 0, k = 0; k < ntr; k++)
+			if (tr[k].killed && !tr[k].aimed &&
+			    tr[k].committed != (tr[k].frac >= tr[i].frac))
+				wrong++;
+		if (wrong < fewest) {
+			fewest = wrong;
+			best = tr[i].frac;
+		}
+	}
+	/* Whole-life kills go no later than this anyway. */
+	return best < KILL_SPAN ? best : KILL_SPAN;
+}
+
+static void
+load_targets(const char *path)
+{
+	FILE	*fp;
+	char	 line[512], proc[200], host[200];
+	long	 step;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		die("%s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		if (sscanf(line, "%199s %199s %ld", proc, host, &step) != 3 ||
+		    step < 1)
+			die("%s: not \"PROC HOST STEP\": %s", path, line);
+		targets = xrealloc(targets, (ntargets + 1) * sizeof(*targets));
+		targets[ntargets].proc = xstrdup(proc);
+		targets[ntargets].host = xstrdup(strcmp(host, "-") == 0 ? "" :
+		    host);
+		targets[ntargets].step = step;
+		ntargets++;
+	}
+	fclose(fp);
+	if (ntargets == 0)
+		die("%s: no steps", path);
+}
+
+static size_t
+find_target(const char *proc, const char *host, long step)
+{
+	size_t	i;
+
+	for (i = 0; i < ntargets; i++)
+		if (strcmp(targets[i].proc, proc) == 0 &&
+		    strcmp(targets[i].host, host) == 0 &&
+		    targets[i].step == step)
+			return i;
+	return SIZE_MAX;
+}
+
+/* The database as a restarted fedwiz would find it: a fresh read-only
+ * connection, closed again before the next child runs so that each fedwiz
+ * is alone with the file (and checkpoints on exit, as in real life). */
+static sqlite3 *
+db_open(void)
+{
+	sqlite3	*db;
+
+	if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK)
+		die("%s: %s", dbpath, sqlite3_errmsg(db));
+	sqlite3_busy_timeout(db, 5000);
+	return db;
+}
+
+static sqlite3_stmt *
+db_prep(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt	*s;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		die("%s: %s: %s", dbpath, sql, sqlite3_errmsg(db));
+	return s;
+}
+
+static void
+step_row(sqlite3 *db, const struct target *t, char status[16],
+    char note[64], int *exists)
+{
+	sqlite3_stmt	*s;
+	const char	*v;
+	int		 rc;
+
+	s = db_prep(db, "SELECT status, coalesce(note, '') FROM steps WHERE "
+	    "session_id = ? AND proc = ? AND host = ? AND step = ?");
+	sqlite3_bind_text(s, 1, session, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, t->proc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, t->host, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, t->step);
+	rc = sqlite3_step(s);
+	*exists = rc == SQLITE_ROW;
+	snprintf(status, 16, "pending");
+	note[0] = '\0';
+	if (rc == SQLITE_ROW) {
+		v = (const char *)sqlite3_column_text(s, 0);
+		snprintf(status, 16, "%s", v != NULL ? v : "?");
+		v = (const char *)sqlite3_column_text(s, 1);
+		snprintf(note, 64, "%s", v != NULL ? v : "");
+	} else if (rc != SQLITE_DONE)
+		die("%s: reading a step: %s", dbpath, sqlite3_errmsg(db));
+	sqlite3_finalize(s);
+}
+
+static long long
+count_rows(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt	*s = db_prep(db, sql);
+	long long	 n = 0;
+
+	sqlite3_bind_text(s, 1, session, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	else
+		die("%s: %s: %s", dbpath, sql, sqlite3_errmsg(db));
+	sqlite3_finalize(s);
+	return n;
+}
+
+static void
+show_child_stderr(void)
+{
+	char	 buf[2048];
+	FILE	*fp;
+	size_t	 n;
+
+	if ((fp = fopen(errpath, "r")) == NULL)
+		return;
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	fprintf(stderr, "--- its stderr:\n%s---\n", buf);
+}
+
+static volatile sig_atomic_t alarmed;
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	alarmed = 1;
+}
+
+/* waitpid, but a child that hangs is killed and reported. */
+static int
+reap(pid_t pid, const char *what)
+{
+	int	status;
+
+	alarmed = 0;
+	alarm(CHILD_TIMEOUT);
+	while (waitpid(pid, &status, 0) == -1) {
+		if (errno != EINTR)
+			die("waitpid: %s", strerror(errno));
+		if (alarmed) {
+			violation("hang", "%s still running after %d s; killed",
+			    what, CHILD_TIMEOUT);
+			kill(pid, SIGKILL);
+			alarmed = 0;
+		}
+	}
+	alarm(0);
+	return status;
+}
+
+/*
+ * Run transition i on target t; kill it after delay seconds (< 0: never).
+ * Returns the wait status; *took is how long it ran.
+ */
+static int
+run_step(size_t i, const struct target *t, const char *action,
+    double delay, double *took)
+{
+	char	 what[400], stepno[32], note[32], sid[64];
+	char	*argv[20];
+	double	 start;
+	pid_t	 pid;
+	int	 fd, status, argc = 0;
+
+	snprintf(what, sizeof(what), "%s%s%s", t->proc, *t->host ? "@" : "",
+	    t->host);
+	snprintf(stepno, sizeof(stepno), "%ld", t->step);
+	snprintf(note, sizeof(note), "t%zu", i);
+	snprintf(sid, sizeof(sid), "%s", session);
+	argv[argc++] = (char *)(uintptr_t)fedwiz;
+	argv[argc++] = (char *)(uintptr_t)"--state";
+	argv[argc++] = (char *)(uintptr_t)dbpath;
+	argv[argc++] = (char *)(uintptr_t)"step";
+	argv[argc++] = what;
+	argv[argc++] = stepno;
+	argv[argc++] = (char *)(uintptr_t)action;
+	argv[argc++] = (char *)(uintptr_t)"--note";
+	argv[argc++] = note;
+	argv[argc++] = (char *)(uintptr_t)"--session";
+	argv[argc++] = sid;
+	argv[argc++] = (char *)(uintptr_t)"--operator";
+	argv[argc++] = (char *)(uintptr_t)"crash";
+	/* The plan's blocked-by rules are not what is under test. */
+	argv[argc++] = (char *)(uintptr_t)"--force";
+	argv[argc] = NULL;
+
+	start = now_s();
+	if ((pid = fork()) == -1)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd != -1) {
+			dup2(fd, 2);
+			close(fd);
+		}
+		if ((fd = open("/dev/null", O_RDWR)) != -1) {
+			dup2(fd, 0);
+			dup2(fd, 1);
+			close(fd);
+		}
+		execv(fedwiz, argv);
+		_exit(127);
+	}
+	if (delay >= 0) {
+		sleep_until(start + delay);
+		kill(pid, SIGKILL);
+	}
+	status = reap(pid, what);
+	*took = now_s() - start;
+	return status;
+}
+
+/* A real fedwiz lock holder takes the session and dies: a stale lock. */
+static void
+plant_stale_lock(void)
+{
+	struct pollfd	 pfd;
+	char		 buf[64];
+	char		*argv[5];
+	pid_t		 pid;
+	ssize_t		 n;
+	int		 p[2], status;
+
+	if (pipe(p) == -1)
+		die("pipe: %s", strerror(errno));
+	if ((pid = fork()) == -1)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		dup2(p[1], 1);
+		close(p[0]);
+		close(p[1]);
+		argv[0] = (char *)(uintptr_t)holder;
+		argv[1] = (char *)(uintptr_t)dbpath;
+		argv[2] = (char *)(uintptr_t)session;
+		argv[3] = (char *)(uintptr_t)"crash-holder";
+		argv[4] = NULL;
+		execv(holder, argv);
+		_exit(127);
+	}
+	close(p[1]);
+	pfd.fd = p[0];
+	pfd.events = POLLIN;
+	n = 0;
+	if (poll(&pfd, 1, CHILD_TIMEOUT * 1000) == 1)
+		n = read(p[0], buf, sizeof(buf) - 1);
+	close(p[0]);
+	kill(pid, SIGKILL);
+	status = reap(pid, "lock holder");
+	if (n < 6 || strncmp(buf, "locked", 6) != 0 ||
+	    !WIFSIGNALED(status))
+		die("the lock holder %s did not say \"locked\"", holder);
+}
+
+/* "from -> to: t<i>" with maybe "; extra" after; 0 when it is not. */
+static int
+parse_detail(const char *d, char from[16], char to[16], size_t *serial)
+{
+	const char	*arrow, *colon, *p;
+	char		*end;
+	size_t		 n;
+	unsigned long long v;
+
+	if ((arrow = strstr(d, " -> ")) == NULL ||
+	    (n = (size_t)(arrow - d)) == 0 || n >= 16)
+		return 0;
+	memcpy(from, d, n);
+	from[n] = '\0';
+	if ((colon = strstr(arrow + 4, ": t")) == NULL ||
+	    (n = (size_t)(colon - arrow - 4)) == 0 || n >= 16)
+		return 0;
+	memcpy(to, arrow + 4, n);
+	to[n] = '\0';
+	p = colon + 3;
+	if (*p < '0' || *p > '9')
+		return 0;
+	errno = 0;
+	v = strtoull(p, &end, 10);
+	/* "t12" must not match "t123": the number ends the note. */
+	if (errno != 0 || (*end != '\0' && *end != ';') || v == 0)
+		return 0;
+	*serial = (size_t)v;
+	return 1;
+}
+
+struct replay {
+	char	 state[16];
+	size_t	 last;		/* serial of the last event, 0: none */
+};
+
+struct result {
+	size_t		 lost;		/* acknowledged, not once in the log */
+	size_t		 present_killed;
+	size_t		 absent_killed;
+	size_t		 nstep_events;
+	size_t		 takeovers;
+	long long	 locks_left;
+	int		 integrity_ok;
+	int		 audit_ok;
+};
+
+static void
+verify(struct result *r)
+{
+	struct replay	*rp;
+	sqlite3		*db = db_open();
+	sqlite3_stmt	*s;
+	const char	*kind, *proc, *host, *detail, *ic;
+	char		 from[16], to[16], status[16], note[64], cmd[8192];
+	size_t		 i, j, t, prev_serial = 0;
+	long long	 id;
+	int		 exists, rc;
+
+	rp = calloc(ntargets, sizeof(*rp));
+	if (rp == NULL)
+		die("out of memory");
+	for (t = 0; t < ntargets; t++)
+		snprintf(rp[t].state, sizeof(rp[t].state), "pending");
+	memset(r, 0, sizeof(*r));
+
+	/* First count each transition's events, so that what is lost or
+	 * half there is said before what follows from it. */
+	s = db_prep(db, "SELECT detail FROM events WHERE session_id = ? AND "
+	    "kind = 'step'");
+	sqlite3_bind_text(s, 1, session, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		if (parse_detail((const char *)sqlite3_column_text(s, 0), from,
+		    to, &j) && j <= ntr)
+			tr[j - 1].nevents++;
+	sqlite3_finalize(s);
+
+	/* (a) nothing acknowledged is lost; (c) nothing killed is half. */
+	for (i = 0; i < ntr; i++) {
+		if (tr[i].acked && tr[i].nevents != 1) {
+			r->lost += tr[i].nevents == 0;
+			violation("(a)", "acknowledged t%zu (%s -> %s on %s%s%s "
+			    "step %ld) is in the event log %zu times", i + 1,
+			    tr[i].from, tr[i].to, targets[tr[i].target].proc,
+			    *targets[tr[i].target].host ? "@" : "",
+			    targets[tr[i].target].host,
+			    targets[tr[i].target].step, tr[i].nevents);
+		}
+		if (!tr[i].killed)
+			continue;
+		/* Right after the kill, before anything could replace it,
+		 * the step row was read: it and the event go together. */
+		if (tr[i].committed != (tr[i].nevents == 1))
+			violation("(c)", "killed t%zu (%s -> %s on %s%s%s step "
+			    "%ld) is half there: the step row %s, its event "
+			    "%s", i + 1, tr[i].from, tr[i].to,
+			    targets[tr[i].target].proc,
+			    *targets[tr[i].target].host ? "@" : "",
+			    targets[tr[i].target].host,
+			    targets[tr[i].target].step, tr[i].committed ?
+			    "was written" : "was not", tr[i].nevents ?
+			    "is in the log" : "is not");
+		if (tr[i].nevents > 0)
+			r->present_killed++;
+		else
+			r->absent_killed++;
+	}
+
+	s = db_prep(db, "SELECT id, kind, proc, host, step, detail FROM events "
+	    "WHERE session_id = ? ORDER BY id");
+	sqlite3_bind_text(s, 1, session, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		kind = (const char *)sqlite3_column_text(s, 1);
+		proc = (const char *)sqlite3_column_text(s, 2);
+		host = (const char *)sqlite3_column_text(s, 3);
+		detail = (const char *)sqlite3_column_text(s, 5);
+		if (strcmp(kind, "lock-taken-over") == 0) {
+			r->takeovers++;
+			continue;
+		}
+		if (strcmp(kind, "session-start") == 0 ||
+		    strcmp(kind, "answer") == 0 || strcmp(kind, "host") == 0) {
+			if (r->nstep_events > 0)
+				violation("(b)", "event %lld (%s) after the "
+				    "transitions began", id, kind);
+			continue;
+		}
+		if (strcmp(kind, "step") != 0) {
+			violation("(b)", "event %lld of kind %s: nothing here "
+			    "does that", id, kind);
+			continue;
+		}
+		r->nstep_events++;
+		if (!parse_detail(detail, from, to, &j)) {
+			violation("(b)", "event %lld \"%s\" is no transition "
+			    "of this driver", id, detail);
+			continue;
+		}
+		if (j > ntr) {
+			violation("(b)", "event %lld is t%zu, never issued "
+			    "(last issued t%zu)", id, j, ntr);
+			continue;
+		}
+		if (tr[j - 1].seen++ > 0) {
+			violation("(b)", "t%zu is in the event log again, as "
+			    "event %lld", j, id);
+			continue;
+		}
+		if (j <= prev_serial)
+			violation("(b)", "event %lld is t%zu, after t%zu: out "
+			    "of issue order", id, j, prev_serial);
+		prev_serial = j;
+		t = find_target(proc, host,
+		    (long)sqlite3_column_int64(s, 4));
+		if (t != tr[j - 1].target) {
+			violation("(b)", "event %lld: t%zu recorded on %s@%s "
+			    "step %lld, issued on %s@%s step %ld", id, j, proc,
+			    host, sqlite3_column_int64(s, 4),
+			    targets[tr[j - 1].target].proc,
+			    targets[tr[j - 1].target].host,
+			    targets[tr[j - 1].target].step);
+			continue;
+		}
+		if (strcmp(from, tr[j - 1].from) != 0 ||
+		    strcmp(to, tr[j - 1].to) != 0)
+			violation("(b)", "event %lld: t%zu recorded as %s -> "
+			    "%s, issued as %s -> %s", id, j, from, to,
+			    tr[j - 1].from, tr[j - 1].to);
+		/* (d) the log itself replays: each move starts where the
+		 * last one on that step ended. */
+		if (strcmp(from, rp[t].state) != 0)
+			violation("(d)", "event %lld: t%zu moves %s -> %s but "
+			    "the log left the step %s", id, j, from, to,
+			    rp[t].state);
+		snprintf(rp[t].state, sizeof(rp[t].state), "%s", to);
+		rp[t].last = j;
+	}
+	if (rc != SQLITE_DONE)
+		die("%s: reading events: %s", dbpath, sqlite3_errmsg(db));
+	sqlite3_finalize(s);
+
+	/* (c), (d): each step row is the replay of its events; a killed
+	 * transition is in the row exactly when it is the last event. */
+	for (t = 0; t < ntargets; t++) {
+		step_row(db, &targets[t], status, note, &exists);
+		if (rp[t].last == 0) {
+			if (exists)
+				violation("(c)", "%s@%s step %ld has a row (%s, "
+				    "note \"%s\") but no event", targets[t].proc,
+				    targets[t].host, targets[t].step, status,
+				    note);
+			continue;
+		}
+		snprintf(cmd, sizeof(cmd), "t%zu", rp[t].last);
+		if (!exists || strcmp(status, rp[t].state) != 0 ||
+		    strcmp(note, cmd) != 0)
+			violation(tr[rp[t].last - 1].killed ? "(c)" : "(d)",
+			    "%s@%s step %ld is %s (note \"%s\") in the steps "
+			    "table; the event log ends with t%zu to %s%s",
+			    targets[t].proc, targets[t].host, targets[t].step,
+			    exists ? status : "absent", note, rp[t].last,
+			    rp[t].state, tr[rp[t].last - 1].killed ?
+			    " (a killed transition half there)" : "");
+	}
+	s = db_prep(db, "SELECT proc, host, step FROM steps WHERE "
+	    "session_id = ?");
+	sqlite3_bind_text(s, 1, session, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		proc = (const char *)sqlite3_column_text(s, 0);
+		host = (const char *)sqlite3_column_text(s, 1);
+		if (find_target(proc, host, (long)sqlite3_column_int64(s, 2)) ==
+		    SIZE_MAX)
+			violation("(b)", "the steps table has %s@%s step %lld, "
+			    "which this driver never touched", proc, host,
+			    sqlite3_column_int64(s, 2));
+	}
+	sqlite3_finalize(s);
+	r->locks_left = count_rows(db, "SELECT count(*) FROM locks WHERE "
+	    "session_id = ?");
+
+	/* (e) */
+	s = db_prep(db, "PRAGMA integrity_check");
+	rc = sqlite3_step(s);
+	ic = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : NULL;
+	r->integrity_ok = ic != NULL && strcmp(ic, "ok") == 0;
+	if (!r->integrity_ok)
+		violation("(e)", "PRAGMA integrity_check: %s",
+		    ic != NULL ? ic : sqlite3_errmsg(db));
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	free(rp);
+
+	/* (f) through the binary, as an auditor would. */
+	snprintf(cmd, sizeof(cmd), "'%s' --state '%s' audit verify "
+	    ">/dev/null 2>'%s'", fedwiz, dbpath, errpath);
+	rc = system(cmd);
+	r->audit_ok = rc != -1 && WIFEXITED(rc) && WEXITSTATUS(rc) == 0;
+	if (!r->audit_ok) {
+		violation("(f)", "fedwiz audit verify exited %d",
+		    rc != -1 && WIFEXITED(rc) ? WEXITSTATUS(rc) : -1);
+		show_child_stderr();
+	}
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: crash_driver [-k KILLS] [-s SEED] [-t SECONDS] "
+	    "[-H LOCK_HOLDER] FEDWIZ DB SESSION STEPS\n");
+	exit(2);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sigaction sa;
+	struct result	 r;
+	struct transition *x;
+	sqlite3		*db;
+	const char	*action;
+	char		 status[16], note[64], *end;
+	double		 recent[RECENT], took, med = 0, t0, deadline = 90;
+	double		 delay, aim;
+	size_t		 nrecent = 0, kills = 200, landed = 0, sent = 0;
+	size_t		 acked = 0, planted = 0, aimed = 0, buckets[5] = { 0 };
+	size_t		 t;
+	long long	 locks_now;
+	unsigned long long seed = (unsigned long long)time(NULL);
+	int		 c, st, exists, timed_out = 0, stale = 0, prev_acked = 0;
+
+	while ((c = getopt(argc, argv, "k:s:t:H:")) != -1) {
+		switch (c) {
+		case 'k':
+			kills = (size_t)strtoul(optarg, &end, 10);
+			if (*end != '\0' || kills == 0)
+				usage();
+			break;
+		case 's':
+			seed = strtoull(optarg, &end, 10);
+			if (*end != '\0')
+				usage();
+			break;
+		case 't':
+			deadline = strtod(optarg, &end);
+			if (*end != '\0' || deadline <= 0)
+				usage();
+			break;
+		case 'H':
+			holder = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (argc - optind != 4)
+		usage();
+	fedwiz = argv[optind];
+	dbpath = argv[optind + 1];
+	session = argv[optind + 2];
+	load_targets(argv[optind + 3]);
+	snprintf(errpath, sizeof(errpath), "%s.child-stderr", dbpath);
+	rng = seed;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;	/* no SA_RESTART: waitpid returns */
+	sigaction(SIGALRM, &sa, NULL);
+
+	t0 = now_s();
+	while (landed < kills && nviolations == 0) {
+		if (now_s() - t0 > deadline) {
+			timed_out = 1;
+			break;
+		}
+		db = db_open();
+		/* Steps never leave a lock, and one that returned 0 got
+		 * past the lock check: a planted stale lock is gone. */
+		locks_now = count_rows(db, "SELECT count(*) FROM locks WHERE "
+		    "session_id = ?");
+		if (locks_now > 0 && (!stale || prev_acked)) {
+			violation("lock", "a lock is left on session %s after "
+			    "t%zu", session, ntr);
+			sqlite3_close(db);
+			break;
+		}
+		if (stale && locks_now == 0)
+			stale = 0;
+		t = rnd_below(ntargets);
+		step_row(db, &targets[t], status, note, &exists);
+		sqlite3_close(db);
+
+		if (holder != NULL && !stale && ntr >= CALIBRATION_RUNS &&
+		    rnd_below(LOCK_EVERY) == 0) {
+			plant_stale_lock();
+			planted++;
+			stale = 1;
+		}
+
+		prev_acked = 0;
+		tr = xrealloc(tr, (ntr + 1) * sizeof(*tr));
+		x = &tr[ntr++];
+		memset(x, 0, sizeof(*x));
+		x->target = t;
+		snprintf(x->from, sizeof(x->from), "%s", status);
+		if (strcmp(status, "pending") == 0) {
+			switch (rnd_below(3)) {
+			case 0:
+				action = "done";
+				break;
+			case 1:
+				action = "skip";
+				break;
+			default:
+				action = "fail";
+				break;
+			}
+		} else
+			action = "reopen";
+		snprintf(x->to, sizeof(x->to), "%s",
+		    strcmp(action, "done") == 0 ? "done" :
+		    strcmp(action, "skip") == 0 ? "skipped" :
+		    strcmp(action, "fail") == 0 ? "failed" : "pending");
+
+		/* First learn how long a command takes; then kill about half
+		 * of them somewhere in that span. */
+		delay = -1;
+		if (ntr > CALIBRATION_RUNS && rnd_below(2) == 0) {
+			aim = commit_point();
+			x->aimed = aim > 0 && rnd_below(2) == 0;
+			if (x->aimed)
+				x->frac = aim - AIM_BEFORE + rnd_unit() *
+				    (AIM_BEFORE + AIM_AFTER);
+			else
+				x->frac = rnd_unit() * KILL_SPAN;
+			if (x->frac < 0)
+				x->frac = 0;
+			delay = x->frac * med;
+		}
+		st = run_step(ntr, &targets[t], action, delay, &took);
+		if (delay >= 0)
+			sent++;
+		if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && delay >= 0) {
+			x->killed = 1;
+			landed++;
+			/* Did it make it to disk? (Checked in full at the end.) */
+			db = db_open();
+			step_row(db, &targets[t], status, note, &exists);
+			sqlite3_close(db);
+			snprintf(status, sizeof(status), "t%zu", ntr);
+			x->committed = strcmp(note, status) == 0;
+			if (x->aimed)
+				aimed++;
+			else
+				buckets[x->frac * 4 >= 4 ? 4 :
+				    (size_t)(x->frac * 4)]++;
+			continue;
+		}
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			violation("exit", "t%zu (%s on %s%s%s step %ld) %s %d, "
+			    "wanted 0", ntr, action, targets[t].proc,
+			    *targets[t].host ? "@" : "", targets[t].host,
+			    targets[t].step, WIFEXITED(st) ? "exited" :
+			    "died of signal", WIFEXITED(st) ? WEXITSTATUS(st) :
+			    WTERMSIG(st));
+			show_child_stderr();
+			break;
+		}
+		x->acked = 1;
+		prev_acked = 1;
+		acked++;
+		if (delay < 0) {
+			if (nrecent < RECENT)
+				recent[nrecent++] = took;
+			else
+				recent[rnd_below(RECENT)] = took;
+			med = median(recent, nrecent);
+		}
+	}
+
+	verify(&r);
+	if (r.takeovers + (size_t)r.locks_left != planted)
+		violation("lock", "%zu stale locks planted, %zu taken over, "
+		    "%lld left", planted, r.takeovers, r.locks_left);
+
+	aim = commit_point();
+	if (aim > 0)
+		snprintf(note, sizeof(note), "COMMIT returns at %.0f%% of it",
+		    aim * 100);
+	else
+		snprintf(note, sizeof(note), "where COMMIT returns not seen");
+	printf("crash: seed %llu; %.1f ms per command, %s; kills landed %zu "
+	    "of %zu sent (over the whole life, by quarter: %zu %zu %zu %zu, "
+	    "later %zu; aimed at the commit: %zu); transitions issued %zu, "
+	    "acknowledged %zu, killed %zu (%zu after COMMIT, %zu rolled "
+	    "back); lost %zu; step events %zu; stale locks planted %zu, "
+	    "taken over %zu; integrity %s; audit %s; violations %zu; %.1f s\n",
+	    seed, med * 1000, note, landed, sent, buckets[0], buckets[1],
+	    buckets[2], buckets[3], buckets[4], aimed, ntr, acked, landed,
+	    r.present_killed, r.absent_killed, r.lost, r.nstep_events,
+	    planted, r.takeovers, r.integrity_ok ? "ok" : "FAILED",
+	    r.audit_ok ? "ok" : "FAILED", nviolations, now_s() - t0);
+	if (timed_out) {
+		fprintf(stderr, "crash_driver: deadline of %.0f s reached with "
+		    "%zu of %zu kills landed\n", deadline, landed, kills);
+		return 1;
+	}
+	return nviolations > 0 ? 1 : 0;
+}
