@@ -92,7 +92,13 @@ struct store_event {
 	char		*proc;
 	char		*host;
 	size_t		 step;
-	char		*detail;
+	char		*detail;	/* the whole event in words */
+	/* A step transition's parts ("" for other events), so that no
+	 * reader has to parse the words back. */
+	char		*from;		/* pending, done, skipped, failed */
+	char		*to;
+	char		*note;
+	char		*extra;		/* "forced while blocked by ..." */
 	char		*prev_hash;
 	char		*hash;
 };
@@ -140,11 +146,13 @@ int		 store_session_runbook(struct store *, int64_t, const char *,
 		     char **, size_t *, struct diags *);
 
 /* Answers and inventory of a session. */
+/* Answers and hosts are logged as the operator's (the last argument
+ * before the diags). */
 int		 store_answer_set(struct store *, int64_t, const char *,
-		     const char *, struct diags *);
+		     const char *, const char *, struct diags *);
 int		 store_host_add(struct store *, int64_t, const char *,
 		     const char *, const char *, const char *, int,
-		     const char *, struct diags *);
+		     const char *, const char *, struct diags *);
 /* Visit answers (name, value) and hosts (role, name, address, user, port,
  * profile) in the order they were given. */
 int		 store_answers(struct store *, int64_t,

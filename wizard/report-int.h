@@ -46,7 +46,11 @@ struct r_hist {
 	int64_t		 event;
 	time_t		 at;
 	char		*operator;
-	char		*detail;
+	char		*detail;	/* the event in words */
+	const char	*from;		/* the store's own fields */
+	const char	*to;
+	char		*note;		/* "" when none */
+	char		*extra;		/* "forced while blocked by ...", "" */
 };
 
 struct r_step {
@@ -213,7 +217,7 @@ void		 report_excerpt_note(const struct r_check *, size_t, size_t,
 void		 report_counts(const struct r_inst *, struct buf *);
 /* " Worked on from A to B (35m)." */
 void		 report_worked(const struct r_inst *, struct buf *);
-/* From a step event's detail: why it failed; why it was blocked. */
+/* From a step event: why it failed; why it was blocked. */
 const char	*report_failure_reason(const struct r_hist *);
 const char	*report_forced_reason(const struct r_hist *);
 

@@ -690,27 +690,15 @@ static int
 backed(struct report *r, const struct r_step *rs, const struct store_step *ss)
 {
 	const struct r_hist	*h;
-	const char		*arrow;
-	char			*from, *x, *want;
-	size_t			 n;
-	int			 ok;
 
 	if (rs->nhist == 0)
 		return 0;
+	/* The row must say what the last transition of the log says. */
 	h = &rs->hist[rs->nhist - 1];
-	if ((arrow = strstr(h->detail, " -> ")) == NULL)
-		return 0;
-	from = xstrndup(h->detail, (size_t)(arrow - h->detail));
-	x = xasprintf("%s -> %s%s%s", from, plan_step_status_name(ss->status),
-	    ss->note ? ": " : "", ss->note ? ss->note : "");
-	want = clean(r->a, x, 1);
-	n = strlen(want);
-	ok = h->at == ss->at && strcmp(h->operator, clean(r->a, ss->operator,
-	    0)) == 0 && strncmp(h->detail, want, n) == 0 &&
-	    (h->detail[n] == '\0' || strncmp(h->detail + n, "; ", 2) == 0);
-	free(from);
-	free(x);
-	return ok;
+	return h->at == ss->at &&
+	    strcmp(h->operator, clean(r->a, ss->operator, 0)) == 0 &&
+	    strcmp(h->to, plan_step_status_name(ss->status)) == 0 &&
+	    strcmp(h->note, clean(r->a, ss->note ? ss->note : "", 1)) == 0;
 }
 
 /* The session's events, each step's history, and how far the chain
@@ -791,6 +779,10 @@ gather_events(struct report *r, const struct session *s,
 			h->at = e->at;
 			h->operator = clean(r->a, e->operator, 0);
 			h->detail = clean(r->a, e->detail, 1);
+			h->from = arena_strdup(r->a, e->from);
+			h->to = arena_strdup(r->a, e->to);
+			h->note = clean(r->a, e->note, 1);
+			h->extra = clean(r->a, e->extra, 1);
 		}
 		for (i = 0; pass == 0 && i < r->ninsts; i++)
 			for (k = 0; k < r->insts[i].nsteps; k++) {
@@ -801,21 +793,16 @@ gather_events(struct report *r, const struct session *s,
 			}
 	}
 
-	/*
-	 * The store words a step event "FROM -> TO[: note][; forced while
-	 * blocked by ...]". A failure since redone and a step done out of
-	 * order are what a change manager asks about first.
-	 */
+	/* A failure since redone and a step done out of order are what a
+	 * change manager asks about first. */
 	for (i = 0; i < r->ninsts; i++)
 		for (k = 0; k < r->insts[i].nsteps; k++) {
 			rs = &r->insts[i].steps[k];
 			for (m = 0; m < rs->nhist; m++) {
 				h = &rs->hist[m];
-				if (strncmp(h->detail, "pending -> failed",
-				    17) == 0)
+				if (strcmp(h->to, "failed") == 0)
 					rs->failure = h;
-				if (strstr(h->detail, "; forced while blocked "
-				    "by ") != NULL)
+				if (*h->extra != '\0')
 					rs->forced = h;
 			}
 		}
@@ -838,7 +825,7 @@ gather_events(struct report *r, const struct session *s,
 			 * itself: no history needed. */
 			if (rs->nhist == 1 && rs->stale == NULL &&
 			    rs->forced == NULL &&
-			    strncmp(rs->hist[0].detail, "pending -> ", 11) == 0)
+			    strcmp(rs->hist[0].from, "pending") == 0)
 				rs->show_hist = 0;
 		}
 }
@@ -1112,22 +1099,18 @@ report_generator(void)
 	return PACKAGE_NAME " " PACKAGE_VERSION;
 }
 
-/* The failure's reason: its event's detail after "pending -> failed: ". */
+/* The failure's reason: the note recorded with it. */
 const char *
 report_failure_reason(const struct r_hist *h)
 {
-	const char	*p = strstr(h->detail, ": ");
-
-	return p != NULL ? p + 2 : NULL;
+	return h->note;
 }
 
-/* "forced while blocked by ...", from a forced transition's detail. */
+/* "forced while blocked by ...", as recorded with the transition. */
 const char *
 report_forced_reason(const struct r_hist *h)
 {
-	const char	*p = strstr(h->detail, "; forced while blocked by ");
-
-	return p != NULL ? p + 2 : h->detail;
+	return h->extra;
 }
 
 void

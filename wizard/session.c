@@ -374,13 +374,14 @@ session_start(struct store *st, const char *dir, const char *name,
 		v = &rb->vars[i];
 		if (answers_get(ans, v->name) != NULL)
 			rc = store_answer_set(st, *id, v->name,
-			    answers_get(ans, v->name), d);
+			    answers_get(ans, v->name), operator, d);
 	}
 	for (i = 0; i < ans->nroles && rc == STORE_OK; i++)
 		for (k = 0; k < ans->roles[i].n && rc == STORE_OK; k++) {
 			h = &ans->roles[i].hosts[k];
 			rc = store_host_add(st, *id, h->role, h->name,
-			    h->address, h->user, h->port, h->profile_name, d);
+			    h->address, h->user, h->port, h->profile_name,
+			    operator, d);
 		}
 	if (rc == STORE_OK)
 		rc = store_commit(st, d);

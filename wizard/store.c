@@ -119,6 +119,10 @@ static const char *const migrations[] = {
 	"  host TEXT NOT NULL DEFAULT '',"
 	"  step INTEGER NOT NULL DEFAULT 0,"
 	"  detail TEXT NOT NULL DEFAULT '',"
+	"  from_status TEXT NOT NULL DEFAULT '',"
+	"  to_status TEXT NOT NULL DEFAULT '',"
+	"  note TEXT NOT NULL DEFAULT '',"
+	"  extra TEXT NOT NULL DEFAULT '',"
 	"  prev_hash TEXT NOT NULL,"
 	"  hash TEXT NOT NULL);"
 	"CREATE INDEX events_by_session ON events (session_id, id);"
@@ -400,7 +404,7 @@ event_hash(const struct store_event *e, char out[65])
 {
 	struct buf	 b;
 	char		 num[3][32];
-	const char	*f[10];
+	const char	*f[14];
 	size_t		 i;
 
 	snprintf(num[0], sizeof(num[0]), "%lld", (long long)e->id);
@@ -416,7 +420,11 @@ event_hash(const struct store_event *e, char out[65])
 	f[6] = e->proc;
 	f[7] = e->host;
 	f[8] = e->detail;
-	f[9] = "fedwiz-event-v1";
+	f[9] = e->from;
+	f[10] = e->to;
+	f[11] = e->note;
+	f[12] = e->extra;
+	f[13] = "fedwiz-event-v1";
 	buf_init(&b);
 	for (i = 0; i < nitems(f); i++)
 		buf_printf(&b, "%zu:%s;", strlen(f[i]), f[i]);
@@ -424,13 +432,14 @@ event_hash(const struct store_event *e, char out[65])
 	buf_free(&b);
 }
 
-/* Append an event inside the caller's transaction. */
+/*
+ * Append an event inside the caller's transaction: e's fields as given
+ * (NULLs become ""), its id, predecessor hash and own hash computed here.
+ */
 static int
-event_append(struct store *st, int64_t session, time_t at, const char *op,
-    const char *kind, const char *proc, const char *host, size_t step,
-    const char *detail, struct diags *d)
+event_write(struct store *st, struct store_event *in, struct diags *d)
 {
-	struct store_event	 e;
+	struct store_event	 e = *in;
 	sqlite3_stmt		*s;
 	char			 prev[65], hash[65];
 	int			 rc, err = STORE_OK;
@@ -439,7 +448,6 @@ event_append(struct store *st, int64_t session, time_t at, const char *op,
 	    "reading the event log", &err);
 	if (s == NULL)
 		return err;
-	memset(&e, 0, sizeof(e));
 	e.id = 1;
 	snprintf(prev, sizeof(prev), "%s", genesis);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -452,38 +460,63 @@ event_append(struct store *st, int64_t session, time_t at, const char *op,
 	}
 	sqlite3_finalize(s);
 
-	e.session = session;
-	e.at = at;
-	e.operator = (char *)(uintptr_t)op;
-	e.kind = (char *)(uintptr_t)kind;
-	e.proc = (char *)(uintptr_t)(proc ? proc : "");
-	e.host = (char *)(uintptr_t)(host ? host : "");
-	e.step = step;
-	e.detail = (char *)(uintptr_t)(detail ? detail : "");
+#define OR_EMPTY(f)	if (e.f == NULL) e.f = (char *)(uintptr_t)""
+	OR_EMPTY(proc);
+	OR_EMPTY(host);
+	OR_EMPTY(detail);
+	OR_EMPTY(from);
+	OR_EMPTY(to);
+	OR_EMPTY(note);
+	OR_EMPTY(extra);
+#undef OR_EMPTY
 	e.prev_hash = prev;
 	event_hash(&e, hash);
 
 	s = prep(st, "INSERT INTO events (id, session_id, at, operator, kind, "
-	    "proc, host, step, detail, prev_hash, hash) VALUES "
-	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", d, "writing the event log",
-	    &err);
+	    "proc, host, step, detail, from_status, to_status, note, extra, "
+	    "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?)", d, "writing the event log", &err);
 	if (s == NULL)
 		return err;
 	sqlite3_bind_int64(s, 1, e.id);
-	sqlite3_bind_int64(s, 2, session);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)at);
+	sqlite3_bind_int64(s, 2, e.session);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)e.at);
 	bind_text(s, 4, e.operator);
 	bind_text(s, 5, e.kind);
 	bind_text(s, 6, e.proc);
 	bind_text(s, 7, e.host);
-	sqlite3_bind_int64(s, 8, (sqlite3_int64)step);
+	sqlite3_bind_int64(s, 8, (sqlite3_int64)e.step);
 	bind_text(s, 9, e.detail);
-	bind_text(s, 10, prev);
-	bind_text(s, 11, hash);
+	bind_text(s, 10, e.from);
+	bind_text(s, 11, e.to);
+	bind_text(s, 12, e.note);
+	bind_text(s, 13, e.extra);
+	bind_text(s, 14, prev);
+	bind_text(s, 15, hash);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? STORE_OK : fail(st, d, rc,
 	    "writing the event log");
+}
+
+/* An event that is not a step transition. */
+static int
+event_append(struct store *st, int64_t session, time_t at, const char *op,
+    const char *kind, const char *proc, const char *host, size_t step,
+    const char *detail, struct diags *d)
+{
+	struct store_event	e;
+
+	memset(&e, 0, sizeof(e));
+	e.session = session;
+	e.at = at;
+	e.operator = (char *)(uintptr_t)op;
+	e.kind = (char *)(uintptr_t)kind;
+	e.proc = (char *)(uintptr_t)proc;
+	e.host = (char *)(uintptr_t)host;
+	e.step = step;
+	e.detail = (char *)(uintptr_t)detail;
+	return event_write(st, &e, d);
 }
 
 /* Opening. */
@@ -1073,7 +1106,7 @@ store_session_runbook(struct store *st, int64_t id, const char *hash,
 
 int
 store_answer_set(struct store *st, int64_t id, const char *name,
-    const char *value, struct diags *d)
+    const char *value, const char *op, struct diags *d)
 {
 	sqlite3_stmt	*s;
 	char		*detail;
@@ -1099,8 +1132,8 @@ store_answer_set(struct store *st, int64_t id, const char *name,
 		goto out;
 	}
 	detail = xasprintf("%s = %s", name, value);
-	rc = event_append(st, id, store_now(), "fedwiz", "answer", NULL, NULL,
-	    0, detail, d);
+	rc = event_append(st, id, store_now(), op, "answer", NULL, NULL, 0,
+	    detail, d);
 	free(detail);
 	if (rc != STORE_OK)
 		goto out;
@@ -1113,7 +1146,7 @@ out:
 int
 store_host_add(struct store *st, int64_t id, const char *role,
     const char *name, const char *address, const char *user, int port,
-    const char *profile, struct diags *d)
+    const char *profile, const char *op, struct diags *d)
 {
 	sqlite3_stmt	*s;
 	char		*detail;
@@ -1144,7 +1177,7 @@ store_host_add(struct store *st, int64_t id, const char *role,
 	}
 	detail = xasprintf("%s: %s%s%s", role, name, address ? " " : "",
 	    address ? address : "");
-	rc = event_append(st, id, store_now(), "fedwiz", "host", NULL, name, 0,
+	rc = event_append(st, id, store_now(), op, "host", NULL, name, 0,
 	    detail, d);
 	free(detail);
 	if (rc != STORE_OK)
@@ -1565,6 +1598,7 @@ store_step_set(struct store *st, int64_t id, const char *proc,
     const char *op, const char *detail_extra, int *changed, struct diags *d)
 {
 	sqlite3_stmt	*s;
+	struct store_event ev;
 	enum step_status from = STEP_PENDING;
 	char		*detail, *cur_op = NULL, when[64];
 	time_t		 now = store_now(), cur_at = 0;
@@ -1642,7 +1676,20 @@ store_step_set(struct store *st, int64_t id, const char *proc,
 	detail = xasprintf("%s -> %s%s%s%s%s", plan_step_status_name(from),
 	    plan_step_status_name(to), note ? ": " : "", note ? note : "",
 	    detail_extra ? "; " : "", detail_extra ? detail_extra : "");
-	rc = event_append(st, id, now, op, "step", proc, host, step, detail, d);
+	memset(&ev, 0, sizeof(ev));
+	ev.session = id;
+	ev.at = now;
+	ev.operator = (char *)(uintptr_t)op;
+	ev.kind = (char *)(uintptr_t)"step";
+	ev.proc = (char *)(uintptr_t)proc;
+	ev.host = (char *)(uintptr_t)host;
+	ev.step = step;
+	ev.detail = detail;
+	ev.from = (char *)(uintptr_t)plan_step_status_name(from);
+	ev.to = (char *)(uintptr_t)plan_step_status_name(to);
+	ev.note = (char *)(uintptr_t)note;
+	ev.extra = (char *)(uintptr_t)detail_extra;
+	rc = event_write(st, &ev, d);
 	free(detail);
 	if (rc != STORE_OK)
 		goto out;
@@ -1718,6 +1765,21 @@ store_check_add(struct store *st, int64_t id, const struct store_check *c,
 	free(detail);
 	if (rc != STORE_OK)
 		goto out;
+	/* A check run is activity: "last change" includes it. */
+	s = prep(st, "UPDATE sessions SET updated = max(updated, ?) WHERE id = ?",
+	    d, "recording a check", &err);
+	if (s == NULL) {
+		rc = err;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)(c->at ? c->at : store_now()));
+	sqlite3_bind_int64(s, 2, id);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		rc = fail(st, d, rc, "recording a check");
+		goto out;
+	}
 	return tx_commit(st, d);
 out:
 	tx_rollback(st);
@@ -1909,8 +1971,12 @@ event_row(sqlite3_stmt *s, struct store_event *e)
 	e->host = col_text(s, 6);
 	e->step = (size_t)sqlite3_column_int64(s, 7);
 	e->detail = col_text(s, 8);
-	e->prev_hash = col_text(s, 9);
-	e->hash = col_text(s, 10);
+	e->from = col_text(s, 9);
+	e->to = col_text(s, 10);
+	e->note = col_text(s, 11);
+	e->extra = col_text(s, 12);
+	e->prev_hash = col_text(s, 13);
+	e->hash = col_text(s, 14);
 }
 
 static void
@@ -1921,6 +1987,10 @@ event_clear(struct store_event *e)
 	free(e->proc);
 	free(e->host);
 	free(e->detail);
+	free(e->from);
+	free(e->to);
+	free(e->note);
+	free(e->extra);
 	free(e->prev_hash);
 	free(e->hash);
 }
@@ -1935,10 +2005,11 @@ store_events(struct store *st, int64_t id, struct store_event **out,
 	int			 rc, err = STORE_OK;
 
 	s = prep(st, id > 0 ? "SELECT id, session_id, at, operator, kind, proc, "
-	    "host, step, detail, prev_hash, hash FROM events WHERE "
+	    "host, step, detail, from_status, to_status, note, extra, prev_hash, "
+	    "hash FROM events WHERE "
 	    "session_id = ? ORDER BY id" : "SELECT id, session_id, at, "
-	    "operator, kind, proc, host, step, detail, prev_hash, hash FROM "
-	    "events ORDER BY id", d, "reading the event log", &err);
+	    "operator, kind, proc, host, step, detail, from_status, to_status, "
+	    "note, extra, prev_hash, hash FROM events ORDER BY id", d, "reading the event log", &err);
 	if (s == NULL)
 		return err;
 	if (id > 0)
@@ -1983,8 +2054,8 @@ store_audit_verify(struct store *st, size_t *count, int64_t *bad,
 	*count = 0;
 	*bad = 0;
 	s = prep(st, "SELECT id, session_id, at, operator, kind, proc, host, "
-	    "step, detail, prev_hash, hash FROM events ORDER BY id", d,
-	    "reading the event log", &err);
+	    "step, detail, from_status, to_status, note, extra, prev_hash, hash "
+	    "FROM events ORDER BY id", d, "reading the event log", &err);
 	if (s == NULL)
 		return err;
 	snprintf(prev, sizeof(prev), "%s", genesis);

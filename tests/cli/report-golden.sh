@@ -8,7 +8,8 @@
 # this run (after a deliberate change to the report or to lync-imp-tls).
 . "$FEDWIZ_SRCDIR/tests/cli/lib.sh"
 
-: "${FEDWIZ_REPORT_FIXTURE:?run through make check (it builds tests/unit/report_fixture)}"
+: "${FEDWIZ_BUILDDIR:?run through make check, or set FEDWIZ_BUILDDIR}"
+FIXTURE=$FEDWIZ_BUILDDIR/tests/unit/report_fixture
 command -v sqlite3 >/dev/null || { echo "sqlite3 is needed (./bootstrap installs it)"; exit 99; }
 
 GOLDEN=$FEDWIZ_SRCDIR/tests/data/golden
@@ -64,7 +65,7 @@ Asked the PKI team (ticket PKI-4711)."
 	done
 	printf -- '-----END CERTIFICATE-----\n'
 } >"$T/x509.out"
-at 22:15 "$FEDWIZ_REPORT_FIXTURE" --state "$DB" --session 1 \
+at 22:15 "$FIXTURE" --state "$DB" --session 1 \
 	--proc download-ca-chain --host fe1 --step 6 --kind x509 \
 	--target /srv/fedwiz/ca-chain.p7b --result fail --operator alice \
 	--message "chain has 1 certificate; expected the root and the subordinate CA" \

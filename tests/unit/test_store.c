@@ -179,27 +179,27 @@ test_store_answers_and_hosts_keep_order(void **state)
 	struct diags	 d;
 
 	diags_init(&d);
-	assert_int_equal(store_answer_set(f->st, f->sid, "b", "2", &d),
+	assert_int_equal(store_answer_set(f->st, f->sid, "b", "2", "alice", &d),
 	    STORE_OK);
-	assert_int_equal(store_answer_set(f->st, f->sid, "a", "1", &d),
+	assert_int_equal(store_answer_set(f->st, f->sid, "a", "1", "alice", &d),
 	    STORE_OK);
-	assert_int_equal(store_answer_set(f->st, f->sid, "b", "3", &d),
+	assert_int_equal(store_answer_set(f->st, f->sid, "b", "3", "alice", &d),
 	    STORE_OK);
 	assert_int_equal(store_answers(f->st, f->sid, answer_cb, &s, &d),
 	    STORE_OK);
 	assert_string_equal(s.buf, "b=3;a=1;");
 	s.buf[0] = '\0';
 	assert_int_equal(store_host_add(f->st, f->sid, "fe", "fe2", "192.0.2.2",
-	    "admin", 22, NULL, &d), STORE_OK);
+	    "admin", 22, NULL, "alice", &d), STORE_OK);
 	assert_int_equal(store_host_add(f->st, f->sid, "fe", "fe1", NULL, NULL,
-	    2222, "linux", &d), STORE_OK);
+	    2222, "linux", "alice", &d), STORE_OK);
 	assert_int_equal(store_hosts(f->st, f->sid, host_cb, &s, &d),
 	    STORE_OK);
 	assert_string_equal(s.buf, "fe:fe2:192.0.2.2:admin:22:-;"
 	    "fe:fe1:-:-:2222:linux;");
 	/* Names are unique in a session. */
 	assert_int_equal(store_host_add(f->st, f->sid, "imp", "fe1", NULL, NULL,
-	    22, NULL, &d), STORE_EINPUT);
+	    22, NULL, "alice", &d), STORE_EINPUT);
 	diags_free(&d);
 }
 
@@ -253,6 +253,24 @@ test_store_step_transitions(void **state)
 	assert_int_equal(state_of(f, "p", "fe1", 1, &note), STEP_FAILED);
 	assert_string_equal(note, "no route");
 	free(note);
+	/* The event carries the transition's parts, not only words. */
+	{
+		struct store_event	*ev;
+		struct diags		 d;
+		size_t			 ne;
+
+		diags_init(&d);
+		assert_int_equal(store_events(f->st, f->sid, &ev, &ne, &d),
+		    STORE_OK);
+		assert_string_equal(ev[ne - 1].from, "pending");
+		assert_string_equal(ev[ne - 1].to, "failed");
+		assert_string_equal(ev[ne - 1].note, "no route");
+		assert_string_equal(ev[ne - 1].extra, "");
+		assert_string_equal(ev[ne - 1].detail,
+		    "pending -> failed: no route");
+		store_events_free(ev, ne);
+		diags_free(&d);
+	}
 	/* Reopening a pending step is already true: nothing recorded. */
 	assert_int_equal(set(f, "p", "fe1", 2, STEP_PENDING, NULL, &changed),
 	    STORE_OK);
