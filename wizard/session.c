@@ -37,7 +37,8 @@ make_key(char *buf, size_t len, const char *proc, const char *host,
 	memcpy(buf, proc, lp);
 	n = lp;
 	buf[n++] = '\x1f';
-	memcpy(buf + n, host, lh);
+	if (lh > 0)		/* host may be NULL: memcpy(NULL, 0) is UB */
+		memcpy(buf + n, host, lh);
 	n += lh;
 	buf[n++] = '\x1f';
 	memcpy(buf + n, q, (size_t)(num + sizeof(num) - q));
