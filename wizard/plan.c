@@ -387,15 +387,17 @@ plan_build(const struct runbook *rb, const struct answers *ans,
 		in->deps = arena_calloc(pl->arena, nd + 1, sizeof(*in->deps));
 		for (j = 0; j < p->requires.n; j++) {
 			q = &rb->procs[p->req[j]];
-			for (k = first[q->index];
-			    k < first[q->index] + count[q->index]; k++) {
-				if (in->host != NULL && q->role == p->role &&
-				    pl->inst[k].host != NULL &&
-				    strcmp(pl->inst[k].host->name,
-				    in->host->name) != 0)
-					continue;
-				in->deps[in->ndeps++] = k;
+			/* Same role: both fan out over the same host list in
+			 * the same order, so the host's position is enough. */
+			if (in->host != NULL && q->role == p->role) {
+				rh = answers_hosts(ans, p->role->id);
+				in->deps[in->ndeps++] = first[q->index] +
+				    (size_t)(in->host - rh->hosts);
+				continue;
 			}
+			for (k = first[q->index];
+			    k < first[q->index] + count[q->index]; k++)
+				in->deps[in->ndeps++] = k;
 		}
 		set_status(pl, in, states, ctx);
 	}
