@@ -47,7 +47,8 @@ int			 answers_load(struct answers *, const struct runbook *,
 			     const char *, struct diags *);
 /* The same from bytes in memory (file names them in messages). */
 int			 answers_parse(struct answers *, const struct runbook *,
-			     const char *, const char *, size_t, struct diags *);
+			     const char *, const char *, size_t,
+			     struct diags *);
 /* "VAR=VALUE" from the command line; wins over the file. */
 int			 answers_set(struct answers *, const struct runbook *,
 			     const char *, struct diags *);

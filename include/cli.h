@@ -3,6 +3,7 @@
 #define FEDWIZ_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Exit codes (DESIGN.md, "Command line"). */
 #define EXIT_OK		0	/* ok / all checks pass */
@@ -61,6 +62,10 @@ int	cli_exit(int);
 int	cli_store(const struct cli *, int, struct store **, struct diags *);
 /* --session as a number: 0 when not given; -1 (and a diag) when bad. */
 long long cli_session(const struct cli *, struct diags *);
+/* Open the store and resolve --session (else the latest open session):
+ * what commands that act on one session's record do first. */
+int	cli_target(const struct cli *, int, struct store **, int64_t *,
+	    struct diags *);
 /* Print diagnostics (errors and warnings) to stderr and free them. */
 void	cli_say(struct diags *);
 

@@ -36,7 +36,7 @@ typedef enum step_status (*plan_state_fn)(void *, const char *, const char *,
 
 struct plan_inst {
 	const struct rb_proc	 *proc;
-	const struct host	 *host;		/* NULL: the procedure is done once */
+	const struct host	 *host;		/* NULL: done once */
 	enum inst_status	  status;
 	enum tristate		  applies;	/* the procedure's `when` */
 	size_t			 *deps;		/* instances required first */

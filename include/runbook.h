@@ -67,7 +67,7 @@ enum rb_check_kind {
 struct rb_check {
 	enum rb_check_kind	 kind;
 	struct rb_pos		 pos;
-	const char		*when_src;	/* the check applies only when */
+	const char		*when_src;	/* applies only when */
 	struct cond		*when;
 	/* ssh */
 	const char		*role_id;
@@ -150,7 +150,7 @@ struct runbook {
 	size_t			 nroles;
 	struct rb_proc		*procs;
 	size_t			 nprocs;
-	size_t			 nsteps;	/* top-level steps, all procedures */
+	size_t			 nsteps;	/* top-level, all procedures */
 	char			 hash[65];	/* sha256 of the file, hex */
 	struct strmap		 var_index;
 	struct strmap		 role_index;

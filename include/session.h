@@ -32,7 +32,7 @@ struct session {
 	int64_t			 id;
 	struct store_session	 info;
 	struct runbook		*rb;		/* what the session runs now */
-	struct runbook		*orig;		/* as started, when rb differs */
+	struct runbook		*orig;		/* as started, if not rb */
 	char			*text;		/* rb's text */
 	size_t			 textlen;
 	struct answers		*ans;
@@ -73,7 +73,7 @@ struct step_request {
 	const char		*note;
 	const char		*operator;
 	int			 force;		/* record even if blocked */
-	int			 accept_drift;	/* continue on a changed runbook */
+	int			 accept_drift;	/* go on, runbook changed */
 };
 
 /*

@@ -136,7 +136,8 @@ int		 store_session_create(struct store *, const char *,
 int		 store_session_get(struct store *, int64_t,
 		     struct store_session *, struct diags *);
 /* The most recently active open session; STORE_EINPUT when none. */
-int		 store_session_latest(struct store *, int64_t *, struct diags *);
+int		 store_session_latest(struct store *, int64_t *,
+		     struct diags *);
 int		 store_session_list(struct store *, struct store_session **,
 		     size_t *, struct diags *);
 void		 store_session_clear(struct store_session *);

@@ -18,7 +18,8 @@ void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
-void	 fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
+void	 fatal(const char *, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
 void	 fatal_set_cleanup(void (*)(void));
 
 /* Zero memory the compiler may not elide: for anything that held a secret. */
@@ -104,6 +105,9 @@ int	 strmap_get(const struct strmap *, const char *, size_t *);
 /* "a, b, c" into buf (truncated to fit); returns buf. For "expected one
  * of" lists built from the tables themselves, so they cannot drift. */
 const char *join_words(const char *const *, size_t, char *, size_t);
+
+/* SHA-256 of bytes as 64 hex digits and a NUL. */
+void	 sha256_hex(const void *, size_t, char [65]);
 
 /* Read a whole file (at most max bytes). 0 or -errno; *out NUL-terminated. */
 int	 read_file(const char *, size_t, char **, size_t *);

@@ -1,4 +1,4 @@
-/* vartype.h: the types of runbook variables, checked wherever a value enters. */
+/* vartype.h: the types of runbook variables, checked wherever one enters. */
 #ifndef FEDWIZ_VARTYPE_H
 #define FEDWIZ_VARTYPE_H
 

@@ -39,7 +39,7 @@ struct ynode {
 
 struct ydoc {
 	struct arena	*arena;		/* the nodes */
-	struct arena	*strarena;	/* scalar strings (may be the caller's) */
+	struct arena	*strarena;	/* scalars (may be the caller's) */
 	const char	*file;		/* as given, for messages */
 	const char	*src;		/* the bytes, to locate substrings */
 	size_t		 srclen;

@@ -64,3 +64,23 @@ cli_session(const struct cli *cli, struct diags *d)
 	}
 	return v;
 }
+
+int
+cli_target(const struct cli *cli, int flags, struct store **st, int64_t *id,
+    struct diags *d)
+{
+	long long	sid;
+	int		rc;
+
+	*st = NULL;
+	if ((sid = cli_session(cli, d)) < 0)
+		return STORE_EINPUT;
+	if ((rc = cli_store(cli, flags, st, d)) != STORE_OK)
+		return rc;
+	*id = sid;
+	if (sid == 0 && (rc = store_session_latest(*st, id, d)) != STORE_OK) {
+		store_close(*st);
+		*st = NULL;
+	}
+	return rc;
+}

@@ -25,19 +25,13 @@ cmd_close_exec(struct cli *cli, int argc, char **argv)
 {
 	struct store	*st = NULL;
 	struct diags	 d;
-	long long	 sid;
 	int64_t		 id;
 	int		 rc;
 
 	(void)argc;
 	(void)argv;
 	diags_init(&d);
-	if ((sid = cli_session(cli, &d)) < 0)
-		return cli_bad_input(&d);
-	if ((rc = cli_store(cli, 0, &st, &d)) != STORE_OK)
-		goto out;
-	id = sid;
-	if (id == 0 && (rc = store_session_latest(st, &id, &d)) != STORE_OK)
+	if ((rc = cli_target(cli, 0, &st, &id, &d)) != STORE_OK)
 		goto out;
 	rc = store_session_close(st, id, session_operator(cli->operator),
 	    cli->note, &d);

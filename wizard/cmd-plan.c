@@ -1,4 +1,4 @@
-/* cmd-plan.c: fedwiz plan RUNBOOK: procedure instances in order, with status. */
+/* cmd-plan.c: fedwiz plan RUNBOOK: procedure instances in order, status. */
 #include "config.h"
 
 #include <stdio.h>

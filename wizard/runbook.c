@@ -19,8 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "cond.h"
 #include "profile.h"
 #include "runbook.h"
@@ -1289,6 +1287,7 @@ decode_one_check(struct loader *ld, const struct ynode *n, struct rb_check *c)
 	const struct check_kind	*ck = NULL;
 	const struct ynode	*k, *v;
 	const char		*names[nitems(check_kinds)], *near;
+	char			 list[64];
 	size_t			 i;
 
 	if (n->kind != Y_MAP || n->n != 1) {
@@ -1306,9 +1305,13 @@ decode_one_check(struct loader *ld, const struct ynode *n, struct rb_check *c)
 	}
 	if (ck == NULL) {
 		near = closest_word(k->str, names, nitems(names));
-		err_at(ld, k, "unknown check \"%s\"; %s%s%s", k->str, near ? "did you mean \"" : "expected one of: "
-		    "ssh, tls, x509, dns, tcp, manual", near ? near : "",
-		    near ? "\"?" : "");
+		if (near != NULL)
+			err_at(ld, k, "unknown check \"%s\"; did you mean "
+			    "\"%s\"?", k->str, near);
+		else
+			err_at(ld, k, "unknown check \"%s\"; expected one of: "
+			    "%s", k->str, join_words(names, nitems(names), list,
+			    sizeof(list)));
 		return -1;
 	}
 	c->kind = ck->kind;
@@ -1608,18 +1611,6 @@ static const struct schema runbook_schema = {
 	nitems(runbook_fields), runbook_post
 };
 
-static void
-hash_hex(const char *src, size_t len, char out[65])
-{
-	unsigned char	md[EVP_MAX_MD_SIZE];
-	unsigned int	mdlen = 0, i;
-
-	if (!EVP_Digest(src, len, md, &mdlen, EVP_sha256(), NULL))
-		fatal("OpenSSL: sha256 failed");
-	for (i = 0; i < mdlen && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	out[64] = '\0';
-}
 
 /*
  * SHA-256 of a large runbook costs as much as a fifth of loading it, and
@@ -1639,7 +1630,7 @@ hash_thread(void *arg)
 {
 	struct hash_job	*job = arg;
 
-	hash_hex(job->src, job->len, job->out);
+	sha256_hex(job->src, job->len, job->out);
 	return NULL;
 }
 
@@ -1677,7 +1668,7 @@ runbook_parse(const char *file, const char *src, size_t len,
 	    pthread_create(&hasher, NULL, hash_thread, &job) == 0)
 		threaded = 1;
 	else
-		hash_hex(src, len, rb->hash);
+		sha256_hex(src, len, rb->hash);
 
 	if (ld.doc->root == NULL || ynode_is_null(ld.doc->root))
 		err(&ld, 1, 1, "empty file; a runbook is a mapping with id, "
@@ -1822,7 +1813,7 @@ runbook_proc_fingerprint(const struct rb_proc *p, char out[65])
 	fp_str(&b, p->next);
 	fp_table(&b, p->table);
 	fp_steps(&b, p->steps, p->nsteps);
-	hash_hex(b.s, b.len, out);
+	sha256_hex(b.s, b.len, out);
 	buf_free(&b);
 }
 

@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
 #include <sqlite3.h>
 
 #include "plan.h"
@@ -108,7 +108,8 @@ static const char *const migrations[] = {
 	"  output_len INTEGER NOT NULL DEFAULT 0,"
 	"  at INTEGER NOT NULL,"
 	"  duration_ms INTEGER NOT NULL DEFAULT 0);"
-	"CREATE INDEX checks_by_session ON checks (session_id, proc, host, step);"
+	"CREATE INDEX checks_by_session ON checks"
+	"  (session_id, proc, host, step);"
 	"CREATE TABLE events ("
 	"  id INTEGER PRIMARY KEY,"
 	"  session_id INTEGER NOT NULL,"
@@ -218,8 +219,9 @@ fail(struct store *st, struct diags *d, int rc, const char *what)
 
 	switch (rc & 0xff) {
 	case SQLITE_FULL:
-		diags_add(d, path, 0, 0, "disk full while %s: nothing of it was "
-		    "recorded; free some space and run the command again", what);
+		diags_add(d, path, 0, 0, "disk full while %s: nothing of it "
+		    "was recorded; free some space and run the command again",
+		    what);
 		return STORE_EENV;
 	case SQLITE_IOERR:
 		return fail_io(st, path, d, rc, err, what, msg);
@@ -297,6 +299,57 @@ bind_text(sqlite3_stmt *s, int i, const char *v)
 	else
 		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
 }
+
+/*
+ * Run one statement that returns no row, in the caller's transaction.
+ * Parameters bind in order from types: 'i' an int64_t, 'z' an int64_t
+ * where 0 binds NULL (an unset time), 't' a const char * (NULL binds
+ * NULL), 'b' a blob as (const void *, size_t). STORE_OK, or the error
+ * fail() names with what.
+ */
+static int
+run(struct store *st, struct diags *d, const char *what, const char *sql,
+    const char *types, ...)
+{
+	sqlite3_stmt	*s;
+	va_list		 ap;
+	const void	*p;
+	int64_t		 v;
+	size_t		 n;
+	int		 rc, err = STORE_OK, i;
+
+	if ((s = prep(st, sql, d, what, &err)) == NULL)
+		return err;
+	va_start(ap, types);
+	for (i = 0; types[i] != '\0'; i++) {
+		switch (types[i]) {
+		case 'i':
+		case 'z':
+			v = va_arg(ap, int64_t);
+			if (types[i] == 'z' && v == 0)
+				sqlite3_bind_null(s, i + 1);
+			else
+				sqlite3_bind_int64(s, i + 1, v);
+			break;
+		case 't':
+			bind_text(s, i + 1, va_arg(ap, const char *));
+			break;
+		case 'b':
+			p = va_arg(ap, const void *);
+			n = va_arg(ap, size_t);
+			sqlite3_bind_blob(s, i + 1, p, (int)n,
+			    SQLITE_TRANSIENT);
+			break;
+		default:
+			fatal("store: bad parameter type '%c'", types[i]);
+		}
+	}
+	va_end(ap);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? STORE_OK : fail(st, d, rc, what);
+}
+
 
 static char *
 col_text(sqlite3_stmt *s, int i)
@@ -382,18 +435,6 @@ store_now(void)
 
 /* Hashing. */
 
-static void
-sha256_hex(const void *p, size_t n, char out[65])
-{
-	unsigned char	md[EVP_MAX_MD_SIZE];
-	unsigned int	mdlen = 0, i;
-
-	if (!EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL))
-		fatal("OpenSSL: sha256 failed");
-	for (i = 0; i < mdlen && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	out[64] = '\0';
-}
 
 /*
  * An event's hash covers its predecessor's hash and every field, each
@@ -700,7 +741,8 @@ backup(struct store *st, long long version, struct diags *d)
 	sqlite3_close(dst);
 	if (rc != SQLITE_OK) {
 		diags_add(d, path, 0, 0, "cannot back up the database before "
-		    "upgrading it: %s; nothing was changed", sqlite3_errstr(rc));
+		    "upgrading it: %s; nothing was changed",
+		    sqlite3_errstr(rc));
 		free(path);
 		return STORE_EENV;
 	}
@@ -749,8 +791,9 @@ check_identity(struct store *st, int *fresh, long long *version,
 	rc = sqlite3_exec(st->db, "SELECT 1 FROM sqlite_schema LIMIT 1", NULL,
 	    NULL, NULL);
 	if ((rc & 0xff) == SQLITE_NOTADB) {
-		diags_add(d, st->path, 0, 0, "not a fedwiz database (not SQLite "
-		    "at all); fedwiz leaves it alone. Give another --state");
+		diags_add(d, st->path, 0, 0, "not a fedwiz database (not "
+		    "SQLite at all); fedwiz leaves it alone. Give another "
+		    "--state");
 		return STORE_EINPUT;
 	}
 	if (rc != SQLITE_OK)
@@ -775,9 +818,9 @@ check_identity(struct store *st, int *fresh, long long *version,
 		return STORE_EINPUT;
 	}
 	if (*version > STORE_SCHEMA_VERSION) {
-		diags_add(d, st->path, 0, 0, "written by a newer fedwiz (schema "
-		    "%lld; this fedwiz %s knows up to %d); upgrade fedwiz. The "
-		    "file is untouched", *version, PACKAGE_VERSION,
+		diags_add(d, st->path, 0, 0, "written by a newer fedwiz "
+		    "(schema %lld; this fedwiz %s knows up to %d); upgrade "
+		    "fedwiz. The file is untouched", *version, PACKAGE_VERSION,
 		    STORE_SCHEMA_VERSION);
 		return STORE_EINPUT;
 	}
@@ -828,8 +871,8 @@ store_open(const char *path, int flags, struct store **out, struct diags *d)
 	if (!st->readonly)
 		tighten_mode(st->path, d);
 	if (fresh && st->readonly) {
-		diags_add(d, st->path, 0, 0, "no progress recorded yet; start a "
-		    "session with 'fedwiz start RUNBOOK'");
+		diags_add(d, st->path, 0, 0, "no progress recorded yet; start "
+		    "a session with 'fedwiz start RUNBOOK'");
 		rc = STORE_EINPUT;
 		goto bad;
 	}
@@ -880,51 +923,23 @@ store_session_create(struct store *st, const char *runbook_id,
     const char *runbook_hash, const char *text, size_t len,
     const char *operator, time_t window_end, int64_t *id, struct diags *d)
 {
-	sqlite3_stmt	*s;
 	char		 detail[256];
 	time_t		 now = store_now();
-	int		 rc, err = STORE_OK;
+	int		 rc;
 
 	if ((rc = tx_begin(st, d)) != STORE_OK)
 		return rc;
-	s = prep(st, "INSERT OR IGNORE INTO runbooks (hash, runbook_id, text) "
-	    "VALUES (?, ?, ?)", d, "recording the runbook", &err);
-	if (s == NULL) {
-		rc = err;
+	if ((rc = run(st, d, "recording the runbook",
+	    "INSERT OR IGNORE INTO runbooks (hash, runbook_id, text) VALUES "
+	    "(?, ?, ?)", "ttb", runbook_hash, runbook_id, text,
+	    (size_t)len)) != STORE_OK)
 		goto out;
-	}
-	bind_text(s, 1, runbook_hash);
-	bind_text(s, 2, runbook_id);
-	sqlite3_bind_blob(s, 3, text, (int)len, SQLITE_TRANSIENT);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		rc = fail(st, d, rc, "recording the runbook");
+	if ((rc = run(st, d, "creating the session",
+	    "INSERT INTO sessions (runbook_id, runbook_hash, operator, host, "
+	    "started, window_end, updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	    "ttttizi", runbook_id, runbook_hash, operator, st->host,
+	    (int64_t)now, (int64_t)window_end, (int64_t)now)) != STORE_OK)
 		goto out;
-	}
-	s = prep(st, "INSERT INTO sessions (runbook_id, runbook_hash, operator, "
-	    "host, started, window_end, updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
-	    d, "creating the session", &err);
-	if (s == NULL) {
-		rc = err;
-		goto out;
-	}
-	bind_text(s, 1, runbook_id);
-	bind_text(s, 2, runbook_hash);
-	bind_text(s, 3, operator);
-	bind_text(s, 4, st->host);
-	sqlite3_bind_int64(s, 5, (sqlite3_int64)now);
-	if (window_end > 0)
-		sqlite3_bind_int64(s, 6, (sqlite3_int64)window_end);
-	else
-		sqlite3_bind_null(s, 6);
-	sqlite3_bind_int64(s, 7, (sqlite3_int64)now);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		rc = fail(st, d, rc, "creating the session");
-		goto out;
-	}
 	*id = sqlite3_last_insert_rowid(st->db);
 	snprintf(detail, sizeof(detail), "runbook %s sha256 %s", runbook_id,
 	    runbook_hash);
@@ -1108,29 +1123,17 @@ int
 store_answer_set(struct store *st, int64_t id, const char *name,
     const char *value, const char *op, struct diags *d)
 {
-	sqlite3_stmt	*s;
 	char		*detail;
-	int		 rc, err = STORE_OK;
+	int		 rc;
 
 	if ((rc = tx_begin(st, d)) != STORE_OK)
 		return rc;
-	s = prep(st, "INSERT INTO answers (session_id, name, value, ord) "
-	    "VALUES (?1, ?2, ?3, (SELECT count(*) FROM answers WHERE "
-	    "session_id = ?1)) ON CONFLICT (session_id, name) DO UPDATE SET "
-	    "value = excluded.value", d, "recording an answer", &err);
-	if (s == NULL) {
-		rc = err;
+	if ((rc = run(st, d, "recording an answer",
+	    "INSERT INTO answers (session_id, name, value, ord) VALUES (?1, "
+	    "?2, ?3, (SELECT count(*) FROM answers WHERE session_id = ?1)) ON "
+	    "CONFLICT (session_id, name) DO UPDATE SET value = excluded.value",
+	    "itt", (int64_t)id, name, value)) != STORE_OK)
 		goto out;
-	}
-	sqlite3_bind_int64(s, 1, id);
-	bind_text(s, 2, name);
-	bind_text(s, 3, value);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		rc = fail(st, d, rc, "recording an answer");
-		goto out;
-	}
 	detail = xasprintf("%s = %s", name, value);
 	rc = event_append(st, id, store_now(), op, "answer", NULL, NULL, 0,
 	    detail, d);
@@ -1148,33 +1151,18 @@ store_host_add(struct store *st, int64_t id, const char *role,
     const char *name, const char *address, const char *user, int port,
     const char *profile, const char *op, struct diags *d)
 {
-	sqlite3_stmt	*s;
 	char		*detail;
-	int		 rc, err = STORE_OK;
+	int		 rc;
 
 	if ((rc = tx_begin(st, d)) != STORE_OK)
 		return rc;
-	s = prep(st, "INSERT INTO hosts (session_id, role, name, address, user, "
-	    "port, profile, ord) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-	    "(SELECT count(*) FROM hosts WHERE session_id = ?1))", d,
-	    "recording a host", &err);
-	if (s == NULL) {
-		rc = err;
+	if ((rc = run(st, d, "recording a host",
+	    "INSERT INTO hosts (session_id, role, name, address, user, port, "
+	    "profile, ord) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT "
+	    "count(*) FROM hosts WHERE session_id = ?1))", "ittttit",
+	    (int64_t)id, role, name, address, user, (int64_t)port,
+	    profile)) != STORE_OK)
 		goto out;
-	}
-	sqlite3_bind_int64(s, 1, id);
-	bind_text(s, 2, role);
-	bind_text(s, 3, name);
-	bind_text(s, 4, address);
-	bind_text(s, 5, user);
-	sqlite3_bind_int(s, 6, port);
-	bind_text(s, 7, profile);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		rc = fail(st, d, rc, "recording a host");
-		goto out;
-	}
 	detail = xasprintf("%s: %s%s%s", role, name, address ? " " : "",
 	    address ? address : "");
 	rc = event_append(st, id, store_now(), op, "host", NULL, name, 0,
@@ -1477,9 +1465,8 @@ int
 store_lock(struct store *st, int64_t id, const char *op,
     struct store_lock *holder, struct diags *d)
 {
-	sqlite3_stmt	*s;
 	struct diags	 gate;
-	int		 rc, err = STORE_OK;
+	int		 rc;
 
 	if ((rc = tx_begin(st, d)) != STORE_OK)
 		return rc;
@@ -1496,25 +1483,13 @@ store_lock(struct store *st, int64_t id, const char *op,
 	diags_free(&gate);
 	if (rc != STORE_OK)
 		goto out;
-	s = prep(st, "INSERT OR REPLACE INTO locks (session_id, operator, host, "
-	    "pid, pid_start, since) VALUES (?, ?, ?, ?, ?, ?)", d,
-	    "taking the session lock", &err);
-	if (s == NULL) {
-		rc = err;
+	if ((rc = run(st, d, "taking the session lock",
+	    "INSERT OR REPLACE INTO locks (session_id, operator, host, pid, "
+	    "pid_start, since) VALUES (?, ?, ?, ?, ?, ?)", "ittiii",
+	    (int64_t)id, op, st->host, (int64_t)getpid(),
+	    (int64_t)pid_start((long)getpid()),
+	    (int64_t)store_now())) != STORE_OK)
 		goto out;
-	}
-	sqlite3_bind_int64(s, 1, id);
-	bind_text(s, 2, op);
-	bind_text(s, 3, st->host);
-	sqlite3_bind_int64(s, 4, (sqlite3_int64)getpid());
-	sqlite3_bind_int64(s, 5, pid_start((long)getpid()));
-	sqlite3_bind_int64(s, 6, (sqlite3_int64)store_now());
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		rc = fail(st, d, rc, "taking the session lock");
-		goto out;
-	}
 	return tx_commit(st, d);
 out:
 	tx_rollback(st);
@@ -1543,9 +1518,8 @@ store_lock_break(struct store *st, int64_t id, const char *op,
     struct diags *d)
 {
 	struct store_lock	 l;
-	sqlite3_stmt		*s;
 	char			 since[64], *detail;
-	int			 rc, err = STORE_OK, held;
+	int			 rc, held;
 
 	if ((rc = tx_begin(st, d)) != STORE_OK)
 		return rc;
@@ -1560,19 +1534,10 @@ store_lock_break(struct store *st, int64_t id, const char *op,
 		tx_rollback(st);
 		return STORE_OK;
 	}
-	s = prep(st, "DELETE FROM locks WHERE session_id = ?", d,
-	    "breaking the lock", &err);
-	if (s == NULL) {
-		rc = err;
+	if ((rc = run(st, d, "breaking the lock",
+	    "DELETE FROM locks WHERE session_id = ?", "i",
+	    (int64_t)id)) != STORE_OK)
 		goto out;
-	}
-	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		rc = fail(st, d, rc, "breaking the lock");
-		goto out;
-	}
 	detail = xasprintf("lock of %s on %s (pid %ld, since %s) broken",
 	    l.operator, l.host, l.pid, fmt_time(l.since, since, sizeof(since)));
 	rc = event_append(st, id, store_now(), op, "lock-broken", NULL, NULL, 0,
@@ -1693,20 +1658,10 @@ store_step_set(struct store *st, int64_t id, const char *proc,
 	free(detail);
 	if (rc != STORE_OK)
 		goto out;
-	s = prep(st, "UPDATE sessions SET updated = ? WHERE id = ?", d,
-	    "recording the step", &err);
-	if (s == NULL) {
-		rc = err;
+	if ((rc = run(st, d, "recording the step",
+	    "UPDATE sessions SET updated = ? WHERE id = ?", "ii", (int64_t)now,
+	    (int64_t)id)) != STORE_OK)
 		goto out;
-	}
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
-	sqlite3_bind_int64(s, 2, id);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		rc = fail(st, d, rc, "recording the step");
-		goto out;
-	}
 	if ((rc = tx_commit(st, d)) != STORE_OK)
 		return rc;
 	*changed = 1;
@@ -1722,42 +1677,23 @@ int
 store_check_add(struct store *st, int64_t id, const struct store_check *c,
     const char *op, struct diags *d)
 {
-	sqlite3_stmt	*s;
 	char		*detail;
-	int		 rc, err = STORE_OK;
+	int		 rc;
 
 	if ((rc = tx_begin(st, d)) != STORE_OK)
 		return rc;
 	if ((rc = lock_gate(st, id, op, d)) != STORE_OK)
 		goto out;
-	s = prep(st, "INSERT INTO checks (session_id, proc, host, step, kind, "
-	    "target, result, message, excerpt, output_sha256, output_len, at, "
-	    "duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", d,
-	    "recording a check", &err);
-	if (s == NULL) {
-		rc = err;
+	if ((rc = run(st, d, "recording a check",
+	    "INSERT INTO checks (session_id, proc, host, step, kind, target, "
+	    "result, message, excerpt, output_sha256, output_len, at, "
+	    "duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "ittittttttiii", (int64_t)id, c->proc, c->host ? c->host : "",
+	    (int64_t)c->step, c->kind, c->target, c->result, c->message,
+	    c->excerpt, c->output_sha256, (int64_t)c->output_len,
+	    (int64_t)(c->at ? c->at : store_now()),
+	    (int64_t)c->duration_ms)) != STORE_OK)
 		goto out;
-	}
-	sqlite3_bind_int64(s, 1, id);
-	bind_text(s, 2, c->proc);
-	bind_text(s, 3, c->host ? c->host : "");
-	sqlite3_bind_int64(s, 4, (sqlite3_int64)c->step);
-	bind_text(s, 5, c->kind);
-	bind_text(s, 6, c->target);
-	bind_text(s, 7, c->result);
-	bind_text(s, 8, c->message);
-	bind_text(s, 9, c->excerpt);
-	bind_text(s, 10, c->output_sha256);
-	sqlite3_bind_int64(s, 11, (sqlite3_int64)c->output_len);
-	sqlite3_bind_int64(s, 12, (sqlite3_int64)(c->at ? c->at :
-	    store_now()));
-	sqlite3_bind_int64(s, 13, c->duration_ms);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		rc = fail(st, d, rc, "recording a check");
-		goto out;
-	}
 	detail = xasprintf("%s %s: %s%s%s", c->kind, c->target ? c->target : "",
 	    c->result, c->message ? ": " : "", c->message ? c->message : "");
 	rc = event_append(st, id, c->at ? c->at : store_now(), op, "check",
@@ -1766,20 +1702,10 @@ store_check_add(struct store *st, int64_t id, const struct store_check *c,
 	if (rc != STORE_OK)
 		goto out;
 	/* A check run is activity: "last change" includes it. */
-	s = prep(st, "UPDATE sessions SET updated = max(updated, ?) WHERE id = ?",
-	    d, "recording a check", &err);
-	if (s == NULL) {
-		rc = err;
+	if ((rc = run(st, d, "recording a check",
+	    "UPDATE sessions SET updated = max(updated, ?) WHERE id = ?", "ii",
+	    (int64_t)(c->at ? c->at : store_now()), (int64_t)id)) != STORE_OK)
 		goto out;
-	}
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)(c->at ? c->at : store_now()));
-	sqlite3_bind_int64(s, 2, id);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		rc = fail(st, d, rc, "recording a check");
-		goto out;
-	}
 	return tx_commit(st, d);
 out:
 	tx_rollback(st);
@@ -1868,28 +1794,17 @@ int
 store_session_close(struct store *st, int64_t id, const char *op,
     const char *why, struct diags *d)
 {
-	sqlite3_stmt	*s;
-	int		 rc, err = STORE_OK;
+	int		 rc;
 
 	if ((rc = tx_begin(st, d)) != STORE_OK)
 		return rc;
 	if ((rc = lock_gate(st, id, op, d)) != STORE_OK)
 		goto out;
-	s = prep(st, "UPDATE sessions SET closed = ?, updated = ? WHERE id = ? "
-	    "AND closed IS NULL", d, "closing the session", &err);
-	if (s == NULL) {
-		rc = err;
+	if ((rc = run(st, d, "closing the session",
+	    "UPDATE sessions SET closed = ?, updated = ? WHERE id = ? AND "
+	    "closed IS NULL", "iii", (int64_t)store_now(), (int64_t)store_now(),
+	    (int64_t)id)) != STORE_OK)
 		goto out;
-	}
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)store_now());
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)store_now());
-	sqlite3_bind_int64(s, 3, id);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		rc = fail(st, d, rc, "closing the session");
-		goto out;
-	}
 	if (sqlite3_changes(st->db) == 0) {
 		diags_add(d, st->path, 0, 0, "session %lld is already closed",
 		    (long long)id);
@@ -1910,44 +1825,22 @@ store_session_rebase(struct store *st, int64_t id, const char *runbook_hash,
     const char *text, size_t len, const char *op, const char *detail,
     struct diags *d)
 {
-	sqlite3_stmt	*s;
-	int		 rc, err = STORE_OK;
+	int		 rc;
 
 	if ((rc = tx_begin(st, d)) != STORE_OK)
 		return rc;
 	if ((rc = lock_gate(st, id, op, d)) != STORE_OK)
 		goto out;
-	s = prep(st, "INSERT OR IGNORE INTO runbooks (hash, runbook_id, text) "
-	    "SELECT ?, runbook_id, ? FROM sessions WHERE id = ?", d,
-	    "recording the runbook", &err);
-	if (s == NULL) {
-		rc = err;
+	if ((rc = run(st, d, "recording the runbook",
+	    "INSERT OR IGNORE INTO runbooks (hash, runbook_id, text) SELECT "
+	    "?, runbook_id, ? FROM sessions WHERE id = ?", "tbi", runbook_hash,
+	    text, (size_t)len, (int64_t)id)) != STORE_OK)
 		goto out;
-	}
-	bind_text(s, 1, runbook_hash);
-	sqlite3_bind_blob(s, 2, text, (int)len, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 3, id);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		rc = fail(st, d, rc, "recording the runbook");
+	if ((rc = run(st, d, "recording the runbook",
+	    "UPDATE sessions SET runbook_hash = ?, updated = ? WHERE id = ?",
+	    "tii", runbook_hash, (int64_t)store_now(),
+	    (int64_t)id)) != STORE_OK)
 		goto out;
-	}
-	s = prep(st, "UPDATE sessions SET runbook_hash = ?, updated = ? "
-	    "WHERE id = ?", d, "recording the runbook", &err);
-	if (s == NULL) {
-		rc = err;
-		goto out;
-	}
-	bind_text(s, 1, runbook_hash);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)store_now());
-	sqlite3_bind_int64(s, 3, id);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		rc = fail(st, d, rc, "recording the runbook");
-		goto out;
-	}
 	if ((rc = event_append(st, id, store_now(), op, "runbook-changed",
 	    NULL, NULL, 0, detail, d)) != STORE_OK)
 		goto out;
@@ -1958,6 +1851,11 @@ out:
 }
 
 /* The event log. */
+
+/* In event_row's order. */
+static const char event_cols[] =
+    "id, session_id, at, operator, kind, proc, host, step, detail, "
+    "from_status, to_status, note, extra, prev_hash, hash";
 
 static void
 event_row(sqlite3_stmt *s, struct store_event *e)
@@ -2001,15 +1899,14 @@ store_events(struct store *st, int64_t id, struct store_event **out,
 {
 	struct store_event	*v = NULL;
 	sqlite3_stmt		*s;
+	char			*sql;
 	size_t			 count = 0, cap = 0;
 	int			 rc, err = STORE_OK;
 
-	s = prep(st, id > 0 ? "SELECT id, session_id, at, operator, kind, proc, "
-	    "host, step, detail, from_status, to_status, note, extra, prev_hash, "
-	    "hash FROM events WHERE "
-	    "session_id = ? ORDER BY id" : "SELECT id, session_id, at, "
-	    "operator, kind, proc, host, step, detail, from_status, to_status, "
-	    "note, extra, prev_hash, hash FROM events ORDER BY id", d, "reading the event log", &err);
+	sql = xasprintf("SELECT %s FROM events %s ORDER BY id", event_cols,
+	    id > 0 ? "WHERE session_id = ?" : "");
+	s = prep(st, sql, d, "reading the event log", &err);
+	free(sql);
 	if (s == NULL)
 		return err;
 	if (id > 0)
@@ -2047,23 +1944,23 @@ store_audit_verify(struct store *st, size_t *count, int64_t *bad,
 {
 	struct store_event	 e;
 	sqlite3_stmt		*s;
-	char			 prev[65], want[65];
+	char			 prev[65], want[65], *sql;
 	int64_t			 expect_id = 1;
 	int			 rc, err = STORE_OK, broken = 0;
 
 	*count = 0;
 	*bad = 0;
-	s = prep(st, "SELECT id, session_id, at, operator, kind, proc, host, "
-	    "step, detail, from_status, to_status, note, extra, prev_hash, hash "
-	    "FROM events ORDER BY id", d, "reading the event log", &err);
+	sql = xasprintf("SELECT %s FROM events ORDER BY id", event_cols);
+	s = prep(st, sql, d, "reading the event log", &err);
+	free(sql);
 	if (s == NULL)
 		return err;
 	snprintf(prev, sizeof(prev), "%s", genesis);
 	while (!broken && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		event_row(s, &e);
 		if (e.id != expect_id) {
-			diags_add(d, st->path, 0, 0, "event %lld is missing: the "
-			    "log jumps from event %lld to %lld (rows were "
+			diags_add(d, st->path, 0, 0, "event %lld is missing: "
+			    "the log jumps from event %lld to %lld (rows were "
 			    "deleted)", (long long)expect_id,
 			    (long long)expect_id - 1, (long long)e.id);
 			*bad = expect_id;

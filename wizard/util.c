@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "util.h"
 
 static void (*fatal_cleanup)(void);
@@ -595,4 +597,17 @@ strmap_get(const struct strmap *m, const char *key, size_t *val)
 		j = (j + 1) & (m->cap - 1);
 	}
 	return 0;
+}
+
+void
+sha256_hex(const void *p, size_t n, char out[65])
+{
+	unsigned char	md[EVP_MAX_MD_SIZE];
+	unsigned int	mdlen = 0, i;
+
+	if (!EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL))
+		fatal("OpenSSL: sha256 failed");
+	for (i = 0; i < mdlen && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	out[64] = '\0';
 }

@@ -20,8 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "store.h"
 #include "util.h"
 
@@ -33,19 +31,6 @@ usage(void)
 	    "M] [--output FILE [--excerpt-lines N]] [--duration-ms MS] "
 	    "[--operator NAME]\n");
 	exit(2);
-}
-
-static void
-sha256_hex(const char *p, size_t n, char out[65])
-{
-	unsigned char	md[EVP_MAX_MD_SIZE];
-	unsigned int	mdlen = 0, i;
-
-	if (!EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL))
-		fatal("sha256 failed");
-	for (i = 0; i < mdlen && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	out[64] = '\0';
 }
 
 int
