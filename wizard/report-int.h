@@ -1,8 +1,9 @@
 /*
  * report-int.h: what the report's renderers share, and nothing else
  * should: the change record as report.c gathers it from the store (every
- * string already stripped of control characters), and a few phrasings the
- * three formats say alike. Other subsystems use report.h.
+ * string already stripped of control characters), which steps each list
+ * of the record holds, a few phrasings the three formats say alike, and
+ * the emitters md and html are made of. Other subsystems use report.h.
  */
 #ifndef FEDWIZ_REPORT_INT_H
 #define FEDWIZ_REPORT_INT_H
@@ -197,6 +198,26 @@ struct report {
 extern const char *const report_status_names[];
 extern const char *const report_status_class[];
 
+/* The lists of steps the record picks out; every format lists the same. */
+enum r_list {
+	RL_FAILED,	/* failed now */
+	RL_SKIPPED,
+	RL_REDONE,	/* failed once, and done or skipped since */
+	RL_FORCED,	/* recorded while its procedure was blocked */
+	RL_UNBACKED	/* its row is not what the event log says */
+};
+
+/* Where report_walk is; start from { 0, 0 }. */
+struct r_walk {
+	size_t		 inst;
+	size_t		 step;
+};
+
+/* The next step, in plan order, that the list holds (and *ri, its
+ * procedure); NULL after the last. */
+const struct r_step *report_walk(const struct report *, enum r_list,
+		     struct r_walk *, const struct r_inst **);
+
 /* "2026-11-21T22:00:00Z": UTC, so a record reads alike everywhere. */
 const char	*report_iso(time_t, char *, size_t);
 /* "45s", "12m", "2h", "1h 12m", "3d 4h" */
@@ -221,9 +242,109 @@ void		 report_worked(const struct r_inst *, struct buf *);
 const char	*report_failure_reason(const struct r_hist *);
 const char	*report_forced_reason(const struct r_hist *);
 
-/* The renderers (report-md.c, report-html.c, report-json.c). */
-void		 report_md(FILE *, const struct report *);
-void		 report_html(FILE *, const struct report *);
+/*
+ * md and html say the same things in the same order; report-table.c
+ * writes that once, and a format is the table of emitters below (one in
+ * report-md.c, one in report-html.c). Literal text (headings, phrasings)
+ * goes out as it is; everything from the record goes through .text,
+ * .code or .muted, which escape it the format's way.
+ */
+
+/* How a column's cells read: md aligns numbers right; html keeps
+ * numbers and times from wrapping. */
+enum r_align {
+	RA_TEXT,
+	RA_NUM,
+	RA_TIME
+};
+
+struct r_col {
+	const char	*name;
+	enum r_align	 align;
+};
+
+struct r_table {
+	const char		*cls;	/* html class; NULL: none */
+	const struct r_col	*cols;
+	size_t			 ncols;
+	int			 oneline; /* html: its one row on one line */
+};
+
+/* Where the writing is. */
+struct r_out {
+	FILE			*fp;
+	const struct r_fmt	*fmt;
+	const struct r_table	*table;	/* the one open; NULL: none */
+	size_t			 col;	/* cells begun in this row */
+	/* A line end the last block still owes: md separates blocks by a
+	 * blank line (none after the last), html ends a box's last block
+	 * on the box's own line ("</p></div>"). */
+	int			 owed;
+};
+
+/*
+ * A format. Blocks: a section (html's <section>) holds headings,
+ * paragraphs, lists, tables, key-value lists, preformatted text and
+ * boxes (html's <div class>); a banner is a one-paragraph alert at the
+ * top. Inline: the rest. Hooks marked optional may be NULL.
+ */
+struct r_fmt {
+	/* Optional: doc_*, section_*, box_*, row_begin, aside_end. */
+	void	(*doc_begin)(struct r_out *, const struct report *);
+	void	(*doc_end)(struct r_out *);
+	void	(*section_begin)(struct r_out *, const char *);	/* id */
+	void	(*section_end)(struct r_out *);
+	void	(*heading_begin)(struct r_out *, int, const char *); /* id */
+	void	(*heading_end)(struct r_out *, int);
+	void	(*para_begin)(struct r_out *, const char *);	/* class */
+	void	(*para_end)(struct r_out *);
+	/* A paragraph that stands out (the verdict); class by status. */
+	void	(*lead)(struct r_out *, const char *, const char *);
+	void	(*banner_begin)(struct r_out *);
+	void	(*banner_end)(struct r_out *);
+	void	(*box_begin)(struct r_out *, const char *);	/* class */
+	void	(*box_end)(struct r_out *);
+	void	(*list_begin)(struct r_out *);
+	void	(*item_begin)(struct r_out *);
+	void	(*item_end)(struct r_out *);
+	void	(*list_end)(struct r_out *);
+	void	(*kv_begin)(struct r_out *);
+	void	(*kv_row_begin)(struct r_out *, const char *);	/* key */
+	void	(*kv_row_end)(struct r_out *);
+	void	(*kv_end)(struct r_out *);
+	void	(*table_begin)(struct r_out *, const struct r_table *);
+	void	(*row_begin)(struct r_out *);
+	void	(*cell)(struct r_out *, const struct r_col *); /* the next */
+	void	(*row_end)(struct r_out *);
+	void	(*table_end)(struct r_out *);
+	void	(*pre)(struct r_out *, const char *, size_t);
+
+	void	(*text)(struct r_out *, const char *);	/* NULL: nothing */
+	void	(*muted)(struct r_out *, const char *);	/* "(none listed)" */
+	void	(*code)(struct r_out *, const char *);	/* not empty */
+	void	(*time)(struct r_out *, time_t);
+	/* A status word: class by status; loud: md bolds it too. */
+	void	(*status)(struct r_out *, const char *, const char *, int);
+	void	(*strong_begin)(struct r_out *, const char *);	/* class */
+	void	(*strong_end)(struct r_out *);
+	/* A fact that must not be missed in the summary. */
+	void	(*alarm)(struct r_out *, const char *);
+	void	(*xref)(struct r_out *, const char *, const char *); /* id */
+	void	(*br)(struct r_out *);
+	/* A part of a table cell set apart (history); first: nothing
+	 * before it in the cell. */
+	void	(*aside_begin)(struct r_out *, const char *, int);
+	void	(*aside_end)(struct r_out *);
+};
+
+extern const struct r_fmt report_md_fmt;
+extern const struct r_fmt report_html_fmt;
+
+/* The renderers: md and html (report-table.c), json (report-json.c). */
+void		 report_table(FILE *, const struct report *,
+		     const struct r_fmt *);
+/* For the emitters: begin a block, paying the line end owed. */
+void		 report_table_block(struct r_out *);
 void		 report_json(FILE *, const struct report *);
 
 #endif

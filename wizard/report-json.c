@@ -20,28 +20,23 @@ json_ktime(struct json *j, const char *key, time_t t)
 }
 
 static void
-json_step_list(struct json *j, const struct report *r, enum r_status want)
+json_step_list(struct json *j, const struct report *r, enum r_list list)
 {
 	const struct r_inst	*ri;
 	const struct r_step	*rs;
-	size_t			 i, k;
+	struct r_walk		 at = { 0, 0 };
 
 	json_arr_begin(j);
-	for (i = 0; i < r->ninsts; i++)
-		for (k = 0; k < r->insts[i].nsteps; k++) {
-			ri = &r->insts[i];
-			rs = &ri->steps[k];
-			if (rs->status != want)
-				continue;
-			json_obj_begin(j);
-			json_kstr(j, "procedure", ri->name);
-			json_kint(j, "step", (long long)rs->n);
-			json_kstr(j, "do", rs->line);
-			json_kstr(j, "by", rs->by);
-			json_ktime(j, "at", rs->at);
-			json_kstr(j, "note", rs->note);
-			json_obj_end(j);
-		}
+	while ((rs = report_walk(r, list, &at, &ri)) != NULL) {
+		json_obj_begin(j);
+		json_kstr(j, "procedure", ri->name);
+		json_kint(j, "step", (long long)rs->n);
+		json_kstr(j, "do", rs->line);
+		json_kstr(j, "by", rs->by);
+		json_ktime(j, "at", rs->at);
+		json_kstr(j, "note", rs->note);
+		json_obj_end(j);
+	}
 	json_arr_end(j);
 }
 
@@ -50,43 +45,33 @@ json_attention(struct json *j, const struct report *r)
 {
 	const struct r_inst	*ri;
 	const struct r_step	*rs;
-	size_t			 i, k;
+	struct r_walk		 at = { 0, 0 };
 
 	json_key(j, "failed_then_redone");
 	json_arr_begin(j);
-	for (i = 0; i < r->ninsts; i++)
-		for (k = 0; k < r->insts[i].nsteps; k++) {
-			ri = &r->insts[i];
-			rs = &ri->steps[k];
-			if (rs->failure == NULL || rs->status == RS_FAILED)
-				continue;
-			json_obj_begin(j);
-			json_kstr(j, "procedure", ri->name);
-			json_kint(j, "step", (long long)rs->n);
-			json_ktime(j, "failed_at", rs->failure->at);
-			json_kstr(j, "failed_by", rs->failure->operator);
-			json_kstr(j, "reason",
-			    report_failure_reason(rs->failure));
-			json_kstr(j, "status", report_status_names[rs->status]);
-			json_obj_end(j);
-		}
+	while ((rs = report_walk(r, RL_REDONE, &at, &ri)) != NULL) {
+		json_obj_begin(j);
+		json_kstr(j, "procedure", ri->name);
+		json_kint(j, "step", (long long)rs->n);
+		json_ktime(j, "failed_at", rs->failure->at);
+		json_kstr(j, "failed_by", rs->failure->operator);
+		json_kstr(j, "reason", report_failure_reason(rs->failure));
+		json_kstr(j, "status", report_status_names[rs->status]);
+		json_obj_end(j);
+	}
 	json_arr_end(j);
 	json_key(j, "recorded_while_blocked");
 	json_arr_begin(j);
-	for (i = 0; i < r->ninsts; i++)
-		for (k = 0; k < r->insts[i].nsteps; k++) {
-			ri = &r->insts[i];
-			rs = &ri->steps[k];
-			if (rs->forced == NULL)
-				continue;
-			json_obj_begin(j);
-			json_kstr(j, "procedure", ri->name);
-			json_kint(j, "step", (long long)rs->n);
-			json_ktime(j, "at", rs->forced->at);
-			json_kstr(j, "by", rs->forced->operator);
-			json_kstr(j, "why", report_forced_reason(rs->forced));
-			json_obj_end(j);
-		}
+	at.inst = at.step = 0;
+	while ((rs = report_walk(r, RL_FORCED, &at, &ri)) != NULL) {
+		json_obj_begin(j);
+		json_kstr(j, "procedure", ri->name);
+		json_kint(j, "step", (long long)rs->n);
+		json_ktime(j, "at", rs->forced->at);
+		json_kstr(j, "by", rs->forced->operator);
+		json_kstr(j, "why", report_forced_reason(rs->forced));
+		json_obj_end(j);
+	}
 	json_arr_end(j);
 }
 
@@ -107,7 +92,9 @@ json_head(struct json *j, const struct report *r)
 {
 	const struct r_outcome	*o = &r->out;
 	const struct r_audit	*au = &r->audit;
-	size_t			 i, k;
+	const struct r_inst	*ri;
+	const struct r_step	*rs;
+	struct r_walk		 at = { 0, 0 };
 
 	json_key(j, "report");
 	json_obj_begin(j);
@@ -162,9 +149,9 @@ json_head(struct json *j, const struct report *r)
 	json_kint(j, "procedures_failed", (long long)o->procs_failed);
 	json_kint(j, "procedures_not_applicable", (long long)o->procs_na);
 	json_key(j, "failed_steps");
-	json_step_list(j, r, RS_FAILED);
+	json_step_list(j, r, RL_FAILED);
 	json_key(j, "skipped_steps");
-	json_step_list(j, r, RS_SKIPPED);
+	json_step_list(j, r, RL_SKIPPED);
 	json_attention(j, r);
 	json_obj_end(j);
 
@@ -186,14 +173,12 @@ json_head(struct json *j, const struct report *r)
 	json_kstr(j, "message", au->message);
 	json_key(j, "steps_not_in_log");
 	json_arr_begin(j);
-	for (i = 0; i < r->ninsts; i++)
-		for (k = 0; k < r->insts[i].nsteps; k++)
-			if (r->insts[i].steps[k].unbacked) {
-				json_obj_begin(j);
-				json_kstr(j, "procedure", r->insts[i].name);
-				json_kint(j, "step", (long long)(k + 1));
-				json_obj_end(j);
-			}
+	while ((rs = report_walk(r, RL_UNBACKED, &at, &ri)) != NULL) {
+		json_obj_begin(j);
+		json_kstr(j, "procedure", ri->name);
+		json_kint(j, "step", (long long)rs->n);
+		json_obj_end(j);
+	}
 	json_arr_end(j);
 	json_obj_end(j);
 }

@@ -1005,6 +1005,41 @@ report_format_names(size_t *n)
 
 /* Shared by the renderers. */
 
+static int
+listed(const struct r_step *rs, enum r_list list)
+{
+	switch (list) {
+	case RL_FAILED:
+		return rs->status == RS_FAILED;
+	case RL_SKIPPED:
+		return rs->status == RS_SKIPPED;
+	case RL_REDONE:
+		return rs->failure != NULL && rs->status != RS_FAILED;
+	case RL_FORCED:
+		return rs->forced != NULL;
+	case RL_UNBACKED:
+		return rs->unbacked;
+	}
+	return 0;
+}
+
+const struct r_step *
+report_walk(const struct report *r, enum r_list list, struct r_walk *at,
+    const struct r_inst **ri)
+{
+	const struct r_step	*rs;
+
+	for (; at->inst < r->ninsts; at->inst++, at->step = 0)
+		while (at->step < r->insts[at->inst].nsteps) {
+			rs = &r->insts[at->inst].steps[at->step++];
+			if (listed(rs, list)) {
+				*ri = &r->insts[at->inst];
+				return rs;
+			}
+		}
+	return NULL;
+}
+
 /* How much of a check's output md and html show: whole lines, at most
  * EXCERPT_LINES and EXCERPT_BYTES, never half a character. */
 size_t
@@ -1118,14 +1153,14 @@ report_write(FILE *fp, const struct report *r, enum report_format f)
 {
 	switch (f) {
 	case REPORT_HTML:
-		report_html(fp, r);
+		report_table(fp, r, &report_html_fmt);
 		break;
 	case REPORT_JSON:
 		report_json(fp, r);
 		break;
 	case REPORT_MD:
 	default:
-		report_md(fp, r);
+		report_table(fp, r, &report_md_fmt);
 		break;
 	}
 }
