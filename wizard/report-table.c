@@ -550,9 +550,10 @@ step_note(struct r_out *w, const struct r_step *rs)
 		any = 1;
 	}
 	if (rs->status == RS_NA && rs->when != NULL) {
+		if (any++)
+			f->br(w);
 		say(w, "when: ");
 		code(w, rs->when);
-		any = 1;
 	}
 	if (rs->stale != NULL) {
 		if (any++)
