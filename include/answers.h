@@ -15,6 +15,7 @@ struct host {
 	const char		*profile_name;	/* NULL: the role's */
 	const struct profile	*profile;
 	int			 port;		/* SSH port, default 22 */
+	const char		*identity;	/* SSH key file; NULL: default */
 	const char		*role;
 	struct rb_pos		 pos;
 };
@@ -55,12 +56,11 @@ int			 answers_set(struct answers *, const struct runbook *,
 /* Put a value already checked (from the store). */
 void			 answers_put(struct answers *, const char *,
 			     const char *);
-/* Add a host to a role, as the store recorded it; the profile falls back
- * to the role's. -1 if the role is not in the runbook (any more). */
+/* Add a host (copied) to its role, as the store recorded it; the profile
+ * falls back to the role's. -1 if the role is not in the runbook (any
+ * more). */
 int			 answers_add_host(struct answers *,
-			     const struct runbook *, const char *,
-			     const char *, const char *, const char *, int,
-			     const char *);
+			     const struct runbook *, const struct host *);
 /* The answered value, or NULL. */
 const char		*answers_get(const struct answers *, const char *);
 /* The hosts of a role (NULL when none are listed). */

@@ -147,21 +147,20 @@ int		 store_session_runbook(struct store *, int64_t, const char *,
 		     char **, size_t *, struct diags *);
 
 /* Answers and inventory of a session. */
-/* Answers and hosts are logged as the operator's (the last argument
- * before the diags). */
+/* Answers and hosts are logged as the operator's (the argument before
+ * the diags). */
 int		 store_answer_set(struct store *, int64_t, const char *,
 		     const char *, const char *, struct diags *);
-int		 store_host_add(struct store *, int64_t, const char *,
-		     const char *, const char *, const char *, int,
-		     const char *, const char *, struct diags *);
-/* Visit answers (name, value) and hosts (role, name, address, user, port,
- * profile) in the order they were given. */
+int		 store_host_add(struct store *, int64_t, const struct host *,
+		     const char *, struct diags *);
+/* Visit answers (name, value) and hosts (profile unresolved: only
+ * profile_name) in the order they were given. */
 int		 store_answers(struct store *, int64_t,
 		     void (*)(void *, const char *, const char *), void *,
 		     struct diags *);
 int		 store_hosts(struct store *, int64_t,
-		     void (*)(void *, const char *, const char *, const char *,
-		     const char *, int, const char *), void *, struct diags *);
+		     void (*)(void *, const struct host *), void *,
+		     struct diags *);
 
 /* Step states: all of a session's, for plan_build's callback. Rows and
  * strings live in the arena (a session can have tens of thousands). */
@@ -182,6 +181,10 @@ int		 store_step_set(struct store *, int64_t, const char *,
 /* A check run and its evidence, with its event. */
 int		 store_check_add(struct store *, int64_t,
 		     const struct store_check *, const char *,
+		     struct diags *);
+/* Several, in one transaction: all recorded or none. */
+int		 store_checks_add(struct store *, int64_t,
+		     const struct store_check *, size_t, const char *,
 		     struct diags *);
 int		 store_checks(struct store *, int64_t, struct store_check **,
 		     size_t *, struct diags *);

@@ -121,10 +121,9 @@ answers_put(struct answers *a, const char *name, const char *value)
 
 int
 answers_add_host(struct answers *a, const struct runbook *rb,
-    const char *role, const char *name, const char *address,
-    const char *user, int port, const char *profile)
+    const struct host *in)
 {
-	const struct rb_role	*r = runbook_role(rb, role);
+	const struct rb_role	*r = runbook_role(rb, in->role);
 	struct role_hosts	*rh = NULL, *nr;
 	struct host		*h, *nh;
 	size_t			 i;
@@ -156,13 +155,16 @@ answers_add_host(struct answers *a, const struct runbook *rb,
 	}
 	h = &rh->hosts[rh->n++];
 	h->role = r->id;
-	h->name = arena_strdup(a->arena, name);
-	h->address = address && *address ? arena_strdup(a->arena, address) :
+	h->name = arena_strdup(a->arena, in->name);
+	h->address = in->address && *in->address ? arena_strdup(a->arena,
+	    in->address) : NULL;
+	h->user = in->user && *in->user ? arena_strdup(a->arena, in->user) :
 	    NULL;
-	h->user = user && *user ? arena_strdup(a->arena, user) : NULL;
-	h->port = port > 0 ? port : 22;
-	h->profile_name = profile && *profile ? arena_strdup(a->arena,
-	    profile) : NULL;
+	h->port = in->port > 0 ? in->port : 22;
+	h->identity = in->identity && *in->identity ? arena_strdup(a->arena,
+	    in->identity) : NULL;
+	h->profile_name = in->profile_name && *in->profile_name ?
+	    arena_strdup(a->arena, in->profile_name) : NULL;
 	h->profile = h->profile_name ? profile_find(h->profile_name) : NULL;
 	if (h->profile == NULL)
 		h->profile = r->profile;
@@ -246,7 +248,7 @@ load_host(struct answers *a, const struct ydoc *doc, const struct ynode *n,
     const struct rb_role *role, struct host *h, struct diags *d)
 {
 	static const char *const keys[] = { "name", "address", "user", "port",
-	    "profile" };
+	    "profile", "identity" };
 	const struct ynode	*k, *v;
 	const char *const	*pnames;
 	const char		*near;
@@ -269,13 +271,13 @@ load_host(struct answers *a, const struct ydoc *doc, const struct ynode *n,
 		v = n->items[2 * i + 1];
 		if (strcmp(k->str, "name") != 0 && strcmp(k->str, "address") &&
 		    strcmp(k->str, "user") && strcmp(k->str, "port") &&
-		    strcmp(k->str, "profile")) {
+		    strcmp(k->str, "profile") && strcmp(k->str, "identity")) {
 			near = closest_word(k->str, keys, nitems(keys));
 			diags_add(d, doc->file, k->line, k->col, "unknown key "
 			    "\"%s\" in host; %s%s%s", k->str, near ?
 			    "did you mean \"" : "expected name, address, user, "
-			    "port, profile", near ? near : "", near ? "\"?" :
-			    "");
+			    "port, profile, identity", near ? near : "", near ?
+			    "\"?" : "");
 			rc = -1;
 			continue;
 		}
@@ -319,6 +321,15 @@ load_host(struct answers *a, const struct ydoc *doc, const struct ynode *n,
 				rc = -1;
 			} else
 				h->port = atoi(v->str);
+		} else if (strcmp(k->str, "identity") == 0) {
+			struct varspec sp = { .type = VT_PATH };
+			if (vartype_check(&sp, v->str, NULL, why,
+			    sizeof(why)) == -1) {
+				diags_add(d, doc->file, v->line, v->col,
+				    "identity \"%s\" %s", v->str, why);
+				rc = -1;
+			}
+			h->identity = arena_strdup(a->arena, v->str);
 		} else {
 			if ((h->profile = profile_find(v->str)) == NULL) {
 				diags_add(d, doc->file, v->line, v->col,

@@ -182,16 +182,14 @@ answer_cb(void *arg, const char *name, const char *value)
 }
 
 static void
-host_cb(void *arg, const char *role, const char *name, const char *address,
-    const char *user, int port, const char *profile)
+host_cb(void *arg, const struct host *h)
 {
 	struct session	*s = ((struct load_ctx *)arg)->s;
 
-	if (answers_add_host(s->ans, s->rb, role, name, address, user, port,
-	    profile) == -1)
+	if (answers_add_host(s->ans, s->rb, h) == -1)
 		diags_add(&s->warnings, "session", 0, 0, "warning: host %s is "
-		    "kept but unused: the runbook has no role %s now", name,
-		    role);
+		    "kept but unused: the runbook has no role %s now", h->name,
+		    h->role);
 }
 
 static void
@@ -380,9 +378,7 @@ session_start(struct store *st, const char *dir, const char *name,
 	for (i = 0; i < ans->nroles && rc == STORE_OK; i++)
 		for (k = 0; k < ans->roles[i].n && rc == STORE_OK; k++) {
 			h = &ans->roles[i].hosts[k];
-			rc = store_host_add(st, *id, h->role, h->name,
-			    h->address, h->user, h->port, h->profile_name,
-			    operator, d);
+			rc = store_host_add(st, *id, h, operator, d);
 		}
 	if (rc == STORE_OK)
 		rc = store_commit(st, d);

@@ -78,6 +78,7 @@ static const char *const migrations[] = {
 	"  user TEXT,"
 	"  port INTEGER NOT NULL DEFAULT 22,"
 	"  profile TEXT,"
+	"  identity TEXT,"
 	"  ord INTEGER NOT NULL,"
 	"  PRIMARY KEY (session_id, name));"
 	"CREATE TABLE steps ("
@@ -320,6 +321,11 @@ run(struct store *st, struct diags *d, const char *what, const char *sql,
 
 	if ((s = prep(st, sql, d, what, &err)) == NULL)
 		return err;
+	/* A types string that does not fit the statement would read the
+	 * wrong arguments: a programming error, stopped here. */
+	if (sqlite3_bind_parameter_count(s) != (int)strlen(types))
+		fatal("store: \"%s\" has %d parameters, types \"%s\"", what,
+		    sqlite3_bind_parameter_count(s), types);
 	va_start(ap, types);
 	for (i = 0; types[i] != '\0'; i++) {
 		switch (types[i]) {
@@ -1147,25 +1153,25 @@ out:
 }
 
 int
-store_host_add(struct store *st, int64_t id, const char *role,
-    const char *name, const char *address, const char *user, int port,
-    const char *profile, const char *op, struct diags *d)
+store_host_add(struct store *st, int64_t id, const struct host *h,
+    const char *op, struct diags *d)
 {
-	char		*detail;
-	int		 rc;
+	char	*detail;
+	int	 rc;
 
 	if ((rc = tx_begin(st, d)) != STORE_OK)
 		return rc;
 	if ((rc = run(st, d, "recording a host",
 	    "INSERT INTO hosts (session_id, role, name, address, user, port, "
-	    "profile, ord) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT "
-	    "count(*) FROM hosts WHERE session_id = ?1))", "ittttit",
-	    (int64_t)id, role, name, address, user, (int64_t)port,
-	    profile)) != STORE_OK)
+	    "profile, identity, ord) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+	    "(SELECT count(*) FROM hosts WHERE session_id = ?1))", "ittttitt",
+	    (int64_t)id, h->role, h->name, h->address, h->user,
+	    (int64_t)(h->port > 0 ? h->port : 22), h->profile_name,
+	    h->identity)) != STORE_OK)
 		goto out;
-	detail = xasprintf("%s: %s%s%s", role, name, address ? " " : "",
-	    address ? address : "");
-	rc = event_append(st, id, store_now(), op, "host", NULL, name, 0,
+	detail = xasprintf("%s: %s%s%s", h->role, h->name, h->address ? " " :
+	    "", h->address ? h->address : "");
+	rc = event_append(st, id, store_now(), op, "host", NULL, h->name, 0,
 	    detail, d);
 	free(detail);
 	if (rc != STORE_OK)
@@ -1199,25 +1205,29 @@ store_answers(struct store *st, int64_t id,
 
 int
 store_hosts(struct store *st, int64_t id,
-    void (*fn)(void *, const char *, const char *, const char *, const char *,
-    int, const char *), void *ctx, struct diags *d)
+    void (*fn)(void *, const struct host *), void *ctx, struct diags *d)
 {
+	struct host	 h;
 	sqlite3_stmt	*s;
 	int		 rc, err = STORE_OK;
 
-	s = prep(st, "SELECT role, name, address, user, port, profile FROM "
-	    "hosts WHERE session_id = ? ORDER BY ord", d, "reading hosts",
+	s = prep(st, "SELECT role, name, address, user, port, profile, identity "
+	    "FROM hosts WHERE session_id = ? ORDER BY ord", d, "reading hosts",
 	    &err);
 	if (s == NULL)
 		return err;
 	sqlite3_bind_int64(s, 1, id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		fn(ctx, (const char *)sqlite3_column_text(s, 0),
-		    (const char *)sqlite3_column_text(s, 1),
-		    (const char *)sqlite3_column_text(s, 2),
-		    (const char *)sqlite3_column_text(s, 3),
-		    sqlite3_column_int(s, 4),
-		    (const char *)sqlite3_column_text(s, 5));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&h, 0, sizeof(h));
+		h.role = (const char *)sqlite3_column_text(s, 0);
+		h.name = (const char *)sqlite3_column_text(s, 1);
+		h.address = (const char *)sqlite3_column_text(s, 2);
+		h.user = (const char *)sqlite3_column_text(s, 3);
+		h.port = sqlite3_column_int(s, 4);
+		h.profile_name = (const char *)sqlite3_column_text(s, 5);
+		h.identity = (const char *)sqlite3_column_text(s, 6);
+		fn(ctx, &h);
+	}
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? STORE_OK : fail(st, d, rc,
 	    "reading hosts");
@@ -1673,17 +1683,14 @@ out:
 
 /* Check runs. */
 
-int
-store_check_add(struct store *st, int64_t id, const struct store_check *c,
+/* One check row and its event, inside the caller's transaction. */
+static int
+check_insert(struct store *st, int64_t id, const struct store_check *c,
     const char *op, struct diags *d)
 {
 	char		*detail;
 	int		 rc;
 
-	if ((rc = tx_begin(st, d)) != STORE_OK)
-		return rc;
-	if ((rc = lock_gate(st, id, op, d)) != STORE_OK)
-		goto out;
 	if ((rc = run(st, d, "recording a check",
 	    "INSERT INTO checks (session_id, proc, host, step, kind, target, "
 	    "result, message, excerpt, output_sha256, output_len, at, "
@@ -1693,19 +1700,41 @@ store_check_add(struct store *st, int64_t id, const struct store_check *c,
 	    c->excerpt, c->output_sha256, (int64_t)c->output_len,
 	    (int64_t)(c->at ? c->at : store_now()),
 	    (int64_t)c->duration_ms)) != STORE_OK)
-		goto out;
+		return rc;
 	detail = xasprintf("%s %s: %s%s%s", c->kind, c->target ? c->target : "",
 	    c->result, c->message ? ": " : "", c->message ? c->message : "");
 	rc = event_append(st, id, c->at ? c->at : store_now(), op, "check",
 	    c->proc, c->host, c->step, detail, d);
 	free(detail);
 	if (rc != STORE_OK)
-		goto out;
+		return rc;
 	/* A check run is activity: "last change" includes it. */
-	if ((rc = run(st, d, "recording a check",
+	return run(st, d, "recording a check",
 	    "UPDATE sessions SET updated = max(updated, ?) WHERE id = ?", "ii",
-	    (int64_t)(c->at ? c->at : store_now()), (int64_t)id)) != STORE_OK)
+	    (int64_t)(c->at ? c->at : store_now()), (int64_t)id);
+}
+
+int
+store_check_add(struct store *st, int64_t id, const struct store_check *c,
+    const char *op, struct diags *d)
+{
+	return store_checks_add(st, id, c, 1, op, d);
+}
+
+int
+store_checks_add(struct store *st, int64_t id, const struct store_check *v,
+    size_t n, const char *op, struct diags *d)
+{
+	size_t	i;
+	int	rc;
+
+	if ((rc = tx_begin(st, d)) != STORE_OK)
+		return rc;
+	if ((rc = lock_gate(st, id, op, d)) != STORE_OK)
 		goto out;
+	for (i = 0; i < n; i++)
+		if ((rc = check_insert(st, id, &v[i], op, d)) != STORE_OK)
+			goto out;
 	return tx_commit(st, d);
 out:
 	tx_rollback(st);

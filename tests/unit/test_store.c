@@ -160,15 +160,32 @@ answer_cb(void *arg, const char *name, const char *value)
 }
 
 static void
-host_cb(void *arg, const char *role, const char *name, const char *address,
-    const char *user, int port, const char *profile)
+host_cb(void *arg, const struct host *h)
 {
 	struct seen	*s = arg;
 	size_t		 n = strlen(s->buf);
 
-	snprintf(s->buf + n, sizeof(s->buf) - n, "%s:%s:%s:%s:%d:%s;", role,
-	    name, address ? address : "-", user ? user : "-", port,
-	    profile ? profile : "-");
+	snprintf(s->buf + n, sizeof(s->buf) - n, "%s:%s:%s:%s:%d:%s:%s;",
+	    h->role, h->name, h->address ? h->address : "-",
+	    h->user ? h->user : "-", h->port, h->profile_name ?
+	    h->profile_name : "-", h->identity ? h->identity : "-");
+}
+
+static struct host
+mkhost(const char *role, const char *name, const char *address,
+    const char *user, int port, const char *profile, const char *identity)
+{
+	struct host	h;
+
+	memset(&h, 0, sizeof(h));
+	h.role = role;
+	h.name = name;
+	h.address = address;
+	h.user = user;
+	h.port = port;
+	h.profile_name = profile;
+	h.identity = identity;
+	return h;
 }
 
 static void
@@ -177,6 +194,7 @@ test_store_answers_and_hosts_keep_order(void **state)
 	struct fixture	*f = *state;
 	struct seen	 s = { "" };
 	struct diags	 d;
+	struct host	 h;
 
 	diags_init(&d);
 	assert_int_equal(store_answer_set(f->st, f->sid, "b", "2", "alice", &d),
@@ -189,17 +207,20 @@ test_store_answers_and_hosts_keep_order(void **state)
 	    STORE_OK);
 	assert_string_equal(s.buf, "b=3;a=1;");
 	s.buf[0] = '\0';
-	assert_int_equal(store_host_add(f->st, f->sid, "fe", "fe2", "192.0.2.2",
-	    "admin", 22, NULL, "alice", &d), STORE_OK);
-	assert_int_equal(store_host_add(f->st, f->sid, "fe", "fe1", NULL, NULL,
-	    2222, "linux", "alice", &d), STORE_OK);
+	h = mkhost("fe", "fe2", "192.0.2.2", "admin", 22, NULL, NULL);
+	assert_int_equal(store_host_add(f->st, f->sid, &h, "alice", &d),
+	    STORE_OK);
+	h = mkhost("fe", "fe1", NULL, NULL, 2222, "linux", "/k/id_ed25519");
+	assert_int_equal(store_host_add(f->st, f->sid, &h, "alice", &d),
+	    STORE_OK);
 	assert_int_equal(store_hosts(f->st, f->sid, host_cb, &s, &d),
 	    STORE_OK);
-	assert_string_equal(s.buf, "fe:fe2:192.0.2.2:admin:22:-;"
-	    "fe:fe1:-:-:2222:linux;");
+	assert_string_equal(s.buf, "fe:fe2:192.0.2.2:admin:22:-:-;"
+	    "fe:fe1:-:-:2222:linux:/k/id_ed25519;");
 	/* Names are unique in a session. */
-	assert_int_equal(store_host_add(f->st, f->sid, "imp", "fe1", NULL, NULL,
-	    22, NULL, "alice", &d), STORE_EINPUT);
+	h = mkhost("imp", "fe1", NULL, NULL, 22, NULL, NULL);
+	assert_int_equal(store_host_add(f->st, f->sid, &h, "alice", &d),
+	    STORE_EINPUT);
 	diags_free(&d);
 }
 
