@@ -27,6 +27,16 @@ struct cli {
 	const char	 *output;	/* -o */
 	int		  force;	/* --force */
 	int		  accept_drift;	/* --accept-drift */
+	/* SSH: checks and probes */
+	const char	 *known_hosts;	/* --known-hosts */
+	const char	 *host_keys;	/* --host-keys */
+	const char	 *identity;	/* --identity */
+	const char	 *profile;	/* --profile */
+	const char	 *password_file; /* --password-file */
+	const char	 *enable_file;	/* --enable-secret-file */
+	const char	 *timeout;	/* --timeout */
+	const char	 *procedure;	/* --procedure */
+	const char	 *host;		/* --host */
 };
 
 struct cmd_entry {
@@ -49,6 +59,8 @@ extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_audit_entry;
 extern const struct cmd_entry cmd_unlock_entry;
 extern const struct cmd_entry cmd_close_entry;
+extern const struct cmd_entry cmd_check_entry;
+extern const struct cmd_entry cmd_probe_entry;
 
 struct diags;
 struct store;
@@ -68,5 +80,23 @@ int	cli_target(const struct cli *, int, struct store **, int64_t *,
 	    struct diags *);
 /* Print diagnostics (errors and warnings) to stderr and free them. */
 void	cli_say(struct diags *);
+
+/*
+ * SSH for headless commands (cli-ssh.c): the options (--known-hosts,
+ * --host-keys, --timeout) into *o, with callbacks that read secrets from
+ * --password-file / --enable-secret-file / the environment / the terminal
+ * (each asked once per run, kept in memory only, wiped by cli_ssh_free)
+ * and, under --host-keys ask, put an unknown fingerprint to the operator.
+ * NULL and a diag when an option is bad.
+ */
+struct ssh_opts;
+struct cli_ssh;
+struct cli_ssh	*cli_ssh_new(const struct cli *, struct ssh_opts *,
+		    struct diags *);
+void		 cli_ssh_free(struct cli_ssh *);
+
+/* Remote text for the terminal: control and escape sequences gone.
+ * malloc'd. */
+char		*cli_clean(const char *, size_t);
 
 #endif

@@ -24,6 +24,13 @@ struct profile {
 	const char		*name;
 	const char		*title;
 	enum profile_channel	 channel;
+	/* SSH sessions fedwiz opens at once to one device (an ASA context
+	 * allows 5 in all; leave room for the operator's own). */
+	int			 max_sessions;
+	/* Shell profiles: the command that turns paging off, and whether
+	 * privileged mode ("enable") is needed for show commands. */
+	const char		*paging_off;
+	int			 enable;
 };
 
 const struct profile	*profile_find(const char *);

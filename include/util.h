@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
@@ -24,6 +25,12 @@ void	 fatal_set_cleanup(void (*)(void));
 
 /* Zero memory the compiler may not elide: for anything that held a secret. */
 void	 wipe(void *, size_t);
+/*
+ * The code point at p (n bytes available): its length in bytes and *cp,
+ * or minus the length of the ill-formed run there (well-formed UTF-8 as
+ * in Unicode table 3-7: no overlongs, surrogates, or past U+10FFFF).
+ */
+int	 utf8_next(const unsigned char *, size_t, uint32_t *);
 
 /*
  * Arena: many small allocations freed at once. The runbook model lives in

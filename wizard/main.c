@@ -22,6 +22,8 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_audit_entry,
 	&cmd_unlock_entry,
 	&cmd_close_entry,
+	&cmd_check_entry,
+	&cmd_probe_entry,
 };
 
 
@@ -41,7 +43,16 @@ enum opt_id {
 	OPT_NOTE,
 	OPT_FORCE,
 	OPT_ACCEPT_DRIFT,
-	OPT_FORMAT
+	OPT_FORMAT,
+	OPT_KNOWN_HOSTS,
+	OPT_HOST_KEYS,
+	OPT_IDENTITY,
+	OPT_PROFILE,
+	OPT_PASSWORD_FILE,
+	OPT_ENABLE_FILE,
+	OPT_TIMEOUT,
+	OPT_PROCEDURE,
+	OPT_HOST
 };
 
 struct opt_entry {
@@ -60,21 +71,21 @@ static const struct opt_entry opts[] = {
 	    NULL },
 	{ { "answers", required_argument, NULL, OPT_ANSWERS }, "FILE",
 	    "preseed variables and hosts from a YAML answers file",
-	    "plan start" },
+	    "plan start check" },
 	{ { "set", required_argument, NULL, OPT_SET }, "VAR=VALUE",
 	    "set one variable (repeatable; wins over --answers)",
-	    "plan start" },
+	    "plan start check" },
 	{ { "json", no_argument, NULL, OPT_JSON }, NULL,
 	    "one JSON document on standard output",
-	    "list plan status sessions" },
+	    "list plan status sessions check probe" },
 	{ { "steps", no_argument, NULL, OPT_STEPS }, NULL,
 	    "also print every step with its values filled in", "plan" },
 	{ { "session", required_argument, NULL, OPT_SESSION }, "ID",
 	    "the session (default: the most recently active open one)",
-	    "status step report unlock close" },
+	    "status step report unlock close check" },
 	{ { "operator", required_argument, NULL, OPT_OPERATOR }, "NAME",
 	    "who does it (default: $FEDWIZ_OPERATOR, else your login name)",
-	    "start step unlock close" },
+	    "start step unlock close check" },
 	{ { "window-end", required_argument, NULL, OPT_WINDOW_END }, "HH:MM",
 	    "when the maintenance window closes", "start" },
 	{ { "note", required_argument, NULL, OPT_NOTE }, "TEXT",
@@ -88,6 +99,31 @@ static const struct opt_entry opts[] = {
 	{ { "output", required_argument, NULL, OPT_OUTPUT }, "FILE",
 	    "write to FILE (mode 0600, replaced atomically) instead of "
 	    "standard output", "report" },
+	{ { "procedure", required_argument, NULL, OPT_PROCEDURE }, "ID",
+	    "only this procedure's checks", "check" },
+	{ { "host", required_argument, NULL, OPT_HOST }, "NAME",
+	    "only the checks that run on this inventory host", "check" },
+	{ { "profile", required_argument, NULL, OPT_PROFILE }, "P",
+	    "the device: windows, linux, cisco-vos or cisco-asa", "probe" },
+	{ { "identity", required_argument, NULL, OPT_IDENTITY }, "KEY",
+	    "SSH key file (default: the agent, then ~/.ssh/id_ed25519, "
+	    "id_ecdsa, id_rsa)", "check probe" },
+	{ { "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
+	    "FILE", "SSH password from a file only you can read (else "
+	    "$FEDWIZ_PASSWORD, else asked)", "check probe" },
+	{ { "enable-secret-file", required_argument, NULL, OPT_ENABLE_FILE },
+	    "FILE", "ASA enable secret from a file only you can read (else "
+	    "$FEDWIZ_ENABLE_SECRET, else empty)", "check probe" },
+	{ { "timeout", required_argument, NULL, OPT_TIMEOUT }, "SECONDS",
+	    "give up on a host silent this long (default: 10 s to connect, "
+	    "30 s to log in, 60 s for a prompt or output)", "check probe" },
+	{ { "known-hosts", required_argument, NULL, OPT_KNOWN_HOSTS }, "FILE",
+	    "OpenSSH known_hosts to check host keys against (default: "
+	    "~/.ssh/known_hosts)", NULL },
+	{ { "host-keys", required_argument, NULL, OPT_HOST_KEYS },
+	    "strict|accept-new|ask", "an unknown host key: refused with its "
+	    "fingerprint (strict, the default), recorded, or asked about",
+	    NULL },
 	{ { "help", no_argument, NULL, OPT_HELP }, NULL,
 	    "this help", NULL },
 	{ { "version", no_argument, NULL, OPT_VERSION }, NULL,
@@ -216,6 +252,33 @@ main(int argc, char **argv)
 			break;
 		case OPT_OUTPUT:
 			cli.output = optarg;
+			break;
+		case OPT_KNOWN_HOSTS:
+			cli.known_hosts = optarg;
+			break;
+		case OPT_HOST_KEYS:
+			cli.host_keys = optarg;
+			break;
+		case OPT_IDENTITY:
+			cli.identity = optarg;
+			break;
+		case OPT_PROFILE:
+			cli.profile = optarg;
+			break;
+		case OPT_PASSWORD_FILE:
+			cli.password_file = optarg;
+			break;
+		case OPT_ENABLE_FILE:
+			cli.enable_file = optarg;
+			break;
+		case OPT_TIMEOUT:
+			cli.timeout = optarg;
+			break;
+		case OPT_PROCEDURE:
+			cli.procedure = optarg;
+			break;
+		case OPT_HOST:
+			cli.host = optarg;
 			break;
 		case ':':
 			fprintf(stderr, "fedwiz: %s needs a value (try fedwiz "

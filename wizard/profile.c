@@ -8,13 +8,14 @@
 
 static const struct profile profiles[] = {
 	{ PROF_WINDOWS, "windows", "Windows / Lync / OCS server (OpenSSH, "
-	    "PowerShell)", CHAN_EXEC },
-	{ PROF_LINUX, "linux", "Linux or Unix host", CHAN_EXEC },
+	    "PowerShell)", CHAN_EXEC, 4, NULL, 0 },
+	{ PROF_LINUX, "linux", "Linux or Unix host", CHAN_EXEC, 4, NULL, 0 },
 	{ PROF_CISCO_VOS, "cisco-vos", "Cisco IM and Presence / CUCM admin CLI",
-	    CHAN_SHELL },
-	{ PROF_CISCO_ASA, "cisco-asa", "Cisco ASA CLI", CHAN_SHELL },
+	    CHAN_SHELL, 2, "set cli pagination off", 0 },
+	{ PROF_CISCO_ASA, "cisco-asa", "Cisco ASA CLI", CHAN_SHELL, 5,
+	    "terminal pager 0", 1 },
 	{ PROF_NONE, "none", "no SSH access (browser or third party)",
-	    CHAN_NONE },
+	    CHAN_NONE, 0, NULL, 0 },
 };
 
 static const char *names[nitems(profiles)];

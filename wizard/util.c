@@ -611,3 +611,51 @@ sha256_hex(const void *p, size_t n, char out[65])
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 	out[64] = '\0';
 }
+
+/*
+ * The code point at p (n > 0 bytes): its length and *cp; or minus the
+ * number of bytes that form one ill-formed sequence, to be replaced by one
+ * U+FFFD (the Unicode "maximal subpart" practice, as browsers do). Only
+ * the well-formed sequences of Unicode table 3-7: no overlongs, no
+ * surrogates, nothing past U+10FFFF.
+ */
+int
+utf8_next(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	unsigned char	lo = 0x80, hi = 0xbf;
+	uint32_t	c = p[0];
+	int		need, i;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		need = 1;
+		c &= 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		need = 2;
+		c &= 0x0f;
+		if (p[0] == 0xe0)
+			lo = 0xa0;
+		else if (p[0] == 0xed)
+			hi = 0x9f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		need = 3;
+		c &= 0x07;
+		if (p[0] == 0xf0)
+			lo = 0x90;
+		else if (p[0] == 0xf4)
+			hi = 0x8f;
+	} else
+		return -1;
+	for (i = 1; i <= need; i++) {
+		if ((size_t)i >= n || p[i] < lo || p[i] > hi)
+			return -i;
+		c = (c << 6) | (p[i] & 0x3f);
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	*cp = c;
+	return need + 1;
+}

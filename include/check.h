@@ -1,0 +1,85 @@
+/*
+ * check.h: running a runbook's checks and judging them.
+ *
+ * A step's check is run where it belongs: an ssh check on the instance's
+ * own host when the check's role is the procedure's, else on every host of
+ * its role. Values go into commands quoted for the device (quote.h) after
+ * their type was checked; into regexes, literally. The output is judged
+ * by the check's expectations, and a failure says what was expected,
+ * what came, and which procedure puts it right.
+ */
+#ifndef FEDWIZ_CHECK_H
+#define FEDWIZ_CHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "evloop.h"
+#include "plan.h"
+#include "runbook.h"
+#include "ssh.h"
+#include "util.h"
+
+enum check_verdict {
+	CV_PASS,
+	CV_FAIL,	/* it ran; the result is not what the step needs */
+	CV_ERROR,	/* it could not run: unreachable, auth, host key ... */
+	CV_NOT_RUN	/* manual, not applicable, or a kind not run here */
+};
+
+struct check_outcome {
+	const struct plan_inst	*inst;
+	size_t			 step;		/* 1-based */
+	const struct rb_check	*check;
+	const struct host	*host;		/* where it ran; NULL: here */
+	enum check_verdict	 verdict;
+	const char		*kind;		/* "ssh" ... */
+	char			*target;	/* "fe1: Get-Cs..." */
+	char			*message;	/* why, in words */
+	char			*excerpt;	/* output, stripped, cut */
+	char			 sha256[65];	/* of the whole output */
+	size_t			 output_len;
+	int64_t			 ms;
+	enum ssh_status		 ssh;		/* for CV_ERROR: what failed */
+	int			 input;		/* CV_ERROR from the inputs (a
+						   value, no hosts), not the
+						   network: exit 2, not 3 */
+};
+
+struct check_run;
+
+struct check_run	*check_run_new(struct evloop *, struct ssh_engine *,
+			     const struct plan *);
+void			 check_run_free(struct check_run *);
+
+/* Run checks on this host only (inventory name); NULL: everywhere. */
+void			 check_run_only(struct check_run *, const char *);
+/* The key file for hosts that name none; NULL: agent and defaults. */
+void			 check_run_identity(struct check_run *, const char *);
+
+/*
+ * Queue every check of step (1-based) of an instance. Checks that do not
+ * apply (their `when`, the step's or the procedure's) are recorded as
+ * not run, with the reason. 0, or -1 and a diag when a check cannot even
+ * be built (a value the device language cannot carry, no host listed).
+ */
+int			 check_run_step(struct check_run *,
+			     const struct plan_inst *, size_t, struct diags *);
+
+/* Drive the loop until every queued check has a verdict. */
+void			 check_run_wait(struct check_run *);
+
+/* The outcomes, in the order their checks were queued. */
+const struct check_outcome *check_run_outcomes(const struct check_run *,
+			     size_t *);
+
+const char		*check_verdict_name(enum check_verdict);
+
+/*
+ * Judge an ssh check's output (exposed for tests): the verdict and, for
+ * CV_FAIL, why in msg.
+ */
+enum check_verdict	 check_judge_ssh(const struct rb_check *, struct scope *,
+			     const struct ssh_result *, char **);
+
+#endif

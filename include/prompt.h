@@ -1,0 +1,110 @@
+/*
+ * prompt.h: reading an interactive device CLI (Cisco IM and Presence / CUCM
+ * "admin:", Cisco ASA) through a PTY: what the device printed, stripped of
+ * terminal control; whether it is now waiting at its prompt, at a pager, or
+ * for a password; and the output of one command, between its echo and the
+ * next prompt.
+ *
+ * Pure functions over bytes: no I/O, so every quirk has a unit test.
+ */
+#ifndef FEDWIZ_PROMPT_H
+#define FEDWIZ_PROMPT_H
+
+#include <stddef.h>
+
+#include "profile.h"
+
+/*
+ * Terminal text as a human would read it: CSI/OSC/other escape sequences
+ * removed, "\r\n" turned into "\n", a lone "\r" back to the line's start (text
+ * after it overwrites the line: the text after it wins; it never makes a
+ * line of its own, so "\n\r" and "\r\r\n" end one line), backspace erases the
+ * character before it, other control bytes dropped (tab kept), invalid
+ * UTF-8 replaced by U+FFFD. The result is malloc'd, NUL-terminated; *outlen
+ * its length. Also what anything remote goes through before a screen or a
+ * report shows it.
+ * Also: "\e[K" right after a lone "\r" blanks the line (how VOS wipes its
+ * pager), "\e[2K" always; a line rewritten after "\r" with only spaces is
+ * empty (how the ASA wipes "<--- More --->"); "\e[2J" clears nothing (no
+ * output is lost); C1 controls, raw 0x9b as CSI, and bidi controls
+ * (U+202A..U+202E, U+2066..U+2069, U+200E, U+200F, U+061C) are dropped.
+ * Reads only the len bytes given (a sequence cut at the end is dropped);
+ * outlen may be NULL.
+ */
+char	*term_strip(const char *, size_t, size_t *);
+
+/* What the device is waiting for, judged from the end of its output. */
+enum prompt_state {
+	PS_NONE,	/* still printing (or something unknown) */
+	PS_PROMPT,	/* at the command prompt: a command has finished */
+	PS_PAGER,	/* at a pager ("<--- More --->", "Press <enter> ...",
+			   "options: q=quit ..."): send prompt_pager_key() */
+	PS_PASSWORD,	/* asks for a password ("Password:") */
+	PS_CONFIRM	/* asks yes/no ("[yes/no]:", "[confirm]") */
+};
+
+struct prompt_hit {
+	enum prompt_state	 state;
+	size_t			 start;	/* where the prompt text begins in the
+					   stripped buffer */
+	char			 mode;	/* ASA: '>' user, '#' privileged, 'c'
+					   config (#) ; VOS: ':'; 0: n/a */
+};
+
+/*
+ * Look at stripped text (term_strip's output) accumulated since the last
+ * command was sent and say what the device waits for. Prompts per profile:
+ *   cisco-vos: a line that is exactly "admin:" (the account name may differ:
+ *     "[A-Za-z0-9_-]+:" at the start of the last line, nothing after it but
+ *     blanks; the name must start with a letter and be at most 32 long.
+ *     A last output line like "Subject:" looks the same: the caller, who
+ *     knows the login name, may compare the text at hit->start);
+ *     pagers "Press <enter> for 1 line, <space> for one page, or <q> to
+ *     quit" and "options: q=quit, n=next, p=prev, b=begin, e=end (lines
+ *     N - M of T) :".
+ *   cisco-asa: "^[A-Za-z0-9_./-]+(/[A-Za-z0-9]+)*(\(config[^)]*\))?[>#] ?$"
+ *     on the last line (failover suffixes like "asa/pri/act#"); pager
+ *     "<--- More --->"; password prompt "Password:".
+ * Returns the state; fills *hit when not PS_NONE.
+ */
+enum prompt_state prompt_scan(const struct profile *, const char *, size_t,
+		     struct prompt_hit *);
+
+/* The bytes to send to move a pager on: a space for most; "n" at the VOS
+ * file viewer's "options:", and "q" there only once it shows the last line
+ * ("lines N - T of T": "n" would just redraw it); "q" never elsewhere. */
+const char	*prompt_pager_key(const struct profile *, const char *, size_t);
+
+/*
+ * The output of one command from stripped text that runs from just after
+ * the command was sent to the prompt that followed: drop the echoed command
+ * line (the first line, if it ends with the command), the final prompt
+ * line, and pager prompts with the blank lines they leave; keep everything
+ * else verbatim. malloc'd; *outlen its length.
+ * The echo may also be wrapped by the terminal (only its tail left after a
+ * "\r", or split over lines). hit NULL: prompt_scan decides where the
+ * prompt is; cmd NULL: no echo to drop.
+ */
+char	*prompt_output(const struct profile *, const char *, size_t,
+	    const char *, const struct prompt_hit *, size_t *);
+
+/*
+ * Whether the output says the command failed on the device: ASA "% Invalid
+ * input detected", "% Incomplete command", "ERROR: ..." lines; VOS
+ * "Executed command unsuccessfully", "Invalid command", "-ERROR-". Returns
+ * the first such line (pointer into the text, up to its newline), or NULL.
+ */
+const char *prompt_error(const struct profile *, const char *, size_t,
+	    size_t *);
+
+/*
+ * PowerShell's error stream as text. powershell.exe run with
+ * -EncodedCommand and stderr not a console writes "#< CLIXML" and then
+ * XML: <S S="Error">text_x000D__x000A_</S> per piece of an error, plus
+ * progress records (<Obj S="progress">) even on success. The Error
+ * strings, unescaped (_xHHHH_, XML entities), joined; other streams
+ * dropped. Text that is not CLIXML comes back as it is. malloc'd.
+ */
+char	*clixml_errors(const char *, size_t, size_t *);
+
+#endif

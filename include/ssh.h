@@ -1,0 +1,131 @@
+/*
+ * ssh.h: commands on devices over SSH (libssh2, non-blocking), driven by
+ * the one event loop. One session per host, reused for every command on
+ * it; deadlines for connecting, logging in, the first prompt and silence
+ * during a command (reset whenever output arrives); keepalives on long
+ * sessions; output kept up to a cap, hashed in full.
+ *
+ * Per device profile (profile.h): exec profiles (windows, linux) run each
+ * command on its own exec channel and report its exit status; shell
+ * profiles (cisco-vos, cisco-asa) keep one PTY shell, turn paging off,
+ * enter privileged mode where needed, and cut each command's output from
+ * between its echo and the next prompt (prompt.h).
+ */
+#ifndef FEDWIZ_SSH_H
+#define FEDWIZ_SSH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "evloop.h"
+#include "profile.h"
+#include "util.h"
+
+enum hostkey_policy {
+	HKP_STRICT,	/* unknown: refused, fingerprint printed */
+	HKP_ACCEPT_NEW,	/* unknown: recorded and accepted */
+	HKP_ASK		/* unknown: the caller's hostkey callback decides */
+};
+
+enum hostkey_answer {
+	HKA_REFUSE,
+	HKA_ONCE,	/* this run only */
+	HKA_ALWAYS	/* and record it in known_hosts */
+};
+
+struct ssh_target {
+	const char		*name;		/* inventory name, for messages */
+	const char		*address;	/* host name or IP to connect to */
+	int			 port;
+	const char		*user;
+	const struct profile	*profile;
+	const char		*identity;	/* key file; NULL: agent, then
+						   ~/.ssh/id_ed25519, id_ecdsa,
+						   id_rsa */
+};
+
+/*
+ * Questions go to the caller: the command line asks on the terminal or
+ * reads files and the environment; the wizard asks on screen. A secret is
+ * written into buf (NUL-terminated) and wiped by the engine after use.
+ */
+struct ssh_callbacks {
+	/* kind: "password", "passphrase" (of a key file) or "enable"
+	 * (ASA). 0, or -1 when there is none (said in the result). */
+	int			(*secret)(void *, const struct ssh_target *,
+				    const char *, const char *, char *, size_t);
+	/* An unknown host key under HKP_ASK. */
+	enum hostkey_answer	(*hostkey)(void *, const struct ssh_target *,
+				    const char *, const char *, const char *);
+	/* Something the operator should know that is not an error: a key
+	 * recorded in known_hosts. May be NULL. */
+	void			(*note)(void *, const struct ssh_target *,
+				    const char *);
+	void			*ctx;
+};
+
+struct ssh_opts {
+	const char		*known_hosts;
+	enum hostkey_policy	 policy;
+	int64_t			 connect_ms;	/* TCP connect (10 s) */
+	int64_t			 login_ms;	/* handshake to logged in (30 s) */
+	int64_t			 idle_ms;	/* silence during a command (60 s) */
+	int64_t			 first_prompt_ms; /* shell profiles (60 s) */
+	int			 keepalive_s;	/* 0: none (30 s) */
+	size_t			 output_cap;	/* bytes kept (16 MiB) */
+	size_t			 max_conns;	/* connections at work at once
+						   (64); more wait their turn */
+	struct ssh_callbacks	 cb;
+};
+
+/* Defaults as in the comments above. */
+void	ssh_opts_default(struct ssh_opts *);
+
+enum ssh_status {
+	SSH_OK,		/* the command ran: see exit_status, output */
+	SSH_E_CONNECT,	/* name did not resolve, refused, unreachable */
+	SSH_E_TIMEOUT,	/* a deadline passed (message says which) */
+	SSH_E_HOSTKEY,	/* unknown and refused, changed, or revoked */
+	SSH_E_AUTH,	/* no authentication method worked */
+	SSH_E_PROTOCOL	/* handshake, channel or connection failure */
+};
+
+struct ssh_result {
+	enum ssh_status	 status;
+	int		 exit_status;	/* exec profiles; -1: none */
+	const char	*output;	/* stdout (exec) or the command's
+					   output (shell), as received */
+	size_t		 len;
+	const char	*errout;	/* stderr (exec); "" otherwise */
+	size_t		 errlen;
+	size_t		 total;		/* bytes received, cap or not */
+	int		 truncated;	/* total > output_cap */
+	char		 sha256[65];	/* of everything received */
+	const char	*device_error;	/* shell: the line where the device
+					   said the command failed; NULL */
+	const char	*message;	/* what went wrong, in words; "" */
+	int64_t		 ms;		/* from queueing to the result */
+};
+
+typedef void (*ssh_done_fn)(void *, const struct ssh_target *,
+    const struct ssh_result *);
+
+struct ssh_engine;
+
+struct ssh_engine	*ssh_engine_new(struct evloop *, const struct ssh_opts *);
+void			 ssh_engine_free(struct ssh_engine *);
+
+/*
+ * Queue command on target; done is called once, from the event loop, with
+ * a result valid only during the call. The target is copied. Commands on
+ * one host run in order on its one session.
+ */
+void			 ssh_run(struct ssh_engine *, const struct ssh_target *,
+			     const char *, ssh_done_fn, void *);
+
+/* Commands queued or running. */
+size_t			 ssh_pending(const struct ssh_engine *);
+
+const char		*ssh_status_name(enum ssh_status);
+
+#endif

@@ -1,0 +1,463 @@
+/* check.c: run a runbook's checks on the right hosts and judge them. */
+#include "config.h"
+
+#include <ctype.h>
+#include <pwd.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "answers.h"
+#include "check.h"
+#include "cond.h"
+#include "plan.h"
+#include "prompt.h"
+#include "quote.h"
+#include "runbook.h"
+#include "ssh.h"
+#include "template.h"
+#include "util.h"
+
+#define EXCERPT_MAX	4096
+
+struct check_run {
+	struct evloop		*ev;
+	struct ssh_engine	*eng;
+	const struct plan	*pl;
+	const char		*only;		/* --host */
+	const char		*identity;	/* --identity */
+	struct check_outcome	*v;
+	size_t			 n;
+	size_t			 cap;
+	size_t			 pending;
+};
+
+/* One ssh check on one host, in flight. */
+struct job {
+	struct check_run	*r;
+	size_t			 idx;
+	struct scope		 sc;
+};
+
+const char *
+check_verdict_name(enum check_verdict v)
+{
+	switch (v) {
+	case CV_PASS:
+		return "pass";
+	case CV_FAIL:
+		return "fail";
+	case CV_ERROR:
+		return "error";
+	case CV_NOT_RUN:
+		return "not run";
+	}
+	return "?";
+}
+
+struct check_run *
+check_run_new(struct evloop *ev, struct ssh_engine *eng, const struct plan *pl)
+{
+	struct check_run	*r = xcalloc(1, sizeof(*r));
+
+	r->ev = ev;
+	r->eng = eng;
+	r->pl = pl;
+	return r;
+}
+
+void
+check_run_free(struct check_run *r)
+{
+	size_t	i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->n; i++) {
+		free(r->v[i].target);
+		free(r->v[i].message);
+		free(r->v[i].excerpt);
+	}
+	free(r->v);
+	free(r);
+}
+
+void
+check_run_only(struct check_run *r, const char *host)
+{
+	r->only = host;
+}
+
+void
+check_run_identity(struct check_run *r, const char *path)
+{
+	r->identity = path;
+}
+
+/* Whether an outcome on host h is wanted under --host. */
+static int
+wanted(const struct check_run *r, const struct host *h)
+{
+	return r->only == NULL || (h != NULL && strcmp(h->name, r->only) == 0);
+}
+
+const struct check_outcome *
+check_run_outcomes(const struct check_run *r, size_t *n)
+{
+	*n = r->n;
+	return r->v;
+}
+
+static size_t
+add(struct check_run *r, const struct plan_inst *in, size_t step,
+    const struct rb_check *c, const struct host *h, enum check_verdict v,
+    char *message)
+{
+	struct check_outcome	*o;
+
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 16;
+		r->v = xreallocarray(r->v, r->cap, sizeof(*r->v));
+	}
+	o = &r->v[r->n];
+	memset(o, 0, sizeof(*o));
+	o->inst = in;
+	o->step = step;
+	o->check = c;
+	o->host = h;
+	o->verdict = v;
+	o->kind = rb_check_kind_name(c->kind);
+	o->message = message;
+	return r->n++;
+}
+
+/* Judging. */
+
+/* The first line of s, at most 200 bytes, for a message. */
+static char *
+first_line(const char *s, size_t len)
+{
+	size_t	n = 0;
+
+	while (n < len && n < 200 && s[n] != '\n' && s[n] != '\r')
+		n++;
+	return xstrndup(s, n);
+}
+
+/* contains (present 1) or absent (0): 1 and *msg at the first text that
+ * is not as it must be. */
+static int
+texts_fail(const struct rb_strlist *l, struct scope *sc, const char *text,
+    int present, char **msg)
+{
+	char	*want;
+	size_t	 i;
+
+	for (i = 0; i < l->n; i++) {
+		want = tmpl_expand(l->v[i], scope_lookup, sc);
+		if ((strstr(text, want) != NULL) != present) {
+			*msg = present ? xasprintf("expected \"%s\" in the "
+			    "output, and it is not there", want) :
+			    xasprintf("\"%s\" must not be in the output, and "
+			    "it is", want);
+			free(want);
+			return 1;
+		}
+		free(want);
+	}
+	return 0;
+}
+
+enum check_verdict
+check_judge_ssh(const struct rb_check *c, struct scope *sc,
+    const struct ssh_result *res, char **msg)
+{
+	enum check_verdict	 v = CV_PASS;
+	regex_t			 rx;
+	char			*text, *want, *line, *err, why[200];
+	size_t			 len, i, errlen;
+	int			 rc, status;
+
+	*msg = NULL;
+	text = term_strip(res->output, res->len, &len);
+	/* An exec command that failed proves nothing, whatever its output
+	 * holds or lacks: unless the check names a status, 0 is required. */
+	if (res->exit_status != -1) {
+		status = c->exit_status ? atoi(c->exit_status) : 0;
+		if (res->exit_status != status) {
+			/* PowerShell's errors come as CLIXML. */
+			err = clixml_errors(res->errout, res->errlen, &errlen);
+			line = first_line(err, errlen);
+			free(err);
+			*msg = xasprintf("the command exited with status %d, "
+			    "not %d%s%s", res->exit_status, status,
+			    *line ? ": " : "", line);
+			free(line);
+			v = CV_FAIL;
+			goto out;
+		}
+	}
+	if (res->device_error != NULL) {
+		*msg = xasprintf("the device refused the command: %s",
+		    res->device_error);
+		v = CV_FAIL;
+		goto out;
+	}
+	if (texts_fail(&c->contains, sc, text, 1, msg)) {
+		v = CV_FAIL;
+		goto out;
+	}
+	for (i = 0; i < c->regex.n; i++) {
+		want = quote_regex_template(c->regex.v[i], sc);
+		if ((rc = regcomp(&rx, want, REG_EXTENDED | REG_NEWLINE |
+		    REG_NOSUB)) != 0) {
+			regerror(rc, &rx, why, sizeof(why));
+			*msg = xasprintf("the expectation /%s/ is not a regex "
+			    "with these values: %s", want, why);
+			free(want);
+			v = CV_ERROR;
+			goto out;
+		}
+		rc = regexec(&rx, text, 0, NULL, 0);
+		regfree(&rx);
+		if (rc != 0) {
+			*msg = xasprintf("expected a line matching /%s/, and "
+			    "no line does", want);
+			free(want);
+			v = CV_FAIL;
+			goto out;
+		}
+		free(want);
+	}
+	if (texts_fail(&c->absent, sc, text, 0, msg))
+		v = CV_FAIL;
+out:
+	free(text);
+	return v;
+}
+
+static void
+on_done(void *arg, const struct ssh_target *t, const struct ssh_result *res)
+{
+	struct job		*j = arg;
+	struct check_run	*r = j->r;
+	struct check_outcome	*o = &r->v[j->idx];
+	char			*msg = NULL, *text;
+	size_t			 len;
+
+	(void)t;
+	o->ms = res->ms;
+	o->ssh = res->status;
+	o->output_len = res->total;
+	memcpy(o->sha256, res->sha256, sizeof(o->sha256));
+	if (res->status != SSH_OK) {
+		o->verdict = CV_ERROR;
+		o->message = xstrdup(res->message);
+	} else {
+		o->verdict = check_judge_ssh(o->check, &j->sc, res, &msg);
+		o->input = o->verdict == CV_ERROR;
+		if (o->verdict != CV_PASS)
+			o->message = xasprintf("%s; procedure '%s' (%s) sets "
+			    "this up", msg, o->inst->proc->title,
+			    o->inst->proc->id);
+		else if (res->truncated)
+			o->message = xasprintf("passed on the first %zu bytes "
+			    "of %zu (output cut at the cap)", res->len,
+			    res->total);
+		free(msg);
+		text = term_strip(res->output, res->len > EXCERPT_MAX ?
+		    EXCERPT_MAX : res->len, &len);
+		o->excerpt = text;
+	}
+	r->pending--;
+	free(j);
+}
+
+/* Whether a command calls a Lync cmdlet: Verb-CsNoun. */
+static int
+lync_cmdlet(const char *cmd)
+{
+	const char	*p;
+
+	for (p = cmd; (p = strstr(p, "-Cs")) != NULL; p += 3)
+		if (p > cmd && isalpha((unsigned char)p[-1]) &&
+		    isupper((unsigned char)p[3]))
+			return 1;
+	return 0;
+}
+
+static const char *
+login_name(void)
+{
+	struct passwd	*pw = getpwuid(getuid());
+
+	return pw != NULL && pw->pw_name != NULL ? pw->pw_name :
+	    getenv("USER") ? getenv("USER") : "root";
+}
+
+/* One ssh check on one host: build the command, queue it. */
+static int
+queue_ssh(struct check_run *r, const struct plan_inst *in, size_t step,
+    const struct rb_check *c, const struct host *h, struct diags *d)
+{
+	struct ssh_target	 t;
+	struct job		*j;
+	struct diags		 qd;
+	char			*cmd = NULL, *line;
+	size_t			 idx;
+
+	if (!wanted(r, h))
+		return 0;
+	j = xcalloc(1, sizeof(*j));
+	j->r = r;
+	j->sc.rb = r->pl->rb;
+	j->sc.ans = r->pl->ans;
+	j->sc.host = h;
+	diags_init(&qd);
+	if (quote_command(h->profile, c->command, &j->sc, &cmd, &qd) == -1) {
+		idx = add(r, in, step, c, h, CV_ERROR, xasprintf("%s: %s",
+		    h->name, qd.n ? qd.v[0].msg : "cannot build the command"));
+		r->v[idx].target = xasprintf("%s: %s", h->name, c->command);
+		r->v[idx].input = 1;
+		diags_add(d, h->name, 0, 0, "%s", r->v[idx].message);
+		diags_free(&qd);
+		free(j);
+		return -1;
+	}
+	diags_free(&qd);
+	/* Windows: PowerShell through the encoded form (no quoting layer of
+	 * cmd.exe or PowerShell can bite), with the Lync module when the
+	 * command is a Lync cmdlet (an OCS 2007 server has no module). */
+	line = h->profile->id == PROF_WINDOWS ? quote_powershell(cmd,
+	    lync_cmdlet(cmd) ? "Lync" : NULL, 1) : xstrdup(cmd);
+	idx = add(r, in, step, c, h, CV_ERROR, NULL);
+	r->v[idx].target = xasprintf("%s: %s", h->name, cmd);
+	j->idx = idx;
+	memset(&t, 0, sizeof(t));
+	t.name = h->name;
+	t.address = h->address ? h->address : h->name;
+	t.port = h->port > 0 ? h->port : 22;
+	t.user = h->user ? h->user : login_name();
+	t.profile = h->profile;
+	t.identity = h->identity ? h->identity : r->identity;
+	r->pending++;
+	ssh_run(r->eng, &t, line, on_done, j);
+	free(line);
+	free(cmd);
+	return 0;
+}
+
+/* Where an ssh check runs: the instance's host when the check is on the
+ * procedure's own role, else every host of the check's role. */
+static int
+run_ssh(struct check_run *r, const struct plan_inst *in, size_t step,
+    const struct rb_check *c, struct diags *d)
+{
+	const struct role_hosts	*rh;
+	size_t			 i, idx;
+	int			 rc = 0;
+
+	if (in->host != NULL && c->role == in->proc->role)
+		return queue_ssh(r, in, step, c, in->host, d);
+	rh = answers_hosts(r->pl->ans, c->role->id);
+	if ((rh == NULL || rh->n == 0) && r->only != NULL)
+		return 0;	/* --host is not in this role */
+	if (rh == NULL || rh->n == 0) {
+		idx = add(r, in, step, c, NULL, CV_ERROR, xasprintf("no hosts "
+		    "listed for role %s (%s): list them in the answers file",
+		    c->role->id, c->role->title));
+		r->v[idx].target = xstrdup(c->command);
+		r->v[idx].input = 1;
+		diags_add(d, in->proc->id, 0, 0, "%s", r->v[idx].message);
+		return -1;
+	}
+	for (i = 0; i < rh->n; i++)
+		if (queue_ssh(r, in, step, c, &rh->hosts[i], d) == -1)
+			rc = -1;
+	return rc;
+}
+
+static int
+run_steps(struct check_run *r, const struct plan_inst *in, size_t top,
+    const struct rb_step *steps, size_t n, int na, struct scope *sc,
+    struct diags *d)
+{
+	const struct rb_step	*s;
+	const struct rb_check	*c;
+	const char		*why;
+	size_t			 i, k, idx;
+	int			 step_na, check_na, rc = 0;
+
+	for (i = 0; i < n; i++) {
+		s = &steps[i];
+		step_na = na || (s->when != NULL &&
+		    cond_eval(s->when, scope_lookup, sc) == T_FALSE);
+		for (k = 0; k < s->nchecks; k++) {
+			c = &s->checks[k];
+			check_na = step_na || (c->when != NULL &&
+			    cond_eval(c->when, scope_lookup, sc) == T_FALSE);
+			/* Under --host, only what runs there: an ssh check
+			 * that runs picks its hosts itself. */
+			if ((check_na || c->kind != CK_SSH) &&
+			    !wanted(r, in->host))
+				continue;
+			if (check_na) {
+				why = c->when && !step_na ? c->when_src :
+				    s->when_src ? s->when_src :
+				    in->proc->when_src;
+				idx = add(r, in, top, c, in->host, CV_NOT_RUN,
+				    why ? xasprintf("does not apply (when: %s)",
+				    why) : xstrdup("does not apply here"));
+				r->v[idx].target = xstrdup("");
+				continue;
+			}
+			switch (c->kind) {
+			case CK_SSH:
+				if (run_ssh(r, in, top, c, d) == -1)
+					rc = -1;
+				break;
+			case CK_MANUAL:
+				idx = add(r, in, top, c, in->host, CV_NOT_RUN,
+				    tmpl_expand(c->text, scope_lookup, sc));
+				r->v[idx].target = xstrdup("the operator");
+				break;
+			default:
+				/* tls, x509, dns, tcp: their engine is not in
+				 * this release; say so rather than pass. */
+				idx = add(r, in, top, c, in->host, CV_NOT_RUN,
+				    xasprintf("%s checks are not run by this "
+				    "release of fedwiz", rb_check_kind_name(
+				    c->kind)));
+				r->v[idx].target = xstrdup("");
+				break;
+			}
+		}
+		if (run_steps(r, in, top, s->steps, s->nsteps, step_na, sc,
+		    d) == -1)
+			rc = -1;
+	}
+	return rc;
+}
+
+int
+check_run_step(struct check_run *r, const struct plan_inst *in, size_t step,
+    struct diags *d)
+{
+	struct scope	sc;
+	int		na;
+
+	plan_inst_scope(r->pl, in, &sc);
+	na = in->applies == T_FALSE || in->step_na[step - 1];
+	return run_steps(r, in, step, &in->proc->steps[step - 1], 1, na, &sc,
+	    d);
+}
+
+void
+check_run_wait(struct check_run *r)
+{
+	while (r->pending > 0)
+		if (evloop_once(r->ev, -1) == -1)
+			break;
+}

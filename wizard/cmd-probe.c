@@ -1,0 +1,296 @@
+/*
+ * cmd-probe.c: fedwiz probe ssh [USER@]HOST[:PORT] --profile P -- COMMAND:
+ * one command on one device, through the same engine, host-key checks and
+ * device handling the runbook checks use. What an operator runs to see
+ * what a check will see.
+ */
+#include "config.h"
+
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "evloop.h"
+#include "json.h"
+#include "profile.h"
+#include "prompt.h"
+#include "quote.h"
+#include "ssh.h"
+#include "util.h"
+#include "vartype.h"
+
+static int	cmd_probe_exec(struct cli *, int, char **);
+
+const struct cmd_entry cmd_probe_entry = {
+	.name = "probe",
+	.args = "ssh [USER@]HOST[:PORT] --profile P [--identity KEY] "
+	    "[--json] -- COMMAND",
+	.summary = "run one command on a device as a check would (the "
+	    "tls, cert and dns probes come with their checks)",
+	.min_args = 1,
+	.max_args = -1,
+	.exec = cmd_probe_exec,
+};
+
+struct probe {
+	int		 done;
+	int		 rc;
+	int		 json;
+	const char	*profile;
+};
+
+/* [USER@]HOST[:PORT], HOST an IPv6 address in brackets when a port
+ * follows it. Values checked by type: they go to getaddrinfo and into
+ * known_hosts lookups. */
+static int
+parse_target(const char *spec, char **user, char **host, int *port,
+    struct diags *d)
+{
+	struct varspec	 hs = { .type = VT_HOST }, ps = { .type = VT_PORT };
+	const char	*at, *h, *colon, *end;
+	char		*p = NULL, why[200];
+	size_t		 n;
+
+	*user = *host = NULL;
+	*port = 22;
+	if ((at = strrchr(spec, '@')) != NULL) {
+		if (at == spec || strcspn(spec, " \t\r\n") < (size_t)(at - spec)) {
+			diags_add(d, spec, 0, 0, "the user before '@' must be "
+			    "one word without spaces");
+			return -1;
+		}
+		*user = xstrndup(spec, (size_t)(at - spec));
+		h = at + 1;
+	} else
+		h = spec;
+	if (*h == '[') {
+		if ((end = strchr(h, ']')) == NULL) {
+			diags_add(d, spec, 0, 0, "'[' without ']': write an "
+			    "IPv6 address with a port as [::1]:2222");
+			goto bad;
+		}
+		*host = xstrndup(h + 1, (size_t)(end - h - 1));
+		colon = end[1] == ':' ? end + 1 : NULL;
+		if (end[1] != '\0' && colon == NULL) {
+			diags_add(d, spec, 0, 0, "after ']' only :PORT may "
+			    "follow");
+			goto bad;
+		}
+	} else if ((colon = strchr(h, ':')) != NULL &&
+	    strchr(colon + 1, ':') != NULL) {
+		*host = xstrdup(h);		/* a bare IPv6 address */
+		colon = NULL;
+	} else {
+		n = colon ? (size_t)(colon - h) : strlen(h);
+		*host = xstrndup(h, n);
+	}
+	if (vartype_check(&hs, *host, NULL, why, sizeof(why)) == -1) {
+		diags_add(d, spec, 0, 0, "host \"%s\" %s", *host, why);
+		goto bad;
+	}
+	if (colon != NULL) {
+		p = xstrdup(colon + 1);
+		if (vartype_check(&ps, p, NULL, why, sizeof(why)) == -1) {
+			diags_add(d, spec, 0, 0, "port \"%s\" %s", p, why);
+			goto bad;
+		}
+		*port = atoi(p);
+		free(p);
+	}
+	return 0;
+bad:
+	free(p);
+	free(*user);
+	free(*host);
+	*user = *host = NULL;
+	return -1;
+}
+
+static void
+print_json(const struct ssh_target *t, const struct ssh_result *r)
+{
+	struct json	 j;
+	char		*out, *err, *msg, *raw;
+	size_t		 rawlen;
+
+	out = cli_clean(r->output, r->len);
+	raw = clixml_errors(r->errout, r->errlen, &rawlen);
+	err = cli_clean(raw, rawlen);
+	free(raw);
+	msg = cli_clean(r->message, strlen(r->message));
+	json_init(&j, stdout);
+	json_obj_begin(&j);
+	json_kstr(&j, "host", t->address);
+	json_kint(&j, "port", t->port);
+	json_kstr(&j, "user", t->user);
+	json_kstr(&j, "profile", t->profile->name);
+	json_kstr(&j, "status", ssh_status_name(r->status));
+	if (r->status == SSH_OK && t->profile->channel == CHAN_EXEC)
+		json_kint(&j, "exit_status", r->exit_status);
+	else {
+		json_key(&j, "exit_status");
+		json_null(&j);
+	}
+	json_kstr(&j, "output", out);
+	json_kstr(&j, "stderr", err);
+	json_kstr(&j, "device_error", r->device_error);
+	json_kint(&j, "bytes", (long long)r->total);
+	json_kbool(&j, "truncated", r->truncated);
+	json_kstr(&j, "sha256", r->sha256);
+	json_kint(&j, "ms", (long long)r->ms);
+	json_kstr(&j, "message", *msg ? msg : NULL);
+	json_obj_end(&j);
+	json_end(&j);
+	free(out);
+	free(err);
+	free(msg);
+}
+
+static void
+on_done(void *arg, const struct ssh_target *t, const struct ssh_result *r)
+{
+	struct probe	*p = arg;
+	char		*out, *msg, *err;
+	size_t		 errlen;
+
+	p->done = 1;
+	if (r->status != SSH_OK)
+		p->rc = EXIT_ENV;
+	else if (r->exit_status > 0 || r->device_error != NULL)
+		p->rc = EXIT_CHECK;
+	else
+		p->rc = EXIT_OK;
+	if (p->json) {
+		print_json(t, r);
+		return;
+	}
+	if (r->status != SSH_OK) {
+		msg = cli_clean(r->message, strlen(r->message));
+		/* The host-key warning is a block: give it its own lines. */
+		fprintf(stderr, "fedwiz: %s:%s%s\n", t->name,
+		    strchr(msg, '\n') ? "\n" : " ", msg);
+		free(msg);
+		return;
+	}
+	out = cli_clean(r->output, r->len);
+	fputs(out, stdout);
+	if (r->len > 0 && out[0] != '\0' && out[strlen(out) - 1] != '\n')
+		putchar('\n');
+	free(out);
+	if (r->errlen > 0) {
+		err = clixml_errors(r->errout, r->errlen, &errlen);
+		out = cli_clean(err, errlen);
+		fputs(out, stderr);
+		free(out);
+		free(err);
+	}
+	if (r->truncated)
+		fprintf(stderr, "fedwiz: output cut at %zu of %zu bytes "
+		    "(sha256 of all of it: %s)\n", r->len, r->total,
+		    r->sha256);
+	if (r->device_error != NULL) {
+		msg = cli_clean(r->device_error, strlen(r->device_error));
+		fprintf(stderr, "fedwiz: %s refused the command: %s\n",
+		    t->name, msg);
+		free(msg);
+	} else if (r->exit_status > 0)
+		fprintf(stderr, "fedwiz: the command exited with status %d\n",
+		    r->exit_status);
+}
+
+static int
+cmd_probe_exec(struct cli *cli, int argc, char **argv)
+{
+	struct ssh_target	 t;
+	struct ssh_opts		 o;
+	struct probe		 p;
+	struct diags		 d;
+	struct evloop		*ev = NULL;
+	struct ssh_engine	*eng = NULL;
+	struct cli_ssh		*cs = NULL;
+	struct passwd		*pw;
+	struct buf		 cmd;
+	char			*user = NULL, *host = NULL, *line = NULL;
+	int			 port, i, rc = EXIT_USAGE;
+
+	diags_init(&d);
+	buf_init(&cmd);
+	if (strcmp(argv[0], "tls") == 0 || strcmp(argv[0], "cert") == 0 ||
+	    strcmp(argv[0], "dns") == 0) {
+		fprintf(stderr, "fedwiz: probe %s comes with the %s checks, "
+		    "which this release does not have yet; probe ssh is "
+		    "here\n", argv[0], argv[0]);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[0], "ssh") != 0) {
+		fprintf(stderr, "fedwiz: unknown probe '%s': probe ssh, tls, "
+		    "cert or dns\n", argv[0]);
+		return EXIT_USAGE;
+	}
+	if (argc < 3) {
+		fprintf(stderr, "fedwiz: usage: fedwiz probe %s\n",
+		    cmd_probe_entry.args);
+		return EXIT_USAGE;
+	}
+	memset(&t, 0, sizeof(t));
+	if (cli->profile == NULL) {
+		fprintf(stderr, "fedwiz: probe ssh needs --profile: windows, "
+		    "linux, cisco-vos or cisco-asa\n");
+		return EXIT_USAGE;
+	}
+	if ((t.profile = profile_find(cli->profile)) == NULL ||
+	    t.profile->channel == CHAN_NONE) {
+		fprintf(stderr, "fedwiz: --profile: \"%s\" is not a device "
+		    "profile fedwiz can reach over SSH: windows, linux, "
+		    "cisco-vos or cisco-asa\n", cli->profile);
+		return EXIT_USAGE;
+	}
+	if (parse_target(argv[1], &user, &host, &port, &d) == -1)
+		goto out;
+	for (i = 2; i < argc; i++)
+		buf_printf(&cmd, "%s%s", i > 2 ? " " : "", argv[i]);
+	if (cmd.len == 0 || strpbrk(cmd.s, "\r\n") != NULL) {
+		diags_add(&d, "COMMAND", 0, 0, "give one command on one line");
+		goto out;
+	}
+	if ((cs = cli_ssh_new(cli, &o, &d)) == NULL)
+		goto out;
+	if (user == NULL) {
+		pw = getpwuid(getuid());
+		user = xstrdup(pw != NULL ? pw->pw_name : getenv("USER") ?
+		    getenv("USER") : "root");
+	}
+	t.name = host;
+	t.address = host;
+	t.port = port;
+	t.user = user;
+	t.identity = cli->identity;
+	/* The operator's own PowerShell, as written: no module, no
+	 * Format-List (checks add those). */
+	line = t.profile->id == PROF_WINDOWS ? quote_powershell(cmd.s, NULL,
+	    0) : xstrdup(cmd.s);
+	ev = evloop_new();
+	eng = ssh_engine_new(ev, &o);
+	memset(&p, 0, sizeof(p));
+	p.json = cli->json;
+	ssh_run(eng, &t, line, on_done, &p);
+	while (!p.done)
+		if (evloop_once(ev, -1) == -1)
+			break;
+	rc = p.done ? p.rc : EXIT_ENV;
+out:
+	if (d.n > 0)
+		cli_say(&d);
+	diags_free(&d);
+	ssh_engine_free(eng);
+	evloop_free(ev);
+	cli_ssh_free(cs);
+	buf_free(&cmd);
+	free(line);
+	free(user);
+	free(host);
+	return rc;
+}

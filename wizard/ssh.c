@@ -1,0 +1,1555 @@
+/*
+ * ssh.c: the SSH engine. Each host has one connection, a state machine
+ * driven from the event loop: every libssh2 call is non-blocking, and on
+ * LIBSSH2_ERROR_EAGAIN the same call is retried when the socket is ready
+ * in the direction libssh2_session_block_directions() names (the way the
+ * library's own examples wait, without their busy loops).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libssh2.h>
+#include <openssl/evp.h>
+
+#include "evloop.h"
+#include "hostkeys.h"
+#include "profile.h"
+#include "prompt.h"
+#include "ssh.h"
+#include "util.h"
+
+enum cstate {
+	C_QUEUED,		/* waiting for a free slot (max_conns, or the
+				   profile's sessions per device) */
+	C_CONNECT,
+	C_HANDSHAKE,
+	C_HOSTKEY,
+	C_AUTH_LIST,
+	C_AUTH_NEXT,		/* choose the next method */
+	C_AUTH_AGENT,
+	C_AUTH_KEY,
+	C_AUTH_PASSWORD,
+	C_AUTH_KBDINT,
+	C_READY,		/* logged in: start the next command */
+	C_EXEC_OPEN,
+	C_EXEC_START,
+	C_EXEC_READ,
+	C_EXEC_CLOSE,
+	C_SHELL_OPEN,
+	C_SHELL_PTY,
+	C_SHELL_START,
+	C_SHELL_WAIT,		/* read until the device waits for input */
+	C_IDLE,			/* nothing queued */
+	C_DEAD
+};
+
+/* What a shell step expects, once C_SHELL_WAIT sees the device wait. */
+enum shell_goal {
+	SG_BANNER,		/* the first prompt after login */
+	SG_ENABLE,		/* ASA: after "enable" */
+	SG_ENABLE_SECRET,	/* ASA: after the enable secret */
+	SG_SETUP,		/* after a paging command */
+	SG_COMMAND		/* after a command of ours */
+};
+
+enum step_rc {
+	S_NEXT,			/* state changed, go on */
+	S_AGAIN,		/* libssh2 would block: wait on the socket */
+	S_WAIT,			/* nothing to do until an event */
+	S_STOP			/* the connection is gone */
+};
+
+struct cmd {
+	struct cmd	*next;
+	char		*command;
+	ssh_done_fn	 done;
+	void		*arg;
+	int64_t		 queued;
+	struct buf	 out;
+	struct buf	 err;
+	size_t		 total;
+	int		 truncated;
+	EVP_MD_CTX	*md;
+	int		 exit_status;
+	char		*device_error;
+};
+
+struct conn {
+	struct conn		*next;
+	struct ssh_engine	*eng;
+	/* the target, owned */
+	struct ssh_target	 t;
+	char			*name;
+	char			*address;
+	char			*user;
+	char			*identity;
+	char			 hostname[300];	/* as known_hosts names it */
+
+	enum cstate		 state;
+	int			 fd;
+	struct addrinfo		*ai;
+	struct addrinfo		*aicur;
+	LIBSSH2_SESSION		*s;
+	LIBSSH2_CHANNEL		*ch;
+	uint64_t		 deadline;	/* timer id; 0: none */
+	uint64_t		 keepalive;
+	uint64_t		 kick;		/* a drive() queued from ssh_run */
+
+	/* authentication */
+	char			*methods;
+	LIBSSH2_AGENT		*agent;
+	struct libssh2_agent_publickey *agent_id;
+	int			 tried_agent;
+	char			*keys[4];
+	size_t			 nkeys;
+	size_t			 key;
+	int			 key_secret;	/* asked for this key's passphrase */
+	int			 tried_password;
+	int			 tried_kbdint;
+	char			 secret[512];
+	int			 have_secret;
+	int			 rsa_refused;
+	struct buf		 tried;
+
+	/* shell profiles */
+	enum shell_goal		 goal;
+	struct buf		 raw;		/* since the last line we sent,
+						   up to the output cap */
+	struct buf		 tail;		/* its last bytes, cap or not:
+						   where the prompt shows */
+	struct buf		 wbuf;		/* to write */
+	size_t			 woff;
+	int			 shell_open;
+	char			 mode;		/* ASA '>' '#' */
+
+	struct cmd		*head;		/* queued, head running */
+	struct cmd		*last;
+	char			 why[1024];	/* the last failure, in words */
+};
+
+struct ssh_engine {
+	struct evloop	*ev;
+	struct ssh_opts	 o;
+	struct conn	*conns;
+	size_t		 pending;
+	int		 waking;	/* in wake_queued */
+	int		 stopping;	/* in ssh_engine_free */
+};
+
+static int	libssh2_users;
+
+static void	drive(struct conn *);
+static void	kick(struct evloop *, void *);
+static void	wake_queued(struct ssh_engine *);
+static void	conn_fail(struct conn *, enum ssh_status, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+void
+ssh_opts_default(struct ssh_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->policy = HKP_STRICT;
+	o->connect_ms = 10 * 1000;
+	o->login_ms = 30 * 1000;
+	o->idle_ms = 60 * 1000;
+	/* An IM and Presence node can take a minute before "admin:". */
+	o->first_prompt_ms = 60 * 1000;
+	o->keepalive_s = 30;
+	o->output_cap = 16u * 1024 * 1024;
+	o->max_conns = 64;
+}
+
+const char *
+ssh_status_name(enum ssh_status s)
+{
+	switch (s) {
+	case SSH_OK:
+		return "ok";
+	case SSH_E_CONNECT:
+		return "unreachable";
+	case SSH_E_TIMEOUT:
+		return "timeout";
+	case SSH_E_HOSTKEY:
+		return "host key";
+	case SSH_E_AUTH:
+		return "authentication";
+	case SSH_E_PROTOCOL:
+		return "ssh";
+	}
+	return "?";
+}
+
+/* Engine. */
+
+struct ssh_engine *
+ssh_engine_new(struct evloop *ev, const struct ssh_opts *o)
+{
+	struct ssh_engine	*e;
+
+	if (libssh2_users++ == 0 && libssh2_init(0) != 0)
+		fatal("libssh2: cannot initialise");
+	e = xcalloc(1, sizeof(*e));
+	e->ev = ev;
+	e->o = *o;
+	return e;
+}
+
+static void	conn_free(struct conn *);
+
+void
+ssh_engine_free(struct ssh_engine *e)
+{
+	struct conn	*c;
+
+	if (e == NULL)
+		return;
+	e->stopping = 1;
+	e->waking = 1;		/* nothing is started any more */
+	while ((c = e->conns) != NULL) {
+		conn_fail(c, SSH_E_PROTOCOL, "fedwiz is stopping");
+		conn_free(c);
+	}
+	free(e);
+	if (--libssh2_users == 0)
+		libssh2_exit();
+}
+
+size_t
+ssh_pending(const struct ssh_engine *e)
+{
+	return e->pending;
+}
+
+/* Commands. */
+
+static struct cmd *
+cmd_new(const char *command, ssh_done_fn done, void *arg)
+{
+	struct cmd	*m = xcalloc(1, sizeof(*m));
+
+	m->command = xstrdup(command);
+	m->done = done;
+	m->arg = arg;
+	m->queued = evloop_now();
+	m->exit_status = -1;
+	buf_init(&m->out);
+	buf_init(&m->err);
+	if ((m->md = EVP_MD_CTX_new()) == NULL ||
+	    !EVP_DigestInit_ex(m->md, EVP_sha256(), NULL))
+		fatal("OpenSSL: sha256 unavailable");
+	return m;
+}
+
+static void
+cmd_free(struct cmd *m)
+{
+	if (m == NULL)
+		return;
+	free(m->command);
+	buf_free(&m->out);
+	buf_free(&m->err);
+	EVP_MD_CTX_free(m->md);
+	free(m->device_error);
+	free(m);
+}
+
+/* Keep output up to the cap; hash all of it. */
+static void
+cmd_take(struct conn *c, struct cmd *m, struct buf *b, const char *p,
+    size_t n)
+{
+	size_t	cap = c->eng->o.output_cap, room;
+
+	EVP_DigestUpdate(m->md, p, n);
+	m->total += n;
+	room = m->out.len + m->err.len < cap ? cap - m->out.len - m->err.len :
+	    0;
+	if (n > room) {
+		m->truncated = 1;
+		n = room;
+	}
+	if (n > 0)
+		buf_add(b, p, n);
+}
+
+/* Hand the head command its result and drop it from the queue. */
+static void
+cmd_finish(struct conn *c, enum ssh_status st, const char *msg)
+{
+	struct cmd		*m = c->head;
+	struct ssh_result	 r;
+	unsigned char		 md[EVP_MAX_MD_SIZE];
+	unsigned int		 mdlen = 0, i;
+
+	if (m == NULL)
+		return;
+	c->head = m->next;
+	if (c->head == NULL)
+		c->last = NULL;
+	memset(&r, 0, sizeof(r));
+	r.status = st;
+	r.exit_status = m->exit_status;
+	r.output = m->out.s ? m->out.s : "";
+	r.len = m->out.len;
+	r.errout = m->err.s ? m->err.s : "";
+	r.errlen = m->err.len;
+	r.total = m->total;
+	r.truncated = m->truncated;
+	EVP_DigestFinal_ex(m->md, md, &mdlen);
+	for (i = 0; i < mdlen && i < 32; i++)
+		snprintf(r.sha256 + 2 * i, 3, "%02x", md[i]);
+	r.device_error = m->device_error;
+	r.message = msg ? msg : "";
+	r.ms = evloop_now() - m->queued;
+	c->eng->pending--;
+	m->done(m->arg, &c->t, &r);
+	cmd_free(m);
+}
+
+/* Deadlines. */
+
+static void
+on_deadline(struct evloop *ev, void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)ev;
+	c->deadline = 0;
+	switch (c->state) {
+	case C_CONNECT:
+		conn_fail(c, SSH_E_TIMEOUT, "no answer from %s port %d within "
+		    "%lld s while connecting", c->address, c->t.port,
+		    (long long)c->eng->o.connect_ms / 1000);
+		break;
+	case C_SHELL_WAIT:
+		if (c->goal == SG_COMMAND)
+			conn_fail(c, SSH_E_TIMEOUT, "no output for %lld s while "
+			    "running '%s' (and no prompt after it)",
+			    (long long)c->eng->o.idle_ms / 1000,
+			    c->head ? c->head->command : "?");
+		else
+			conn_fail(c, SSH_E_TIMEOUT, "no %s prompt within %lld s "
+			    "of logging in (a %s can take a minute to start: "
+			    "the wait can be raised)", c->t.profile->name,
+			    (long long)c->eng->o.first_prompt_ms / 1000,
+			    c->t.profile->title);
+		break;
+	case C_EXEC_READ:
+		conn_fail(c, SSH_E_TIMEOUT, "no output for %lld s while running "
+		    "'%s'", (long long)c->eng->o.idle_ms / 1000,
+		    c->head ? c->head->command : "?");
+		break;
+	case C_EXEC_OPEN:
+	case C_EXEC_START:
+	case C_EXEC_CLOSE:
+	case C_SHELL_OPEN:
+	case C_SHELL_PTY:
+	case C_SHELL_START:
+		conn_fail(c, SSH_E_TIMEOUT, "%s did not open a channel within "
+		    "%lld s", c->name, (long long)c->eng->o.idle_ms / 1000);
+		break;
+	default:
+		conn_fail(c, SSH_E_TIMEOUT, "logging in to %s took longer than "
+		    "%lld s (the server accepted the connection but did not "
+		    "complete the SSH exchange)", c->address,
+		    (long long)c->eng->o.login_ms / 1000);
+		break;
+	}
+	conn_free(c);
+}
+
+static void
+arm(struct conn *c, int64_t ms)
+{
+	if (c->deadline != 0)
+		evloop_timer_del(c->eng->ev, c->deadline);
+	c->deadline = ms > 0 ? evloop_timer(c->eng->ev, ms, on_deadline, c) : 0;
+}
+
+/* Failure: every queued command gets the same reason. */
+static void
+conn_fail(struct conn *c, enum ssh_status st, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->why, sizeof(c->why), fmt, ap);
+	va_end(ap);
+	c->state = C_DEAD;
+	while (c->head != NULL)
+		cmd_finish(c, st, c->why);
+}
+
+static void
+conn_free(struct conn *c)
+{
+	struct ssh_engine	*e = c->eng;
+	struct conn		**pp;
+	size_t			 i;
+
+	for (pp = &e->conns; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	if (c->deadline != 0)
+		evloop_timer_del(e->ev, c->deadline);
+	if (c->keepalive != 0)
+		evloop_timer_del(e->ev, c->keepalive);
+	if (c->kick != 0)
+		evloop_timer_del(e->ev, c->kick);
+	if (c->fd != -1)
+		evloop_fd_del(e->ev, c->fd);
+	/* The session goes blocking to close: a bounded exchange at most,
+	 * and only on a connection that is being dropped anyway. */
+	if (c->s != NULL) {
+		libssh2_session_set_blocking(c->s, 1);
+		libssh2_session_set_timeout(c->s, 2000);
+		if (c->ch != NULL)
+			libssh2_channel_free(c->ch);
+		if (c->agent != NULL) {
+			libssh2_agent_disconnect(c->agent);
+			libssh2_agent_free(c->agent);
+		}
+		libssh2_session_disconnect(c->s, "fedwiz done");
+		libssh2_session_free(c->s);
+	}
+	if (c->fd != -1)
+		close(c->fd);
+	if (c->ai != NULL)
+		freeaddrinfo(c->ai);
+	wipe(c->secret, sizeof(c->secret));
+	free(c->name);
+	free(c->address);
+	free(c->user);
+	free(c->identity);
+	free(c->methods);
+	for (i = 0; i < c->nkeys; i++)
+		free(c->keys[i]);
+	buf_free(&c->raw);
+	buf_free(&c->tail);
+	buf_free(&c->wbuf);
+	buf_free(&c->tried);
+	free(c);
+	wake_queued(e);
+}
+
+/* libssh2's own words for its last error. */
+static const char *
+last_error(struct conn *c)
+{
+	char	*msg = NULL;
+
+	if (c->s == NULL)
+		return "no session";
+	libssh2_session_last_error(c->s, &msg, NULL, 0);
+	return msg != NULL && *msg != '\0' ? msg : "unknown error";
+}
+
+static enum step_rc
+again_or_fail(struct conn *c, int rc, enum ssh_status st, const char *what)
+{
+	if (rc == LIBSSH2_ERROR_EAGAIN)
+		return S_AGAIN;
+	conn_fail(c, st, "%s %s: %s", what, c->name, last_error(c));
+	return S_STOP;
+}
+
+/* Connecting. */
+
+static enum step_rc
+st_connect(struct conn *c)
+{
+	struct addrinfo	 hints;
+	char		 port[16];
+	socklen_t	 len;
+	int		 rc, err = 0;
+
+	if (c->ai == NULL) {
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_family = AF_UNSPEC;
+		hints.ai_socktype = SOCK_STREAM;
+		hints.ai_flags = AI_NUMERICSERV;
+		snprintf(port, sizeof(port), "%d", c->t.port);
+		/* Blocking, but only for names: the inventory is usually
+		 * addresses, and resolvers answer quickly or time out. */
+		if ((rc = getaddrinfo(c->address, port, &hints, &c->ai)) != 0) {
+			conn_fail(c, SSH_E_CONNECT, "cannot resolve %s: %s",
+			    c->address, gai_strerror(rc));
+			return S_STOP;
+		}
+		c->aicur = c->ai;
+		arm(c, c->eng->o.connect_ms);
+	} else if (c->fd != -1) {
+		/* The socket said it is writable: did the connect work? */
+		len = sizeof(err);
+		if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+			err = errno;
+		if (err == 0) {
+			arm(c, c->eng->o.login_ms);
+			c->state = C_HANDSHAKE;
+			return S_NEXT;
+		}
+		evloop_fd_del(c->eng->ev, c->fd);
+		close(c->fd);
+		c->fd = -1;
+		c->aicur = c->aicur->ai_next;
+	}
+	for (; c->aicur != NULL; c->aicur = c->aicur->ai_next) {
+		c->fd = socket(c->aicur->ai_family, c->aicur->ai_socktype |
+		    SOCK_NONBLOCK | SOCK_CLOEXEC, c->aicur->ai_protocol);
+		if (c->fd == -1) {
+			err = errno;
+			continue;
+		}
+		if (connect(c->fd, c->aicur->ai_addr, c->aicur->ai_addrlen) ==
+		    0 || errno == EINPROGRESS)
+			return S_AGAIN;		/* wait for POLLOUT */
+		err = errno;
+		close(c->fd);
+		c->fd = -1;
+	}
+	conn_fail(c, SSH_E_CONNECT, "cannot connect to %s port %d: %s",
+	    c->address, c->t.port, strerror(err ? err : ECONNREFUSED));
+	return S_STOP;
+}
+
+static enum step_rc
+st_handshake(struct conn *c)
+{
+	char	*known, *pref;
+	int	 rc;
+
+	if (c->s == NULL) {
+		if ((c->s = libssh2_session_init_ex(NULL, NULL, NULL, c)) ==
+		    NULL)
+			fatal("libssh2: cannot create a session");
+		libssh2_session_set_blocking(c->s, 0);
+		/* Ask for the key type already on file, as OpenSSH does, so
+		 * a host with several keys is checked against the right one;
+		 * the rest follow in libssh2's order. */
+		known = hk_known_types(c->eng->o.known_hosts, c->hostname);
+		pref = xasprintf("%s%sssh-ed25519,ecdsa-sha2-nistp256,"
+		    "ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,ssh-rsa", known,
+		    *known ? "," : "");
+		libssh2_session_method_pref(c->s, LIBSSH2_METHOD_HOSTKEY, pref);
+		free(pref);
+		free(known);
+		if (c->eng->o.keepalive_s > 0)
+			libssh2_keepalive_config(c->s, 1,
+			    (unsigned)c->eng->o.keepalive_s);
+	}
+	rc = libssh2_session_handshake(c->s, c->fd);
+	if (rc == 0) {
+		c->state = C_HOSTKEY;
+		return S_NEXT;
+	}
+	return again_or_fail(c, rc, SSH_E_PROTOCOL, "SSH handshake with");
+}
+
+static enum step_rc
+st_hostkey(struct conn *c)
+{
+	struct hk_result	 res;
+	struct diags		 d;
+	enum hostkey_answer	 ans = HKA_REFUSE;
+	const unsigned char	*blob;
+	const char		*file = c->eng->o.known_hosts, *label;
+	char			 fp[80], *msg;
+	size_t			 len = 0;
+	int			 type;
+
+	blob = (const unsigned char *)libssh2_session_hostkey(c->s, &len,
+	    &type);
+	if (blob == NULL || len == 0) {
+		conn_fail(c, SSH_E_PROTOCOL, "%s sent no host key", c->name);
+		return S_STOP;
+	}
+	diags_init(&d);
+	if (hk_check(file, c->hostname, blob, len, &res, &d) == -1) {
+		conn_fail(c, SSH_E_HOSTKEY, "%s", d.n ? d.v[0].msg :
+		    "cannot read known hosts");
+		diags_free(&d);
+		return S_STOP;
+	}
+	hk_fingerprint(blob, len, fp, sizeof(fp));
+	label = hk_type_label(res.type);
+	switch (res.verdict) {
+	case HK_MATCH:
+		diags_free(&d);
+		c->state = C_AUTH_LIST;
+		return S_NEXT;
+	case HK_CHANGED:
+		conn_fail(c, SSH_E_HOSTKEY,
+		    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n"
+		    "@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\n"
+		    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n"
+		    "IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!\n"
+		    "Someone could be eavesdropping on you right now "
+		    "(man-in-the-middle attack)!\n"
+		    "It is also possible that a host key has just been "
+		    "changed.\n"
+		    "The fingerprint for the %s key sent by the remote host "
+		    "is\n%s.\n"
+		    "Offending %s key in %s:%d\n"
+		    "Host key for %s has changed; fedwiz sent nothing to it.\n"
+		    "If the device was rebuilt, confirm the new fingerprint "
+		    "with its administrator, then remove the old key: "
+		    "ssh-keygen -R '%s' -f %s",
+		    label, fp, label, file, res.line, c->hostname,
+		    c->hostname, file);
+		diags_free(&d);
+		return S_STOP;
+	case HK_REVOKED:
+		conn_fail(c, SSH_E_HOSTKEY, "the %s key of %s (%s) is marked "
+		    "@revoked in %s:%d; fedwiz sent nothing to it", label,
+		    c->hostname, fp, file, res.line);
+		diags_free(&d);
+		return S_STOP;
+	case HK_UNKNOWN:
+		break;
+	}
+	switch (c->eng->o.policy) {
+	case HKP_STRICT:
+		ans = HKA_REFUSE;
+		break;
+	case HKP_ACCEPT_NEW:
+		ans = HKA_ALWAYS;
+		break;
+	case HKP_ASK:
+		ans = c->eng->o.cb.hostkey != NULL ? c->eng->o.cb.hostkey(
+		    c->eng->o.cb.ctx, &c->t, c->hostname, label, fp) :
+		    HKA_REFUSE;
+		break;
+	}
+	if (ans == HKA_REFUSE) {
+		conn_fail(c, SSH_E_HOSTKEY, "the host key of %s is not known: "
+		    "%s key fingerprint is %s. fedwiz sent nothing to it. "
+		    "Confirm the fingerprint with the device's administrator, "
+		    "then accept it (--host-keys accept-new, or ask in the "
+		    "wizard)", c->hostname, label, fp);
+		diags_free(&d);
+		return S_STOP;
+	}
+	if (ans == HKA_ALWAYS &&
+	    hk_add(file, c->hostname, blob, len, &d) == -1) {
+		conn_fail(c, SSH_E_HOSTKEY, "%s", d.n ? d.v[0].msg :
+		    "cannot record the host key");
+		diags_free(&d);
+		return S_STOP;
+	}
+	if (c->eng->o.cb.note != NULL) {
+		msg = ans == HKA_ALWAYS ? xasprintf("permanently added '%s' "
+		    "(%s %s) to %s", c->hostname, label, fp, file) :
+		    xasprintf("accepted '%s' (%s %s) for this run only",
+		    c->hostname, label, fp);
+		c->eng->o.cb.note(c->eng->o.cb.ctx, &c->t, msg);
+		free(msg);
+	}
+	diags_free(&d);
+	c->state = C_AUTH_LIST;
+	return S_NEXT;
+}
+
+/* Authentication. */
+
+static int
+allows(const struct conn *c, const char *method)
+{
+	const char	*p = c->methods;
+	size_t		 n = strlen(method);
+
+	while (p != NULL && (p = strstr(p, method)) != NULL) {
+		if ((p == c->methods || p[-1] == ',') &&
+		    (p[n] == '\0' || p[n] == ','))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/* An RSA key: libssh2 1.10 signs with ssh-rsa (SHA-1) only, which
+ * OpenSSH 8.8 and later refuse by default. Told apart to say so. */
+static int
+key_is_rsa(const char *path)
+{
+	char	*pub, *text = NULL;
+	size_t	 len;
+	int	 rsa = 0;
+
+	pub = xasprintf("%s.pub", path);
+	if (read_file(pub, 65536, &text, &len) == 0)
+		rsa = strncmp(text, "ssh-rsa ", 8) == 0;
+	else if (read_file(path, 65536, &text, &len) == 0)
+		rsa = strstr(text, "BEGIN RSA PRIVATE KEY") != NULL;
+	free(pub);
+	if (text != NULL)
+		wipe(text, len);
+	free(text);
+	return rsa;
+}
+
+static void
+tried(struct conn *c, const char *what)
+{
+	buf_printf(&c->tried, "%s%s", c->tried.len ? ", " : "", what);
+}
+
+static int
+ask(struct conn *c, const char *kind, const char *prompt)
+{
+	if (c->have_secret && strcmp(kind, "password") == 0)
+		return 0;
+	wipe(c->secret, sizeof(c->secret));
+	c->have_secret = 0;
+	if (c->eng->o.cb.secret == NULL || c->eng->o.cb.secret(c->eng->o.cb.ctx,
+	    &c->t, kind, prompt, c->secret, sizeof(c->secret)) == -1) {
+		wipe(c->secret, sizeof(c->secret));
+		return -1;
+	}
+	c->secret[sizeof(c->secret) - 1] = '\0';
+	c->have_secret = strcmp(kind, "password") == 0;
+	return 0;
+}
+
+static enum step_rc
+st_auth_list(struct conn *c)
+{
+	char		*list;
+	const char	*home;
+	static const char *const defaults[] = { "id_ed25519", "id_ecdsa",
+	    "id_rsa" };
+	size_t		 i;
+	struct stat	 sb;
+
+	list = libssh2_userauth_list(c->s, c->user, (unsigned)strlen(c->user));
+	if (list == NULL) {
+		if (libssh2_userauth_authenticated(c->s)) {
+			c->state = C_READY;	/* "none" was enough */
+			arm(c, 0);
+			return S_NEXT;
+		}
+		return again_or_fail(c, libssh2_session_last_errno(c->s),
+		    SSH_E_PROTOCOL, "asking how to log in to");
+	}
+	c->methods = xstrdup(list);
+	if (c->identity != NULL)
+		c->keys[c->nkeys++] = xstrdup(c->identity);
+	else if ((home = getenv("HOME")) != NULL)
+		for (i = 0; i < nitems(defaults); i++) {
+			c->keys[c->nkeys] = xasprintf("%s/.ssh/%s", home,
+			    defaults[i]);
+			if (stat(c->keys[c->nkeys], &sb) == 0)
+				c->nkeys++;
+			else
+				free(c->keys[c->nkeys]);
+		}
+	c->state = C_AUTH_NEXT;
+	return S_NEXT;
+}
+
+static enum step_rc
+st_auth_next(struct conn *c)
+{
+	if (allows(c, "publickey") && !c->tried_agent &&
+	    c->identity == NULL && getenv("SSH_AUTH_SOCK") != NULL) {
+		c->tried_agent = 1;
+		c->state = C_AUTH_AGENT;
+		return S_NEXT;
+	}
+	if (allows(c, "publickey") && c->key < c->nkeys) {
+		c->key_secret = 0;
+		c->state = C_AUTH_KEY;
+		return S_NEXT;
+	}
+	if (allows(c, "password") && !c->tried_password) {
+		c->tried_password = 1;
+		if (ask(c, "password", "password") == 0) {
+			c->state = C_AUTH_PASSWORD;
+			return S_NEXT;
+		}
+		tried(c, "password (none given)");
+	}
+	if (allows(c, "keyboard-interactive") && !c->tried_kbdint) {
+		c->tried_kbdint = 1;
+		if (ask(c, "password", "password") == 0) {
+			c->state = C_AUTH_KBDINT;
+			return S_NEXT;
+		}
+	}
+	conn_fail(c, SSH_E_AUTH, "authentication failed for %s@%s: tried %s; "
+	    "the server accepts %s%s", c->user, c->name, c->tried.len ?
+	    c->tried.s : "nothing", c->methods, c->rsa_refused ? ". The key "
+	    "is RSA: libssh2 1.10 signs with ssh-rsa (SHA-1), which OpenSSH "
+	    "8.8 and later refuse by default; use an ed25519 or ECDSA key, "
+	    "or allow ssh-rsa on the server (PubkeyAcceptedAlgorithms "
+	    "+ssh-rsa)" : "");
+	return S_STOP;
+}
+
+static enum step_rc
+st_auth_agent(struct conn *c)
+{
+	int	rc;
+
+	if (c->agent == NULL) {
+		/* The agent is a local socket: its calls return at once. */
+		if ((c->agent = libssh2_agent_init(c->s)) == NULL ||
+		    libssh2_agent_connect(c->agent) != 0 ||
+		    libssh2_agent_list_identities(c->agent) != 0) {
+			tried(c, "the agent (unreachable)");
+			c->state = C_AUTH_NEXT;
+			return S_NEXT;
+		}
+		c->agent_id = NULL;
+		if (libssh2_agent_get_identity(c->agent, &c->agent_id, NULL) !=
+		    0) {
+			tried(c, "the agent (no keys)");
+			c->state = C_AUTH_NEXT;
+			return S_NEXT;
+		}
+	}
+	for (;;) {
+		rc = libssh2_agent_userauth(c->agent, c->user, c->agent_id);
+		if (rc == LIBSSH2_ERROR_EAGAIN)
+			return S_AGAIN;
+		if (rc == 0) {
+			tried(c, "the agent");
+			c->state = C_READY;
+			arm(c, 0);
+			return S_NEXT;
+		}
+		if (libssh2_agent_get_identity(c->agent, &c->agent_id,
+		    c->agent_id) != 0) {
+			tried(c, "the agent's keys");
+			c->state = C_AUTH_NEXT;
+			return S_NEXT;
+		}
+	}
+}
+
+static enum step_rc
+st_auth_key(struct conn *c)
+{
+	const char	*path = c->keys[c->key];
+	char		*what;
+	int		 rc;
+
+	rc = libssh2_userauth_publickey_fromfile_ex(c->s, c->user,
+	    (unsigned)strlen(c->user), NULL, path, c->key_secret ? c->secret :
+	    NULL);
+	if (rc == LIBSSH2_ERROR_EAGAIN)
+		return S_AGAIN;
+	if (rc == 0) {
+		wipe(c->secret, sizeof(c->secret));
+		c->state = C_READY;
+		arm(c, 0);
+		return S_NEXT;
+	}
+	/* A key that does not open without a passphrase: ask once. */
+	if (rc == LIBSSH2_ERROR_FILE && !c->key_secret) {
+		what = xasprintf("passphrase for %s", path);
+		if (ask(c, "passphrase", what) == 0) {
+			free(what);
+			c->key_secret = 1;
+			return S_NEXT;
+		}
+		free(what);
+	}
+	what = xasprintf("%s%s", path, rc == LIBSSH2_ERROR_FILE ? (c->key_secret ?
+	    " (wrong passphrase or unreadable key)" :
+	    " (needs a passphrase; none given)") : "");
+	tried(c, what);
+	free(what);
+	if (rc != LIBSSH2_ERROR_FILE && key_is_rsa(path))
+		c->rsa_refused = 1;
+	wipe(c->secret, sizeof(c->secret));
+	c->key_secret = 0;
+	c->key++;
+	c->state = C_AUTH_NEXT;
+	return S_NEXT;
+}
+
+static enum step_rc
+st_auth_password(struct conn *c)
+{
+	int	rc;
+
+	rc = libssh2_userauth_password_ex(c->s, c->user,
+	    (unsigned)strlen(c->user), c->secret, (unsigned)strlen(c->secret),
+	    NULL);
+	if (rc == LIBSSH2_ERROR_EAGAIN)
+		return S_AGAIN;
+	if (rc == 0) {
+		wipe(c->secret, sizeof(c->secret));
+		c->have_secret = 0;
+		c->state = C_READY;
+		arm(c, 0);
+		return S_NEXT;
+	}
+	tried(c, "a password (refused)");
+	c->state = C_AUTH_NEXT;
+	return S_NEXT;
+}
+
+/* libssh2 calls this for each keyboard-interactive round: answer every
+ * prompt that does not echo with the password (what OpenSSH does when it
+ * has one), and echoed ones with nothing. */
+static void
+kbd_cb(const char *name, int name_len, const char *instruction,
+    int instruction_len, int num_prompts,
+    const LIBSSH2_USERAUTH_KBDINT_PROMPT *prompts,
+    LIBSSH2_USERAUTH_KBDINT_RESPONSE *responses, void **abstract)
+{
+	struct conn	*c = *abstract;
+	int		 i;
+
+	(void)name;
+	(void)name_len;
+	(void)instruction;
+	(void)instruction_len;
+	for (i = 0; i < num_prompts; i++) {
+		/* libssh2 frees these with its own allocator: plain malloc. */
+		responses[i].text = strdup(prompts[i].echo ? "" : c->secret);
+		responses[i].length = responses[i].text != NULL ?
+		    (unsigned)strlen(responses[i].text) : 0;
+	}
+}
+
+static enum step_rc
+st_auth_kbdint(struct conn *c)
+{
+	int	rc;
+
+	rc = libssh2_userauth_keyboard_interactive_ex(c->s, c->user,
+	    (unsigned)strlen(c->user), kbd_cb);
+	if (rc == LIBSSH2_ERROR_EAGAIN)
+		return S_AGAIN;
+	if (rc == 0) {
+		wipe(c->secret, sizeof(c->secret));
+		c->have_secret = 0;
+		c->state = C_READY;
+		arm(c, 0);
+		return S_NEXT;
+	}
+	tried(c, "keyboard-interactive (refused)");
+	c->state = C_AUTH_NEXT;
+	return S_NEXT;
+}
+
+/* Exec profiles: one channel per command. */
+
+/* A session channel: for one command (exec) or the CLI (shell). */
+static enum step_rc
+st_channel_open(struct conn *c)
+{
+	int	exec = c->state == C_EXEC_OPEN;
+
+	if ((c->ch = libssh2_channel_open_session(c->s)) == NULL)
+		return again_or_fail(c, libssh2_session_last_errno(c->s),
+		    SSH_E_PROTOCOL, exec ? "opening a channel on" :
+		    "opening a shell channel on");
+	c->state = exec ? C_EXEC_START : C_SHELL_PTY;
+	return S_NEXT;
+}
+
+static enum step_rc
+st_exec_start(struct conn *c)
+{
+	int	rc;
+
+	rc = libssh2_channel_exec(c->ch, c->head->command);
+	if (rc == 0) {
+		arm(c, c->eng->o.idle_ms);
+		c->state = C_EXEC_READ;
+		return S_NEXT;
+	}
+	return again_or_fail(c, rc, SSH_E_PROTOCOL, "starting the command on");
+}
+
+static enum step_rc
+st_exec_read(struct conn *c)
+{
+	char		 tmp[32768];
+	ssize_t		 n;
+	int		 got = 0, stream;
+
+	for (stream = 0; stream <= 1; stream++)
+		for (;;) {
+			n = libssh2_channel_read_ex(c->ch, stream ?
+			    SSH_EXTENDED_DATA_STDERR : 0, tmp, sizeof(tmp));
+			if (n > 0) {
+				cmd_take(c, c->head, stream ? &c->head->err :
+				    &c->head->out, tmp, (size_t)n);
+				got = 1;
+				continue;
+			}
+			if (n == 0 || n == LIBSSH2_ERROR_EAGAIN)
+				break;
+			conn_fail(c, SSH_E_PROTOCOL, "the connection to %s "
+			    "broke while running '%s': %s", c->name,
+			    c->head->command, last_error(c));
+			return S_STOP;
+		}
+	if (got)
+		arm(c, c->eng->o.idle_ms);	/* silence starts again */
+	if (libssh2_channel_eof(c->ch)) {
+		c->state = C_EXEC_CLOSE;
+		return S_NEXT;
+	}
+	return S_AGAIN;
+}
+
+static enum step_rc
+st_exec_close(struct conn *c)
+{
+	int	rc;
+
+	if ((rc = libssh2_channel_close(c->ch)) == LIBSSH2_ERROR_EAGAIN)
+		return S_AGAIN;
+	if (rc == 0 && (rc = libssh2_channel_wait_closed(c->ch)) ==
+	    LIBSSH2_ERROR_EAGAIN)
+		return S_AGAIN;
+	c->head->exit_status = libssh2_channel_get_exit_status(c->ch);
+	if ((rc = libssh2_channel_free(c->ch)) == LIBSSH2_ERROR_EAGAIN)
+		return S_AGAIN;
+	c->ch = NULL;
+	arm(c, 0);
+	cmd_finish(c, SSH_OK, NULL);
+	c->state = C_READY;
+	return S_NEXT;
+}
+
+/* Shell profiles: one PTY shell, prompts, pagers. */
+
+static void
+send_line(struct conn *c, const char *line, size_t len)
+{
+	buf_add(&c->wbuf, line, len);
+	buf_add(&c->wbuf, "\n", 1);
+	c->raw.len = 0;
+	if (c->raw.s != NULL)
+		c->raw.s[0] = '\0';
+	c->tail.len = 0;
+	if (c->tail.s != NULL)
+		c->tail.s[0] = '\0';
+}
+
+#define TAIL_KEEP	4096
+
+/* Received bytes: the transcript (capped) and the tail (always). */
+static void
+shell_take(struct conn *c, const char *p, size_t n)
+{
+	size_t	drop;
+
+	if (c->goal == SG_COMMAND) {
+		EVP_DigestUpdate(c->head->md, p, n);
+		c->head->total += n;
+	}
+	if (c->raw.len + n <= c->eng->o.output_cap)
+		buf_add(&c->raw, p, n);
+	else if (c->goal == SG_COMMAND)
+		c->head->truncated = 1;
+	buf_add(&c->tail, p, n);
+	if (c->tail.len > 2 * TAIL_KEEP) {
+		drop = c->tail.len - TAIL_KEEP;
+		memmove(c->tail.s, c->tail.s + drop, TAIL_KEEP + 1);
+		c->tail.len = TAIL_KEEP;
+	}
+}
+
+/* Write what is pending; S_AGAIN while some is left. */
+static enum step_rc
+flush_writes(struct conn *c)
+{
+	ssize_t	n;
+
+	while (c->woff < c->wbuf.len) {
+		n = libssh2_channel_write(c->ch, c->wbuf.s + c->woff,
+		    c->wbuf.len - c->woff);
+		if (n == LIBSSH2_ERROR_EAGAIN)
+			return S_AGAIN;
+		if (n < 0) {
+			conn_fail(c, SSH_E_PROTOCOL, "writing to %s: %s",
+			    c->name, last_error(c));
+			return S_STOP;
+		}
+		c->woff += (size_t)n;
+	}
+	c->wbuf.len = 0;
+	c->woff = 0;
+	return S_NEXT;
+}
+
+static enum step_rc
+st_shell_pty(struct conn *c)
+{
+	int	rc;
+
+	/* Wide: a long command echoed on a narrow terminal wraps with
+	 * carriage-return tricks; the pager is turned off anyway. */
+	rc = libssh2_channel_request_pty_ex(c->ch, "vt100", 5, NULL, 0, 250,
+	    50, 0, 0);
+	if (rc == 0) {
+		c->state = C_SHELL_START;
+		return S_NEXT;
+	}
+	return again_or_fail(c, rc, SSH_E_PROTOCOL, "asking for a terminal on");
+}
+
+static enum step_rc
+st_shell_start(struct conn *c)
+{
+	int	rc;
+
+	if ((rc = libssh2_channel_shell(c->ch)) == 0) {
+		c->goal = SG_BANNER;
+		arm(c, c->eng->o.first_prompt_ms);
+		c->state = C_SHELL_WAIT;
+		return S_NEXT;
+	}
+	return again_or_fail(c, rc, SSH_E_PROTOCOL, "starting the CLI on");
+}
+
+static int
+vos_prompt(const char *p, const char *user)
+{
+	size_t	n = strlen(user);
+
+	return strncmp(p, "admin:", 6) == 0 || (strncmp(p, user, n) == 0 &&
+	    p[n] == ':');
+}
+
+/* The end of the raw transcript as text: enough to see a prompt. */
+static enum prompt_state
+scan_tail(struct conn *c, struct prompt_hit *hit)
+{
+	size_t			 from = c->tail.len > 2048 ? c->tail.len - 2048 :
+				    0;
+	size_t			 n;
+	char			*text;
+	enum prompt_state	 ps;
+
+	text = term_strip(c->tail.s + from, c->tail.len - from, &n);
+	ps = prompt_scan(c->t.profile, text, n, hit);
+	/* VOS: a last line like "Subject:" looks like a prompt; the real one
+	 * is "admin:" or the login name. */
+	if (ps == PS_PROMPT && c->t.profile->id == PROF_CISCO_VOS &&
+	    !vos_prompt(text + hit->start, c->user))
+		ps = PS_NONE;
+	free(text);
+	return ps;
+}
+
+/* The device waits for input: what to send, given what we are doing. */
+static enum step_rc
+shell_reached(struct conn *c, enum prompt_state ps, const struct prompt_hit *h)
+{
+	struct cmd	*m = c->head;
+	char		*text, *out;
+	const char	*err;
+	size_t		 n, outlen, errlen;
+
+	switch (c->goal) {
+	case SG_BANNER:
+	case SG_SETUP:
+	case SG_ENABLE_SECRET:
+		if (c->goal == SG_ENABLE_SECRET && ps == PS_PASSWORD) {
+			/* asked again: "Invalid password" */
+			conn_fail(c, SSH_E_AUTH, "%s refused the enable secret "
+			    "(give the right one with --enable-secret-file or "
+			    "FEDWIZ_ENABLE_SECRET)", c->name);
+			return S_STOP;
+		}
+		if (ps != PS_PROMPT)
+			break;
+		if (c->goal == SG_ENABLE_SECRET && h->mode == '>') {
+			conn_fail(c, SSH_E_AUTH, "%s refused the enable secret "
+			    "(give it with --enable-secret-file or "
+			    "FEDWIZ_ENABLE_SECRET)", c->name);
+			return S_STOP;
+		}
+		c->mode = h->mode;
+		if (c->t.profile->enable && c->mode == '>' &&
+		    c->goal == SG_BANNER) {
+			c->goal = SG_ENABLE;
+			send_line(c, "enable", 6);
+			return S_NEXT;
+		}
+		if (c->goal == SG_BANNER || c->goal == SG_ENABLE_SECRET) {
+			c->goal = SG_SETUP;
+			send_line(c, c->t.profile->paging_off,
+			    strlen(c->t.profile->paging_off));
+			return S_NEXT;
+		}
+		/* Set up: ready for our commands. */
+		c->shell_open = 1;
+		arm(c, 0);
+		c->state = C_READY;
+		return S_NEXT;
+	case SG_ENABLE:
+		if (ps == PS_PASSWORD) {
+			/* No secret given: an ASA without one takes an empty
+			 * one (DESIGN.md), so empty is the default. */
+			if (ask(c, "enable", "enable secret") == -1)
+				c->secret[0] = '\0';
+			c->goal = SG_ENABLE_SECRET;
+			send_line(c, c->secret, strlen(c->secret));
+			wipe(c->secret, sizeof(c->secret));
+			return S_NEXT;
+		}
+		if (ps == PS_PROMPT) {		/* enabled without asking */
+			c->goal = SG_ENABLE_SECRET;
+			return shell_reached(c, ps, h);
+		}
+		break;
+	case SG_COMMAND:
+		if (ps != PS_PROMPT)
+			break;
+		text = term_strip(c->raw.s ? c->raw.s : "", c->raw.len, &n);
+		if (m->truncated) {
+			/* The prompt fell beyond the cap: keep what was kept,
+			 * the result says it is cut. */
+			out = xstrndup(text, n);
+			outlen = n;
+		} else	/* h is an offset into the tail's text: not this one */
+			out = prompt_output(c->t.profile, text, n, m->command,
+			    NULL, &outlen);
+		buf_add(&m->out, out, outlen);
+		if ((err = prompt_error(c->t.profile, out, outlen, &errlen)) !=
+		    NULL)
+			m->device_error = xstrndup(err, errlen);
+		free(out);
+		free(text);
+		arm(c, 0);
+		cmd_finish(c, SSH_OK, NULL);
+		c->state = C_READY;
+		return S_NEXT;
+	}
+	if (ps == PS_CONFIRM) {
+		conn_fail(c, SSH_E_PROTOCOL, "%s asks for a confirmation "
+		    "fedwiz will not give: a check runs only show commands",
+		    c->name);
+		return S_STOP;
+	}
+	return S_WAIT;
+}
+
+static enum step_rc
+st_shell_wait(struct conn *c)
+{
+	struct prompt_hit	 hit;
+	enum prompt_state	 ps;
+	enum step_rc		 rc;
+	char			 tmp[32768];
+	const char		*key;
+	ssize_t			 n;
+	int			 got = 0;
+
+	if ((rc = flush_writes(c)) != S_NEXT)
+		return rc;
+	for (;;) {
+		n = libssh2_channel_read(c->ch, tmp, sizeof(tmp));
+		if (n > 0) {
+			got = 1;
+			shell_take(c, tmp, (size_t)n);
+			continue;
+		}
+		if (n == LIBSSH2_ERROR_EAGAIN)
+			break;
+		if (n == 0 && !libssh2_channel_eof(c->ch))
+			break;
+		conn_fail(c, SSH_E_PROTOCOL, "%s closed the session%s%s%s",
+		    c->name, c->goal == SG_COMMAND ? " while running '" : "",
+		    c->goal == SG_COMMAND ? c->head->command : "",
+		    c->goal == SG_COMMAND ? "'" : "");
+		return S_STOP;
+	}
+	if (got && c->goal == SG_COMMAND)
+		arm(c, c->eng->o.idle_ms);
+	if (!got)
+		return S_AGAIN;
+	ps = scan_tail(c, &hit);
+	if (ps == PS_PAGER) {
+		key = prompt_pager_key(c->t.profile, c->tail.s, c->tail.len);
+		buf_add(&c->wbuf, key, strlen(key));
+		return S_NEXT;
+	}
+	if (ps == PS_NONE)
+		return S_AGAIN;
+	return shell_reached(c, ps, &hit);
+}
+
+/* The next command, or idle. */
+static enum step_rc
+st_ready(struct conn *c)
+{
+	if (c->head == NULL) {
+		c->state = C_IDLE;
+		return S_WAIT;
+	}
+	if (c->t.profile->channel == CHAN_EXEC) {
+		arm(c, c->eng->o.idle_ms);
+		c->state = C_EXEC_OPEN;
+		return S_NEXT;
+	}
+	if (!c->shell_open) {
+		arm(c, c->eng->o.login_ms);
+		c->state = C_SHELL_OPEN;
+		return S_NEXT;
+	}
+	c->goal = SG_COMMAND;
+	send_line(c, c->head->command, strlen(c->head->command));
+	arm(c, c->eng->o.idle_ms);
+	c->state = C_SHELL_WAIT;
+	return S_NEXT;
+}
+
+static enum step_rc
+step(struct conn *c)
+{
+	switch (c->state) {
+	case C_CONNECT:		return st_connect(c);
+	case C_HANDSHAKE:	return st_handshake(c);
+	case C_HOSTKEY:		return st_hostkey(c);
+	case C_AUTH_LIST:	return st_auth_list(c);
+	case C_AUTH_NEXT:	return st_auth_next(c);
+	case C_AUTH_AGENT:	return st_auth_agent(c);
+	case C_AUTH_KEY:	return st_auth_key(c);
+	case C_AUTH_PASSWORD:	return st_auth_password(c);
+	case C_AUTH_KBDINT:	return st_auth_kbdint(c);
+	case C_READY:		return st_ready(c);
+	case C_EXEC_OPEN:	return st_channel_open(c);
+	case C_EXEC_START:	return st_exec_start(c);
+	case C_EXEC_READ:	return st_exec_read(c);
+	case C_EXEC_CLOSE:	return st_exec_close(c);
+	case C_SHELL_OPEN:	return st_channel_open(c);
+	case C_SHELL_PTY:	return st_shell_pty(c);
+	case C_SHELL_START:	return st_shell_start(c);
+	case C_SHELL_WAIT:	return st_shell_wait(c);
+	case C_QUEUED:
+	case C_IDLE:		return S_WAIT;
+	case C_DEAD:		return S_STOP;
+	}
+	return S_STOP;
+}
+
+static void
+on_keepalive(struct evloop *ev, void *arg)
+{
+	struct conn	*c = arg;
+	int		 next = c->eng->o.keepalive_s;
+
+	(void)ev;
+	c->keepalive = 0;
+	if (c->s != NULL && c->state == C_IDLE)
+		libssh2_keepalive_send(c->s, &next);
+	if (next <= 0)
+		next = c->eng->o.keepalive_s;
+	c->keepalive = evloop_timer(c->eng->ev, (int64_t)next * 1000,
+	    on_keepalive, c);
+}
+
+static void
+on_fd(struct evloop *ev, int fd, short revents, void *arg)
+{
+	(void)ev;
+	(void)fd;
+	(void)revents;
+	drive(arg);
+}
+
+/* Run the state machine until it must wait, then say for what. */
+static void
+drive(struct conn *c)
+{
+	enum step_rc	rc;
+	short		ev = 0;
+	int		dir;
+
+	while ((rc = step(c)) == S_NEXT)
+		;
+	if (rc == S_STOP) {
+		conn_free(c);
+		return;
+	}
+	if (c->fd == -1)
+		return;
+	if (c->state == C_CONNECT)
+		ev = POLLOUT;
+	else if (rc == S_AGAIN) {
+		dir = c->s ? libssh2_session_block_directions(c->s) : 0;
+		if (dir & LIBSSH2_SESSION_BLOCK_INBOUND)
+			ev |= POLLIN;
+		if (dir & LIBSSH2_SESSION_BLOCK_OUTBOUND)
+			ev |= POLLOUT;
+		/* Reading a channel: data may come whatever libssh2 said. */
+		if (c->state == C_EXEC_READ || c->state == C_SHELL_WAIT)
+			ev |= POLLIN;
+		if (ev == 0)
+			ev = POLLIN;
+	}
+	evloop_fd(c->eng->ev, c->fd, ev, on_fd, c);
+	if (c->state == C_IDLE && c->keepalive == 0 &&
+	    c->eng->o.keepalive_s > 0)
+		c->keepalive = evloop_timer(c->eng->ev,
+		    (int64_t)c->eng->o.keepalive_s * 1000, on_keepalive, c);
+}
+
+/* Queueing. */
+
+static int
+same_device(const struct conn *a, const struct conn *b)
+{
+	return a->t.port == b->t.port && strcmp(a->address, b->address) == 0;
+}
+
+/*
+ * Whether c may connect now: fewer than max_conns connections at work,
+ * and fewer than its profile's sessions on its device. An idle connection
+ * in the way (nothing queued on it) is closed to make room: it costs a
+ * login to open again, a queued one would otherwise wait for ever.
+ */
+static void
+evict(struct conn *o)
+{
+	struct ssh_engine	*e = o->eng;
+	int			 w = e->waking;
+
+	e->waking = 1;		/* the caller decides who starts */
+	o->state = C_DEAD;
+	conn_free(o);
+	e->waking = w;
+}
+
+static int
+may_start(struct conn *c)
+{
+	struct conn	*o, *idle_any = NULL, *idle_dev = NULL;
+	size_t		 all = 0, dev = 0;
+
+	for (o = c->eng->conns; o != NULL; o = o->next) {
+		if (o == c || o->state == C_QUEUED || o->state == C_DEAD)
+			continue;
+		all++;
+		if (o->state == C_IDLE && o->head == NULL)
+			idle_any = o;
+		if (same_device(o, c)) {
+			dev++;
+			if (o->state == C_IDLE && o->head == NULL)
+				idle_dev = o;
+		}
+	}
+	if (dev >= (size_t)c->t.profile->max_sessions) {
+		if (idle_dev == NULL)
+			return 0;
+		evict(idle_dev);
+		return 1;
+	}
+	if (all >= c->eng->o.max_conns) {
+		if (idle_any == NULL)
+			return 0;
+		evict(idle_any);
+	}
+	return 1;
+}
+
+/* A slot may have come free: start what waits for one, from the loop. */
+static void
+wake_queued(struct ssh_engine *e)
+{
+	struct conn	*c;
+
+	if (e->waking)
+		return;
+	e->waking = 1;
+	for (c = e->conns; c != NULL; c = c->next)
+		if (c->state == C_QUEUED && may_start(c)) {
+			c->state = C_CONNECT;
+			if (c->kick == 0)
+				c->kick = evloop_timer(e->ev, 0, kick, c);
+		}
+	e->waking = 0;
+}
+
+static void
+kick(struct evloop *ev, void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)ev;
+	c->kick = 0;
+	drive(c);
+}
+
+void
+ssh_run(struct ssh_engine *e, const struct ssh_target *t, const char *command,
+    ssh_done_fn done, void *arg)
+{
+	struct conn	*c;
+	struct cmd	*m;
+	struct ssh_result r;
+
+	if (e->stopping) {
+		memset(&r, 0, sizeof(r));
+		r.status = SSH_E_PROTOCOL;
+		r.exit_status = -1;
+		r.output = r.errout = "";
+		r.message = "fedwiz is stopping";
+		done(arg, t, &r);
+		return;
+	}
+	m = cmd_new(command, done, arg);
+	e->pending++;
+	for (c = e->conns; c != NULL; c = c->next)
+		if (c->state != C_DEAD && strcmp(c->address, t->address) == 0 &&
+		    c->t.port == t->port && strcmp(c->user, t->user) == 0)
+			break;
+	if (c == NULL) {
+		c = xcalloc(1, sizeof(*c));
+		c->eng = e;
+		c->fd = -1;
+		c->name = xstrdup(t->name ? t->name : t->address);
+		c->address = xstrdup(t->address);
+		c->user = xstrdup(t->user);
+		c->identity = t->identity ? xstrdup(t->identity) : NULL;
+		c->t = *t;
+		c->t.name = c->name;
+		c->t.address = c->address;
+		c->t.user = c->user;
+		c->t.identity = c->identity;
+		hk_hostname(c->address, c->t.port, c->hostname,
+		    sizeof(c->hostname));
+		buf_init(&c->raw);
+		buf_init(&c->tail);
+		buf_init(&c->wbuf);
+		buf_init(&c->tried);
+		c->next = e->conns;
+		e->conns = c;
+		c->state = may_start(c) ? C_CONNECT : C_QUEUED;
+	}
+	if (c->last != NULL)
+		c->last->next = m;
+	else
+		c->head = m;
+	c->last = m;
+	/* Start from the loop, never from inside a caller's callback; a
+	 * connection under way is driven by its socket already. */
+	if ((c->state == C_CONNECT && c->fd == -1 && c->ai == NULL) ||
+	    c->state == C_IDLE) {
+		if (c->kick == 0)
+			c->kick = evloop_timer(e->ev, 0, kick, c);
+	}
+}
