@@ -283,14 +283,17 @@ planview_text(FILE *fp, const struct plan *pl, const struct session *ses,
 	}
 }
 
+/* on: whether what holds these steps applies (the procedure, the parent
+ * step); a step or check under one that does not, does not either. */
 static void
 json_steps(struct json *j, const struct rb_step *steps, size_t n,
     struct scope *sc, const struct plan_inst *in, const struct session *ses,
-    int top)
+    int top, int on)
 {
 	const struct rb_step	*s;
 	char			*x;
 	size_t			 i, k;
+	int			 step_on;
 
 	json_arr_begin(j);
 	for (i = 0; i < n; i++) {
@@ -311,7 +314,8 @@ json_steps(struct json *j, const struct rb_step *steps, size_t n,
 			    plan_step_status_name(in->steps[i]));
 			json_state(j, ses, in, i + 1);
 		}
-		json_kbool(j, "applies", step_applies(s, sc, in, !top, i));
+		step_on = on && step_applies(s, sc, in, !top, i);
+		json_kbool(j, "applies", step_on);
 		json_key(j, "checks");
 		json_arr_begin(j);
 		for (k = 0; k < s->nchecks; k++) {
@@ -321,14 +325,15 @@ json_steps(struct json *j, const struct rb_step *steps, size_t n,
 			x = planview_check_summary(&s->checks[k], sc);
 			json_kstr(j, "summary", x);
 			free(x);
-			json_kbool(j, "applies",
+			json_kbool(j, "applies", step_on &&
 			    planview_check_applies(&s->checks[k], sc));
 			json_obj_end(j);
 		}
 		json_arr_end(j);
 		if (s->nsteps > 0) {
 			json_key(j, "steps");
-			json_steps(j, s->steps, s->nsteps, sc, in, ses, 0);
+			json_steps(j, s->steps, s->nsteps, sc, in, ses, 0,
+			    step_on);
 		}
 		json_obj_end(j);
 	}
@@ -378,7 +383,8 @@ planview_json_procedures(struct json *j, const struct plan *pl,
 			json_str(j, in->needs[k]);
 		json_arr_end(j);
 		json_key(j, "steps");
-		json_steps(j, in->proc->steps, in->proc->nsteps, &sc, in, ses, 1);
+		json_steps(j, in->proc->steps, in->proc->nsteps, &sc, in, ses, 1,
+		    in->applies != T_FALSE);
 		json_obj_end(j);
 	}
 	json_arr_end(j);

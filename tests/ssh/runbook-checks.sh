@@ -1,0 +1,273 @@
+#!/bin/sh
+# Every ssh check of every shipped runbook, run by `fedwiz check` against the
+# fixture devices (fx-windows, fx-vos, fx-asa behind real sshds): on the
+# fixture data with the answers files of tests/ssh/data, every ssh check
+# that applies passes (as many as `fedwiz plan` says apply), and nothing
+# else fails or errs; with every data file emptied, every one of them fails
+# (no check is satisfied by nothing); and faults put in the fixtures' state
+# folders make chosen checks fail (at least one per device profile and per
+# runbook, the absent-only ones included), each saying what it expected.
+#
+# One sshd per device kind serves every runbook: the state folders are
+# emptied between runs. The answers files list one host per role, so each
+# check runs once.
+. "$FEDWIZ_SRCDIR/tests/cli/lib.sh"
+. "$FEDWIZ_SRCDIR/tests/ssh/lib.sh"
+if ! ssh_pty_ok; then
+	echo "SKIP: fx-vos and fx-asa need PTY sessions, and an unprivileged sshd cannot chown new ptys here"
+	exit 77
+fi
+
+D="$FEDWIZ_SRCDIR/tests/ssh/data"
+t0=$(date +%s)
+ssh_keys
+WS="$T/ws" VS="$T/vs" AS="$T/as"
+mkdir "$WS" "$VS" "$AS"
+FX_WINDOWS_STATE="$WS" ssh_start win auto fx-windows
+WIN=$SSH_PORT
+FX_VOS_DELAY=1 FX_VOS_STATE="$VS" ssh_start vos auto fx-vos
+VOS=$SSH_PORT
+FX_ASA_STATE="$AS" ssh_start asa auto fx-asa
+ASA=$SSH_PORT
+ssh_known_hosts "$T/kh" $WIN $VOS $ASA
+# Each host name of the answers files, to the sshd of its device kind.
+HOSTS="fe1=$WIN ocs1=$WIN ocspool1=$WIN edge1=$WIN lyncedge1=$WIN imp1=$VOS cup1=$VOS asa1=$ASA"
+
+clear_state() { find "$WS" "$VS" "$AS" -mindepth 1 -delete; }
+
+# fw_check CODE RUNBOOK [--set VAR=VALUE]...: `fedwiz check --json` with the
+# runbook's answers file (hosts pointed at the sshds); the JSON in $T/out.
+fw_check() {
+	local code rb
+	code=$1 rb=$2
+	shift 2
+	ssh_answers "$rb.answers.yaml" "$T/a.yaml" $HOSTS
+	expect_exit "$code" "$FEDWIZ" --known-hosts "$T/kh" check "$rb" \
+	    --answers "$T/a.yaml" --identity "$T/id_ed25519" --json "$@" </dev/null
+	jq -e '.checks | type == "array"' "$T/out" >/dev/null || fail "$rb: no JSON"
+}
+
+# all_pass RUNBOOK [--set VAR=VALUE]...: exit 0; no fail, no error; every
+# ssh check of the runbook was considered (as many ssh outcomes as the
+# YAML has ssh checks); those that did not pass do not apply (their
+# `when`, or their step's or procedure's); and the number that passed is
+# the number of ssh checks that apply, as `fedwiz plan` says for the same
+# answers (procedure, step, sub-steps and check all applying).
+all_pass() {
+	local rb yaml total odd want got
+	rb=$1
+	shift
+	fw_check 0 "$rb" "$@"
+	[ "$(jq '.summary.fail' "$T/out")" -eq 0 ] && [ "$(jq '.summary.error' "$T/out")" -eq 0 ] &&
+	    [ "$(jq '[.checks[] | select(.verdict == "fail" or .verdict == "error")] | length' "$T/out")" -eq 0 ] ||
+	    { jq -c '.checks[] | select(.verdict == "fail" or .verdict == "error")' "$T/out"; fail "$rb${*:+ $*}: a check failed or erred"; }
+	yaml=$(grep -cE '^[[:space:]]*(- )?ssh:[[:space:]]*$' "$FEDWIZ_SRCDIR/steps/$rb.yaml")
+	total=$(jq '[.checks[] | select(.kind == "ssh")] | length' "$T/out")
+	[ "$total" -eq "$yaml" ] || fail "$rb${*:+ $*}: $total ssh outcomes, the runbook has $yaml ssh checks"
+	odd=$(jq -r '.checks[] | select(.kind == "ssh" and .verdict != "pass" and
+	    (.verdict != "not run" or ((.message // "") | startswith("does not apply") | not))) |
+	    "\(.procedure) step \(.step): \(.verdict): \(.message)"' "$T/out")
+	[ -z "$odd" ] || fail "$rb${*:+ $*}: ssh checks neither passed nor out of scope: $odd"
+	"$FEDWIZ" plan "$rb" --answers "$T/a.yaml" "$@" --json >"$T/plan" ||
+	    fail "$rb: fedwiz plan failed"
+	want=$(jq 'def applying: .[] | select(.applies) |
+	    ((.checks[] | select(.kind == "ssh" and .applies)), ((.steps // []) | applying));
+	    [.procedures[] | select(.applies) | .steps | applying] | length' "$T/plan")
+	got=$(jq '[.checks[] | select(.kind == "ssh" and .verdict == "pass")] | length' "$T/out")
+	[ "$got" -gt 0 ] || fail "$rb${*:+ $*}: no ssh check ran"
+	[ "$got" -eq "$want" ] || {
+		jq -r '.checks[] | select(.kind == "ssh") | "\(.procedure) \(.step) \(.verdict)"' "$T/out"
+		fail "$rb${*:+ $*}: $got ssh checks passed, $want apply"
+	}
+	echo "$rb${*:+ $*}: $got of $yaml ssh checks pass, $((yaml - got)) do not apply"
+}
+
+# expect_fail PROCEDURE STEP TEXT: in $T/out, an ssh check of that step
+# failed and its message contains TEXT (what it expected).
+expect_fail() {
+	local n
+	n=$(jq --arg p "$1" --argjson s "$2" --arg t "$3" '[.checks[] |
+	    select(.kind == "ssh" and .procedure == $p and .step == $s and
+	    .verdict == "fail" and ((.message // "") | contains($t)))] | length' "$T/out")
+	[ "$n" -ge 1 ] || {
+		jq -c --arg p "$1" '.checks[] | select(.procedure == $p and .kind == "ssh")' "$T/out"
+		fail "$1 step $2: no failed ssh check whose message says '$3'"
+	}
+}
+
+# fails N RUNBOOK [--set ...]: exit 1, exactly N ssh checks failed (the
+# faults put in the state folders), no error; then expect_fail each.
+fails() {
+	local n rb got
+	n=$1 rb=$2
+	shift 2
+	fw_check 1 "$rb" "$@"
+	[ "$(jq '.summary.error' "$T/out")" -eq 0 ] ||
+	    { jq -c '.checks[] | select(.verdict == "error")' "$T/out"; fail "$rb: an error"; }
+	got=$(jq '[.checks[] | select(.verdict == "fail")] | length' "$T/out")
+	[ "$got" -eq "$n" ] || {
+		jq -c '.checks[] | select(.verdict == "fail") | [.procedure, .step, .message]' "$T/out"
+		fail "$rb${*:+ $*}: $got checks failed, the faults make $n fail"
+	}
+}
+
+# no_data: every data file of the three fixtures replaced by an empty one
+# (the command succeeds and prints nothing).
+no_data() {
+	local f
+	awk -F '\t' '!/^#/ && NF >= 2 { print $2 }' "$D/windows/index.tsv" |
+	while IFS= read -r f; do : >"$WS/$f"; done
+	for f in "$D"/vos/*.txt; do : >"$VS/${f##*/}"; done
+	for f in "$D"/asa/*.txt "$D"/asa/*.cfg; do : >"$AS/${f##*/}"; done
+}
+
+# all_fail RUNBOOK [--set ...]: with no data, every ssh check that applies
+# fails (none is satisfied by an empty answer), and nothing errs. Only for
+# answers under which no absent-only check applies (an empty output holds
+# nothing, so such a check passes; they are made to fail below).
+all_fail() {
+	local rb want got
+	rb=$1
+	shift
+	fw_check 1 "$rb" "$@"
+	"$FEDWIZ" plan "$rb" --answers "$T/a.yaml" "$@" --json >"$T/plan" ||
+	    fail "$rb: fedwiz plan failed"
+	want=$(jq 'def applying: .[] | select(.applies) |
+	    ((.checks[] | select(.kind == "ssh" and .applies)), ((.steps // []) | applying));
+	    [.procedures[] | select(.applies) | .steps | applying] | length' "$T/plan")
+	got=$(jq '[.checks[] | select(.kind == "ssh" and .verdict == "fail")] | length' "$T/out")
+	[ "$(jq '.summary.error' "$T/out")" -eq 0 ] && [ "$got" -eq "$want" ] || {
+		jq -c '.checks[] | select(.kind == "ssh" and .verdict != "fail" and .verdict != "not run")' "$T/out"
+		fail "$rb${*:+ $*}: with no data $got ssh checks failed, $want apply"
+	}
+	echo "$rb${*:+ $*}: with no data, all $got ssh checks that apply fail"
+}
+
+t1=$(date +%s)
+echo "keys and three sshd: $((t1 - t0)) s"
+
+# --- every ssh check passes on the fixture data ---------------------------------
+
+all_pass lync-imp-tls
+all_pass lync-imp-tls --set tcp_configured=yes
+all_pass lync-cup-federation
+all_pass interdomain-asa
+all_pass interdomain-asa --set edge_server=lync_edge
+cp "$D/asa/trustpoint-msca.cfg.terminal" "$AS/trustpoint-msca.cfg"
+all_pass interdomain-asa --set enrollment=terminal --set ca_kind=standalone
+clear_state
+all_pass ocs-imp-tls
+all_pass ocs-partitioned
+all_pass ocs-partitioned --set new_ocs_cert=yes
+cp "$D/windows/wmi-static-routes.txt.tcp" "$WS/wmi-static-routes.txt"
+all_pass ocs-partitioned --set transport=tcp
+clear_state
+t2=$(date +%s)
+echo "all pass: $((t2 - t1)) s"
+
+# --- every check can fail --------------------------------------------------------
+
+no_data
+all_fail lync-imp-tls
+all_fail lync-cup-federation
+all_fail interdomain-asa
+all_fail interdomain-asa --set edge_server=lync_edge
+all_fail interdomain-asa --set enrollment=terminal --set ca_kind=standalone
+all_fail ocs-imp-tls
+all_fail ocs-partitioned
+all_fail ocs-partitioned --set new_ocs_cert=yes
+all_fail ocs-partitioned --set transport=tcp
+clear_state
+t3=$(date +%s)
+echo "all fail: $((t3 - t2)) s"
+
+# --- faults make checks fail, and say what was expected -------------------------
+
+# lync-imp-tls: windows (the route's port, the Default certificate without
+# clientAuth, a TCP route and a TCP pool left behind) and cisco-vos (the SIP
+# Proxy stopped).
+echo 5061 >"$WS/route-port"
+echo False >"$WS/default-cert-client-auth"
+{
+	cat "$D/windows/trusted-application-pool.txt"
+	printf '\nIdentity             : TrustedApplicationPool:10.1.1.20\n'
+	printf 'Registrar            : Registrar:pool1.example.com\n'
+	printf 'PoolFqdn             : 10.1.1.20\n'
+} >"$WS/trusted-application-pool.txt"
+printf '%s\n\n%s\n' 'TcpRoute : *.example.com :5061' 'TcpRoute : *.example.net 10.1.1.20:5060' \
+    >"$WS/static-route-tcp.txt"
+echo "Cisco SIP Proxy" >"$VS/services-stopped"
+fails 5 lync-imp-tls --set tcp_configured=yes
+expect_fail set-up-static-route 2 '" 10.1.1.20:" must not be in the output'
+expect_fail set-up-static-route 5 'imp1\.example\.com:5062'
+expect_fail verify-certificate-eku 8 'serverAuth=True clientAuth=True'
+expect_fail set-up-application-pool 2 '"TrustedApplicationPool:10.1.1.20" must not be in the output'
+expect_fail add-tls-peer-to-subjects-list 9 'Cisco SIP Proxy'
+clear_state
+
+# lync-cup-federation: cisco-vos (cup self-signed, the XCP Router stopped).
+sed 's#^cup/cup\.pem: .*#cup/cup.pem: Self-signed certificate generated by system#' \
+    "$D/vos/cert-list-own.txt" >"$VS/cert-list-own.txt"
+echo "Cisco XCP Router" >"$VS/services-stopped"
+fails 2 lync-cup-federation
+expect_fail configure-certificates 2 'Certificate Signed by example-CA1'
+expect_fail restart-services 3 'Cisco XCP Router'
+clear_state
+
+# interdomain-asa: cisco-asa (clock unsynchronized, the imported IM and
+# Presence certificate gone, client-types missing), cisco-vos (clock
+# unsynchronised), windows (the Access Edge certificate without clientAuth).
+cp "$D/asa/ntp-status-unsynchronised.txt" "$AS/ntp-status.txt"
+: >"$AS/certs-cert_from_cup.txt"
+grep -v 'client-types' "$D/asa/trustpoint-msca.cfg" >"$AS/trustpoint-msca.cfg"
+cp "$D/vos/ntp-status-unsynchronised.txt" "$VS/ntp-status.txt"
+sed '/CN=edge\.example\.com/s/clientAuth=True/clientAuth=False/' \
+    "$D/windows/cert-check.txt" >"$WS/cert-check.txt"
+fails 5 interdomain-asa
+expect_fail import-imp-certificate 1 'Clock is synchronized'
+expect_fail import-imp-certificate 11 'CA Certificate'
+expect_fail configure-scep-enrollment 3 'client-types ssl'
+expect_fail import-self-signed-certificate 5 'synchronised to NTP server'
+expect_fail request-site-server-signing-certificate 2 'CN=edge\.example\.com'
+clear_state
+
+# ocs-imp-tls: windows (the OCS certificate without clientAuth, the route
+# without Replace host, seen twice, the host not treated as authenticated,
+# the front-end service stopped) and cisco-vos (the SIP Proxy stopped).
+echo False >"$WS/ocs-cert-client-auth"
+sed '1s/replacehost=True/replacehost=False/' "$D/windows/wmi-static-routes.txt" \
+    >"$WS/wmi-static-routes.txt"
+echo False >"$WS/host-auth-authenticated"
+echo Stopped >"$WS/rtcsrv-status"
+echo "Cisco SIP Proxy" >"$VS/services-stopped"
+fails 6 ocs-imp-tls
+expect_fail approve-and-install-certificate 20 'CN=ocs1\.example\.com'
+expect_fail configure-tls-route 6 'replacehost=True'
+expect_fail configure-authenticated-host 9 'authenticated=True'
+expect_fail configure-authenticated-host 10 'Running'
+expect_fail configure-authenticated-host 10 'replacehost=True'
+expect_fail add-tls-peer-to-selected-subjects 9 'Cisco SIP Proxy'
+clear_state
+
+# ocs-partitioned: windows (port 5061 left TLS, FIPS off, the SIP domain
+# not served by OCS: a check of an IM and Presence procedure that runs on
+# the OCS servers, role ocs_fe) and cisco-vos (cup self-signed); then TCP
+# without a TCP route.
+echo TLS >"$WS/listener-5061-transport"
+echo 0 >"$WS/fips-enabled"
+echo other.example.net >"$WS/sip-domain"
+sed 's#^cup/cup\.pem: .*#cup/cup.pem: Self-signed certificate generated by system#' \
+    "$D/vos/cert-list-own.txt" >"$VS/cert-list-own.txt"
+fails 4 ocs-partitioned
+expect_fail configure-mutual-tls 8 '[Mm][Tt][Ll][Ss] [^ ]*:5061'
+expect_fail enable-fips 6 'FipsAlgorithmPolicy'
+expect_fail domain-verification 1 'Address\s*:\s*example\.com$'
+[ "$(jq -r '[.checks[] | select(.procedure == "domain-verification" and .kind == "ssh") |
+    .host + " " + .on] | join(",")' "$T/out")" = "imp1 ocs1" ] ||
+    fail "domain-verification's ssh check (procedure on imp) did not run on the OCS server (role ocs_fe)"
+expect_fail configure-certificates-on-imp 3 'Certificate Signed by'
+clear_state
+fails 1 ocs-partitioned --set transport=tcp
+expect_fail configure-static-routes-on-ocs 10 '10\.1\.1\.20:5060'
+
+echo "faults: $(($(date +%s) - t3)) s; runbook checks: $(($(date +%s) - t0)) s"
