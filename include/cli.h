@@ -37,6 +37,15 @@ struct cli {
 	const char	 *timeout;	/* --timeout */
 	const char	 *procedure;	/* --procedure */
 	const char	 *host;		/* --host */
+	/* TLS, certificate and DNS probes */
+	const char	 *tls_version;	/* --tls1.0 ... --tls1.3: "tls1.2" */
+	const char	 *cipher;	/* --cipher */
+	const char	 *name;		/* --name */
+	const char	 *ca;		/* --ca */
+	const char	 *client_cert;	/* --client-cert */
+	const char	 *client_key;	/* --client-key */
+	int		  srv;		/* --srv */
+	const char	 *server;	/* --server */
 };
 
 struct cmd_entry {
@@ -61,6 +70,15 @@ extern const struct cmd_entry cmd_unlock_entry;
 extern const struct cmd_entry cmd_close_entry;
 extern const struct cmd_entry cmd_check_entry;
 extern const struct cmd_entry cmd_probe_entry;
+
+/*
+ * The probes other than ssh (cmd-probe-tls.c, cmd-probe-cert.c,
+ * cmd-probe-dns.c): argv[0] is the kind ("tls"), argv[1..] its arguments.
+ * They return an exit code.
+ */
+int	probe_tls(struct cli *, int, char **);
+int	probe_cert(struct cli *, int, char **);
+int	probe_dns(struct cli *, int, char **);
 
 struct diags;
 struct store;

@@ -26,10 +26,9 @@ static int	cmd_probe_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_probe_entry = {
 	.name = "probe",
-	.args = "ssh [USER@]HOST[:PORT] --profile P [--identity KEY] "
-	    "[--json] -- COMMAND",
-	.summary = "run one command on a device as a check would (the "
-	    "tls, cert and dns probes come with their checks)",
+	.args = "ssh|tls|cert|dns ...",
+	.summary = "look at one thing as a check would: ssh [USER@]HOST[:PORT] "
+	    "--profile P -- COMMAND; tls HOST:PORT; cert FILE; dns NAME",
 	.min_args = 1,
 	.max_args = -1,
 	.exec = cmd_probe_exec,
@@ -218,21 +217,21 @@ cmd_probe_exec(struct cli *cli, int argc, char **argv)
 
 	diags_init(&d);
 	buf_init(&cmd);
-	if (strcmp(argv[0], "tls") == 0 || strcmp(argv[0], "cert") == 0 ||
-	    strcmp(argv[0], "dns") == 0) {
-		fprintf(stderr, "fedwiz: probe %s comes with the %s checks, "
-		    "which this release does not have yet; probe ssh is "
-		    "here\n", argv[0], argv[0]);
-		return EXIT_USAGE;
-	}
+	if (strcmp(argv[0], "tls") == 0)
+		return probe_tls(cli, argc, argv);
+	if (strcmp(argv[0], "cert") == 0)
+		return probe_cert(cli, argc, argv);
+	if (strcmp(argv[0], "dns") == 0)
+		return probe_dns(cli, argc, argv);
 	if (strcmp(argv[0], "ssh") != 0) {
 		fprintf(stderr, "fedwiz: unknown probe '%s': probe ssh, tls, "
 		    "cert or dns\n", argv[0]);
 		return EXIT_USAGE;
 	}
 	if (argc < 3) {
-		fprintf(stderr, "fedwiz: usage: fedwiz probe %s\n",
-		    cmd_probe_entry.args);
+		fprintf(stderr, "fedwiz: usage: fedwiz probe ssh "
+		    "[USER@]HOST[:PORT] --profile P [--identity KEY] [--json] "
+		    "-- COMMAND\n");
 		return EXIT_USAGE;
 	}
 	memset(&t, 0, sizeof(t));

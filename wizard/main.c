@@ -52,7 +52,18 @@ enum opt_id {
 	OPT_ENABLE_FILE,
 	OPT_TIMEOUT,
 	OPT_PROCEDURE,
-	OPT_HOST
+	OPT_HOST,
+	OPT_TLS10,
+	OPT_TLS11,
+	OPT_TLS12,
+	OPT_TLS13,
+	OPT_CIPHER,
+	OPT_NAME,
+	OPT_CA,
+	OPT_CLIENT_CERT,
+	OPT_CLIENT_KEY,
+	OPT_SRV,
+	OPT_SERVER
 };
 
 struct opt_entry {
@@ -117,6 +128,31 @@ static const struct opt_entry opts[] = {
 	{ { "timeout", required_argument, NULL, OPT_TIMEOUT }, "SECONDS",
 	    "give up on a host silent this long (default: 10 s to connect, "
 	    "30 s to log in, 60 s for a prompt or output)", "check probe" },
+	{ { "tls1.0", no_argument, NULL, OPT_TLS10 }, NULL,
+	    "offer TLS 1.0 only", "probe" },
+	{ { "tls1.1", no_argument, NULL, OPT_TLS11 }, NULL,
+	    "offer TLS 1.1 only", "probe" },
+	{ { "tls1.2", no_argument, NULL, OPT_TLS12 }, NULL,
+	    "offer TLS 1.2 only", "probe" },
+	{ { "tls1.3", no_argument, NULL, OPT_TLS13 }, NULL,
+	    "offer TLS 1.3 only", "probe" },
+	{ { "cipher", required_argument, NULL, OPT_CIPHER }, "3des|ID",
+	    "offer this one cipher suite (3des: TLS_RSA_WITH_3DES_EDE_CBC_SHA, "
+	    "or a suite id like 0x002F)", "probe" },
+	{ { "name", required_argument, NULL, OPT_NAME }, "FQDN",
+	    "the name the certificate must match (TLS: also sent as SNI)",
+	    "probe" },
+	{ { "ca", required_argument, NULL, OPT_CA }, "FILE",
+	    "verify the peer's chain against these CA certificates (.p7b, "
+	    ".pem, .cer)", "probe" },
+	{ { "client-cert", required_argument, NULL, OPT_CLIENT_CERT }, "FILE",
+	    "present this client certificate (PEM)", "probe" },
+	{ { "client-key", required_argument, NULL, OPT_CLIENT_KEY }, "FILE",
+	    "the client certificate's private key (PEM)", "probe" },
+	{ { "srv", no_argument, NULL, OPT_SRV }, NULL,
+	    "look up SRV records (default: A and AAAA)", "probe" },
+	{ { "server", required_argument, NULL, OPT_SERVER }, "IP[:PORT]",
+	    "ask this DNS server (default: /etc/resolv.conf's)", "probe" },
 	{ { "known-hosts", required_argument, NULL, OPT_KNOWN_HOSTS }, "FILE",
 	    "OpenSSH known_hosts to check host keys against (default: "
 	    "~/.ssh/known_hosts)", NULL },
@@ -279,6 +315,40 @@ main(int argc, char **argv)
 			break;
 		case OPT_HOST:
 			cli.host = optarg;
+			break;
+		case OPT_TLS10:
+		case OPT_TLS11:
+		case OPT_TLS12:
+		case OPT_TLS13:
+			if (cli.tls_version != NULL) {
+				fprintf(stderr, "fedwiz: give one of --tls1.0, "
+				    "--tls1.1, --tls1.2, --tls1.3\n");
+				return EXIT_USAGE;
+			}
+			cli.tls_version = c == OPT_TLS10 ? "tls1.0" :
+			    c == OPT_TLS11 ? "tls1.1" : c == OPT_TLS12 ?
+			    "tls1.2" : "tls1.3";
+			break;
+		case OPT_CIPHER:
+			cli.cipher = optarg;
+			break;
+		case OPT_NAME:
+			cli.name = optarg;
+			break;
+		case OPT_CA:
+			cli.ca = optarg;
+			break;
+		case OPT_CLIENT_CERT:
+			cli.client_cert = optarg;
+			break;
+		case OPT_CLIENT_KEY:
+			cli.client_key = optarg;
+			break;
+		case OPT_SRV:
+			cli.srv = 1;
+			break;
+		case OPT_SERVER:
+			cli.server = optarg;
 			break;
 		case ':':
 			fprintf(stderr, "fedwiz: %s needs a value (try fedwiz "
