@@ -57,6 +57,9 @@ void			 check_run_only(struct check_run *, const char *);
 /* The key file for hosts that name none; NULL: agent and defaults. */
 void			 check_run_identity(struct check_run *, const char *);
 
+/* The DNS server dns checks ask ("IP[:PORT]"); NULL: resolv.conf's. */
+void			 check_run_dns_server(struct check_run *, const char *);
+
 /*
  * Queue every check of step (1-based) of an instance. Checks that do not
  * apply (their `when`, the step's or the procedure's) are recorded as

@@ -113,6 +113,20 @@ struct cli_ssh	*cli_ssh_new(const struct cli *, struct ssh_opts *,
 		    struct diags *);
 void		 cli_ssh_free(struct cli_ssh *);
 
+/*
+ * [USER@]HOST[:PORT] (user NULL: no USER@ allowed), HOST an IPv6 address
+ * in brackets when a port follows it; port defport when none is given.
+ * Host and port are checked by type before they go anywhere. 0, or -1
+ * with a diag naming the spec.
+ */
+int		 cli_parse_target(const char *, char **, char **, int *, int,
+		    struct diags *);
+
+/* --timeout in ms (defms when not given); -1 and a diag when it is not
+ * a number of seconds. */
+int		 cli_timeout(const struct cli *, int64_t, int64_t *,
+		    struct diags *);
+
 /* Remote text for the terminal: control and escape sequences gone.
  * malloc'd. */
 char		*cli_clean(const char *, size_t);

@@ -64,6 +64,15 @@ enum rb_check_kind {
 	CK_TCP
 };
 
+/* Which procedure puts a failed check right, per kind of failure. */
+struct rb_fix {
+	const char		*on;		/* failure class; NULL: any */
+	const char		*procedure;	/* its id */
+	size_t			 proc;		/* index into procs */
+	const char		*hint;		/* what to do there; NULL */
+	struct rb_pos		 pos;
+};
+
 struct rb_check {
 	enum rb_check_kind	 kind;
 	struct rb_pos		 pos;
@@ -96,6 +105,9 @@ struct rb_check {
 	struct rb_strlist	 expect;
 	/* manual */
 	const char		*text;
+	/* every kind but manual */
+	struct rb_fix		*fixes;
+	size_t			 nfixes;
 };
 
 struct rb_step {

@@ -1,4 +1,84 @@
-/* Placeholder on branch i5 only. */
+/*
+ * tls.h: one TLS handshake on the event loop, and what it showed. The
+ * probe connects (net.h), shakes hands within a protocol range with SNI,
+ * keeps the chain the peer presented, judges its leaf with certinfo.h
+ * (chain to the CA file, name, EKU, validity), and finds out whether the
+ * peer asks for a client certificate, which CAs it names, and whether it
+ * goes on without one. It never sends application data.
+ */
 #ifndef FEDWIZ_TLS_H
 #define FEDWIZ_TLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "certinfo.h"
+#include "evloop.h"
+
+struct tls_want {
+	const char	*host;		/* to connect to */
+	int		 port;
+	const char	*name;		/* SNI, and the name the leaf must
+					   match; NULL: neither */
+	uint16_t	 min, max;	/* HELLO_TLS10 ...; 0: no bound */
+	const char	*ca;		/* CA file; NULL: chain not judged */
+	unsigned	 eku;		/* CERT_EKU_* the leaf must have */
+	const char	*client_cert;	/* PEM files to present; NULL: none */
+	const char	*client_key;
+	int64_t		 timeout_ms;
+	long		 skew;		/* seconds of clock skew tolerated */
+};
+
+enum tls_status {
+	TLS_OK,			/* handshake done (or ended only for want
+				   of a client certificate) */
+	TLS_E_INPUT,		/* the CA file or client certificate is bad */
+	TLS_E_CONNECT,		/* no TCP connection: refused, unresolved */
+	TLS_E_TIMEOUT,		/* silence: no SYN-ACK, or no handshake */
+	TLS_E_REFUSED,		/* the peer sent an alert: no common
+				   protocol or cipher, ... */
+	TLS_E_CLOSED,		/* the peer hung up during the handshake */
+	TLS_E_PROTOCOL		/* not TLS, or broken TLS */
+};
+
+struct tls_result {
+	enum tls_status		 status;
+	char			*message;	/* why, for every status but OK */
+	char			 peer[64];	/* "192.0.2.1:5062" */
+	int64_t			 ms;
+	char			 version[16];	/* "TLSv1.2" */
+	char			 cipher[64];	/* OpenSSL's name */
+	uint16_t		 cipher_id;
+	int			 alert;		/* the peer's alert; -1: none */
+	/* The chain the peer presented, leaf first, described. */
+	struct cert_desc	*certs;
+	size_t			 ncerts;
+	/* The leaf judged against the want (no chain: no verdict). */
+	struct cert_verdict	 verdict;
+	int			 judged;
+	/* Client certificates. */
+	int			 client_requested;	/* CertificateRequest */
+	char			**ca_names;		/* the CAs it names */
+	size_t			 nca_names;
+	int			 client_sent;		/* we presented one */
+	int			 client_required;	/* 1: it would not go on
+							   without; 0: it did;
+							   -1: not known */
+};
+
+typedef void (*tls_done_fn)(const struct tls_result *, void *);
+
+struct tls_probe;
+
+/*
+ * Start a probe. done is called once, from the loop (never from inside
+ * tls_probe_start); the result lives only during the call. The strings
+ * of want are copied.
+ */
+struct tls_probe	*tls_probe_start(struct evloop *, const struct tls_want *,
+			    tls_done_fn, void *);
+void			 tls_probe_cancel(struct tls_probe *);
+
+const char		*tls_status_name(enum tls_status);
+
 #endif

@@ -11,6 +11,7 @@
 
 #include "answers.h"
 #include "check.h"
+#include "check-int.h"
 #include "cond.h"
 #include "plan.h"
 #include "prompt.h"
@@ -21,18 +22,6 @@
 #include "util.h"
 
 #define EXCERPT_MAX	4096
-
-struct check_run {
-	struct evloop		*ev;
-	struct ssh_engine	*eng;
-	const struct plan	*pl;
-	const char		*only;		/* --host */
-	const char		*identity;	/* --identity */
-	struct check_outcome	*v;
-	size_t			 n;
-	size_t			 cap;
-	size_t			 pending;
-};
 
 /* One ssh check on one host, in flight. */
 struct job {
@@ -96,6 +85,43 @@ check_run_identity(struct check_run *r, const char *path)
 	r->identity = path;
 }
 
+void
+check_run_dns_server(struct check_run *r, const char *server)
+{
+	r->dns_server = server;
+}
+
+char *
+check_fail_message(const struct check_run *r, const struct check_outcome *o,
+    struct scope *sc, const char *cls, const char *what)
+{
+	const struct rb_check	*c = o->check;
+	const struct rb_fix	*f = NULL, *any = NULL;
+	const struct rb_proc	*p;
+	char			*hint, *msg;
+	size_t			 i;
+
+	for (i = 0; i < c->nfixes; i++) {
+		if (c->fixes[i].on == NULL) {
+			if (any == NULL)
+				any = &c->fixes[i];
+		} else if (cls != NULL && strcmp(c->fixes[i].on, cls) == 0 &&
+		    f == NULL)
+			f = &c->fixes[i];
+	}
+	if (f == NULL)
+		f = any;
+	if (f == NULL)
+		return xasprintf("%s; procedure '%s' (%s) sets this up", what,
+		    o->inst->proc->title, o->inst->proc->id);
+	p = &r->pl->rb->procs[f->proc];
+	hint = f->hint != NULL ? tmpl_expand(f->hint, scope_lookup, sc) : NULL;
+	msg = xasprintf("%s%s%s — procedure '%s' (%s)", what, hint ? ": " : "",
+	    hint ? hint : "", p->title, p->id);
+	free(hint);
+	return msg;
+}
+
 /* Whether an outcome on host h is wanted under --host. */
 static int
 wanted(const struct check_run *r, const struct host *h)
@@ -110,8 +136,8 @@ check_run_outcomes(const struct check_run *r, size_t *n)
 	return r->v;
 }
 
-static size_t
-add(struct check_run *r, const struct plan_inst *in, size_t step,
+size_t
+check_add(struct check_run *r, const struct plan_inst *in, size_t step,
     const struct rb_check *c, const struct host *h, enum check_verdict v,
     char *message)
 {
@@ -258,7 +284,10 @@ on_done(void *arg, const struct ssh_target *t, const struct ssh_result *res)
 	} else {
 		o->verdict = check_judge_ssh(o->check, &j->sc, res, &msg);
 		o->input = o->verdict == CV_ERROR;
-		if (o->verdict != CV_PASS)
+		if (o->verdict == CV_FAIL)
+			o->message = check_fail_message(r, o, &j->sc, "answer",
+			    msg);
+		else if (o->verdict != CV_PASS)
 			o->message = xasprintf("%s; procedure '%s' (%s) sets "
 			    "this up", msg, o->inst->proc->title,
 			    o->inst->proc->id);
@@ -317,7 +346,7 @@ queue_ssh(struct check_run *r, const struct plan_inst *in, size_t step,
 	j->sc.host = h;
 	diags_init(&qd);
 	if (quote_command(h->profile, c->command, &j->sc, &cmd, &qd) == -1) {
-		idx = add(r, in, step, c, h, CV_ERROR, xasprintf("%s: %s",
+		idx = check_add(r, in, step, c, h, CV_ERROR, xasprintf("%s: %s",
 		    h->name, qd.n ? qd.v[0].msg : "cannot build the command"));
 		r->v[idx].target = xasprintf("%s: %s", h->name, c->command);
 		r->v[idx].input = 1;
@@ -332,7 +361,7 @@ queue_ssh(struct check_run *r, const struct plan_inst *in, size_t step,
 	 * command is a Lync cmdlet (an OCS 2007 server has no module). */
 	line = h->profile->id == PROF_WINDOWS ? quote_powershell(cmd,
 	    lync_cmdlet(cmd) ? "Lync" : NULL, 1) : xstrdup(cmd);
-	idx = add(r, in, step, c, h, CV_ERROR, NULL);
+	idx = check_add(r, in, step, c, h, CV_ERROR, NULL);
 	r->v[idx].target = xasprintf("%s: %s", h->name, cmd);
 	j->idx = idx;
 	memset(&t, 0, sizeof(t));
@@ -365,7 +394,7 @@ run_ssh(struct check_run *r, const struct plan_inst *in, size_t step,
 	if ((rh == NULL || rh->n == 0) && r->only != NULL)
 		return 0;	/* --host is not in this role */
 	if (rh == NULL || rh->n == 0) {
-		idx = add(r, in, step, c, NULL, CV_ERROR, xasprintf("no hosts "
+		idx = check_add(r, in, step, c, NULL, CV_ERROR, xasprintf("no hosts "
 		    "listed for role %s (%s): list them in the answers file",
 		    c->role->id, c->role->title));
 		r->v[idx].target = xstrdup(c->command);
@@ -407,7 +436,7 @@ run_steps(struct check_run *r, const struct plan_inst *in, size_t top,
 				why = c->when && !step_na ? c->when_src :
 				    s->when_src ? s->when_src :
 				    in->proc->when_src;
-				idx = add(r, in, top, c, in->host, CV_NOT_RUN,
+				idx = check_add(r, in, top, c, in->host, CV_NOT_RUN,
 				    why ? xasprintf("does not apply (when: %s)",
 				    why) : xstrdup("does not apply here"));
 				r->v[idx].target = xstrdup("");
@@ -419,18 +448,15 @@ run_steps(struct check_run *r, const struct plan_inst *in, size_t top,
 					rc = -1;
 				break;
 			case CK_MANUAL:
-				idx = add(r, in, top, c, in->host, CV_NOT_RUN,
+				idx = check_add(r, in, top, c, in->host, CV_NOT_RUN,
 				    tmpl_expand(c->text, scope_lookup, sc));
 				r->v[idx].target = xstrdup("the operator");
 				break;
 			default:
-				/* tls, x509, dns, tcp: their engine is not in
-				 * this release; say so rather than pass. */
-				idx = add(r, in, top, c, in->host, CV_NOT_RUN,
-				    xasprintf("%s checks are not run by this "
-				    "release of fedwiz", rb_check_kind_name(
-				    c->kind)));
-				r->v[idx].target = xstrdup("");
+				/* tls, x509, dns, tcp: from this machine. */
+				if (check_probe_queue(r, in, top, c, sc, d) ==
+				    -1)
+					rc = -1;
 				break;
 			}
 		}

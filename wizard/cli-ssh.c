@@ -123,19 +123,6 @@ on_note(void *arg, const struct ssh_target *t, const char *msg)
 	fprintf(stderr, "fedwiz: %s: %s\n", t->name, msg);
 }
 
-static int
-parse_seconds(const char *s, int64_t *ms)
-{
-	char	*end;
-	double	 v;
-
-	v = strtod(s, &end);
-	if (*s == '\0' || *end != '\0' || !(v > 0) || v > 86400)
-		return -1;
-	*ms = (int64_t)(v * 1000);
-	return 0;
-}
-
 struct cli_ssh *
 cli_ssh_new(const struct cli *cli, struct ssh_opts *o, struct diags *d)
 {
@@ -162,11 +149,8 @@ cli_ssh_new(const struct cli *cli, struct ssh_opts *o, struct diags *d)
 		return NULL;
 	}
 	if (cli->timeout != NULL) {
-		if (parse_seconds(cli->timeout, &ms) == -1) {
-			diags_add(d, "--timeout", 0, 0, "\"%s\" is not a number "
-			    "of seconds (e.g. 30, or 2.5)", cli->timeout);
+		if (cli_timeout(cli, 0, &ms, d) == -1)
 			return NULL;
-		}
 		o->connect_ms = o->login_ms = o->idle_ms = o->first_prompt_ms =
 		    ms;
 	}

@@ -3,10 +3,12 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "store.h"
 #include "util.h"
+#include "vartype.h"
 
 int
 cli_bad_input(struct diags *d)
@@ -83,4 +85,97 @@ cli_target(const struct cli *cli, int flags, struct store **st, int64_t *id,
 		*st = NULL;
 	}
 	return rc;
+}
+
+int
+cli_parse_target(const char *spec, char **user, char **host, int *port,
+    int defport, struct diags *d)
+{
+	struct varspec	 hs = { .type = VT_HOST }, ps = { .type = VT_PORT };
+	const char	*at, *h, *colon, *end;
+	char		*p = NULL, why[200];
+	size_t		 n;
+
+	*host = NULL;
+	if (user != NULL)
+		*user = NULL;
+	*port = defport;
+	if ((at = strrchr(spec, '@')) != NULL && user == NULL) {
+		diags_add(d, spec, 0, 0, "give HOST:PORT, without a user");
+		return -1;
+	}
+	if (at != NULL) {
+		if (at == spec || strcspn(spec, " \t\r\n") < (size_t)(at - spec)) {
+			diags_add(d, spec, 0, 0, "the user before '@' must be "
+			    "one word without spaces");
+			return -1;
+		}
+		*user = xstrndup(spec, (size_t)(at - spec));
+		h = at + 1;
+	} else
+		h = spec;
+	if (*h == '[') {
+		if ((end = strchr(h, ']')) == NULL) {
+			diags_add(d, spec, 0, 0, "'[' without ']': write an "
+			    "IPv6 address with a port as [::1]:2222");
+			goto bad;
+		}
+		*host = xstrndup(h + 1, (size_t)(end - h - 1));
+		colon = end[1] == ':' ? end + 1 : NULL;
+		if (end[1] != '\0' && colon == NULL) {
+			diags_add(d, spec, 0, 0, "after ']' only :PORT may "
+			    "follow");
+			goto bad;
+		}
+	} else if ((colon = strchr(h, ':')) != NULL &&
+	    strchr(colon + 1, ':') != NULL) {
+		*host = xstrdup(h);		/* a bare IPv6 address */
+		colon = NULL;
+	} else {
+		n = colon ? (size_t)(colon - h) : strlen(h);
+		*host = xstrndup(h, n);
+	}
+	if (vartype_check(&hs, *host, NULL, why, sizeof(why)) == -1) {
+		diags_add(d, spec, 0, 0, "host \"%s\" %s", *host, why);
+		goto bad;
+	}
+	if (colon != NULL) {
+		p = xstrdup(colon + 1);
+		if (vartype_check(&ps, p, NULL, why, sizeof(why)) == -1) {
+			diags_add(d, spec, 0, 0, "port \"%s\" %s", p, why);
+			goto bad;
+		}
+		*port = atoi(p);
+		free(p);
+	}
+	return 0;
+bad:
+	free(p);
+	if (user != NULL) {
+		free(*user);
+		*user = NULL;
+	}
+	free(*host);
+	*host = NULL;
+	return -1;
+}
+
+int
+cli_timeout(const struct cli *cli, int64_t defms, int64_t *ms,
+    struct diags *d)
+{
+	char	*end;
+	double	 v;
+
+	*ms = defms;
+	if (cli->timeout == NULL)
+		return 0;
+	v = strtod(cli->timeout, &end);
+	if (*cli->timeout == '\0' || *end != '\0' || !(v > 0) || v > 86400) {
+		diags_add(d, "--timeout", 0, 0, "\"%s\" is not a number of "
+		    "seconds (e.g. 30, or 2.5)", cli->timeout);
+		return -1;
+	}
+	*ms = (int64_t)(v * 1000);
+	return 0;
 }

@@ -341,6 +341,7 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	run = check_run_new(ev, eng, pl);
 	check_run_only(run, cli->host);
 	check_run_identity(run, cli->identity);
+	check_run_dns_server(run, cli->server);
 	/* Queue everything, then wait once: every host at the same time. */
 	for (i = 0; i < pl->n; i++) {
 		in = &pl->inst[i];

@@ -1,16 +1,394 @@
-/* Placeholder on branch i5 only: replaced by the real probe before merging. */
+/*
+ * cmd-probe-tls.c: fedwiz probe tls HOST:PORT: one handshake, or with
+ * --cipher one ClientHello offering one (version, suite) pair, through
+ * the same code the tls checks use. What an operator runs to see what the
+ * peer on 5061 or 5062 actually presents and accepts.
+ */
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
+#include "certinfo.h"
 #include "cli.h"
+#include "evloop.h"
+#include "hello.h"
+#include "json.h"
+#include "tls.h"
+#include "util.h"
+
+#define TLS_PROBE_TIMEOUT_MS	10000
+
+struct probe {
+	int		 done;
+	int		 rc;
+	int		 json;
+	const char	*target;
+	const char	*ca;
+	const char	*name;
+	unsigned	 eku;
+};
+
+/* Text from a peer's certificate, safe for the terminal. */
+static void
+put_clean(FILE *fp, const char *s)
+{
+	char	*c = cli_clean(s != NULL ? s : "", s != NULL ? strlen(s) : 0);
+
+	fputs(c, fp);
+	free(c);
+}
+
+static void
+iso_time(time_t t, char *buf, size_t len)
+{
+	struct tm	tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The first certificate a peer sends is its own, whatever it says. */
+static const char *
+role_of(const struct cert_desc *c, size_t i)
+{
+	return i == 0 ? "leaf" : cert_role(c);
+}
+
+static void
+text_chain(const struct tls_result *r)
+{
+	const struct cert_desc	*c;
+	char			 a[32], b[32];
+	size_t			 i, k;
+	long			 days;
+
+	if (r->ncerts == 0) {
+		printf("the peer presented no certificate\n");
+		return;
+	}
+	printf("chain presented (%zu):\n", r->ncerts);
+	for (i = 0; i < r->ncerts; i++) {
+		c = &r->certs[i];
+		printf("  %zu %-14s ", i, role_of(c, i));
+		put_clean(stdout, c->subject);
+		printf("\n    issuer      ");
+		put_clean(stdout, c->issuer);
+		putchar('\n');
+		if (c->nsans > 0) {
+			printf("    SANs       ");
+			for (k = 0; k < c->nsans; k++) {
+				putchar(' ');
+				put_clean(stdout, c->sans[k]);
+			}
+			putchar('\n');
+		}
+		printf("    EKU         ");
+		if (!c->has_eku)
+			printf("(no extension: any use)");
+		for (k = 0; k < c->nekus; k++)
+			printf("%s%s%s%s%s", k ? ", " : "",
+			    cert_eku_name(c->ekus[k]) ? cert_eku_name(
+			    c->ekus[k]) : "", cert_eku_name(c->ekus[k]) ?
+			    " (" : "", c->ekus[k], cert_eku_name(c->ekus[k]) ?
+			    ")" : "");
+		iso_time(c->not_before, a, sizeof(a));
+		iso_time(c->not_after, b, sizeof(b));
+		days = (long)((c->not_after - time(NULL)) / 86400);
+		printf("\n    valid       %s to %s (%s %ld days)\n    key         "
+		    "%s, %s\n    SHA256      %s\n", a, b, days >= 0 ? "ends in" :
+		    "ended", days >= 0 ? days : -days, c->key, c->sigalg,
+		    c->sha256);
+	}
+}
+
+static void
+print_text(struct probe *p, const struct tls_result *r)
+{
+	size_t	i;
+
+	if (r->status != TLS_OK) {
+		printf("%s: %s\n", p->target, tls_status_name(r->status));
+		printf("  ");
+		put_clean(stdout, r->message);
+		putchar('\n');
+		return;
+	}
+	printf("%s (%s): %s, %s (0x%04X), %.1f s\n", p->target, r->peer,
+	    r->version, r->cipher, r->cipher_id, (double)r->ms / 1000);
+	text_chain(r);
+	printf("client certificate: %s", r->client_requested ? "requested" :
+	    "not requested");
+	if (r->client_requested)
+		printf(", %s", r->client_sent ? "ours was presented" :
+		    r->client_required == 1 ? "required (the peer would not go "
+		    "on without one)" : "optional (the peer went on without "
+		    "one)");
+	putchar('\n');
+	for (i = 0; i < r->nca_names; i++) {
+		printf("  acceptable CA: ");
+		put_clean(stdout, r->ca_names[i]);
+		putchar('\n');
+	}
+	if (!r->judged)
+		return;
+	if (r->verdict.name_how != NULL) {
+		printf("name %s: ", p->name);
+		put_clean(stdout, r->verdict.name_how);
+		putchar('\n');
+	}
+	if (p->ca != NULL && r->verdict.n == 0)
+		printf("chain: trusted by %s\n", p->ca);
+	for (i = 0; i < r->verdict.n; i++) {
+		printf("DEFECT ");
+		put_clean(stdout, r->verdict.messages[i]);
+		putchar('\n');
+	}
+}
+
+static void
+json_certs(struct json *j, const struct tls_result *r)
+{
+	const struct cert_desc	*c;
+	char			 t[32];
+	size_t			 i, k;
+
+	json_key(j, "certificates");
+	json_arr_begin(j);
+	for (i = 0; i < r->ncerts; i++) {
+		c = &r->certs[i];
+		json_obj_begin(j);
+		json_kstr(j, "role", role_of(c, i));
+		json_kstr(j, "subject", c->subject);
+		json_kstr(j, "issuer", c->issuer);
+		json_key(j, "sans");
+		json_arr_begin(j);
+		for (k = 0; k < c->nsans; k++)
+			json_str(j, c->sans[k]);
+		json_arr_end(j);
+		json_kbool(j, "eku_extension", c->has_eku);
+		json_key(j, "eku");
+		json_arr_begin(j);
+		for (k = 0; k < c->nekus; k++)
+			json_str(j, c->ekus[k]);
+		json_arr_end(j);
+		iso_time(c->not_before, t, sizeof(t));
+		json_kstr(j, "not_before", t);
+		iso_time(c->not_after, t, sizeof(t));
+		json_kstr(j, "not_after", t);
+		json_kstr(j, "key", c->key);
+		json_kbool(j, "ca", c->is_ca);
+		json_kstr(j, "sha256", c->sha256);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+static void
+print_json(struct probe *p, const struct tls_result *r)
+{
+	struct json	j;
+	size_t		i;
+
+	json_init(&j, stdout);
+	json_obj_begin(&j);
+	json_kstr(&j, "target", p->target);
+	json_kstr(&j, "peer", r->peer);
+	json_kstr(&j, "status", tls_status_name(r->status));
+	json_kstr(&j, "message", r->message);
+	json_kint(&j, "ms", r->ms);
+	if (r->status == TLS_OK) {
+		json_kstr(&j, "version", r->version);
+		json_kstr(&j, "cipher", r->cipher);
+		json_kint(&j, "cipher_id", r->cipher_id);
+	}
+	json_certs(&j, r);
+	json_key(&j, "client_certificate");
+	json_obj_begin(&j);
+	json_kbool(&j, "requested", r->client_requested);
+	json_kbool(&j, "sent", r->client_sent);
+	json_key(&j, "required");
+	if (r->client_required == -1)
+		json_null(&j);
+	else
+		json_bool(&j, r->client_required);
+	json_key(&j, "ca_names");
+	json_arr_begin(&j);
+	for (i = 0; i < r->nca_names; i++)
+		json_str(&j, r->ca_names[i]);
+	json_arr_end(&j);
+	json_obj_end(&j);
+	json_kstr(&j, "name_match", r->judged ? r->verdict.name_how : NULL);
+	json_key(&j, "defects");
+	json_arr_begin(&j);
+	for (i = 0; r->judged && i < r->verdict.n; i++) {
+		json_obj_begin(&j);
+		json_kstr(&j, "kind", cert_defect_name(r->verdict.defects[i]));
+		json_kstr(&j, "message", r->verdict.messages[i]);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	json_obj_end(&j);
+	json_end(&j);
+}
+
+static int
+exit_code(const struct tls_result *r)
+{
+	switch (r->status) {
+	case TLS_OK:
+		return r->judged && r->verdict.n > 0 ? EXIT_CHECK : EXIT_OK;
+	case TLS_E_INPUT:
+		return EXIT_USAGE;
+	case TLS_E_CONNECT:
+	case TLS_E_TIMEOUT:
+		return EXIT_ENV;
+	case TLS_E_REFUSED:
+	case TLS_E_CLOSED:
+	case TLS_E_PROTOCOL:
+		return EXIT_CHECK;
+	}
+	return EXIT_ENV;
+}
+
+static void
+on_tls(const struct tls_result *r, void *arg)
+{
+	struct probe	*p = arg;
+
+	if (p->json)
+		print_json(p, r);
+	else
+		print_text(p, r);
+	p->rc = exit_code(r);
+	p->done = 1;
+}
+
+static void
+on_hello(const struct hello_result *r, void *arg)
+{
+	struct probe	*p = arg;
+	struct json	 j;
+
+	if (p->json) {
+		json_init(&j, stdout);
+		json_obj_begin(&j);
+		json_kstr(&j, "target", p->target);
+		json_kstr(&j, "peer", r->peer);
+		json_kstr(&j, "status", r->verdict == HELLO_ACCEPTED ?
+		    "accepted" : r->verdict == HELLO_REFUSED ? "refused" :
+		    "error");
+		json_kstr(&j, "message", r->message);
+		json_kint(&j, "ms", r->ms);
+		json_key(&j, "version");
+		if (r->verdict == HELLO_ACCEPTED)
+			json_str(&j, hello_version_name(r->version));
+		else
+			json_null(&j);
+		json_key(&j, "alert");
+		if (r->alert >= 0)
+			json_int(&j, r->alert);
+		else
+			json_null(&j);
+		json_obj_end(&j);
+		json_end(&j);
+	} else {
+		printf("%s (%s): ", p->target, r->peer[0] ? r->peer : "-");
+		put_clean(stdout, r->message);
+		putchar('\n');
+	}
+	p->rc = r->verdict == HELLO_ACCEPTED ? EXIT_OK :
+	    r->verdict == HELLO_REFUSED ? EXIT_CHECK : EXIT_ENV;
+	p->done = 1;
+}
 
 int
 probe_tls(struct cli *cli, int argc, char **argv)
 {
-	(void)cli;
-	(void)argc;
-	fprintf(stderr, "fedwiz: probe %s: not built on this branch yet\n",
-	    argv[0]);
-	return EXIT_USAGE;
+	struct tls_want	 w;
+	struct probe	 p;
+	struct diags	 d;
+	struct evloop	*ev;
+	char		*host = NULL;
+	int		 port, cipher = -1, rc = EXIT_USAGE;
+	uint16_t	 version = 0;
+	int64_t		 ms;
+
+	diags_init(&d);
+	if (argc != 2) {
+		fprintf(stderr, "fedwiz: usage: fedwiz probe tls HOST:PORT "
+		    "[--tls1.0|--tls1.1|--tls1.2|--tls1.3] [--cipher 3des|ID] "
+		    "[--name FQDN] [--ca FILE] [--client-cert F --client-key F] "
+		    "[--timeout S] [--json]\n");
+		return EXIT_USAGE;
+	}
+	if (cli_parse_target(argv[1], NULL, &host, &port, 0, &d) == -1)
+		goto out;
+	if (port == 0) {
+		diags_add(&d, argv[1], 0, 0, "give the port: HOST:PORT, e.g. "
+		    "%s:5061", host);
+		goto out;
+	}
+	if (cli_timeout(cli, TLS_PROBE_TIMEOUT_MS, &ms, &d) == -1)
+		goto out;
+	if (cli->tls_version != NULL)
+		version = hello_version_parse(cli->tls_version);
+	if (cli->cipher != NULL && (cipher = hello_cipher_parse(cli->cipher)) ==
+	    -1) {
+		diags_add(&d, "--cipher", 0, 0, "\"%s\" is not a cipher suite: "
+		    "give 3des (TLS_RSA_WITH_3DES_EDE_CBC_SHA) or a suite id in "
+		    "hex such as 0x002F", cli->cipher);
+		goto out;
+	}
+	if (cipher != -1 && version == HELLO_TLS13) {
+		diags_add(&d, "--cipher", 0, 0, "one suite is probed with a "
+		    "TLS 1.2-or-older ClientHello; for TLS 1.3 leave --cipher "
+		    "out and read the suite the peer chose");
+		goto out;
+	}
+	if (cipher != -1 && (cli->ca != NULL || cli->client_cert != NULL)) {
+		diags_add(&d, "--cipher", 0, 0, "--cipher asks only whether the "
+		    "peer accepts the suite (no handshake is finished): leave "
+		    "out --ca and --client-cert");
+		goto out;
+	}
+	if (cli->client_key != NULL && cli->client_cert == NULL) {
+		diags_add(&d, "--client-key", 0, 0, "give --client-cert too");
+		goto out;
+	}
+	memset(&p, 0, sizeof(p));
+	p.json = cli->json;
+	p.target = argv[1];
+	p.ca = cli->ca;
+	p.name = cli->name;
+	ev = evloop_new();
+	if (cipher != -1)
+		hello_start(ev, host, port, cli->name, version ? version :
+		    HELLO_TLS12, (uint16_t)cipher, ms, on_hello, &p);
+	else {
+		memset(&w, 0, sizeof(w));
+		w.host = host;
+		w.port = port;
+		w.name = cli->name;
+		w.min = w.max = version;
+		w.ca = cli->ca;
+		w.client_cert = cli->client_cert;
+		w.client_key = cli->client_key;
+		w.timeout_ms = ms;
+		w.skew = 300;
+		tls_probe_start(ev, &w, on_tls, &p);
+	}
+	while (!p.done)
+		if (evloop_once(ev, -1) == -1)
+			break;
+	evloop_free(ev);
+	rc = p.done ? p.rc : EXIT_ENV;
+out:
+	if (d.n > 0)
+		cli_say(&d);
+	diags_free(&d);
+	free(host);
+	return rc;
 }

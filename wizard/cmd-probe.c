@@ -41,73 +41,6 @@ struct probe {
 	const char	*profile;
 };
 
-/* [USER@]HOST[:PORT], HOST an IPv6 address in brackets when a port
- * follows it. Values checked by type: they go to getaddrinfo and into
- * known_hosts lookups. */
-static int
-parse_target(const char *spec, char **user, char **host, int *port,
-    struct diags *d)
-{
-	struct varspec	 hs = { .type = VT_HOST }, ps = { .type = VT_PORT };
-	const char	*at, *h, *colon, *end;
-	char		*p = NULL, why[200];
-	size_t		 n;
-
-	*user = *host = NULL;
-	*port = 22;
-	if ((at = strrchr(spec, '@')) != NULL) {
-		if (at == spec || strcspn(spec, " \t\r\n") < (size_t)(at - spec)) {
-			diags_add(d, spec, 0, 0, "the user before '@' must be "
-			    "one word without spaces");
-			return -1;
-		}
-		*user = xstrndup(spec, (size_t)(at - spec));
-		h = at + 1;
-	} else
-		h = spec;
-	if (*h == '[') {
-		if ((end = strchr(h, ']')) == NULL) {
-			diags_add(d, spec, 0, 0, "'[' without ']': write an "
-			    "IPv6 address with a port as [::1]:2222");
-			goto bad;
-		}
-		*host = xstrndup(h + 1, (size_t)(end - h - 1));
-		colon = end[1] == ':' ? end + 1 : NULL;
-		if (end[1] != '\0' && colon == NULL) {
-			diags_add(d, spec, 0, 0, "after ']' only :PORT may "
-			    "follow");
-			goto bad;
-		}
-	} else if ((colon = strchr(h, ':')) != NULL &&
-	    strchr(colon + 1, ':') != NULL) {
-		*host = xstrdup(h);		/* a bare IPv6 address */
-		colon = NULL;
-	} else {
-		n = colon ? (size_t)(colon - h) : strlen(h);
-		*host = xstrndup(h, n);
-	}
-	if (vartype_check(&hs, *host, NULL, why, sizeof(why)) == -1) {
-		diags_add(d, spec, 0, 0, "host \"%s\" %s", *host, why);
-		goto bad;
-	}
-	if (colon != NULL) {
-		p = xstrdup(colon + 1);
-		if (vartype_check(&ps, p, NULL, why, sizeof(why)) == -1) {
-			diags_add(d, spec, 0, 0, "port \"%s\" %s", p, why);
-			goto bad;
-		}
-		*port = atoi(p);
-		free(p);
-	}
-	return 0;
-bad:
-	free(p);
-	free(*user);
-	free(*host);
-	*user = *host = NULL;
-	return -1;
-}
-
 static void
 print_json(const struct ssh_target *t, const struct ssh_result *r)
 {
@@ -247,7 +180,7 @@ cmd_probe_exec(struct cli *cli, int argc, char **argv)
 		    "cisco-vos or cisco-asa\n", cli->profile);
 		return EXIT_USAGE;
 	}
-	if (parse_target(argv[1], &user, &host, &port, &d) == -1)
+	if (cli_parse_target(argv[1], &user, &host, &port, 22, &d) == -1)
 		goto out;
 	for (i = 2; i < argc; i++)
 		buf_printf(&cmd, "%s%s", i > 2 ? " " : "", argv[i]);

@@ -152,7 +152,7 @@ static const struct opt_entry opts[] = {
 	{ { "srv", no_argument, NULL, OPT_SRV }, NULL,
 	    "look up SRV records (default: A and AAAA)", "probe" },
 	{ { "server", required_argument, NULL, OPT_SERVER }, "IP[:PORT]",
-	    "ask this DNS server (default: /etc/resolv.conf's)", "probe" },
+	    "ask this DNS server (default: /etc/resolv.conf's)", "probe check" },
 	{ { "known-hosts", required_argument, NULL, OPT_KNOWN_HOSTS }, "FILE",
 	    "OpenSSH known_hosts to check host keys against (default: "
 	    "~/.ssh/known_hosts)", NULL },

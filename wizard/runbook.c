@@ -1026,6 +1026,9 @@ static const char *const mtls_enum[] = { "none", "requested", "required",
     NULL };
 static const char *const certkind_enum[] = { "chain", "cert", "csr", NULL };
 static const char *const dnstype_enum[] = { "A", "AAAA", "SRV", NULL };
+/* The kinds of failure a fix answers (check.c names each failure so). */
+static const char *const fixon_enum[] = { "any", "connect", "refused",
+    "client_cert", "chain", "name", "eku", "validity", "answer", NULL };
 
 static const char *
 expand_probe(void *ctx, const char *name)
@@ -1184,6 +1187,58 @@ dns_post(struct loader *ld, const struct ynode *n, void *obj)
 	return 0;
 }
 
+static int
+fix_post(struct loader *ld, const struct ynode *n, void *obj)
+{
+	struct rb_fix	*f = obj;
+
+	(void)ld;
+	f->pos.line = n->line;
+	f->pos.col = n->col;
+	if (f->on != NULL && strcmp(f->on, "any") == 0)
+		f->on = NULL;
+	return 0;
+}
+
+static const struct field fix_fields[] = {
+	{ .key = "on", .type = F_ENUM, .off = offsetof(struct rb_fix, on),
+	    .enums = fixon_enum },
+	{ .key = "procedure", .type = F_ID, .required = 1,
+	    .off = offsetof(struct rb_fix, procedure),
+	    .expect = "a procedure id" },
+	FIELD("hint", F_TMPL, 0, struct rb_fix, hint),
+};
+
+static const struct schema fix_schema = { "fix", sizeof(struct rb_fix),
+    fix_fields, nitems(fix_fields), fix_post };
+
+/* fix: one mapping, or a list of them. */
+static int
+decode_fixes(struct loader *ld, const struct ynode *n, void *obj,
+    const struct field *f)
+{
+	struct rb_check	*c = obj;
+	size_t		 i, count;
+	int		 rc = 0;
+
+	(void)f;
+	if (n->kind != Y_MAP && (n->kind != Y_SEQ || n->n == 0)) {
+		err_at(ld, n, "\"fix\" is {procedure: ID, on: KIND, hint: "
+		    "TEXT} or a list of those");
+		return -1;
+	}
+	count = n->kind == Y_SEQ ? n->n : 1;
+	c->fixes = arena_calloc(ld->rb->arena, count, sizeof(*c->fixes));
+	c->nfixes = count;
+	for (i = 0; i < count; i++)
+		if (decode_map(ld, &fix_schema, n->kind == Y_SEQ ?
+		    n->items[i] : n, &c->fixes[i]) == -1)
+			rc = -1;
+	return rc;
+}
+
+#define FIX_FIELD { .key = "fix", .type = F_CUSTOM, .fn = decode_fixes }
+
 static const struct field ssh_fields[] = {
 	{ .key = "when", .type = F_COND, .off = offsetof(struct rb_check,
 	    when_src), .off2 = offsetof(struct rb_check, when) },
@@ -1195,6 +1250,7 @@ static const struct field ssh_fields[] = {
 	FIELD("absent", F_TMPLLIST, 0, struct rb_check, absent),
 	{ .key = "exit", .type = F_TEXT, .off = offsetof(struct rb_check,
 	    exit_status), .expect = "an exit status 0-255" },
+	FIX_FIELD,
 };
 
 static const struct field tls_fields[] = {
@@ -1215,6 +1271,7 @@ static const struct field tls_fields[] = {
 	    eku), .enums = eku_enum, .expect = "serverAuth or clientAuth" },
 	{ .key = "client_cert", .type = F_ENUM, .off = offsetof(struct rb_check,
 	    client_cert), .enums = mtls_enum },
+	FIX_FIELD,
 };
 
 static const struct field x509_fields[] = {
@@ -1226,6 +1283,7 @@ static const struct field x509_fields[] = {
 	FIELD("name", F_TMPL, 0, struct rb_check, name),
 	{ .key = "eku", .type = F_ENUMLIST, .off = offsetof(struct rb_check,
 	    eku), .enums = eku_enum, .expect = "serverAuth or clientAuth" },
+	FIX_FIELD,
 };
 
 static const struct field dns_fields[] = {
@@ -1235,6 +1293,7 @@ static const struct field dns_fields[] = {
 	{ .key = "type", .type = F_ENUM, .off = offsetof(struct rb_check,
 	    dns_type), .enums = dnstype_enum },
 	FIELD("expect", F_TMPLLIST, 0, struct rb_check, expect),
+	FIX_FIELD,
 };
 
 static const struct field tcp_fields[] = {
@@ -1244,6 +1303,7 @@ static const struct field tcp_fields[] = {
 	    .off = offsetof(struct rb_check, host), .expect = "a host" },
 	{ .key = "port", .type = F_PORT, .required = 1,
 	    .off = offsetof(struct rb_check, port), .expect = "a port" },
+	FIX_FIELD,
 };
 
 static const struct schema ssh_schema = { "ssh check", sizeof(struct rb_check),
@@ -1514,6 +1574,41 @@ static const struct schema proc_schema = {
 
 /* The runbook. */
 
+
+/* Each check's fix names a procedure of this runbook. */
+static int
+resolve_fixes(struct loader *ld, struct rb_step *steps, size_t n,
+    const char **ids)
+{
+	struct rb_fix	*f;
+	const char	*near;
+	size_t		 i, k, j, idx;
+	int		 rc = 0;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < steps[i].nchecks; k++)
+			for (j = 0; j < steps[i].checks[k].nfixes; j++) {
+				f = &steps[i].checks[k].fixes[j];
+				if (strmap_get(&ld->rb->proc_index,
+				    f->procedure, &idx)) {
+					f->proc = idx;
+					continue;
+				}
+				near = closest_word(f->procedure, ids,
+				    ld->rb->nprocs);
+				err(ld, f->pos.line, f->pos.col, "fix: no "
+				    "procedure \"%s\" in this runbook%s%s%s",
+				    f->procedure, near ? "; did you mean \"" :
+				    "", near ? near : "", near ? "\"?" : "");
+				rc = -1;
+			}
+		if (resolve_fixes(ld, steps[i].steps, steps[i].nsteps, ids) ==
+		    -1)
+			rc = -1;
+	}
+	return rc;
+}
+
 static int
 resolve_requires(struct loader *ld)
 {
@@ -1565,6 +1660,12 @@ resolve_requires(struct loader *ld)
 			}
 			p->req[j] = idx;
 		}
+	}
+	for (i = 0; i < rb->nprocs; i++) {
+		ld->proc = &rb->procs[i];
+		if (resolve_fixes(ld, rb->procs[i].steps, rb->procs[i].nsteps,
+		    ids) == -1)
+			rc = -1;
 	}
 	ld->proc = NULL;
 	free(ids);
