@@ -61,9 +61,10 @@ size_t		 hello_build(uint8_t *, size_t, uint16_t, uint16_t,
 /*
  * Read what a server sent so far: 0 when more is needed, 1 with r filled
  * (verdict, version, cipher, alert; message for refusals and errors)
- * when there is an answer. offered is the suite we asked about.
+ * when there is an answer. version and cipher are what was offered: a
+ * ServerHello with an older version is a refusal of the pair.
  */
-int		 hello_parse(const uint8_t *, size_t, uint16_t,
+int		 hello_parse(const uint8_t *, size_t, uint16_t, uint16_t,
 		    struct hello_result *);
 
 /* "3des", "0x000A", "000a", "10" -> the suite id; -1 when not one. */

@@ -351,7 +351,7 @@ say(struct hello_result *r, enum hello_verdict v, const char *fmt, ...)
 }
 
 int
-hello_parse(const uint8_t *b, size_t len, uint16_t offered,
+hello_parse(const uint8_t *b, size_t len, uint16_t version, uint16_t offered,
     struct hello_result *r)
 {
 	uint8_t		 hsbuf[HELLO_READ_MAX];
@@ -434,6 +434,16 @@ hello_parse(const uint8_t *b, size_t len, uint16_t offered,
 			say(r, HELLO_ERROR, "the peer chose %s, which was not "
 			    "offered: a broken TLS stack",
 			    hello_cipher_name(r->cipher));
+			return 1;
+		}
+		if (r->version != version) {
+			/* It would talk, but only an older protocol. */
+			say(r, HELLO_REFUSED, "refused: offered %s, the peer "
+			    "answered with %s (with %s): it does not accept %s",
+			    hello_version_name(version),
+			    hello_version_name(r->version),
+			    hello_cipher_name(r->cipher),
+			    hello_version_name(version));
 			return 1;
 		}
 		say(r, HELLO_ACCEPTED, "accepted: the peer chose %s with %s",
@@ -551,7 +561,7 @@ on_io(struct evloop *ev, int fd, short revents, void *arg)
 	}
 	p->inlen += (size_t)n;
 	memset(&r, 0, sizeof(r));
-	if (hello_parse(p->in, p->inlen, p->cipher, &r))
+	if (hello_parse(p->in, p->inlen, p->version, p->cipher, &r))
 		finish(p, &r);
 }
 

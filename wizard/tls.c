@@ -266,11 +266,15 @@ failed(struct tls_probe *p, int err)
 {
 	char		 why[160];
 	const char	*range;
+	int		 eof;
 
 	ssl_reason(why, sizeof(why));
+	/* OpenSSL 3 reports a bare end of stream as an error of its own. */
+	eof = err == SSL_ERROR_SYSCALL || err == SSL_ERROR_ZERO_RETURN ||
+	    strstr(why, "unexpected eof") != NULL;
 	if (p->r.client_requested && !p->r.client_sent && (p->r.alert == 40 ||
 	    p->r.alert == 42 || p->r.alert == 116 || (p->r.alert == -1 &&
-	    (err == SSL_ERROR_SYSCALL || err == SSL_ERROR_ZERO_RETURN)))) {
+	    eof))) {
 		/* It asked for a certificate, got none, and ended it: that
 		 * is its answer to "do you require one". */
 		p->r.client_required = 1;
@@ -298,10 +302,10 @@ failed(struct tls_probe *p, int err)
 		finish(p);
 		return;
 	}
-	if (err == SSL_ERROR_SYSCALL || err == SSL_ERROR_ZERO_RETURN) {
+	if (eof) {
 		set_message(p, TLS_E_CLOSED, "%s closed the connection during "
 		    "the TLS handshake, without an alert (%s)", p->r.peer,
-		    errno ? strerror(errno) : "end of file");
+		    errno ? strerror(errno) : "end of stream");
 		finish(p);
 		return;
 	}
@@ -348,8 +352,11 @@ step(struct tls_probe *p)
 			return;
 		}
 		ERR_clear_error();
-		/* An alert, or a hang-up: it would not go on. */
-		p->r.client_required = 1;
+		/* A fatal alert about certificates: it would not go on. A
+		 * polite close (close_notify) means it did; a bare hang-up
+		 * proves neither. */
+		p->r.client_required = p->r.alert == 40 || p->r.alert == 42 ||
+		    p->r.alert == 116 ? 1 : p->r.alert == 0 ? 0 : -1;
 		finish(p);
 		return;
 	}

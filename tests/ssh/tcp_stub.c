@@ -17,6 +17,8 @@
  *            closes it (some other service on the port)
  *   banner   a valid "SSH-2.0-..." identification and then silence: the
  *            key exchange never starts (a stalled sshd)
+ *   hangup   reads what the client sends first (a TLS ClientHello) and
+ *            then closes: a server that dies in the middle of a handshake
  * LIFETIME (seconds, default 60, at most 3600): the stub exits after it, so
  * a test that forgets it leaves nothing behind for long. SIGTERM also ends
  * it. Binds 127.0.0.1 only, never another address.
@@ -44,7 +46,7 @@
 
 #define MAX_CLIENTS	64
 
-enum mode { M_SILENT, M_CLOSE, M_RESET, M_GARBAGE, M_BANNER };
+enum mode { M_SILENT, M_CLOSE, M_RESET, M_GARBAGE, M_BANNER, M_HANGUP };
 
 static const struct {
 	const char	*name;
@@ -55,6 +57,7 @@ static const struct {
 	{ "reset", M_RESET },
 	{ "garbage", M_GARBAGE },
 	{ "banner", M_BANNER },
+	{ "hangup", M_HANGUP },
 };
 
 static volatile sig_atomic_t stop;
@@ -212,7 +215,8 @@ main(int argc, char **argv)
 		for (i = 1; i <= nclients; i++) {
 			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
-			if (read(pfd[i].fd, buf, sizeof(buf)) > 0)
+			if (read(pfd[i].fd, buf, sizeof(buf)) > 0 &&
+			    m != M_HANGUP)
 				continue;
 			close(pfd[i].fd);
 			pfd[i] = pfd[nclients--];
