@@ -35,6 +35,8 @@ struct hello_result {
 	uint16_t		 cipher;	/* the ServerHello's */
 	int			 alert;		/* description; -1: none */
 	char			*message;	/* words, always */
+	int			 refused_tcp;	/* HELLO_ERROR because nothing
+						   listens (connection refused) */
 	int64_t			 ms;
 	char			 peer[64];	/* "192.0.2.1:5062" */
 };

@@ -260,6 +260,13 @@ on_hello(const struct hello_result *res, void *arg)
 		free(what);
 		break;
 	case HELLO_ERROR:
+		if (res->refused_tcp) {
+			/* Nothing listens there: a finding, as for tls. */
+			o->verdict = CV_FAIL;
+			o->message = check_fail_message(j->r, o, &j->sc,
+			    "connect", res->message);
+			break;
+		}
 		o->verdict = CV_ERROR;
 		o->message = xstrdup(res->message);
 		break;

@@ -82,7 +82,11 @@ exit_code(const struct tally *t)
 static const char *
 where(const struct check_outcome *o)
 {
-	return o->host != NULL ? o->host->name : "-";
+	if (o->host != NULL)
+		return o->host->name;
+	/* tls, tcp, dns and x509 checks run from this machine. */
+	return o->check->kind == CK_SSH || o->check->kind == CK_MANUAL ? "-" :
+	    "here";
 }
 
 static void

@@ -38,6 +38,7 @@ struct hello_probe {
 	int64_t			 deadline;
 	uint64_t		 timer;
 	int			 fd;
+	int			 refused_tcp;
 	uint8_t			 out[512];
 	size_t			 outlen;
 	size_t			 sent;
@@ -477,6 +478,7 @@ static void
 finish(struct hello_probe *p, struct hello_result *r)
 {
 	r->ms = evloop_now() - p->start;
+	r->refused_tcp = p->refused_tcp;
 	snprintf(r->peer, sizeof(r->peer), "%s", p->peer);
 	p->done(r, p->arg);
 	free(r->message);
@@ -575,7 +577,7 @@ on_connected(int fd, enum net_status st, const char *msg, const char *peer,
 	p->nc = NULL;
 	snprintf(p->peer, sizeof(p->peer), "%s", peer);
 	if (fd == -1) {
-		(void)st;
+		p->refused_tcp = st == NET_REFUSED;
 		fail(p, HELLO_ERROR, "%s", msg);
 		return;
 	}
