@@ -94,5 +94,11 @@ int		 dns_name_check(const char *, char *, size_t);
 /* The text an `expect:` entry is compared with: the address, or
  * "target:port" for SRV. malloc'd. */
 char		*dns_rr_text(const struct dns_rr *);
+/*
+ * Whether an `expect:` entry names this record: addresses compared as
+ * addresses (2001:DB8::0:1 is 2001:db8::1), SRV "target:port" with the
+ * target in any case and with or without its trailing dot. 1 or 0.
+ */
+int		 dns_rr_matches(const struct dns_rr *, const char *);
 
 #endif

@@ -105,6 +105,38 @@ dns_rr_text(const struct dns_rr *rr)
 	return xstrdup(rr->addr ? rr->addr : "");
 }
 
+int
+dns_rr_matches(const struct dns_rr *rr, const char *expect)
+{
+	unsigned char	 a[16], b[16];
+	const char	*colon, *p;
+	size_t		 tl;
+	long		 port = 0;
+	int		 af;
+
+	if (expect == NULL)
+		return 0;
+	if (rr->type == DNS_T_A || rr->type == DNS_T_AAAA) {
+		af = rr->type == DNS_T_A ? AF_INET : AF_INET6;
+		return rr->addr != NULL && inet_pton(af, expect, a) == 1 &&
+		    inet_pton(af, rr->addr, b) == 1 &&
+		    memcmp(a, b, af == AF_INET ? 4 : 16) == 0;
+	}
+	if (rr->type != DNS_T_SRV || rr->target == NULL ||
+	    (colon = strrchr(expect, ':')) == NULL || colon[1] == '\0')
+		return 0;
+	for (p = colon + 1; *p != '\0'; p++) {
+		if (!isdigit((unsigned char)*p) || port > 65535)
+			return 0;
+		port = port * 10 + (*p - '0');
+	}
+	tl = (size_t)(colon - expect);
+	if (tl > 1 && expect[tl - 1] == '.')
+		tl--;
+	return port == rr->port && strlen(rr->target) == tl &&
+	    strncasecmp(rr->target, expect, tl) == 0;
+}
+
 /* Outside text for a message: what is not printable ASCII as \xHH, cut
  * at 80 characters. */
 static char *

@@ -803,6 +803,46 @@ test_types_and_text(void **state)
 }
 
 static void
+test_rr_matches(void **state)
+{
+	struct dns_rr	 rr;
+	char		 a4[] = "192.0.2.1", a6[] = "2001:db8::1",
+			 target[] = "sip.example.com", root[] = ".";
+
+	(void)state;
+	memset(&rr, 0, sizeof(rr));
+	rr.type = DNS_T_A;
+	rr.addr = a4;
+	assert_true(dns_rr_matches(&rr, "192.0.2.1"));
+	assert_false(dns_rr_matches(&rr, "192.0.2.10"));
+	assert_false(dns_rr_matches(&rr, "192.0.2.1 "));
+	assert_false(dns_rr_matches(&rr, "::ffff:192.0.2.1"));
+	assert_false(dns_rr_matches(&rr, NULL));
+	rr.type = DNS_T_AAAA;
+	rr.addr = a6;
+	assert_true(dns_rr_matches(&rr, "2001:db8::1"));
+	assert_true(dns_rr_matches(&rr, "2001:DB8:0:0::0:1"));
+	assert_false(dns_rr_matches(&rr, "2001:db8::2"));
+	assert_false(dns_rr_matches(&rr, "192.0.2.1"));
+	rr.type = DNS_T_SRV;
+	rr.addr = NULL;
+	rr.target = target;
+	rr.port = 5061;
+	assert_true(dns_rr_matches(&rr, "sip.example.com:5061"));
+	assert_true(dns_rr_matches(&rr, "SIP.Example.com.:5061"));
+	assert_false(dns_rr_matches(&rr, "sip.example.com:5062"));
+	assert_false(dns_rr_matches(&rr, "sip.example.com:05061x"));
+	assert_false(dns_rr_matches(&rr, "sip.example.com:"));
+	assert_false(dns_rr_matches(&rr, "sip.example.com"));
+	assert_false(dns_rr_matches(&rr, "sip.example.co:5061"));
+	assert_false(dns_rr_matches(&rr, "sip.example.com.x:5061"));
+	assert_false(dns_rr_matches(&rr, "sip.example.com:99999999999999999"));
+	rr.target = root;
+	rr.port = 0;
+	assert_true(dns_rr_matches(&rr, ".:0"));
+}
+
+static void
 test_servers(void **state)
 {
 	static const struct {
@@ -1424,6 +1464,7 @@ main(void)
 		cmocka_unit_test(test_reply_odd_bytes_are_escaped),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_types_and_text),
+		cmocka_unit_test(test_rr_matches),
 		cmocka_unit_test(test_servers),
 		cmocka_unit_test(test_resolv_conf),
 		cmocka_unit_test(test_loop_answer),
