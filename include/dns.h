@@ -66,9 +66,10 @@ struct dns_query;
  * ("IP", "IP:PORT", "[v6]:PORT"; NULL: /etc/resolv.conf's nameservers, in
  * turn, 127.0.0.1 when it names none) within timeout_ms. done is called
  * once, from the loop (never from inside this call); the result lives
- * only during the call, and the query is freed when done returns (done
- * must not cancel it). NULL and *err (malloc'd, says what is wrong) when
- * the name, type, server or timeout is bad; nothing is sent then.
+ * only during the call, and the query is freed when done returns (forget
+ * the pointer there; cancelling it from done is harmless). NULL and *err
+ * (malloc'd, says what is wrong) when the name, type, server or timeout
+ * is bad; nothing is sent then.
  */
 struct dns_query *dns_query_start(struct evloop *, const char *, int,
 		    const char *, int64_t, dns_done_fn, void *, char **);

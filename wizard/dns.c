@@ -891,6 +891,7 @@ struct dns_query {
 	char		*said_msg[DNS_MAXNS];
 	dns_done_fn	 done;
 	void		*arg;
+	int		 in_done;	/* cancel is a no-op: freed after */
 };
 
 /* Shared: the loop runs one callback at a time. */
@@ -947,8 +948,9 @@ close_tcp(struct dns_query *q)
 	q->tcp_in = NULL;
 }
 
+/* Off the loop: sockets closed, timers gone. */
 static void
-query_free(struct dns_query *q)
+query_stop(struct dns_query *q)
 {
 	size_t	 i;
 
@@ -959,6 +961,15 @@ query_free(struct dns_query *q)
 		evloop_timer_del(q->ev, q->t_deadline);
 	if (q->t_try != 0)
 		evloop_timer_del(q->ev, q->t_try);
+	q->t_deadline = q->t_try = 0;
+}
+
+static void
+query_free(struct dns_query *q)
+{
+	size_t	 i;
+
+	query_stop(q);
 	for (i = 0; i < DNS_MAXNS; i++)
 		free(q->said_msg[i]);
 	free(q->name);
@@ -968,13 +979,18 @@ query_free(struct dns_query *q)
 void
 dns_query_cancel(struct dns_query *q)
 {
-	if (q != NULL)
+	if (q != NULL && !q->in_done)
 		query_free(q);
 }
 
+/* done runs with the query already off the loop, so that whatever it does
+ * (start others, cancel any, this one included) finds nothing half
+ * done. */
 static void
 finish(struct dns_query *q, struct dns_result *res)
 {
+	query_stop(q);
+	q->in_done = 1;
 	q->done(res, q->arg);
 	dns_result_clear(res);
 	query_free(q);

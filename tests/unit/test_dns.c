@@ -1407,6 +1407,57 @@ test_loop_cancel(void **state)
 	evloop_free(ev);
 }
 
+/* A done that cancels its own query (a "cancel everything" in a
+ * check engine) and starts the next lookup from inside. */
+struct chain {
+	struct outcome		 o;
+	struct dns_query	*q;
+	struct dns_conf		*c;
+	struct evloop		*ev;
+	struct outcome		 next;
+};
+
+static void
+on_done_chain(const struct dns_result *r, void *arg)
+{
+	struct chain	*ch = arg;
+	char		*err = NULL;
+
+	on_done(r, &ch->o);
+	dns_query_cancel(ch->q);
+	ch->q = dns_query_start_conf(ch->ev, "imp1.example.com", DNS_T_A,
+	    ch->c, 10000, on_done, &ch->next, &err);
+	assert_non_null(ch->q);
+}
+
+static void
+test_loop_done_may_cancel_and_start(void **state)
+{
+	struct evloop		*ev = evloop_new();
+	struct server		 s;
+	struct dns_conf		 c;
+	struct chain		 ch;
+	char			*err = NULL;
+
+	(void)state;
+	memset(&ch, 0, sizeof(ch));
+	server_start(&s, ev, B_ANSWER, 5);
+	conf_of(&c, &s.port, 1, 5000, 1);
+	ch.c = &c;
+	ch.ev = ev;
+	ch.q = dns_query_start_conf(ev, "pool1.example.com", DNS_T_A, &c,
+	    10000, on_done_chain, &ch, &err);
+	run(ev, &ch.o);
+	run(ev, &ch.next);
+	assert_int_equal(ch.o.calls, 1);
+	assert_int_equal(ch.next.calls, 1);
+	assert_string_equal(ch.next.addr, "192.0.2.5");
+	assert_int_equal(s.queries, 2);
+	server_stop(&s);
+	assert_int_equal(evloop_once(ev, 0), -1);
+	evloop_free(ev);
+}
+
 static void
 test_start_refuses_bad_input(void **state)
 {
@@ -1475,6 +1526,7 @@ main(void)
 		cmocka_unit_test(test_loop_truncated_goes_tcp),
 		cmocka_unit_test(test_loop_port_unreachable),
 		cmocka_unit_test(test_loop_cancel),
+		cmocka_unit_test(test_loop_done_may_cancel_and_start),
 		cmocka_unit_test(test_start_refuses_bad_input),
 	};
 
