@@ -338,11 +338,8 @@ on_dns(const struct dns_result *res, void *arg)
 		for (i = 0; i < ex->n && what == NULL; i++) {
 			want = tmpl_expand(ex->v[i], scope_lookup, &j->sc);
 			found = 0;
-			for (k = 0; k < res->n && !found; k++) {
-				t = dns_rr_text(&res->rrs[k]);
-				found = strcasecmp(t, want) == 0;
-				free(t);
-			}
+			for (k = 0; k < res->n && !found; k++)
+				found = dns_rr_matches(&res->rrs[k], want);
 			if (!found)
 				what = xasprintf("%s %s at %s: expected %s "
 				    "among the answers, which are %s",
