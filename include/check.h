@@ -57,6 +57,8 @@ void			 check_run_only(struct check_run *, const char *);
 /* The key file for hosts that name none; NULL: agent and defaults. */
 void			 check_run_identity(struct check_run *, const char *);
 
+/* The deadline of tls, tcp and dns checks (ms; 0: 10 s, 5 s for DNS). */
+void			 check_run_timeout(struct check_run *, int64_t);
 /* The DNS server dns checks ask ("IP[:PORT]"); NULL: resolv.conf's. */
 void			 check_run_dns_server(struct check_run *, const char *);
 

@@ -14,6 +14,7 @@ struct check_run {
 	const char		*only;		/* --host */
 	const char		*identity;	/* --identity */
 	const char		*dns_server;	/* --server */
+	int64_t			 timeout_ms;	/* --timeout; 0: defaults */
 	struct check_outcome	*v;
 	size_t			 n;
 	size_t			 cap;

@@ -550,7 +550,8 @@ check_probe_queue(struct check_run *r, const struct plan_inst *in,
 		j->name = name;
 		j->dns_type = dns_type_parse(c->dns_type ? c->dns_type : "A");
 		if (dns_query_start(r->ev, name, j->dns_type, r->dns_server,
-		    DNS_TIMEOUT_MS, on_dns, j, &r->v[idx].message) == NULL) {
+		    r->timeout_ms ? r->timeout_ms : DNS_TIMEOUT_MS, on_dns, j,
+		    &r->v[idx].message) == NULL) {
 			r->v[idx].input = 1;
 			diags_add(d, in->proc->id, 0, 0, "%s",
 			    r->v[idx].message);
@@ -569,7 +570,8 @@ check_probe_queue(struct check_run *r, const struct plan_inst *in,
 	r->pending++;
 	if (c->kind == CK_TCP) {
 		r->v[idx].target = xasprintf("here: %s:%d", host, port);
-		net_connect(r->ev, host, port, PROBE_TIMEOUT_MS, on_tcp, j);
+		net_connect(r->ev, host, port, r->timeout_ms ? r->timeout_ms :
+		    PROBE_TIMEOUT_MS, on_tcp, j);
 		return 0;
 	}
 	if (c->name != NULL) {
@@ -597,7 +599,8 @@ check_probe_queue(struct check_run *r, const struct plan_inst *in,
 		    port, hello_version_name(j->version),
 		    hello_cipher_name((uint16_t)j->cipher));
 		hello_start(r->ev, host, port, name, j->version,
-		    (uint16_t)j->cipher, PROBE_TIMEOUT_MS, on_hello, j);
+		    (uint16_t)j->cipher, r->timeout_ms ? r->timeout_ms :
+		    PROBE_TIMEOUT_MS, on_hello, j);
 		free(name);
 		return 0;
 	}
@@ -613,7 +616,7 @@ check_probe_queue(struct check_run *r, const struct plan_inst *in,
 	for (i = 0; i < c->eku.n; i++)
 		w.eku |= strcmp(c->eku.v[i], "clientAuth") == 0 ?
 		    CERT_EKU_CLIENT : CERT_EKU_SERVER;
-	w.timeout_ms = PROBE_TIMEOUT_MS;
+	w.timeout_ms = r->timeout_ms ? r->timeout_ms : PROBE_TIMEOUT_MS;
 	w.skew = SKEW_S;
 	r->v[idx].target = xasprintf("here: %s:%d%s%s", host, port,
 	    name ? " as " : "", name ? name : "");

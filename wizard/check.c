@@ -86,6 +86,12 @@ check_run_identity(struct check_run *r, const char *path)
 }
 
 void
+check_run_timeout(struct check_run *r, int64_t ms)
+{
+	r->timeout_ms = ms;
+}
+
+void
 check_run_dns_server(struct check_run *r, const char *server)
 {
 	r->dns_server = server;

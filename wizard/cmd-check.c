@@ -327,6 +327,7 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	const struct check_outcome	*v;
 	const struct plan_inst		*in;
 	size_t				 i, k, n;
+	int64_t				 ms;
 	int				 rc, code = EXIT_USAGE;
 
 	(void)argc;
@@ -346,6 +347,8 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	check_run_only(run, cli->host);
 	check_run_identity(run, cli->identity);
 	check_run_dns_server(run, cli->server);
+	if (cli->timeout != NULL && cli_timeout(cli, 0, &ms, &d) == 0)
+		check_run_timeout(run, ms);
 	/* Queue everything, then wait once: every host at the same time. */
 	for (i = 0; i < pl->n; i++) {
 		in = &pl->inst[i];
