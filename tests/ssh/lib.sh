@@ -29,8 +29,8 @@
 # cleaning up (kill -9), or after SSH_TEST_MAX_LIFETIME seconds (900).
 #
 # Functions keep their variables local (dash and bash have "local").
-# Environment: SSH_TEST_PORT_BASE moves the ports (default 20000 + $$ %
-# 20000, so that parallel `make -j2 check` runs do not collide); SSHD is the
+# Environment: SSH_TEST_PORT_BASE moves the ports (default 20000 + 100 x
+# ($$ % 400), so that parallel `make -j2 check` runs do not collide); SSHD is the
 # daemon (default /usr/sbin/sshd); TCP_STUB a built tcp_stub.
 
 : "${T:?source tests/cli/lib.sh first}"
@@ -40,7 +40,12 @@ SSHD=${SSHD:-/usr/sbin/sshd}
 command -v ssh >/dev/null && command -v ssh-keygen >/dev/null ||
 	{ echo "SKIP: the OpenSSH client is needed"; exit 77; }
 
-SSH_PORT_NEXT=${SSH_TEST_PORT_BASE:-$((20000 + $$ % 20000))}
+# Each test a block of 100 ports from its pid, so that tests started one
+# after the other (neighbouring pids) under make -j2 do not walk the same
+# ports; ssh_port skips ports in use all the same.
+SSH_PORT_NEXT=${SSH_TEST_PORT_BASE:-$((20000 + $$ % 400 * 100))}
+command -v ss >/dev/null ||
+	{ echo "SKIP: ss (Debian iproute2) is needed to find free ports"; exit 77; }
 SSH_WATCHDOG=
 FEDWIZ_SSH_HARNESS=$T
 export FEDWIZ_SSH_HARNESS
