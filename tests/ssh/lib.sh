@@ -162,6 +162,15 @@ ssh_start() {
 	*) fx="$SSH_DIR/$fx" ;;
 	esac
 	[ -f "$fx" ] || fail "ssh_start $name: no fixture $fx"
+	# The sessions run a copy in $T/fx, with the fixtures' data beside
+	# it: a throwaway user's session cannot reach a source tree under a
+	# home such as /root (mode 700).
+	if [ "$(dirname "$fx")" = "$SSH_DIR" ]; then
+		[ -d "$T/fx/data" ] || cp -R "$SSH_DIR/data" "$T/fx/data"
+		cp "$fx" "$T/fx/" && chmod -R a+rX "$T/fx" ||
+			fail "ssh_start $name: cannot copy $fx to $T/fx"
+		fx="$T/fx/$(basename "$fx")"
+	fi
 	case $port in
 	auto|0) auto=1; port=$(ssh_port) ;;
 	*) auto= ;;
@@ -278,6 +287,8 @@ EOF
 # not). Tests of the PTY fixtures skip then, saying so.
 ssh_pty_ok() {
 	local ttygid g
+	# No pty at all (a chroot without /dev/pts): nobody can have one.
+	script -qc true /dev/null </dev/null >/dev/null 2>&1 || return 1
 	[ "$(id -u)" -ne 0 ] || return 0
 	ttygid=$(getent group tty | cut -d: -f3)
 	[ -n "$ttygid" ] || return 0
