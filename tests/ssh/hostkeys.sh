@@ -84,7 +84,9 @@ expect_exit 2 probe --known-hosts "$T/ask" --host-keys ask
 grep -q "needs a terminal" "$T/err" || fail "ask without a terminal: $(cat "$T/err")"
 expect_exit 2 probe --known-hosts "$T/ask" --host-keys maybe
 grep -q "strict, accept-new or ask" "$T/err" || fail "bad policy: $(cat "$T/err")"
-if command -v script >/dev/null; then
+if ! script -qc true /dev/null </dev/null >/dev/null 2>&1; then
+	echo "no pseudo-terminal here (script fails): the 'ask' answers on a terminal are not tested"
+else
 	tty_probe() {
 		# script gives fedwiz a terminal; the answer is typed on it.
 		(sleep 2; printf '%s\n' "$1") | SSH_PORT=$P KH="$T/ask" KEY="$KEY" \

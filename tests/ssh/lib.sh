@@ -29,8 +29,8 @@
 # cleaning up (kill -9), or after SSH_TEST_MAX_LIFETIME seconds (900).
 #
 # Functions keep their variables local (dash and bash have "local").
-# Environment: SSH_TEST_PORT_BASE moves the ports (default 20000 + $$ %
-# 20000, so that parallel `make -j2 check` runs do not collide); SSHD is the
+# Environment: SSH_TEST_PORT_BASE moves the ports (default 20000 + 100 x
+# ($$ % 400), so that parallel `make -j2 check` runs do not collide); SSHD is the
 # daemon (default /usr/sbin/sshd); TCP_STUB a built tcp_stub.
 
 : "${T:?source tests/cli/lib.sh first}"
@@ -40,7 +40,12 @@ SSHD=${SSHD:-/usr/sbin/sshd}
 command -v ssh >/dev/null && command -v ssh-keygen >/dev/null ||
 	{ echo "SKIP: the OpenSSH client is needed"; exit 77; }
 
-SSH_PORT_NEXT=${SSH_TEST_PORT_BASE:-$((20000 + $$ % 20000))}
+# Each test a block of 100 ports from its pid, so that tests started one
+# after the other (neighbouring pids) under make -j2 do not walk the same
+# ports; ssh_port skips ports in use all the same.
+SSH_PORT_NEXT=${SSH_TEST_PORT_BASE:-$((20000 + $$ % 400 * 100))}
+command -v ss >/dev/null ||
+	{ echo "SKIP: ss (Debian iproute2) is needed to find free ports"; exit 77; }
 SSH_WATCHDOG=
 FEDWIZ_SSH_HARNESS=$T
 export FEDWIZ_SSH_HARNESS
@@ -157,6 +162,15 @@ ssh_start() {
 	*) fx="$SSH_DIR/$fx" ;;
 	esac
 	[ -f "$fx" ] || fail "ssh_start $name: no fixture $fx"
+	# The sessions run a copy in $T/fx, with the fixtures' data beside
+	# it: a throwaway user's session cannot reach a source tree under a
+	# home such as /root (mode 700).
+	if [ "$(dirname "$fx")" = "$SSH_DIR" ]; then
+		[ -d "$T/fx/data" ] || cp -R "$SSH_DIR/data" "$T/fx/data"
+		cp "$fx" "$T/fx/" && chmod -R a+rX "$T/fx" ||
+			fail "ssh_start $name: cannot copy $fx to $T/fx"
+		fx="$T/fx/$(basename "$fx")"
+	fi
 	case $port in
 	auto|0) auto=1; port=$(ssh_port) ;;
 	*) auto= ;;
@@ -273,6 +287,8 @@ EOF
 # not). Tests of the PTY fixtures skip then, saying so.
 ssh_pty_ok() {
 	local ttygid g
+	# No pty at all (a chroot without /dev/pts): nobody can have one.
+	script -qc true /dev/null </dev/null >/dev/null 2>&1 || return 1
 	[ "$(id -u)" -ne 0 ] || return 0
 	ttygid=$(getent group tty | cut -d: -f3)
 	[ -n "$ttygid" ] || return 0
