@@ -41,4 +41,7 @@ void		 net_cancel(struct net_conn *);
 
 const char	*net_status_name(enum net_status);
 
+/* Whether s is an IPv4 or IPv6 address in text form (not a name). */
+int		 net_is_address(const char *);
+
 #endif

@@ -26,8 +26,9 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "dns.h"
 #include "dns-int.h"
+#include "dns.h"
+#include "net.h"
 #include "util.h"
 
 #define RESOLV_CONF	"/etc/resolv.conf"
@@ -158,14 +159,6 @@ shown(const char *s)
 }
 
 static int
-is_address(const char *s)
-{
-	unsigned char	 a[16];
-
-	return inet_pton(AF_INET, s, a) == 1 || inet_pton(AF_INET6, s, a) == 1;
-}
-
-static int
 name_char(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -182,7 +175,7 @@ dns_name_check(const char *name, char *why, size_t whysz)
 		    "sip.example.com");
 		return -1;
 	}
-	if (is_address(name)) {
+	if (net_is_address(name)) {
 		snprintf(why, whysz, "is an IP address, not a name: there is "
 		    "nothing to look up");
 		return -1;

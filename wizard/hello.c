@@ -253,17 +253,6 @@ patch(struct wbuf *w, size_t off, int size)
 	w->p[off + 1] = (uint8_t)n;
 }
 
-/* Whether s is an IP address (no SNI for those, RFC 6066 3). */
-static int
-is_address(const char *s)
-{
-	struct in6_addr	a6;
-	struct in_addr	a4;
-
-	return inet_pton(AF_INET, s, &a4) == 1 ||
-	    inet_pton(AF_INET6, s, &a6) == 1;
-}
-
 size_t
 hello_build(uint8_t *buf, size_t cap, uint16_t version, uint16_t cipher,
     const char *sni, const uint8_t random[32])
@@ -292,7 +281,7 @@ hello_build(uint8_t *buf, size_t cap, uint16_t version, uint16_t cipher,
 	put8(&w, 0);			/* null compression */
 	ext = w.len;
 	put16(&w, 0);
-	if (sni != NULL && *sni != '\0' && !is_address(sni) &&
+	if (sni != NULL && *sni != '\0' && !net_is_address(sni) &&
 	    (sl = strlen(sni)) < 256) {
 		put16(&w, 0x0000);	/* server_name */
 		e = w.len;

@@ -54,6 +54,16 @@ net_status_name(enum net_status st)
 	return "?";
 }
 
+int
+net_is_address(const char *s)
+{
+	struct in6_addr	a6;
+	struct in_addr	a4;
+
+	return inet_pton(AF_INET, s, &a4) == 1 ||
+	    inet_pton(AF_INET6, s, &a6) == 1;
+}
+
 static void
 conn_free(struct net_conn *c)
 {

@@ -115,16 +115,6 @@ ssl_reason(char *buf, size_t len)
 	snprintf(buf, len, "%s", r != NULL ? r : "no reason given");
 }
 
-static int
-is_address(const char *s)
-{
-	struct in6_addr	a6;
-	struct in_addr	a4;
-
-	return inet_pton(AF_INET, s, &a4) == 1 ||
-	    inet_pton(AF_INET6, s, &a6) == 1;
-}
-
 /* Handshake messages and alerts from the peer, as they come. */
 static void
 on_msg(int write_p, int version, int content_type, const void *buf,
@@ -424,7 +414,7 @@ on_connected(int fd, enum net_status st, const char *msg, const char *peer,
 	/* Without a certificate of ours, OpenSSL answers a request with an
 	 * empty Certificate message, as a client with none must. */
 	p->r.client_sent = p->w.client_cert != NULL;
-	if (p->w.name != NULL && !is_address(p->w.name))
+	if (p->w.name != NULL && !net_is_address(p->w.name))
 		SSL_set_tlsext_host_name(p->ssl, p->w.name);
 	SSL_set_fd(p->ssl, fd);
 	evloop_fd(p->ev, fd, POLLOUT, on_io, p);

@@ -56,12 +56,8 @@ grep -q "FAIL  check step 3 on here: dns SRV _sipfederationtls._tcp.other.exampl
     fail "text: $(cat "$T/out")"
 # A resolver that never answers: the checks could not run, exit 3.
 dns_stop
-"$UDP_SILENT" 0 60 "$T/silent.log" >"$T/silent.port" &
-SILENT_PID=$!
-n=0
-while [ ! -s "$T/silent.port" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
-P=$(cat "$T/silent.port")
-[ -n "$P" ] || fail "udp_silent did not start"
+udp_silent_start
+P=$SILENT_PORT
 expect_exit 3 "$FEDWIZ" --runbooks "$FEDWIZ_SRCDIR/tests/data/dns" check dns-checks \
     --server "127.0.0.1:$P" --timeout 1 --json
 [ "$(jq '.summary.error' "$T/out")" -eq 3 ] || fail "silent: $(jq -c .summary "$T/out")"

@@ -2,7 +2,9 @@
 # 127.0.0.1 at a high port, answering only from the records a test gives.
 #
 #   dnsmasq_start RECORD-OPTIONS...   sets DNS_PORT and DNS_PID
-#   free_port                          a port free for TCP and UDP
+#   free_port (tests/cli/lib.sh)       a port free for TCP and UDP
+#   udp_silent_start                   a resolver that never answers;
+#                                      sets SILENT_PORT
 #   dns_stop                           ends what was started (the exit trap
 #                                      does it too)
 #
@@ -15,7 +17,7 @@ DNSMASQ=${DNSMASQ:-$(command -v dnsmasq || echo /usr/sbin/dnsmasq)}
 UDP_SILENT=$FEDWIZ_BUILDDIR/tests/dns/udp_silent
 [ -x "$UDP_SILENT" ] || fail "no $UDP_SILENT: run through make check"
 
-PORT_NEXT=${DNS_TEST_PORT:-$((20000 + $$ % 400 * 100))}
+PORT_NEXT=${DNS_TEST_PORT:-$PORT_NEXT}
 DNS_PID=
 SILENT_PID=
 
@@ -30,22 +32,6 @@ dns_stop() {
 cleanup() { dns_stop; rm -rf "$T"; }
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# free_port: the next port from the base with nothing on it, TCP or UDP.
-free_port() {
-	n=0
-	while [ $n -lt 200 ]; do
-		p=$PORT_NEXT
-		PORT_NEXT=$((PORT_NEXT + 1))
-		[ "$PORT_NEXT" -le 65000 ] || PORT_NEXT=20000
-		if ! ss -Htuan "sport = :$p" 2>/dev/null | grep -q .; then
-			echo "$p"
-			return 0
-		fi
-		n=$((n + 1))
-	done
-	fail "no free port from ${DNS_TEST_PORT:-20000 + pid}"
-}
 
 # dnsmasq_start RECORD-OPTIONS...: dnsmasq in the foreground on
 # 127.0.0.1:DNS_PORT, answering only from the records given (no upstream,
@@ -83,3 +69,16 @@ dnsmasq_start() {
 	fail "dnsmasq did not start"
 }
 
+# udp_silent_start: a UDP server on 127.0.0.1 that reads every query and
+# never answers (it logs them to $T/silent.log); sets SILENT_PORT.
+udp_silent_start() {
+	"$UDP_SILENT" 0 120 "$T/silent.log" >"$T/silent.port" &
+	SILENT_PID=$!
+	_us_n=0
+	while [ ! -s "$T/silent.port" ] && [ $_us_n -lt 50 ]; do
+		sleep 0.1
+		_us_n=$((_us_n + 1))
+	done
+	SILENT_PORT=$(cat "$T/silent.port")
+	[ -n "$SILENT_PORT" ] || fail "udp_silent did not start"
+}

@@ -106,12 +106,8 @@ probe 0 big.example.com
     fail "big.example.com not asked twice: $(grep big "$T/dnsmasq.log")"
 
 # A server that never answers: the deadline ends it (3), and it was asked.
-"$UDP_SILENT" 0 120 "$T/silent.log" >"$T/silent.port" &
-SILENT_PID=$!
-n=0
-while [ ! -s "$T/silent.port" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
-SP=$(cat "$T/silent.port")
-[ -n "$SP" ] || fail "udp_silent did not start"
+udp_silent_start
+SP=$SILENT_PORT
 : >"$T/silent.log"
 expect_exit 3 "$FEDWIZ" probe dns pool1.example.com --server "127.0.0.1:$SP" --timeout 1
 grep -q "fedwiz: no answer from 127.0.0.1:$SP for pool1.example.com (A) within" "$T/err" ||

@@ -43,7 +43,7 @@ command -v ssh >/dev/null && command -v ssh-keygen >/dev/null ||
 # Each test a block of 100 ports from its pid, so that tests started one
 # after the other (neighbouring pids) under make -j2 do not walk the same
 # ports; ssh_port skips ports in use all the same.
-SSH_PORT_NEXT=${SSH_TEST_PORT_BASE:-$((20000 + $$ % 400 * 100))}
+PORT_NEXT=${SSH_TEST_PORT_BASE:-$PORT_NEXT}
 command -v ss >/dev/null ||
 	{ echo "SKIP: ss (Debian iproute2) is needed to find free ports"; exit 77; }
 SSH_WATCHDOG=
@@ -84,21 +84,7 @@ SSH_WATCHDOG=$!
 ssh_track() { echo "$1" >>"$T/pids"; }
 
 # ssh_port: the next port from the base that nothing listens on.
-ssh_port() {
-	local _sn p
-	_sn=0
-	while [ $_sn -lt 200 ]; do
-		p=$SSH_PORT_NEXT
-		SSH_PORT_NEXT=$((SSH_PORT_NEXT + 1))
-		[ "$SSH_PORT_NEXT" -le 65000 ] || SSH_PORT_NEXT=20000
-		if ! ss -Htan "sport = :$p" 2>/dev/null | grep -q .; then
-			echo "$p"
-			return 0
-		fi
-		_sn=$((_sn + 1))
-	done
-	fail "no free port from ${SSH_TEST_PORT_BASE:-20000 + pid}"
-}
+ssh_port() { free_port; }
 
 # ssh_keys: throwaway host keys and user keys, authorized_keys for us.
 #   $T/ssh_host_{ed25519,rsa,ecdsa}_key   host keys

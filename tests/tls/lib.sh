@@ -20,7 +20,7 @@
 : "${T:?source tests/cli/lib.sh first}"
 TLS_DIR="$FEDWIZ_SRCDIR/tests/tls"
 PKI="$T/pki"
-TLS_PORT_NEXT=${TLS_TEST_PORT_BASE:-$((20000 + $$ % 400 * 100))}
+PORT_NEXT=${TLS_TEST_PORT_BASE:-$PORT_NEXT}
 command -v openssl >/dev/null || { echo "SKIP: openssl (Debian openssl) is needed"; exit 77; }
 command -v ss >/dev/null || { echo "SKIP: ss (Debian iproute2) is needed to find free ports"; exit 77; }
 
@@ -43,21 +43,7 @@ tls_pki() {
 		{ cat "$T/mkpki.log" >&2; fail "mkpki.sh failed"; }
 }
 
-tls_port() {
-	local p _n
-	_n=0
-	while [ $_n -lt 200 ]; do
-		p=$TLS_PORT_NEXT
-		TLS_PORT_NEXT=$((TLS_PORT_NEXT + 1))
-		[ "$TLS_PORT_NEXT" -le 65000 ] || TLS_PORT_NEXT=20000
-		if ! ss -Htan "sport = :$p" 2>/dev/null | grep -q .; then
-			echo "$p"
-			return 0
-		fi
-		_n=$((_n + 1))
-	done
-	fail "no free port"
-}
+tls_port() { free_port; }
 
 # tls_wait NAME PORT PID: until PORT listens (10 s), or the server died.
 tls_wait() {
