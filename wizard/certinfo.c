@@ -154,7 +154,8 @@ name_line(const X509_NAME *nm)
 		fatal("out of memory");
 	/* A UTF8String that is not UTF-8 fails the conversion: show its
 	 * bytes escaped rather than nothing. */
-	if (X509_NAME_print_ex(b, nm, 0, base | ASN1_STRFLGS_UTF8_CONVERT) < 0) {
+	if (X509_NAME_print_ex(b, nm, 0, base | ASN1_STRFLGS_UTF8_CONVERT) <
+	    0) {
 		(void)BIO_reset(b);
 		if (X509_NAME_print_ex(b, nm, 0, base |
 		    ASN1_STRFLGS_ESC_MSB) < 0) {
@@ -242,7 +243,8 @@ general_name(const GENERAL_NAME *g)
 		val = g->d.otherName->value;
 		if (OBJ_obj2nid(g->d.otherName->type_id) == NID_ms_upn &&
 		    val != NULL && val->type == V_ASN1_UTF8STRING)
-			return asn1_safe("othername:UPN:", val->value.utf8string);
+			return asn1_safe("othername:UPN:",
+			    val->value.utf8string);
 		t = oid_text(g->d.otherName->type_id, 1);
 		s = xasprintf("othername:%s", t);
 		free(t);
@@ -487,12 +489,13 @@ struct loader {
 	char		*err;
 };
 
+/* "name: msg", or "name:line: msg" for a PEM block's line. */
 static void
-load_err(struct loader *l, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+load_err(struct loader *l, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static void
-load_err(struct loader *l, const char *fmt, ...)
+load_err(struct loader *l, int line, const char *fmt, ...)
 {
 	va_list	 ap;
 	char	*msg;
@@ -507,7 +510,10 @@ load_err(struct loader *l, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, (size_t)n + 1, fmt, ap);
 	va_end(ap);
-	l->err = xasprintf("%s: %s", l->name, msg);
+	if (line > 0)
+		l->err = xasprintf("%s:%d: %s", l->name, line, msg);
+	else
+		l->err = xasprintf("%s: %s", l->name, msg);
 	free(msg);
 }
 
@@ -543,11 +549,11 @@ der_certs(struct loader *l, const unsigned char *buf, size_t len,
 	ERR_clear_error();
 	if (n > 0 && !blank(p, end)) {
 		if (line > 0)
-			load_err(l, "%d: the certificate in this block is "
+			load_err(l, line, "the certificate in this block is "
 			    "followed by %zu bytes that are not one: copy the "
-			    "block again whole", line, (size_t)(end - p));
+			    "block again whole", (size_t)(end - p));
 		else
-			load_err(l, "a DER certificate ends at byte %zu of "
+			load_err(l, 0, "a DER certificate ends at byte %zu of "
 			    "%zu, and what follows is not another one: the "
 			    "file is damaged or not what it seems; export it "
 			    "again", (size_t)(p - buf), len);
@@ -564,32 +570,27 @@ p7_certs(struct loader *l, const unsigned char *buf, size_t len, int line)
 	const unsigned char	*p = buf;
 	STACK_OF(X509)		*in;
 	PKCS7			*p7;
-	char			 where[32];
 	int			 i, rc = 1;
 
 	if ((p7 = d2i_PKCS7(NULL, &p, (long)len)) == NULL) {
 		ERR_clear_error();
 		return 0;
 	}
-	if (line > 0)
-		snprintf(where, sizeof(where), "%d: ", line);
-	else
-		where[0] = '\0';
 	if (!blank(p, buf + len)) {
-		load_err(l, "%sthe PKCS #7 structure is followed by %zu bytes "
-		    "of something else: the file is damaged; export it again",
-		    where, (size_t)(buf + len - p));
+		load_err(l, line, "the PKCS #7 structure is followed by %zu "
+		    "bytes of something else: the file is damaged; export it "
+		    "again", (size_t)(buf + len - p));
 		rc = -1;
 	} else if (!PKCS7_type_is_signed(p7) || p7->d.sign == NULL) {
-		load_err(l, "%sPKCS #7, but not the signed-data kind a "
+		load_err(l, line, "PKCS #7, but not the signed-data kind a "
 		    ".p7b certificate chain is: export the chain again as "
-		    "PKCS #7 (.p7b)", where);
+		    "PKCS #7 (.p7b)");
 		rc = -1;
 	} else if ((in = p7->d.sign->cert) == NULL ||
 	    sk_X509_num(in) == 0) {
-		load_err(l, "%sPKCS #7 without any certificate in it (a CRL "
-		    "only?): export the chain again with its certificates",
-		    where);
+		load_err(l, line, "PKCS #7 without any certificate in it (a "
+		    "CRL only?): export the chain again with its "
+		    "certificates");
 		rc = -1;
 	} else {
 		for (i = 0; i < sk_X509_num(in); i++) {
@@ -641,9 +642,9 @@ pem_block(struct loader *l, const char *p, size_t n, int line)
 	if (PEM_read_bio(b, &nm, &hdr, &data, &dlen) != 1) {
 		BIO_free(b);
 		ERR_clear_error();
-		load_err(l, "%d: this PEM block is not valid base64 (a line "
+		load_err(l, line, "this PEM block is not valid base64 (a line "
 		    "damaged, or a header where none belongs): copy the block "
-		    "again whole", line);
+		    "again whole");
 		return -1;
 	}
 	BIO_free(b);
@@ -656,23 +657,23 @@ pem_block(struct loader *l, const char *p, size_t n, int line)
 		 * a CERTIFICATE label. */
 		if (r == 0 && (r = p7_certs(l, data, (size_t)dlen, line)) ==
 		    0)
-			load_err(l, "%d: this %s block does not hold an X.509 "
-			    "certificate: the file is damaged; export it "
-			    "again", line, nm);
+			load_err(l, line, "this %s block does not hold an "
+			    "X.509 certificate: the file is damaged; export "
+			    "it again", nm);
 		rc = r < 0 || l->err != NULL ? -1 : 0;
 	} else if (strcmp(nm, PEM_STRING_PKCS7) == 0 ||
 	    strcmp(nm, PEM_STRING_PKCS7_SIGNED) == 0 ||
 	    strcmp(nm, PEM_STRING_CMS) == 0) {
 		if ((r = p7_certs(l, data, (size_t)dlen, line)) == 0)
-			load_err(l, "%d: this %s block does not hold PKCS #7: "
-			    "the file is damaged; export it again", line, nm);
+			load_err(l, line, "this %s block does not hold PKCS "
+			    "#7: the file is damaged; export it again", nm);
 		rc = r <= 0 ? -1 : 0;
 	} else if (strcmp(nm, PEM_STRING_X509_REQ) == 0 ||
 	    strcmp(nm, PEM_STRING_X509_REQ_OLD) == 0) {
 		if (!csr_der(l, data, (size_t)dlen)) {
-			load_err(l, "%d: this %s block does not hold a "
+			load_err(l, line, "this %s block does not hold a "
 			    "certificate request: the file is damaged; make "
-			    "or copy the request again", line, nm);
+			    "or copy the request again", nm);
 			rc = -1;
 		}
 	} else {
@@ -709,18 +710,18 @@ load_pem(struct loader *l, const char *buf, size_t len)
 		if ((lend = memmem(label, (size_t)(eol - label), "-----", 5))
 		    == NULL || lend == label || (llen = (size_t)(lend - label))
 		    > 64) {
-			load_err(l, "%d: a -----BEGIN line without a label "
+			load_err(l, line, "a -----BEGIN line without a label "
 			    "and closing \"-----\": the file is damaged; copy "
-			    "it again", line);
+			    "it again");
 			return -1;
 		}
 		snprintf(endmark, sizeof(endmark), "-----END %.*s-----",
 		    (int)llen, label);
 		if ((stop = memmem(eol, (size_t)(end - eol), endmark,
 		    strlen(endmark))) == NULL) {
-			load_err(l, "%d: the %.*s block that starts here has "
+			load_err(l, line, "the %.*s block that starts here has "
 			    "no \"%s\" line: the file is cut short; copy it "
-			    "again whole", line, (int)llen, label, endmark);
+			    "again whole", (int)llen, label, endmark);
 			return -1;
 		}
 		stop += strlen(endmark);
@@ -799,7 +800,7 @@ load_der(struct loader *l, const unsigned char *buf, size_t len,
 	}
 	if ((p12 = d2i_PKCS12(NULL, &p, (long)len)) != NULL) {
 		PKCS12_free(p12);
-		load_err(l, "a PKCS #12 (.pfx, .p12) file, which holds a "
+		load_err(l, 0, "a PKCS #12 (.pfx, .p12) file, which holds a "
 		    "private key: give the certificate alone (export it "
 		    "without its key as .cer, or run openssl pkcs12 -in FILE "
 		    "-nokeys)");
@@ -807,15 +808,15 @@ load_der(struct loader *l, const unsigned char *buf, size_t len,
 	}
 	ERR_clear_error();
 	if (base64_only(buf, len)) {
-		load_err(l, "base64 text without a \"-----BEGIN "
+		load_err(l, 0, "base64 text without a \"-----BEGIN "
 		    "CERTIFICATE-----\" line: add the BEGIN and END lines, or "
 		    "export it again as Base-64 encoded X.509 (.cer)");
 		return;
 	}
 	show_start(buf, len, start, sizeof(start));
-	load_err(l, "not a certificate, PKCS #7 chain or certificate request "
-	    "in PEM or DER (%s): export it again as Base-64 or DER X.509 "
-	    "(.cer, .pem), or as PKCS #7 (.p7b)", start);
+	load_err(l, 0, "not a certificate, PKCS #7 chain or certificate "
+	    "request in PEM or DER (%s): export it again as Base-64 or DER "
+	    "X.509 (.cer, .pem), or as PKCS #7 (.p7b)", start);
 }
 
 /* "-----BEGIN " at the start of some line. */
@@ -850,30 +851,32 @@ certfile_parse(const char *name, const void *data, size_t len,
 	if ((l.certs = sk_X509_new_null()) == NULL)
 		fatal("out of memory");
 	if (len > CERTFILE_MAX)
-		load_err(&l, "larger than %d MiB, too big for a certificate "
-		    "file: is it the right file?", CERTFILE_MAX >> 20);
+		load_err(&l, 0, "larger than %d MiB, too big for a "
+		    "certificate file: is it the right file?",
+		    CERTFILE_MAX >> 20);
 	else if (len == 0)
-		load_err(&l, "the file is empty: expected a certificate (.cer, "
-		    ".pem), a PKCS #7 chain (.p7b) or a certificate request");
+		load_err(&l, 0, "the file is empty: expected a certificate "
+		    "(.cer, .pem), a PKCS #7 chain (.p7b) or a certificate "
+		    "request");
 	else if (blank(buf, buf + len))
-		load_err(&l, "the file holds only white space: expected a "
+		load_err(&l, 0, "the file holds only white space: expected a "
 		    "certificate (.cer, .pem), a PKCS #7 chain (.p7b) or a "
 		    "certificate request");
 	else if (looks_pem(data, len)) {
 		if ((n = load_pem(&l, data, len)) == 0 || (n > 0 &&
 		    sk_X509_num(l.certs) == 0 && l.ncsr == 0))
-			load_err(&l, "its PEM blocks hold no certificate, PKCS "
-			    "#7 chain or certificate request (only %s): give "
-			    "the certificate file", l.skipped.len ?
+			load_err(&l, 0, "its PEM blocks hold no certificate, "
+			    "PKCS #7 chain or certificate request (only %s): "
+			    "give the certificate file", l.skipped.len ?
 			    l.skipped.s : "nothing");
 		format = l.ncsr > 0 ? "CSR PEM" : l.p7 ? "PKCS#7 PEM" : "PEM";
 	} else
 		load_der(&l, buf, len, &format);
 	if (l.err == NULL && l.ncsr > 0 && sk_X509_num(l.certs) > 0)
-		load_err(&l, "holds a certificate request and certificates "
-		    "both: give them as separate files");
+		load_err(&l, 0, "holds a certificate request and "
+		    "certificates both: give them as separate files");
 	else if (l.err == NULL && l.ncsr > 1)
-		load_err(&l, "holds %d certificate requests: give one per "
+		load_err(&l, 0, "holds %d certificate requests: give one per "
 		    "file", l.ncsr);
 	buf_free(&l.skipped);
 	if (l.err != NULL) {
@@ -1033,7 +1036,7 @@ span(time_t d, char *buf, size_t len)
 	if (d < 90 * 60) {
 		n = ((long long)d + 30) / 60;
 		unit = "minute";
-	} else if (d < 36 * 3600) {
+	} else if (d < 23 * 3600 + 1800) {
 		n = ((long long)d + 1800) / 3600;
 		unit = "hour";
 	} else {

@@ -41,7 +41,7 @@ struct probe_cert {
 	struct cert_desc	*d;		/* one per certificate */
 	int			 n;
 	struct cert_desc	 csr;
-	int			 csr_ok;	/* its self-signature verifies */
+	int			 csr_ok;	/* self-signature verifies */
 	int			 leaf;		/* index, -1: none */
 	unsigned		 eku;		/* asked of the leaf */
 	struct cert_verdict	*v;		/* per certificate; [n]: CSR */
@@ -320,8 +320,8 @@ print_checks(const struct probe_cert *p)
 	if (p->cf.csr != NULL) {
 		v = &p->v[p->n];
 		printf("\nchecks on the request\n");
-		s = p->name == NULL ? xstrdup("-not checked: give --name FQDN") :
-		    xasprintf("%s %s", p->name, v->name_how);
+		s = p->name == NULL ? xstrdup("-not checked: give --name "
+		    "FQDN") : xasprintf("%s %s", p->name, v->name_how);
 		check_line(v, "name", CD_NAME, CD_NAME, CD_NAME, s);
 		free(s);
 		check_line(v, "usages", CD_EKU, CD_NO_EKU_EXT, CD_NO_EKU_EXT,
@@ -335,8 +335,8 @@ print_checks(const struct probe_cert *p)
 		d = &p->d[p->leaf];
 		printf("\nchecks on certificate %d (%s)\n", p->leaf + 1,
 		    cert_role(d));
-		s = p->name == NULL ? xstrdup("-not checked: give --name FQDN") :
-		    xasprintf("%s %s", p->name, v->name_how);
+		s = p->name == NULL ? xstrdup("-not checked: give --name "
+		    "FQDN") : xasprintf("%s %s", p->name, v->name_how);
 		check_line(v, "name", CD_NAME, CD_NAME, CD_NAME, s);
 		free(s);
 		s = p->ca != NULL ? xasprintf("reaches a root in %s", p->ca) :
