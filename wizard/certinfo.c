@@ -735,25 +735,28 @@ load_pem(struct loader *l, const char *buf, size_t len)
 	return found;
 }
 
-/* Where a file that is none of ours starts, for the message: text as
- * text, anything else as bytes. */
+/* Where a file that is none of ours starts, for the message: its first
+ * line when it is ASCII text, else its first bytes. From memory, the bytes
+ * need not end in a NUL. */
 static void
 show_start(const unsigned char *p, size_t len, char *out, size_t outlen)
 {
 	size_t	i, n, o = 0;
 
 	for (i = 0; i < len && i < 32; i++)
-		if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\r' &&
-		    p[i] != '\n')
+		if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\r' &&
+		    p[i] != '\n') || p[i] >= 0x7f)
 			break;
 	if (i == len || i == 32) {
-		n = strcspn((const char *)p, "\r\n");
-		n = n < len ? n : len;
-		n = n < 32 ? n : 32;
-		o += (size_t)snprintf(out, outlen, "it starts \"");
-		for (i = 0; i < n && o + 2 < outlen; i++)
-			out[o++] = p[i] >= 0x20 && p[i] < 0x7f ? (char)p[i] :
-			    '?';
+		while (len > 0 && (*p == '\r' || *p == '\n' || *p == ' ' ||
+		    *p == '\t')) {
+			p++;
+			len--;
+		}
+		o = (size_t)snprintf(out, outlen, "it starts \"");
+		for (n = 0; n < len && n < 32 && p[n] >= 0x20 && p[n] < 0x7f &&
+		    o + 5 < outlen; n++)
+			out[o++] = (char)p[n];
 		snprintf(out + o, outlen - o, "%s\"", n < len && p[n] != '\r'
 		    && p[n] != '\n' ? "..." : "");
 		return;
