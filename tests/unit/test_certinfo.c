@@ -1276,6 +1276,13 @@ test_load_refuses_what_is_not_ours(void **state)
 	err = parse_err("hello, world\nsecond line\n", 25);
 	assert_contains(err, "it starts \"hello, world\"");
 	free(err);
+	/* from memory, with no NUL after it (ASan sees a read past) */
+	bad = xmalloc(5);
+	memcpy(bad, "hello", 5);
+	err = parse_err(bad, 5);
+	assert_contains(err, "it starts \"hello\"");
+	free(err);
+	free(bad);
 
 	/* the base64 without its armour */
 	pem = pem_of(root);
