@@ -18,12 +18,12 @@ mkdir -p "$B"
 CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
 INC="-I. -Iinclude $(pkg-config --cflags yaml-0.1 openssl)"
 LIBS="$(pkg-config --libs yaml-0.1 openssl) -lpthread"
-SRC="wizard/answers.c wizard/catalog.c wizard/cond.c wizard/json.c
-wizard/plan.c wizard/profile.c wizard/runbook.c wizard/template.c
-wizard/util.c wizard/vartype.c wizard/ydoc.c"
+SRC="wizard/answers.c wizard/catalog.c wizard/certinfo.c wizard/cond.c
+wizard/json.c wizard/plan.c wizard/profile.c wizard/runbook.c
+wizard/template.c wizard/util.c wizard/vartype.c wizard/ydoc.c"
 DEFS='-DFEDWIZ_DATADIR="/nonexistent" -DFEDWIZ_SRCDIR="." -DFEDWIZ_BUILDDIR="."'
 
-for h in runbook cond answers; do
+for h in runbook cond answers certfile; do
 	echo "=== fuzz_$h: building"
 	# shellcheck disable=SC2086
 	clang $CFLAGS $INC $DEFS -o "$B/fuzz_$h" tests/fuzz/fuzz_$h.c $SRC $LIBS
@@ -34,6 +34,9 @@ for h in runbook cond answers; do
 	cond) printf 'a == "x" and not (b in ["tls", "tcp"]) or a' >"$corpus/seed1"
 	      printf 'go ${a} $${b} ${bad' >"$corpus/seed2" ;;
 	answers) printf 'runbook: t\nvars: { f: a.b, p: 5061, c: tls, b: yes, o: "1.2.3", i: 4 }\nhosts:\n  fe: [ {name: fe1, address: 192.0.2.1, port: 22, user: u, profile: linux} ]\n  ca: [ {name: ca1} ]\n' >"$corpus/seed1" ;;
+	certfile) cp tests/fuzz/fuzz_certfile.c "$corpus/seed-text"
+	      sh tests/tls/mkpki.sh "$B/pki" && cp "$B"/pki/*.pem "$B"/pki/*.p7b \
+	          "$B"/pki/*.cer "$B"/pki/*.der "$corpus"/ ;;
 	esac
 	echo "=== fuzz_$h: ${SECS}s"
 	(cd "$B" && "./fuzz_$h" -max_total_time="$SECS" -max_len=65536 \
