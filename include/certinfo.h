@@ -147,7 +147,9 @@ const char *cert_defect_name(enum cert_defect);
 
 struct cert_verdict {
 	enum cert_defect *defects;
-	char		**messages;	/* one per defect */
+	char		**messages;	/* one per defect: what is wrong; what
+					   to do */
+	char		**facts;	/* the same, what is wrong only */
 	size_t		 n;
 	char		*name_how;	/* "matched by SAN DNS:x" / "matched by
 					   CN x"; NULL: no name asked, or none

@@ -996,7 +996,7 @@ static void
 defect(struct cert_verdict *v, enum cert_defect k, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*msg;
+	char	*msg, *sep;
 	int	 n;
 
 	va_start(ap, fmt);
@@ -1009,8 +1009,20 @@ defect(struct cert_verdict *v, enum cert_defect k, const char *fmt, ...)
 	v->defects = xreallocarray(v->defects, v->n + 1, sizeof(*v->defects));
 	v->messages = xreallocarray(v->messages, v->n + 1,
 	    sizeof(*v->messages));
+	v->facts = xreallocarray(v->facts, v->n + 1, sizeof(*v->facts));
 	v->defects[v->n] = k;
-	v->messages[v->n++] = msg;
+	/* "fact\037remedy": shown as "fact; remedy"; the fact alone is
+	 * kept for a check whose fix says what to do instead. */
+	if ((sep = strchr(msg, '\037')) != NULL) {
+		v->facts[v->n] = xstrndup(msg, (size_t)(sep - msg));
+		v->messages[v->n] = xasprintf("%s; %s", v->facts[v->n],
+		    sep + 1);
+		free(msg);
+	} else {
+		v->facts[v->n] = xstrdup(msg);
+		v->messages[v->n] = msg;
+	}
+	v->n++;
 }
 
 static const char *
@@ -1057,20 +1069,20 @@ judge_validity(const struct cert_desc *d, const char *what, time_t now,
 	char	when[40], how[40];
 
 	if (d->not_after < now)
-		defect(v, CD_EXPIRED, "%s expired on %s, %s ago: renew it",
+		defect(v, CD_EXPIRED, "%s expired on %s, %s ago\037renew it",
 		    what, utc(d->not_after, when, sizeof(when)),
 		    span(now - d->not_after, how, sizeof(how)));
 	else if (d->not_before > now && d->not_before - now <= skew)
 		defect(v, CD_NOT_YET, "%s is not valid before %s, in %s: so "
 		    "close (within the %ld s of clock skew allowed) that a "
 		    "clock is probably wrong, this host's or the issuing "
-		    "CA's: check NTP on both", what, utc(d->not_before, when,
+		    "CA's\037check NTP on both", what, utc(d->not_before, when,
 		    sizeof(when)), span(d->not_before - now, how,
 		    sizeof(how)), skew);
 	else if (d->not_before > now)
 		defect(v, CD_NOT_YET, "%s is not valid before %s, in %s: it "
 		    "was issued for later (or the issuing CA's clock is "
-		    "wrong); wait, or have it issued again", what,
+		    "wrong)\037wait, or have it issued again", what,
 		    utc(d->not_before, when, sizeof(when)),
 		    span(d->not_before - now, how, sizeof(how)));
 }
@@ -1133,17 +1145,17 @@ judge_name(X509 *x, const struct cert_desc *d, const char *what,
 			defect(v, CD_NAME, "%s is not valid for %s: its "
 			    "Subject Alternative Names are %s, and its CN %s "
 			    "does not count: a peer reads the CN only when no "
-			    "DNS name is among the SANs; reissue it with "
+			    "DNS name is among the SANs\037reissue it with "
 			    "DNS:%s among its SANs", what, name, sans, d->cn,
 			    name);
 		else if (d->nsans == 0)
 			defect(v, CD_NAME, "%s is not valid for %s: it has no "
-			    "Subject Alternative Names and %s; reissue it "
+			    "Subject Alternative Names and %s\037reissue it "
 			    "with %s%s among its SANs", what, name, cn,
 			    isip ? "IP:" : "DNS:", name);
 		else
 			defect(v, CD_NAME, "%s is not valid for %s: its "
-			    "Subject Alternative Names are %s and %s; reissue "
+			    "Subject Alternative Names are %s and %s\037reissue "
 			    "it with %s%s among its SANs", what, name, sans,
 			    cn, isip ? "IP:" : "DNS:", name);
 		ERR_clear_error();
@@ -1200,14 +1212,14 @@ judge_eku(const struct cert_desc *d, const char *what, unsigned want,
 			defect(v, CD_NO_EKU_EXT, "%s has no Enhanced Key Usage "
 			    "extension at all, so it lists neither %s nor %s: "
 			    "RFC 5280 lets such a certificate serve any use, "
-			    "but the Cisco procedure wants both listed; "
+			    "but the Cisco procedure wants both listed\037"
 			    "reissue it from a template that has both", what,
 			    wanted_ekus[0].words, wanted_ekus[1].words);
 		else
 			defect(v, CD_NO_EKU_EXT, "%s has no Enhanced Key Usage "
 			    "extension at all, so it does not list %s: RFC "
 			    "5280 lets such a certificate serve any use, but "
-			    "the Cisco procedure wants it listed; reissue it "
+			    "the Cisco procedure wants it listed\037reissue it "
 			    "from a template that has it", what,
 			    wanted_ekus[want == CERT_EKU_SERVER ? 0 : 1].words);
 		return;
@@ -1219,12 +1231,12 @@ judge_eku(const struct cert_desc *d, const char *what, unsigned want,
 			continue;
 		if (d->nekus == 0)
 			defect(v, CD_EKU, "%s lacks %s: its Enhanced Key Usage "
-			    "extension lists nothing; reissue it from a "
+			    "extension lists nothing\037reissue it from a "
 			    "template that includes %s", what,
 			    wanted_ekus[i].words, wanted_ekus[i].words);
 		else
 			defect(v, CD_EKU, "%s lacks %s: its Enhanced Key Usage "
-			    "lists only %s; reissue it from a template that "
+			    "lists only %s\037reissue it from a template that "
 			    "includes %s", what, wanted_ekus[i].words, list,
 			    wanted_ekus[i].words);
 	}
@@ -1301,7 +1313,7 @@ judge_issuer(X509 *leaf, STACK_OF(X509) *chain, int have_trust,
 		    X509_verify(leaf, pk) != 1) {
 			defect(v, CD_SIGNATURE, "certificate is self-signed, "
 			    "but its signature does not verify with its own "
-			    "key: it is damaged or forged; get a fresh copy");
+			    "key: it is damaged or forged\037get a fresh copy");
 			rc = 1;
 		}
 		ERR_clear_error();
@@ -1325,14 +1337,14 @@ judge_issuer(X509 *leaf, STACK_OF(X509) *chain, int have_trust,
 	if (named > 0) {
 		defect(v, CD_CHAIN, "the certificate sent with it as %s, its "
 		    "issuer, did not sign it (another key: an older or "
-		    "renewed CA certificate?): a wrong intermediate; send "
+		    "renewed CA certificate?): a wrong intermediate\037send "
 		    "the CA certificate that issued it", a);
 		rc = 1;
 	} else if (!have_trust && others_sent(leaf, chain) > 0) {
 		b = sent_list(leaf, chain);
 		defect(v, CD_CHAIN, "certificate was issued by %s, but what "
 		    "came with it (%s) did not issue it: a wrong or missing "
-		    "intermediate; send the certificate of %s with it", a, b,
+		    "intermediate\037send the certificate of %s with it", a, b,
 		    a);
 		free(b);
 		rc = 1;
@@ -1381,14 +1393,14 @@ classify(X509_STORE_CTX *ctx, X509 *leaf, STACK_OF(X509) *chain,
 	switch (err) {
 	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
 		defect(v, CD_UNTRUSTED, "certificate is self-signed (%s) and "
-		    "is not in the CA file: add it there only if you trust "
+		    "is not in the CA file\037add it there only if you trust "
 		    "it, or have it issued by a CA that is", s);
 		break;
 	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
 		top = nbuilt > 0 ? sk_X509_value(built, nbuilt - 1) : cur;
 		t = subject_of(top);
 		defect(v, CD_UNTRUSTED, "chain ends in the root CA %s, which "
-		    "is not in the CA file: add that root to the CA file if "
+		    "is not in the CA file\037add that root to the CA file if "
 		    "you trust it", t);
 		break;
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
@@ -1404,23 +1416,23 @@ classify(X509_STORE_CTX *ctx, X509 *leaf, STACK_OF(X509) *chain,
 			defect(v, CD_CHAIN, "certificate was issued by %s, "
 			    "which is not in the CA file%s, and what came with "
 			    "it (%s) did not issue it: a wrong or missing "
-			    "intermediate; send the certificate of %s with it",
+			    "intermediate\037send the certificate of %s with it",
 			    is, hint, t, is);
 		} else if (depth == 0)
 			defect(v, CD_UNTRUSTED, "certificate was issued by %s, "
 			    "which is not in the CA file%s, and no "
-			    "intermediate came with it: add its root CA to the "
+			    "intermediate came with it\037add its root CA to the "
 			    "CA file (if %s is an intermediate, the server "
 			    "must send it with the certificate, or it must be "
 			    "in the CA file too)", is, hint, is);
 		else if (err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY)
 			defect(v, CD_UNTRUSTED, "chain ends at %s, which came "
 			    "with the certificate, and its issuer %s is not in "
-			    "the CA file%s: add the root CA %s to the CA file",
+			    "the CA file%s\037add the root CA %s to the CA file",
 			    s, is, hint, is);
 		else
 			defect(v, CD_UNTRUSTED, "chain reaches %s in the CA "
-			    "file, but its issuer %s is not there%s: add the "
+			    "file, but its issuer %s is not there%s\037add the "
 			    "root CA too (an intermediate alone is not "
 			    "trusted, as a TLS peer would not trust it)", s, is,
 			    hint);
@@ -1437,12 +1449,12 @@ classify(X509_STORE_CTX *ctx, X509 *leaf, STACK_OF(X509) *chain,
 		if (depth + 1 < nsent && in_stack(chain, up))
 			defect(v, CD_CHAIN, "%s, sent as the issuer of %s, did "
 			    "not sign it (another key: an older or renewed CA "
-			    "certificate?): a wrong intermediate; send the CA "
+			    "certificate?): a wrong intermediate\037send the CA "
 			    "certificate that issued it", t, s);
 		else
 			defect(v, CD_SIGNATURE, "the signature of %s does not "
 			    "verify with the key of its issuer %s: it is "
-			    "damaged or forged, or the CA was re-keyed; get a "
+			    "damaged or forged, or the CA was re-keyed\037get a "
 			    "fresh copy", s, t);
 		break;
 	case X509_V_ERR_INVALID_CA:
@@ -1543,7 +1555,7 @@ cert_judge_csr(X509_REQ *req, const struct cert_want *w,
 		return 0;
 	if (!csr_verified(req))
 		defect(v, CD_SIGNATURE, "certificate request's signature does "
-		    "not verify with its own key: it is damaged; make it "
+		    "not verify with its own key: it is damaged\037make it "
 		    "again");
 	x = csr_skeleton(req);
 	memset(&d, 0, sizeof(d));
@@ -1563,9 +1575,12 @@ cert_verdict_free(struct cert_verdict *v)
 
 	if (v == NULL)
 		return;
-	for (i = 0; i < v->n; i++)
+	for (i = 0; i < v->n; i++) {
 		free(v->messages[i]);
+		free(v->facts[i]);
+	}
 	free(v->messages);
+	free(v->facts);
 	free(v->defects);
 	free(v->name_how);
 	memset(v, 0, sizeof(*v));

@@ -34,6 +34,10 @@ char	*check_fail_message(const struct check_run *,
 	    const struct check_outcome *, struct scope *, const char *,
 	    const char *);
 
+/* The check's fix for a class of failure (NULL: any), else its fix for
+ * any failure; NULL when it has neither. */
+const struct rb_fix *check_fix_for(const struct rb_check *, const char *);
+
 /* Queue a tls, tcp, dns or x509 check of an instance (check-probe.c). */
 int	check_probe_queue(struct check_run *, const struct plan_inst *,
 	    size_t, const struct rb_check *, struct scope *, struct diags *);

@@ -103,13 +103,18 @@ defects_message(struct pjob *j, const struct cert_verdict *v,
     const char *what)
 {
 	struct check_outcome	*o = &j->r->v[j->idx];
+	const struct rb_fix	*f;
 	struct buf		 b;
 	char			*m, *line;
 	size_t			 i;
 
 	buf_init(&b);
 	for (i = 0; i < v->n; i++) {
-		line = xasprintf("%s%s", what, v->messages[i]);
+		/* A fix with a hint says what to do; the generic remedy of
+		 * the message would say it twice. */
+		f = check_fix_for(o->check, defect_class(v->defects[i]));
+		line = xasprintf("%s%s", what, f != NULL && f->hint != NULL ?
+		    v->facts[i] : v->messages[i]);
 		m = check_fail_message(j->r, o, &j->sc,
 		    defect_class(v->defects[i]), line);
 		buf_printf(&b, "%s%s", i ? "\n" : "", m);

@@ -97,26 +97,30 @@ check_run_dns_server(struct check_run *r, const char *server)
 	r->dns_server = server;
 }
 
-char *
-check_fail_message(const struct check_run *r, const struct check_outcome *o,
-    struct scope *sc, const char *cls, const char *what)
+const struct rb_fix *
+check_fix_for(const struct rb_check *c, const char *cls)
 {
-	const struct rb_check	*c = o->check;
-	const struct rb_fix	*f = NULL, *any = NULL;
-	const struct rb_proc	*p;
-	char			*hint, *msg;
+	const struct rb_fix	*any = NULL;
 	size_t			 i;
 
 	for (i = 0; i < c->nfixes; i++) {
 		if (c->fixes[i].on == NULL) {
 			if (any == NULL)
 				any = &c->fixes[i];
-		} else if (cls != NULL && strcmp(c->fixes[i].on, cls) == 0 &&
-		    f == NULL)
-			f = &c->fixes[i];
+		} else if (cls != NULL && strcmp(c->fixes[i].on, cls) == 0)
+			return &c->fixes[i];
 	}
-	if (f == NULL)
-		f = any;
+	return any;
+}
+
+char *
+check_fail_message(const struct check_run *r, const struct check_outcome *o,
+    struct scope *sc, const char *cls, const char *what)
+{
+	const struct rb_fix	*f = check_fix_for(o->check, cls);
+	const struct rb_proc	*p;
+	char			*hint, *msg;
+
 	if (f == NULL)
 		return xasprintf("%s; procedure '%s' (%s) sets this up", what,
 		    o->inst->proc->title, o->inst->proc->id);
