@@ -54,6 +54,8 @@ void			 check_run_free(struct check_run *);
 
 /* Run checks on this host only (inventory name); NULL: everywhere. */
 void			 check_run_only(struct check_run *, const char *);
+/* Run only checks of these kinds: a mask of 1 << CK_*; 0: all. */
+void			 check_run_kinds(struct check_run *, unsigned);
 /* The key file for hosts that name none; NULL: agent and defaults. */
 void			 check_run_identity(struct check_run *, const char *);
 

@@ -37,6 +37,7 @@ struct cli {
 	const char	 *timeout;	/* --timeout */
 	const char	 *procedure;	/* --procedure */
 	const char	 *host;		/* --host */
+	const char	 *kind;		/* --kind */
 	/* TLS, certificate and DNS probes */
 	const char	 *tls_version;	/* --tls1.0 ... --tls1.3: "tls1.2" */
 	const char	 *cipher;	/* --cipher */

@@ -12,6 +12,7 @@ struct check_run {
 	struct ssh_engine	*eng;
 	const struct plan	*pl;
 	const char		*only;		/* --host */
+	unsigned		 kinds;		/* --kind: 1 << CK_*; 0: all */
 	const char		*identity;	/* --identity */
 	const char		*dns_server;	/* --server */
 	int64_t			 timeout_ms;	/* --timeout; 0: defaults */

@@ -80,6 +80,12 @@ check_run_only(struct check_run *r, const char *host)
 }
 
 void
+check_run_kinds(struct check_run *r, unsigned mask)
+{
+	r->kinds = mask;
+}
+
+void
 check_run_identity(struct check_run *r, const char *path)
 {
 	r->identity = path;
@@ -435,6 +441,9 @@ run_steps(struct check_run *r, const struct plan_inst *in, size_t top,
 		    cond_eval(s->when, scope_lookup, sc) == T_FALSE);
 		for (k = 0; k < s->nchecks; k++) {
 			c = &s->checks[k];
+			/* Under --kind, the others are not part of the run. */
+			if (r->kinds != 0 && !(r->kinds & (1U << c->kind)))
+				continue;
 			check_na = step_na || (c->when != NULL &&
 			    cond_eval(c->when, scope_lookup, sc) == T_FALSE);
 			/* Under --host, only what runs there: an ssh check

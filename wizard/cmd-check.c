@@ -272,6 +272,35 @@ load(struct cli *cli, const char *name, struct store **st, struct session **s,
 }
 
 /* --procedure and --host name something that is there. */
+/* --kind ssh,tls: a mask of 1 << CK_*; 0 and a diag when a word is not
+ * a kind of check fedwiz runs. */
+static unsigned
+kind_mask(const char *spec, struct diags *d)
+{
+	static const enum rb_check_kind	 kinds[] = { CK_SSH, CK_TLS, CK_X509,
+					     CK_DNS, CK_TCP };
+	const char			*p, *e;
+	unsigned			 mask = 0;
+	size_t				 i, len;
+
+	for (p = spec; *p != '\0'; p = *e ? e + 1 : e) {
+		e = p + strcspn(p, ",");
+		len = (size_t)(e - p);
+		for (i = 0; i < nitems(kinds); i++)
+			if (strlen(rb_check_kind_name(kinds[i])) == len &&
+			    strncmp(rb_check_kind_name(kinds[i]), p, len) == 0)
+				break;
+		if (i == nitems(kinds)) {
+			diags_add(d, "--kind", 0, 0, "\"%.*s\" is not a kind "
+			    "of check fedwiz runs: ssh, tls, x509, dns, tcp "
+			    "(comma-separated)", (int)len, p);
+			return 0;
+		}
+		mask |= 1U << kinds[i];
+	}
+	return mask;
+}
+
 static int
 check_filters(const struct cli *cli, const struct plan *pl, struct diags *d)
 {
@@ -279,6 +308,9 @@ check_filters(const struct cli *cli, const struct plan *pl, struct diags *d)
 	const struct role_hosts	*rh;
 	size_t			 i, k;
 	int			 found = 0;
+
+	if (cli->kind != NULL && kind_mask(cli->kind, d) == 0)
+		return -1;
 
 	if (cli->procedure != NULL) {
 		for (i = 0; i < rb->nprocs; i++)
@@ -345,6 +377,8 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	eng = ssh_engine_new(ev, &o);
 	run = check_run_new(ev, eng, pl);
 	check_run_only(run, cli->host);
+	if (cli->kind != NULL)
+		check_run_kinds(run, kind_mask(cli->kind, &d));
 	check_run_identity(run, cli->identity);
 	check_run_dns_server(run, cli->server);
 	if (cli->timeout != NULL && cli_timeout(cli, 0, &ms, &d) == 0)

@@ -63,7 +63,8 @@ enum opt_id {
 	OPT_CLIENT_CERT,
 	OPT_CLIENT_KEY,
 	OPT_SRV,
-	OPT_SERVER
+	OPT_SERVER,
+	OPT_KIND
 };
 
 struct opt_entry {
@@ -114,6 +115,8 @@ static const struct opt_entry opts[] = {
 	    "only this procedure's checks", "check" },
 	{ { "host", required_argument, NULL, OPT_HOST }, "NAME",
 	    "only the checks that run on this inventory host", "check" },
+	{ { "kind", required_argument, NULL, OPT_KIND }, "KIND[,KIND]",
+	    "only checks of these kinds: ssh, tls, x509, dns, tcp", "check" },
 	{ { "profile", required_argument, NULL, OPT_PROFILE }, "P",
 	    "the device: windows, linux, cisco-vos or cisco-asa", "probe" },
 	{ { "identity", required_argument, NULL, OPT_IDENTITY }, "KEY",
@@ -349,6 +352,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_SERVER:
 			cli.server = optarg;
+			break;
+		case OPT_KIND:
+			cli.kind = optarg;
 			break;
 		case ':':
 			fprintf(stderr, "fedwiz: %s needs a value (try fedwiz "

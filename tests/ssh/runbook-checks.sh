@@ -42,8 +42,10 @@ fw_check() {
 	code=$1 rb=$2
 	shift 2
 	ssh_answers "$rb.answers.yaml" "$T/a.yaml" $HOSTS
+	# --kind ssh: the runbooks' tls and dns checks name hosts that exist
+	# nowhere, and no test sends traffic beyond 127.0.0.1.
 	expect_exit "$code" "$FEDWIZ" --known-hosts "$T/kh" check "$rb" \
-	    --answers "$T/a.yaml" --identity "$T/id_ed25519" --json "$@" </dev/null
+	    --answers "$T/a.yaml" --identity "$T/id_ed25519" --kind ssh --json "$@" </dev/null
 	jq -e '.checks | type == "array"' "$T/out" >/dev/null || fail "$rb: no JSON"
 }
 

@@ -50,6 +50,15 @@ check 0
 [ "$(jq '.summary.pass' "$T/out")" -eq 7 ] && [ "$(jq '.summary.fail' "$T/out")" -eq 0 ] ||
     fail "all good: $(jq -c .summary "$T/out")"
 
+# --kind narrows the run: only the tcp check, then tls and x509 alone.
+expect_exit 0 "$FEDWIZ" --runbooks "$FEDWIZ_SRCDIR/tests/data/tls" check tls-checks --kind tcp \
+    --set sip_port=$GOOD --set mtls_port=$NEED --set legacy_port=$DES --set open_port=$GOOD \
+    --set ca_file="$PKI/chain.p7b" --set cert_file="$PKI/good.pem" --set csr_file="$PKI/csr.pem" --json
+[ "$(jq '[.checks[] | select(.verdict != "not run")] | map(.kind) | unique' -c "$T/out")" = '["tcp"]' ] ||
+    fail "--kind tcp: $(jq -c '[.checks[].kind]' "$T/out")"
+expect_exit 2 "$FEDWIZ" --runbooks "$FEDWIZ_SRCDIR/tests/data/tls" check tls-checks --kind tls,smtp
+grep -q '"smtp" is not a kind of check' "$T/err" || fail "--kind smtp: $(cat "$T/err")"
+
 # A certificate without clientAuth, on the wire and in the file: the
 # operator's words, the fix, the procedure.
 WANT="certificate lacks Client Authentication (1.3.6.1.5.5.7.3.2)"

@@ -40,7 +40,7 @@ static const char *rb_text = RB_HEAD
     "      - do: tls only\n"
     "        when: transport == \"tls\"\n"
     "        check:\n"
-    "          tls: { host: '${imp_fqdn}', port: 5061 }\n"
+    "          tls: { host: 127.0.0.1, port: 1 }\n"
     "      - do: tcp only\n"
     "        when: transport == \"tcp\"\n"
     "        check:\n"
@@ -353,10 +353,13 @@ test_where_checks_run_and_why_not(void **state)
 	o = find(v, n, "route", 2, "fe1");
 	assert_int_equal(o->verdict, CV_NOT_RUN);
 	assert_string_equal(o->message, "look at imp1.example.com");
-	/* tls: not run by this release, said so. */
+	/* tls, from this machine: nothing listens on 127.0.0.1:1, which is
+	 * a finding (fail), and the procedure is named. */
 	o = find(v, n, "route", 3, "fe1");
-	assert_int_equal(o->verdict, CV_NOT_RUN);
-	assert_non_null(strstr(o->message, "not run by this release"));
+	assert_int_equal(o->verdict, CV_FAIL);
+	assert_false(o->input);
+	assert_non_null(strstr(o->message, "refused"));
+	assert_non_null(strstr(o->message, "procedure"));
 	/* A step whose when is false: not run, and why. */
 	o = find(v, n, "route", 4, "fe1");
 	assert_int_equal(o->verdict, CV_NOT_RUN);
