@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <time.h>
 
 /* Exit codes (DESIGN.md, "Command line"). */
 #define EXIT_OK		0	/* ok / all checks pass */
@@ -127,6 +129,27 @@ int		 cli_parse_target(const char *, char **, char **, int *, int,
  * a number of seconds. */
 int		 cli_timeout(const struct cli *, int64_t, int64_t *,
 		    struct diags *);
+
+/*
+ * Certificates as the probes show them (cli-cert.c): probe cert and probe
+ * tls print a certificate the same way. Strings from certificates are
+ * cleaned of control characters first.
+ */
+struct cert_desc;
+struct json;
+void		 cli_cert_text(const struct cert_desc *, time_t);
+void		 cli_cert_json(struct json *, const struct cert_desc *, time_t);
+/* Its subject, SANs, EKUs, key and signature algorithm: what a CSR has. */
+void		 cli_json_desc(struct json *, const struct cert_desc *);
+void		 cli_print_field(const char *, const char *);
+void		 cli_print_list(const char *, char **, size_t, const char *);
+void		 cli_print_ekus(const struct cert_desc *);
+void		 cli_put_clean(FILE *, const char *);
+void		 cli_json_kclean(struct json *, const char *, const char *);
+void		 cli_json_clean(struct json *, const char *);
+const char	*cli_iso_time(time_t, char *, size_t);	/* 2026-11-22T06:00:00Z */
+const char	*cli_utc_time(time_t, char *, size_t);	/* 2026-11-22 06:00:00 UTC */
+long long	 cli_days_until(time_t, time_t);
 
 /* Remote text for the terminal: control and escape sequences gone.
  * malloc'd. */

@@ -51,72 +51,6 @@ struct probe_cert {
 	time_t			 now;
 };
 
-static const char *
-iso(time_t t, char *buf, size_t len)
-{
-	struct tm	tm;
-
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, len, "%lld", (long long)t);
-	return buf;
-}
-
-static const char *
-utc(time_t t, char *buf, size_t len)
-{
-	struct tm	tm;
-
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
-		snprintf(buf, len, "%lld", (long long)t);
-	return buf;
-}
-
-/* Whole days from now to t, rounded down (-1 for "a few hours ago"). */
-static long long
-days_until(time_t t, time_t now)
-{
-	long long	s = (long long)t - (long long)now;
-
-	return s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
-}
-
-/* Text from a certificate, fit for a terminal or a JSON string. */
-static void
-put_clean(FILE *fp, const char *s)
-{
-	char	*c;
-
-	c = cli_clean(s, strlen(s));
-	fputs(c, fp);
-	free(c);
-}
-
-static void
-json_kclean(struct json *j, const char *k, const char *s)
-{
-	char	*c;
-
-	if (s == NULL) {
-		json_kstr(j, k, NULL);
-		return;
-	}
-	c = cli_clean(s, strlen(s));
-	json_kstr(j, k, c);
-	free(c);
-}
-
-static void
-json_clean(struct json *j, const char *s)
-{
-	char	*c;
-
-	c = cli_clean(s, strlen(s));
-	json_str(j, c);
-	free(c);
-}
-
 static void
 add_findings(struct probe_cert *p, int cert, const struct cert_verdict *v)
 {
@@ -177,83 +111,13 @@ judge(struct probe_cert *p, X509_STORE *trust)
 }
 
 static void
-print_list(const char *label, char **v, size_t n, const char *none)
-{
-	size_t	i;
-
-	printf("  %-13s", label);
-	if (n == 0)
-		fputs(none, stdout);
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			fputs(", ", stdout);
-		put_clean(stdout, v[i]);
-	}
-	putchar('\n');
-}
-
-static void
-print_ekus(const struct cert_desc *d)
-{
-	const char	*nm;
-	size_t		 i;
-
-	printf("  %-13s", "usages (EKU)");
-	if (!d->has_eku)
-		fputs("no Enhanced Key Usage extension (any use, by RFC 5280)",
-		    stdout);
-	else if (d->nekus == 0)
-		fputs("the extension lists nothing", stdout);
-	for (i = 0; i < d->nekus; i++) {
-		nm = cert_eku_name(d->ekus[i]);
-		printf("%s%s%s%s%s", i ? ", " : "", nm ? nm : "", nm ? " (" :
-		    "", d->ekus[i], nm ? ")" : "");
-	}
-	putchar('\n');
-}
-
-static void
-print_field(const char *label, const char *s)
-{
-	printf("  %-13s", label);
-	put_clean(stdout, s != NULL && *s != '\0' ? s : "(none)");
-	putchar('\n');
-}
-
-static void
 print_cert(const struct probe_cert *p, int i)
 {
 	const struct cert_desc	*d = &p->d[i];
-	char			 a[40], b[40];
-	long long		 left;
 
 	printf("\ncertificate %d of %d: %s%s\n", i + 1, p->n, cert_role(d),
 	    !d->is_ca && d->self_issued ? " (self-signed)" : "");
-	print_field("subject", d->subject);
-	printf("  %-13s", "issuer");
-	put_clean(stdout, d->issuer);
-	if (d->self_issued)
-		fputs(" (itself: self-signed)", stdout);
-	putchar('\n');
-	print_list("names (SAN)", d->sans, d->nsans, "none");
-	print_ekus(d);
-	print_field("key", d->key);
-	print_field("signature", d->sigalg);
-	print_field("serial", d->serial);
-	printf("  %-13s%s to %s", "valid", utc(d->not_before, a, sizeof(a)),
-	    utc(d->not_after, b, sizeof(b)));
-	left = days_until(d->not_after, p->now);
-	if (d->not_after < p->now)
-		printf(" (EXPIRED %lld day%s ago)\n", -left, left == -1 ? "" :
-		    "s");
-	else if (d->not_before > p->now)
-		printf(" (NOT YET VALID: starts in %lld day%s)\n",
-		    days_until(d->not_before, p->now) + 1,
-		    days_until(d->not_before, p->now) == 0 ? "" : "s");
-	else
-		printf(" (%lld day%s left)\n", left, left == 1 ? "" : "s");
-	printf("  %-13s%s\n", "CA", d->is_ca ? "yes (CA:TRUE)" : "no");
-	print_field("SHA-256", d->sha256);
+	cli_cert_text(d, p->now);
 }
 
 static void
@@ -262,10 +126,10 @@ print_csr(const struct probe_cert *p)
 	const struct cert_desc	*d = &p->csr;
 
 	printf("\ncertificate request\n");
-	print_field("subject", d->subject);
-	print_list("names (SAN)", d->sans, d->nsans, "none requested");
-	print_ekus(d);
-	print_field("key", d->key);
+	cli_print_field("subject", d->subject);
+	cli_print_list("names (SAN)", d->sans, d->nsans, "none requested");
+	cli_print_ekus(d);
+	cli_print_field("key", d->key);
 	printf("  %-13s%s, %s\n", "signature", d->sigalg, p->csr_ok ?
 	    "verifies with its own key" : "DOES NOT VERIFY with its own key");
 }
@@ -295,7 +159,7 @@ check_line(const struct cert_verdict *v, const char *what,
 		if (ok == NULL)
 			return;
 		printf("  %-5s %s: ", ok[0] == '-' ? "--" : "ok", what);
-		put_clean(stdout, ok[0] == '-' ? ok + 1 : ok);
+		cli_put_clean(stdout, ok[0] == '-' ? ok + 1 : ok);
 		putchar('\n');
 		return;
 	}
@@ -304,7 +168,7 @@ check_line(const struct cert_verdict *v, const char *what,
 		    v->defects[i] != c)
 			continue;
 		printf("  %-5s %s: ", "FAIL", what);
-		put_clean(stdout, v->messages[i]);
+		cli_put_clean(stdout, v->messages[i]);
 		putchar('\n');
 	}
 }
@@ -348,7 +212,7 @@ print_checks(const struct probe_cert *p)
 		    p->eku ? "lists Server and Client Authentication" :
 		    "-not checked: a CA certificate (give --name to check it "
 		    "as a server's)");
-		s = xasprintf("until %s", utc(d->not_after, when,
+		s = xasprintf("until %s", cli_utc_time(d->not_after, when,
 		    sizeof(when)));
 		check_line(v, "validity", CD_EXPIRED, CD_NOT_YET, CD_NOT_YET,
 		    s);
@@ -371,7 +235,7 @@ print_text(const struct probe_cert *p)
 {
 	int	i;
 
-	put_clean(stdout, p->file);
+	cli_put_clean(stdout, p->file);
 	if (p->cf.csr != NULL)
 		printf(": a certificate request (%s)\n", p->cf.format);
 	else
@@ -390,46 +254,17 @@ print_text(const struct probe_cert *p)
 }
 
 static void
-json_desc(struct json *j, const struct cert_desc *d)
-{
-	const char	*nm;
-	size_t		 i;
-
-	json_kclean(j, "subject", d->subject);
-	json_kclean(j, "cn", d->cn);
-	json_key(j, "sans");
-	json_arr_begin(j);
-	for (i = 0; i < d->nsans; i++)
-		json_clean(j, d->sans[i]);
-	json_arr_end(j);
-	json_kbool(j, "eku_extension", d->has_eku);
-	json_key(j, "ekus");
-	json_arr_begin(j);
-	for (i = 0; i < d->nekus; i++) {
-		nm = cert_eku_name(d->ekus[i]);
-		json_obj_begin(j);
-		json_kstr(j, "oid", d->ekus[i]);
-		json_kstr(j, "name", nm);
-		json_obj_end(j);
-	}
-	json_arr_end(j);
-	json_kstr(j, "key", d->key);
-	json_kstr(j, "signature_algorithm", d->sigalg);
-}
-
-static void
 print_json(const struct probe_cert *p)
 {
 	const struct cert_desc		*d;
 	const struct cert_verdict	*v = NULL;
 	struct json			 j;
-	char				 t[40];
 	size_t				 k;
 	int				 i;
 
 	json_init(&j, stdout);
 	json_obj_begin(&j);
-	json_kclean(&j, "file", p->file);
+	cli_json_kclean(&j, "file", p->file);
 	json_kstr(&j, "format", p->cf.format);
 	json_key(&j, "certificates");
 	json_arr_begin(&j);
@@ -438,24 +273,14 @@ print_json(const struct probe_cert *p)
 		json_obj_begin(&j);
 		json_kint(&j, "index", i);
 		json_kstr(&j, "role", cert_role(d));
-		json_desc(&j, d);
-		json_kclean(&j, "issuer", d->issuer);
-		json_kstr(&j, "serial", d->serial);
-		json_kstr(&j, "not_before", iso(d->not_before, t, sizeof(t)));
-		json_kstr(&j, "not_after", iso(d->not_after, t, sizeof(t)));
-		json_kint(&j, "days_left", days_until(d->not_after, p->now));
-		json_kbool(&j, "expired", d->not_after < p->now);
-		json_kbool(&j, "not_yet_valid", d->not_before > p->now);
-		json_kbool(&j, "ca", d->is_ca);
-		json_kbool(&j, "self_signed", d->self_issued);
-		json_kstr(&j, "sha256", d->sha256);
+		cli_cert_json(&j, d, p->now);
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
 	json_key(&j, "csr");
 	if (p->cf.csr != NULL) {
 		json_obj_begin(&j);
-		json_desc(&j, &p->csr);
+		cli_json_desc(&j, &p->csr);
 		json_kbool(&j, "signature_valid", p->csr_ok);
 		json_obj_end(&j);
 		v = &p->v[p->n];
@@ -469,8 +294,8 @@ print_json(const struct probe_cert *p)
 		json_null(&j);
 	json_key(&j, "checked");
 	json_obj_begin(&j);
-	json_kclean(&j, "name", p->name);
-	json_kclean(&j, "ca", p->ca);
+	cli_json_kclean(&j, "name", p->name);
+	cli_json_kclean(&j, "ca", p->ca);
 	json_key(&j, "ekus");
 	json_arr_begin(&j);
 	if (p->eku & CERT_EKU_SERVER)
@@ -482,10 +307,10 @@ print_json(const struct probe_cert *p)
 	json_key(&j, "name_match");
 	if (p->name != NULL && v != NULL) {
 		json_obj_begin(&j);
-		json_kclean(&j, "name", p->name);
+		cli_json_kclean(&j, "name", p->name);
 		json_kbool(&j, "matched", v->name_how != NULL);
 		json_kstr(&j, "by", v->name_by);
-		json_kclean(&j, "how", v->name_how);
+		cli_json_kclean(&j, "how", v->name_how);
 		json_obj_end(&j);
 	} else
 		json_null(&j);
@@ -499,7 +324,7 @@ print_json(const struct probe_cert *p)
 		else
 			json_null(&j);
 		json_kstr(&j, "kind", cert_defect_name(p->f[k].kind));
-		json_kclean(&j, "message", p->f[k].message);
+		cli_json_kclean(&j, "message", p->f[k].message);
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
@@ -511,7 +336,7 @@ static void
 say(const char *msg)
 {
 	fputs("fedwiz: ", stderr);
-	put_clean(stderr, msg);
+	cli_put_clean(stderr, msg);
 	fputc('\n', stderr);
 }
 

@@ -31,25 +31,6 @@ struct probe {
 	unsigned	 eku;
 };
 
-/* Text from a peer's certificate, safe for the terminal. */
-static void
-put_clean(FILE *fp, const char *s)
-{
-	char	*c = cli_clean(s != NULL ? s : "", s != NULL ? strlen(s) : 0);
-
-	fputs(c, fp);
-	free(c);
-}
-
-static void
-iso_time(time_t t, char *buf, size_t len)
-{
-	struct tm	tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 /* The first certificate a peer sends is its own, whatever it says. */
 static const char *
 role_of(const struct cert_desc *c, size_t i)
@@ -60,48 +41,18 @@ role_of(const struct cert_desc *c, size_t i)
 static void
 text_chain(const struct tls_result *r)
 {
-	const struct cert_desc	*c;
-	char			 a[32], b[32];
-	size_t			 i, k;
-	long			 days;
+	size_t	i;
 
 	if (r->ncerts == 0) {
 		printf("the peer presented no certificate\n");
 		return;
 	}
-	printf("chain presented (%zu):\n", r->ncerts);
 	for (i = 0; i < r->ncerts; i++) {
-		c = &r->certs[i];
-		printf("  %zu %-14s ", i, role_of(c, i));
-		put_clean(stdout, c->subject);
-		printf("\n    issuer      ");
-		put_clean(stdout, c->issuer);
-		putchar('\n');
-		if (c->nsans > 0) {
-			printf("    SANs       ");
-			for (k = 0; k < c->nsans; k++) {
-				putchar(' ');
-				put_clean(stdout, c->sans[k]);
-			}
-			putchar('\n');
-		}
-		printf("    EKU         ");
-		if (!c->has_eku)
-			printf("(no extension: any use)");
-		for (k = 0; k < c->nekus; k++)
-			printf("%s%s%s%s%s", k ? ", " : "",
-			    cert_eku_name(c->ekus[k]) ? cert_eku_name(
-			    c->ekus[k]) : "", cert_eku_name(c->ekus[k]) ?
-			    " (" : "", c->ekus[k], cert_eku_name(c->ekus[k]) ?
-			    ")" : "");
-		iso_time(c->not_before, a, sizeof(a));
-		iso_time(c->not_after, b, sizeof(b));
-		days = (long)((c->not_after - time(NULL)) / 86400);
-		printf("\n    valid       %s to %s (%s %ld days)\n    key         "
-		    "%s, %s\n    SHA256      %s\n", a, b, days >= 0 ? "ends in" :
-		    "ended", days >= 0 ? days : -days, c->key, c->sigalg,
-		    c->sha256);
+		printf("\ncertificate %zu of %zu presented: %s\n", i + 1,
+		    r->ncerts, role_of(&r->certs[i], i));
+		cli_cert_text(&r->certs[i], time(NULL));
 	}
+	putchar('\n');
 }
 
 static void
@@ -112,11 +63,14 @@ print_text(struct probe *p, const struct tls_result *r)
 	if (r->status != TLS_OK) {
 		printf("%s: %s\n", p->target, tls_status_name(r->status));
 		printf("  ");
-		put_clean(stdout, r->message);
+		cli_put_clean(stdout, r->message);
 		putchar('\n');
 		return;
 	}
-	printf("%s (%s): %s, %s (0x%04X), %.1f s\n", p->target, r->peer,
+	/* The address connected to, when the target was a name. */
+	printf("%s%s%s%s: %s, %s (0x%04X), %.1f s\n", p->target,
+	    strcmp(p->target, r->peer) ? " (" : "", strcmp(p->target,
+	    r->peer) ? r->peer : "", strcmp(p->target, r->peer) ? ")" : "",
 	    r->version, r->cipher, r->cipher_id, (double)r->ms / 1000);
 	text_chain(r);
 	printf("client certificate: %s", r->client_requested ? "requested" :
@@ -129,21 +83,21 @@ print_text(struct probe *p, const struct tls_result *r)
 	putchar('\n');
 	for (i = 0; i < r->nca_names; i++) {
 		printf("  acceptable CA: ");
-		put_clean(stdout, r->ca_names[i]);
+		cli_put_clean(stdout, r->ca_names[i]);
 		putchar('\n');
 	}
 	if (!r->judged)
 		return;
 	if (r->verdict.name_how != NULL) {
 		printf("name %s: ", p->name);
-		put_clean(stdout, r->verdict.name_how);
+		cli_put_clean(stdout, r->verdict.name_how);
 		putchar('\n');
 	}
 	if (p->ca != NULL && r->verdict.n == 0)
 		printf("chain: trusted by %s\n", p->ca);
 	for (i = 0; i < r->verdict.n; i++) {
 		printf("DEFECT ");
-		put_clean(stdout, r->verdict.messages[i]);
+		cli_put_clean(stdout, r->verdict.messages[i]);
 		putchar('\n');
 	}
 }
@@ -151,36 +105,15 @@ print_text(struct probe *p, const struct tls_result *r)
 static void
 json_certs(struct json *j, const struct tls_result *r)
 {
-	const struct cert_desc	*c;
-	char			 t[32];
-	size_t			 i, k;
+	size_t	i;
 
 	json_key(j, "certificates");
 	json_arr_begin(j);
 	for (i = 0; i < r->ncerts; i++) {
-		c = &r->certs[i];
 		json_obj_begin(j);
-		json_kstr(j, "role", role_of(c, i));
-		json_kstr(j, "subject", c->subject);
-		json_kstr(j, "issuer", c->issuer);
-		json_key(j, "sans");
-		json_arr_begin(j);
-		for (k = 0; k < c->nsans; k++)
-			json_str(j, c->sans[k]);
-		json_arr_end(j);
-		json_kbool(j, "eku_extension", c->has_eku);
-		json_key(j, "eku");
-		json_arr_begin(j);
-		for (k = 0; k < c->nekus; k++)
-			json_str(j, c->ekus[k]);
-		json_arr_end(j);
-		iso_time(c->not_before, t, sizeof(t));
-		json_kstr(j, "not_before", t);
-		iso_time(c->not_after, t, sizeof(t));
-		json_kstr(j, "not_after", t);
-		json_kstr(j, "key", c->key);
-		json_kbool(j, "ca", c->is_ca);
-		json_kstr(j, "sha256", c->sha256);
+		json_kint(j, "index", (long long)i);
+		json_kstr(j, "role", role_of(&r->certs[i], i));
+		cli_cert_json(j, &r->certs[i], time(NULL));
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -296,7 +229,7 @@ on_hello(const struct hello_result *r, void *arg)
 		json_end(&j);
 	} else {
 		printf("%s (%s): ", p->target, r->peer[0] ? r->peer : "-");
-		put_clean(stdout, r->message);
+		cli_put_clean(stdout, r->message);
 		putchar('\n');
 	}
 	p->rc = r->verdict == HELLO_ACCEPTED ? EXIT_OK :
