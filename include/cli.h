@@ -49,6 +49,9 @@ struct cli {
 	const char	 *client_key;	/* --client-key */
 	int		  srv;		/* --srv */
 	const char	 *server;	/* --server */
+	/* The console */
+	int		  no_color;	/* --no-color, or $NO_COLOR */
+	int		  ascii;	/* --ascii */
 };
 
 struct cmd_entry {

@@ -232,4 +232,15 @@ int		 store_lock_break(struct store *, int64_t, const char *,
 
 const char	*store_step_status_db(enum step_status);
 
+/*
+ * Where the operator was in the wizard (screen, instance, step), to pick
+ * up there: saved on every move, read when the wizard starts. The getters
+ * return -1 when nothing was saved.
+ */
+int		 store_ui_set(struct store *, int64_t, const char *,
+		     const char *, const char *, size_t, struct diags *);
+int		 store_ui_screen(struct store *, int64_t, char *, size_t);
+int		 store_ui_position(struct store *, int64_t, char *, size_t,
+		     char *, size_t, size_t *);
+
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "tui.h"
 #include "util.h"
 
 static const struct cmd_entry *const commands[] = {
@@ -64,7 +65,9 @@ enum opt_id {
 	OPT_CLIENT_KEY,
 	OPT_SRV,
 	OPT_SERVER,
-	OPT_KIND
+	OPT_KIND,
+	OPT_NO_COLOR,
+	OPT_ASCII
 };
 
 struct opt_entry {
@@ -163,6 +166,11 @@ static const struct opt_entry opts[] = {
 	    "strict|accept-new|ask", "an unknown host key: refused with its "
 	    "fingerprint (strict, the default), recorded, or asked about",
 	    NULL },
+	{ { "no-color", no_argument, NULL, OPT_NO_COLOR }, NULL,
+	    "the console in monochrome (also when $NO_COLOR is set)", NULL },
+	{ { "ascii", no_argument, NULL, OPT_ASCII }, NULL,
+	    "draw the console with ASCII only (the default when the locale "
+	    "is not UTF-8)", NULL },
 	{ { "help", no_argument, NULL, OPT_HELP }, NULL,
 	    "this help", NULL },
 	{ { "version", no_argument, NULL, OPT_VERSION }, NULL,
@@ -356,6 +364,12 @@ main(int argc, char **argv)
 		case OPT_KIND:
 			cli.kind = optarg;
 			break;
+		case OPT_NO_COLOR:
+			cli.no_color = 1;
+			break;
+		case OPT_ASCII:
+			cli.ascii = 1;
+			break;
 		case ':':
 			fprintf(stderr, "fedwiz: %s needs a value (try fedwiz "
 			    "--help)\n", argv[optind - 1]);
@@ -369,10 +383,10 @@ main(int argc, char **argv)
 			seen[c] = 1;
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "fedwiz: no command given. The console wizard "
-		    "is not built yet; try\n  fedwiz list\n  fedwiz plan "
-		    "RUNBOOK\n  fedwiz --help\n");
-		return EXIT_USAGE;
+		/* No command: the console wizard. */
+		rc = tui_main(&cli);
+		free(cli.sets);
+		return rc;
 	}
 	for (k = 0; k < nitems(commands); k++)
 		if (strcmp(commands[k]->name, argv[optind]) == 0)

@@ -2027,3 +2027,85 @@ store_audit_verify(struct store *st, size_t *count, int64_t *bad,
 		return fail(st, d, rc, "reading the event log");
 	return STORE_OK;
 }
+
+/*
+ * Where the operator was in the wizard, per session: one row of meta,
+ * "ui:<session>" = "screen\tproc\thost\tstep". Not part of the record
+ * (no event): it only says where to pick up.
+ */
+int
+store_ui_set(struct store *st, int64_t id, const char *screen,
+    const char *proc, const char *host, size_t step, struct diags *d)
+{
+	char	key[48], *val;
+	int	rc;
+
+	snprintf(key, sizeof(key), "ui:%lld", (long long)id);
+	val = xasprintf("%s\t%s\t%s\t%zu", screen, proc, host, step);
+	rc = run(st, d, "saving where you are", "INSERT OR REPLACE INTO meta "
+	    "VALUES (?, ?)", "tt", key, val);
+	free(val);
+	return rc;
+}
+
+/* The saved position split into its fields; -1 when there is none. */
+static int
+ui_get(struct store *st, int64_t id, char *f[4], char *buf, size_t len)
+{
+	sqlite3_stmt	*s;
+	const char	*v;
+	char		 key[48];
+	int		 err = STORE_OK, i;
+	struct diags	 d;
+
+	diags_init(&d);
+	snprintf(key, sizeof(key), "ui:%lld", (long long)id);
+	s = prep(st, "SELECT value FROM meta WHERE key = ?", &d,
+	    "reading where you were", &err);
+	diags_free(&d);
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, key);
+	if (sqlite3_step(s) != SQLITE_ROW ||
+	    (v = (const char *)sqlite3_column_text(s, 0)) == NULL) {
+		sqlite3_finalize(s);
+		return -1;
+	}
+	snprintf(buf, len, "%s", v);
+	sqlite3_finalize(s);
+	for (i = 0; i < 4; i++) {
+		f[i] = buf;
+		buf += strcspn(buf, "\t");
+		if (i < 3) {
+			if (*buf != '\t')
+				return -1;
+			*buf++ = '\0';
+		}
+	}
+	return 0;
+}
+
+int
+store_ui_screen(struct store *st, int64_t id, char *screen, size_t len)
+{
+	char	buf[512], *f[4];
+
+	if (ui_get(st, id, f, buf, sizeof(buf)) == -1)
+		return -1;
+	snprintf(screen, len, "%s", f[0]);
+	return 0;
+}
+
+int
+store_ui_position(struct store *st, int64_t id, char *proc, size_t plen,
+    char *host, size_t hlen, size_t *step)
+{
+	char	buf[512], *f[4];
+
+	if (ui_get(st, id, f, buf, sizeof(buf)) == -1 || *f[1] == '\0')
+		return -1;
+	snprintf(proc, plen, "%s", f[1]);
+	snprintf(host, hlen, "%s", f[2]);
+	*step = (size_t)strtoul(f[3], NULL, 10);
+	return 0;
+}

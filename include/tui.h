@@ -1,0 +1,119 @@
+/*
+ * tui.h: the console wizard. One loop (evloop.h) watches the terminal,
+ * the signals (through a pipe) and the check engine's sockets; screens
+ * are data (struct screen, one per file under screens/) that draw the
+ * model and answer keys with flags; only the loop changes screen, calls
+ * endwin, or exits.
+ */
+#ifndef FEDWIZ_TUI_H
+#define FEDWIZ_TUI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "evloop.h"
+#include "session.h"
+#include "store.h"
+
+struct cli;
+struct tui;
+
+/* What a key handler tells the loop. */
+#define SCR_NONE	0x0000
+#define SCR_REDRAW	0x0001
+#define SCR_BACK	0x0002	/* to the screen before */
+#define SCR_QUIT	0x0004	/* ask, then leave */
+#define SCR_GOTO	0x0008	/* to tui->next (set with tui_goto) */
+#define SCR_UNHANDLED	0x0010	/* not this screen's key */
+
+enum screen_id {
+	SCREEN_SESSIONS,
+	SCREEN_RUNBOOKS,
+	SCREEN_PLAN,
+	SCREEN_PROC,
+	SCREEN_COUNT
+};
+
+/* A key and what it does, for the handler and for the help overlay. */
+struct key_binding {
+	int		 key;		/* ncurses key code */
+	const char	*name;		/* "Enter", "d", "Esc" */
+	const char	*help;		/* "mark the step done" */
+	int		(*fn)(struct tui *, void *);
+};
+
+struct screen {
+	const char			*name;	/* for the position on disk */
+	const char			*title;
+	void				*(*enter)(struct tui *);
+	void				 (*leave)(struct tui *, void *);
+	void				 (*draw)(struct tui *, void *, int, int);
+	/* Keys not in the table (a text field); may be NULL. */
+	int				 (*key)(struct tui *, void *, int);
+	/* The screen was laid out again (new size); may be NULL. */
+	void				 (*resize)(struct tui *, void *, int, int);
+	const struct key_binding	*keys;
+	size_t				 nkeys;
+};
+
+extern const struct screen screen_sessions;
+extern const struct screen screen_runbooks;
+extern const struct screen screen_plan;
+extern const struct screen screen_proc;
+
+/* The model the screens borrow: the store, the open session, where the
+ * operator is. Screens never open sockets or databases themselves. */
+struct tui {
+	const struct cli	*cli;
+	struct store		*st;
+	struct session		*ses;		/* NULL: none open yet */
+	struct evloop		*ev;
+	const char		*operator;
+	/* Where the operator is in the session (kept on disk). */
+	const char		*proc;		/* instance: proc id ... */
+	const char		*host;		/* ... and host, or NULL */
+	size_t			 step;		/* 1-based; 0: none */
+	/* Screens. */
+	enum screen_id		 cur;
+	enum screen_id		 next;		/* for SCR_GOTO */
+	enum screen_id		 stack[8];	/* where Esc goes back to */
+	size_t			 depth;
+	void			*data;		/* the current screen's */
+	char			*message;	/* one line under the screen */
+	int			 message_bad;	/* shown as a warning */
+	int			 help;		/* the help overlay is up */
+	int			 color;
+	int			 ascii;		/* no UTF-8: ASCII drawing */
+	int			 rows, cols;
+	time_t			 now;
+	char			 proc_buf[128];
+	char			 host_buf[128];
+};
+
+/* Run the wizard; returns an exit code. */
+int	tui_main(const struct cli *);
+
+/* Switch screens at the next turn of the loop. */
+int	tui_goto(struct tui *, enum screen_id);
+/* Open session id as the current one (closing the one before); 0 on
+ * success, else -1 with the reason in the message line. */
+int	tui_open_session(struct tui *, int64_t);
+/* Remember where the operator is (proc, host, step) on disk. */
+void	tui_set_position(struct tui *, const char *, const char *, size_t);
+/* Say something on the message line (printf-like). */
+void	tui_say(struct tui *, int, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* Drawing helpers for screens: all of them clip to the screen. */
+void	tui_title(struct tui *, const char *);
+void	tui_text(struct tui *, int, int, int, int, const char *);
+void	tui_hline(struct tui *, int);
+/* The progress bar "[#####.....] 12/105" in width w at y, x. */
+void	tui_bar(struct tui *, int, int, int, size_t, size_t);
+/* Attributes by meaning ("title", "select", "done", "fail", "warn",
+ * "dim", "bar", "command"), monochrome when there is no color. */
+int	tui_attr(struct tui *, const char *);
+#define TUI_PLAIN	0
+
+#endif

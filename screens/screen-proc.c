@@ -1,0 +1,354 @@
+/*
+ * screen-proc.c: one procedure instance. Its steps in order with their
+ * state, the current one marked and shown whole below: the instruction
+ * and command with the operator's values filled in, its note and how it
+ * is checked. d, s, f and r record the step through the session (and so
+ * the store) and the screen shows what the store then says.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "answers.h"
+#include "cli.h"
+#include "plan.h"
+#include "planview.h"
+#include "session.h"
+#include "template.h"
+#include "tui.h"
+#include "util.h"
+
+struct proc_view {
+	const struct plan_inst	*in;
+	struct scope		 sc;
+	size_t			 cur;	/* 0-based */
+	size_t			 top;
+};
+
+/* The instance the operator is on: t->proc@t->host. */
+static const struct plan_inst *
+find_inst(struct tui *t)
+{
+	return t->proc != NULL ? session_inst(t->ses, t->proc, t->host) : NULL;
+}
+
+static void *
+proc_enter(struct tui *t)
+{
+	struct proc_view	*pv = xcalloc(1, sizeof(*pv));
+
+	pv->in = find_inst(t);
+	if (pv->in != NULL) {
+		plan_inst_scope(t->ses->plan, pv->in, &pv->sc);
+		if (t->step > 0 && t->step <= pv->in->proc->nsteps)
+			pv->cur = t->step - 1;
+	}
+	return pv;
+}
+
+static void
+proc_leave(struct tui *t, void *data)
+{
+	(void)t;
+	free(data);
+}
+
+static const char *
+step_mark(const struct tui *t, const struct plan_inst *in, size_t k)
+{
+	if (in->step_na[k])
+		return "n/a";
+	switch (in->steps[k]) {
+	case STEP_DONE:
+		return t->ascii ? "[x]" : "[\u2713]";
+	case STEP_SKIPPED:
+		return "[s]";
+	case STEP_FAILED:
+		return "[!]";
+	case STEP_PENDING:
+		break;
+	}
+	return "[ ]";
+}
+
+/* Text filled in with the session's values and cleaned for the screen. */
+static char *
+filled(struct proc_view *pv, const char *s)
+{
+	char	*x, *c;
+
+	if (s == NULL)
+		return NULL;
+	x = tmpl_expand(s, scope_lookup, &pv->sc);
+	c = cli_clean(x, strlen(x));
+	free(x);
+	return c;
+}
+
+/* Wrap text into the box from y to ymax at x, width w; returns the next
+ * free line. */
+static int
+wrap(struct tui *t, int y, int ymax, int x, int w, int attr, const char *s)
+{
+	const char	*p = s, *end, *sp;
+	char		 line[512];
+	int		 n;
+
+	while (*p != '\0' && y < ymax) {
+		end = p + strcspn(p, "\n");
+		n = (int)(end - p);
+		if (n > w) {
+			for (sp = p + w; sp > p && *sp != ' '; sp--)
+				;
+			n = sp > p ? (int)(sp - p) : w;
+		}
+		snprintf(line, sizeof(line), "%.*s", n < 511 ? n : 511, p);
+		tui_text(t, y++, x, w, attr, line);
+		p += n;
+		while (*p == ' ')
+			p++;
+		if (*p == '\n')
+			p++;
+	}
+	return y;
+}
+
+static void
+proc_draw(struct tui *t, void *data, int rows, int cols)
+{
+	struct proc_view	*pv = data;
+	const struct plan_inst	*in = pv->in;
+	const struct rb_step	*s;
+	char			 title[256], line[512], *x;
+	size_t			 k, i;
+	int			 y, list, detail;
+
+	if (in == NULL) {
+		tui_title(t, "Procedure");
+		tui_text(t, 2, 2, cols - 4, TUI_PLAIN, "This procedure is no "
+		    "longer in the plan (the runbook changed). Esc goes back.");
+		return;
+	}
+	snprintf(title, sizeof(title), "%s%s%s (%s)", in->proc->title,
+	    in->host ? " on " : "", in->host ? in->host->name : "",
+	    plan_status_name(in->status));
+	tui_title(t, title);
+	/* The step list takes up to a third of the screen. */
+	list = (rows - 2) / 3;
+	if ((size_t)list > in->proc->nsteps)
+		list = (int)in->proc->nsteps;
+	if (list < 1)
+		list = 1;
+	if (pv->cur < pv->top)
+		pv->top = pv->cur;
+	if (pv->cur >= pv->top + (size_t)list)
+		pv->top = pv->cur - (size_t)list + 1;
+	for (k = pv->top, y = 1; k < in->proc->nsteps && y < 1 + list; k++, y++) {
+		x = filled(pv, in->proc->steps[k].do_);
+		snprintf(line, sizeof(line), "%s %2zu %s", step_mark(t, in, k),
+		    k + 1, x);
+		free(x);
+		tui_text(t, y, 1, cols - 2, k == pv->cur ? tui_attr(t,
+		    "select") : in->steps[k] == STEP_FAILED ? tui_attr(t,
+		    "fail") : in->step_na[k] ? tui_attr(t, "dim") : TUI_PLAIN,
+		    line);
+	}
+	tui_hline(t, y++);
+	detail = rows;
+	s = &in->proc->steps[pv->cur];
+	snprintf(line, sizeof(line), "Step %zu of %zu%s", pv->cur + 1,
+	    in->proc->nsteps, in->step_na[pv->cur] ? " (does not apply here)" :
+	    "");
+	tui_text(t, y++, 1, cols - 2, tui_attr(t, "title"), line);
+	x = filled(pv, s->do_);
+	y = wrap(t, y, detail, 1, cols - 2, TUI_PLAIN, x);
+	free(x);
+	if (s->command != NULL) {
+		x = filled(pv, s->command);
+		y = wrap(t, y + (y < detail), detail, 3, cols - 4, tui_attr(t, "command"), x);
+		free(x);
+	}
+	if (s->note != NULL) {
+		x = filled(pv, s->note);
+		y = wrap(t, y, detail, 1, cols - 2, tui_attr(t, "dim"), x);
+		free(x);
+	}
+	for (i = 0; i < s->nsteps && y < detail; i++) {
+		x = filled(pv, s->steps[i].do_);
+		snprintf(line, sizeof(line), "  %c. %s", (int)('a' + i % 26), x);
+		free(x);
+		y = wrap(t, y, detail, 1, cols - 2, TUI_PLAIN, line);
+	}
+	for (i = 0; i < s->nchecks && y < detail; i++) {
+		x = planview_check_summary(&s->checks[i], &pv->sc);
+		snprintf(line, sizeof(line), "check: %s", x);
+		free(x);
+		y = wrap(t, y, detail, 1, cols - 2, tui_attr(t, "dim"), line);
+	}
+}
+
+static int
+key_up(struct tui *t, void *data)
+{
+	struct proc_view	*pv = data;
+
+	if (pv->in != NULL && pv->cur > 0) {
+		pv->cur--;
+		tui_set_position(t, t->proc, t->host, pv->cur + 1);
+	}
+	return SCR_REDRAW;
+}
+
+static int
+key_down(struct tui *t, void *data)
+{
+	struct proc_view	*pv = data;
+
+	if (pv->in != NULL && pv->cur + 1 < pv->in->proc->nsteps) {
+		pv->cur++;
+		tui_set_position(t, t->proc, t->host, pv->cur + 1);
+	}
+	return SCR_REDRAW;
+}
+
+/* A one-line answer on the message line; 0 when given, -1 on Esc. */
+static int
+ask(struct tui *t, const char *q, char *buf, size_t len)
+{
+	size_t	n = 0;
+	int	ch;
+
+	buf[0] = '\0';
+	nodelay(stdscr, FALSE);
+	curs_set(1);
+	for (;;) {
+		tui_say(t, 0, "%s%s", q, buf);
+		mvhline(t->rows - 2, 0, ' ', t->cols);
+		tui_text(t, t->rows - 2, 1, t->cols - 2, TUI_PLAIN, t->message);
+		refresh();
+		ch = getch();
+		if (ch == 27) {
+			n = (size_t)-1;
+			break;
+		}
+		if (ch == '\r' || ch == '\n' || ch == KEY_ENTER)
+			break;
+		if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n > 0)
+			buf[--n] = '\0';
+		else if (ch >= 32 && ch < 127 && n + 1 < len) {
+			buf[n++] = (char)ch;
+			buf[n] = '\0';
+		}
+	}
+	curs_set(0);
+	nodelay(stdscr, TRUE);
+	free(t->message);
+	t->message = NULL;
+	return n == (size_t)-1 ? -1 : 0;
+}
+
+/* Record the current step through the session, then show what the store
+ * says: the session is read again, so the screen never shows a state the
+ * disk does not have. */
+static int
+record(struct tui *t, struct proc_view *pv, enum step_status to,
+    int need_note)
+{
+	struct step_request	 r;
+	struct diags		 d;
+	char			 note[256];
+	int64_t			 id = t->ses->id;
+	size_t			 step = pv->cur + 1;
+	int			 changed = 0, rc;
+
+	if (pv->in == NULL)
+		return SCR_REDRAW;
+	note[0] = '\0';
+	if (need_note && (ask(t, to == STEP_SKIPPED ? "Why skip it? " :
+	    "What failed? ", note, sizeof(note)) == -1 || note[0] == '\0')) {
+		tui_say(t, 1, "Not recorded: a %s needs a note.", to ==
+		    STEP_SKIPPED ? "skip" : "failure");
+		return SCR_REDRAW;
+	}
+	memset(&r, 0, sizeof(r));
+	r.proc = t->proc;
+	r.host = t->host;
+	r.step = step;
+	r.to = to;
+	r.note = note[0] ? note : NULL;
+	r.operator = t->operator;
+	diags_init(&d);
+	rc = session_step(t->ses, &r, &changed, &d);
+	if (rc != 0) {
+		tui_say(t, 1, "%s", d.n ? d.v[0].msg : "not recorded");
+		diags_free(&d);
+		return SCR_REDRAW;
+	}
+	diags_free(&d);
+	if (tui_open_session(t, id) == -1)
+		return SCR_REDRAW;
+	pv->in = find_inst(t);
+	if (pv->in == NULL)
+		return SCR_REDRAW;
+	plan_inst_scope(t->ses->plan, pv->in, &pv->sc);
+	tui_say(t, 0, "Step %zu %s.", step, to == STEP_DONE ? "done" :
+	    to == STEP_SKIPPED ? "skipped" : to == STEP_FAILED ? "failed" :
+	    "reopened");
+	/* On to the next step that is still to do. */
+	if (to == STEP_DONE || to == STEP_SKIPPED)
+		while (pv->cur + 1 < pv->in->proc->nsteps &&
+		    (pv->in->step_na[pv->cur] || pv->in->steps[pv->cur] !=
+		    STEP_PENDING))
+			pv->cur++;
+	tui_set_position(t, t->proc, t->host, pv->cur + 1);
+	return SCR_REDRAW;
+}
+
+static int
+key_done(struct tui *t, void *data)
+{
+	return record(t, data, STEP_DONE, 0);
+}
+
+static int
+key_skip(struct tui *t, void *data)
+{
+	return record(t, data, STEP_SKIPPED, 1);
+}
+
+static int
+key_fail(struct tui *t, void *data)
+{
+	return record(t, data, STEP_FAILED, 1);
+}
+
+static int
+key_reopen(struct tui *t, void *data)
+{
+	return record(t, data, STEP_PENDING, 0);
+}
+
+static const struct key_binding proc_keys[] = {
+	{ KEY_UP, "Up/k", "previous step", key_up },
+	{ 'k', "k", "previous step", key_up },
+	{ KEY_DOWN, "Down/j", "next step", key_down },
+	{ 'j', "j", "next step", key_down },
+	{ 'd', "d", "mark the step done", key_done },
+	{ 's', "s", "skip the step (asks why)", key_skip },
+	{ 'f', "f", "mark the step failed (asks what failed)", key_fail },
+	{ 'r', "r", "reopen the step", key_reopen },
+};
+
+const struct screen screen_proc = {
+	.name = "procedure",
+	.title = "Procedure",
+	.enter = proc_enter,
+	.leave = proc_leave,
+	.draw = proc_draw,
+	.keys = proc_keys,
+	.nkeys = nitems(proc_keys),
+};
