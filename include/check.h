@@ -41,6 +41,7 @@ struct check_outcome {
 	size_t			 output_len;
 	int64_t			 ms;
 	enum ssh_status		 ssh;		/* for CV_ERROR: what failed */
+	int			 running;	/* queued, no verdict yet */
 	int			 input;		/* CV_ERROR from the inputs (a
 						   value, no hosts), not the
 						   network: exit 2, not 3 */
@@ -72,6 +73,15 @@ void			 check_run_dns_server(struct check_run *, const char *);
  */
 int			 check_run_step(struct check_run *,
 			     const struct plan_inst *, size_t, struct diags *);
+
+/* How many queued checks have no verdict yet. */
+size_t			 check_run_pending(const struct check_run *);
+
+/* Record the evidence of every check that ran (pass, fail, error) in the
+ * session, in one transaction. A store error code. */
+struct session;
+int			 check_run_record(const struct check_run *,
+			     struct session *, const char *, struct diags *);
 
 /* Drive the loop until every queued check has a verdict. */
 void			 check_run_wait(struct check_run *);

@@ -32,6 +32,7 @@ enum screen_id {
 	SCREEN_RUNBOOKS,
 	SCREEN_PLAN,
 	SCREEN_PROC,
+	SCREEN_CONSOLE,
 	SCREEN_COUNT
 };
 
@@ -61,6 +62,11 @@ extern const struct screen screen_sessions;
 extern const struct screen screen_runbooks;
 extern const struct screen screen_plan;
 extern const struct screen screen_proc;
+extern const struct screen screen_console;
+
+struct check_run;
+struct ssh_engine;
+struct tui_checks;
 
 /* The model the screens borrow: the store, the open session, where the
  * operator is. Screens never open sockets or databases themselves. */
@@ -68,6 +74,7 @@ struct tui {
 	const struct cli	*cli;
 	struct store		*st;
 	struct session		*ses;		/* NULL: none open yet */
+	unsigned		 ses_gen;	/* counts each (re)opening */
 	struct evloop		*ev;
 	const char		*operator;
 	/* Where the operator is in the session (kept on disk). */
@@ -87,6 +94,10 @@ struct tui {
 	int			 ascii;		/* no UTF-8: ASCII drawing */
 	int			 rows, cols;
 	time_t			 now;
+	/* Checks (tui-check.c): one run at a time, on the loop above. */
+	struct tui_checks	*chk;
+	struct check_run	*run;		/* the last run; NULL: none */
+	int			 checking;	/* it has checks in flight */
 	char			 proc_buf[128];
 	char			 host_buf[128];
 };
@@ -104,6 +115,18 @@ void	tui_set_position(struct tui *, const char *, const char *, size_t);
 /* Say something on the message line (printf-like). */
 void	tui_say(struct tui *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Run the checks of step (1-based) of the instance t->proc@t->host from
+ * the loop, and show them on the check console. When every one has a
+ * verdict, the evidence is recorded in the session, and a step whose
+ * checks all passed is marked done ("verified by its checks").
+ */
+int	tui_check_step(struct tui *, size_t);
+/* Called by the loop after each turn: finish a run whose checks are all
+ * in. 1 when something changed on screen. */
+int	tui_check_poll(struct tui *);
+void	tui_checks_free(struct tui *);
 
 /* Drawing helpers for screens: all of them clip to the screen. */
 void	tui_title(struct tui *, const char *);

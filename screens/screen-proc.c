@@ -18,16 +18,22 @@
 #include "plan.h"
 #include "planview.h"
 #include "session.h"
+#include "store.h"
 #include "template.h"
 #include "tui.h"
 #include "util.h"
 
 struct proc_view {
+	unsigned		 seen;	/* t->ses_gen that in and ev are of */
 	const struct plan_inst	*in;
 	struct scope		 sc;
 	size_t			 cur;	/* 0-based */
 	size_t			 top;
+	struct store_check	*ev;	/* the session's check evidence */
+	size_t			 nev;
 };
+
+static int	wrap(struct tui *, int, int, int, int, int, const char *);
 
 /* The instance the operator is on: t->proc@t->host. */
 static const struct plan_inst *
@@ -36,25 +42,75 @@ find_inst(struct tui *t)
 	return t->proc != NULL ? session_inst(t->ses, t->proc, t->host) : NULL;
 }
 
+/* The session is read again after every transition (and after checks
+ * finish, maybe while another screen is up): find the instance in the
+ * current one, and its evidence, when it changed. */
+static void
+sync(struct tui *t, struct proc_view *pv)
+{
+	struct diags	d;
+
+	if (pv->seen == t->ses_gen)
+		return;
+	pv->seen = t->ses_gen;
+	pv->in = find_inst(t);
+	if (pv->in != NULL)
+		plan_inst_scope(t->ses->plan, pv->in, &pv->sc);
+	store_checks_free(pv->ev, pv->nev);
+	pv->ev = NULL;
+	pv->nev = 0;
+	diags_init(&d);
+	if (store_checks(t->st, t->ses->id, &pv->ev, &pv->nev, &d) != 0)
+		tui_say(t, 1, "%s", d.n ? d.v[0].msg : "cannot read the "
+		    "evidence");
+	diags_free(&d);
+}
+
 static void *
 proc_enter(struct tui *t)
 {
 	struct proc_view	*pv = xcalloc(1, sizeof(*pv));
 
-	pv->in = find_inst(t);
-	if (pv->in != NULL) {
-		plan_inst_scope(t->ses->plan, pv->in, &pv->sc);
-		if (t->step > 0 && t->step <= pv->in->proc->nsteps)
-			pv->cur = t->step - 1;
-	}
+	sync(t, pv);
+	if (pv->in != NULL && t->step > 0 && t->step <= pv->in->proc->nsteps)
+		pv->cur = t->step - 1;
 	return pv;
 }
 
 static void
 proc_leave(struct tui *t, void *data)
 {
+	struct proc_view	*pv = data;
+
 	(void)t;
-	free(data);
+	store_checks_free(pv->ev, pv->nev);
+	free(pv);
+}
+
+/* The last evidence of the current step's checks, newest first. */
+static int
+evidence(struct tui *t, struct proc_view *pv, int y, int ymax, int cols)
+{
+	const struct store_check	*c;
+	char				 line[512], *m;
+	size_t				 i, shown = 0;
+
+	for (i = pv->nev; i-- > 0 && y < ymax && shown < 4;) {
+		c = &pv->ev[i];
+		if (c->step != pv->cur + 1 || strcmp(c->proc, t->proc) != 0 ||
+		    strcmp(c->host, t->host ? t->host : "") != 0)
+			continue;
+		m = cli_clean(c->message ? c->message : "", c->message ?
+		    strlen(c->message) : 0);
+		snprintf(line, sizeof(line), "%s %s %s%s%s", strcmp(c->result,
+		    "pass") == 0 ? "PASS" : strcmp(c->result, "fail") == 0 ?
+		    "FAIL" : "ERROR", c->kind, c->target, *m ? ": " : "", m);
+		free(m);
+		y = wrap(t, y, ymax, 1, cols - 2, strcmp(c->result, "pass") ==
+		    0 ? tui_attr(t, "done") : tui_attr(t, "fail"), line);
+		shown++;
+	}
+	return y;
 }
 
 static const char *
@@ -121,12 +177,14 @@ static void
 proc_draw(struct tui *t, void *data, int rows, int cols)
 {
 	struct proc_view	*pv = data;
-	const struct plan_inst	*in = pv->in;
+	const struct plan_inst	*in;
 	const struct rb_step	*s;
 	char			 title[256], line[512], *x;
 	size_t			 k, i;
 	int			 y, list, detail;
 
+	sync(t, pv);
+	in = pv->in;
 	if (in == NULL) {
 		tui_title(t, "Procedure");
 		tui_text(t, 2, 2, cols - 4, TUI_PLAIN, "This procedure is no "
@@ -185,10 +243,12 @@ proc_draw(struct tui *t, void *data, int rows, int cols)
 	}
 	for (i = 0; i < s->nchecks && y < detail; i++) {
 		x = planview_check_summary(&s->checks[i], &pv->sc);
-		snprintf(line, sizeof(line), "check: %s", x);
+		snprintf(line, sizeof(line), "check: %s%s", x, s->checks[i].kind ==
+		    CK_MANUAL ? "" : "  (c runs it)");
 		free(x);
 		y = wrap(t, y, detail, 1, cols - 2, tui_attr(t, "dim"), line);
 	}
+	evidence(t, pv, y, detail, cols);
 }
 
 static int
@@ -196,6 +256,7 @@ key_up(struct tui *t, void *data)
 {
 	struct proc_view	*pv = data;
 
+	sync(t, pv);
 	if (pv->in != NULL && pv->cur > 0) {
 		pv->cur--;
 		tui_set_position(t, t->proc, t->host, pv->cur + 1);
@@ -208,6 +269,7 @@ key_down(struct tui *t, void *data)
 {
 	struct proc_view	*pv = data;
 
+	sync(t, pv);
 	if (pv->in != NULL && pv->cur + 1 < pv->in->proc->nsteps) {
 		pv->cur++;
 		tui_set_position(t, t->proc, t->host, pv->cur + 1);
@@ -265,6 +327,7 @@ record(struct tui *t, struct proc_view *pv, enum step_status to,
 	size_t			 step = pv->cur + 1;
 	int			 changed = 0, rc;
 
+	sync(t, pv);
 	if (pv->in == NULL)
 		return SCR_REDRAW;
 	note[0] = '\0';
@@ -291,10 +354,9 @@ record(struct tui *t, struct proc_view *pv, enum step_status to,
 	diags_free(&d);
 	if (tui_open_session(t, id) == -1)
 		return SCR_REDRAW;
-	pv->in = find_inst(t);
+	sync(t, pv);
 	if (pv->in == NULL)
 		return SCR_REDRAW;
-	plan_inst_scope(t->ses->plan, pv->in, &pv->sc);
 	tui_say(t, 0, "Step %zu %s.", step, to == STEP_DONE ? "done" :
 	    to == STEP_SKIPPED ? "skipped" : to == STEP_FAILED ? "failed" :
 	    "reopened");
@@ -332,6 +394,24 @@ key_reopen(struct tui *t, void *data)
 	return record(t, data, STEP_PENDING, 0);
 }
 
+static int
+key_check(struct tui *t, void *data)
+{
+	struct proc_view	*pv = data;
+
+	sync(t, pv);
+	if (pv->in == NULL)
+		return SCR_REDRAW;
+	return tui_check_step(t, pv->cur + 1);
+}
+
+static int
+key_console(struct tui *t, void *data)
+{
+	(void)data;
+	return tui_goto(t, SCREEN_CONSOLE);
+}
+
 static const struct key_binding proc_keys[] = {
 	{ KEY_UP, "Up/k", "previous step", key_up },
 	{ 'k', "k", "previous step", key_up },
@@ -341,6 +421,8 @@ static const struct key_binding proc_keys[] = {
 	{ 's', "s", "skip the step (asks why)", key_skip },
 	{ 'f', "f", "mark the step failed (asks what failed)", key_fail },
 	{ 'r', "r", "reopen the step", key_reopen },
+	{ 'c', "c", "run the step's checks (done when all pass)", key_check },
+	{ 'o', "o", "the check console (the last run)", key_console },
 };
 
 const struct screen screen_proc = {

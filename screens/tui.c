@@ -34,6 +34,7 @@ static const struct screen *const screens[SCREEN_COUNT] = {
 	[SCREEN_RUNBOOKS] = &screen_runbooks,
 	[SCREEN_PLAN] = &screen_plan,
 	[SCREEN_PROC] = &screen_proc,
+	[SCREEN_CONSOLE] = &screen_console,
 };
 
 /* Keys every screen has; the help overlay lists them after the screen's. */
@@ -517,6 +518,7 @@ tui_open_session(struct tui *t, int64_t id)
 	diags_free(&d);
 	session_free(t->ses);
 	t->ses = s;
+	t->ses_gen++;
 	t->proc = t->host = NULL;
 	t->step = 0;
 	if (store_ui_position(t->st, s->id, proc, sizeof(proc), host,
@@ -612,10 +614,15 @@ tui_main(const struct cli *cli)
 			draw(&t);
 			ls.dirty = 0;
 		}
-		if (evloop_once(t.ev, -1) == -1)
+		/* While checks run, the console's clocks move each second;
+		 * otherwise nothing wakes an idle wizard but input. */
+		if (evloop_once(t.ev, t.checking ? 1000 : -1) == -1)
 			break;
+		if (tui_check_poll(&t) || t.checking)
+			ls.dirty = 1;
 	}
 	screen_of(&t)->leave(&t, t.data);
+	tui_checks_free(&t);
 	term_restore();
 	signals(0);
 	evloop_free(t.ev);

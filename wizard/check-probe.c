@@ -53,12 +53,14 @@ pjob_new(struct check_run *r, size_t idx, const struct scope *sc)
 	j->r = r;
 	j->idx = idx;
 	j->sc = *sc;
+	r->v[idx].running = 1;
 	return j;
 }
 
 static void
 pjob_done(struct pjob *j)
 {
+	j->r->v[j->idx].running = 0;
 	j->r->pending--;
 	free(j->host);
 	free(j->name);

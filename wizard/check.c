@@ -17,6 +17,7 @@
 #include "prompt.h"
 #include "quote.h"
 #include "runbook.h"
+#include "session.h"
 #include "ssh.h"
 #include "template.h"
 #include "util.h"
@@ -316,6 +317,7 @@ on_done(void *arg, const struct ssh_target *t, const struct ssh_result *res)
 		    EXCERPT_MAX : res->len, &len);
 		o->excerpt = text;
 	}
+	o->running = 0;
 	r->pending--;
 	free(j);
 }
@@ -379,6 +381,7 @@ queue_ssh(struct check_run *r, const struct plan_inst *in, size_t step,
 	    lync_cmdlet(cmd) ? "Lync" : NULL, 1) : xstrdup(cmd);
 	idx = check_add(r, in, step, c, h, CV_ERROR, NULL);
 	r->v[idx].target = xasprintf("%s: %s", h->name, cmd);
+	r->v[idx].running = 1;
 	j->idx = idx;
 	memset(&t, 0, sizeof(t));
 	t.name = h->name;
@@ -505,4 +508,44 @@ check_run_wait(struct check_run *r)
 	while (r->pending > 0)
 		if (evloop_once(r->ev, -1) == -1)
 			break;
+}
+
+size_t
+check_run_pending(const struct check_run *r)
+{
+	return r->pending;
+}
+
+/* Evidence of what ran (pass, fail, error), in one transaction. */
+int
+check_run_record(const struct check_run *r, struct session *s,
+    const char *op, struct diags *d)
+{
+	const struct check_outcome	*v = r->v;
+	struct store_check		*c;
+	size_t				 i, k = 0;
+	int				 rc;
+
+	c = xcalloc(r->n ? r->n : 1, sizeof(*c));
+	for (i = 0; i < r->n; i++) {
+		if (v[i].verdict == CV_NOT_RUN)
+			continue;
+		c[k].proc = xstrdup(v[i].inst->proc->id);
+		c[k].host = xstrdup(v[i].inst->host ? v[i].inst->host->name :
+		    "");
+		c[k].step = v[i].step;
+		c[k].kind = xstrdup(v[i].kind);
+		c[k].target = xstrdup(v[i].target ? v[i].target : "");
+		c[k].result = xstrdup(check_verdict_name(v[i].verdict));
+		c[k].message = v[i].message ? xstrdup(v[i].message) : NULL;
+		c[k].excerpt = v[i].excerpt ? xstrdup(v[i].excerpt) : NULL;
+		c[k].output_sha256 = v[i].verdict == CV_ERROR ? NULL :
+		    xstrdup(v[i].sha256);
+		c[k].output_len = v[i].output_len;
+		c[k].duration_ms = v[i].ms;
+		k++;
+	}
+	rc = k > 0 ? store_checks_add(s->st, s->id, c, k, op, d) : STORE_OK;
+	store_checks_free(c, k);
+	return rc;
 }

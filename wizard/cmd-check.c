@@ -189,39 +189,6 @@ print_json(const struct runbook *rb, int64_t session,
 	json_end(&j);
 }
 
-/* Evidence of what ran (pass, fail, error), in one transaction. */
-static int
-record(struct session *s, const char *op, const struct check_outcome *v,
-    size_t n, struct diags *d)
-{
-	struct store_check	*c;
-	size_t			 i, k = 0;
-	int			 rc;
-
-	c = xcalloc(n ? n : 1, sizeof(*c));
-	for (i = 0; i < n; i++) {
-		if (v[i].verdict == CV_NOT_RUN)
-			continue;
-		c[k].proc = xstrdup(v[i].inst->proc->id);
-		c[k].host = xstrdup(v[i].inst->host ? v[i].inst->host->name :
-		    "");
-		c[k].step = v[i].step;
-		c[k].kind = xstrdup(v[i].kind);
-		c[k].target = xstrdup(v[i].target ? v[i].target : "");
-		c[k].result = xstrdup(check_verdict_name(v[i].verdict));
-		c[k].message = v[i].message ? xstrdup(v[i].message) : NULL;
-		c[k].excerpt = v[i].excerpt ? xstrdup(v[i].excerpt) : NULL;
-		c[k].output_sha256 = v[i].verdict == CV_ERROR ? NULL :
-		    xstrdup(v[i].sha256);
-		c[k].output_len = v[i].output_len;
-		c[k].duration_ms = v[i].ms;
-		k++;
-	}
-	rc = k > 0 ? store_checks_add(s->st, s->id, c, k, op, d) : STORE_OK;
-	store_checks_free(c, k);
-	return rc;
-}
-
 /* The plan to check: the session's, or the runbook with --answers/--set. */
 static int
 load(struct cli *cli, const char *name, struct store **st, struct session **s,
@@ -398,8 +365,8 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	check_run_wait(run);
 	v = check_run_outcomes(run, &n);
 	count(v, n, &t);
-	if (s != NULL && (rc = record(s, session_operator(cli->operator), v, n,
-	    &d)) != STORE_OK) {
+	if (s != NULL && (rc = check_run_record(run, s,
+	    session_operator(cli->operator), &d)) != STORE_OK) {
 		code = cli_exit(rc);
 		goto out;
 	}
