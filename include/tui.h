@@ -33,6 +33,7 @@ enum screen_id {
 	SCREEN_PLAN,
 	SCREEN_PROC,
 	SCREEN_CONSOLE,
+	SCREEN_REPORT,
 	SCREEN_COUNT
 };
 
@@ -63,6 +64,7 @@ extern const struct screen screen_runbooks;
 extern const struct screen screen_plan;
 extern const struct screen screen_proc;
 extern const struct screen screen_console;
+extern const struct screen screen_report;
 
 struct check_run;
 struct ssh_engine;
@@ -112,6 +114,12 @@ int	tui_goto(struct tui *, enum screen_id);
 int	tui_open_session(struct tui *, int64_t);
 /* Remember where the operator is (proc, host, step) on disk. */
 void	tui_set_position(struct tui *, const char *, const char *, size_t);
+/*
+ * A line typed on the message line (printable ASCII; Backspace, Ctrl-U);
+ * def, when not NULL, is shown and taken on an empty Enter. 0, or -1 when
+ * the operator pressed Esc.
+ */
+int	tui_ask(struct tui *, const char *, const char *, char *, size_t);
 /* Say something on the message line (printf-like). */
 void	tui_say(struct tui *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
@@ -123,6 +131,9 @@ void	tui_say(struct tui *, int, const char *, ...)
  * checks all passed is marked done ("verified by its checks").
  */
 int	tui_check_step(struct tui *, size_t);
+/* On resume: run again the checks of every step a check completed, and
+ * say what changed. 1 when a run started. */
+int	tui_check_reverify(struct tui *);
 /* Called by the loop after each turn: finish a run whose checks are all
  * in. 1 when something changed on screen. */
 int	tui_check_poll(struct tui *);

@@ -196,6 +196,20 @@ key_next(struct tui *t, void *data)
 	return SCR_REDRAW;
 }
 
+static int
+key_report(struct tui *t, void *data)
+{
+	(void)data;
+	return tui_goto(t, SCREEN_REPORT);
+}
+
+static int
+key_console(struct tui *t, void *data)
+{
+	(void)data;
+	return tui_goto(t, SCREEN_CONSOLE);
+}
+
 static const struct key_binding plan_keys[] = {
 	{ KEY_UP, "Up/k", "previous procedure", key_up },
 	{ 'k', "k", "previous procedure", key_up },
@@ -208,6 +222,8 @@ static const struct key_binding plan_keys[] = {
 	{ KEY_RIGHT, "Right/l", "open the procedure", key_open },
 	{ 'l', "l", "open the procedure", key_open },
 	{ 'n', "n", "go to what is next", key_next },
+	{ 'R', "R", "the change record (preview, export)", key_report },
+	{ 'o', "o", "the check console (the last run)", key_console },
 };
 
 const struct screen screen_plan = {

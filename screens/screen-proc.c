@@ -277,42 +277,6 @@ key_down(struct tui *t, void *data)
 	return SCR_REDRAW;
 }
 
-/* A one-line answer on the message line; 0 when given, -1 on Esc. */
-static int
-ask(struct tui *t, const char *q, char *buf, size_t len)
-{
-	size_t	n = 0;
-	int	ch;
-
-	buf[0] = '\0';
-	nodelay(stdscr, FALSE);
-	curs_set(1);
-	for (;;) {
-		tui_say(t, 0, "%s%s", q, buf);
-		mvhline(t->rows - 2, 0, ' ', t->cols);
-		tui_text(t, t->rows - 2, 1, t->cols - 2, TUI_PLAIN, t->message);
-		refresh();
-		ch = getch();
-		if (ch == 27) {
-			n = (size_t)-1;
-			break;
-		}
-		if (ch == '\r' || ch == '\n' || ch == KEY_ENTER)
-			break;
-		if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n > 0)
-			buf[--n] = '\0';
-		else if (ch >= 32 && ch < 127 && n + 1 < len) {
-			buf[n++] = (char)ch;
-			buf[n] = '\0';
-		}
-	}
-	curs_set(0);
-	nodelay(stdscr, TRUE);
-	free(t->message);
-	t->message = NULL;
-	return n == (size_t)-1 ? -1 : 0;
-}
-
 /* Record the current step through the session, then show what the store
  * says: the session is read again, so the screen never shows a state the
  * disk does not have. */
@@ -331,8 +295,9 @@ record(struct tui *t, struct proc_view *pv, enum step_status to,
 	if (pv->in == NULL)
 		return SCR_REDRAW;
 	note[0] = '\0';
-	if (need_note && (ask(t, to == STEP_SKIPPED ? "Why skip it? " :
-	    "What failed? ", note, sizeof(note)) == -1 || note[0] == '\0')) {
+	if (need_note && (tui_ask(t, to == STEP_SKIPPED ? "Why skip it?" :
+	    "What failed?", NULL, note, sizeof(note)) == -1 ||
+	    note[0] == '\0')) {
 		tui_say(t, 1, "Not recorded: a %s needs a note.", to ==
 		    STEP_SKIPPED ? "skip" : "failure");
 		return SCR_REDRAW;

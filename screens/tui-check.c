@@ -38,6 +38,9 @@ struct tui_checks {
 	struct cached		 enable;
 	struct session		*held;		/* the session the last run's
 						   outcomes point into */
+	int			 reverify;	/* a resume's re-check: say
+						   what changed, record nothing
+						   but the evidence */
 	size_t			 step;		/* what the run checks */
 	char			 proc[128];
 	char			 host[128];
@@ -239,6 +242,7 @@ tui_check_step(struct tui *t, size_t step)
 	check_run_free(t->run);
 	session_free(c->held);
 	c->held = NULL;
+	c->reverify = 0;
 	t->run = check_run_new(t->ev, c->eng, t->ses->plan);
 	check_run_identity(t->run, t->cli->identity);
 	check_run_dns_server(t->run, t->cli->server);
@@ -254,6 +258,84 @@ tui_check_step(struct tui *t, size_t step)
 	if (!t->checking)
 		tui_check_poll(t);
 	return tui_goto(t, SCREEN_CONSOLE);
+}
+
+#define VERIFIED	"verified by its checks"
+
+int
+tui_check_reverify(struct tui *t)
+{
+	struct tui_checks	*c;
+	const struct plan_inst	*in;
+	struct diags		 d;
+	size_t			 i, n = 0;
+
+	if (t->ses == NULL || t->checking)
+		return 0;
+	for (i = 0; i < t->ses->nsteps; i++)
+		if (t->ses->steps[i].status == STEP_DONE &&
+		    t->ses->steps[i].note != NULL &&
+		    strcmp(t->ses->steps[i].note, VERIFIED) == 0)
+			n++;
+	if (n == 0 || (c = checks_up(t)) == NULL)
+		return 0;
+	check_run_free(t->run);
+	session_free(c->held);
+	c->held = NULL;
+	t->run = check_run_new(t->ev, c->eng, t->ses->plan);
+	check_run_identity(t->run, t->cli->identity);
+	check_run_dns_server(t->run, t->cli->server);
+	c->reverify = 1;
+	diags_init(&d);
+	for (i = 0; i < t->ses->nsteps; i++) {
+		if (t->ses->steps[i].status != STEP_DONE ||
+		    t->ses->steps[i].note == NULL ||
+		    strcmp(t->ses->steps[i].note, VERIFIED) != 0)
+			continue;
+		in = session_inst(t->ses, t->ses->steps[i].proc,
+		    *t->ses->steps[i].host ? t->ses->steps[i].host : NULL);
+		if (in != NULL)
+			(void)check_run_step(t->run, in, t->ses->steps[i].step,
+			    &d);
+	}
+	diags_free(&d);
+	t->checking = check_run_pending(t->run) > 0;
+	tui_say(t, 0, "Re-verifying the %zu step%s a check completed before "
+	    "(o shows them)...", n, n == 1 ? "" : "s");
+	return 1;
+}
+
+/* A resume's re-check is in: what still holds, and what changed since. */
+static void
+finish_reverify(struct tui *t)
+{
+	const struct check_outcome	*v;
+	struct diags			 d;
+	char				 changed[256];
+	size_t				 n, i, bad = 0, ran = 0;
+
+	v = check_run_outcomes(t->run, &n);
+	changed[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (v[i].verdict == CV_NOT_RUN)
+			continue;
+		ran++;
+		if (v[i].verdict != CV_PASS && bad++ == 0)
+			snprintf(changed, sizeof(changed), "%s%s%s step %zu",
+			    v[i].inst->proc->id, v[i].inst->host ? "@" : "",
+			    v[i].inst->host ? v[i].inst->host->name : "",
+			    v[i].step);
+	}
+	diags_init(&d);
+	if (ran > 0)
+		(void)check_run_record(t->run, t->ses, t->operator, &d);
+	diags_free(&d);
+	if (bad == 0)
+		tui_say(t, 0, "Re-verified: all %zu checks of the steps checks "
+		    "completed still pass.", ran);
+	else
+		tui_say(t, 1, "Changed since: %zu of %zu checks no longer pass "
+		    "(first: %s); o shows why.", bad, ran, changed);
 }
 
 /* Every check is in: keep the evidence; a step whose checks all ran and
@@ -299,7 +381,7 @@ finish(struct tui *t)
 	r.host = c->host[0] ? c->host : NULL;
 	r.step = c->step;
 	r.to = STEP_DONE;
-	r.note = "verified by its checks";
+	r.note = VERIFIED;
 	r.operator = t->operator;
 	diags_init(&d);
 	if (session_step(t->ses, &r, &changed, &d) != 0) {
@@ -330,6 +412,9 @@ tui_check_poll(struct tui *t)
 	    check_run_pending(t->run) > 0)
 		return t->checking;
 	t->checking = 0;
-	finish(t);
+	if (t->chk != NULL && t->chk->reverify)
+		finish_reverify(t);
+	else
+		finish(t);
 	return 1;
 }

@@ -35,6 +35,7 @@ static const struct screen *const screens[SCREEN_COUNT] = {
 	[SCREEN_PLAN] = &screen_plan,
 	[SCREEN_PROC] = &screen_proc,
 	[SCREEN_CONSOLE] = &screen_console,
+	[SCREEN_REPORT] = &screen_report,
 };
 
 /* Keys every screen has; the help overlay lists them after the screen's. */
@@ -355,6 +356,46 @@ on_key(struct tui *t, int ch)
 	return SCR_REDRAW;
 }
 
+int
+tui_ask(struct tui *t, const char *q, const char *def, char *buf, size_t len)
+{
+	size_t	n = 0;
+	int	ch, rc = 0;
+
+	buf[0] = '\0';
+	nodelay(stdscr, FALSE);
+	curs_set(1);
+	for (;;) {
+		tui_say(t, 0, "%s%s%s%s %s", q, def ? " [" : "", def ? def : "",
+		    def ? "]" : "", buf);
+		mvhline(t->rows - 2, 0, ' ', t->cols);
+		tui_text(t, t->rows - 2, 1, t->cols - 2, TUI_PLAIN, t->message);
+		refresh();
+		ch = getch();
+		if (ch == 27) {
+			rc = -1;
+			break;
+		}
+		if (ch == '\r' || ch == '\n' || ch == KEY_ENTER)
+			break;
+		if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n > 0)
+			buf[--n] = '\0';
+		else if (ch == 21)		/* Ctrl-U */
+			buf[n = 0] = '\0';
+		else if (ch >= 32 && ch < 127 && n + 1 < len) {
+			buf[n++] = (char)ch;
+			buf[n] = '\0';
+		}
+	}
+	if (rc == 0 && n == 0 && def != NULL)
+		snprintf(buf, len, "%s", def);
+	curs_set(0);
+	nodelay(stdscr, TRUE);
+	free(t->message);
+	t->message = NULL;
+	return rc;
+}
+
 /* Quitting asks first, with the same loop: y leaves, anything else stays. */
 static int
 confirm_quit(struct tui *t)
@@ -593,13 +634,17 @@ tui_main(const struct cli *cli)
 			t.stack[t.depth++] = SCREEN_SESSIONS;
 			t.stack[t.depth++] = SCREEN_PLAN;
 			t.cur = SCREEN_PROC;
-		} else if (strcmp(scr, "plan") == 0) {
+		} else if (strcmp(scr, "sessions") != 0 &&
+		    strcmp(scr, "runbooks") != 0) {
 			t.stack[t.depth++] = SCREEN_SESSIONS;
 			t.cur = SCREEN_PLAN;
 		}
 		if (t.cur != SCREEN_SESSIONS)
 			tui_say(&t, 0, "Resumed session %lld where you left "
 			    "it.", (long long)latest);
+		/* What a check completed is checked again: the window may
+		 * have been days ago. */
+		(void)tui_check_reverify(&t);
 	}
 	diags_free(&d);
 	t.data = screen_of(&t)->enter(&t);
