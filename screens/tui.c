@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <sys/ioctl.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
@@ -449,6 +451,7 @@ static void
 on_sig(struct evloop *ev, int fd, short revents, void *arg)
 {
 	struct loop_state	*ls = arg;
+	struct winsize		 ws;
 	char			 buf[16];
 	ssize_t			 n, i;
 
@@ -466,6 +469,17 @@ on_sig(struct evloop *ev, int fd, short revents, void *arg)
 		case SIGTERM:
 		case SIGHUP:
 			ls->done = 1;
+			break;
+		case SIGWINCH:
+			if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+			    ws.ws_row > 0 && ws.ws_col > 0)
+				resizeterm(ws.ws_row, ws.ws_col);
+			if (screen_of(ls->t)->resize != NULL)
+				screen_of(ls->t)->resize(ls->t, ls->t->data,
+				    LINES - 2, COLS);
+			/* Lay out from scratch: no stale cells after a shrink. */
+			clearok(curscr, TRUE);
+			ls->dirty = 1;
 			break;
 		}
 	}
@@ -538,6 +552,9 @@ signals(int on)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* A resize is an event of the loop too (ncurses' own handler would
+	 * only tell the next getch, and the loop waits in poll). */
+	sigaction(SIGWINCH, &sa, NULL);
 }
 
 int
