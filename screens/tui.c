@@ -561,11 +561,27 @@ int
 tui_open_session(struct tui *t, int64_t id)
 {
 	struct session	*s = NULL;
+	struct store_lock holder;
 	struct diags	 d;
 	char		 proc[128], host[128];
 	size_t		 step = 0;
 
 	diags_init(&d);
+	/* The session is this wizard's while it is open: a second fedwiz
+	 * (here or on another console) is told who holds it. */
+	if (t->ses == NULL || t->ses->id != id) {
+		memset(&holder, 0, sizeof(holder));
+		if (store_lock(t->st, id, t->operator, &holder, &d) != 0) {
+			tui_say(t, 1, "%s", d.n ? d.v[d.n - 1].msg :
+			    "the session is held by another fedwiz");
+			store_lock_clear(&holder);
+			diags_free(&d);
+			return -1;
+		}
+		store_lock_clear(&holder);
+		if (t->ses != NULL)
+			(void)store_unlock(t->st, t->ses->id);
+	}
 	if (session_open(t->st, id, catalog_dir(t->cli->runbooks), &s,
 	    &d) != 0) {
 		tui_say(t, 1, "%s", d.n ? d.v[0].msg : "cannot open the "
@@ -685,6 +701,8 @@ tui_main(const struct cli *cli)
 	}
 	screen_of(&t)->leave(&t, t.data);
 	tui_checks_free(&t);
+	if (t.ses != NULL)
+		(void)store_unlock(t.st, t.ses->id);
 	term_restore();
 	signals(0);
 	evloop_free(t.ev);
