@@ -218,6 +218,11 @@ key_add(struct tui *t, void *data)
 
 	if (t->draft == NULL)
 		return SCR_REDRAW;
+	if (t->draft->rb->nroles == 0) {
+		tui_say(t, 1, "Runbook %s names no machines: F2 starts the "
+		    "session.", t->draft->rb->id);
+		return SCR_REDRAW;
+	}
 	if (role == NULL) {
 		tui_say(t, 1, "Move to a role first: a adds a host to the role "
 		    "under the cursor.");

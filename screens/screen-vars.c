@@ -267,6 +267,17 @@ vars_key(struct tui *t, void *data, int ch)
 	if (t->draft == NULL)
 		return SCR_UNHANDLED;
 	if (!vv->editing) {
+		/* Backspace and Delete edit, here, rather than go back:
+		 * this is a form. */
+		if (cur_var(t, vv) != NULL && (ch == KEY_BACKSPACE ||
+		    ch == 127 || ch == CTRL('h') || ch == KEY_DC)) {
+			edit_begin(t, vv, t->draft->values[vv->sel]);
+			if (ch == KEY_DC)
+				lineedit_key(&vv->le, KEY_HOME);
+			if (lineedit_key(&vv->le, ch) == LE_CHANGED)
+				draft_set(t->draft, vv->sel, vv->le.buf);
+			return SCR_REDRAW;
+		}
 		/* Typing replaces the value; ? and q stay help and quit. */
 		if (cur_var(t, vv) == NULL || ch == '?' || ch == 'q' ||
 		    !((ch > 0x20 && ch < 0x7f) || (ch >= 0x80 && ch <= 0xf4)))
