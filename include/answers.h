@@ -61,6 +61,25 @@ void			 answers_put(struct answers *, const char *,
  * more). */
 int			 answers_add_host(struct answers *,
 			     const struct runbook *, const struct host *);
+/*
+ * Check one host's own fields as an answers file's are checked: name,
+ * address (a host), user (one word), port (1-65535; 0: the default),
+ * profile (a device profile), identity (a path). Not its role, nor
+ * whether its name is taken. 0, or -1 with *field naming the bad field
+ * ("name", "address", ...) and why[] what is wrong with it.
+ */
+int			 answers_host_check(const struct host *,
+			     const char **, char *, size_t);
+/*
+ * Answers built in memory (the wizard's forms) checked against rb, as a
+ * file's would be, and copied into a: each value by its variable's type,
+ * each host by answers_host_check, its role declared and taking that many
+ * hosts, its name unique. 0, or -1 with every problem in diags under the
+ * name from.
+ */
+int			 answers_merge(struct answers *, const struct runbook *,
+			     const struct answers *, const char *,
+			     struct diags *);
 /* The answered value, or NULL. */
 const char		*answers_get(const struct answers *, const char *);
 /* The hosts of a role (NULL when none are listed). */

@@ -63,6 +63,15 @@ void		 session_free(struct session *);
 int		 session_start(struct store *, const char *, const char *,
 		     const char *, const char *const *, size_t, const char *,
 		     time_t, int64_t *, struct diags *);
+/*
+ * The same with answers built in memory (the wizard's forms) instead of
+ * a file: nothing is written to disk but the store. They are checked
+ * against the runbook loaded here (answers_merge), so a form's answers
+ * get the same checks as a file's.
+ */
+int		 session_start_answers(struct store *, const char *,
+		     const char *, const struct answers *, const char *,
+		     time_t, int64_t *, struct diags *);
 
 /* What a step command asks for. */
 struct step_request {

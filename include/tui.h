@@ -17,6 +17,8 @@
 #include "store.h"
 
 struct cli;
+struct draft;
+struct lineedit;
 struct tui;
 
 /* What a key handler tells the loop. */
@@ -26,6 +28,9 @@ struct tui;
 #define SCR_QUIT	0x0004	/* ask, then leave */
 #define SCR_GOTO	0x0008	/* to tui->next (set with tui_goto) */
 #define SCR_UNHANDLED	0x0010	/* not this screen's key */
+/* With SCR_GOTO: forget the way back but for the sessions screen (a new
+ * session started: Esc must not lead into its finished forms). */
+#define SCR_FRESH	0x0020
 
 enum screen_id {
 	SCREEN_SESSIONS,
@@ -34,6 +39,8 @@ enum screen_id {
 	SCREEN_PROC,
 	SCREEN_CONSOLE,
 	SCREEN_REPORT,
+	SCREEN_VARS,
+	SCREEN_INVENTORY,
 	SCREEN_COUNT
 };
 
@@ -55,6 +62,9 @@ struct screen {
 	int				 (*key)(struct tui *, void *, int);
 	/* The screen was laid out again (new size); may be NULL. */
 	void				 (*resize)(struct tui *, void *, int, int);
+	/* Non-zero while a text field has the keys (may be NULL): they go
+	 * to .key first, so typing "q" or "?" types it. */
+	int				 (*editing)(struct tui *, void *);
 	const struct key_binding	*keys;
 	size_t				 nkeys;
 };
@@ -69,6 +79,8 @@ extern const struct screen screen_report;
 struct check_run;
 struct ssh_engine;
 struct tui_checks;
+extern const struct screen screen_vars;
+extern const struct screen screen_inventory;
 
 /* The model the screens borrow: the store, the open session, where the
  * operator is. Screens never open sockets or databases themselves. */
@@ -79,6 +91,11 @@ struct tui {
 	unsigned		 ses_gen;	/* counts each (re)opening */
 	struct evloop		*ev;
 	const char		*operator;
+	/* The new session the forms are filling in (draft.h), or NULL. The
+	 * runbook picker makes it (replacing one for another runbook), the
+	 * variables and inventory forms fill it in, the inventory frees it
+	 * once the session has started; the loop frees what is left. */
+	struct draft		*draft;
 	/* Where the operator is in the session (kept on disk). */
 	const char		*proc;		/* instance: proc id ... */
 	const char		*host;		/* ... and host, or NULL */
@@ -143,6 +160,13 @@ void	tui_checks_free(struct tui *);
 void	tui_title(struct tui *, const char *);
 void	tui_text(struct tui *, int, int, int, int, const char *);
 void	tui_hline(struct tui *, int);
+/* Text wrapped at spaces into lines y..ymax-1 from x, w wide; returns the
+ * next free line. */
+int	tui_wrap(struct tui *, int, int, int, int, int, const char *);
+/* A form field at y, x, w wide: text, or with le (lineedit.h) the text
+ * being edited, its cursor shown as a reversed cell. */
+void	tui_field(struct tui *, int, int, int, int, const char *,
+	    const struct lineedit *);
 /* The progress bar "[#####.....] 12/105" in width w at y, x. */
 void	tui_bar(struct tui *, int, int, int, size_t, size_t);
 /* Attributes by meaning ("title", "select", "done", "fail", "warn",

@@ -12,8 +12,10 @@
 
 #include <curses.h>
 
+#include "answers.h"
 #include "catalog.h"
 #include "cli.h"
+#include "draft.h"
 #include "runbook.h"
 #include "session.h"
 #include "tui.h"
@@ -93,7 +95,9 @@ runbooks_draw(struct tui *t, void *data, int rows, int cols)
 	size_t			 i;
 	int			 y, list = rows - 4;
 
-	tui_title(t, "New session: choose the runbook (Enter start, Esc back)");
+	tui_title(t, t->cli->answers != NULL ? "New session: choose the runbook "
+	    "(Enter start, f forms, Esc back)" : "New session: choose the "
+	    "runbook (Enter next, Esc back)");
 	if (rv->n == 0) {
 		tui_text(t, 2, 2, cols - 4, TUI_PLAIN, "No runbooks found; give "
 		    "--runbooks DIR.");
@@ -138,6 +142,49 @@ key_down(struct tui *t, void *data)
 	return SCR_REDRAW;
 }
 
+/*
+ * The forms, for runbook id: a new draft (the one there is kept when it
+ * is for the same runbook: Esc back and Enter again loses nothing),
+ * filled from --answers and --set when given.
+ */
+static int
+to_forms(struct tui *t, const char *id)
+{
+	struct runbook	*rb;
+	struct answers	*ans;
+	struct diags	 d;
+	size_t		 i;
+
+	if (t->draft != NULL && strcmp(t->draft->rb->id, id) == 0)
+		return tui_goto(t, SCREEN_VARS);
+	diags_init(&d);
+	if (catalog_open(catalog_dir(t->cli->runbooks), id, &rb, &d) == -1) {
+		tui_say(t, 1, "%s", d.n ? d.v[0].msg : "the runbook does not "
+		    "load");
+		diags_free(&d);
+		return SCR_REDRAW;
+	}
+	draft_free(t->draft);
+	t->draft = draft_new(rb);
+	ans = answers_new();
+	/* What loads of a file with mistakes is still filled in; the first
+	 * mistake is said, and the forms check everything again anyway. */
+	if (t->cli->answers != NULL)
+		(void)answers_load(ans, rb, t->cli->answers, &d);
+	for (i = 0; i < t->cli->nsets; i++)
+		(void)answers_set(ans, rb, t->cli->sets[i], &d);
+	draft_fill(t->draft, ans);
+	answers_free(ans);
+	if (d.n > 0 && d.v[0].line > 0)
+		tui_say(t, 1, "%s:%d: %s (the rest is filled in)", d.v[0].file,
+		    d.v[0].line, d.v[0].msg);
+	else if (d.n > 0)
+		tui_say(t, 1, "%s: %s (the rest is filled in)", d.v[0].file,
+		    d.v[0].msg);
+	diags_free(&d);
+	return tui_goto(t, SCREEN_VARS);
+}
+
 static int
 key_start(struct tui *t, void *data)
 {
@@ -147,16 +194,15 @@ key_start(struct tui *t, void *data)
 
 	if (rv->n == 0 || rv->v[rv->sel].error != NULL)
 		return SCR_REDRAW;
-	if (t->cli->answers == NULL) {
-		tui_say(t, 1, "Start it with your site's answers: fedwiz "
-		    "--answers FILE (see steps/README.md, 'Answers files').");
-		return SCR_REDRAW;
-	}
+	/* Preseeded: the answers file says it all, as debconf's does. */
+	if (t->cli->answers == NULL)
+		return to_forms(t, rv->v[rv->sel].id);
 	diags_init(&d);
 	if (session_start(t->st, catalog_dir(t->cli->runbooks),
 	    rv->v[rv->sel].id, t->cli->answers, t->cli->sets, t->cli->nsets,
 	    t->operator, 0, &id, &d) != 0) {
-		tui_say(t, 1, "%s", d.n ? d.v[0].msg : "cannot start");
+		tui_say(t, 1, "Not started (f opens the forms): %s", d.n ?
+		    d.v[0].msg : "the store refused it");
 		diags_free(&d);
 		return SCR_REDRAW;
 	}
@@ -164,7 +210,17 @@ key_start(struct tui *t, void *data)
 	if (tui_open_session(t, id) == -1)
 		return SCR_REDRAW;
 	tui_say(t, 0, "Session %lld started.", (long long)id);
-	return tui_goto(t, SCREEN_PLAN);
+	return tui_goto(t, SCREEN_PLAN) | SCR_FRESH;
+}
+
+static int
+key_forms(struct tui *t, void *data)
+{
+	struct runbooks_view	*rv = data;
+
+	if (rv->n == 0 || rv->v[rv->sel].error != NULL)
+		return SCR_REDRAW;
+	return to_forms(t, rv->v[rv->sel].id);
 }
 
 static const struct key_binding runbooks_keys[] = {
@@ -172,8 +228,11 @@ static const struct key_binding runbooks_keys[] = {
 	{ 'k', "k", "previous runbook", key_up },
 	{ KEY_DOWN, "Down/j", "next runbook", key_down },
 	{ 'j', "j", "next runbook", key_down },
-	{ '\r', "Enter", "start a session with this runbook", key_start },
-	{ KEY_ENTER, "Enter", "start a session", key_start },
+	{ '\r', "Enter", "new session: the forms (with --answers: start it)",
+	    key_start },
+	{ KEY_ENTER, "Enter", "new session", key_start },
+	{ 'f', "f", "new session through the forms, filled from --answers",
+	    key_forms },
 };
 
 const struct screen screen_runbooks = {

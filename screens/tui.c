@@ -19,13 +19,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <curses.h>
 
 #include "catalog.h"
 #include "cli.h"
+#include "draft.h"
 #include "evloop.h"
+#include "lineedit.h"
 #include "session.h"
 #include "store.h"
 #include "tui.h"
@@ -38,6 +41,8 @@ static const struct screen *const screens[SCREEN_COUNT] = {
 	[SCREEN_PROC] = &screen_proc,
 	[SCREEN_CONSOLE] = &screen_console,
 	[SCREEN_REPORT] = &screen_report,
+	[SCREEN_VARS] = &screen_vars,
+	[SCREEN_INVENTORY] = &screen_inventory,
 };
 
 /* Keys every screen has; the help overlay lists them after the screen's. */
@@ -158,6 +163,77 @@ tui_hline(struct tui *t, int y)
 {
 	if (y >= 0 && y < t->rows)
 		mvhline(y, 0, t->ascii ? '-' : ACS_HLINE, t->cols);
+}
+
+int
+tui_wrap(struct tui *t, int y, int ymax, int x, int w, int attr,
+    const char *s)
+{
+	const char	*p = s, *end, *sp;
+	char		 line[512];
+	int		 n;
+
+	if (w < 1)
+		return y;
+	while (*p != '\0' && y < ymax) {
+		end = p + strcspn(p, "\n");
+		n = (int)(end - p);
+		if (n > w) {
+			for (sp = p + w; sp > p && *sp != ' '; sp--)
+				;
+			n = sp > p ? (int)(sp - p) : w;
+		}
+		snprintf(line, sizeof(line), "%.*s", n < 511 ? n : 511, p);
+		tui_text(t, y++, x, w, attr, line);
+		p += n;
+		while (*p == ' ')
+			p++;
+		if (*p == '\n')
+			p++;
+	}
+	return y;
+}
+
+void
+tui_field(struct tui *t, int y, int x, int w, int attr, const char *s,
+    const struct lineedit *le)
+{
+	char	view[LINEEDIT_MAX];
+	size_t	start, n;
+	int	col;
+
+	if (y < 0 || y >= t->rows || x >= t->cols || w <= 0)
+		return;
+	if (x + w > t->cols)
+		w = t->cols - x;
+	if (le == NULL) {
+		tui_text(t, y, x, w, attr, s);
+		return;
+	}
+	/* The field's extent shows while it is edited. */
+	attron(A_UNDERLINE);
+	mvhline(y, x, ' ', w);
+	attroff(A_UNDERLINE);
+	lineedit_view(le, w, &start, &n, &col);
+	memcpy(view, le->buf + start, n);
+	view[n] = '\0';
+	attron(A_UNDERLINE);
+	mvaddstr(y, x, view);
+	attroff(A_UNDERLINE);
+	/* The cursor as a reversed cell: the terminal's own stays hidden,
+	 * where the status bar leaves it. */
+	if (le->cur < le->len) {
+		n = 1;
+		while (le->cur + n < le->len &&
+		    ((unsigned char)le->buf[le->cur + n] & 0xc0) == 0x80)
+			n++;
+		memcpy(view, le->buf + le->cur, n);
+		view[n] = '\0';
+	} else
+		snprintf(view, sizeof(view), " ");
+	attron(A_REVERSE);
+	mvaddstr(y, x + col, view);
+	attroff(A_REVERSE);
 }
 
 void
@@ -293,7 +369,10 @@ act(struct tui *t, int r)
 	if (r & SCR_QUIT)
 		return 1;
 	if (r & SCR_GOTO) {
-		if (t->depth < nitems(t->stack))
+		if (r & SCR_FRESH) {
+			t->depth = 0;
+			t->stack[t->depth++] = SCREEN_SESSIONS;
+		} else if (t->depth < nitems(t->stack))
 			t->stack[t->depth++] = t->cur;
 		enter(t, t->next);
 	} else if (r & SCR_BACK) {
@@ -344,6 +423,9 @@ on_key(struct tui *t, int ch)
 	}
 	free(t->message);
 	t->message = NULL;
+	if (s->editing != NULL && s->key != NULL && s->editing(t, t->data) &&
+	    ((r = s->key(t, t->data, ch)) & SCR_UNHANDLED) == 0)
+		return r | SCR_REDRAW;
 	for (i = 0; i < s->nkeys; i++)
 		if (s->keys[i].key == ch)
 			return s->keys[i].fn(t, t->data) | SCR_REDRAW;
@@ -420,6 +502,16 @@ struct loop_state {
 	int		 dirty;
 };
 
+/* A new size: the screen lays itself out again, and all is redrawn. */
+static void
+resized(struct loop_state *ls)
+{
+	ls->dirty = 1;
+	clearok(curscr, TRUE);
+	if (screen_of(ls->t)->resize != NULL)
+		screen_of(ls->t)->resize(ls->t, ls->t->data, LINES - 2, COLS);
+}
+
 static void
 on_tty(struct evloop *ev, int fd, short revents, void *arg)
 {
@@ -431,10 +523,7 @@ on_tty(struct evloop *ev, int fd, short revents, void *arg)
 	(void)revents;
 	while (!ls->done && (ch = getch()) != ERR) {
 		if (ch == KEY_RESIZE) {
-			ls->dirty = 1;
-			if (screen_of(ls->t)->resize != NULL)
-				screen_of(ls->t)->resize(ls->t, ls->t->data,
-				    LINES - 2, COLS);
+			resized(ls);
 			continue;
 		}
 		r = on_key(ls->t, ch);
@@ -471,15 +560,13 @@ on_sig(struct evloop *ev, int fd, short revents, void *arg)
 			ls->done = 1;
 			break;
 		case SIGWINCH:
+			/* The terminal says nothing on stdin when it is
+			 * resized: without this the new size would wait for
+			 * the next key. */
 			if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
 			    ws.ws_row > 0 && ws.ws_col > 0)
-				resizeterm(ws.ws_row, ws.ws_col);
-			if (screen_of(ls->t)->resize != NULL)
-				screen_of(ls->t)->resize(ls->t, ls->t->data,
-				    LINES - 2, COLS);
-			/* Lay out from scratch: no stale cells after a shrink. */
-			clearok(curscr, TRUE);
-			ls->dirty = 1;
+				resize_term(ws.ws_row, ws.ws_col);
+			resized(ls);
 			break;
 		}
 	}
@@ -500,6 +587,7 @@ on_minute(struct evloop *ev, void *arg)
 static int
 term_setup(struct tui *t)
 {
+	struct termios	 tio;
 	const char	*cs;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -518,6 +606,14 @@ term_setup(struct tui *t)
 	curses_up = 1;
 	fatal_set_cleanup(term_restore);
 	cbreak();
+	/* Ctrl-S moves a form on: the terminal must not take it for XOFF
+	 * (and freeze). Saved as the program's mode, so that a resume after
+	 * a stop keeps it; endwin gives the shell its own mode back. */
+	if (tcgetattr(STDIN_FILENO, &tio) == 0) {
+		tio.c_iflag &= ~(tcflag_t)IXON;
+		if (tcsetattr(STDIN_FILENO, TCSANOW, &tio) == 0)
+			def_prog_mode();
+	}
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
@@ -709,6 +805,7 @@ tui_main(const struct cli *cli)
 	close(sig_pipe[0]);
 	close(sig_pipe[1]);
 	sig_pipe[0] = sig_pipe[1] = -1;
+	draft_free(t.draft);
 	session_free(t.ses);
 	store_close(t.st);
 	free(t.message);

@@ -523,3 +523,149 @@ out:
 	ydoc_free(doc);
 	return rc;
 }
+
+/* Answers from memory: the same checks, without positions. */
+
+int
+answers_host_check(const struct host *h, const char **field, char *why,
+    size_t len)
+{
+	struct varspec	 sp;
+	const char	*const *pnames;
+	char		 vwhy[200], list[128];
+	size_t		 npnames;
+
+	memset(&sp, 0, sizeof(sp));
+	if (h->name == NULL || *h->name == '\0') {
+		*field = "name";
+		snprintf(why, len, "a host needs a name (letters, digits and "
+		    ". _ -)");
+		return -1;
+	}
+	if (!host_name_ok(h->name)) {
+		*field = "name";
+		snprintf(why, len, "host name \"%s\" must be letters, digits "
+		    "and . _ - (at most 64)", h->name);
+		return -1;
+	}
+	sp.type = VT_HOST;
+	if (h->address != NULL && *h->address != '\0' && vartype_check(&sp,
+	    h->address, NULL, vwhy, sizeof(vwhy)) == -1) {
+		*field = "address";
+		snprintf(why, len, "address \"%s\" %s (%s)", h->address, vwhy,
+		    vartype_expect(VT_HOST));
+		return -1;
+	}
+	sp.type = VT_STRING;
+	if (h->user != NULL && *h->user != '\0' && (vartype_check(&sp,
+	    h->user, NULL, vwhy, sizeof(vwhy)) == -1 ||
+	    strchr(h->user, ' ') != NULL)) {
+		*field = "user";
+		snprintf(why, len, "user \"%s\" must be one word without spaces "
+		    "or control characters", h->user);
+		return -1;
+	}
+	if (h->port < 0 || h->port > 65535) {
+		*field = "port";
+		snprintf(why, len, "port %d is not a port (an integer 1-65535)",
+		    h->port);
+		return -1;
+	}
+	if (h->profile_name != NULL && *h->profile_name != '\0' &&
+	    profile_find(h->profile_name) == NULL) {
+		pnames = profile_names(&npnames);
+		*field = "profile";
+		snprintf(why, len, "profile \"%s\" is not one of: %s",
+		    h->profile_name, join_words(pnames, npnames, list,
+		    sizeof(list)));
+		return -1;
+	}
+	sp.type = VT_PATH;
+	if (h->identity != NULL && *h->identity != '\0' && vartype_check(&sp,
+	    h->identity, NULL, vwhy, sizeof(vwhy)) == -1) {
+		*field = "identity";
+		snprintf(why, len, "identity \"%s\" %s", h->identity, vwhy);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+merge_hosts(struct answers *a, const struct runbook *rb,
+    const struct role_hosts *rh, const char *from, struct strmap *seen,
+    struct diags *d)
+{
+	const struct rb_role	*role;
+	const struct role_hosts	*have;
+	const char		*field;
+	struct host		 h;
+	char			 why[400];
+	size_t			 j, old, n;
+	int			 rc = 0;
+
+	if ((role = runbook_role(rb, rh->role)) == NULL) {
+		diags_add(d, from, 0, 0, "runbook %s has no role \"%s\"", rb->id,
+		    rh->role);
+		return -1;
+	}
+	have = answers_hosts(a, role->id);
+	n = rh->n + (have != NULL ? have->n : 0);
+	if (n > 1 && !role->many) {
+		diags_add(d, from, 0, 0, "role %s (%s) takes one host; %zu are "
+		    "given", role->id, role->title, n);
+		return -1;
+	}
+	for (j = 0; j < rh->n; j++) {
+		if (answers_host_check(&rh->hosts[j], &field, why,
+		    sizeof(why)) == -1) {
+			diags_add(d, from, 0, 0, "%s: %s", role->id, why);
+			rc = -1;
+			continue;
+		}
+		if (strmap_put(seen, rh->hosts[j].name, 0, &old)) {
+			diags_add(d, from, 0, 0, "host name \"%s\" is listed "
+			    "twice; names are unique across roles",
+			    rh->hosts[j].name);
+			rc = -1;
+		}
+	}
+	if (rc == 0)
+		for (j = 0; j < rh->n; j++) {
+			/* The role is the list's, whatever the copy says. */
+			h = rh->hosts[j];
+			h.role = role->id;
+			(void)answers_add_host(a, rb, &h);
+		}
+	return rc;
+}
+
+int
+answers_merge(struct answers *a, const struct runbook *rb,
+    const struct answers *src, const char *from, struct diags *d)
+{
+	struct strmap	 seen;
+	char		 why[400];
+	size_t		 i, k, old;
+	int		 rc = 0;
+
+	if (src->runbook != NULL && strcmp(src->runbook, rb->id) != 0) {
+		diags_add(d, from, 0, 0, "these answers are for runbook %s, not "
+		    "%s", src->runbook, rb->id);
+		return -1;
+	}
+	for (i = 0; i < src->nvalues; i++)
+		if (set_checked(a, rb, src->names[i], src->values[i], why,
+		    sizeof(why)) == -1) {
+			diags_add(d, from, 0, 0, "%s", why);
+			rc = -1;
+		}
+	strmap_init(&seen);
+	for (i = 0; i < a->nroles; i++)
+		for (k = 0; k < a->roles[i].n; k++)
+			strmap_put(&seen, a->roles[i].hosts[k].name, 0, &old);
+	for (i = 0; i < src->nroles; i++)
+		if (merge_hosts(a, rb, &src->roles[i], from, &seen, d) == -1)
+			rc = -1;
+	strmap_free(&seen);
+	return rc;
+}

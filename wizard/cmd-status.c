@@ -123,6 +123,44 @@ status_text(const struct session *s, const struct store_lock *lock,
 	planview_text(stdout, s->plan, s, 0);
 }
 
+/* What the session was started with: values in the runbook's order,
+ * hosts per role (profile: the one in effect). */
+static void
+status_json_answers(struct json *j, const struct session *s)
+{
+	const struct role_hosts	*rh;
+	const struct host	*h;
+	size_t			 i, k;
+
+	json_key(j, "answers");
+	json_obj_begin(j);
+	for (i = 0; i < s->rb->nvars; i++)
+		if (answers_get(s->ans, s->rb->vars[i].name) != NULL)
+			json_kstr(j, s->rb->vars[i].name, answers_get(s->ans,
+			    s->rb->vars[i].name));
+	json_obj_end(j);
+	json_key(j, "hosts");
+	json_arr_begin(j);
+	for (i = 0; i < s->rb->nroles; i++) {
+		if ((rh = answers_hosts(s->ans, s->rb->roles[i].id)) == NULL)
+			continue;
+		for (k = 0; k < rh->n; k++) {
+			h = &rh->hosts[k];
+			json_obj_begin(j);
+			json_kstr(j, "role", h->role);
+			json_kstr(j, "name", h->name);
+			json_kstr(j, "address", h->address);
+			json_kstr(j, "user", h->user);
+			json_kint(j, "port", h->port);
+			json_kstr(j, "profile", h->profile ? h->profile->name :
+			    NULL);
+			json_kstr(j, "identity", h->identity);
+			json_obj_end(j);
+		}
+	}
+	json_arr_end(j);
+}
+
 static void
 status_json(const struct session *s, const struct store_lock *lock,
     int locked)
@@ -203,6 +241,7 @@ status_json(const struct session *s, const struct store_lock *lock,
 		json_obj_end(&j);
 	} else
 		json_null(&j);
+	status_json_answers(&j, s);
 	json_key(&j, "warnings");
 	json_arr_begin(&j);
 	for (i = 0; i < s->warnings.n; i++)

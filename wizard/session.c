@@ -339,10 +339,12 @@ session_free(struct session *s)
 	free(s);
 }
 
-int
-session_start(struct store *st, const char *dir, const char *name,
-    const char *answers_path, const char *const *sets, size_t nsets,
-    const char *operator, time_t window_end, int64_t *id, struct diags *d)
+/* Both ways in: an answers file and --set, or answers from memory. */
+static int
+start(struct store *st, const char *dir, const char *name,
+    const char *answers_path, const struct answers *given,
+    const char *const *sets, size_t nsets, const char *operator,
+    time_t window_end, int64_t *id, struct diags *d)
 {
 	struct runbook		*rb = NULL;
 	struct answers		*ans;
@@ -359,6 +361,10 @@ session_start(struct store *st, const char *dir, const char *name,
 		goto out;
 	if (answers_path != NULL && answers_load(ans, rb, answers_path, d) ==
 	    -1)
+		goto out;
+	/* Checked again against the runbook as it is now: it may have
+	 * changed on disk since the forms loaded it. */
+	if (given != NULL && answers_merge(ans, rb, given, "answers", d) == -1)
 		goto out;
 	for (i = 0; i < nsets; i++)
 		if (answers_set(ans, rb, sets[i], d) == -1)
@@ -389,6 +395,24 @@ out:
 	runbook_free(rb);
 	answers_free(ans);
 	return rc;
+}
+
+int
+session_start(struct store *st, const char *dir, const char *name,
+    const char *answers_path, const char *const *sets, size_t nsets,
+    const char *operator, time_t window_end, int64_t *id, struct diags *d)
+{
+	return start(st, dir, name, answers_path, NULL, sets, nsets, operator,
+	    window_end, id, d);
+}
+
+int
+session_start_answers(struct store *st, const char *dir, const char *name,
+    const struct answers *given, const char *operator, time_t window_end,
+    int64_t *id, struct diags *d)
+{
+	return start(st, dir, name, NULL, given, NULL, 0, operator,
+	    window_end, id, d);
 }
 
 const struct plan_inst *
