@@ -358,7 +358,10 @@ enter(struct tui *t, enum screen_id id)
 	t->cur = id;
 	t->help = 0;
 	t->data = screen_of(t)->enter(t);
-	if (t->ses != NULL)
+	/* Only the session's own screens are a place to come back to: the
+	 * pickers and the forms of a new session are not the open one's. */
+	if (t->ses != NULL && (id == SCREEN_PLAN || id == SCREEN_PROC ||
+	    id == SCREEN_CONSOLE || id == SCREEN_REPORT))
 		tui_set_position(t, t->proc, t->host, t->step);
 }
 
