@@ -57,19 +57,34 @@ put(struct out *o, int attr, const char *s)
 	tui_text(o->t, o->y++, 1, o->cols - 2, attr, s);
 }
 
-/* Text of several lines, each its own console line, indented. */
+/* Text of several lines, indented, each wrapped at spaces to the width:
+ * a reason and the procedure that fixes it must be read whole. */
 static void
 put_lines(struct out *o, int attr, const char *s, size_t max)
 {
-	const char	*p, *nl;
+	const char	*p, *nl, *cut;
 	char		 line[512];
 	size_t		 n = 0;
+	int		 w = o->cols - 8, len;
 
-	for (p = s; *p != '\0' && n < max; p = *nl ? nl + 1 : nl, n++) {
+	if (w < 10)
+		w = 10;
+	for (p = s; *p != '\0' && n < max; n++) {
 		nl = p + strcspn(p, "\n");
-		snprintf(line, sizeof(line), "      %.*s", (int)(nl - p) < 500 ?
-		    (int)(nl - p) : 500, p);
+		len = (int)(nl - p);
+		if (len > w) {
+			for (cut = p + w; cut > p && *cut != ' '; cut--)
+				;
+			len = cut > p ? (int)(cut - p) : w;
+		}
+		snprintf(line, sizeof(line), "      %.*s", len < 500 ? len : 500,
+		    p);
 		put(o, attr, line);
+		p += len;
+		while (*p == ' ')
+			p++;
+		if (*p == '\n')
+			p++;
 	}
 }
 
@@ -123,7 +138,7 @@ console_draw(struct tui *t, void *data, int rows, int cols)
 		put(&out, attr, line);
 		if (o->message != NULL) {
 			clean = cli_clean(o->message, strlen(o->message));
-			put_lines(&out, attr, clean, 12);
+			put_lines(&out, attr, clean, 24);
 			free(clean);
 		}
 		if (o->excerpt != NULL && o->verdict != CV_PASS) {

@@ -762,7 +762,8 @@ tui_main(const struct cli *cli)
 	if (store_session_latest(t.st, &latest, &d) == 0 && latest > 0 &&
 	    tui_open_session(&t, latest) == 0 && store_ui_screen(t.st, latest,
 	    scr, sizeof(scr)) == 0) {
-		if (strcmp(scr, "procedure") == 0 && t.proc != NULL) {
+		if ((strcmp(scr, "procedure") == 0 ||
+		    strcmp(scr, "console") == 0) && t.proc != NULL) {
 			t.stack[t.depth++] = SCREEN_SESSIONS;
 			t.stack[t.depth++] = SCREEN_PLAN;
 			t.cur = SCREEN_PROC;

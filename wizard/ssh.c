@@ -1339,8 +1339,15 @@ step(struct conn *c)
 	case C_SHELL_PTY:	return st_shell_pty(c);
 	case C_SHELL_START:	return st_shell_start(c);
 	case C_SHELL_WAIT:	return st_shell_wait(c);
-	case C_QUEUED:
-	case C_IDLE:		return S_WAIT;
+	case C_IDLE:
+		/* A command queued on a connection kept from an earlier run
+		 * (the wizard checks step after step on one engine). */
+		if (c->head != NULL) {
+			c->state = C_READY;
+			return S_NEXT;
+		}
+		return S_WAIT;
+	case C_QUEUED:		return S_WAIT;
 	case C_DEAD:		return S_STOP;
 	}
 	return S_STOP;

@@ -24,7 +24,8 @@ PORT_NEXT=${TLS_TEST_PORT_BASE:-$PORT_NEXT}
 command -v openssl >/dev/null || { echo "SKIP: openssl (Debian openssl) is needed"; exit 77; }
 command -v ss >/dev/null || { echo "SKIP: ss (Debian iproute2) is needed to find free ports"; exit 77; }
 
-cleanup() {
+# tls_stop_all: end every server this library started.
+tls_stop_all() {
 	local p
 	for p in $(cat "$T/pids" 2>/dev/null); do
 		kill "$p" 2>/dev/null || true
@@ -32,8 +33,9 @@ cleanup() {
 	for p in $(cat "$T/pids" 2>/dev/null); do
 		wait "$p" 2>/dev/null || true
 	done
-	rm -rf "$T"
+	: >"$T/pids"
 }
+cleanup() { tls_stop_all; rm -rf "$T"; }
 trap cleanup 0
 trap 'exit 1' INT TERM
 
