@@ -593,11 +593,6 @@ term_setup(struct tui *t)
 	struct termios	 tio;
 	const char	*cs;
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "fedwiz: the wizard needs a terminal; for "
-		    "scripts use the commands (fedwiz --help)\n");
-		return -1;
-	}
 	cs = nl_langinfo(CODESET);
 	t->ascii = cs == NULL || strcmp(cs, "UTF-8") != 0 ||
 	    (t->cli != NULL && t->cli->ascii);
@@ -744,6 +739,13 @@ tui_main(const struct cli *cli)
 	memset(&t, 0, sizeof(t));
 	t.cli = cli;
 	t.operator = session_operator(cli->operator);
+	/* Before anything is opened: without a terminal, say what to use. */
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "fedwiz: no command given, and the wizard needs "
+		    "a terminal; for scripts use the commands (fedwiz "
+		    "--help)\n");
+		return EXIT_USAGE;
+	}
 	diags_init(&d);
 	if ((rc = cli_store(cli, 0, &t.st, &d)) != STORE_OK) {
 		cli_say(&d);
