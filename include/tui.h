@@ -137,6 +137,12 @@ void	tui_set_position(struct tui *, const char *, const char *, size_t);
  * the operator pressed Esc.
  */
 int	tui_ask(struct tui *, const char *, const char *, char *, size_t);
+/*
+ * For a question waiting in getch: 1 when a signal asks it to stop (Ctrl-C,
+ * SIGTERM, a hangup; the loop then acts on it), after taking in a new
+ * window size if there was one.
+ */
+int	tui_interrupted(struct tui *);
 /* Say something on the message line (printf-like). */
 void	tui_say(struct tui *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));

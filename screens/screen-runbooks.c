@@ -201,7 +201,8 @@ key_start(struct tui *t, void *data)
 	if (session_start(t->st, catalog_dir(t->cli->runbooks),
 	    rv->v[rv->sel].id, t->cli->answers, t->cli->sets, t->cli->nsets,
 	    t->operator, 0, &id, &d) != 0) {
-		tui_say(t, 1, "Not started (f opens the forms): %s", d.n ?
+		/* The reason first: the message line is one line. */
+		tui_say(t, 1, "%s (not started; f opens the forms)", d.n ?
 		    d.v[0].msg : "the store refused it");
 		diags_free(&d);
 		return SCR_REDRAW;

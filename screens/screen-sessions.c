@@ -39,6 +39,24 @@ age(time_t then, time_t now, char *buf, size_t len)
 		snprintf(buf, len, "%ld days ago", s / 86400);
 }
 
+/* Stable: insertion sort moving open sessions before closed ones. */
+static void
+open_first(struct store_session *v, size_t n)
+{
+	struct store_session	x;
+	size_t			i, j;
+
+	for (i = 1; i < n; i++) {
+		if (v[i].closed)
+			continue;
+		for (j = i; j > 0 && v[j - 1].closed; j--) {
+			x = v[j - 1];
+			v[j - 1] = v[j];
+			v[j] = x;
+		}
+	}
+}
+
 static void
 load(struct tui *t, struct sessions_view *sv)
 {
@@ -51,6 +69,9 @@ load(struct tui *t, struct sessions_view *sv)
 	if (store_session_list(t->st, &sv->v, &sv->n, &d) != 0)
 		tui_say(t, 1, "%s", d.n ? d.v[0].msg : "cannot list sessions");
 	diags_free(&d);
+	/* Open ones first, the store's order kept within each. */
+	if (sv->n > 1)
+		open_first(sv->v, sv->n);
 	if (sv->sel >= sv->n)
 		sv->sel = sv->n ? sv->n - 1 : 0;
 }

@@ -59,7 +59,12 @@ modal(struct tui *t, const char *title, const char *const *lines, size_t n)
 		tui_text(t, y++, 2, t->cols - 4, TUI_PLAIN, lines[i]);
 	refresh();
 	nodelay(stdscr, FALSE);
-	ch = getch();
+	/* Ctrl-C or the end while asking: as Esc (the loop acts on it). */
+	while ((ch = getch()) == ERR)
+		if (tui_interrupted(t)) {
+			ch = 27;
+			break;
+		}
 	nodelay(stdscr, TRUE);
 	return ch;
 }
@@ -112,7 +117,9 @@ ask_masked(struct tui *t, const char *q, char *buf, size_t len)
 		tui_text(t, t->rows - 2, 1, t->cols - 2, tui_attr(t, "warn"), q);
 		refresh();
 		ch = getch();
-		if (ch == 27) {
+		if (ch == ERR && !tui_interrupted(t))
+			continue;
+		if (ch == 27 || ch == ERR) {
 			wipe(buf, len);
 			n = (size_t)-1;
 			break;

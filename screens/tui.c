@@ -57,7 +57,12 @@ static const struct key_binding global_keys[] = {
 	{ 'q', "q", "quit (progress is already on disk)", key_quit },
 };
 
+static void	draw(struct tui *);
+
 static int	sig_pipe[2] = { -1, -1 };
+/* What arrived while a question blocked in getch (which returns ERR when
+ * a signal interrupts it); the loop still gets the byte from the pipe. */
+static volatile sig_atomic_t sig_quit, sig_end, sig_winch;
 static int	curses_up;
 
 /* Signals only write a byte; the loop reads it. */
@@ -67,9 +72,37 @@ on_signal(int sig)
 	int	 save = errno;
 	char	 c = (char)sig;
 
+	if (sig == SIGINT)
+		sig_quit = 1;
+	else if (sig == SIGTERM || sig == SIGHUP)
+		sig_end = 1;
+	else if (sig == SIGWINCH)
+		sig_winch = 1;
 	if (sig_pipe[1] != -1)
 		(void)write(sig_pipe[1], &c, 1);
 	errno = save;
+}
+
+int
+tui_interrupted(struct tui *t)
+{
+	struct winsize	ws;
+
+	if (sig_winch) {
+		sig_winch = 0;
+		if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+		    ws.ws_row > 0 && ws.ws_col > 0)
+			resize_term(ws.ws_row, ws.ws_col);
+		getmaxyx(stdscr, t->rows, t->cols);
+		clearok(curscr, TRUE);
+	}
+	if (sig_end)
+		return 1;
+	if (sig_quit) {
+		sig_quit = 0;
+		return 1;
+	}
+	return 0;
 }
 
 static void
@@ -135,15 +168,73 @@ tui_attr(struct tui *t, const char *what)
 	return TUI_PLAIN;
 }
 
+/*
+ * Text for a terminal that is not UTF-8: each character one ASCII one.
+ * The runbooks carry the documents' typography (quotes, dashes, bullets,
+ * ellipses); curses would show each of their bytes as an escape.
+ */
+static char *
+ascii_of(const char *s)
+{
+	static const struct {
+		unsigned	 cp;
+		const char	*as;
+	} map[] = {
+		{ 0x00A0, " " }, { 0x00AB, "<<" }, { 0x00BB, ">>" },
+		{ 0x00B7, "." }, { 0x00D7, "x" },
+		{ 0x2010, "-" }, { 0x2011, "-" }, { 0x2013, "-" },
+		{ 0x2014, "--" }, { 0x2018, "'" }, { 0x2019, "'" },
+		{ 0x201C, "\"" }, { 0x201D, "\"" }, { 0x2022, "*" },
+		{ 0x2026, "..." }, { 0x2192, "->" }, { 0x2190, "<-" },
+		{ 0x2264, "<=" }, { 0x2265, ">=" }, { 0x2713, "v" },
+		{ 0x25B6, ">" }, { 0x2500, "-" },
+	};
+	struct buf		 b;
+	const unsigned char	*p = (const unsigned char *)s;
+	unsigned		 cp;
+	size_t			 i, n;
+
+	buf_init(&b);
+	while (*p != '\0') {
+		if (*p < 0x80) {
+			buf_addc(&b, (char)*p++);
+			continue;
+		}
+		/* One UTF-8 sequence; a stray byte is one '?'. */
+		n = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : *p >= 0xC0 ? 2 : 1;
+		cp = n == 1 ? 0 : *p & (0xFF >> (n + 1));
+		for (i = 1; i < n && (p[i] & 0xC0) == 0x80; i++)
+			cp = cp << 6 | (p[i] & 0x3F);
+		if (i < n)
+			n = i;
+		p += n;
+		for (i = 0; i < nitems(map); i++)
+			if (map[i].cp == cp)
+				break;
+		buf_adds(&b, i < nitems(map) ? map[i].as : "?");
+	}
+	return buf_steal(&b);
+}
+
 /* Text at y, x, at most w columns, cut with "..." when longer. Remote
  * and runbook text is shown only after the caller cleaned it. */
 void
 tui_text(struct tui *t, int y, int x, int w, int attr, const char *s)
 {
-	int	n;
+	const char	*c;
+	char		*a = NULL;
+	int		 n;
 
-	if (y < 0 || y >= t->rows || x >= t->cols || w <= 0)
+	for (c = s; t->ascii && *c != '\0'; c++)
+		if ((unsigned char)*c >= 0x80) {
+			s = a = ascii_of(s);
+			break;
+		}
+
+	if (y < 0 || y >= t->rows || x >= t->cols || w <= 0) {
+		free(a);
 		return;
+	}
 	if (x + w > t->cols)
 		w = t->cols - x;
 	n = (int)strlen(s);
@@ -156,6 +247,7 @@ tui_text(struct tui *t, int y, int x, int w, int attr, const char *s)
 	} else
 		mvaddnstr(y, x, s, w);
 	attroff(attr);
+	free(a);
 }
 
 void
@@ -333,8 +425,11 @@ draw(struct tui *t)
 	getmaxyx(stdscr, t->rows, t->cols);
 	t->now = time(NULL);
 	if (t->rows < 6 || t->cols < 30) {
-		tui_text(t, 0, 0, t->cols, TUI_PLAIN, "fedwiz: make the "
-		    "window bigger (30x6 at least)");
+		/* Said whole, as short as the window needs. */
+		tui_text(t, 0, 0, t->cols, TUI_PLAIN, t->cols >= 46 ?
+		    "fedwiz: make the window bigger (30x6 at least)" :
+		    t->cols >= 26 ? "fedwiz needs 30x6 at least" :
+		    t->cols >= 15 ? "too small: 30x6" : "30x6");
 		refresh();
 		return;
 	}
@@ -459,6 +554,16 @@ tui_ask(struct tui *t, const char *q, const char *def, char *buf, size_t len)
 		tui_text(t, t->rows - 2, 1, t->cols - 2, TUI_PLAIN, t->message);
 		refresh();
 		ch = getch();
+		/* A signal: Ctrl-C, the end, or a new size (the question is
+		 * drawn again at the new size). The loop acts on the rest. */
+		if (ch == ERR) {
+			if (tui_interrupted(t)) {
+				rc = -1;
+				break;
+			}
+			draw(t);
+			continue;
+		}
 		if (ch == 27) {
 			rc = -1;
 			break;
@@ -492,8 +597,20 @@ confirm_quit(struct tui *t)
 	tui_say(t, 1, "Quit fedwiz? Your progress is saved. (y/n)");
 	draw(t);
 	nodelay(stdscr, FALSE);
-	ch = getch();
+	while ((ch = getch()) == ERR) {
+		/* The end (SIGTERM, hangup) is a yes; a new size redraws. */
+		if (sig_end)
+			break;
+		sig_quit = 0;
+		(void)tui_interrupted(t);
+		draw(t);
+	}
 	nodelay(stdscr, TRUE);
+	if (sig_end) {
+		free(t->message);
+		t->message = NULL;
+		return 1;
+	}
 	free(t->message);
 	t->message = NULL;
 	return ch == 'y' || ch == 'Y';

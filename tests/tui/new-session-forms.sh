@@ -79,7 +79,7 @@ screen | grep -q "FQDN of the front-end pool *pool1\.example\.com" ||
 tm resize-window -t w -x 50 -y 12
 wait_for "New session: new-session: variables (F2 next,..."
 tm resize-window -t w -x 20 -y 5
-wait_for "fedwiz: make the"
+wait_for "30x6"
 tm resize-window -t w -x 80 -y 24
 wait_for "new-session: variables (F2 next, Esc back)"
 
