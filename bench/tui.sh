@@ -127,7 +127,7 @@ DB=$DB_KEEP
 TUI_WRAP="/usr/bin/time -f %M -o $T/rss"
 first_screen " session $sid " >/dev/null
 tp=$(tui_pid)
-fp=$(cat "/proc/$tp/task/$tp/children" | awk '{ print $1 }')
+fp=$(awk '{ print $1 }' "/proc/$tp/task/$tp/children")
 [ -n "$fp" ] || fail "no fedwiz under GNU time (pid $tp)"
 grep -q "fedwiz" "/proc/$fp/cmdline" || fail "pid $fp is not fedwiz"
 ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }

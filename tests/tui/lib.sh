@@ -26,7 +26,8 @@
 #   tui_resize COLS ROWS the terminal's new size (the wizard gets SIGWINCH)
 #   tui_pid              the fedwiz process's pid
 #   tui_exit_code [S]    wait for fedwiz to end; print its exit status
-#   tui_expect_exit N    wait for fedwiz to end; fail unless with N
+#   tui_expect_exit N    wait for fedwiz to end; fail unless with N and
+#                        with nothing on standard error
 #   tui_tty_restored     fedwiz left the terminal as it found it: out of
 #                        the alternate screen, cursor shown, keypad off, and
 #                        the same stty settings
@@ -272,10 +273,14 @@ tui_exit_code() {
 	cat "$T/tui.exit"
 }
 
-# tui_expect_exit CODE: fedwiz ended with CODE.
+# tui_expect_exit CODE: fedwiz ended with CODE, and wrote nothing to
+# standard error (which would have landed on its screen; the sanitizers'
+# reports land there too). Killed (CODE 128 + N), the shell said so there.
 tui_expect_exit() {
 	_code=$(tui_exit_code) || exit 1
 	[ "$_code" -eq "$1" ] || { tui_show; fail "fedwiz ended with $_code, wanted $1"; }
+	[ "$1" -ge 128 ] || [ ! -s "$T/tui.err" ] ||
+		{ tui_show; fail "fedwiz wrote to standard error"; }
 }
 
 tui_tty_restored() {

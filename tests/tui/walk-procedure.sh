@@ -12,7 +12,8 @@
 expect_exit 0 F start lync-imp-tls \
     --answers "$FEDWIZ_SRCDIR/tests/ssh/data/lync-imp-tls.answers.yaml"
 sid=$(cat "$T/out")
-# step_status PROC HOST N: the step's status as the command line says it.
+# step_field PROC HOST N FIELD: a field of the step (status, note, by) as
+# the command line says it.
 step_field() {
 	expect_exit 0 F status --session "$sid" --json
 	jq -r --arg p "$1" --arg h "$2" --argjson n "$3" --arg f "$4" \
@@ -80,10 +81,11 @@ grep -q "^ ✓  Download CA Certification Chain  *fe1  *6/6 *$" "$T/screen" ||
 	{ tui_show; fail "the plan does not show the procedure done"; }
 grep -q "^ \.\. Install CA Certification Chain  *fe1  *0/17 *$" "$T/screen" ||
 	{ tui_show; fail "the plan does not show the next procedure ready"; }
+# The cursor is on the procedure just done; n goes to what is next.
+tui_highlighted | grep -q "Download CA Certification Chain" ||
+	{ tui_show; fail "the plan's cursor is not on the procedure left"; }
 tui_keys n
-tui_wait_gone "Nothing is ready"
-tui_highlighted | grep -q "Install CA Certification Chain" ||
-	{ tui_show; fail "n did not go to what is next"; }
+tui_wait_selected "Install CA Certification Chain"
 
 # The command line agrees, step by step.
 expect_exit 0 F status --session "$sid" --json
