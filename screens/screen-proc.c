@@ -31,6 +31,9 @@ struct proc_view {
 	size_t			 top;
 	struct store_check	*ev;	/* the session's check evidence */
 	size_t			 nev;
+	int			 info;	/* the procedure's notes, not the step */
+	size_t			 info_top;	/* scrolled to */
+	size_t			 info_lines;	/* at the last draw */
 };
 
 static int	wrap(struct tui *, int, int, int, int, int, const char *);
@@ -173,12 +176,130 @@ wrap(struct tui *t, int y, int ymax, int x, int w, int attr, const char *s)
 	return y;
 }
 
+/* The procedure's own text as lines, wrapped to the width, drawn from a
+ * scroll position: it is often longer than the screen. */
+struct lines {
+	char	**v;
+	int	 *attr;
+	size_t	  n;
+};
+
+static void
+lines_add(struct lines *l, int attr, int indent, int w, const char *text)
+{
+	const char	*p = text, *end, *sp;
+	int		 n;
+
+	w -= indent;
+	if (w < 10)
+		w = 10;
+	while (*p != '\0') {
+		end = p + strcspn(p, "\n");
+		n = (int)(end - p);
+		if (n > w) {
+			for (sp = p + w; sp > p && *sp != ' '; sp--)
+				;
+			n = sp > p ? (int)(sp - p) : w;
+		}
+		l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+		l->attr = xreallocarray(l->attr, l->n + 1, sizeof(*l->attr));
+		l->v[l->n] = xasprintf("%*s%.*s", indent, "", n, p);
+		l->attr[l->n++] = attr;
+		p += n;
+		while (*p == ' ')
+			p++;
+		if (*p == '\n')
+			p++;
+	}
+}
+
+static void
+lines_free(struct lines *l)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	free(l->attr);
+}
+
+/* A parameter table, one row per line: "column: value; ..." so that it
+ * reads at any width. */
+static void
+table_lines(struct tui *t, struct proc_view *pv, struct lines *l, int cols,
+    const struct rb_table *tb)
+{
+	char	line[1024], *x;
+	size_t	r, c, n;
+
+	if (tb->title != NULL) {
+		x = filled(pv, tb->title);
+		lines_add(l, tui_attr(t, "title"), 1, cols - 2, x);
+		free(x);
+	}
+	for (r = 0; r < tb->nrows; r++) {
+		for (c = 0, n = 0; c < tb->columns.n && n < sizeof(line); c++) {
+			x = filled(pv, tb->cells[r * tb->columns.n + c]);
+			n += (size_t)snprintf(line + n, sizeof(line) - n,
+			    "%s%s: %s", c ? "; " : "", tb->columns.v[c], x);
+			free(x);
+		}
+		lines_add(l, TUI_PLAIN, 3, cols - 2, line);
+	}
+}
+
+/* The procedure's own text: what it is for, before you begin, its note,
+ * tips, troubleshooting and table (i toggles it with the step; Up and
+ * Down scroll it). */
+static void
+info_draw(struct tui *t, struct proc_view *pv, int y, int ymax, int cols)
+{
+	const struct rb_proc	*p = pv->in->proc;
+	const struct {
+		const char	*label;
+		const char	*text;
+	} parts[] = {
+		{ "About", p->intro },
+		{ "Before you begin", p->before },
+		{ "Note", p->note },
+		{ "Tips", p->tips },
+		{ "Troubleshooting", p->troubleshooting },
+		{ "Next", p->next },
+	};
+	struct lines	 l;
+	char		*x;
+	size_t		 i;
+
+	memset(&l, 0, sizeof(l));
+	for (i = 0; i < nitems(parts); i++) {
+		if (parts[i].text == NULL)
+			continue;
+		lines_add(&l, tui_attr(t, "title"), 1, cols - 2, parts[i].label);
+		x = filled(pv, parts[i].text);
+		lines_add(&l, TUI_PLAIN, 1, cols - 2, x);
+		free(x);
+	}
+	if (p->table != NULL)
+		table_lines(t, pv, &l, cols, p->table);
+	if (l.n == 0)
+		lines_add(&l, tui_attr(t, "dim"), 1, cols - 2, "This procedure "
+		    "has no notes of its own (i goes back to the step).");
+	if (pv->info_top >= l.n)
+		pv->info_top = l.n - 1;
+	pv->info_lines = l.n;
+	for (i = pv->info_top; i < l.n && y < ymax; i++, y++)
+		tui_text(t, y, 0, cols, l.attr[i], l.v[i]);
+	lines_free(&l);
+}
+
 static void
 proc_draw(struct tui *t, void *data, int rows, int cols)
 {
 	struct proc_view	*pv = data;
 	const struct plan_inst	*in;
 	const struct rb_step	*s;
+	struct lines		 tl;
 	char			 title[256], line[512], *x;
 	size_t			 k, i;
 	int			 y, list, detail;
@@ -217,10 +338,22 @@ proc_draw(struct tui *t, void *data, int rows, int cols)
 	}
 	tui_hline(t, y++);
 	detail = rows;
+	if (pv->info) {
+		/* The whole screen below the title: the notes are long. */
+		for (k = 1; k < (size_t)y; k++)
+			mvhline((int)k, 0, ' ', cols);
+		snprintf(line, sizeof(line), "%s: notes (i back to the steps, "
+		    "Up/Down scroll)", in->proc->title);
+		tui_text(t, 1, 1, cols - 2, tui_attr(t, "dim"), line);
+		info_draw(t, pv, 2, detail, cols);
+		return;
+	}
 	s = &in->proc->steps[pv->cur];
-	snprintf(line, sizeof(line), "Step %zu of %zu%s", pv->cur + 1,
+	snprintf(line, sizeof(line), "Step %zu of %zu%s%s", pv->cur + 1,
 	    in->proc->nsteps, in->step_na[pv->cur] ? " (does not apply here)" :
-	    "");
+	    "", in->proc->intro || in->proc->before || in->proc->note ||
+	    in->proc->tips || in->proc->troubleshooting || in->proc->table ?
+	    "   (i: the procedure's notes)" : "");
 	tui_text(t, y++, 1, cols - 2, tui_attr(t, "title"), line);
 	x = filled(pv, s->do_);
 	y = wrap(t, y, detail, 1, cols - 2, TUI_PLAIN, x);
@@ -234,6 +367,13 @@ proc_draw(struct tui *t, void *data, int rows, int cols)
 		x = filled(pv, s->note);
 		y = wrap(t, y, detail, 1, cols - 2, tui_attr(t, "dim"), x);
 		free(x);
+	}
+	if (s->table != NULL) {
+		memset(&tl, 0, sizeof(tl));
+		table_lines(t, pv, &tl, cols, s->table);
+		for (i = 0; i < tl.n && y < detail; i++)
+			tui_text(t, y++, 0, cols, tl.attr[i], tl.v[i]);
+		lines_free(&tl);
 	}
 	for (i = 0; i < s->nsteps && y < detail; i++) {
 		x = filled(pv, s->steps[i].do_);
@@ -257,6 +397,11 @@ key_up(struct tui *t, void *data)
 	struct proc_view	*pv = data;
 
 	sync(t, pv);
+	if (pv->info) {
+		if (pv->info_top > 0)
+			pv->info_top--;
+		return SCR_REDRAW;
+	}
 	if (pv->in != NULL && pv->cur > 0) {
 		pv->cur--;
 		tui_set_position(t, t->proc, t->host, pv->cur + 1);
@@ -270,6 +415,11 @@ key_down(struct tui *t, void *data)
 	struct proc_view	*pv = data;
 
 	sync(t, pv);
+	if (pv->info) {
+		if (pv->info_top + 1 < pv->info_lines)
+			pv->info_top++;
+		return SCR_REDRAW;
+	}
 	if (pv->in != NULL && pv->cur + 1 < pv->in->proc->nsteps) {
 		pv->cur++;
 		tui_set_position(t, t->proc, t->host, pv->cur + 1);
@@ -377,6 +527,17 @@ key_console(struct tui *t, void *data)
 	return tui_goto(t, SCREEN_CONSOLE);
 }
 
+static int
+key_info(struct tui *t, void *data)
+{
+	struct proc_view	*pv = data;
+
+	(void)t;
+	pv->info = !pv->info;
+	pv->info_top = 0;
+	return SCR_REDRAW;
+}
+
 static const struct key_binding proc_keys[] = {
 	{ KEY_UP, "Up/k", "previous step", key_up },
 	{ 'k', "k", "previous step", key_up },
@@ -388,6 +549,8 @@ static const struct key_binding proc_keys[] = {
 	{ 'r', "r", "reopen the step", key_reopen },
 	{ 'c', "c", "run the step's checks (done when all pass)", key_check },
 	{ 'o', "o", "the check console (the last run)", key_console },
+	{ 'i', "i", "the procedure's notes, tips and tables (again: the step)",
+	    key_info },
 };
 
 const struct screen screen_proc = {

@@ -52,7 +52,8 @@ static int	key_back(struct tui *, void *);
 
 static const struct key_binding global_keys[] = {
 	{ '?', "?", "this help (any key closes it)", key_help },
-	{ 27, "Esc", "back to the screen before", key_back },
+	{ 27, "Esc/Left/h", "back to the screen before (also Backspace)",
+	    key_back },
 	{ KEY_BACKSPACE, "Backspace", "back", key_back },
 	{ 'q', "q", "quit (progress is already on disk)", key_quit },
 };
@@ -405,16 +406,22 @@ draw_help(struct tui *t)
 	for (i = 1; i < t->rows - 1; i++)
 		mvhline(i, 0, ' ', t->cols);
 	tui_text(t, 1, 2, w, tui_attr(t, "title"), s->title);
-	for (i = 0; i < (int)s->nkeys && y < t->rows - 2; i++, y++) {
+	for (i = 0; i < (int)s->nkeys && y < t->rows - 2; i++) {
+		/* Aliases (Up and k, Enter and KEY_ENTER) once, by the first
+		 * name, which lists them all. */
+		if (i > 0 && s->keys[i].fn == s->keys[i - 1].fn)
+			continue;
 		snprintf(line, sizeof(line), "%-10s %s", s->keys[i].name,
 		    s->keys[i].help);
-		tui_text(t, y, 2, w, TUI_PLAIN, line);
+		tui_text(t, y++, 2, w, TUI_PLAIN, line);
 	}
 	y++;
-	for (i = 0; i < (int)nitems(global_keys) && y < t->rows - 2; i++, y++) {
+	for (i = 0; i < (int)nitems(global_keys) && y < t->rows - 2; i++) {
+		if (i > 0 && global_keys[i].fn == global_keys[i - 1].fn)
+			continue;
 		snprintf(line, sizeof(line), "%-10s %s", global_keys[i].name,
 		    global_keys[i].help);
-		tui_text(t, y, 2, w, TUI_PLAIN, line);
+		tui_text(t, y++, 2, w, TUI_PLAIN, line);
 	}
 }
 

@@ -16,7 +16,7 @@ tui_line "$TUI_ROWS" | grep -q "no session open" ||
 tui_keys '?'
 tui_wait "start a new session from a runbook"
 for k in "Up/k" "Down/j" "Enter      resume the session" "?          this help" \
-    "Esc        back" "q          quit"; do
+    "Esc/Left/h back" "q          quit"; do
 	grep -qF -e "$k" "$T/screen" || { tui_show; fail "help does not list '$k'"; }
 done
 grep -q "No session yet" "$T/screen" && fail "help drawn over the screen, not instead of it"
