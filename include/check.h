@@ -42,6 +42,9 @@ struct check_outcome {
 	int64_t			 ms;
 	enum ssh_status		 ssh;		/* for CV_ERROR: what failed */
 	int			 running;	/* queued, no verdict yet */
+	char			*live;		/* while running: the last of
+						   the output so far (raw) */
+	size_t			 livelen;
 	int			 input;		/* CV_ERROR from the inputs (a
 						   value, no hosts), not the
 						   network: exit 2, not 3 */
@@ -73,6 +76,14 @@ void			 check_run_dns_server(struct check_run *, const char *);
  */
 int			 check_run_step(struct check_run *,
 			     const struct plan_inst *, size_t, struct diags *);
+
+/*
+ * An ssh_callbacks output function: keeps the last few KiB of a running
+ * ssh check's output in its outcome's live buffer (set it as the engine's
+ * cb.output to show output as it comes).
+ */
+void			 check_live_output(void *, void *, const char *,
+			     size_t);
 
 /* How many queued checks have no verdict yet. */
 size_t			 check_run_pending(const struct check_run *);

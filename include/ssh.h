@@ -61,6 +61,10 @@ struct ssh_callbacks {
 	 * recorded in known_hosts. May be NULL. */
 	void			(*note)(void *, const struct ssh_target *,
 				    const char *);
+	/* Output of a running command as it arrives (raw bytes), with the
+	 * arg its ssh_run was given: for a console that shows it live. May
+	 * be NULL. */
+	void			(*output)(void *, void *, const char *, size_t);
 	void			*ctx;
 };
 

@@ -88,6 +88,25 @@ put_lines(struct out *o, int attr, const char *s, size_t max)
 	}
 }
 
+/* The last max lines of text (the newest output of a running check). */
+static void
+put_tail(struct out *o, int attr, const char *s, size_t max)
+{
+	const char	*p = s + strlen(s);
+	size_t		 n = 0;
+
+	while (p > s && (p[-1] == '\n' || p[-1] == '\r'))
+		p--;
+	while (p > s && n < max) {
+		p--;
+		if (*p == '\n')
+			n++;
+	}
+	if (*p == '\n')
+		p++;
+	put_lines(o, attr, p, max);
+}
+
 static void
 console_draw(struct tui *t, void *data, int rows, int cols)
 {
@@ -125,6 +144,12 @@ console_draw(struct tui *t, void *data, int rows, int cols)
 			    "%.0f s", o->kind, o->host ? o->host->name : "here",
 			    (double)(evloop_now() - cv->started) / 1000);
 			put(&out, TUI_PLAIN, line);
+			/* What it has said so far: its last lines, live. */
+			if (o->live != NULL) {
+				clean = cli_clean(o->live, o->livelen);
+				put_tail(&out, tui_attr(t, "dim"), clean, 6);
+				free(clean);
+			}
 			continue;
 		}
 		attr = o->verdict == CV_PASS ? tui_attr(t, "done") :

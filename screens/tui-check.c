@@ -202,6 +202,7 @@ checks_up(struct tui *t)
 	c->so.cb.secret = on_secret;
 	c->so.cb.hostkey = on_hostkey;
 	c->so.cb.note = on_note;
+	c->so.cb.output = check_live_output;
 	c->so.cb.ctx = c;
 	c->src.password_file = t->cli->password_file;
 	c->src.enable_file = t->cli->enable_file;

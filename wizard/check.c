@@ -69,6 +69,7 @@ check_run_free(struct check_run *r)
 		free(r->v[i].target);
 		free(r->v[i].message);
 		free(r->v[i].excerpt);
+		free(r->v[i].live);
 	}
 	free(r->v);
 	free(r);
@@ -318,8 +319,36 @@ on_done(void *arg, const struct ssh_target *t, const struct ssh_result *res)
 		o->excerpt = text;
 	}
 	o->running = 0;
+	free(o->live);
+	o->live = NULL;
+	o->livelen = 0;
 	r->pending--;
 	free(j);
+}
+
+#define LIVE_KEEP	4096
+
+void
+check_live_output(void *ctx, void *arg, const char *p, size_t n)
+{
+	struct job		*j = arg;
+	struct check_outcome	*o = &j->r->v[j->idx];
+	size_t			 keep;
+
+	(void)ctx;
+	if (n >= LIVE_KEEP) {
+		p += n - LIVE_KEEP;
+		n = LIVE_KEEP;
+	}
+	if (o->livelen + n > LIVE_KEEP) {
+		keep = LIVE_KEEP - n;
+		memmove(o->live, o->live + o->livelen - keep, keep);
+		o->livelen = keep;
+	}
+	o->live = xreallocarray(o->live, LIVE_KEEP + 1, 1);
+	memcpy(o->live + o->livelen, p, n);
+	o->livelen += n;
+	o->live[o->livelen] = '\0';
 }
 
 /* Whether a command calls a Lync cmdlet: Verb-CsNoun. */

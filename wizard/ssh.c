@@ -273,6 +273,8 @@ cmd_take(struct conn *c, struct cmd *m, struct buf *b, const char *p,
 
 	EVP_DigestUpdate(m->md, p, n);
 	m->total += n;
+	if (c->eng->o.cb.output != NULL)
+		c->eng->o.cb.output(c->eng->o.cb.ctx, m->arg, p, n);
 	room = m->out.len + m->err.len < cap ? cap - m->out.len - m->err.len :
 	    0;
 	if (n > room) {
@@ -1057,6 +1059,9 @@ shell_take(struct conn *c, const char *p, size_t n)
 	if (c->goal == SG_COMMAND) {
 		EVP_DigestUpdate(c->head->md, p, n);
 		c->head->total += n;
+		if (c->eng->o.cb.output != NULL)
+			c->eng->o.cb.output(c->eng->o.cb.ctx, c->head->arg, p,
+			    n);
 	}
 	if (c->raw.len + n <= c->eng->o.output_cap)
 		buf_add(&c->raw, p, n);
