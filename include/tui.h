@@ -89,6 +89,9 @@ struct tui {
 	struct store		*st;
 	struct session		*ses;		/* NULL: none open yet */
 	unsigned		 ses_gen;	/* counts each (re)opening */
+	struct store_check	*evid;		/* its check evidence, read with
+						   it (never on a redraw) */
+	size_t			 nevid;
 	struct evloop		*ev;
 	const char		*operator;
 	/* The new session the forms are filling in (draft.h), or NULL. The
@@ -129,6 +132,8 @@ int	tui_goto(struct tui *, enum screen_id);
 /* Open session id as the current one (closing the one before); 0 on
  * success, else -1 with the reason in the message line. */
 int	tui_open_session(struct tui *, int64_t);
+/* Read the open session's check evidence again (after a run). */
+void	tui_reload_evidence(struct tui *);
 /* Remember where the operator is (proc, host, step) on disk. */
 void	tui_set_position(struct tui *, const char *, const char *, size_t);
 /*
@@ -169,6 +174,9 @@ void	tui_hline(struct tui *, int);
 /* Text wrapped at spaces into lines y..ymax-1 from x, w wide; returns the
  * next free line. */
 int	tui_wrap(struct tui *, int, int, int, int, int, const char *);
+/* The next line of *pp wrapped at spaces to w columns: *line and its
+ * length; *pp moves past it and the spaces or newline that end it. */
+int	tui_line_next(const char **, int, const char **);
 /* A form field at y, x, w wide: text, or with le (lineedit.h) the text
  * being edited, its cursor shown as a reversed cell. */
 void	tui_field(struct tui *, int, int, int, int, const char *,

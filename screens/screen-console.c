@@ -62,29 +62,18 @@ put(struct out *o, int attr, const char *s)
 static void
 put_lines(struct out *o, int attr, const char *s, size_t max)
 {
-	const char	*p, *nl, *cut;
-	char		 line[512];
+	const char	*p, *line;
+	char		 buf[512];
 	size_t		 n = 0;
 	int		 w = o->cols - 8, len;
 
 	if (w < 10)
 		w = 10;
 	for (p = s; *p != '\0' && n < max; n++) {
-		nl = p + strcspn(p, "\n");
-		len = (int)(nl - p);
-		if (len > w) {
-			for (cut = p + w; cut > p && *cut != ' '; cut--)
-				;
-			len = cut > p ? (int)(cut - p) : w;
-		}
-		snprintf(line, sizeof(line), "      %.*s", len < 500 ? len : 500,
-		    p);
-		put(o, attr, line);
-		p += len;
-		while (*p == ' ')
-			p++;
-		if (*p == '\n')
-			p++;
+		len = tui_line_next(&p, w, &line);
+		snprintf(buf, sizeof(buf), "      %.*s", len < 500 ? len : 500,
+		    line);
+		put(o, attr, buf);
 	}
 }
 

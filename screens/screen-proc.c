@@ -29,14 +29,10 @@ struct proc_view {
 	struct scope		 sc;
 	size_t			 cur;	/* 0-based */
 	size_t			 top;
-	struct store_check	*ev;	/* the session's check evidence */
-	size_t			 nev;
 	int			 info;	/* the procedure's notes, not the step */
 	size_t			 info_top;	/* scrolled to */
 	size_t			 info_lines;	/* at the last draw */
 };
-
-static int	wrap(struct tui *, int, int, int, int, int, const char *);
 
 /* The instance the operator is on: t->proc@t->host. */
 static const struct plan_inst *
@@ -47,26 +43,16 @@ find_inst(struct tui *t)
 
 /* The session is read again after every transition (and after checks
  * finish, maybe while another screen is up): find the instance in the
- * current one, and its evidence, when it changed. */
+ * current one when it changed. */
 static void
 sync(struct tui *t, struct proc_view *pv)
 {
-	struct diags	d;
-
 	if (pv->seen == t->ses_gen)
 		return;
 	pv->seen = t->ses_gen;
 	pv->in = find_inst(t);
 	if (pv->in != NULL)
 		plan_inst_scope(t->ses->plan, pv->in, &pv->sc);
-	store_checks_free(pv->ev, pv->nev);
-	pv->ev = NULL;
-	pv->nev = 0;
-	diags_init(&d);
-	if (store_checks(t->st, t->ses->id, &pv->ev, &pv->nev, &d) != 0)
-		tui_say(t, 1, "%s", d.n ? d.v[0].msg : "cannot read the "
-		    "evidence");
-	diags_free(&d);
 }
 
 static void *
@@ -83,11 +69,8 @@ proc_enter(struct tui *t)
 static void
 proc_leave(struct tui *t, void *data)
 {
-	struct proc_view	*pv = data;
-
 	(void)t;
-	store_checks_free(pv->ev, pv->nev);
-	free(pv);
+	free(data);
 }
 
 /* The last evidence of the current step's checks, newest first. */
@@ -98,8 +81,8 @@ evidence(struct tui *t, struct proc_view *pv, int y, int ymax, int cols)
 	char				 line[512], *m;
 	size_t				 i, shown = 0;
 
-	for (i = pv->nev; i-- > 0 && y < ymax && shown < 4;) {
-		c = &pv->ev[i];
+	for (i = t->nevid; i-- > 0 && y < ymax && shown < 4;) {
+		c = &t->evid[i];
 		if (c->step != pv->cur + 1 || strcmp(c->proc, t->proc) != 0 ||
 		    strcmp(c->host, t->host ? t->host : "") != 0)
 			continue;
@@ -109,7 +92,7 @@ evidence(struct tui *t, struct proc_view *pv, int y, int ymax, int cols)
 		    "pass") == 0 ? "PASS" : strcmp(c->result, "fail") == 0 ?
 		    "FAIL" : "ERROR", c->kind, c->target, *m ? ": " : "", m);
 		free(m);
-		y = wrap(t, y, ymax, 1, cols - 2, strcmp(c->result, "pass") ==
+		y = tui_wrap(t, y, ymax, 1, cols - 2, strcmp(c->result, "pass") ==
 		    0 ? tui_attr(t, "done") : tui_attr(t, "fail"), line);
 		shown++;
 	}
@@ -148,34 +131,6 @@ filled(struct proc_view *pv, const char *s)
 	return c;
 }
 
-/* Wrap text into the box from y to ymax at x, width w; returns the next
- * free line. */
-static int
-wrap(struct tui *t, int y, int ymax, int x, int w, int attr, const char *s)
-{
-	const char	*p = s, *end, *sp;
-	char		 line[512];
-	int		 n;
-
-	while (*p != '\0' && y < ymax) {
-		end = p + strcspn(p, "\n");
-		n = (int)(end - p);
-		if (n > w) {
-			for (sp = p + w; sp > p && *sp != ' '; sp--)
-				;
-			n = sp > p ? (int)(sp - p) : w;
-		}
-		snprintf(line, sizeof(line), "%.*s", n < 511 ? n : 511, p);
-		tui_text(t, y++, x, w, attr, line);
-		p += n;
-		while (*p == ' ')
-			p++;
-		if (*p == '\n')
-			p++;
-	}
-	return y;
-}
-
 /* The procedure's own text as lines, wrapped to the width, drawn from a
  * scroll position: it is often longer than the screen. */
 struct lines {
@@ -187,29 +142,18 @@ struct lines {
 static void
 lines_add(struct lines *l, int attr, int indent, int w, const char *text)
 {
-	const char	*p = text, *end, *sp;
+	const char	*p = text, *line;
 	int		 n;
 
 	w -= indent;
 	if (w < 10)
 		w = 10;
 	while (*p != '\0') {
-		end = p + strcspn(p, "\n");
-		n = (int)(end - p);
-		if (n > w) {
-			for (sp = p + w; sp > p && *sp != ' '; sp--)
-				;
-			n = sp > p ? (int)(sp - p) : w;
-		}
+		n = tui_line_next(&p, w, &line);
 		l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
 		l->attr = xreallocarray(l->attr, l->n + 1, sizeof(*l->attr));
-		l->v[l->n] = xasprintf("%*s%.*s", indent, "", n, p);
+		l->v[l->n] = xasprintf("%*s%.*s", indent, "", n, line);
 		l->attr[l->n++] = attr;
-		p += n;
-		while (*p == ' ')
-			p++;
-		if (*p == '\n')
-			p++;
 	}
 }
 
@@ -356,16 +300,17 @@ proc_draw(struct tui *t, void *data, int rows, int cols)
 	    "   (i: the procedure's notes)" : "");
 	tui_text(t, y++, 1, cols - 2, tui_attr(t, "title"), line);
 	x = filled(pv, s->do_);
-	y = wrap(t, y, detail, 1, cols - 2, TUI_PLAIN, x);
+	y = tui_wrap(t, y, detail, 1, cols - 2, TUI_PLAIN, x);
 	free(x);
 	if (s->command != NULL) {
 		x = filled(pv, s->command);
-		y = wrap(t, y + (y < detail), detail, 3, cols - 4, tui_attr(t, "command"), x);
+		y = tui_wrap(t, y + (y < detail), detail, 3, cols - 4,
+		    tui_attr(t, "command"), x);
 		free(x);
 	}
 	if (s->note != NULL) {
 		x = filled(pv, s->note);
-		y = wrap(t, y, detail, 1, cols - 2, tui_attr(t, "dim"), x);
+		y = tui_wrap(t, y, detail, 1, cols - 2, tui_attr(t, "dim"), x);
 		free(x);
 	}
 	if (s->table != NULL) {
@@ -379,14 +324,14 @@ proc_draw(struct tui *t, void *data, int rows, int cols)
 		x = filled(pv, s->steps[i].do_);
 		snprintf(line, sizeof(line), "  %c. %s", (int)('a' + i % 26), x);
 		free(x);
-		y = wrap(t, y, detail, 1, cols - 2, TUI_PLAIN, line);
+		y = tui_wrap(t, y, detail, 1, cols - 2, TUI_PLAIN, line);
 	}
 	for (i = 0; i < s->nchecks && y < detail; i++) {
 		x = planview_check_summary(&s->checks[i], &pv->sc);
 		snprintf(line, sizeof(line), "check: %s%s", x, s->checks[i].kind ==
 		    CK_MANUAL ? "" : "  (c runs it)");
 		free(x);
-		y = wrap(t, y, detail, 1, cols - 2, tui_attr(t, "dim"), line);
+		y = tui_wrap(t, y, detail, 1, cols - 2, tui_attr(t, "dim"), line);
 	}
 	evidence(t, pv, y, detail, cols);
 }

@@ -335,9 +335,15 @@ finish_reverify(struct tui *t)
 			    v[i].step);
 	}
 	diags_init(&d);
-	if (ran > 0)
-		(void)check_run_record(t->run, t->ses, t->operator, &d);
+	if (ran > 0 && check_run_record(t->run, t->ses, t->operator, &d) !=
+	    0) {
+		tui_say(t, 1, "Re-verified, but the evidence was not recorded: "
+		    "%s", d.n ? d.v[0].msg : "?");
+		diags_free(&d);
+		return;
+	}
 	diags_free(&d);
+	tui_reload_evidence(t);
 	if (bad == 0)
 		tui_say(t, 0, "Re-verified: all %zu checks of the steps checks "
 		    "completed still pass.", ran);
@@ -374,6 +380,7 @@ finish(struct tui *t)
 		return;
 	}
 	diags_free(&d);
+	tui_reload_evidence(t);
 	if (ran == 0) {
 		tui_say(t, 0, "Step %zu has no check that runs here: confirm "
 		    "it yourself (d).", c->step);

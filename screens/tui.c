@@ -262,29 +262,41 @@ int
 tui_wrap(struct tui *t, int y, int ymax, int x, int w, int attr,
     const char *s)
 {
-	const char	*p = s, *end, *sp;
-	char		 line[512];
+	const char	*p = s, *line;
+	char		 buf[512];
 	int		 n;
 
 	if (w < 1)
 		return y;
 	while (*p != '\0' && y < ymax) {
-		end = p + strcspn(p, "\n");
-		n = (int)(end - p);
-		if (n > w) {
-			for (sp = p + w; sp > p && *sp != ' '; sp--)
-				;
-			n = sp > p ? (int)(sp - p) : w;
-		}
-		snprintf(line, sizeof(line), "%.*s", n < 511 ? n : 511, p);
-		tui_text(t, y++, x, w, attr, line);
-		p += n;
-		while (*p == ' ')
-			p++;
-		if (*p == '\n')
-			p++;
+		n = tui_line_next(&p, w, &line);
+		snprintf(buf, sizeof(buf), "%.*s", n < 511 ? n : 511, line);
+		tui_text(t, y++, x, w, attr, buf);
 	}
 	return y;
+}
+
+int
+tui_line_next(const char **pp, int w, const char **line)
+{
+	const char	*p = *pp, *end, *sp;
+	int		 n;
+
+	*line = p;
+	end = p + strcspn(p, "\n");
+	n = (int)(end - p);
+	if (n > w) {
+		for (sp = p + w; sp > p && *sp != ' '; sp--)
+			;
+		n = sp > p ? (int)(sp - p) : w;
+	}
+	p += n;
+	while (*p == ' ')
+		p++;
+	if (*p == '\n')
+		p++;
+	*pp = p;
+	return n;
 }
 
 void
@@ -811,6 +823,7 @@ tui_open_session(struct tui *t, int64_t id)
 	session_free(t->ses);
 	t->ses = s;
 	t->ses_gen++;
+	tui_reload_evidence(t);
 	t->proc = t->host = NULL;
 	t->step = 0;
 	if (store_ui_position(t->st, s->id, proc, sizeof(proc), host,
@@ -823,6 +836,23 @@ tui_open_session(struct tui *t, int64_t id)
 		t->step = step;
 	}
 	return 0;
+}
+
+void
+tui_reload_evidence(struct tui *t)
+{
+	struct diags	d;
+
+	store_checks_free(t->evid, t->nevid);
+	t->evid = NULL;
+	t->nevid = 0;
+	if (t->ses == NULL)
+		return;
+	diags_init(&d);
+	if (store_checks(t->st, t->ses->id, &t->evid, &t->nevid, &d) != 0)
+		tui_say(t, 1, "%s", d.n ? d.v[0].msg : "cannot read the "
+		    "check evidence");
+	diags_free(&d);
 }
 
 void
@@ -937,6 +967,7 @@ tui_main(const struct cli *cli)
 	sig_pipe[0] = sig_pipe[1] = -1;
 	draft_free(t.draft);
 	session_free(t.ses);
+	store_checks_free(t.evid, t.nevid);
 	store_close(t.st);
 	free(t.message);
 	return rc;

@@ -32,6 +32,8 @@
 #                        the alternate screen, cursor shown, keypad off, and
 #                        the same stty settings
 #   tui_stop             end the pane (and fedwiz with it, by its pid)
+#   tui_first_procedure [ARGS...]  a lync-imp-tls session ($sid), the
+#                        wizard open on its first procedure
 #
 # The pane runs a wrapper ($T/tui.run) that writes fedwiz's pid to
 # $T/tui.pid (and the time it starts it, in ns, to $T/tui.pid.t0), runs
@@ -291,4 +293,19 @@ tui_tty_restored() {
 	    '#{alternate_on} #{cursor_flag} #{keypad_cursor_flag} #{keypad_flag}')
 	[ "$_f" = "0 1 0 0" ] || { tui_show;
 	    fail "terminal not restored: alternate screen, cursor, keypad modes are '$_f', wanted '0 1 0 0'"; }
+}
+
+# tui_first_procedure [ARGS...]: a lync-imp-tls session started from the
+# command line (its id in $sid), and the wizard (ARGS to tui_start) open
+# on its first procedure, Download CA Certification Chain on fe1.
+tui_first_procedure() {
+	expect_exit 0 F start lync-imp-tls \
+	    --answers "$FEDWIZ_SRCDIR/tests/ssh/data/lync-imp-tls.answers.yaml"
+	sid=$(cat "$T/out")
+	tui_start "$@"
+	tui_wait "lync-imp-tls"
+	tui_keys Enter
+	tui_wait ": plan (E"
+	tui_keys Enter
+	tui_wait "Download CA Certification Chain on fe1 (ready)"
 }
