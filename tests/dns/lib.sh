@@ -43,7 +43,7 @@ dnsmasq_start() {
 	while [ $attempt -lt 5 ]; do
 		DNS_PORT=$(free_port)
 		: >"$T/dnsmasq.log"
-		timeout 300 "$DNSMASQ" --keep-in-foreground --port="$DNS_PORT" \
+		timeout -k 5 300 "$DNSMASQ" --keep-in-foreground --port="$DNS_PORT" \
 		    --listen-address=127.0.0.1 --bind-interfaces --no-resolv \
 		    --no-hosts --conf-file=/dev/null --pid-file="$T/dnsmasq.pid" \
 		    --user="$(id -un)" --group="$(id -gn)" \

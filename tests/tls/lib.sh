@@ -13,8 +13,9 @@
 #   tls_extra NAME              $PKI/NAME.chain.pem without its leaf: the
 #                               chain a server sends after its certificate
 #
-# Every server runs under timeout(1) (TLS_TEST_MAX_LIFETIME, 300 s) and is
-# killed by the exit trap; nothing listens on any address but 127.0.0.1.
+# Every server runs under timeout(1) (TLS_TEST_MAX_LIFETIME, 300 s; SIGKILL
+# 5 s after a SIGTERM it ignores) or, for tcp_stub, its own 120 s lifetime,
+# and is killed by the exit trap; nothing listens on any address but 127.0.0.1.
 # TLS_TEST_PORT_BASE moves the ports (default: a block of 100 from $$).
 
 : "${T:?source tests/cli/lib.sh first}"
@@ -88,7 +89,7 @@ _s_server() {
 	local port
 	port=$1
 	shift
-	exec timeout "${TLS_TEST_MAX_LIFETIME:-300}" openssl s_server \
+	exec timeout -k 5 "${TLS_TEST_MAX_LIFETIME:-300}" openssl s_server \
 	    -accept "127.0.0.1:$port" -quiet "$@"
 }
 
@@ -113,7 +114,7 @@ _gnutls() {
 	local port
 	port=$1
 	shift
-	exec timeout "${TLS_TEST_MAX_LIFETIME:-300}" gnutls-serv -q -p "$port" "$@"
+	exec timeout -k 5 "${TLS_TEST_MAX_LIFETIME:-300}" gnutls-serv -q -p "$port" "$@"
 }
 
 tls_stub() {
@@ -121,7 +122,9 @@ tls_stub() {
 	stub="$FEDWIZ_BUILDDIR/tests/ssh/tcp_stub"
 	[ -x "$stub" ] || fail "no $stub (make check builds it)"
 	rm -f "$T/stub.port"
-	timeout "${TLS_TEST_MAX_LIFETIME:-300}" "$stub" 0 "$1" 120 >"$T/stub.port" 2>"$T/stub.err" &
+	# Not under timeout(1): the stub ends itself after 120 s, and on
+	# SIGTERM at once.
+	"$stub" 0 "$1" 120 >"$T/stub.port" 2>"$T/stub.err" &
 	echo $! >>"$T/pids"
 	_n=0
 	while [ ! -s "$T/stub.port" ] && [ $_n -lt 100 ]; do
