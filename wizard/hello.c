@@ -501,8 +501,6 @@ on_timeout(struct evloop *ev, void *arg)
 
 	(void)ev;
 	p->timer = 0;
-	if (p->nc != NULL)
-		return;		/* net.c times the connect itself */
 	fail(p, HELLO_ERROR, "%s port %d accepted the connection but did not "
 	    "answer the ClientHello within %lld s: is this a TLS port?",
 	    p->host, p->port, (long long)(p->deadline - p->start + 999) /
@@ -562,6 +560,7 @@ on_connected(int fd, enum net_status st, const char *msg, const char *peer,
 {
 	struct hello_probe	*p = arg;
 	uint8_t			 rnd[32];
+	int64_t			 left;
 
 	p->nc = NULL;
 	snprintf(p->peer, sizeof(p->peer), "%s", peer);
@@ -571,6 +570,11 @@ on_connected(int fd, enum net_status st, const char *msg, const char *peer,
 		return;
 	}
 	p->fd = fd;
+	/* The answer's timer starts now, with what is left of the deadline
+	 * net.c kept for the connect: one timer at a time, so none can fire
+	 * during the connect and leave the read without one. */
+	left = p->deadline - evloop_now();
+	p->timer = evloop_timer(p->ev, left > 0 ? left : 0, on_timeout, p);
 	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
 		fatal("OpenSSL: no random bytes");
 	p->outlen = hello_build(p->out, sizeof(p->out), p->version,
@@ -599,7 +603,6 @@ hello_start(struct evloop *ev, const char *host, int port, const char *sni,
 	p->arg = arg;
 	p->start = evloop_now();
 	p->deadline = p->start + timeout_ms;
-	p->timer = evloop_timer(ev, timeout_ms, on_timeout, p);
 	p->nc = net_connect(ev, host, port, timeout_ms, on_connected, p);
 	return p;
 }

@@ -62,6 +62,7 @@ struct tls_probe {
 };
 
 static void	finish(struct tls_probe *);
+static void	on_timeout(struct evloop *, void *);
 
 const char *
 tls_status_name(enum tls_status st)
@@ -155,9 +156,21 @@ version_ossl(uint16_t v)
  * client certificate if there is one. -1 and a message when the files
  * are bad. */
 static int
+no_passphrase(char *buf, int size, int rwflag, void *arg)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	if (arg != NULL)
+		*(int *)arg = 1;
+	return -1;
+}
+
+static int
 make_ctx(struct tls_probe *p)
 {
 	char	why[160];
+	int	asked = 0, rc;
 
 	if ((p->ctx = SSL_CTX_new(TLS_client_method())) == NULL)
 		fatal("OpenSSL: cannot create a TLS context");
@@ -174,6 +187,10 @@ make_ctx(struct tls_probe *p)
 	SSL_CTX_set_msg_callback_arg(p->ctx, p);
 	if (p->w.client_cert == NULL)
 		return 0;
+	/* An encrypted key must fail with our message, not have OpenSSL
+	 * ask for its passphrase on /dev/tty behind the screen's back. */
+	SSL_CTX_set_default_passwd_cb(p->ctx, no_passphrase);
+	SSL_CTX_set_default_passwd_cb_userdata(p->ctx, &asked);
 	if (SSL_CTX_use_certificate_chain_file(p->ctx, p->w.client_cert) !=
 	    1) {
 		ssl_reason(why, sizeof(why));
@@ -182,12 +199,21 @@ make_ctx(struct tls_probe *p)
 		    p->w.client_cert, why);
 		return -1;
 	}
-	if (SSL_CTX_use_PrivateKey_file(p->ctx, p->w.client_key ?
-	    p->w.client_key : p->w.client_cert, SSL_FILETYPE_PEM) != 1) {
+	rc = SSL_CTX_use_PrivateKey_file(p->ctx, p->w.client_key ?
+	    p->w.client_key : p->w.client_cert, SSL_FILETYPE_PEM);
+	SSL_CTX_set_default_passwd_cb_userdata(p->ctx, NULL);
+	if (rc != 1) {
 		ssl_reason(why, sizeof(why));
-		set_message(p, TLS_E_INPUT, "client key %s: %s (an unencrypted "
-		    "PEM private key)", p->w.client_key ? p->w.client_key :
-		    p->w.client_cert, why);
+		if (asked)
+			set_message(p, TLS_E_INPUT, "client key %s is "
+			    "encrypted: fedwiz does not ask for key "
+			    "passphrases here; give an unencrypted copy "
+			    "(a 0600 PEM file)", p->w.client_key ?
+			    p->w.client_key : p->w.client_cert);
+		else
+			set_message(p, TLS_E_INPUT, "client key %s: %s (an "
+			    "unencrypted PEM private key)", p->w.client_key ?
+			    p->w.client_key : p->w.client_cert, why);
 		return -1;
 	}
 	if (SSL_CTX_check_private_key(p->ctx) != 1) {
@@ -398,6 +424,7 @@ on_connected(int fd, enum net_status st, const char *msg, const char *peer,
     void *arg)
 {
 	struct tls_probe	*p = arg;
+	int64_t			 left;
 
 	p->nc = NULL;
 	snprintf(p->r.peer, sizeof(p->r.peer), "%s", peer);
@@ -409,6 +436,8 @@ on_connected(int fd, enum net_status st, const char *msg, const char *peer,
 	}
 	p->fd = fd;
 	p->phase = P_HANDSHAKE;
+	left = p->start + p->w.timeout_ms - evloop_now();
+	p->timer = evloop_timer(p->ev, left > 0 ? left : 0, on_timeout, p);
 	if ((p->ssl = SSL_new(p->ctx)) == NULL)
 		fatal("OpenSSL: cannot create a TLS connection");
 	/* Without a certificate of ours, OpenSSL answers a request with an
@@ -428,8 +457,6 @@ on_timeout(struct evloop *ev, void *arg)
 
 	(void)ev;
 	p->timer = 0;
-	if (p->phase == P_CONNECT)
-		return;		/* net.c times the connect itself */
 	if (p->phase == P_AFTER) {
 		p->r.client_required = 0;
 		finish(p);
@@ -535,7 +562,10 @@ tls_probe_start(struct evloop *ev, const struct tls_want *w, tls_done_fn done,
 		p->timer = evloop_timer(ev, 0, on_early, p);
 		return p;
 	}
-	p->timer = evloop_timer(ev, w->timeout_ms, on_timeout, p);
+	/* net.c times the connect; the handshake's timer starts when the
+	 * connect is done, with what is left of the same deadline. Two
+	 * timers running at once left a gap: the probe's could fire during
+	 * the connect and the handshake then ran with none. */
 	p->nc = net_connect(ev, w->host, w->port, w->timeout_ms, on_connected,
 	    p);
 	return p;

@@ -148,4 +148,9 @@ printf 'not a certificate\n' >"$T/garbage.pem"
 expect_exit 2 "$FEDWIZ" probe tls 127.0.0.1:$P --ca "$T/garbage.pem"
 grep -q "garbage.pem" "$T/out" "$T/err" || fail "bad CA file not named: $(cat "$T/out" "$T/err")"
 expect_exit 2 "$FEDWIZ" probe tls 127.0.0.1:$P --client-cert "$T/garbage.pem"
+# An encrypted client key is refused with a message, never asked for.
+openssl pkey -in "$PKI/client.key" -aes256 -passout pass:secret -out "$T/enc.key"
+expect_exit 2 "$FEDWIZ" probe tls 127.0.0.1:$P --client-cert "$PKI/client.chain.pem" \
+    --client-key "$T/enc.key"
+grep -q "enc.key is encrypted" "$T/out" "$T/err" || fail "encrypted key: $(cat "$T/out" "$T/err")"
 echo "ok: probe tls"
