@@ -2,7 +2,7 @@
  * crash_driver: kill -9 fedwiz at random moments of step transitions, then
  * check that nothing acknowledged was lost and nothing half-done was left.
  *
- *   crash_driver [-k KILLS] [-s SEED] [-t SECONDS] [-H LOCK_HOLDER]
+ *   crash_driver [-k KILLS] [-m MIN] [-s SEED] [-t SECONDS] [-H LOCK_HOLDER]
  *       FEDWIZ DB SESSION STEPS
  *
  * STEPS is a file of "PROC HOST STEP" lines (HOST "-" for a procedure done
@@ -23,8 +23,12 @@
  * With -H, now and then a real lock holder takes the session's lock and
  * is killed: the next step has to take the stale lock over.
  *
- * It stops once KILLS kills landed on a running child (or at the deadline,
- * which fails), then checks the database:
+ * It stops once KILLS kills landed on a running child, or at the deadline
+ * (-t), then checks the database. The deadline bounds the time a slow
+ * machine spends here; it is not a verdict: a run cut short passes when
+ * at least MIN kills (-m, 50) landed and nothing was violated, and fails,
+ * saying so, with fewer (too little was tried to show anything).
+ * Then:
  *
  *   (a) every acknowledged (exit 0) transition is in the event log once;
  *   (b) every step event is a transition issued here, at most once, on
@@ -738,8 +742,8 @@ verify(struct result *r)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: crash_driver [-k KILLS] [-s SEED] [-t SECONDS] "
-	    "[-H LOCK_HOLDER] FEDWIZ DB SESSION STEPS\n");
+	fprintf(stderr, "usage: crash_driver [-k KILLS] [-m MIN] [-s SEED] "
+	    "[-t SECONDS] [-H LOCK_HOLDER] FEDWIZ DB SESSION STEPS\n");
 	exit(2);
 }
 
@@ -755,17 +759,23 @@ main(int argc, char **argv)
 	double		 recent[RECENT], took, med = 0, t0, deadline = 90;
 	double		 delay, aim;
 	size_t		 nrecent = 0, kills = 200, landed = 0, sent = 0;
+	size_t		 min_kills = 50;
 	size_t		 acked = 0, planted = 0, aimed = 0, buckets[5] = { 0 };
 	size_t		 t;
 	long long	 locks_now;
 	unsigned long long seed = (unsigned long long)time(NULL);
 	int		 c, st, exists, timed_out = 0, stale = 0, prev_acked = 0;
 
-	while ((c = getopt(argc, argv, "k:s:t:H:")) != -1) {
+	while ((c = getopt(argc, argv, "k:m:s:t:H:")) != -1) {
 		switch (c) {
 		case 'k':
 			kills = (size_t)strtoul(optarg, &end, 10);
 			if (*end != '\0' || kills == 0)
+				usage();
+			break;
+		case 'm':
+			min_kills = (size_t)strtoul(optarg, &end, 10);
+			if (*end != '\0' || min_kills == 0)
 				usage();
 			break;
 		case 's':
@@ -931,10 +941,16 @@ main(int argc, char **argv)
 	    r.present_killed, r.absent_killed, r.lost, r.nstep_events,
 	    planted, r.takeovers, r.integrity_ok ? "ok" : "FAILED",
 	    r.audit_ok ? "ok" : "FAILED", nviolations, now_s() - t0);
-	if (timed_out) {
-		fprintf(stderr, "crash_driver: deadline of %.0f s reached with "
-		    "%zu of %zu kills landed\n", deadline, landed, kills);
+	if (timed_out && landed < min_kills) {
+		fprintf(stderr, "crash_driver: deadline of %g s reached with "
+		    "only %zu kills landed (at least %zu needed to show "
+		    "anything): the machine is too slow for this run, raise "
+		    "CRASH_DEADLINE\n", deadline, landed, min_kills);
 		return 1;
 	}
+	if (timed_out)
+		fprintf(stderr, "crash_driver: stopped at the deadline of %g "
+		    "s with %zu of %zu kills landed (a slow machine; at least "
+		    "%zu needed)\n", deadline, landed, kills, min_kills);
 	return nviolations > 0 ? 1 : 0;
 }

@@ -7,8 +7,10 @@
 #
 #   CRASH_KILLS   kills that must land on a running fedwiz (default 200)
 #   CRASH_SEED    replay a run's choices (printed; timing still varies)
-#   CRASH_DEADLINE  seconds before the driver gives up and fails (90; a
-#                 run takes about 6 s here, 25 s under ASan)
+#   CRASH_DEADLINE  seconds after which the driver stops killing and
+#                 checks what it has (90; a run takes about 6 s here, 25 s
+#                 under ASan, longer on a loaded machine); the run passes
+#                 when at least 50 kills landed and nothing was violated
 . "$FEDWIZ_SRCDIR/tests/cli/lib.sh"
 : "${FEDWIZ_BUILDDIR:?run through make check, or set FEDWIZ_BUILDDIR}"
 
