@@ -16,7 +16,8 @@
 #   tui_screen [-e]      the screen into $T/screen (with -e: with its
 #                        attributes as SGR escapes) and on standard output
 #   tui_wait TEXT [S]    until TEXT is on the screen, at most S seconds
-#                        (TUI_WAIT, default 10); else print it and fail
+#                        (TUI_WAIT, default 30: a deadline for hangs,
+#                        not a speed test); else print it and fail
 #   tui_wait_gone TEXT [S]  until TEXT is no longer on the screen
 #   tui_wait_line N TEXT [S]  until line N (1-based) has TEXT
 #   tui_wait_selected TEXT [S]  until a highlighted line has TEXT
@@ -53,7 +54,7 @@ command -v tmux >/dev/null ||
 
 TUI_COLS=${TUI_COLS:-80}
 TUI_ROWS=${TUI_ROWS:-24}
-TUI_WAIT=${TUI_WAIT:-10}
+TUI_WAIT=${TUI_WAIT:-30}
 TUI_TERM=${TUI_TERM:-screen-256color}
 : "${FEDWIZ_OPERATOR:=tui-tester}"
 export FEDWIZ_OPERATOR
@@ -286,7 +287,7 @@ tui_expect_exit() {
 }
 
 tui_tty_restored() {
-	tui_wait "TTY=" 5
+	tui_wait "TTY="
 	grep -q "^TTY=same" "$T/screen" ||
 		{ tui_show; fail "fedwiz left the terminal's settings changed (stty)"; }
 	_f=$(tx display-message -p -t fw \
