@@ -7,7 +7,9 @@
  * DESIGN.md has A/AAAA through getaddrinfo and SRV through libresolv.
  * Both block, neither takes a deadline, and getaddrinfo cannot be pointed
  * at one server: a check must be able to ask the resolver the partner
- * will ask, and must not stall the console. So fedwiz speaks DNS itself:
+ * will ask, and must not stall the console. (resolve.h runs getaddrinfo
+ * on a thread, for connecting to a name; that cures the stall, not the
+ * choice of server.) So fedwiz speaks DNS itself:
  * every lookup is on the loop, bounded, at a server of the caller's
  * choosing. The name is looked up as given (no search list, no
  * /etc/hosts): a check asks about a fully qualified name.

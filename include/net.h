@@ -13,7 +13,8 @@
 enum net_status {
 	NET_OK,
 	NET_REFUSED,	/* every address refused (or was unreachable) */
-	NET_TIMEOUT,	/* no answer to SYN before the deadline */
+	NET_TIMEOUT,	/* no answer to SYN, or from the resolver, before
+			   the deadline */
 	NET_RESOLVE,	/* the name does not resolve */
 	NET_ERROR	/* a socket error */
 };
@@ -31,8 +32,8 @@ struct net_conn;
 
 /*
  * Connect to host (a name, an IPv4 or an IPv6 address) and port within
- * timeout_ms. Names are resolved with getaddrinfo, which blocks (numeric
- * addresses do not). done is never called from inside net_connect.
+ * timeout_ms, which covers resolving the name too (resolve.h: off the
+ * loop). done is never called from inside net_connect.
  */
 struct net_conn	*net_connect(struct evloop *, const char *, int, int64_t,
 		    net_done_fn, void *);

@@ -16,6 +16,7 @@
 
 #include "evloop.h"
 #include "net.h"
+#include "resolve.h"
 #include "util.h"
 
 struct net_conn {
@@ -24,6 +25,7 @@ struct net_conn {
 	int		 port;
 	int64_t		 start;
 	int64_t		 deadline;
+	struct resolve	*res;		/* the name being resolved */
 	struct addrinfo	*ai;
 	struct addrinfo	*cur;
 	int		 fd;
@@ -69,6 +71,7 @@ conn_free(struct net_conn *c)
 {
 	if (c->timer != 0)
 		evloop_timer_del(c->ev, c->timer);
+	resolve_cancel(c->res);
 	if (c->fd != -1) {
 		evloop_fd_del(c->ev, c->fd);
 		close(c->fd);
@@ -181,31 +184,34 @@ try_next(struct net_conn *c)
 	    strerror(c->err ? c->err : ECONNREFUSED));
 }
 
+/* The deadline covers resolving too: the resolver has what is left of
+ * it, and the connect what the resolver left. */
+static void
+on_resolved(struct addrinfo *ai, int timedout, const char *error, void *arg)
+{
+	struct net_conn	*c = arg;
+
+	c->res = NULL;
+	if (ai == NULL) {
+		snprintf(c->peer, sizeof(c->peer), "%s:%d", c->host, c->port);
+		finish(c, timedout ? NET_TIMEOUT : NET_RESOLVE, "%s", error);
+		return;
+	}
+	c->ai = c->cur = ai;
+	c->timer = evloop_timer(c->ev, c->deadline - evloop_now(), on_timeout,
+	    c);
+	try_next(c);
+}
+
 /* Start from the loop, so the callback never runs inside net_connect. */
 static void
 on_start(struct evloop *ev, void *arg)
 {
 	struct net_conn	*c = arg;
-	struct addrinfo	 hints;
-	char		 port[16];
-	int		 rc;
 
-	c->timer = evloop_timer(ev, c->deadline - evloop_now(), on_timeout,
-	    c);
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICSERV;
-	snprintf(port, sizeof(port), "%d", c->port);
-	/* Blocking, but only for names. */
-	if ((rc = getaddrinfo(c->host, port, &hints, &c->ai)) != 0) {
-		snprintf(c->peer, sizeof(c->peer), "%s:%d", c->host, c->port);
-		finish(c, NET_RESOLVE, "cannot resolve %s: %s", c->host,
-		    rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
-		return;
-	}
-	c->cur = c->ai;
-	try_next(c);
+	c->timer = 0;
+	c->res = resolve_start(ev, c->host, c->port, c->deadline -
+	    evloop_now(), on_resolved, c);
 }
 
 struct net_conn *

@@ -26,6 +26,7 @@
 #include "hostkeys.h"
 #include "profile.h"
 #include "prompt.h"
+#include "resolve.h"
 #include "ssh.h"
 #include "util.h"
 
@@ -33,6 +34,7 @@ enum cstate {
 	C_QUEUED,		/* waiting for a free slot (max_conns, or the
 				   profile's sessions per device) */
 	C_CONNECT,
+	C_RESOLVE,		/* the name is being looked up, off the loop */
 	C_HANDSHAKE,
 	C_HOSTKEY,
 	C_AUTH_LIST,
@@ -98,6 +100,8 @@ struct conn {
 
 	enum cstate		 state;
 	int			 fd;
+	struct resolve		*res;
+	int64_t			 connect_by;	/* resolved and connected */
 	struct addrinfo		*ai;
 	struct addrinfo		*aicur;
 	LIBSSH2_SESSION		*s;
@@ -413,6 +417,7 @@ conn_free(struct conn *c)
 		evloop_timer_del(e->ev, c->kick);
 	if (c->fd != -1)
 		evloop_fd_del(e->ev, c->fd);
+	resolve_cancel(c->res);
 	/* The session goes blocking to close: a bounded exchange at most,
 	 * and only on a connection that is being dropped anyway. */
 	if (c->s != NULL) {
@@ -470,29 +475,40 @@ again_or_fail(struct conn *c, int rc, enum ssh_status st, const char *what)
 
 /* Connecting. */
 
+/* The connect deadline covers resolving: the resolver gets all of it,
+ * the connect what is left. */
+static void
+on_resolved(struct addrinfo *ai, int timedout, const char *error, void *arg)
+{
+	struct conn	*c = arg;
+	int64_t		 left;
+
+	c->res = NULL;
+	if (ai == NULL) {
+		conn_fail(c, timedout ? SSH_E_TIMEOUT : SSH_E_CONNECT, "%s",
+		    error);
+		conn_free(c);
+		return;
+	}
+	c->ai = c->aicur = ai;
+	c->state = C_CONNECT;
+	left = c->connect_by - evloop_now();
+	arm(c, left > 0 ? left : 1);
+	drive(c);
+}
+
 static enum step_rc
 st_connect(struct conn *c)
 {
-	struct addrinfo	 hints;
-	char		 port[16];
 	socklen_t	 len;
-	int		 rc, err = 0;
+	int		 err = 0;
 
 	if (c->ai == NULL) {
-		memset(&hints, 0, sizeof(hints));
-		hints.ai_family = AF_UNSPEC;
-		hints.ai_socktype = SOCK_STREAM;
-		hints.ai_flags = AI_NUMERICSERV;
-		snprintf(port, sizeof(port), "%d", c->t.port);
-		/* Blocking, but only for names: the inventory is usually
-		 * addresses, and resolvers answer quickly or time out. */
-		if ((rc = getaddrinfo(c->address, port, &hints, &c->ai)) != 0) {
-			conn_fail(c, SSH_E_CONNECT, "cannot resolve %s: %s",
-			    c->address, gai_strerror(rc));
-			return S_STOP;
-		}
-		c->aicur = c->ai;
-		arm(c, c->eng->o.connect_ms);
+		c->connect_by = evloop_now() + c->eng->o.connect_ms;
+		c->state = C_RESOLVE;
+		c->res = resolve_start(c->eng->ev, c->address, c->t.port,
+		    c->eng->o.connect_ms, on_resolved, c);
+		return S_WAIT;
 	} else if (c->fd != -1) {
 		/* The socket said it is writable: did the connect work? */
 		len = sizeof(err);
@@ -1327,6 +1343,7 @@ step(struct conn *c)
 {
 	switch (c->state) {
 	case C_CONNECT:		return st_connect(c);
+	case C_RESOLVE:		return S_WAIT;
 	case C_HANDSHAKE:	return st_handshake(c);
 	case C_HOSTKEY:		return st_hostkey(c);
 	case C_AUTH_LIST:	return st_auth_list(c);

@@ -40,6 +40,10 @@ sleep 0.2
 expect_exit 3 fw probe ssh 127.0.0.1:$STUB_PORT --profile linux -- echo x
 grep -q "cannot connect to 127.0.0.1 port $STUB_PORT: Connection refused" "$T/err" ||
     fail "refused: $(cat "$T/err")"
+# The same by name: resolved off the loop (/etc/hosts), then connected.
+expect_exit 3 fw probe ssh localhost:$STUB_PORT --profile linux -- echo x
+grep -q "cannot connect to localhost port $STUB_PORT: Connection refused" "$T/err" ||
+    fail "refused, by name: $(cat "$T/err")"
 
 # A command silent past the deadline: ended, said.
 expect_exit 3 fw --timeout 2 probe ssh 127.0.0.1:$LIN --profile linux -- 'sleep 30'

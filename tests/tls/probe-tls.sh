@@ -43,6 +43,12 @@ probe 0 127.0.0.1:$P --name pool1.example.com --ca "$PKI/cas.pem"
 expect_exit 0 "$FEDWIZ" probe tls 127.0.0.1:$P --name pool1.example.com --ca "$PKI/chain.p7b"
 grep -q "TLSv1.2" "$T/out" && grep -q "Client Authentication (1.3.6.1.5.5.7.3.2)" "$T/out" &&
     grep -q "chain: trusted" "$T/out" || fail "good, text: $(cat "$T/out")"
+# A host name, resolved off the loop through /etc/hosts: localhost is
+# loopback only, so this reaches the same server (on 127.0.0.1, even where
+# ::1 comes first and is refused).
+probe 0 localhost:$P --name pool1.example.com --ca "$PKI/chain.p7b"
+[ "$(j .status)" = ok ] || fail "localhost: status $(j .status): $(j .message)"
+[ "$(j .peer)" = "127.0.0.1:$P" ] || fail "localhost: peer $(j .peer)"
 # A name it does not carry: exit 1, the name defect.
 probe 1 127.0.0.1:$P --name imp1.example.com --ca "$PKI/chain.p7b"
 [ "$(j '.defects[0].kind')" = name ] || fail "wrong name: $(j -c .defects)"
