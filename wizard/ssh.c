@@ -505,6 +505,7 @@ st_connect(struct conn *c)
 
 	if (c->ai == NULL) {
 		c->connect_by = evloop_now() + c->eng->o.connect_ms;
+		arm(c, 0);	/* the resolver keeps its own deadline */
 		c->state = C_RESOLVE;
 		c->res = resolve_start(c->eng->ev, c->address, c->t.port,
 		    c->eng->o.connect_ms, on_resolved, c);
