@@ -41,9 +41,14 @@ expect_exit 3 fw probe ssh 127.0.0.1:$STUB_PORT --profile linux -- echo x
 grep -q "cannot connect to 127.0.0.1 port $STUB_PORT: Connection refused" "$T/err" ||
     fail "refused: $(cat "$T/err")"
 # The same by name: resolved off the loop (/etc/hosts), then connected.
-expect_exit 3 fw probe ssh localhost:$STUB_PORT --profile linux -- echo x
-grep -q "cannot connect to localhost port $STUB_PORT: Connection refused" "$T/err" ||
-    fail "refused, by name: $(cat "$T/err")"
+# Only where localhost resolves: a minimal chroot has no /etc/hosts.
+if getent ahosts localhost >/dev/null 2>&1; then
+	expect_exit 3 fw probe ssh localhost:$STUB_PORT --profile linux -- echo x
+	grep -q "cannot connect to localhost port $STUB_PORT: Connection refused" "$T/err" ||
+	    fail "refused, by name: $(cat "$T/err")"
+else
+	echo "localhost does not resolve on this machine (no /etc/hosts entry): by-name case not run"
+fi
 
 # A command silent past the deadline: ended, said.
 expect_exit 3 fw --timeout 2 probe ssh 127.0.0.1:$LIN --profile linux -- 'sleep 30'

@@ -46,9 +46,14 @@ grep -q "TLSv1.2" "$T/out" && grep -q "Client Authentication (1.3.6.1.5.5.7.3.2)
 # A host name, resolved off the loop through /etc/hosts: localhost is
 # loopback only, so this reaches the same server (on 127.0.0.1, even where
 # ::1 comes first and is refused).
-probe 0 localhost:$P --name pool1.example.com --ca "$PKI/chain.p7b"
-[ "$(j .status)" = ok ] || fail "localhost: status $(j .status): $(j .message)"
-[ "$(j .peer)" = "127.0.0.1:$P" ] || fail "localhost: peer $(j .peer)"
+# Only where localhost resolves: a minimal chroot has no /etc/hosts.
+if getent ahosts localhost >/dev/null 2>&1; then
+	probe 0 localhost:$P --name pool1.example.com --ca "$PKI/chain.p7b"
+	[ "$(j .status)" = ok ] || fail "localhost: status $(j .status): $(j .message)"
+	[ "$(j .peer)" = "127.0.0.1:$P" ] || fail "localhost: peer $(j .peer)"
+else
+	echo "localhost does not resolve on this machine (no /etc/hosts entry): by-name case not run"
+fi
 # A name it does not carry: exit 1, the name defect.
 probe 1 127.0.0.1:$P --name imp1.example.com --ca "$PKI/chain.p7b"
 [ "$(j '.defects[0].kind')" = name ] || fail "wrong name: $(j -c .defects)"

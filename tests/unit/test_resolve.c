@@ -228,6 +228,13 @@ test_localhost(void **state)
 	struct addrinfo	*a;
 
 	(void)state;
+	/* A minimal chroot (debootstrap minbase) has no /etc/hosts, and
+	 * glibc does not make localhost up: nothing to test there. */
+	if (getaddrinfo("localhost", "22", NULL, &a) != 0) {
+		evloop_free(ev);
+		skip();
+	}
+	freeaddrinfo(a);
 	resolve_start(ev, "localhost", 22, 10000, on_done, &r);
 	assert_int_equal(r.calls, 0);
 	run_until_done(ev, &r);
