@@ -170,6 +170,7 @@ void	tui_checks_free(struct tui *);
 /* Drawing helpers for screens: all of them clip to the screen. */
 void	tui_title(struct tui *, const char *);
 void	tui_text(struct tui *, int, int, int, int, const char *);
+void	tui_text_clean(struct tui *, int, int, int, int, const char *);
 void	tui_hline(struct tui *, int);
 /* Text wrapped at spaces into lines y..ymax-1 from x, w wide; returns the
  * next free line. */

@@ -470,15 +470,6 @@ inv_key(struct tui *t, void *data, int ch)
 }
 
 static void
-text(struct tui *t, int y, int x, int w, int attr, const char *s)
-{
-	char	*c = cli_clean(s, strlen(s));
-
-	tui_text(t, y, x, w, attr, c);
-	free(c);
-}
-
-static void
 draw_form(struct tui *t, struct inv_view *iv, int rows, int cols)
 {
 	const struct rb_role	*role = runbook_role(t->draft->rb, iv->h.role);
@@ -519,12 +510,12 @@ draw_form(struct tui *t, struct inv_view *iv, int rows, int cols)
 			tui_text(t, y, fx, fw, tui_attr(t, "dim"),
 			    fields[f].empty);
 		else
-			text(t, y, fx, fw, ok ? TUI_PLAIN : tui_attr(t, "fail"),
+			tui_text_clean(t, y, fx, fw, ok ? TUI_PLAIN : tui_attr(t, "fail"),
 			    iv->h.f[f]);
 		if ((int)iv->field == f && !ok && y + 1 < helpy) {
 			y++;
 			tui_text(t, y, fx - 2, 2, tui_attr(t, "warn"), "^ ");
-			text(t, y, fx, cols - fx - 1, tui_attr(t, "warn"), why);
+			tui_text_clean(t, y, fx, cols - fx - 1, tui_attr(t, "warn"), why);
 		}
 	}
 	if (helpy < rows) {
@@ -600,7 +591,7 @@ inv_draw(struct tui *t, void *data, int rows, int cols)
 			break;
 		case ROW_HOST:
 			host_line(&d->hosts[r->host], line, sizeof(line));
-			text(t, y, 3, cols - 4, attr, line);
+			tui_text_clean(t, y, 3, cols - 4, attr, line);
 			break;
 		case ROW_START:
 			tui_text(t, y, 1, cols - 2, attr == TUI_PLAIN ?

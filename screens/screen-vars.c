@@ -246,18 +246,6 @@ key_right(struct tui *t, void *data)
 	return SCR_REDRAW;
 }
 
-static int
-key_space(struct tui *t, void *data)
-{
-	struct vars_view	*vv = data;
-
-	if (cur_var(t, vv) == NULL)
-		return SCR_REDRAW;
-	if (!cycle(t, vv, 1))
-		edit_begin(t, vv, t->draft->values[vv->sel]);
-	return SCR_REDRAW;
-}
-
 /* Keys outside the table: typing, and everything while editing. */
 static int
 vars_key(struct tui *t, void *data, int ch)
@@ -308,16 +296,6 @@ vars_key(struct tui *t, void *data, int ch)
 	if (lineedit_key(&vv->le, ch) == LE_CHANGED)
 		draft_set(t->draft, vv->sel, vv->le.buf);
 	return SCR_REDRAW;
-}
-
-/* Runbook text, cleaned for the terminal. */
-static void
-text(struct tui *t, int y, int x, int w, int attr, const char *s)
-{
-	char	*c = cli_clean(s, strlen(s));
-
-	tui_text(t, y, x, w, attr, c);
-	free(c);
 }
 
 static void
@@ -405,7 +383,7 @@ vars_draw(struct tui *t, void *data, int rows, int cols)
 			mvhline(y, 1, ' ', cols - 2);
 		tui_text(t, y, 1, 2, attr, draft_check_value(d, i, why, 0) == 0 ?
 		    (sel ? "> " : "  ") : *d->values[i] ? "! " : "* ");
-		text(t, y, 3, pw, attr, v->prompt);
+		tui_text_clean(t, y, 3, pw, attr, v->prompt);
 		if (sel && vv->editing)
 			tui_field(t, y, vx, vw, TUI_PLAIN, NULL, &vv->le);
 		else if (*d->values[i] == '\0')
@@ -428,7 +406,7 @@ vars_draw(struct tui *t, void *data, int rows, int cols)
 			draft_check_value(d, i, why, sizeof(why));
 			y++;
 			tui_text(t, y, 3, cols - 4, tui_attr(t, "warn"), "^ ");
-			text(t, y, 5, cols - 6, tui_attr(t, "warn"), why);
+			tui_text_clean(t, y, 5, cols - 6, tui_attr(t, "warn"), why);
 		}
 	}
 	if (helph > 0)
@@ -444,10 +422,10 @@ static const struct key_binding vars_keys[] = {
 	{ KEY_ENTER, "Enter", "edit the value", key_enter },
 	{ KEY_LEFT, "Left", "previous choice (moves in a text value)",
 	    key_left },
-	{ KEY_RIGHT, "Right", "next choice (moves in a text value)",
+	{ KEY_RIGHT, "Right/Space", "next choice (Right moves in a text value)",
 	    key_right },
-	{ ' ', "Space", "next choice", key_space },
-	{ KEY_F(2), "F2", "on to the hosts, when every value will do",
+	{ ' ', "Space", "next choice", key_right },
+	{ KEY_F(2), "F2/^S/>", "on to the hosts, when every value will do",
 	    key_next },
 	{ CTRL('s'), "Ctrl-S", "on to the hosts", key_next },
 	{ '>', ">", "on to the hosts", key_next },

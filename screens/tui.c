@@ -251,6 +251,17 @@ tui_text(struct tui *t, int y, int x, int w, int attr, const char *s)
 	free(a);
 }
 
+/* tui_text for runbook or remote text: cleaned of control sequences
+ * first (cli_clean). */
+void
+tui_text_clean(struct tui *t, int y, int x, int w, int attr, const char *s)
+{
+	char	*c = cli_clean(s, strlen(s));
+
+	tui_text(t, y, x, w, attr, c);
+	free(c);
+}
+
 void
 tui_hline(struct tui *t, int y)
 {

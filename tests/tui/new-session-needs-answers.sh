@@ -16,7 +16,10 @@ tui_start
 tui_wait "No session yet"
 tui_keys n
 tui_wait "New session: choose the runbook"
+# Waited for one by one: a capture can catch the title drawn before the
+# list under it.
 for id in $(cat "$T/ids"); do
+	tui_wait "  $id  "
 	grep -q "^  $id  " "$T/screen" || { tui_show; fail "runbook $id not listed"; }
 done
 tui_keys Enter
