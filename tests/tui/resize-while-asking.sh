@@ -5,15 +5,7 @@
 . "$FEDWIZ_SRCDIR/tests/cli/lib.sh"
 . "$FEDWIZ_SRCDIR/tests/tui/lib.sh"
 
-expect_exit 0 F start lync-imp-tls \
-    --answers "$FEDWIZ_SRCDIR/tests/ssh/data/lync-imp-tls.answers.yaml"
-sid=$(cat "$T/out")
-
-tui_start
-tui_wait "lync-imp-tls"
-tui_keys Enter
-tui_wait ": plan (E"
-tui_keys Enter
+tui_first_procedure
 tui_wait "Step 1 of 6"
 tui_keys s
 tui_wait "Why skip it?"
