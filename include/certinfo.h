@@ -10,7 +10,7 @@
  *
  * Every string here that comes from a certificate has its control bytes
  * escaped ("\x0a"); it may still hold any UTF-8 (or ill-formed bytes), so
- * it goes through cli_clean before a terminal or a JSON document.
+ * it goes through clean_str before a terminal or a JSON document.
  */
 #ifndef FEDWIZ_CERTINFO_H
 #define FEDWIZ_CERTINFO_H

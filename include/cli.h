@@ -154,8 +154,4 @@ const char	*cli_iso_time(time_t, char *, size_t);	/* 2026-11-22T06:00:00Z */
 const char	*cli_utc_time(time_t, char *, size_t);	/* 2026-11-22 06:00:00 UTC */
 long long	 cli_days_until(time_t, time_t);
 
-/* Remote text for the terminal: control and escape sequences gone.
- * malloc'd. */
-char		*cli_clean(const char *, size_t);
-
 #endif

@@ -14,25 +14,6 @@
 
 #include "profile.h"
 
-/*
- * Terminal text as a human would read it: CSI/OSC/other escape sequences
- * removed, "\r\n" turned into "\n", a lone "\r" back to the line's start (text
- * after it overwrites the line: the text after it wins; it never makes a
- * line of its own, so "\n\r" and "\r\r\n" end one line), backspace erases the
- * character before it, other control bytes dropped (tab kept), invalid
- * UTF-8 replaced by U+FFFD. The result is malloc'd, NUL-terminated; *outlen
- * its length. Also what anything remote goes through before a screen or a
- * report shows it.
- * Also: "\e[K" right after a lone "\r" blanks the line (how VOS wipes its
- * pager), "\e[2K" always; a line rewritten after "\r" with only spaces is
- * empty (how the ASA wipes "<--- More --->"); "\e[2J" clears nothing (no
- * output is lost); C1 controls, raw 0x9b as CSI, and bidi controls
- * (U+202A..U+202E, U+2066..U+2069, U+200E, U+200F, U+061C) are dropped.
- * Reads only the len bytes given (a sequence cut at the end is dropped);
- * outlen may be NULL.
- */
-char	*term_strip(const char *, size_t, size_t *);
-
 /* What the device is waiting for, judged from the end of its output. */
 enum prompt_state {
 	PS_NONE,	/* still printing (or something unknown) */
@@ -52,7 +33,7 @@ struct prompt_hit {
 };
 
 /*
- * Look at stripped text (term_strip's output) accumulated since the last
+ * Look at stripped text (clean_term's output) accumulated since the last
  * command was sent and say what the device waits for. Prompts per profile:
  *   cisco-vos: a line that is exactly "admin:" (the account name may differ:
  *     "[A-Za-z0-9_-]+:" at the start of the last line, nothing after it but

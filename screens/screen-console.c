@@ -14,6 +14,7 @@
 #include <curses.h>
 
 #include "check.h"
+#include "clean.h"
 #include "cli.h"
 #include "evloop.h"
 #include "tui.h"
@@ -135,7 +136,7 @@ console_draw(struct tui *t, void *data, int rows, int cols)
 			put(&out, TUI_PLAIN, line);
 			/* What it has said so far: its last lines, live. */
 			if (o->live != NULL) {
-				clean = cli_clean(o->live, o->livelen);
+				clean = clean_str(o->live, o->livelen);
 				put_tail(&out, tui_attr(t, "dim"), clean, 6);
 				free(clean);
 			}
@@ -143,7 +144,7 @@ console_draw(struct tui *t, void *data, int rows, int cols)
 		}
 		attr = o->verdict == CV_PASS ? tui_attr(t, "done") :
 		    tui_attr(t, "fail");
-		clean = cli_clean(o->target ? o->target : "", o->target ?
+		clean = clean_str(o->target ? o->target : "", o->target ?
 		    strlen(o->target) : 0);
 		snprintf(line, sizeof(line), "%-5s %s %s", o->verdict == CV_PASS ?
 		    "PASS" : o->verdict == CV_FAIL ? "FAIL" : "ERROR", o->kind,
@@ -151,12 +152,12 @@ console_draw(struct tui *t, void *data, int rows, int cols)
 		free(clean);
 		put(&out, attr, line);
 		if (o->message != NULL) {
-			clean = cli_clean(o->message, strlen(o->message));
+			clean = clean_str(o->message, strlen(o->message));
 			put_lines(&out, attr, clean, 24);
 			free(clean);
 		}
 		if (o->excerpt != NULL && o->verdict != CV_PASS) {
-			clean = cli_clean(o->excerpt, strlen(o->excerpt));
+			clean = clean_str(o->excerpt, strlen(o->excerpt));
 			put_lines(&out, tui_attr(t, "dim"), clean, 8);
 			free(clean);
 		}

@@ -17,6 +17,7 @@
 
 #include "answers.h"
 #include "catalog.h"
+#include "clean.h"
 #include "cli.h"
 #include "draft.h"
 #include "lineedit.h"
@@ -480,7 +481,7 @@ draw_form(struct tui *t, struct inv_view *iv, int rows, int cols)
 	snprintf(line, sizeof(line), "%s a host of %s (%s): F2 saves, Esc "
 	    "cancels", iv->editing < t->draft->nhosts ? "Change" : "Add",
 	    role != NULL ? role->title : iv->h.role, iv->h.role);
-	c = cli_clean(line, strlen(line));
+	c = clean_str(line, strlen(line));
 	tui_title(t, c);
 	free(c);
 	fw = cols - fx - 2;
@@ -584,7 +585,7 @@ inv_draw(struct tui *t, void *data, int rows, int cols)
 			    role->id, role->title, role->profile_name,
 			    role->many ? "one or more hosts" : "one host",
 			    n == 0 ? "  no host yet: a adds one" : "");
-			c = cli_clean(line, strlen(line));
+			c = clean_str(line, strlen(line));
 			tui_text(t, y, 1, cols - 2, i == iv->sel ? attr :
 			    tui_attr(t, "title"), c);
 			free(c);
@@ -615,7 +616,7 @@ inv_draw(struct tui *t, void *data, int rows, int cols)
 		    "adds a host. ", role->help ? role->help : role->title,
 		    role->many ? "" : " (one host)");
 	}
-	c = cli_clean(line, strlen(line));
+	c = clean_str(line, strlen(line));
 	tui_wrap(t, rows - helph, rows, 1, cols - 2, tui_attr(t, "dim"), c);
 	free(c);
 }

@@ -14,6 +14,7 @@
 #include <curses.h>
 
 #include "answers.h"
+#include "clean.h"
 #include "cli.h"
 #include "plan.h"
 #include "planview.h"
@@ -86,7 +87,7 @@ evidence(struct tui *t, struct proc_view *pv, int y, int ymax, int cols)
 		if (c->step != pv->cur + 1 || strcmp(c->proc, t->proc) != 0 ||
 		    strcmp(c->host, t->host ? t->host : "") != 0)
 			continue;
-		m = cli_clean(c->message ? c->message : "", c->message ?
+		m = clean_str(c->message ? c->message : "", c->message ?
 		    strlen(c->message) : 0);
 		snprintf(line, sizeof(line), "%s %s %s%s%s", strcmp(c->result,
 		    "pass") == 0 ? "PASS" : strcmp(c->result, "fail") == 0 ?
@@ -126,7 +127,7 @@ filled(struct proc_view *pv, const char *s)
 	if (s == NULL)
 		return NULL;
 	x = tmpl_expand(s, scope_lookup, &pv->sc);
-	c = cli_clean(x, strlen(x));
+	c = clean_str(x, strlen(x));
 	free(x);
 	return c;
 }

@@ -13,6 +13,7 @@
 
 #include <curses.h>
 
+#include "clean.h"
 #include "cli.h"
 #include "fileio.h"
 #include "report.h"
@@ -65,7 +66,7 @@ report_enter(struct tui *t)
 		nl = p + strcspn(p, "\n");
 		rv->lines = xreallocarray(rv->lines, rv->n + 1,
 		    sizeof(*rv->lines));
-		c = cli_clean(p, (size_t)(nl - p));
+		c = clean_str(p, (size_t)(nl - p));
 		rv->lines[rv->n++] = c;
 	}
 	free(text);

@@ -17,6 +17,7 @@
 
 #include <curses.h>
 
+#include "clean.h"
 #include "cli.h"
 #include "draft.h"
 #include "lineedit.h"
@@ -316,7 +317,7 @@ draw_help(struct tui *t, struct vars_view *vv, int y, int ymax, int cols)
 	s = xasprintf("%s: %s%s%s%s. %s", v->name, vartype_expect(v->spec.type),
 	    v->def ? " (default " : "", v->def ? v->def : "", v->def ? ")" : "",
 	    v->help ? v->help : v->prompt);
-	c = cli_clean(s, strlen(s));
+	c = clean_str(s, strlen(s));
 	tui_wrap(t, y, ymax, 1, cols - 2, tui_attr(t, "dim"), c);
 	free(c);
 	free(s);

@@ -25,6 +25,7 @@
 #include <curses.h>
 
 #include "catalog.h"
+#include "clean.h"
 #include "cli.h"
 #include "draft.h"
 #include "evloop.h"
@@ -252,11 +253,11 @@ tui_text(struct tui *t, int y, int x, int w, int attr, const char *s)
 }
 
 /* tui_text for runbook or remote text: cleaned of control sequences
- * first (cli_clean). */
+ * first (clean_str). */
 void
 tui_text_clean(struct tui *t, int y, int x, int w, int attr, const char *s)
 {
-	char	*c = cli_clean(s, strlen(s));
+	char	*c = clean_str(s, strlen(s));
 
 	tui_text(t, y, x, w, attr, c);
 	free(c);

@@ -12,6 +12,7 @@
 #include "answers.h"
 #include "check.h"
 #include "check-int.h"
+#include "clean.h"
 #include "cond.h"
 #include "plan.h"
 #include "prompt.h"
@@ -225,7 +226,7 @@ check_judge_ssh(const struct rb_check *c, struct scope *sc,
 	int			 rc, status;
 
 	*msg = NULL;
-	text = term_strip(res->output, res->len, &len);
+	text = clean_term(res->output, res->len, &len);
 	/* An exec command that failed proves nothing, whatever its output
 	 * holds or lacks: unless the check names a status, 0 is required. */
 	if (res->exit_status != -1) {
@@ -314,7 +315,7 @@ on_done(void *arg, const struct ssh_target *t, const struct ssh_result *res)
 			    "of %zu (output cut at the cap)", res->len,
 			    res->total);
 		free(msg);
-		text = term_strip(res->output, res->len > EXCERPT_MAX ?
+		text = clean_term(res->output, res->len > EXCERPT_MAX ?
 		    EXCERPT_MAX : res->len, &len);
 		o->excerpt = text;
 	}

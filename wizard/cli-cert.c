@@ -2,7 +2,7 @@
  * cli-cert.c: certificates as the probes print them, on the terminal and
  * in --json. probe cert (a file) and probe tls (what a peer presented)
  * show a certificate the same way. Every string from a certificate goes
- * through cli_clean first: a subject may hold anything.
+ * through clean_str first: a subject may hold anything.
  */
 #include "config.h"
 
@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "certinfo.h"
+#include "clean.h"
 #include "cli.h"
 #include "json.h"
 #include "util.h"
@@ -53,7 +54,7 @@ cli_put_clean(FILE *fp, const char *s)
 {
 	char	*c;
 
-	c = cli_clean(s, strlen(s));
+	c = clean_str(s, strlen(s));
 	fputs(c, fp);
 	free(c);
 }
@@ -67,7 +68,7 @@ cli_json_kclean(struct json *j, const char *k, const char *s)
 		json_kstr(j, k, NULL);
 		return;
 	}
-	c = cli_clean(s, strlen(s));
+	c = clean_str(s, strlen(s));
 	json_kstr(j, k, c);
 	free(c);
 }
@@ -77,7 +78,7 @@ cli_json_clean(struct json *j, const char *s)
 {
 	char	*c;
 
-	c = cli_clean(s, strlen(s));
+	c = clean_str(s, strlen(s));
 	json_str(j, c);
 	free(c);
 }

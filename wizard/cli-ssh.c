@@ -185,9 +185,3 @@ cli_ssh_free(struct cli_ssh *cs)
 	free(cs->known_hosts);
 	free(cs);
 }
-
-char *
-cli_clean(const char *s, size_t len)
-{
-	return term_strip(s != NULL ? s : "", s != NULL ? len : 0, NULL);
-}

@@ -13,6 +13,7 @@
 #include "answers.h"
 #include "catalog.h"
 #include "check.h"
+#include "clean.h"
 #include "cli.h"
 #include "evloop.h"
 #include "json.h"
@@ -116,7 +117,7 @@ print_text(const struct runbook *rb, const struct check_outcome *v, size_t n,
 			printf(" (%.1f s)", (double)o->ms / 1000);
 		putchar('\n');
 		if (o->message != NULL && *o->message != '\0') {
-			msg = cli_clean(o->message, strlen(o->message));
+			msg = clean_str(o->message, strlen(o->message));
 			for (p = msg; *p != '\0'; p = nl + (*nl != '\0')) {
 				nl = p + strcspn(p, "\n");
 				printf("      %.*s\n", (int)(nl - p), p);
@@ -165,7 +166,7 @@ print_json(const struct runbook *rb, int64_t session,
 		if (o->verdict == CV_ERROR)
 			json_kstr(&j, "error", o->input ? "input" :
 			    ssh_status_name(o->ssh));
-		s = o->message ? cli_clean(o->message, strlen(o->message)) :
+		s = o->message ? clean_str(o->message, strlen(o->message)) :
 		    NULL;
 		json_kstr(&j, "message", s);
 		free(s);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clean.h"
 #include "cli.h"
 #include "evloop.h"
 #include "json.h"
@@ -48,11 +49,11 @@ print_json(const struct ssh_target *t, const struct ssh_result *r)
 	char		*out, *err, *msg, *raw;
 	size_t		 rawlen;
 
-	out = cli_clean(r->output, r->len);
+	out = clean_str(r->output, r->len);
 	raw = clixml_errors(r->errout, r->errlen, &rawlen);
-	err = cli_clean(raw, rawlen);
+	err = clean_str(raw, rawlen);
 	free(raw);
-	msg = cli_clean(r->message, strlen(r->message));
+	msg = clean_str(r->message, strlen(r->message));
 	json_init(&j, stdout);
 	json_obj_begin(&j);
 	json_kstr(&j, "host", t->address);
@@ -100,21 +101,21 @@ on_done(void *arg, const struct ssh_target *t, const struct ssh_result *r)
 		return;
 	}
 	if (r->status != SSH_OK) {
-		msg = cli_clean(r->message, strlen(r->message));
+		msg = clean_str(r->message, strlen(r->message));
 		/* The host-key warning is a block: give it its own lines. */
 		fprintf(stderr, "fedwiz: %s:%s%s\n", t->name,
 		    strchr(msg, '\n') ? "\n" : " ", msg);
 		free(msg);
 		return;
 	}
-	out = cli_clean(r->output, r->len);
+	out = clean_str(r->output, r->len);
 	fputs(out, stdout);
 	if (r->len > 0 && out[0] != '\0' && out[strlen(out) - 1] != '\n')
 		putchar('\n');
 	free(out);
 	if (r->errlen > 0) {
 		err = clixml_errors(r->errout, r->errlen, &errlen);
-		out = cli_clean(err, errlen);
+		out = clean_str(err, errlen);
 		fputs(out, stderr);
 		free(out);
 		free(err);
@@ -124,7 +125,7 @@ on_done(void *arg, const struct ssh_target *t, const struct ssh_result *r)
 		    "(sha256 of all of it: %s)\n", r->len, r->total,
 		    r->sha256);
 	if (r->device_error != NULL) {
-		msg = cli_clean(r->device_error, strlen(r->device_error));
+		msg = clean_str(r->device_error, strlen(r->device_error));
 		fprintf(stderr, "fedwiz: %s refused the command: %s\n",
 		    t->name, msg);
 		free(msg);

@@ -22,6 +22,7 @@
 #include <libssh2.h>
 #include <openssl/evp.h>
 
+#include "clean.h"
 #include "evloop.h"
 #include "hostkeys.h"
 #include "profile.h"
@@ -1164,7 +1165,7 @@ scan_tail(struct conn *c, struct prompt_hit *hit)
 	char			*text;
 	enum prompt_state	 ps;
 
-	text = term_strip(c->tail.s + from, c->tail.len - from, &n);
+	text = clean_term(c->tail.s + from, c->tail.len - from, &n);
 	ps = prompt_scan(c->t.profile, text, n, hit);
 	/* VOS: a last line like "Subject:" looks like a prompt; the real one
 	 * is "admin:" or the login name. */
@@ -1240,7 +1241,7 @@ shell_reached(struct conn *c, enum prompt_state ps, const struct prompt_hit *h)
 	case SG_COMMAND:
 		if (ps != PS_PROMPT)
 			break;
-		text = term_strip(c->raw.s ? c->raw.s : "", c->raw.len, &n);
+		text = clean_term(c->raw.s ? c->raw.s : "", c->raw.len, &n);
 		if (m->truncated) {
 			/* The prompt fell beyond the cap: keep what was kept,
 			 * the result says it is cut. */

@@ -3,6 +3,7 @@
  * through a PTY. */
 #include "config.h"
 
+#include "clean.h"
 #include "profile.h"
 #include "prompt.h"
 #include "testutil.h"
@@ -11,7 +12,7 @@
 #define LIT(s)	(s), (sizeof(s) - 1)
 
 /*
- * term_strip over an exact-size heap copy: no NUL after the bytes, so
+ * clean_term over an exact-size heap copy: no NUL after the bytes, so
  * AddressSanitizer catches any read past the length given.
  */
 static char *
@@ -20,7 +21,7 @@ strip(const char *s, size_t n, size_t *outlen)
 	char	*copy = xmalloc(n > 0 ? n : 1), *out;
 
 	memcpy(copy, s, n);
-	out = term_strip(copy, n, outlen);
+	out = clean_term(copy, n, outlen);
 	free(copy);
 	return out;
 }
@@ -155,7 +156,7 @@ output_is_n(const struct profile *p, const char *raw, size_t n,
 }
 #define output_is(p, raw, cmd, want)	output_is_n(p, LIT(raw), cmd, want)
 
-/* term_strip. */
+/* clean_term. */
 
 static void
 test_strip_removes_sgr_and_csi_with_parameters(void **state)
@@ -333,13 +334,13 @@ static void
 test_strip_empty_input(void **state)
 {
 	size_t	 len = 999;
-	char	*out = term_strip(NULL, 0, &len);
+	char	*out = clean_term(NULL, 0, &len);
 
 	(void)state;
 	assert_string_equal(out, "");
 	assert_int_equal(len, 0);
 	free(out);
-	out = term_strip("x", 0, NULL);
+	out = clean_term("x", 0, NULL);
 	assert_string_equal(out, "");
 	free(out);
 }
