@@ -83,14 +83,33 @@ struct step_request {
 	const char		*operator;
 	int			 force;		/* record even if blocked */
 	int			 accept_drift;	/* go on, runbook changed */
+	enum step_via		 via;		/* 0: the operator's word */
 };
 
 /*
  * Check a step transition against the runbook, the inventory and the
  * plan, and record it. *changed 0 when the step already had that state.
+ * Its messages name what the operator can do (accept the drift, override
+ * the block, give a reason), never a command-line flag: the wizard asks
+ * with a screen, the command line names its flag (session_step_needs).
  */
 int		 session_step(struct session *, const struct step_request *,
 		     int *, struct diags *);
+
+/* What the operator must decide before session_step records r. */
+enum step_need {
+	STEP_NEED_NOTHING,
+	STEP_NEED_DRIFT,	/* the runbook changed: review, accept */
+	STEP_NEED_OVERRIDE,	/* the procedure is blocked: override it */
+	STEP_NEED_NOTE		/* a skip or a failure needs a reason */
+};
+enum step_need	 session_step_needs(const struct session *,
+		     const struct step_request *);
+
+/* Accept the drift (the session runs on the runbook as it is now),
+ * logged. A store error code. */
+int		 session_accept_drift(struct session *, const char *,
+		     struct diags *);
 
 /* The state of one step, for callers that show it. */
 const struct store_step *session_step_state(const struct session *,

@@ -16,7 +16,7 @@
 #include "plan.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 /* PRAGMA application_id: "FWZ1". A database without it is not ours. */
 #define STORE_APPLICATION_ID	0x46575a31
 
@@ -57,6 +57,14 @@ struct store_lock {
 	time_t		 since;
 };
 
+/* Who moved a step to its state: the operator's word, or (done only)
+ * the step's checks, all of which passed. Kept as a fact so that a
+ * resume re-verifies exactly those. */
+enum step_via {
+	STEP_VIA_OPERATOR,
+	STEP_VIA_CHECKS
+};
+
 struct store_step {
 	char		*proc;
 	char		*host;		/* "" for a procedure done once */
@@ -65,6 +73,7 @@ struct store_step {
 	char		*note;
 	char		*operator;
 	time_t		 at;
+	enum step_via	 via;
 };
 
 struct store_check {
@@ -177,6 +186,11 @@ int		 store_steps(struct store *, int64_t, struct arena *,
 int		 store_step_set(struct store *, int64_t, const char *,
 		     const char *, size_t, enum step_status, const char *,
 		     const char *, const char *, int *, struct diags *);
+/* The same, saying who moved it (store_step_set: the operator). */
+int		 store_step_set_via(struct store *, int64_t, const char *,
+		     const char *, size_t, enum step_status, const char *,
+		     const char *, const char *, enum step_via, int *,
+		     struct diags *);
 
 /* A check run and its evidence, with its event. */
 int		 store_check_add(struct store *, int64_t,

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -115,6 +116,14 @@ const char *join_words(const char *const *, size_t, char *, size_t);
 
 /* SHA-256 of bytes as 64 hex digits and a NUL. */
 void	 sha256_hex(const void *, size_t, char [65]);
+
+/*
+ * Durations and times for people, the one formatter of each: "0.4 s",
+ * "12 s", "7 min", "3 h 5 min", "2 days"; and UTC in ISO 8601,
+ * "2026-11-22T06:00:00Z". Both return buf.
+ */
+const char *fmt_duration(int64_t, char *, size_t);
+const char *fmt_iso_time(time_t, char *, size_t);
 
 /* Read a whole file (at most max bytes). 0 or -errno; *out NUL-terminated. */
 int	 read_file(const char *, size_t, char **, size_t *);

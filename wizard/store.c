@@ -139,6 +139,11 @@ static const char *const migrations[] = {
 	"  pid INTEGER NOT NULL,"
 	"  pid_start INTEGER NOT NULL DEFAULT 0,"
 	"  since INTEGER NOT NULL);",
+	/* 1 -> 2: who moved a step: the operator, or its checks (all of
+	 * them passed). A resume re-verifies those; the note stays the
+	 * operator's words. */
+	"ALTER TABLE steps ADD COLUMN via TEXT NOT NULL DEFAULT 'operator'"
+	"  CHECK (via IN ('operator', 'checks'));",
 };
 
 /* Errors. */
@@ -1287,7 +1292,7 @@ store_steps(struct store *st, int64_t id, struct arena *a,
 		return fail(st, d, rc, "reading step states");
 	v = arena_calloc(a, (size_t)rows + 1, sizeof(*v));
 
-	s = prep(st, "SELECT proc, host, step, status, note, operator, at "
+	s = prep(st, "SELECT proc, host, step, status, note, operator, at, via "
 	    "FROM steps WHERE session_id = ?", d, "reading step states", &err);
 	if (s == NULL)
 		return err;
@@ -1302,6 +1307,8 @@ store_steps(struct store *st, int64_t id, struct arena *a,
 		v[count].note = col_arena(a, s, 4);
 		v[count].operator = col_arena(a, s, 5);
 		v[count].at = (time_t)sqlite3_column_int64(s, 6);
+		v[count].via = strcmp((const char *)sqlite3_column_text(s, 7),
+		    "checks") == 0 ? STEP_VIA_CHECKS : STEP_VIA_OPERATOR;
 		count++;
 	}
 	sqlite3_finalize(s);
@@ -1572,10 +1579,20 @@ store_step_set(struct store *st, int64_t id, const char *proc,
     const char *host, size_t step, enum step_status to, const char *note,
     const char *op, const char *detail_extra, int *changed, struct diags *d)
 {
+	return store_step_set_via(st, id, proc, host, step, to, note, op,
+	    detail_extra, STEP_VIA_OPERATOR, changed, d);
+}
+
+int
+store_step_set_via(struct store *st, int64_t id, const char *proc,
+    const char *host, size_t step, enum step_status to, const char *note,
+    const char *op, const char *detail_extra, enum step_via via,
+    int *changed, struct diags *d)
+{
 	sqlite3_stmt	*s;
 	struct store_event ev;
 	enum step_status from = STEP_PENDING;
-	char		*detail, *cur_op = NULL, when[64];
+	char		*detail, *cur_op = NULL, *extra = NULL, when[64];
 	time_t		 now = store_now(), cur_at = 0;
 	int		 rc, err = STORE_OK;
 
@@ -1628,8 +1645,8 @@ store_step_set(struct store *st, int64_t id, const char *proc,
 	}
 	free(cur_op);
 	s = prep(st, "INSERT OR REPLACE INTO steps (session_id, proc, host, "
-	    "step, status, note, operator, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	    d, "recording the step", &err);
+	    "step, status, note, operator, at, via) VALUES (?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?)", d, "recording the step", &err);
 	if (s == NULL) {
 		rc = err;
 		goto out;
@@ -1642,12 +1659,18 @@ store_step_set(struct store *st, int64_t id, const char *proc,
 	bind_text(s, 6, note);
 	bind_text(s, 7, op);
 	sqlite3_bind_int64(s, 8, (sqlite3_int64)now);
+	bind_text(s, 9, via == STEP_VIA_CHECKS && to == STEP_DONE ? "checks" :
+	    "operator");
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
 		rc = fail(st, d, rc, "recording the step");
 		goto out;
 	}
+	/* The audit says it in words too. */
+	if (via == STEP_VIA_CHECKS && to == STEP_DONE)
+		detail_extra = extra = xasprintf("%s%scompleted by its checks",
+		    detail_extra ? detail_extra : "", detail_extra ? "; " : "");
 	detail = xasprintf("%s -> %s%s%s%s%s", plan_step_status_name(from),
 	    plan_step_status_name(to), note ? ": " : "", note ? note : "",
 	    detail_extra ? "; " : "", detail_extra ? detail_extra : "");
@@ -1672,11 +1695,13 @@ store_step_set(struct store *st, int64_t id, const char *proc,
 	    "UPDATE sessions SET updated = ? WHERE id = ?", "ii", (int64_t)now,
 	    (int64_t)id)) != STORE_OK)
 		goto out;
+	free(extra);
 	if ((rc = tx_commit(st, d)) != STORE_OK)
 		return rc;
 	*changed = 1;
 	return STORE_OK;
 out:
+	free(extra);
 	tx_rollback(st);
 	return rc;
 }

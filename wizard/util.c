@@ -659,3 +659,36 @@ utf8_next(const unsigned char *p, size_t n, uint32_t *cp)
 	*cp = c;
 	return need + 1;
 }
+
+const char *
+fmt_duration(int64_t ms, char *buf, size_t len)
+{
+	int64_t	s = ms / 1000, m = s / 60, h = m / 60;
+
+	if (ms < 0)
+		ms = s = m = h = 0;
+	if (ms < 10000)
+		snprintf(buf, len, "%lld.%lld s", (long long)(ms / 1000),
+		    (long long)(ms % 1000 / 100));
+	else if (s < 120)
+		snprintf(buf, len, "%lld s", (long long)s);
+	else if (m < 120)
+		snprintf(buf, len, "%lld min", (long long)m);
+	else if (h < 48)
+		snprintf(buf, len, "%lld h %lld min", (long long)h,
+		    (long long)(m % 60));
+	else
+		snprintf(buf, len, "%lld days", (long long)(h / 24));
+	return buf;
+}
+
+const char *
+fmt_iso_time(time_t t, char *buf, size_t len)
+{
+	struct tm	tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, len, "%lld", (long long)t);
+	return buf;
+}

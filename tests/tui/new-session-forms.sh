@@ -77,7 +77,7 @@ screen | grep -q "FQDN of the front-end pool *pool1\.example\.com" ||
 
 # Smaller windows: what fits is drawn; too small says so; back again.
 tm resize-window -t w -x 50 -y 12
-wait_for "New session: new-session: variables (F2 next,..."
+wait_for "New session: new-session: variables (F2 next, E…"
 tm resize-window -t w -x 20 -y 5
 wait_for "30x6"
 tm resize-window -t w -x 80 -y 24
