@@ -445,8 +445,13 @@ read_file(const char *path, size_t max, char **out, size_t *outlen)
 	ssize_t		 r;
 	int		 fd, error = 0;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	/* O_NONBLOCK: a FIFO with no writer must not hang the open (then
+	 * it reads as empty); cleared at once, so a pipe with a writer, as
+	 * --answers <(cmd) gives, is read as it comes. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
 		return -errno;
+	if ((r = fcntl(fd, F_GETFL)) != -1)
+		fcntl(fd, F_SETFL, (int)r & ~O_NONBLOCK);
 	if (fstat(fd, &st) == -1) {
 		error = -errno;
 		goto out;
