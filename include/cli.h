@@ -104,6 +104,15 @@ int	cli_target(const struct cli *, int, struct store **, int64_t *,
 	    struct diags *);
 /* Print diagnostics (errors and warnings) to stderr and free them. */
 void	cli_say(struct diags *);
+/*
+ * Who does it, for the record (--operator, else $FEDWIZ_OPERATOR, else the
+ * login name), or NULL and a diag when it holds a control character, a
+ * bidi control or bad UTF-8, or is longer than 64 bytes: such a name would
+ * reach every terminal and report that shows the record.
+ */
+const char *cli_operator(const struct cli *, struct diags *);
+/* --note checked the same way (newlines and tabs allowed): 0 or -1. */
+int	cli_note(const struct cli *, struct diags *);
 
 /*
  * SSH for headless commands (cli-ssh.c): the options (--known-hosts,

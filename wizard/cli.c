@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clean.h"
 #include "cli.h"
+#include "session.h"
 #include "store.h"
 #include "util.h"
 #include "vartype.h"
@@ -48,6 +50,45 @@ cli_store(const struct cli *cli, int flags, struct store **st,
 	    *path == '\0')
 		path = NULL;
 	return store_open(path, flags, st, d);
+}
+
+const char *
+cli_operator(const struct cli *cli, struct diags *d)
+{
+	const char	*given = cli->operator, *what = "--operator";
+	char		 why[160];
+
+	if (given == NULL || *given == '\0') {
+		given = getenv("FEDWIZ_OPERATOR");
+		what = "$FEDWIZ_OPERATOR";
+	}
+	if (given != NULL && *given != '\0') {
+		if (clean_input_check(given, 0, why, sizeof(why)) == -1) {
+			diags_add(d, what, 0, 0, "the operator's name %s; give "
+			    "a plain name", why);
+			return NULL;
+		}
+		if (strlen(given) > 64) {
+			diags_add(d, what, 0, 0, "the operator's name is longer "
+			    "than 64 bytes; give a shorter one");
+			return NULL;
+		}
+	}
+	return session_operator(cli->operator);
+}
+
+int
+cli_note(const struct cli *cli, struct diags *d)
+{
+	char	why[160];
+
+	if (cli->note != NULL &&
+	    clean_input_check(cli->note, 1, why, sizeof(why)) == -1) {
+		diags_add(d, "--note", 0, 0, "the note %s; write it as plain "
+		    "text (newlines and tabs are fine)", why);
+		return -1;
+	}
+	return 0;
 }
 
 long long

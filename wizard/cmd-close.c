@@ -25,16 +25,18 @@ cmd_close_exec(struct cli *cli, int argc, char **argv)
 {
 	struct store	*st = NULL;
 	struct diags	 d;
+	const char	*op;
 	int64_t		 id;
 	int		 rc;
 
 	(void)argc;
 	(void)argv;
 	diags_init(&d);
+	if ((op = cli_operator(cli, &d)) == NULL || cli_note(cli, &d) == -1)
+		return cli_bad_input(&d);
 	if ((rc = cli_target(cli, 0, &st, &id, &d)) != STORE_OK)
 		goto out;
-	rc = store_session_close(st, id, session_operator(cli->operator),
-	    cli->note, &d);
+	rc = store_session_close(st, id, op, cli->note, &d);
 	if (rc == STORE_OK && d.n == 0)
 		diags_add(&d, store_path(st), 0, 0, "session %lld closed; "
 		    "'fedwiz report --session %lld' still writes its record",

@@ -25,15 +25,18 @@ cmd_unlock_exec(struct cli *cli, int argc, char **argv)
 {
 	struct store	*st = NULL;
 	struct diags	 d;
+	const char	*op;
 	int64_t		 id;
 	int		 rc;
 
 	(void)argc;
 	(void)argv;
 	diags_init(&d);
+	if ((op = cli_operator(cli, &d)) == NULL)
+		return cli_bad_input(&d);
 	if ((rc = cli_target(cli, 0, &st, &id, &d)) != STORE_OK)
 		goto out;
-	rc = store_lock_break(st, id, session_operator(cli->operator), &d);
+	rc = store_lock_break(st, id, op, &d);
 out:
 	cli_say(&d);
 	store_close(st);

@@ -1,6 +1,7 @@
 /* json.c: streaming JSON with correct string escaping (RFC 8259). */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -120,17 +121,54 @@ json_arr_end(struct json *j)
 	close_level(j, ']');
 }
 
-/* Bytes that go out as they are: everything but controls, " and \. */
+/* Bytes that go out as they are: ASCII but controls, " and \. */
 static const unsigned char plain[256] = {
 	[0x20] = 1, [0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
-	[0x80 ... 0xff] = 1
 };
+
+/* \uXXXX (a code point of the BMP). */
+static void
+put_u(struct json *j, uint32_t c)
+{
+	static const char	hex[] = "0123456789abcdef";
+	char			e[6] = { '\\', 'u', hex[c >> 12 & 15],
+	    hex[c >> 8 & 15], hex[c >> 4 & 15], hex[c & 15] };
+
+	put(j, e, 6);
+}
+
+/*
+ * Past ASCII: the code point at p. Well-formed UTF-8 goes out as it is,
+ * except what a terminal or a text viewer would act on rather than show
+ * (C1 controls, bidi controls, the line and paragraph separators): those as
+ * \uXXXX, so the value is kept and the document is safe to print. An
+ * ill-formed byte run becomes U+FFFD: a JSON text is UTF-8. Returns the
+ * bytes read.
+ */
+static size_t
+put_nonascii(struct json *j, const unsigned char *p)
+{
+	uint32_t	c = 0;
+	int		n;
+
+	n = utf8_next(p, strnlen((const char *)p, 4), &c);
+	if (n < 0) {
+		put(j, "\xef\xbf\xbd", 3);
+		return (size_t)-n;
+	}
+	if ((c >= 0x80 && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) ||
+	    (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f ||
+	    c == 0x061c || c == 0x2028 || c == 0x2029)
+		put_u(j, c);
+	else
+		put(j, (const char *)p, (size_t)n);
+	return (size_t)n;
+}
 
 static void
 write_string(struct json *j, const char *s)
 {
 	const unsigned char	*p, *run;
-	char			 esc[8];
 
 	putc_(j, '"');
 	for (p = (const unsigned char *)s; *p != '\0'; p++) {
@@ -140,6 +178,10 @@ write_string(struct json *j, const char *s)
 			put(j, (const char *)run, (size_t)(p - run));
 		if (*p == '\0')
 			break;
+		if (*p >= 0x80) {
+			p += put_nonascii(j, p) - 1;
+			continue;
+		}
 		switch (*p) {
 		case '"':
 			put(j, "\\\"", 2);
@@ -157,8 +199,7 @@ write_string(struct json *j, const char *s)
 			put(j, "\\t", 2);
 			break;
 		default:
-			snprintf(esc, sizeof(esc), "\\u%04x", *p);
-			put(j, esc, 6);
+			put_u(j, *p);
 		}
 	}
 	putc_(j, '"');

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clean.h"
 #include "cli.h"
 #include "tui.h"
 #include "util.h"
@@ -204,6 +205,16 @@ usage(FILE *fp)
 	    "usage, 3 environment.\nSee fedwiz(1) and steps/README.md.\n");
 }
 
+/* "before ARG after": a message quoting a command-line word, cleaned. */
+static void
+say_arg(const char *before, const char *arg, const char *after)
+{
+	char	*c = clean_line(arg);
+
+	fprintf(stderr, "fedwiz: %s%s%s\n", before, c, after);
+	free(c);
+}
+
 static const struct opt_entry *
 opt_by_val(int val)
 {
@@ -371,12 +382,12 @@ main(int argc, char **argv)
 			cli.ascii = 1;
 			break;
 		case ':':
-			fprintf(stderr, "fedwiz: %s needs a value (try fedwiz "
-			    "--help)\n", argv[optind - 1]);
+			say_arg("", argv[optind - 1], " needs a value (try "
+			    "fedwiz --help)");
 			return EXIT_USAGE;
 		default:
-			fprintf(stderr, "fedwiz: unknown option '%s' (try "
-			    "fedwiz --help)\n", argv[optind - 1]);
+			say_arg("unknown option '", argv[optind - 1], "' (try "
+			    "fedwiz --help)");
 			return EXIT_USAGE;
 		}
 		if (c >= 0 && c < (int)nitems(seen))
@@ -392,8 +403,8 @@ main(int argc, char **argv)
 		if (strcmp(commands[k]->name, argv[optind]) == 0)
 			cmd = commands[k];
 	if (cmd == NULL) {
-		fprintf(stderr, "fedwiz: unknown command '%s' (try fedwiz "
-		    "--help)\n", argv[optind]);
+		say_arg("unknown command '", argv[optind], "' (try fedwiz "
+		    "--help)");
 		return EXIT_USAGE;
 	}
 	for (i = 0; i < (int)nitems(seen); i++) {

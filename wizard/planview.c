@@ -1,12 +1,14 @@
 /* planview.c: a plan (and a session's states) as text or JSON. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "answers.h"
+#include "clean.h"
 #include "cond.h"
 #include "json.h"
 #include "plan.h"
@@ -33,7 +35,7 @@ print_state(FILE *fp, const struct session *ses, const struct plan_inst *in,
     size_t step, const char *indent)
 {
 	const struct store_step	*ss;
-	char			 when[32];
+	char			 when[32], *op, *note;
 
 	if (in->steps[step - 1] == STEP_PENDING || ses == NULL) {
 		if (in->steps[step - 1] != STEP_PENDING)
@@ -45,10 +47,14 @@ print_state(FILE *fp, const struct session *ses, const struct plan_inst *in,
 	    NULL, step);
 	if (ss == NULL)
 		return;
+	op = clean_line(ss->operator);
+	note = ss->note ? clean_line(ss->note) : NULL;
 	fprintf(fp, "%s[%s by %s %s%s%s]\n", indent,
-	    plan_step_status_name(ss->status), ss->operator,
-	    when_str(ss->at, when, sizeof(when)), ss->note ? ": " : "",
-	    ss->note ? ss->note : "");
+	    plan_step_status_name(ss->status), op,
+	    when_str(ss->at, when, sizeof(when)), note ? ": " : "",
+	    note ? note : "");
+	free(op);
+	free(note);
 }
 
 /* Without --steps, a failed step is still worth a line: what and why. */
@@ -57,14 +63,17 @@ print_failures(FILE *fp, const struct session *ses, const struct plan_inst *in)
 {
 	const struct store_step	*ss;
 	size_t			 i;
+	char			*note;
 
 	for (i = 0; i < in->proc->nsteps; i++) {
 		if (in->steps[i] != STEP_FAILED)
 			continue;
 		ss = session_step_state(ses, in->proc->id, in->host ?
 		    in->host->name : NULL, i + 1);
+		note = ss && ss->note ? clean_line(ss->note) : NULL;
 		fprintf(fp, "%6s step %zu failed%s%s\n", "", i + 1,
-		    ss && ss->note ? ": " : "", ss && ss->note ? ss->note : "");
+		    note ? ": " : "", note ? note : "");
+		free(note);
 	}
 }
 
@@ -210,8 +219,8 @@ print_steps(FILE *fp, const struct rb_step *steps, size_t n, struct scope *sc,
 	}
 }
 
-void
-planview_text(FILE *fp, const struct plan *pl, const struct session *ses,
+static void
+text_body(FILE *fp, const struct plan *pl, const struct session *ses,
     int steps)
 {
 	const struct runbook	*rb = pl->rb;
@@ -281,6 +290,30 @@ planview_text(FILE *fp, const struct plan *pl, const struct session *ses,
 		fprintf(fp, "\n(their procedures appear once, without a host; "
 		    "list hosts in an answers file)\n");
 	}
+}
+
+/*
+ * Rendered whole, then cleaned once: titles and step text from the runbook
+ * file, answers, and the database's notes reach the terminal only through
+ * the cleaner.
+ */
+void
+planview_text(FILE *fp, const struct plan *pl, const struct session *ses,
+    int steps)
+{
+	FILE	*ms;
+	char	*text = NULL, *out;
+	size_t	 len = 0;
+
+	if ((ms = open_memstream(&text, &len)) == NULL)
+		fatal("cannot render the plan: %s", strerror(errno));
+	text_body(ms, pl, ses, steps);
+	if (fclose(ms) != 0)
+		fatal("cannot render the plan: %s", strerror(errno));
+	out = clean_text(text, 0);
+	fputs(out, fp);
+	free(out);
+	free(text);
 }
 
 /* on: whether what holds these steps applies (the procedure, the parent

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #include <openssl/evp.h>
 
+#include "clean.h"
 #include "util.h"
 
 static void (*fatal_cleanup)(void);
@@ -325,20 +327,25 @@ diags_vadd(struct diags *d, const char *file, int line, int col,
 {
 	struct diag	*g;
 	size_t		 max = d->max ? d->max : 100;
-	char		*msg;
+	char		*msg, *raw;
 
 	if (d->n >= max) {
 		d->dropped++;
 		return;
 	}
-	if (vasprintf(&msg, fmt, ap) == -1)
+	if (vasprintf(&raw, fmt, ap) == -1)
 		fatal("out of memory formatting a message");
+	/* A message quotes what it is about (a value, a key, a host name,
+	 * a file name): all of it from outside, so all of it cleaned, on
+	 * one line, whoever prints it. */
+	msg = clean_line(raw);
+	free(raw);
 	if (d->n == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 8;
 		d->v = xreallocarray(d->v, d->cap, sizeof(*d->v));
 	}
 	g = &d->v[d->n++];
-	g->file = xstrdup(file != NULL ? file : "fedwiz");
+	g->file = clean_line(file != NULL ? file : "fedwiz");
 	g->line = line;
 	g->col = col;
 	g->msg = msg;
@@ -663,4 +670,14 @@ utf8_next(const unsigned char *p, size_t n, uint32_t *cp)
 	}
 	*cp = c;
 	return need + 1;
+}
+
+long long
+sub_sat(long long a, long long b)
+{
+	long long	r;
+
+	if (__builtin_sub_overflow(a, b, &r))
+		return b < 0 ? LLONG_MAX : LLONG_MIN;
+	return r;
 }
