@@ -102,6 +102,15 @@ long long cli_session(const struct cli *, struct diags *);
  * what commands that act on one session's record do first. */
 int	cli_target(const struct cli *, int, struct store **, int64_t *,
 	    struct diags *);
+/*
+ * Standard output for a headless command: the same bytes to fd 1, through
+ * a stream that remembers the errno of a write that failed, so that "cannot
+ * write the output" names the real cause (ENOSPC on /dev/full, EPIPE), not
+ * whatever a later call left in errno. cli_output_errno: 0 when no write
+ * failed.
+ */
+void	cli_output_capture(void);
+int	cli_output_errno(void);
 /* Print diagnostics (errors and warnings) to stderr and free them. */
 void	cli_say(struct diags *);
 /*

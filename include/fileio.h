@@ -47,4 +47,12 @@ int	file_write_atomic(const char *, const void *, size_t,
  */
 int	file_open_append(const char *, struct diags *);
 
+/*
+ * Whether a private key file may be used, by OpenSSH's rule
+ * (sshkey_perm_ok): one owned by us must not be readable or writable by
+ * anyone else. 0, or -1 with why in OpenSSH's words ("permissions 0644
+ * for it are too open").
+ */
+int	file_private_ok(const char *, char *, size_t);
+
 #endif

@@ -1,9 +1,11 @@
 /* cli.c: what the commands share: store opening, exit codes, options. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clean.h"
 #include "cli.h"
@@ -11,6 +13,47 @@
 #include "store.h"
 #include "util.h"
 #include "vartype.h"
+
+static int	output_errno;
+
+static ssize_t
+output_write(void *cookie, const char *buf, size_t n)
+{
+	size_t	done = 0;
+	ssize_t	w;
+
+	(void)cookie;
+	while (done < n) {
+		if ((w = write(STDOUT_FILENO, buf + done, n - done)) == -1) {
+			if (errno == EINTR)
+				continue;
+			output_errno = errno;
+			return done > 0 ? (ssize_t)done : -1;
+		}
+		done += (size_t)w;
+	}
+	return (ssize_t)n;
+}
+
+void
+cli_output_capture(void)
+{
+	cookie_io_functions_t	 io = { .write = output_write };
+	FILE			*fp;
+
+	if ((fp = fopencookie(NULL, "w", io)) == NULL)
+		return;		/* stdout as it was: only the message is worse */
+	/* A terminal sees each line as it is written, as before. */
+	setvbuf(fp, NULL, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, BUFSIZ);
+	fflush(stdout);
+	stdout = fp;
+}
+
+int
+cli_output_errno(void)
+{
+	return output_errno;
+}
 
 int
 cli_bad_input(struct diags *d)

@@ -335,3 +335,20 @@ file_open_append(const char *path, struct diags *d)
 		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 	return fd;
 }
+
+int
+file_private_ok(const char *path, char *why, size_t whylen)
+{
+	struct stat	sb;
+
+	if (stat(path, &sb) == -1)
+		return 0;	/* unreadable: the library says so */
+	if (sb.st_uid == getuid() && (sb.st_mode & 077) != 0) {
+		snprintf(why, whylen, "permissions %04o for it are too open: "
+		    "a private key must not be accessible by others, so it is "
+		    "ignored, as OpenSSH ignores it; chmod 600 it",
+		    (unsigned)(sb.st_mode & 07777));
+		return -1;
+	}
+	return 0;
+}

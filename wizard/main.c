@@ -1,6 +1,7 @@
 /* main.c: parse the command line and run one command. */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
@@ -423,10 +424,13 @@ main(int argc, char **argv)
 		    cmd->args);
 		return EXIT_USAGE;
 	}
+	cli_output_capture();
 	rc = cmd->exec(&cli, nargs, argv + optind + 1);
 	free(cli.sets);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		perror("fedwiz: writing output");
+		fprintf(stderr, "fedwiz: writing output: %s\n",
+		    strerror(cli_output_errno() != 0 ? cli_output_errno() :
+		    EIO));
 		return EXIT_ENV;
 	}
 	return rc;
