@@ -255,8 +255,8 @@ text_body(FILE *fp, const struct plan *pl, const struct session *ses,
 			fprintf(fp, "%6s blocked by:", "");
 			for (k = 0; k < in->nblocked; k++)
 				fprintf(fp, "%s %s", k ? "," : "",
-				    plan_inst_name(&pl->inst[in->blocked_by[k]],
-				    name, sizeof(name)));
+				    plan_inst_name(&pl->inst[plan_blocker(pl,
+				    in, k)], name, sizeof(name)));
 			fprintf(fp, "\n");
 		}
 		if (ses != NULL && !steps)
@@ -407,7 +407,8 @@ planview_json_procedures(struct json *j, const struct plan *pl,
 		json_key(j, "blocked_by");
 		json_arr_begin(j);
 		for (k = 0; k < in->nblocked; k++)
-			json_str(j, plan_inst_name(&pl->inst[in->blocked_by[k]],
+			json_str(j, plan_inst_name(&pl->inst[plan_blocker(pl,
+			    in, k)],
 			    name, sizeof(name)));
 		json_arr_end(j);
 		json_key(j, "needs");

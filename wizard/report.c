@@ -452,7 +452,7 @@ gather_insts(struct report *r, const struct session *s, struct strmap *map)
 		ri->blocked_by = arena_calloc(r->a, in->nblocked + 1,
 		    sizeof(*ri->blocked_by));
 		for (k = 0; k < in->nblocked; k++) {
-			plan_inst_name(&pl->inst[in->blocked_by[k]], name,
+			plan_inst_name(&pl->inst[plan_blocker(pl, in, k)], name,
 			    sizeof(name));
 			ri->blocked_by[k] = clean(r->a, name, 0);
 		}
