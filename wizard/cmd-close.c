@@ -64,6 +64,10 @@ act(struct cli *cli, enum act what)
 		goto out;
 	}
 	rc = store_session_close(st, id, op, cli->note, &d);
+	/* The window is over: fedwiz.db alone now holds it all, for a
+	 * copy made with cp. */
+	if (rc == STORE_OK)
+		(void)store_checkpoint(st);
 	if (rc == STORE_OK && d.n == 0)
 		diags_add(&d, store_path(st), 0, 0, "session %lld closed; "
 		    "'fedwiz report --session %lld' still writes its record",

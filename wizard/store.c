@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -568,6 +569,57 @@ event_append(struct store *st, int64_t session, time_t at, const char *op,
 
 /* Opening. */
 
+/*
+ * SQLite syncs a WAL's folder the first time it syncs a WAL it opened with
+ * SQLITE_OPEN_CREATE, which it always asks for: one folder sync per
+ * command on top of the commit's. A WAL that exists was synced into its
+ * folder when it was made, so this VFS, otherwise the platform's, opens an
+ * existing one without CREATE (and with it again, should it vanish in
+ * between).
+ */
+static sqlite3_vfs	 vfs_fedwiz;
+static sqlite3_vfs	*vfs_os;
+static pthread_once_t	 vfs_once = PTHREAD_ONCE_INIT;
+
+static int
+vfs_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int flags,
+    int *out)
+{
+	struct stat	sb;
+	int		rc;
+
+	(void)v;
+	if ((flags & SQLITE_OPEN_WAL) && (flags & SQLITE_OPEN_CREATE) &&
+	    name != NULL && lstat(name, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		rc = vfs_os->xOpen(vfs_os, name, f, flags & ~SQLITE_OPEN_CREATE,
+		    out);
+		if (rc != SQLITE_CANTOPEN)
+			return rc;
+	}
+	return vfs_os->xOpen(vfs_os, name, f, flags, out);
+}
+
+static void
+vfs_init(void)
+{
+	if ((vfs_os = sqlite3_vfs_find(NULL)) == NULL)
+		return;
+	vfs_fedwiz = *vfs_os;
+	vfs_fedwiz.pNext = NULL;
+	vfs_fedwiz.zName = "fedwiz";
+	vfs_fedwiz.xOpen = vfs_open;
+	if (sqlite3_vfs_register(&vfs_fedwiz, 0) != SQLITE_OK)
+		vfs_os = NULL;
+}
+
+/* The VFS to open the store with: ours, else the default. */
+static const char *
+vfs_name(void)
+{
+	pthread_once(&vfs_once, vfs_init);
+	return vfs_os != NULL ? "fedwiz" : NULL;
+}
+
 char *
 store_default_path(struct diags *d)
 {
@@ -935,13 +987,24 @@ store_open(const char *path, int flags, struct store **out, struct diags *d)
 		goto bad;
 	oflags = st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	rc = sqlite3_open_v2(st->path, &st->db, oflags | SQLITE_OPEN_NOMUTEX |
-	    SQLITE_OPEN_NOFOLLOW, NULL);
+	    SQLITE_OPEN_NOFOLLOW, vfs_name());
 	if (rc != SQLITE_OK) {
 		rc = fail(st, d, rc, "opening");
 		goto bad;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, 5000);
+	/*
+	 * One fdatasync per transition, the durable floor: the commit's, of
+	 * the WAL (synchronous=FULL). The last connection to close used to
+	 * checkpoint (a sync of the WAL and one of the database) and delete
+	 * the WAL, so the next command recreated it (a sync of its header and
+	 * one of the folder): five in all for one `fedwiz step`. Without the
+	 * checkpoint on close the WAL stays, and is checkpointed as SQLite
+	 * does anyway when it passes 1,000 pages. The WAL is then part of the
+	 * database: fedwiz.db-wal goes with fedwiz.db (fedwiz(1), FILES).
+	 */
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	if (!st->readonly && sqlite3_db_readonly(st->db, "main") == 1) {
 		diags_add(d, st->path, 0, 0, "the database is read-only (file "
 		    "permissions): fedwiz cannot record progress there. Fix "
@@ -990,6 +1053,17 @@ store_close(struct store *st)
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
+}
+
+int
+store_checkpoint(struct store *st)
+{
+	int	log = 0, done = 0;
+
+	if (st->readonly || sqlite3_wal_checkpoint_v2(st->db, NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, &log, &done) != SQLITE_OK)
+		return -1;
+	return log == done ? 0 : -1;
 }
 
 const char *
