@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "template.h"
 #include "util.h"
 
 /*
@@ -16,6 +17,9 @@
 static void
 flush(struct json *j)
 {
+	if (j->tee != NULL && j->len > j->tee_from)
+		buf_add(j->tee, j->buf + j->tee_from, j->len - j->tee_from);
+	j->tee_from = 0;
 	if (j->len > 0)
 		fwrite(j->buf, 1, j->len, j->fp);
 	j->len = 0;
@@ -27,6 +31,8 @@ put(struct json *j, const char *s, size_t n)
 	if (n > sizeof(j->buf) - j->len) {
 		flush(j);
 		if (n > sizeof(j->buf)) {
+			if (j->tee != NULL)
+				buf_add(j->tee, s, n);
 			fwrite(s, 1, n, j->fp);
 			return;
 		}
@@ -146,12 +152,12 @@ put_u(struct json *j, uint32_t c)
  * bytes read.
  */
 static size_t
-put_nonascii(struct json *j, const unsigned char *p)
+put_nonascii(struct json *j, const unsigned char *p, size_t avail)
 {
 	uint32_t	c = 0;
 	int		n;
 
-	n = utf8_next(p, strnlen((const char *)p, 4), &c);
+	n = utf8_next(p, avail < 4 ? avail : 4, &c);
 	if (n < 0) {
 		put(j, "\xef\xbf\xbd", 3);
 		return (size_t)-n;
@@ -165,21 +171,47 @@ put_nonascii(struct json *j, const unsigned char *p)
 	return (size_t)n;
 }
 
-static void
-write_string(struct json *j, const char *s)
+/*
+ * Whether all 8 bytes of w go out as they are (plain[]): none is a control
+ * (below 0x20, or 0x7f), '"', '\\' or past ASCII. The classic "has a zero
+ * byte" test, once per kind; a carry can only flag a word that has a true
+ * match already, and then the byte loop decides.
+ */
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+static inline int
+plain8(uint64_t w)
 {
-	const unsigned char	*p, *run;
+	uint64_t	q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
+	uint64_t	d = w ^ (ONES * 0x7f);
 
-	putc_(j, '"');
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		for (run = p; plain[*p]; p++)
+	return ((w | ((w - ONES * 0x20) & ~w) | ((q - ONES) & ~q) |
+	    ((b - ONES) & ~b) | ((d - ONES) & ~d)) & HIGHS) == 0;
+}
+
+/* n bytes of a string's content, escaped. Strings of a large plan are
+ * most of its output: plain runs are found 8 bytes at a time. */
+static void
+write_escaped(struct json *j, const char *s, size_t n)
+{
+	const unsigned char	*p = (const unsigned char *)s, *end = p + n;
+	const unsigned char	*run;
+	uint64_t		 w;
+
+	while (p < end) {
+		for (run = p; end - p >= 8; p += 8) {
+			memcpy(&w, p, 8);
+			if (!plain8(w))
+				break;
+		}
+		for (; p < end && plain[*p]; p++)
 			;
 		if (p > run)
 			put(j, (const char *)run, (size_t)(p - run));
-		if (*p == '\0')
+		if (p == end)
 			break;
 		if (*p >= 0x80) {
-			p += put_nonascii(j, p) - 1;
+			p += put_nonascii(j, p, (size_t)(end - p));
 			continue;
 		}
 		switch (*p) {
@@ -201,16 +233,57 @@ write_string(struct json *j, const char *s)
 		default:
 			put_u(j, *p);
 		}
+		p++;
 	}
+}
+
+static void
+write_string(struct json *j, const char *s)
+{
+	putc_(j, '"');
+	write_escaped(j, s, strlen(s));
 	putc_(j, '"');
 }
 
+/*
+ * A key: comma, newline, indentation, the quoted key and ": " in one go
+ * into the buffer when the key needs no escaping (every key fedwiz writes
+ * is a plain word; the general path stays for any other).
+ */
 void
 json_key(struct json *j, const char *k)
 {
-	sep(j);
-	write_string(j, k);
-	put(j, ": ", 2);
+	const unsigned char	*p;
+	size_t			 kl = strlen(k), ind;
+	char			*o;
+
+	for (p = (const unsigned char *)k; *p != '\0' && plain[*p]; p++)
+		;
+	if (*p != '\0' || kl > 256 || j->after_key || j->depth <= 0 ||
+	    j->depth > 64) {
+		sep(j);
+		write_string(j, k);
+		put(j, ": ", 2);
+		j->after_key = 1;
+		return;
+	}
+	ind = 2 * (size_t)j->depth;
+	if (sizeof(j->buf) - j->len < kl + ind + 6)
+		flush(j);
+	o = j->buf + j->len;
+	if (j->count[j->depth]++ > 0)
+		*o++ = ',';
+
+	*o++ = '\n';
+	memset(o, ' ', ind);
+	o += ind;
+	*o++ = '"';
+	memcpy(o, k, kl);
+	o += kl;
+	*o++ = '"';
+	*o++ = ':';
+	*o++ = ' ';
+	j->len = (size_t)(o - j->buf);
 	j->after_key = 1;
 }
 
@@ -224,15 +297,21 @@ json_str(struct json *j, const char *s)
 		write_string(j, s);
 }
 
+/* Called for every step of a large plan: digits by hand, no snprintf. */
 void
 json_int(struct json *j, long long v)
 {
-	char	num[32];
-	int	n;
+	char			 num[24], *p = num + sizeof(num);
+	unsigned long long	 u = v < 0 ? 0ULL - (unsigned long long)v :
+	    (unsigned long long)v;
 
 	sep(j);
-	n = snprintf(num, sizeof(num), "%lld", v);
-	put(j, num, (size_t)n);
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	put(j, p, (size_t)(num + sizeof(num) - p));
 }
 
 void
@@ -259,6 +338,27 @@ json_kstr(struct json *j, const char *k, const char *v)
 	json_str(j, v);
 }
 
+static void
+tmpl_piece(void *arg, const char *s, size_t n)
+{
+	write_escaped(arg, s, n);
+}
+
+void
+json_kstr_tmpl(struct json *j, const char *k, const char *tmpl,
+    tmpl_lookup lookup, void *ctx)
+{
+	json_key(j, k);
+	sep(j);
+	if (tmpl == NULL) {
+		put(j, "null", 4);
+		return;
+	}
+	putc_(j, '"');
+	tmpl_emit(tmpl, lookup, ctx, tmpl_piece, j);
+	putc_(j, '"');
+}
+
 void
 json_kint(struct json *j, const char *k, long long v)
 {
@@ -271,6 +371,24 @@ json_kbool(struct json *j, const char *k, int v)
 {
 	json_key(j, k);
 	json_bool(j, v);
+}
+
+/* What is written goes to buf as always; what of it the capture has not
+ * had yet is handed over when buf is flushed, and when it ends. */
+void
+json_capture(struct json *j, struct buf *b)
+{
+	if (j->tee != NULL && j->len > j->tee_from)
+		buf_add(j->tee, j->buf + j->tee_from, j->len - j->tee_from);
+	j->tee = b;
+	j->tee_from = j->len;
+}
+
+void
+json_raw_value(struct json *j, const char *s, size_t n)
+{
+	sep(j);
+	put(j, s, n);
 }
 
 void

@@ -156,15 +156,17 @@ arena_free(struct arena *a)
 	free(a);
 }
 
-void *
-arena_alloc(struct arena *a, size_t n)
+/* n bytes aligned to align (a power of two): strings take 1, so that a
+ * large runbook's hundreds of thousands of them are not each padded. */
+static void *
+arena_take(struct arena *a, size_t n, size_t align)
 {
 	struct ablock	*b;
-	size_t		 align = sizeof(max_align_t), size;
+	size_t		 size, at;
 
-	n = (n + align - 1) & ~(align - 1);
 	b = a->head;
-	if (b == NULL || b->size - b->used < n) {
+	at = b != NULL ? (b->used + align - 1) & ~(align - 1) : 0;
+	if (b == NULL || at > b->size || b->size - at < n) {
 		size = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
 		b = xmalloc(sizeof(*b) + size);
 		b->used = 0;
@@ -179,9 +181,18 @@ arena_alloc(struct arena *a, size_t n)
 			a->head = b;
 		}
 		a->total += sizeof(*b) + size;
+		at = 0;
 	}
-	b->used += n;
-	return (char *)b->data + b->used - n;
+	b->used = at + n;
+	return (char *)b->data + at;
+}
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	size_t	align = sizeof(max_align_t);
+
+	return arena_take(a, (n + align - 1) & ~(align - 1), align);
 }
 
 void *
@@ -201,7 +212,7 @@ arena_strndup(struct arena *a, const char *s, size_t n)
 {
 	char	*p;
 
-	p = arena_alloc(a, n + 1);
+	p = arena_take(a, n + 1, 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
@@ -474,8 +485,10 @@ read_file(const char *path, size_t max, char **out, size_t *outlen)
 	buf_init(&b);
 	/* One allocation for a regular file (it may still grow or shrink
 	 * while read; the loop copes). */
+	/* + 2: room for the NUL and for the read that says end of file,
+	 * which would otherwise double the buffer of a 6 MB runbook. */
 	if (S_ISREG(st.st_mode) && st.st_size > 0) {
-		b.cap = (size_t)st.st_size + 1;
+		b.cap = (size_t)st.st_size + 2;
 		b.s = xmalloc(b.cap);
 		b.s[0] = '\0';
 	}

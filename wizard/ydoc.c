@@ -235,7 +235,7 @@ on_event(struct builder *b, yaml_event_t *ev)
 		}
 		n->str = arena_strndup(b->doc->strarena,
 		    (char *)ev->data.scalar.value, ev->data.scalar.length);
-		n->len = ev->data.scalar.length;
+		n->len = (uint32_t)ev->data.scalar.length;
 		switch (ev->data.scalar.style) {
 		case YAML_PLAIN_SCALAR_STYLE:
 			n->style = Y_PLAIN;
