@@ -63,6 +63,9 @@ enum opt_id {
 	OPT_CA,
 	OPT_CLIENT_CERT,
 	OPT_CLIENT_KEY,
+	OPT_EKU,
+	OPT_FROM,
+	OPT_TO,
 	OPT_SRV,
 	OPT_SERVER,
 	OPT_KIND,
@@ -155,6 +158,16 @@ static const struct opt_entry opts[] = {
 	    "present this client certificate (PEM)", "probe" },
 	{ { "client-key", required_argument, NULL, OPT_CLIENT_KEY }, "FILE",
 	    "the client certificate's private key (PEM)", "probe" },
+	{ { "eku", required_argument, NULL, OPT_EKU }, "both|server|client|any",
+	    "the usages the peer's certificate must list: Server and Client "
+	    "Authentication (both, the default: federation is mutual TLS), "
+	    "one of them, or any", "probe" },
+	{ { "from", required_argument, NULL, OPT_FROM }, "URI",
+	    "SIP: the From of the OPTIONS (default: sip:fedwiz@ this host's "
+	    "name)", "probe" },
+	{ { "to", required_argument, NULL, OPT_TO }, "URI",
+	    "SIP: the To and request URI of the OPTIONS (default: sip: the "
+	    "--name, else the host)", "probe" },
 	{ { "srv", no_argument, NULL, OPT_SRV }, NULL,
 	    "look up SRV records (default: A and AAAA)", "probe" },
 	{ { "server", required_argument, NULL, OPT_SERVER }, "IP[:PORT]",
@@ -354,6 +367,15 @@ main(int argc, char **argv)
 			break;
 		case OPT_CLIENT_KEY:
 			cli.client_key = optarg;
+			break;
+		case OPT_EKU:
+			cli.eku = optarg;
+			break;
+		case OPT_FROM:
+			cli.from = optarg;
+			break;
+		case OPT_TO:
+			cli.to = optarg;
 			break;
 		case OPT_SRV:
 			cli.srv = 1;
