@@ -27,9 +27,10 @@ static int	cmd_probe_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_probe_entry = {
 	.name = "probe",
-	.args = "ssh|tls|cert|dns ...",
+	.args = "ssh|tls|sip|cert|dns ...",
 	.summary = "look at one thing as a check would: ssh [USER@]HOST[:PORT] "
-	    "--profile P -- COMMAND; tls HOST:PORT; cert FILE; dns NAME",
+	    "--profile P -- COMMAND; tls HOST:PORT; sip HOST:PORT (a SIP "
+	    "OPTIONS over TLS); cert FILE; dns NAME",
 	.min_args = 1,
 	.max_args = -1,
 	.exec = cmd_probe_exec,
@@ -157,9 +158,11 @@ cmd_probe_exec(struct cli *cli, int argc, char **argv)
 		return probe_cert(cli, argc, argv);
 	if (strcmp(argv[0], "dns") == 0)
 		return probe_dns(cli, argc, argv);
+	if (strcmp(argv[0], "sip") == 0)
+		return probe_sip(cli, argc, argv);
 	if (strcmp(argv[0], "ssh") != 0) {
 		fprintf(stderr, "fedwiz: unknown probe '%s': probe ssh, tls, "
-		    "cert or dns\n", argv[0]);
+		    "sip, cert or dns\n", argv[0]);
 		return EXIT_USAGE;
 	}
 	if (argc < 3) {
