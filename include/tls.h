@@ -107,6 +107,11 @@ enum tls_io {
 };
 enum tls_io		 tls_probe_io_error(struct tls_probe *, int, char **);
 
+/* Whether an alert is about the certificate a client presented (or did
+ * not): bad_certificate ... certificate_unknown, unknown_ca,
+ * certificate_required (RFC 8446 6.2). */
+int			 tls_alert_about_cert(int);
+
 const char		*tls_status_name(enum tls_status);
 
 #endif

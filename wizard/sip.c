@@ -620,26 +620,27 @@ int
 sip_status_spec(const char *spec, char *why, size_t len)
 {
 	const char	*p, *e;
-	if (*spec == '\0') {
-		snprintf(why, len, "is empty: give a final status such as 2xx "
-		    "or 200");
-		return -1;
-	}
 	size_t		 n;
 
-	for (p = spec; *p != '\0'; p = *e ? e + 1 : e) {
+	for (p = spec;; p = e + 1) {
 		while (is_ws(*p))
 			p++;
 		e = p + strcspn(p, ",");
 		for (n = (size_t)(e - p); n > 0 && is_ws(p[n - 1]); n--)
 			;
+		if (n == 0) {
+			snprintf(why, len, "has an empty item: give final "
+			    "statuses such as 2xx or 200, comma-separated");
+			return -1;
+		}
 		if (!status_item(p, n)) {
 			snprintf(why, len, "\"%.*s\" is not a final SIP status "
 			    "(200-699) or class (2xx-6xx)", (int)n, p);
 			return -1;
 		}
+		if (*e == '\0')
+			return 0;
 	}
-	return 0;
 }
 
 int
@@ -1015,6 +1016,16 @@ on_tls(const struct tls_result *res, void *arg)
 		say(s, SIP_E_TIMEOUT, "%s", res->message);
 		goto out;
 	case TLS_E_REFUSED:
+		/* Under TLS 1.2 a server refuses our certificate in the
+		 * handshake. */
+		if (res->client_sent && res->client_requested &&
+		    tls_alert_about_cert(res->alert)) {
+			say(s, SIP_E_CLIENT_CERT, "%s: it refused the client "
+			    "certificate we presented", res->message);
+			goto out;
+		}
+		say(s, SIP_E_TLS, "%s", res->message);
+		goto out;
 	case TLS_E_CLOSED:
 	case TLS_E_PROTOCOL:
 		say(s, SIP_E_TLS, "%s", res->message);

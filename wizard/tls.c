@@ -568,9 +568,8 @@ tls_probe_fd(const struct tls_probe *p)
 	return p->kept ? p->fd : -1;
 }
 
-/* Alerts about the certificate we presented (RFC 8446 6.2). */
-static int
-cert_alert(int a)
+int
+tls_alert_about_cert(int a)
 {
 	return (a >= 42 && a <= 46) || a == 48 || a == 116;
 }
@@ -582,7 +581,7 @@ tls_probe_io_error(struct tls_probe *p, int err, char **msg)
 	int	a = p->conn_alert;
 
 	ssl_reason(why, sizeof(why));
-	if (a > 0 && cert_alert(a)) {
+	if (a > 0 && tls_alert_about_cert(a)) {
 		*msg = xasprintf("%s ended the connection with the alert %s: "
 		    "it %s the client certificate%s", p->r.peer,
 		    hello_alert_name(a), a == 116 ? "requires" : "refused",
