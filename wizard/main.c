@@ -3,6 +3,7 @@
 
 #include <getopt.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,7 +123,7 @@ static const struct opt_entry opts[] = {
 	{ { "host", required_argument, NULL, OPT_HOST }, "NAME",
 	    "only the checks that run on this inventory host", "check" },
 	{ { "kind", required_argument, NULL, OPT_KIND }, "KIND[,KIND]",
-	    "only checks of these kinds: ssh, tls, x509, dns, tcp", "check" },
+	    "only checks of these kinds: ssh, tls, x509, dns, tcp, sip", "check" },
 	{ { "profile", required_argument, NULL, OPT_PROFILE }, "P",
 	    "the device: windows, linux, cisco-vos or cisco-asa", "probe" },
 	{ { "identity", required_argument, NULL, OPT_IDENTITY }, "KEY",
@@ -254,6 +255,15 @@ main(int argc, char **argv)
 	size_t				 k;
 
 	setlocale(LC_ALL, "");
+	/*
+	 * A write to a connection the peer has reset (a TLS server that
+	 * refuses our certificate with an alert and hangs up while we send
+	 * the SIP request) must be an error fedwiz reports, not a SIGPIPE
+	 * that kills it; OpenSSH's ssh ignores it early for the same
+	 * reason. Output to a closed pipe then fails with EPIPE, which the
+	 * end of main reports (exit 3).
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	memset(&cli, 0, sizeof(cli));
 	memset(seen, 0, sizeof(seen));
 	for (k = 0; k < nitems(opts); k++)

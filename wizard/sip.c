@@ -629,8 +629,9 @@ sip_status_spec(const char *spec, char *why, size_t len)
 		for (n = (size_t)(e - p); n > 0 && is_ws(p[n - 1]); n--)
 			;
 		if (n == 0) {
-			snprintf(why, len, "has an empty item: give final "
-			    "statuses such as 2xx or 200, comma-separated");
+			snprintf(why, len, "\"%s\" has an empty item: give "
+			    "final statuses such as 2xx or 200, comma-separated",
+			    spec);
 			return -1;
 		}
 		if (!status_item(p, n)) {
