@@ -352,13 +352,6 @@ probe_cert(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, "fedwiz: %s\n", USAGE);
 		return EXIT_USAGE;
 	}
-	if (cli->eku != NULL) {
-		fprintf(stderr, "fedwiz: --eku is for probe tls and probe sip; "
-		    "probe cert always asks a leaf for both Server and Client "
-		    "Authentication (federation is mutual TLS) and lists what "
-		    "it has\n");
-		return EXIT_USAGE;
-	}
 	if (cli->name != NULL && *cli->name == '\0') {
 		fprintf(stderr, "fedwiz: --name is empty: give the FQDN the "
 		    "certificate must be valid for\n");

@@ -243,12 +243,6 @@ probe_sip(struct cli *cli, int argc, char **argv)
 		goto out;
 	if (cli_tls_eku(cli, &p.show.eku, &d) == -1)
 		goto out;
-	if (cli->cipher != NULL) {
-		diags_add(&d, "--cipher", 0, 0, "probe sip completes a "
-		    "handshake with the suites OpenSSL offers; to ask about one "
-		    "suite, use probe tls --cipher");
-		goto out;
-	}
 	if (cli->client_key != NULL && cli->client_cert == NULL) {
 		diags_add(&d, "--client-key", 0, 0, "give --client-cert too");
 		goto out;
