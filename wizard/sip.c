@@ -55,7 +55,7 @@
 static char *
 quote(const char *s, size_t len, size_t max)
 {
-	char	*c;
+	char	*c, *cut;
 	size_t	 n;
 
 	c = clean_term(s, len, &n);
@@ -63,7 +63,9 @@ quote(const char *s, size_t len, size_t max)
 		while (max > 0 && ((unsigned char)c[max] & 0xc0) == 0x80)
 			max--;
 		c[max] = '\0';
-		c = xasprintf("%s...", c);
+		cut = xasprintf("%s...", c);
+		free(c);
+		c = cut;
 	}
 	return c;
 }
