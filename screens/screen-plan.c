@@ -135,8 +135,8 @@ waits_for(const struct plan *pl, const struct plan_inst *in, int all,
 				break;
 			}
 			n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? ", " :
-			    "", plan_inst_name(&pl->inst[in->blocked_by[i]],
-			    name, sizeof(name)));
+			    "", plan_inst_name(&pl->inst[plan_blocker(pl, in,
+			    i)], name, sizeof(name)));
 		}
 	}
 }

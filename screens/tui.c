@@ -1684,8 +1684,8 @@ confirm_override(struct tui *t)
 	confirm_line(t, "It needs these done (or skipped) first:");
 	for (i = 0; i < in->nblocked; i++)
 		confirm_line(t, "  %s  %s", plan_inst_name(
-		    &pl->inst[in->blocked_by[i]], name, sizeof(name)),
-		    pl->inst[in->blocked_by[i]].proc->title);
+		    &pl->inst[plan_blocker(pl, in, i)], name, sizeof(name)),
+		    pl->inst[plan_blocker(pl, in, i)].proc->title);
 	confirm_line(t, "");
 	confirm_line(t, "Recording step %zu as %s anyway is logged as done "
 	    "while blocked (it shows in the change record).", t->pending.step,

@@ -110,8 +110,13 @@ wiz_new(const struct cli *cli, struct wiz **out, char **msg)
 	w = xcalloc(1, sizeof(*w));
 	w->cli = cli;
 	w->rbdir = catalog_dir(cli->runbooks);
-	w->me = session_operator(cli->operator);
 	diags_init(&d);
+	if ((w->me = cli_operator(cli, &d)) == NULL) {
+		*msg = xstrdup(d.n > 0 ? d.v[0].msg : "no operator name");
+		diags_free(&d);
+		free(w);
+		return EXIT_USAGE;
+	}
 	if ((rc = cli_store(cli, 0, &w->st, &d)) != STORE_OK) {
 		*msg = xstrdup(d.n > 0 ? d.v[0].msg : "cannot open the store");
 		if (d.n > 0 && d.v[0].file != NULL && *d.v[0].file != '\0') {
