@@ -55,6 +55,8 @@ struct cli {
 	/* The console */
 	int		  no_color;	/* --no-color, or $NO_COLOR */
 	int		  ascii;	/* --ascii */
+	int		  mark;		/* --mark: steps whose checks all pass
+					   are done (check --session) */
 	int		  help;		/* --help: usage, not the command */
 	int		  version;	/* --version */
 };

@@ -23,6 +23,7 @@
 #include "ssh.h"
 #include "store.h"
 #include "util.h"
+#include "wiz.h"
 
 static int	cmd_check_exec(struct cli *, int, char **);
 
@@ -30,7 +31,7 @@ const struct cmd_entry cmd_check_entry = {
 	.name = "check",
 	.args = "RUNBOOK",
 	.summary = "run the runbook's checks on every host, all at once",
-	.opts = "answers set session operator procedure host kind json "
+	.opts = "answers set session operator procedure host kind json mark "
 	    "identity password-file enable-secret-file timeout server "
 	    "known-hosts host-keys",
 	.min_args = 1,
@@ -136,11 +137,13 @@ print_text(const struct runbook *rb, const struct check_outcome *v, size_t n,
 
 static void
 print_json(const struct runbook *rb, int64_t session,
-    const struct check_outcome *v, size_t n, const struct tally *t)
+    const struct check_outcome *v, size_t n, const struct tally *t,
+    const struct buf *marked)
 {
 	const struct check_outcome	*o;
 	struct json			 j;
-	char				*s;
+	const char			*p, *nl;
+	char				*s, *line;
 	size_t				 i;
 
 	json_init(&j, stdout);
@@ -181,6 +184,19 @@ print_json(const struct runbook *rb, int64_t session,
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
+	/* --mark: what was recorded, one sentence per step. */
+	if (marked != NULL) {
+		json_key(&j, "marked");
+		json_arr_begin(&j);
+		for (p = marked->s; p != NULL && *p != '\0'; p = *nl ? nl + 1 :
+		    nl) {
+			nl = p + strcspn(p, "\n");
+			line = xstrndup(p, (size_t)(nl - p));
+			json_str(&j, line);
+			free(line);
+		}
+		json_arr_end(&j);
+	}
 	json_key(&j, "summary");
 	json_obj_begin(&j);
 	json_kint(&j, "pass", (long long)t->pass);
@@ -311,6 +327,37 @@ check_filters(const struct cli *cli, const struct plan *pl, struct diags *d)
 	return 0;
 }
 
+/*
+ * --mark: the wizard's completion policy (wiz.h) on the run: each step
+ * whose checks all ran and passed, with nothing left to the operator, is
+ * done by its checks. What the session refused is said with the flag of
+ * `fedwiz step` that decides it.
+ */
+static int
+mark(struct session *s, const struct check_run *run, const char *op,
+    struct buf *said, struct diags *d)
+{
+	struct wiz_step_verdict	*v = NULL;
+	enum wiz_need		 need = WIZ_NEED_NOTHING;
+	size_t			 n;
+	int			 rc;
+
+	n = wiz_run_verdicts(run, &v);
+	rc = wiz_mark_passed(s, v, n, op, said, &need, d);
+	free(v);
+	if (rc == -1)
+		return -1;
+	if (need == WIZ_NEED_DRIFT)
+		diags_add(d, "--mark", 0, 0, "the runbook changed since the "
+		    "session began: review it with 'fedwiz status', accept it "
+		    "with 'fedwiz step ... --accept-drift', then mark again");
+	else if (need == WIZ_NEED_OVERRIDE)
+		diags_add(d, "--mark", 0, 0, "a step of a blocked procedure is "
+		    "not marked by its checks; 'fedwiz step PROC@HOST N done "
+		    "--force' records it anyway");
+	return rc;
+}
+
 static int
 cmd_check_exec(struct cli *cli, int argc, char **argv)
 {
@@ -329,6 +376,7 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	const struct check_outcome	*v;
 	const struct plan_inst		*in;
 	const char			*op;
+	struct buf			 marked;
 	size_t				 i, k, n;
 	int64_t				 ms;
 	int				 rc, code = EXIT_USAGE;
@@ -344,6 +392,15 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	}
 	if (check_filters(cli, pl, &d) == -1)
 		goto out;
+	/* The wizard's rule: every check of the step ran and passed. A
+	 * part of them (--kind, --host) cannot say that. */
+	if (cli->mark && (s == NULL || cli->kind != NULL || cli->host != NULL)) {
+		diags_add(&d, "--mark", 0, 0, "%s", s == NULL ? "marks steps of "
+		    "a session: give --session ID" : "a step is done when all "
+		    "its checks pass, so --mark runs them all: leave out --kind "
+		    "and --host");
+		goto out;
+	}
 	if ((cs = cli_ssh_new(cli, &o, &d)) == NULL)
 		goto out;
 	ev = evloop_new();
@@ -376,10 +433,22 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 		code = cli_exit(rc);
 		goto out;
 	}
+	buf_init(&marked);
+	if (cli->mark && mark(s, run, op, &marked, &d) == -1) {
+		buf_free(&marked);
+		code = EXIT_ENV;
+		goto out;
+	}
 	if (cli->json)
-		print_json(pl->rb, s ? s->id : 0, v, n, &t);
-	else
+		print_json(pl->rb, s ? s->id : 0, v, n, &t, cli->mark ? &marked :
+		    NULL);
+	else {
 		print_text(pl->rb, v, n, &t, cli->procedure != NULL);
+		if (cli->mark)
+			printf("%s\n", marked.len > 0 ? marked.s : "no step has "
+			    "every check run and passed: none marked");
+	}
+	buf_free(&marked);
 	code = exit_code(&t);
 out:
 	if (d.n > 0)
