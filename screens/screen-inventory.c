@@ -600,7 +600,7 @@ static const struct key_binding inv_keys[] = {
 	{ 'x', "x", "delete the host under the cursor (asks)", key_delete },
 	{ '\r', "Enter", "add (on a role), edit (on a host), start", key_enter },
 	{ KEY_ENTER, "Enter", "add, edit, start", key_enter },
-	{ KEY_F(2), "F2", "start the session", key_start },
+	{ KEY_F(2), "F2/Ctrl-S", "start the session", key_start },
 	{ CTRL('s'), "Ctrl-S", "start the session", key_start },
 };
 

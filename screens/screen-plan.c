@@ -191,8 +191,8 @@ plan_draw(struct tui *t, void *data, int rows, int cols)
 		any |= pl->inst[i].status == INST_BLOCKED ||
 		    pl->inst[i].nneeds > 0 || pl->inst[i].applies == T_FALSE;
 	}
-	if (tw > cols - 2 - 3 - (hw + 1) - 8 - (any ? 24 : 0))
-		tw = cols - 2 - 3 - (hw + 1) - 8 - (any ? 24 : 0);
+	if (tw > cols - 2 - 3 - (hw + 1) - 8 - (any ? 18 : 0))
+		tw = cols - 2 - 3 - (hw + 1) - 8 - (any ? 18 : 0);
 	if (tw < 12)
 		tw = 12;
 	pv->l.n = pl->n;

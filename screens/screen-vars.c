@@ -230,6 +230,32 @@ key_enter(struct tui *t, void *data)
 	return SCR_REDRAW;
 }
 
+/* Backspace and Delete in moving mode start editing the value. */
+static int
+key_erase_ch(struct tui *t, struct vars_view *vv, int ch)
+{
+	if (t->draft == NULL || cur_var(t, vv) == NULL)
+		return SCR_REDRAW;
+	edit_begin(t, vv, t->draft->values[vv->l.sel]);
+	if (ch == KEY_DC)
+		lineedit_key(&vv->le, KEY_HOME);
+	if (lineedit_key(&vv->le, ch) == LE_CHANGED)
+		draft_set(t->draft, vv->l.sel, vv->le.buf);
+	return SCR_REDRAW;
+}
+
+static int
+key_erase(struct tui *t, void *data)
+{
+	return key_erase_ch(t, data, KEY_BACKSPACE);
+}
+
+static int
+key_delete(struct tui *t, void *data)
+{
+	return key_erase_ch(t, data, KEY_DC);
+}
+
 static int
 key_left(struct tui *t, void *data)
 {
@@ -267,15 +293,8 @@ vars_key(struct tui *t, void *data, int ch)
 	if (!vv->editing) {
 		/* Backspace and Delete edit, here, rather than go back:
 		 * this is a form. */
-		if (cur_var(t, vv) != NULL && (ch == KEY_BACKSPACE ||
-		    ch == 127 || ch == CTRL('h') || ch == KEY_DC)) {
-			edit_begin(t, vv, t->draft->values[vv->l.sel]);
-			if (ch == KEY_DC)
-				lineedit_key(&vv->le, KEY_HOME);
-			if (lineedit_key(&vv->le, ch) == LE_CHANGED)
-				draft_set(t->draft, vv->l.sel, vv->le.buf);
-			return SCR_REDRAW;
-		}
+		if (ch == CTRL('h'))
+			return key_erase_ch(t, vv, KEY_BACKSPACE);
 		/* Typing replaces the value; ? and q stay help and quit. */
 		if (cur_var(t, vv) == NULL || ch == '?' || ch == 'q' ||
 		    !((ch > 0x20 && ch < 0x7f) || (ch >= 0x80 && ch <= 0xf4)))
@@ -448,6 +467,11 @@ static const struct key_binding vars_keys[] = {
 	    key_next },
 	{ CTRL('s'), "Ctrl-S", "on to the hosts", key_next },
 	{ '>', ">", "on to the hosts", key_next },
+	/* A form: these edit the value, they do not go back. */
+	{ KEY_BACKSPACE, "Backspace/Del", "edit the value: remove a character",
+	    key_erase },
+	{ 127, "Backspace", "remove a character", key_erase },
+	{ KEY_DC, "Del", "remove the first character", key_delete },
 };
 
 const struct screen screen_vars = {

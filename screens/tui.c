@@ -23,6 +23,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,11 +238,14 @@ tui_ago(time_t then, time_t now, char *buf, size_t len)
 {
 	char	d[32];
 
-	if (now - then < 60)
+	long long	s = sub_sat(now, then);
+
+	/* Times from the database may be anything: no overflow. */
+	if (s < 60)
 		snprintf(buf, len, "just now");
 	else
-		snprintf(buf, len, "%s ago", fmt_duration((int64_t)(now -
-		    then) * 1000, d, sizeof(d)));
+		snprintf(buf, len, "%s ago", fmt_duration(s > INT64_MAX / 1000 ?
+		    INT64_MAX : s * 1000, d, sizeof(d)));
 	return buf;
 }
 
@@ -667,7 +671,7 @@ draw_status(struct tui *t)
 		    "  FAILED STEPS" : "", in->readonly ? "  READ-ONLY" : "",
 		    nc > 1 ? "  others on it" : "", q);
 		if (in->window_end > 0 && !in->readonly) {
-			mins = (long)(in->window_end - t->now) / 60;
+			mins = (long)(sub_sat(in->window_end, t->now) / 60);
 			if (mins < 0)
 				snprintf(right, sizeof(right), "window closed "
 				    "%ld min ago ", -mins);

@@ -530,7 +530,7 @@ wiz_step(struct wiz *w, const char *proc, const char *host, size_t step,
 	struct diags		 d;
 	enum step_status	 from = STEP_PENDING;
 	int			 changed = 0;
-	char			*n;
+	char			*n, why[160];
 
 	memset(r, 0, sizeof(*r));
 	if (w->ses == NULL) {
@@ -544,6 +544,14 @@ wiz_step(struct wiz *w, const char *proc, const char *host, size_t step,
 	}
 	if (host != NULL && *host == '\0')
 		host = NULL;
+	/* What would act on a terminal is refused as it is typed, as the
+	 * command line refuses it. */
+	if (note != NULL && clean_input_check(note, 0, why, sizeof(why)) ==
+	    -1) {
+		wiz_say(r, -1, "Not recorded: the note %s.", why);
+		r->need = WIZ_NEED_NOTE;
+		return -1;
+	}
 	if ((was = session_step_state(w->ses, proc, host, step)) != NULL)
 		from = was->status;
 	memset(&q, 0, sizeof(q));
@@ -1002,6 +1010,7 @@ int
 wiz_export(struct wiz *w, const char *given, struct wiz_result *r)
 {
 	enum report_format	 f = REPORT_MD;
+	enum file_how		 how = FILE_REPLACED;
 	struct diags		 d;
 	struct stat		 sb;
 	const char		*home, *dot, *base;
@@ -1063,9 +1072,12 @@ wiz_export(struct wiz *w, const char *given, struct wiz_result *r)
 		return -1;
 	}
 	diags_init(&d);
-	if (file_write_atomic(path, text, len, &d) != 0)
+	if (file_write(path, text, len, &how, &d) != 0)
 		wiz_say(r, -1, "Not exported: %s", d.n ? d.v[0].msg :
 		    "not written");
+	else if (how == FILE_THROUGH)
+		wiz_say(r, 0, "Written through to %s (a device, not a file).",
+		    path);
 	else
 		wiz_say(r, 0, "Written to %s (mode 0600).", path);
 	diags_free(&d);
