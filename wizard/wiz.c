@@ -795,9 +795,8 @@ wiz_sessions(struct wiz *w, struct wiz_session_row **out, size_t *n,
 		memset(&holder, 0, sizeof(holder));
 		if (v[i].closed == 0 && store_lock_holder(w->st, v[i].id,
 		    &holder, &d) == 1)
-			rows[i].on = xasprintf("%s@%s%s", holder.operator,
-			    holder.host, holder.pid == (long)getpid() ?
-			    " (here)" : "");
+			rows[i].on = xasprintf("%s@%s", holder.operator,
+			    holder.host);
 		store_lock_clear(&holder);
 	}
 	diags_free(&d);
