@@ -124,11 +124,16 @@ const char *join_words(const char *const *, size_t, char *, size_t);
 void	 sha256_hex(const void *, size_t, char [65]);
 
 /*
- * Durations and times for people, the one formatter of each: "0.4 s",
- * "12 s", "7 min", "3 h 5 min", "2 days"; and UTC in ISO 8601,
- * "2026-11-22T06:00:00Z". Both return buf.
+ * Durations and times for people, the one formatter of each (both return
+ * buf). A duration in ms, FMT_TOOK for how long something took ("412 ms",
+ * "3.2 s", "75.0 s": a check, a probe) or FMT_SPAN for how long ago or
+ * how long in all, to the unit that matters ("45s", "12m", "1h 12m",
+ * "3d 4h"; a negative span reads as its size). A time in UTC, ISO 8601:
+ * "2026-11-22T06:00:00Z".
  */
-const char *fmt_duration(int64_t, char *, size_t);
+#define FMT_TOOK	0
+#define FMT_SPAN	1
+const char *fmt_duration(int64_t, int, char *, size_t);
 const char *fmt_iso_time(time_t, char *, size_t);
 
 /* Read a whole file (at most max bytes). 0 or -errno; *out NUL-terminated. */

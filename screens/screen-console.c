@@ -117,8 +117,8 @@ layout(struct tui *t, struct console_view *cv, int cols)
 			continue;
 		}
 		if (o.running) {
-			fmt_duration(evloop_now() - wiz_run_started(t->w), dur,
-			    sizeof(dur));
+			fmt_duration(evloop_now() - wiz_run_started(t->w),
+			    FMT_SPAN, dur, sizeof(dur));
 			snprintf(line, sizeof(line), "...   %s on %s: %s, %s",
 			    o.kind, o.where ? o.where : "here", o.waiting ?
 			    "waiting for your answer (! shows the question)" :

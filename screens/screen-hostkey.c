@@ -53,8 +53,8 @@ meanwhile(struct tui *t, int y, int rows, int cols)
 	for (i = 0; i < n && y < rows; i++) {
 		if (wiz_run_row(t->w, i, &o) != 0 || o.verdict == WIZ_NOT_RUN)
 			continue;
-		fmt_duration(evloop_now() - wiz_run_started(t->w), dur,
-		    sizeof(dur));
+		fmt_duration(evloop_now() - wiz_run_started(t->w), FMT_SPAN,
+		    dur, sizeof(dur));
 		snprintf(line, sizeof(line), "%-5s %s on %s%s%s", o.running ?
 		    "..." : o.verdict == WIZ_PASS ? "PASS" : o.verdict ==
 		    WIZ_FAIL ? "FAIL" : "ERROR", o.kind, o.where ? o.where :

@@ -245,7 +245,7 @@ tui_ago(time_t then, time_t now, char *buf, size_t len)
 		snprintf(buf, len, "just now");
 	else
 		snprintf(buf, len, "%s ago", fmt_duration(s > INT64_MAX / 1000 ?
-		    INT64_MAX : s * 1000, d, sizeof(d)));
+		    INT64_MAX : s * 1000, FMT_SPAN, d, sizeof(d)));
 	return buf;
 }
 

@@ -98,7 +98,7 @@ print_text(const struct runbook *rb, const struct check_outcome *v, size_t n,
     const struct tally *t, int verbose_na)
 {
 	const struct check_outcome	*o;
-	char				*msg, *ex;
+	char				*msg, *ex, took[32];
 	const char			*p, *nl;
 	size_t				 i;
 
@@ -117,7 +117,8 @@ print_text(const struct runbook *rb, const struct check_outcome *v, size_t n,
 			printf(" %s", ex != NULL ? ex + 2 : o->target);
 		}
 		if (o->verdict == CV_PASS || o->verdict == CV_FAIL)
-			printf(" (%.1f s)", (double)o->ms / 1000);
+			printf(" (%s)", fmt_duration(o->ms, FMT_TOOK, took,
+			    sizeof(took)));
 		putchar('\n');
 		if (o->message != NULL && *o->message != '\0') {
 			msg = clean_str(o->message, strlen(o->message));

@@ -686,24 +686,31 @@ utf8_next(const unsigned char *p, size_t n, uint32_t *cp)
 }
 
 const char *
-fmt_duration(int64_t ms, char *buf, size_t len)
+fmt_duration(int64_t ms, int style, char *buf, size_t len)
 {
-	int64_t	s = ms / 1000, m = s / 60, h = m / 60;
+	long long	secs;
 
-	if (ms < 0)
-		ms = s = m = h = 0;
-	if (ms < 10000)
-		snprintf(buf, len, "%lld.%lld s", (long long)(ms / 1000),
-		    (long long)(ms % 1000 / 100));
-	else if (s < 120)
-		snprintf(buf, len, "%lld s", (long long)s);
-	else if (m < 120)
-		snprintf(buf, len, "%lld min", (long long)m);
-	else if (h < 48)
-		snprintf(buf, len, "%lld h %lld min", (long long)h,
-		    (long long)(m % 60));
+	if (style == FMT_TOOK) {
+		if (ms < 1000 && ms > -1000)
+			snprintf(buf, len, "%lld ms", (long long)ms);
+		else
+			snprintf(buf, len, "%lld.%lld s", (long long)(ms / 1000),
+			    (long long)(ms % 1000 / 100));
+		return buf;
+	}
+	secs = (long long)(ms / 1000);
+	if (secs < 0)
+		secs = secs == LLONG_MIN ? LLONG_MAX : -secs;
+	if (secs >= 86400)
+		snprintf(buf, len, secs % 86400 / 3600 ? "%lldd %lldh" :
+		    "%lldd", secs / 86400, secs % 86400 / 3600);
+	else if (secs >= 3600)
+		snprintf(buf, len, secs % 3600 / 60 ? "%lldh %lldm" : "%lldh",
+		    secs / 3600, secs % 3600 / 60);
+	else if (secs >= 60)
+		snprintf(buf, len, "%lldm", secs / 60);
 	else
-		snprintf(buf, len, "%lld days", (long long)(h / 24));
+		snprintf(buf, len, "%llds", secs);
 	return buf;
 }
 
