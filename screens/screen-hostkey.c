@@ -97,9 +97,15 @@ hostkey_draw(struct tui *t, void *data, int rows, int cols)
 	snprintf(line, sizeof(line), "Unknown host key: %s (%s port %d)",
 	    q->host, q->address, q->port);
 	tui_title(t, line);
-	snprintf(line, sizeof(line), "Host %s (%s, port %d) is not in %s.",
-	    q->host, q->hostname ? q->hostname : q->address, q->port,
-	    q->known_hosts ? q->known_hosts : "known_hosts");
+	/* known_hosts's name for it has the port when it is not 22. */
+	if (q->hostname != NULL)
+		snprintf(line, sizeof(line), "Host %s (%s) is not in %s.",
+		    q->host, q->hostname, q->known_hosts ? q->known_hosts :
+		    "known_hosts");
+	else
+		snprintf(line, sizeof(line), "Host %s (%s, port %d) is not in "
+		    "%s.", q->host, q->address, q->port, q->known_hosts ?
+		    q->known_hosts : "known_hosts");
 	y = tui_wrap(t, y, rows, 2, cols - 4, TUI_PLAIN, line);
 	y++;
 	snprintf(line, sizeof(line), "Its %s key fingerprint is",

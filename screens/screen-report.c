@@ -124,7 +124,8 @@ static void
 table(struct tui *t, struct tui_lines *out, char ***rows, size_t *ncells,
     size_t nrows, int cols)
 {
-	int	 want[MAXCOLS], w[MAXCOLS], total, avail, k, h, hmax, x;
+	int	 want[MAXCOLS], w[MAXCOLS], minw[MAXCOLS], total, avail, k, h;
+	int	 hmax, x;
 	size_t	 r, c, ncol = 0;
 	char	 line[2048], part[1024], fit[1100];
 
@@ -152,16 +153,40 @@ table(struct tui *t, struct tui_lines *out, char ***rows, size_t *ncells,
 		}
 		w[c] = want[c];
 	}
+	/* Prose gives way first: a column narrows to its longest word (a
+	 * path, a hash, an id) before any word is cut. */
+	for (c = 0; c < ncol; c++) {
+		minw[c] = 1;
+		for (r = 0; r < nrows; r++) {
+			const char	*p;
+			size_t		 n;
+
+			if (c >= ncells[r])
+				continue;
+			for (p = rows[r][c]; *p != '\0'; p += n) {
+				p += strspn(p, " \n");
+				n = strcspn(p, " \n");
+				snprintf(part, sizeof(part), "%.*s", (int)n, p);
+				if (tui_width(part) > minw[c])
+					minw[c] = tui_width(part);
+			}
+		}
+		if (minw[c] > 40)
+			minw[c] = 40;
+	}
 	avail = cols - 2 - 2 * ((int)ncol - 1);
 	for (;;) {
 		for (c = 0, total = 0; c < ncol; c++)
 			total += w[c];
 		if (total <= avail)
 			break;
-		for (c = 0, k = 0; c < ncol; c++)
-			if (w[c] > w[k])
+		for (c = 0, k = -1; c < ncol; c++)
+			if (w[c] > minw[c] && (k == -1 || w[c] > w[k]))
 				k = (int)c;
-		if (w[k] <= 6)
+		for (c = 0; k == -1 && c < ncol; c++)
+			if (w[c] > 6 && (k == -1 || w[c] > w[k]))
+				k = (int)c;
+		if (k == -1)
 			break;
 		w[k]--;
 	}

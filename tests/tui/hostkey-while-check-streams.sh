@@ -6,6 +6,8 @@
 # key file asks its passphrase on the masked-secret screen, which counts
 # what is typed and never shows it; then n1 runs, and the step is done by
 # its checks. Nothing waits in a nested getch: the loop runs throughout.
+# TUI_KEEP=DIR keeps the host-key screen as it was while n2 streamed and
+# once n2 passed.
 . "$FEDWIZ_SRCDIR/tests/cli/lib.sh"
 . "$FEDWIZ_SRCDIR/tests/ssh/lib.sh"
 . "$FEDWIZ_SRCDIR/tests/tui/lib.sh"
@@ -46,8 +48,9 @@ first=$(grep -o "progress-[0-9]*" "$T/screen" | head -1 | cut -d- -f2)
 next=$((first + 3))
 tui_wait "progress-$next"
 grep -q "Unknown host key: n1" "$T/screen" || { tui_show; fail "the question went away"; }
+[ -z "${TUI_KEEP:-}" ] || cp "$T/screen" "$TUI_KEEP/hostkey-streaming.txt"
 tui_wait "PASS  ssh on n2"
-[ -z "${TUI_KEEP:-}" ] || cp "$T/screen" "$TUI_KEEP/hostkey.txt"
+[ -z "${TUI_KEEP:-}" ] || cp "$T/screen" "$TUI_KEEP/hostkey-passed.txt"
 [ ! -s "$T/n1.cmds" ] || fail "n1 got a command before its key was accepted"
 tui_keys o
 # Its key file's passphrase, masked.
