@@ -232,6 +232,10 @@ void	tui_copy_clear(struct tui *);
  * What was done, in words, into buf. */
 void	tui_clipboard(struct tui *, const char *, char *, size_t);
 
+/* The plan's instance named id (proc or proc@host, or the start of one):
+ * its index, or -1; *n how many start so (the first is taken). */
+long	tui_inst_by_id(struct tui *, const char *, size_t *);
+
 /* Search: / asks the pattern, n and N repeat it, on the screen's list. */
 int	tui_search(struct tui *, int);
 

@@ -301,31 +301,18 @@ key_drift(struct tui *t, void *data)
 static int
 on_jump(struct tui *t, const char *id)
 {
-	const struct plan	*pl = wiz_plan(t->w);
 	struct plan_view	*pv = t->data;
-	char			 name[200];
-	size_t			 i, hit = pl->n, n = 0, len;
+	size_t			 n;
+	long			 hit;
 
 	if (id == NULL || *id == '\0')
 		return SCR_REDRAW;
-	len = strlen(id);
-	for (i = 0; i < pl->n; i++) {
-		plan_inst_name(&pl->inst[i], name, sizeof(name));
-		if (strcmp(name, id) == 0 || strcmp(pl->inst[i].proc->id,
-		    id) == 0) {
-			hit = i;
-			n = 1;
-			break;
-		}
-		if (strncmp(name, id, len) == 0 && n++ == 0)
-			hit = i;
-	}
-	if (n == 0) {
+	if ((hit = tui_inst_by_id(t, id, &n)) == -1) {
 		tui_say(t, 1, "No procedure \"%s\" in this plan (/ searches "
 		    "titles too).", id);
 		return SCR_REDRAW;
 	}
-	pv->l.sel = hit;
+	pv->l.sel = (size_t)hit;
 	if (n > 1)
 		tui_say(t, 0, "%zu procedures start with \"%s\": the first is "
 		    "selected.", n, id);

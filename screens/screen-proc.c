@@ -610,30 +610,24 @@ key_next(struct tui *t, void *data)
 static int
 on_jump(struct tui *t, const char *id)
 {
-	const struct plan	*pl = wiz_plan(t->w);
-	char			 name[200];
-	size_t			 i, k, step = 1;
+	const struct plan_inst	*in;
+	size_t			 k, n, step = 1;
+	long			 hit;
 
-	if (id == NULL || *id == '\0' || pl == NULL)
+	if (id == NULL || *id == '\0')
 		return SCR_REDRAW;
-	for (i = 0; i < pl->n; i++) {
-		plan_inst_name(&pl->inst[i], name, sizeof(name));
-		if (strcmp(name, id) == 0 || strcmp(pl->inst[i].proc->id,
-		    id) == 0)
-			break;
-	}
-	if (i == pl->n) {
+	if ((hit = tui_inst_by_id(t, id, &n)) == -1) {
 		tui_say(t, 1, "No procedure \"%s\" in this plan.", id);
 		return SCR_REDRAW;
 	}
-	for (k = 0; k < pl->inst[i].proc->nsteps; k++)
-		if (!pl->inst[i].step_na[k] &&
-		    pl->inst[i].steps[k] == STEP_PENDING) {
+	in = &wiz_plan(t->w)->inst[hit];
+	for (k = 0; k < in->proc->nsteps; k++)
+		if (!in->step_na[k] && in->steps[k] == STEP_PENDING) {
 			step = k + 1;
 			break;
 		}
-	tui_set_position(t, pl->inst[i].proc->id, pl->inst[i].host ?
-	    pl->inst[i].host->name : NULL, step);
+	tui_set_position(t, in->proc->id, in->host ? in->host->name : NULL,
+	    step);
 	t->next = SCREEN_PROC;
 	return SCR_GOTO | SCR_REPLACE;
 }

@@ -232,11 +232,28 @@ bullet(struct tui *t, struct tui_lines *out, const char *text, int w)
 }
 
 static void
+rows_free(char ****rows, size_t **ncells, size_t *nrows)
+{
+	size_t	r, c;
+
+	for (r = 0; r < *nrows; r++) {
+		for (c = 0; c < (*ncells)[r]; c++)
+			free((*rows)[r][c]);
+		free((*rows)[r]);
+	}
+	free(*rows);
+	free(*ncells);
+	*rows = NULL;
+	*ncells = NULL;
+	*nrows = 0;
+}
+
+static void
 render(struct tui *t, struct report_view *rv, int cols)
 {
 	const char	*p, *nl;
 	char		*line, *x, ***rows = NULL;
-	size_t		*ncells = NULL, nrows = 0, r, c;
+	size_t		*ncells = NULL, nrows = 0;
 	int		 attr, indent;
 
 	tui_lines_free(&rv->lines);
@@ -263,16 +280,7 @@ render(struct tui *t, struct report_view *rv, int cols)
 		}
 		if (nrows > 0) {
 			table(t, &rv->lines, rows, ncells, nrows, cols);
-			for (r = 0; r < nrows; r++) {
-				for (c = 0; c < ncells[r]; c++)
-					free(rows[r][c]);
-				free(rows[r]);
-			}
-			free(rows);
-			free(ncells);
-			rows = NULL;
-			ncells = NULL;
-			nrows = 0;
+			rows_free(&rows, &ncells, &nrows);
 		}
 		attr = TUI_PLAIN;
 		indent = 1;
@@ -293,16 +301,9 @@ render(struct tui *t, struct report_view *rv, int cols)
 		free(x);
 		free(line);
 	}
-	if (nrows > 0) {
+	if (nrows > 0)
 		table(t, &rv->lines, rows, ncells, nrows, cols);
-		for (r = 0; r < nrows; r++) {
-			for (c = 0; c < ncells[r]; c++)
-				free(rows[r][c]);
-			free(rows[r]);
-		}
-	}
-	free(rows);
-	free(ncells);
+	rows_free(&rows, &ncells, &nrows);
 	rv->l.n = rv->lines.n;
 }
 

@@ -1036,6 +1036,28 @@ ask_key(struct tui *t, int ch)
 	return SCR_REDRAW;
 }
 
+long
+tui_inst_by_id(struct tui *t, const char *id, size_t *n)
+{
+	const struct plan	*pl = wiz_plan(t->w);
+	char			 name[200];
+	size_t			 i, len = strlen(id);
+	long			 hit = -1;
+
+	*n = 0;
+	for (i = 0; pl != NULL && i < pl->n; i++) {
+		plan_inst_name(&pl->inst[i], name, sizeof(name));
+		if (strcmp(name, id) == 0 || strcmp(pl->inst[i].proc->id,
+		    id) == 0) {
+			*n = 1;
+			return (long)i;
+		}
+		if (len > 0 && strncmp(name, id, len) == 0 && (*n)++ == 0)
+			hit = (long)i;
+	}
+	return hit;
+}
+
 /* Search. */
 
 static int
