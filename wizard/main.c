@@ -18,6 +18,8 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_start_entry,
 	&cmd_status_entry,
 	&cmd_step_entry,
+	&cmd_set_entry,
+	&cmd_host_entry,
 	&cmd_sessions_entry,
 	&cmd_report_entry,
 	&cmd_audit_entry,
@@ -67,7 +69,9 @@ enum opt_id {
 	OPT_SERVER,
 	OPT_KIND,
 	OPT_NO_COLOR,
-	OPT_ASCII
+	OPT_ASCII,
+	OPT_HEAD,
+	OPT_USER
 };
 
 struct opt_entry {
@@ -97,10 +101,10 @@ static const struct opt_entry opts[] = {
 	    "also print every step with its values filled in", "plan" },
 	{ { "session", required_argument, NULL, OPT_SESSION }, "ID",
 	    "the session (default: the most recently active open one)",
-	    "status step report unlock close check" },
+	    "status step report unlock close check set host" },
 	{ { "operator", required_argument, NULL, OPT_OPERATOR }, "NAME",
 	    "who does it (default: $FEDWIZ_OPERATOR, else your login name)",
-	    "start step unlock close check" },
+	    "start step unlock close check set host" },
 	{ { "window-end", required_argument, NULL, OPT_WINDOW_END }, "HH:MM",
 	    "when the maintenance window closes", "start" },
 	{ { "note", required_argument, NULL, OPT_NOTE }, "TEXT",
@@ -109,6 +113,11 @@ static const struct opt_entry opts[] = {
 	    "record a step of a blocked procedure anyway (logged)", "step" },
 	{ { "accept-drift", no_argument, NULL, OPT_ACCEPT_DRIFT }, NULL,
 	    "continue a session whose runbook changed (logged)", "step" },
+	{ { "head", required_argument, NULL, OPT_HEAD }, "N:HASH",
+	    "prove the log still holds this head (as 'audit verify' printed "
+	    "it): nothing up to it rewritten or removed", "audit" },
+	{ { "user", required_argument, NULL, OPT_USER }, "U",
+	    "the SSH user of the host (default: your login name)", "host" },
 	{ { "format", required_argument, NULL, OPT_FORMAT }, "md|html|json",
 	    "the report's format", "report" },
 	{ { "output", required_argument, NULL, OPT_OUTPUT }, "FILE",
@@ -117,11 +126,12 @@ static const struct opt_entry opts[] = {
 	{ { "procedure", required_argument, NULL, OPT_PROCEDURE }, "ID",
 	    "only this procedure's checks", "check" },
 	{ { "host", required_argument, NULL, OPT_HOST }, "NAME",
-	    "only the checks that run on this inventory host", "check" },
+	    "check: only the checks that run on this inventory host; set: "
+	    "the host whose own value it is", "check set" },
 	{ { "kind", required_argument, NULL, OPT_KIND }, "KIND[,KIND]",
 	    "only checks of these kinds: ssh, tls, x509, dns, tcp", "check" },
 	{ { "profile", required_argument, NULL, OPT_PROFILE }, "P",
-	    "the device: windows, linux, cisco-vos or cisco-asa", "probe" },
+	    "the device: windows, linux, cisco-vos or cisco-asa", "probe host" },
 	{ { "identity", required_argument, NULL, OPT_IDENTITY }, "KEY",
 	    "SSH key file (default: the agent, then ~/.ssh/id_ed25519, "
 	    "id_ecdsa, id_rsa)", "check probe" },
@@ -369,6 +379,12 @@ main(int argc, char **argv)
 			break;
 		case OPT_ASCII:
 			cli.ascii = 1;
+			break;
+		case OPT_HEAD:
+			cli.head = optarg;
+			break;
+		case OPT_USER:
+			cli.user = optarg;
 			break;
 		case ':':
 			fprintf(stderr, "fedwiz: %s needs a value (try fedwiz "
