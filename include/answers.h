@@ -17,6 +17,8 @@ struct host {
 	int			 port;		/* SSH port, default 22 */
 	const char		*identity;	/* SSH key file; NULL: default */
 	const char		*role;
+	const char		*site;		/* the jump host's site it is
+						   reached through; NULL: none */
 	/* Its own values of the variables per host of its role. */
 	const char		**var_names;
 	const char		**var_values;	/* normalised */

@@ -97,8 +97,8 @@ struct step_request {
 	const char		*operator;
 	int			 force;		/* record even if blocked */
 	int			 accept_drift;	/* go on, runbook changed */
-	int			 by_check;	/* done: its checks all passed
-						   (recorded as such) */
+	enum step_via		 via;		/* done: its checks all passed
+						   (STEP_VIA_CHECKS) */
 };
 
 /*

@@ -68,6 +68,13 @@ struct store_console {
 #define STORE_CONSOLE_BEAT	30
 #define STORE_CONSOLE_EXPIRY	120
 
+/* How a step got its state: the operator said so, or its checks all
+ * passed (the wizard checks those again on resume). */
+enum step_via {
+	STEP_VIA_OPERATOR,
+	STEP_VIA_CHECKS
+};
+
 struct store_step {
 	char		*proc;
 	char		*host;		/* "" for a procedure done once */
@@ -76,7 +83,7 @@ struct store_step {
 	char		*note;
 	char		*operator;
 	time_t		 at;
-	int		 by_check;	/* its checks completed it */
+	enum step_via	 via;
 };
 
 struct store_check {
@@ -133,7 +140,8 @@ struct store_event {
 	char		*to;
 	char		*note;
 	char		*extra;		/* "forced while blocked by ..." */
-	char		*via;		/* "check": completed by its checks */
+	char		*via;		/* "checks": completed by its checks;
+					   "" otherwise */
 	char		*prev_hash;
 	char		*hash;
 };
@@ -225,12 +233,13 @@ int		 store_steps(struct store *, int64_t, struct arena *,
  * allowed (a finished step needs a reopen first; the message says who
  * finished it and when), write the step row and its event. STORE_OK only
  * once committed. A move to the state the step is already in changes
- * nothing (*changed 0; a note in diags says who and when). via "check":
- * its checks completed it.
+ * nothing (*changed 0; a note in diags says who and when). via: who
+ * completed it, the operator or its checks (a fact in the row and the
+ * event).
  */
 int		 store_step_set(struct store *, int64_t, const char *,
 		     const char *, size_t, enum step_status, const char *,
-		     const char *, const char *, const char *, int *,
+		     const char *, const char *, enum step_via, int *,
 		     struct diags *);
 
 /* A check run and its evidence, with its event. */

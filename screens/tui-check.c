@@ -275,7 +275,8 @@ tui_check_step(struct tui *t, size_t step)
 static int
 by_check(const struct store_step *ss)
 {
-	return ss->status == STEP_DONE && (ss->by_check || (ss->note != NULL &&
+	return ss->status == STEP_DONE && (ss->via == STEP_VIA_CHECKS ||
+	    (ss->note != NULL &&
 	    strcmp(ss->note, VERIFIED) == 0));
 }
 
@@ -402,7 +403,7 @@ finish(struct tui *t)
 	r.step = c->step;
 	r.to = STEP_DONE;
 	r.note = VERIFIED;
-	r.by_check = 1;
+	r.via = STEP_VIA_CHECKS;
 	r.operator = t->operator;
 	diags_init(&d);
 	if (session_step(t->ses, &r, &changed, &d) != 0) {

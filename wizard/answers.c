@@ -340,6 +340,8 @@ answers_add_host(struct answers *a, const struct runbook *rb,
 	h->port = in->port > 0 ? in->port : 22;
 	h->identity = in->identity && *in->identity ? arena_strdup(a->arena,
 	    in->identity) : NULL;
+	h->site = in->site && *in->site ? arena_strdup(a->arena, in->site) :
+	    NULL;
 	h->profile_name = in->profile_name && *in->profile_name ?
 	    arena_strdup(a->arena, in->profile_name) : NULL;
 	h->profile = h->profile_name ? profile_find(h->profile_name) : NULL;

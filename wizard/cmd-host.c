@@ -77,7 +77,7 @@ cmd_host_exec(struct cli *cli, int argc, char **argv)
 		h.address = argv[3];
 		h.user = cli->user;
 		h.profile_name = cli->profile;
-		h.port = 22;
+		h.port = 0;	/* 22, or the one it had */
 		rc = session_host_set(s, &h, op, &res, &d);
 	} else
 		rc = session_host_remove(s, argv[1], argv[2], op, &res, &d);

@@ -347,7 +347,7 @@ tamper_cb(void *arg, int64_t session, const struct store_step *row,
 		f->note = log->note ? arena_strdup(s->arena, log->note) : NULL;
 		f->operator = arena_strdup(s->arena, log->operator);
 		f->at = log->at;
-		f->by_check = log->by_check;
+		f->via = log->via;
 	}
 }
 
@@ -797,8 +797,8 @@ session_step(struct session *s, const struct step_request *r, int *changed,
 		s->drifted = 0;
 	}
 	rc = store_step_set(s->st, s->id, p->id, host, r->step, r->to, r->note,
-	    r->operator, extra, r->by_check && r->to == STEP_DONE ? "check" :
-	    NULL, changed, d);
+	    r->operator, extra, r->to == STEP_DONE ? r->via :
+	    STEP_VIA_OPERATOR, changed, d);
 	free(extra);
 	return rc;
 }
@@ -1141,18 +1141,21 @@ role_named(const struct session *s, const char *role, const char *what,
 }
 
 int
-session_host_set(struct session *s, const struct host *h, const char *op,
-    struct edit_result *res, struct diags *d)
+session_host_set(struct session *s, const struct host *given,
+    const char *op, struct edit_result *res, struct diags *d)
 {
 	const struct rb_role	*r;
 	const struct role_hosts	*rh;
 	const struct host	*old;
 	const char		*field;
+	struct host		 hc, *h = &hc;
 	struct touched		 t;
 	struct strmap		 ev;
 	struct buf		 b;
 	char			 why[400];
 	int			 rc;
+
+	hc = *given;
 
 	memset(res, 0, sizeof(*res));
 	if ((rc = edit_gate(s, "fedwiz host", op, d)) != STORE_OK)
@@ -1170,6 +1173,13 @@ session_host_set(struct session *s, const struct host *h, const char *op,
 		    old->role);
 		return STORE_EINPUT;
 	}
+	/* What the command line cannot say stays as it was. */
+	if (old != NULL && h->site == NULL)
+		h->site = old->site;
+	if (old != NULL && h->identity == NULL)
+		h->identity = old->identity;
+	if (h->port == 0)
+		h->port = old != NULL ? old->port : 22;
 	rh = answers_hosts(s->ans, r->id);
 	if (old == NULL && !r->many && rh != NULL && rh->n > 0) {
 		diags_add(d, "fedwiz host", 0, 0, "role %s (%s) takes one host, "

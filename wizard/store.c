@@ -167,7 +167,9 @@ static const char *const migrations[] = {
 	/* How a step got its state: 'check' when its checks completed it
 	 * (the wizard checks those again on resume); '' by the operator.
 	 * The event says it too, so the row stays the log's replay. */
-	"ALTER TABLE steps ADD COLUMN via TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE steps ADD COLUMN via TEXT NOT NULL DEFAULT 'operator'"
+	"  CHECK (via IN ('operator', 'checks'));"
+	/* '' for every event but a step its checks completed ('checks'). */
 	"ALTER TABLE events ADD COLUMN via TEXT NOT NULL DEFAULT '';"
 	/* Replaying a step's events (audit verify, every session_open):
 	 * the last event per step without reading the whole log. */
@@ -187,7 +189,42 @@ static const char *const migrations[] = {
 	"  what TEXT NOT NULL,"
 	"  since INTEGER NOT NULL,"
 	"  seen INTEGER NOT NULL);"
-	"CREATE INDEX consoles_by_session ON consoles (session_id);",
+	"CREATE INDEX consoles_by_session ON consoles (session_id);"
+	/* Estates reached through per-site jump hosts (issue 16, the
+	 * Ansible hand-off): a host's site, the sites of a session, what
+	 * was exported to each and what was imported back. */
+	"ALTER TABLE hosts ADD COLUMN site TEXT;"
+	"CREATE TABLE sites ("
+	"  session_id INTEGER NOT NULL REFERENCES sessions(id),"
+	"  name TEXT NOT NULL,"
+	"  address TEXT NOT NULL,"
+	"  user TEXT,"
+	"  port INTEGER NOT NULL DEFAULT 22,"
+	"  fedwiz TEXT,"
+	"  workdir TEXT,"
+	"  known_hosts TEXT,"
+	"  identity TEXT,"
+	"  ord INTEGER NOT NULL,"
+	"  PRIMARY KEY (session_id, name));"
+	"CREATE TABLE exports ("
+	"  id INTEGER PRIMARY KEY,"
+	"  session_id INTEGER REFERENCES sessions(id),"
+	"  runbook_id TEXT NOT NULL,"
+	"  runbook_hash TEXT NOT NULL,"
+	"  site TEXT NOT NULL,"
+	"  jump TEXT NOT NULL,"
+	"  answers_sha256 TEXT NOT NULL,"
+	"  nonce TEXT NOT NULL UNIQUE,"
+	"  pubkey TEXT NOT NULL,"
+	"  operator TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);"
+	"CREATE TABLE imports ("
+	"  run_id TEXT PRIMARY KEY,"
+	"  export_id INTEGER NOT NULL REFERENCES exports(id),"
+	"  session_id INTEGER NOT NULL REFERENCES sessions(id),"
+	"  results_sha256 TEXT NOT NULL,"
+	"  operator TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
@@ -1261,11 +1298,11 @@ host_insert(struct store *st, int64_t id, const struct host *h,
 {
 	return run(st, d, "recording a host",
 	    "INSERT INTO hosts (session_id, role, name, address, user, port, "
-	    "profile, identity, ord) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-	    "(SELECT coalesce(max(ord) + 1, 0) FROM hosts WHERE session_id = "
-	    "?1))", "ittttitt", (int64_t)id, h->role, h->name, h->address,
-	    h->user, (int64_t)(h->port > 0 ? h->port : 22), h->profile_name,
-	    h->identity);
+	    "profile, identity, site, ord) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+	    "?8, ?9, (SELECT coalesce(max(ord) + 1, 0) FROM hosts WHERE "
+	    "session_id = ?1))", "ittttittt", (int64_t)id, h->role, h->name,
+	    h->address, h->user, (int64_t)(h->port > 0 ? h->port : 22),
+	    h->profile_name, h->identity, h->site);
 }
 
 int
@@ -1482,9 +1519,9 @@ store_hosts(struct store *st, int64_t id,
 	sqlite3_stmt	*s;
 	int		 rc, err = STORE_OK;
 
-	s = prep(st, "SELECT role, name, address, user, port, profile, identity "
-	    "FROM hosts WHERE session_id = ? ORDER BY ord", d, "reading hosts",
-	    &err);
+	s = prep(st, "SELECT role, name, address, user, port, profile, "
+	    "identity, site FROM hosts WHERE session_id = ? ORDER BY ord", d,
+	    "reading hosts", &err);
 	if (s == NULL)
 		return err;
 	sqlite3_bind_int64(s, 1, id);
@@ -1497,6 +1534,7 @@ store_hosts(struct store *st, int64_t id,
 		h.port = sqlite3_column_int(s, 4);
 		h.profile_name = (const char *)sqlite3_column_text(s, 5);
 		h.identity = (const char *)sqlite3_column_text(s, 6);
+		h.site = (const char *)sqlite3_column_text(s, 7);
 		fn(ctx, &h);
 	}
 	sqlite3_finalize(s);
@@ -1510,6 +1548,16 @@ const char *
 store_step_status_db(enum step_status s)
 {
 	return plan_step_status_name(s);
+}
+
+/* steps.via by enum step_via; an event says "checks" or nothing. */
+static const char *const via_db[] = { "operator", "checks" };
+
+static enum step_via
+via_from_db(const char *s)
+{
+	return s != NULL && strcmp(s, "checks") == 0 ? STEP_VIA_CHECKS :
+	    STEP_VIA_OPERATOR;
 }
 
 static enum step_status
@@ -1574,8 +1622,8 @@ store_steps(struct store *st, int64_t id, struct arena *a,
 		v[count].note = col_arena(a, s, 4);
 		v[count].operator = col_arena(a, s, 5);
 		v[count].at = (time_t)sqlite3_column_int64(s, 6);
-		v[count].by_check = strcmp((const char *)sqlite3_column_text(s,
-		    7), "check") == 0;
+		v[count].via = via_from_db((const char *)
+		    sqlite3_column_text(s, 7));
 		count++;
 	}
 	sqlite3_finalize(s);
@@ -1860,8 +1908,8 @@ store_changed(struct store *st)
 int
 store_step_set(struct store *st, int64_t id, const char *proc,
     const char *host, size_t step, enum step_status to, const char *note,
-    const char *op, const char *detail_extra, const char *via, int *changed,
-    struct diags *d)
+    const char *op, const char *detail_extra, enum step_via via,
+    int *changed, struct diags *d)
 {
 	sqlite3_stmt	*s;
 	struct store_event ev;
@@ -1937,7 +1985,7 @@ store_step_set(struct store *st, int64_t id, const char *proc,
 	bind_text(s, 6, note);
 	bind_text(s, 7, op);
 	sqlite3_bind_int64(s, 8, (sqlite3_int64)now);
-	bind_text(s, 9, via != NULL ? via : "");
+	bind_text(s, 9, via_db[via]);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
@@ -1960,7 +2008,7 @@ store_step_set(struct store *st, int64_t id, const char *proc,
 	ev.to = (char *)(uintptr_t)plan_step_status_name(to);
 	ev.note = (char *)(uintptr_t)note;
 	ev.extra = (char *)(uintptr_t)detail_extra;
-	ev.via = (char *)(uintptr_t)via;
+	ev.via = (char *)(uintptr_t)(via == STEP_VIA_CHECKS ? "checks" : "");
 	rc = event_write(st, &ev, d);
 	free(detail);
 	if (rc != STORE_OK)
@@ -2403,7 +2451,9 @@ static const char replay_sql[] =
     "LEFT JOIN events e ON e.id = l.id "
     "WHERE (?1 = 0 OR s.session_id = ?1) AND (e.id IS NULL OR "
     "  e.to_status != s.status OR e.note != coalesce(s.note, '') OR "
-    "  e.operator != s.operator OR e.at != s.at OR e.via != s.via) "
+    "  e.operator != s.operator OR e.at != s.at OR "
+    "  (CASE e.via WHEN 'checks' THEN 'checks' ELSE 'operator' END) != "
+    "  s.via) "
     "UNION ALL "
     "SELECT l.session_id, l.proc, l.host, l.step, NULL, NULL, NULL, NULL, "
     "  NULL, e.id, e.to_status, e.note, e.operator, e.at, e.via "
@@ -2425,8 +2475,7 @@ replay_side(sqlite3_stmt *s, int c, struct store_step *out)
 	    (char *)(uintptr_t)note : NULL;
 	out->operator = (char *)(uintptr_t)sqlite3_column_text(s, c + 2);
 	out->at = (time_t)sqlite3_column_int64(s, c + 3);
-	out->by_check = sqlite3_column_text(s, c + 4) != NULL &&
-	    strcmp((const char *)sqlite3_column_text(s, c + 4), "check") == 0;
+	out->via = via_from_db((const char *)sqlite3_column_text(s, c + 4));
 }
 
 int

@@ -61,7 +61,7 @@ set(struct fixture *f, const char *proc, const char *host, size_t step,
 
 	diags_init(&d);
 	rc = store_step_set(f->st, f->sid, proc, host, step, to, note, "bob",
-	    NULL, NULL, &ch, &d);
+	    NULL, STEP_VIA_OPERATOR, &ch, &d);
 	if (changed != NULL)
 		*changed = ch;
 	diags_free(&d);
@@ -429,7 +429,7 @@ test_store_consoles_come_and_go(void **state)
 	/* It holds nobody back: another records beside it. */
 	diags_init(&d);
 	assert_int_equal(store_step_set(f->st, f->sid, "p", "", 1, STEP_DONE,
-	    NULL, "bob", NULL, NULL, &changed, &d), STORE_OK);
+	    NULL, "bob", NULL, STEP_VIA_OPERATOR, &changed, &d), STORE_OK);
 	assert_true(changed);
 	diags_free(&d);
 
@@ -486,7 +486,7 @@ test_store_same_outcome_names_who(void **state)
 	unsetenv("FEDWIZ_NOW");
 	diags_init(&d);
 	assert_int_equal(store_step_set(f->st, f->sid, "p", "fe1", 2,
-	    STEP_DONE, NULL, "carol", NULL, NULL, &changed, &d), STORE_OK);
+	    STEP_DONE, NULL, "carol", NULL, STEP_VIA_OPERATOR, &changed, &d), STORE_OK);
 	assert_false(changed);
 	assert_int_equal(d.n, 1);
 	assert_contains(d.v[0].msg, "was already done (by bob at 2023-11-14 "
@@ -494,7 +494,7 @@ test_store_same_outcome_names_who(void **state)
 	diags_free(&d);
 	diags_init(&d);
 	assert_int_equal(store_step_set(f->st, f->sid, "p", "fe1", 2,
-	    STEP_FAILED, "x", "carol", NULL, NULL, &changed, &d),
+	    STEP_FAILED, "x", "carol", NULL, STEP_VIA_OPERATOR, &changed, &d),
 	    STORE_ESTATE);
 	assert_contains(d.v[0].msg, "already done (by bob at 2023-11-14 "
 	    "22:13:20); reopen it first");
@@ -518,7 +518,7 @@ test_store_changed_sees_other_connections(void **state)
 	assert_int_equal(store_changed(f->st), 0);
 	assert_int_equal(store_open(f->path, 0, &other, &d), STORE_OK);
 	assert_int_equal(store_step_set(other, f->sid, "p", "", 2, STEP_DONE,
-	    NULL, "carol", NULL, NULL, &changed, &d), STORE_OK);
+	    NULL, "carol", NULL, STEP_VIA_OPERATOR, &changed, &d), STORE_OK);
 	assert_int_equal(store_changed(f->st), 1);
 	assert_int_equal(store_changed(f->st), 0);
 	assert_int_equal(store_session_last_event(f->st, f->sid), 3);
@@ -574,7 +574,8 @@ test_store_replay_names_forged_rows(void **state)
 	    STORE_OK);
 	diags_init(&d);
 	assert_int_equal(store_step_set(f->st, f->sid, "r", "", 1, STEP_DONE,
-	    "verified by its checks", "bob", NULL, "check", &changed, &d),
+	    "verified by its checks", "bob", NULL, STEP_VIA_CHECKS, &changed,
+	    &d),
 	    STORE_OK);
 	diags_free(&d);
 	assert_int_equal(replay(f, &b), 0);
@@ -582,7 +583,8 @@ test_store_replay_names_forged_rows(void **state)
 	assert_int_equal(sqlite3_exec(db, "UPDATE steps SET status = 'done', "
 	    "operator = 'mallory' WHERE proc = 'p'; DELETE FROM steps WHERE "
 	    "proc = 'q'; INSERT INTO steps VALUES (1, 's', '', 4, 'done', "
-	    "NULL, 'mallory', 1, ''); UPDATE steps SET via = '' WHERE proc = "
+	    "NULL, 'mallory', 1, 'operator'); UPDATE steps SET via = "
+	    "'operator' WHERE proc = "
 	    "'r'", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(replay(f, &b), 4);
