@@ -54,15 +54,44 @@ struct cli {
 	/* The console */
 	int		  no_color;	/* --no-color, or $NO_COLOR */
 	int		  ascii;	/* --ascii */
+	int		  help;		/* --help: usage, not the command */
+	int		  version;	/* --version */
 };
 
+/*
+ * A command, as tmux's cmd_entry: its name, its words after the name, and
+ * the options it takes. The same entry decides which options are valid
+ * for it and prints its usage (fedwiz --help, fedwiz CMD --help), so the
+ * two cannot drift apart.
+ *
+ * opts names options of main.c's table by their long name, separated by
+ * spaces: "answers set json". A name ending in '!' is one the command
+ * cannot do without (its exec says so when it is missing); the usage
+ * shows it without brackets. Options every command takes (--state,
+ * --runbooks, --help, --version) are not listed.
+ *
+ * A command with sub (probe, audit) is a group: the first word after its
+ * name picks one of the entries in sub (a NULL-terminated list), whose
+ * own opts add to the group's. A subcommand's exec gets its name as
+ * argv[0], as a program's main does; a command's exec gets only the words
+ * after its name.
+ *
+ * To add an option: a field in struct cli, a row in main.c's opts[], and
+ * its name in the opts of each command that takes it. To add a command:
+ * an entry in its own cmd-NAME.c, listed in main.c's commands[] (or in
+ * its group's sub list).
+ */
 struct cmd_entry {
 	const char	*name;
-	const char	*args;		/* usage after the name */
+	const char	*args;		/* words after the name ("RUNBOOK");
+					   " -- COMMAND" at its end is shown
+					   after the options */
 	const char	*summary;
+	const char	*opts;		/* the options it takes, by name */
 	int		 min_args;
 	int		 max_args;	/* -1: any */
 	int		(*exec)(struct cli *, int, char **);
+	const struct cmd_entry *const *sub;	/* a group's commands */
 };
 
 extern const struct cmd_entry cmd_list_entry;

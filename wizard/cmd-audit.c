@@ -17,16 +17,29 @@
 #include "store.h"
 #include "util.h"
 
-static int	cmd_audit_exec(struct cli *, int, char **);
+static int	cmd_audit_verify(struct cli *, int, char **);
+
+static const struct cmd_entry cmd_audit_verify_entry = {
+	.name = "verify",
+	.args = "",
+	.summary = "check the event log's hash chain and every step record "
+	    "against it; prints the head to paste into the change ticket",
+	.opts = "head",
+	.min_args = 0,
+	.max_args = 0,
+	.exec = cmd_audit_verify,
+};
+
+static const struct cmd_entry *const audit_commands[] = {
+	&cmd_audit_verify_entry,
+	NULL
+};
 
 const struct cmd_entry cmd_audit_entry = {
 	.name = "audit",
-	.args = "verify [--head N:HASH]",
-	.summary = "check the event log's hash chain and every step record "
-	    "against it; prints the head to paste into the change ticket",
-	.min_args = 1,
-	.max_args = 1,
-	.exec = cmd_audit_exec,
+	.args = "",
+	.summary = "the event log of every session",
+	.sub = audit_commands,
 };
 
 /* "N:HASH", HASH 64 hex digits: 0 and its parts, else -1. */
@@ -95,7 +108,7 @@ bad_row(void *ctx, int64_t session, const struct store_step *row,
 }
 
 static int
-cmd_audit_exec(struct cli *cli, int argc, char **argv)
+cmd_audit_verify(struct cli *cli, int argc, char **argv)
 {
 	struct store		*st = NULL;
 	struct store_head	 head;
@@ -106,12 +119,8 @@ cmd_audit_exec(struct cli *cli, int argc, char **argv)
 	int			 rc, broken = 0;
 
 	(void)argc;
+	(void)argv;
 	diags_init(&d);
-	if (strcmp(argv[0], "verify") != 0) {
-		diags_add(&d, "fedwiz audit", 0, 0, "unknown audit command "
-		    "\"%s\"; the one there is: fedwiz audit verify", argv[0]);
-		return cli_bad_input(&d);
-	}
 	if (cli->head != NULL && parse_head(cli->head, &n, want) == -1) {
 		diags_add(&d, "--head", 0, 0, "\"%s\" is not a head: give it as "
 		    "'audit verify' printed it, N:HASH (the event count, a "

@@ -28,9 +28,11 @@ static int	cmd_check_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_check_entry = {
 	.name = "check",
-	.args = "RUNBOOK [--procedure ID] [--host H] [--answers F] "
-	    "[--session ID] [--json]",
+	.args = "RUNBOOK",
 	.summary = "run the runbook's checks on every host, all at once",
+	.opts = "answers set session operator procedure host kind json "
+	    "identity password-file enable-secret-file timeout server "
+	    "known-hosts host-keys",
 	.min_args = 1,
 	.max_args = 1,
 	.exec = cmd_check_exec,

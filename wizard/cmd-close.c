@@ -1,5 +1,15 @@
-/* cmd-close.c: fedwiz close: the session is over (the window closed, the
- * change is done or abandoned); it stays for reports and audits. */
+/*
+ * cmd-close.c: the two commands that end something about one session, in
+ * one place because they do the same thing: resolve --session (else the
+ * latest open one), make one logged change in the store, say it.
+ *
+ *   fedwiz close: the session is over (the window closed, the change is
+ *   done or abandoned); it stays for reports and audits.
+ *   fedwiz unlock: sessions are not locked any more (any number of
+ *   consoles record on one at once); it forgets the consoles listed on
+ *   the session from machines that are gone, before their entries
+ *   expire.
+ */
 #include "config.h"
 
 #include <stdio.h>
@@ -10,31 +20,59 @@
 #include "util.h"
 
 static int	cmd_close_exec(struct cli *, int, char **);
+static int	cmd_unlock_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_close_entry = {
 	.name = "close",
-	.args = "[--session ID] [--note TEXT]",
+	.args = "",
 	.summary = "close a session (kept for reports; no longer the default)",
+	.opts = "session note operator",
 	.min_args = 0,
 	.max_args = 0,
 	.exec = cmd_close_exec,
 };
 
+const struct cmd_entry cmd_unlock_entry = {
+	.name = "unlock",
+	.args = "",
+	.summary = "forget the consoles listed on a session from machines that "
+	    "are gone (sessions are not locked: several consoles work one at "
+	    "once)",
+	.opts = "session operator",
+	.min_args = 0,
+	.max_args = 0,
+	.exec = cmd_unlock_exec,
+};
+
+enum act {
+	ACT_CLOSE,
+	ACT_UNLOCK
+};
+
 static int
-cmd_close_exec(struct cli *cli, int argc, char **argv)
+act(struct cli *cli, enum act what)
 {
 	struct store	*st = NULL;
 	struct diags	 d;
+	const char	*op = session_operator(cli->operator);
 	int64_t		 id;
+	size_t		 n;
 	int		 rc;
 
-	(void)argc;
-	(void)argv;
 	diags_init(&d);
 	if ((rc = cli_target(cli, 0, &st, &id, &d)) != STORE_OK)
 		goto out;
-	rc = store_session_close(st, id, session_operator(cli->operator),
-	    cli->note, &d);
+	if (what == ACT_UNLOCK) {
+		if ((rc = store_consoles_forget(st, id, &n, &d)) == STORE_OK)
+			diags_add(&d, store_path(st), 0, 0, "session %lld: %zu "
+			    "console%s of other machines forgotten (those on "
+			    "this machine go by themselves when their process "
+			    "does); sessions are not locked: any number of "
+			    "consoles record on one at once", (long long)id, n,
+			    n == 1 ? "" : "s");
+		goto out;
+	}
+	rc = store_session_close(st, id, op, cli->note, &d);
 	if (rc == STORE_OK && d.n == 0)
 		diags_add(&d, store_path(st), 0, 0, "session %lld closed; "
 		    "'fedwiz report --session %lld' still writes its record",
@@ -43,4 +81,20 @@ out:
 	cli_say(&d);
 	store_close(st);
 	return cli_exit(rc);
+}
+
+static int
+cmd_close_exec(struct cli *cli, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return act(cli, ACT_CLOSE);
+}
+
+static int
+cmd_unlock_exec(struct cli *cli, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return act(cli, ACT_UNLOCK);
 }

@@ -18,51 +18,58 @@
 #include "store.h"
 #include "util.h"
 
-static int	cmd_host_exec(struct cli *, int, char **);
+static int	cmd_host_add(struct cli *, int, char **);
+static int	cmd_host_remove(struct cli *, int, char **);
+
+static const struct cmd_entry cmd_host_add_entry = {
+	.name = "add",
+	.args = "ROLE NAME ADDRESS",
+	.summary = "add a host to a role of the session, or change the one of "
+	    "that name (an event; evidence that ran on it goes stale)",
+	.opts = "user profile",
+	.min_args = 3,
+	.max_args = 3,
+	.exec = cmd_host_add,
+};
+
+static const struct cmd_entry cmd_host_remove_entry = {
+	.name = "remove",
+	.args = "ROLE NAME",
+	.summary = "remove a host and its own answers (an event; its recorded "
+	    "steps stay in the record)",
+	.min_args = 2,
+	.max_args = 2,
+	.exec = cmd_host_remove,
+};
+
+static const struct cmd_entry *const host_commands[] = {
+	&cmd_host_add_entry,
+	&cmd_host_remove_entry,
+	NULL
+};
 
 const struct cmd_entry cmd_host_entry = {
 	.name = "host",
-	.args = "add ROLE NAME ADDRESS [--user U] [--profile P] | remove ROLE "
-	    "NAME [--session ID]",
-	.summary = "add, change or remove a host of the session's inventory "
-	    "(an event; evidence that ran on it goes stale)",
-	.min_args = 3,
-	.max_args = 4,
-	.exec = cmd_host_exec,
+	.args = "",
+	.summary = "the session's inventory",
+	.opts = "session operator",
+	.sub = host_commands,
 };
 
 static int
-cmd_host_exec(struct cli *cli, int argc, char **argv)
+edit(struct cli *cli, const struct host *add, const char *role,
+    const char *name)
 {
 	struct edit_result	 res;
 	struct session		*s = NULL;
 	struct store		*st = NULL;
 	struct diags		 d;
-	struct host		 h;
 	const char		*op = session_operator(cli->operator);
 	long long		 sid;
-	int			 rc, add;
+	int			 rc;
 
 	diags_init(&d);
 	memset(&res, 0, sizeof(res));
-	add = strcmp(argv[0], "add") == 0;
-	if (!add && strcmp(argv[0], "remove") != 0) {
-		diags_add(&d, "fedwiz host", 0, 0, "\"%s\" is not add or remove: "
-		    "fedwiz host add ROLE NAME ADDRESS, fedwiz host remove ROLE "
-		    "NAME", argv[0]);
-		return cli_bad_input(&d);
-	}
-	if ((add && argc != 4) || (!add && argc != 3)) {
-		diags_add(&d, "fedwiz host", 0, 0, "usage: fedwiz host %s",
-		    add ? "add ROLE NAME ADDRESS [--user U] [--profile P]" :
-		    "remove ROLE NAME");
-		return cli_bad_input(&d);
-	}
-	if (!add && (cli->user != NULL || cli->profile != NULL)) {
-		diags_add(&d, "fedwiz host", 0, 0, "--user and --profile are "
-		    "for host add");
-		return cli_bad_input(&d);
-	}
 	if ((sid = cli_session(cli, &d)) < 0)
 		return cli_bad_input(&d);
 	if ((rc = cli_store(cli, 0, &st, &d)) != STORE_OK)
@@ -70,17 +77,10 @@ cmd_host_exec(struct cli *cli, int argc, char **argv)
 	if ((rc = session_open(st, sid, catalog_dir(cli->runbooks), &s, &d)) !=
 	    STORE_OK)
 		goto out;
-	if (add) {
-		memset(&h, 0, sizeof(h));
-		h.role = argv[1];
-		h.name = argv[2];
-		h.address = argv[3];
-		h.user = cli->user;
-		h.profile_name = cli->profile;
-		h.port = 0;	/* 22, or the one it had */
-		rc = session_host_set(s, &h, op, &res, &d);
-	} else
-		rc = session_host_remove(s, argv[1], argv[2], op, &res, &d);
+	if (add != NULL)
+		rc = session_host_set(s, add, op, &res, &d);
+	else
+		rc = session_host_remove(s, role, name, op, &res, &d);
 	if (rc != STORE_OK)
 		goto out;
 	if (!res.changed)
@@ -94,4 +94,27 @@ out:
 	session_free(s);
 	store_close(st);
 	return cli_exit(rc);
+}
+
+static int
+cmd_host_add(struct cli *cli, int argc, char **argv)
+{
+	struct host	h;
+
+	(void)argc;
+	memset(&h, 0, sizeof(h));
+	h.role = argv[0];
+	h.name = argv[1];
+	h.address = argv[2];
+	h.user = cli->user;
+	h.profile_name = cli->profile;
+	h.port = 0;	/* 22, or the one it had */
+	return edit(cli, &h, NULL, NULL);
+}
+
+static int
+cmd_host_remove(struct cli *cli, int argc, char **argv)
+{
+	(void)argc;
+	return edit(cli, NULL, argv[0], argv[1]);
 }

@@ -18,9 +18,10 @@ static int	cmd_report_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_report_entry = {
 	.name = "report",
-	.args = "[--session ID] --format md|html|json [-o FILE]",
+	.args = "",
 	.summary = "the change record of a session: who, when, answers, every "
 	    "step with its evidence, the audit chain",
+	.opts = "session format! output",
 	.min_args = 0,
 	.max_args = 0,
 	.exec = cmd_report_exec,

@@ -17,8 +17,9 @@ static int	cmd_sessions_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_sessions_entry = {
 	.name = "sessions",
-	.args = "[--json]",
+	.args = "",
 	.summary = "sessions with their runbook, operator, progress and age",
+	.opts = "json",
 	.min_args = 0,
 	.max_args = 0,
 	.exec = cmd_sessions_exec,

@@ -19,9 +19,10 @@ static int	cmd_set_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_set_entry = {
 	.name = "set",
-	.args = "VAR=VALUE [--host NAME] [--session ID]",
+	.args = "VAR=VALUE",
 	.summary = "edit an answer during a session (an event; the evidence "
 	    "that used the old value goes stale)",
+	.opts = "host session operator",
 	.min_args = 1,
 	.max_args = 1,
 	.exec = cmd_set_exec,

@@ -14,9 +14,9 @@ static int	cmd_start_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_start_entry = {
 	.name = "start",
-	.args = "RUNBOOK [--answers F] [--set VAR=VALUE]... [--operator NAME] "
-	    "[--window-end HH:MM]",
+	.args = "RUNBOOK",
 	.summary = "start a session; prints its id",
+	.opts = "answers set operator window-end",
 	.min_args = 1,
 	.max_args = 1,
 	.exec = cmd_start_exec,

@@ -19,8 +19,9 @@ static int	cmd_status_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_status_entry = {
 	.name = "status",
-	.args = "[--session ID] [--json]",
+	.args = "",
 	.summary = "progress per procedure, what is next, what blocks what",
+	.opts = "session json",
 	.min_args = 0,
 	.max_args = 0,
 	.exec = cmd_status_exec,

@@ -15,9 +15,9 @@ static int	cmd_step_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_step_entry = {
 	.name = "step",
-	.args = "PROC[@HOST] STEP done|skip|fail|reopen [--note TEXT] "
-	    "[--session ID] [--force] [--accept-drift]",
+	.args = "PROC[@HOST] STEP done|skip|fail|reopen",
 	.summary = "record a step's outcome (durable once it returns 0)",
+	.opts = "note session operator force accept-drift",
 	.min_args = 3,
 	.max_args = 3,
 	.exec = cmd_step_exec,
