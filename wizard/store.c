@@ -2571,6 +2571,56 @@ next_row(struct store *st, struct rows *r, struct side *x, struct diags *d)
 	    "replaying the event log");
 }
 
+/* A mismatch, copied (the views go with the next row), told in key order
+ * once the scan is done. */
+struct bad {
+	int64_t			 session;
+	int			 has_row;
+	int			 has_log;
+	struct store_step	 row;
+	struct store_step	 log;
+};
+
+struct bads {
+	struct bad	*v;
+	size_t		 n;
+};
+
+static void
+step_copy(struct store_step *to, const struct store_step *from)
+{
+	*to = *from;
+	to->proc = xstrdup(from->proc);
+	to->host = xstrdup(from->host);
+	to->note = from->note != NULL ? xstrdup(from->note) : NULL;
+	to->operator = xstrdup(from->operator);
+}
+
+static void
+step_free(struct store_step *x)
+{
+	free(x->proc);
+	free(x->host);
+	free(x->note);
+	free(x->operator);
+}
+
+static void
+bad_add(struct bads *b, int64_t session, const struct store_step *row,
+    const struct store_step *log)
+{
+	struct bad	*x;
+
+	b->v = xreallocarray(b->v, b->n + 1, sizeof(*b->v));
+	x = &b->v[b->n++];
+	memset(x, 0, sizeof(*x));
+	x->session = session;
+	if ((x->has_row = row != NULL))
+		step_copy(&x->row, row);
+	if ((x->has_log = log != NULL))
+		step_copy(&x->log, log);
+}
+
 static int
 replay(struct store *st, int64_t id, const struct store_step *v, size_t nv,
     void (*fn)(void *, int64_t, const struct store_step *,
@@ -2580,8 +2630,9 @@ replay(struct store *st, int64_t id, const struct store_step *v, size_t nv,
 	struct rows	 rows;
 	sqlite3_stmt	*evs = NULL;
 	char		 pproc[256] = "", phost[256] = "";
+	struct bads	 bads = { NULL, 0 };
 	int64_t		 psession = -1;
-	size_t		 pstep = 0;
+	size_t		 pstep = 0, i;
 	int		 rc, err = STORE_OK, c, tx = 0;
 
 	*nbad = 0;
@@ -2622,39 +2673,42 @@ replay(struct store *st, int64_t id, const struct store_step *v, size_t nv,
 		pstep = log.st.step;
 		/* Records before it have no event at all. */
 		while (row.have && (c = side_cmp(&row, &log)) < 0) {
-			(*nbad)++;
-			if (fn != NULL)
-				fn(ctx, row.session, &row.st, NULL);
+			bad_add(&bads, row.session, &row.st, NULL);
 			if ((rc = next_row(st, &rows, &row, d)) != STORE_OK)
 				goto out;
 		}
 		if (row.have && side_cmp(&row, &log) == 0) {
-			if (!same_state(&row.st, &log.st)) {
-				(*nbad)++;
-				if (fn != NULL)
-					fn(ctx, row.session, &row.st, &log.st);
-			}
+			if (!same_state(&row.st, &log.st))
+				bad_add(&bads, row.session, &row.st, &log.st);
 			if ((rc = next_row(st, &rows, &row, d)) != STORE_OK)
 				goto out;
-		} else {
-			(*nbad)++;
-			if (fn != NULL)
-				fn(ctx, log.session, NULL, &log.st);
-		}
+		} else
+			bad_add(&bads, log.session, NULL, &log.st);
 	}
 	if (rc != SQLITE_DONE) {
 		rc = fail(st, d, rc, "replaying the event log");
 		goto out;
 	}
 	while (row.have) {
-		(*nbad)++;
-		if (fn != NULL)
-			fn(ctx, row.session, &row.st, NULL);
+		bad_add(&bads, row.session, &row.st, NULL);
 		if ((rc = next_row(st, &rows, &row, d)) != STORE_OK)
 			goto out;
 	}
 	rc = STORE_OK;
+	/* Read backwards: told forwards. */
+	*nbad = bads.n;
+	for (i = bads.n; fn != NULL && i > 0; i--)
+		fn(ctx, bads.v[i - 1].session, bads.v[i - 1].has_row ?
+		    &bads.v[i - 1].row : NULL, bads.v[i - 1].has_log ?
+		    &bads.v[i - 1].log : NULL);
 out:
+	for (i = 0; i < bads.n; i++) {
+		if (bads.v[i].has_row)
+			step_free(&bads.v[i].row);
+		if (bads.v[i].has_log)
+			step_free(&bads.v[i].log);
+	}
+	free(bads.v);
 	sqlite3_finalize(rows.s);
 	sqlite3_finalize(evs);
 	if (tx)
