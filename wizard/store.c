@@ -224,6 +224,12 @@ static const char *const migrations[] = {
 	"  export_id INTEGER NOT NULL REFERENCES exports(id),"
 	"  session_id INTEGER NOT NULL REFERENCES sessions(id),"
 	"  results_sha256 TEXT NOT NULL,"
+	/* When the jump host ran it, and what it found: what status and
+	 * the report say per site. */
+	"  checked INTEGER NOT NULL,"
+	"  npass INTEGER NOT NULL,"
+	"  nfail INTEGER NOT NULL,"
+	"  nerror INTEGER NOT NULL,"
 	"  operator TEXT NOT NULL,"
 	"  at INTEGER NOT NULL);",
 };
