@@ -186,6 +186,7 @@ missing_target(const struct rb_check *c, struct scope *sc)
 	switch (c->kind) {
 	case CK_TLS:
 	case CK_TCP:
+	case CK_SIP:
 		a = tmpl_expand(c->host, scope_lookup, sc);
 		b = tmpl_expand(c->port, scope_lookup, sc);
 		t = xasprintf("here: %s:%s", a, b);
