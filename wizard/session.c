@@ -406,6 +406,10 @@ session_open(struct store *st, int64_t id, const char *dir,
 	s->arena = arena_new();
 	strmap_init(&s->step_index);
 	diags_init(&s->warnings);
+	/* One snapshot for everything read here: another console may be
+	 * recording meanwhile. */
+	if ((rc = store_snapshot_begin(st, d)) != STORE_OK)
+		goto bad;
 	if ((rc = store_session_get(st, id, &s->info, d)) != STORE_OK)
 		goto bad;
 
@@ -441,7 +445,9 @@ session_open(struct store *st, int64_t id, const char *dir,
 	if ((rc = store_steps(st, id, s->arena, &s->steps, &s->nsteps, d)) !=
 	    STORE_OK)
 		goto bad;
-	if ((rc = check_record(s, d)) != STORE_OK)
+	rc = check_record(s, d);
+	store_snapshot_end(st);
+	if (rc != STORE_OK)
 		goto bad;
 	strmap_reserve(&s->step_index, s->nsteps);
 	for (i = 0; i < s->nsteps; i++)
@@ -454,6 +460,7 @@ session_open(struct store *st, int64_t id, const char *dir,
 	*out = s;
 	return STORE_OK;
 bad:
+	store_snapshot_end(st);
 	session_free(s);
 	return rc;
 }

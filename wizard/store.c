@@ -37,6 +37,7 @@ struct store {
 	int		 txdepth;	/* store_tx nesting */
 	char		 host[256];	/* this machine, for consoles */
 	long long	 data_version;	/* as store_changed last saw it */
+	int		 snapshot;	/* a read transaction of ours is open */
 };
 
 static const char genesis[] =
@@ -505,6 +506,26 @@ int
 store_begin(struct store *st, struct diags *d)
 {
 	return tx_begin(st, d);
+}
+
+int
+store_snapshot_begin(struct store *st, struct diags *d)
+{
+	int	rc;
+
+	if (st->txdepth > 0 || !sqlite3_get_autocommit(st->db))
+		return STORE_OK;	/* already inside one */
+	if ((rc = exec(st, "BEGIN", d, "reading the session")) == STORE_OK)
+		st->snapshot = 1;
+	return rc;
+}
+
+void
+store_snapshot_end(struct store *st)
+{
+	if (st->snapshot && st->txdepth == 0)
+		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	st->snapshot = 0;
 }
 
 int
