@@ -625,6 +625,19 @@ checks(struct r_out *w, const struct r_inst *ri)
 			say(w, ", sha256 ");
 			code(w, c->sha256);
 		}
+		/* Evidence fedwiz did not collect itself, and evidence an
+		 * edit of the answers made stale, say so where it is. */
+		if (strcmp(c->origin, "collected") != 0) {
+			say(w, "; %s", c->origin);
+			if (c->origin_detail != NULL) {
+				say(w, " ");
+				w->fmt->text(w, c->origin_detail);
+			}
+		}
+		if (c->stale != NULL) {
+			say(w, "; STALE: ");
+			w->fmt->text(w, c->stale);
+		}
 		row_end(w);
 	}
 	table_end(w);
