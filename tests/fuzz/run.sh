@@ -34,7 +34,8 @@ for h in ${FUZZ_ONLY:-runbook cond answers certfile sip}; do
 	corpus="$B/corpus-$h"
 	mkdir -p "$corpus"
 	case $h in
-	runbook) cp steps/*.yaml tests/data/good/*.yaml tests/data/bad/*.yaml "$corpus"/ ;;
+	runbook) cp steps/*.yaml tests/data/good/*.yaml tests/data/bad/*.yaml \
+	    tests/data/sip/*.yaml "$corpus"/ ;;
 	cond) printf 'a == "x" and not (b in ["tls", "tcp"]) or a' >"$corpus/seed1"
 	      printf 'go ${a} $${b} ${bad' >"$corpus/seed2" ;;
 	answers) printf 'runbook: t\nvars: { f: a.b, p: 5061, c: tls, b: yes, o: "1.2.3", i: 4 }\nhosts:\n  fe: [ {name: fe1, address: 192.0.2.1, port: 22, user: u, profile: linux} ]\n  ca: [ {name: ca1} ]\n' >"$corpus/seed1" ;;
