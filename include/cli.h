@@ -135,8 +135,26 @@ long long cli_session(const struct cli *, struct diags *);
  * what commands that act on one session's record do first. */
 int	cli_target(const struct cli *, int, struct store **, int64_t *,
 	    struct diags *);
+/*
+ * Standard output for a headless command: the same bytes to fd 1, through
+ * a stream that remembers the errno of a write that failed, so that "cannot
+ * write the output" names the real cause (ENOSPC on /dev/full, EPIPE), not
+ * whatever a later call left in errno. cli_output_errno: 0 when no write
+ * failed.
+ */
+void	cli_output_capture(void);
+int	cli_output_errno(void);
 /* Print diagnostics (errors and warnings) to stderr and free them. */
 void	cli_say(struct diags *);
+/*
+ * Who does it, for the record (--operator, else $FEDWIZ_OPERATOR, else the
+ * login name), or NULL and a diag when it holds a control character, a
+ * bidi control or bad UTF-8, or is longer than 64 bytes: such a name would
+ * reach every terminal and report that shows the record.
+ */
+const char *cli_operator(const struct cli *, struct diags *);
+/* --note checked the same way (newlines and tabs allowed): 0 or -1. */
+int	cli_note(const struct cli *, struct diags *);
 
 /*
  * SSH for headless commands (cli-ssh.c): the options (--known-hosts,

@@ -328,12 +328,15 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	struct diags			 d;
 	const struct check_outcome	*v;
 	const struct plan_inst		*in;
+	const char			*op;
 	size_t				 i, k, n;
 	int64_t				 ms;
 	int				 rc, code = EXIT_USAGE;
 
 	(void)argc;
 	diags_init(&d);
+	if ((op = cli_operator(cli, &d)) == NULL)
+		goto out;
 	if ((rc = load(cli, argv[0], &st, &s, &rb, &ans, &pl, &d)) !=
 	    STORE_OK) {
 		code = cli_exit(rc);
@@ -368,8 +371,8 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	check_run_wait(run);
 	v = check_run_outcomes(run, &n);
 	count(v, n, &t);
-	if (s != NULL && (rc = check_run_record(run, s,
-	    session_operator(cli->operator), &d)) != STORE_OK) {
+	if (s != NULL && (rc = check_run_record(run, s, op, &d)) !=
+	    STORE_OK) {
 		code = cli_exit(rc);
 		goto out;
 	}

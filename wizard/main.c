@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <locale.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clean.h"
 #include "cli.h"
 #include "tui.h"
 #include "util.h"
@@ -434,6 +436,17 @@ usage(FILE *fp)
 	    "usage, 3 environment.\nSee fedwiz(1) and steps/README.md.\n");
 }
 
+/* "fedwiz: before ARG after": a message quoting a command-line word,
+ * cleaned (clean.h). */
+static void
+say_arg(const char *before, const char *arg, const char *after)
+{
+	char	*c = clean_line(arg);
+
+	fprintf(stderr, "fedwiz: %s%s%s\n", before, c, after);
+	free(c);
+}
+
 /* fedwiz CMD --help: its usage, what it does, its options. */
 static void
 usage_cmd(FILE *fp, const struct cmd_entry *group,
@@ -553,6 +566,7 @@ main(int argc, char **argv)
 	const struct opt_def		*o;
 	struct cli			 cli;
 	char				 shorts[32], label[64], users[512];
+	char				*word;
 	unsigned char			 seen[nitems(opts)];
 	int				 c, nargs, first, rc;
 	size_t				 k, ns = 0;
@@ -594,13 +608,13 @@ main(int argc, char **argv)
 			if (opts[k].letter != 0 && opts[k].letter == c)
 				o = &opts[k];
 		if (c == ':') {
-			fprintf(stderr, "fedwiz: %s needs a value (try fedwiz "
-			    "--help)\n", argv[optind - 1]);
+			say_arg("", argv[optind - 1], " needs a value (try "
+			    "fedwiz --help)");
 			return EXIT_USAGE;
 		}
 		if (o == NULL) {
-			fprintf(stderr, "fedwiz: unknown option '%s' (try "
-			    "fedwiz --help)\n", argv[optind - 1]);
+			say_arg("unknown option '", argv[optind - 1], "' (try "
+			    "fedwiz --help)");
 			return EXIT_USAGE;
 		}
 		if (opt_store(&cli, o, optarg) == -1)
@@ -620,8 +634,8 @@ main(int argc, char **argv)
 		if (strcmp(commands[k]->name, argv[first]) == 0)
 			cmd = commands[k];
 	if (cmd == NULL) {
-		fprintf(stderr, "fedwiz: unknown command '%s' (try fedwiz "
-		    "--help)\n", argv[first]);
+		say_arg("unknown command '", argv[first], "' (try fedwiz "
+		    "--help)");
 		return EXIT_USAGE;
 	}
 	if (cli.help && cmd == &cmd_wizard_entry) {
@@ -646,8 +660,10 @@ main(int argc, char **argv)
 			if (strcmp((*s)->name, argv[first]) == 0)
 				cmd = *s;
 		if (cmd == NULL) {
+			word = clean_line(argv[first]);
 			fprintf(stderr, "fedwiz: unknown %s command '%s': ",
-			    group->name, argv[first]);
+			    group->name, word);
+			free(word);
 			for (s = group->sub; *s != NULL; s++)
 				fprintf(stderr, "%s%s %s", s == group->sub ? "" :
 				    s[1] == NULL ? " or " : ", ", group->name,
@@ -677,6 +693,9 @@ main(int argc, char **argv)
 		usage_line(stderr, "fedwiz: usage: ", group, cmd);
 		return EXIT_USAGE;
 	}
+	/* Headless: standard output that remembers why a write failed. */
+	if (cmd != &cmd_wizard_entry)
+		cli_output_capture();
 	/* A subcommand sees its own name as argv[0]. */
 	if (cmd == &cmd_wizard_entry)
 		rc = cmd->exec(&cli, 0, argv + first);
@@ -686,7 +705,9 @@ main(int argc, char **argv)
 		rc = cmd->exec(&cli, nargs, argv + first + 1);
 	free(cli.sets);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		perror("fedwiz: writing output");
+		fprintf(stderr, "fedwiz: writing output: %s\n",
+		    strerror(cli_output_errno() != 0 ? cli_output_errno() :
+		    EIO));
 		return EXIT_ENV;
 	}
 	return rc;

@@ -21,6 +21,7 @@
 
 #include "cond.h"
 #include "profile.h"
+#include "quote.h"
 #include "runbook.h"
 #include "sip.h"
 #include "template.h"
@@ -1044,12 +1045,12 @@ static int
 ssh_post(struct loader *ld, const struct ynode *n, void *obj)
 {
 	struct rb_check		*c = obj;
-	const struct ynode	*rn = ymap_get(n, "role");
-	const char		*rid;
+	const struct ynode	*rn = ymap_get(n, "role"), *cn;
+	const char		*rid, *why;
 	char			*re, msg[200];
 	regex_t			 rx;
-	size_t			 i;
-	int			 rc, x;
+	size_t			 i, off;
+	int			 rc, x, line, col;
 
 	rid = c->role_id != NULL ? c->role_id : ld->proc ? ld->proc->on : NULL;
 	if (rid == NULL) {
@@ -1072,6 +1073,16 @@ ssh_post(struct loader *ld, const struct ynode *n, void *obj)
 	}
 	if (c->command == NULL)
 		return -1;
+	if (quote_template_check(c->role->profile, c->command, &off,
+	    &why) == -1) {
+		cn = ymap_get(n, "command");
+		ydoc_locate(ld->doc, cn != NULL ? cn : n, "${",
+		    occurrence(c->command, "${", off), &line, &col);
+		err(ld, line, col, "the reference in this %s command stands "
+		    "where no quoting can keep an answer from changing what "
+		    "the command does: %s", c->role->profile->name, why);
+		return -1;
+	}
 	if (c->contains.n + c->regex.n + c->absent.n == 0 &&
 	    c->exit_status == NULL) {
 		err_at(ld, n, "ssh check has no expectation (contains, regex, "
