@@ -47,6 +47,7 @@ enum screen_id {
 	SCREEN_SECRET,		/* the same, for a password or secret */
 	SCREEN_CONFIRM,		/* drift to accept, a block to override */
 	SCREEN_COPY,		/* a command whole, to the clipboard */
+	SCREEN_ANSWERS,		/* the session's answers and hosts */
 	SCREEN_COUNT
 };
 
@@ -117,6 +118,7 @@ extern const struct screen screen_hostkey;
 extern const struct screen screen_secret;
 extern const struct screen screen_confirm;
 extern const struct screen screen_copy;
+extern const struct screen screen_answers;
 
 /* A line asked on the message line, answered from the loop. */
 typedef int (*tui_answer_fn)(struct tui *, const char *);

@@ -216,6 +216,29 @@ struct wiz_step_state {
 int		 wiz_step_state(const struct wiz *, const char *,
 		     const char *, size_t, struct wiz_step_state *);
 
+/*
+ * The answers of the open session, one row per value: the deployment's,
+ * then each host's own for a variable answered per host. wiz_set changes
+ * one (host NULL: the deployment's) during the session: checked by its
+ * type, one event in the audit chain, and the evidence of the steps that
+ * used the old value made stale (the result says how many steps to
+ * re-verify).
+ */
+struct wiz_answer {
+	const char	*name;
+	const char	*prompt;
+	const char	*type;
+	const char	*host;		/* NULL: the deployment's */
+	const char	*value;		/* NULL: no answer (default shown) */
+	const char	*def;
+};
+size_t		 wiz_answers(const struct wiz *, struct wiz_answer **);
+int		 wiz_set(struct wiz *, const char *, const char *, const char *,
+		     struct wiz_result *);
+/* The hosts of the open session, one line each ("lync_fe fe1
+ * 192.0.2.10 admin@:22 windows"), for the answers screen. malloc'd. */
+size_t		 wiz_hosts(const struct wiz *, char ***);
+
 /* Text of an instance: ${vars} filled in with the session's values and
  * cleaned of control characters, malloc'd (NULL for NULL). */
 char		*wiz_fill(const struct wiz *, const struct plan_inst *,

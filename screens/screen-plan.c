@@ -126,6 +126,9 @@ waits_for(const struct plan *pl, const struct plan_inst *in, int all,
 		snprintf(buf, len, "not for this site");
 	else if (in->nneeds > 0)
 		snprintf(buf, len, "needs an answer for %s", in->needs[0]);
+	else if (in->nstep_needs > 0 && in->status != INST_BLOCKED)
+		snprintf(buf, len, "needs an answer for %s",
+		    plan_need_name(&in->step_needs[0], name, sizeof(name)));
 	else if (in->status == INST_BLOCKED && in->nblocked > 0) {
 		n = (size_t)snprintf(buf, len, "after ");
 		for (i = 0; i < in->nblocked && n < len; i++) {
@@ -289,6 +292,13 @@ key_console(struct tui *t, void *data)
 }
 
 static int
+key_answers(struct tui *t, void *data)
+{
+	(void)data;
+	return tui_goto(t, SCREEN_ANSWERS);
+}
+
+static int
 key_drift(struct tui *t, void *data)
 {
 	(void)data;
@@ -348,6 +358,8 @@ static const struct key_binding plan_keys[] = {
 	{ ':', ":", "go to a procedure by its id", key_jump },
 	{ 'R', "R", "the change record (preview, export)", key_report },
 	{ 'o', "o", "the check console (the last run)", key_console },
+	{ 'A', "A", "the answers and hosts of the session (change a value)",
+	    key_answers },
 	{ 'D', "D", "the runbook's change since the session began, to accept",
 	    key_drift },
 };

@@ -215,8 +215,9 @@ step_lines(struct tui *t, struct proc_view *pv, int cols, struct tui_lines *l)
 	const struct plan_inst		*in = pv->in;
 	const struct rb_step		*s = &in->proc->steps[pv->l.sel];
 	const struct wiz_evidence	*ev[4];
-	char				 line[1200], *x;
-	size_t				 i, n;
+	const struct plan_need		*nd;
+	char				 line[1200], name[200], *x;
+	size_t				 i, n, nneed;
 
 	snprintf(line, sizeof(line), "Step %zu of %zu%s%s", pv->l.sel + 1,
 	    in->proc->nsteps, in->step_na[pv->l.sel] ? " (does not apply "
@@ -250,6 +251,17 @@ step_lines(struct tui *t, struct proc_view *pv, int cols, struct tui_lines *l)
 			tui_lines_add(l, tui_attr(t, "command"), 6, cols - 2, x);
 			free(x);
 		}
+	}
+	/* Values nobody gave that this step uses. */
+	if ((nd = plan_step_needs(in, pv->l.sel + 1, &nneed)) != NULL) {
+		for (i = 0, n = 0; i < nneed && n < sizeof(line); i++)
+			n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s",
+			    i ? ", " : "Needs an answer for ", plan_need_name(
+			    &nd[i], name, sizeof(name)));
+		if (n < sizeof(line))
+			snprintf(line + n, sizeof(line) - n, " (shown as "
+			    "<%s>): A on the plan answers it.", nd[0].var->name);
+		tui_lines_add(l, tui_attr(t, "warn"), 1, cols - 2, line);
 	}
 	for (i = 0; i < s->nchecks; i++) {
 		x = wiz_check_summary(t->w, in, &s->checks[i]);

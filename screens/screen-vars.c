@@ -183,7 +183,7 @@ static int
 next(struct tui *t, struct vars_view *vv)
 {
 	char	why[400];
-	size_t	bad;
+	size_t	bad, n;
 
 	if (t->draft == NULL)
 		return SCR_REDRAW;
@@ -191,10 +191,16 @@ next(struct tui *t, struct vars_view *vv)
 		return SCR_REDRAW;
 	if (draft_ready(t->draft, &bad, why, sizeof(why)) == -1) {
 		vv->l.sel = bad;
-		tui_say(t, 1, "%s %s%s", t->draft->rb->vars[bad].name, why,
-		    *t->draft->values[bad] == '\0' ? "; type it here" : "");
+		tui_say(t, 1, "%s %s", t->draft->rb->vars[bad].name, why);
 		return SCR_REDRAW;
 	}
+	/* Values nobody gave: the session starts without them, and says
+	 * where they are needed. */
+	if ((n = draft_unanswered(t->draft, &bad)) > 0)
+		tui_say(t, 0, "%zu value%s no answer yet (first: %s): the steps "
+		    "that use %s say so; A on the plan answers %s later.", n,
+		    n == 1 ? " has" : "s have", t->draft->rb->vars[bad].name,
+		    n == 1 ? "it" : "them", n == 1 ? "it" : "them");
 	return tui_goto(t, SCREEN_INVENTORY);
 }
 
@@ -419,14 +425,15 @@ vars_draw(struct tui *t, void *data, int rows, int cols)
 		attr = sel && !vv->editing ? tui_attr(t, "select") : TUI_PLAIN;
 		if (sel)
 			mvhline(y, 1, ' ', cols - 2);
-		tui_text(t, y, 1, 2, attr, draft_check_value(d, i, why, 0) == 0 ?
-		    (sel ? "> " : "  ") : *d->values[i] ? "! " : "* ");
+		tui_text(t, y, 1, 2, attr, draft_check_value(d, i, why, 0) != 0 ?
+		    "! " : sel ? "> " : *d->values[i] == '\0' && v->def == NULL ?
+		    "* " : "  ");
 		tui_text_clean(t, y, 3, pw, attr, v->prompt);
 		if (sel && vv->editing)
 			tui_field(t, y, vx, vw, TUI_PLAIN, NULL, &vv->le);
 		else if (*d->values[i] == '\0')
 			tui_text(t, y, vx, vw, attr | tui_attr(t, "dim"), v->def ?
-			    "(default)" : "(required)");
+			    "(default)" : "(no answer yet)");
 		else {
 			if (sel && cycle_list(v, &ncycle) != NULL)
 				snprintf(shown, sizeof(shown), "< %s >",
@@ -476,6 +483,9 @@ static const struct key_binding vars_keys[] = {
 
 const struct screen screen_vars = {
 	.name = "variables",
+	.legend = "* no answer yet: the session starts without it, and the "
+	    "steps that use it say so (A on the plan answers it later). ! a "
+	    "value that will not do: why is under it.",
 	.title = "Variables (editing: Enter/Tab accept, Esc undo, Ctrl-U clear)",
 	.enter = vars_enter,
 	.leave = vars_leave,

@@ -59,6 +59,7 @@ static const struct screen *const screens[SCREEN_COUNT] = {
 	[SCREEN_SECRET] = &screen_secret,
 	[SCREEN_CONFIRM] = &screen_confirm,
 	[SCREEN_COPY] = &screen_copy,
+	[SCREEN_ANSWERS] = &screen_answers,
 };
 
 /* Keys every screen has; the help overlay lists them after the screen's
@@ -652,8 +653,9 @@ draw_status(struct tui *t)
 {
 	const struct wiz_info		*in = wiz_info(t->w);
 	const struct wiz_console	*c;
-	char				 left[300], right[96], q[48];
-	size_t				 nc, nq;
+	char				 left[600], right[96], q[48];
+	char				 with[300];
+	size_t				 nc, nq, i, n;
 	long				 mins;
 	int				 attr = tui_attr(t, "bar"), warn = 0;
 
@@ -664,12 +666,19 @@ draw_status(struct tui *t)
 		snprintf(q, sizeof(q), "  %zu question%s waiting (!)", nq,
 		    nq == 1 ? "" : "s");
 	if (in != NULL) {
+		/* The other consoles on the session: "with bob@fe-admin". */
 		nc = wiz_consoles(t->w, &c);
+		with[0] = '\0';
+		for (i = 0, n = 0; i < nc && n < sizeof(with); i++)
+			if (!c[i].self)
+				n += (size_t)snprintf(with + n, sizeof(with) - n,
+				    "%s%s@%s", n ? ", " : "  with ", c[i].operator,
+				    c[i].host);
 		snprintf(left, sizeof(left), " session %lld  %s  %s  %zu/%zu "
 		    "steps%s%s%s%s", (long long)in->id, in->me,
 		    in->runbook_id, in->finished, in->steps, in->failed ?
 		    "  FAILED STEPS" : "", in->readonly ? "  READ-ONLY" : "",
-		    nc > 1 ? "  others on it" : "", q);
+		    with, q);
 		if (in->window_end > 0 && !in->readonly) {
 			mins = (long)(sub_sat(in->window_end, t->now) / 60);
 			if (mins < 0)

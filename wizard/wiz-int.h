@@ -23,14 +23,22 @@ struct wiz {
 						   outcomes point into (owned
 						   here when it is not ses) */
 	unsigned		 gen;
-	int			 locked;	/* ses is locked as ours */
+	/* Presence: this console's registration on the open session, its
+	 * last heartbeat, the session's last event as read, and who else is
+	 * on it (read once a second when something changed). */
+	int64_t			 console;	/* 0: none */
+	time_t			 beat;
+	int64_t			 last_event;
+	struct store_console	*others;
+	size_t			 nothers;
+	struct wiz_console	*cons;		/* this one first, then others */
+	size_t			 ncons;
 	struct wiz_info		 info;
 	struct wiz_pos		 pos;
 	struct wiz_drift	 drift;
 	struct store_check	*rows;		/* its evidence, as stored */
 	size_t			 nrows;
 	struct wiz_evidence	*evid;		/* the same, for screens */
-	struct wiz_console	 self;
 	char			 self_host[256];
 	/* Events for the loop, oldest first. */
 	struct wiz_event	*evq;

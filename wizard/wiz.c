@@ -28,6 +28,7 @@
 #include "store.h"
 #include "template.h"
 #include "util.h"
+#include "vartype.h"
 #include "wiz-int.h"
 #include "wiz.h"
 
@@ -98,6 +99,93 @@ wiz_event_clear(struct wiz_event *ev)
 	ev->text = NULL;
 }
 
+/* Who is on the open session now: this console first, then the others
+ * the store knows to be alive. */
+static void
+presence(struct wiz *w)
+{
+	struct diags	d;
+	size_t		i, k;
+
+	store_consoles_free(w->others, w->nothers);
+	free(w->cons);
+	w->others = NULL;
+	w->nothers = 0;
+	w->cons = NULL;
+	w->ncons = 0;
+	if (w->ses == NULL)
+		return;
+	diags_init(&d);
+	if (store_consoles(w->st, w->ses->id, &w->others, &w->nothers, &d) !=
+	    STORE_OK) {
+		w->others = NULL;
+		w->nothers = 0;
+	}
+	diags_free(&d);
+	w->cons = xcalloc(w->nothers + 1, sizeof(*w->cons));
+	w->cons[0].operator = w->me;
+	w->cons[0].host = w->self_host;
+	w->cons[0].pid = (long)getpid();
+	w->cons[0].since = w->beat;
+	w->cons[0].self = 1;
+	for (i = 0, k = 1; i < w->nothers; i++) {
+		if (w->others[i].id == w->console)
+			continue;
+		w->cons[k].operator = w->others[i].operator;
+		w->cons[k].host = w->others[i].host;
+		w->cons[k].pid = w->others[i].pid;
+		w->cons[k].since = w->others[i].since;
+		k++;
+	}
+	w->ncons = k;
+}
+
+/*
+ * Once a second: did another console or command commit? One read of
+ * PRAGMA data_version; when it moved and the session's record did (not
+ * only a heartbeat beside it), the session is read again and the loop
+ * told. Who is on it is read again too. Not while checks run: their
+ * outcomes point into the session as it is (the run's end reads it
+ * again anyway). Every STORE_CONSOLE_BEAT seconds this console says it
+ * is still here.
+ */
+static void
+on_second(struct evloop *ev, void *arg)
+{
+	struct wiz	*w = arg;
+	struct diags	 d;
+	int64_t		 last;
+	size_t		 before = w->ncons;
+
+	evloop_timer(ev, 1000, on_second, w);
+	if (w->ses == NULL)
+		return;
+	diags_init(&d);
+	if (!wiz_busy(w) && store_changed(w->st)) {
+		last = store_session_last_event(w->st, w->ses->id);
+		if (last != w->last_event) {
+			w->last_event = last;
+			if (wiz_reload(w, &d) == 0)
+				wiz_emit(w, WIZ_EV_CHANGED, 0, "Another console "
+				    "recorded on this session; shown as it is "
+				    "now.");
+		}
+		presence(w);
+		if (w->ncons != before)
+			wiz_emit(w, WIZ_EV_CHANGED, 0, NULL);
+	}
+	/* A console that died commits nothing: who is on it is read again
+	 * at each heartbeat too. */
+	if (w->console != 0 && time(NULL) - w->beat >= STORE_CONSOLE_BEAT) {
+		(void)store_console_beat(w->st, w->console, &d);
+		w->beat = time(NULL);
+		presence(w);
+		if (w->ncons != before)
+			wiz_emit(w, WIZ_EV_CHANGED, 0, NULL);
+	}
+	diags_free(&d);
+}
+
 int
 wiz_new(const struct cli *cli, struct wiz **out, char **msg)
 {
@@ -131,10 +219,7 @@ wiz_new(const struct cli *cli, struct wiz **out, char **msg)
 	w->ev = evloop_new();
 	if (gethostname(w->self_host, sizeof(w->self_host) - 1) == -1)
 		snprintf(w->self_host, sizeof(w->self_host), "localhost");
-	w->self.operator = w->me;
-	w->self.host = w->self_host;
-	w->self.pid = (long)getpid();
-	w->self.self = 1;
+	evloop_timer(w->ev, 1000, on_second, w);
 	*out = w;
 	return EXIT_OK;
 }
@@ -155,9 +240,14 @@ close_session(struct wiz *w)
 {
 	if (w->ses == NULL)
 		return;
-	if (w->locked)
-		(void)store_unlock(w->st, w->ses->id);
-	w->locked = 0;
+	if (w->console != 0)
+		store_console_leave(w->st, w->console);
+	w->console = 0;
+	store_consoles_free(w->others, w->nothers);
+	free(w->cons);
+	w->others = NULL;
+	w->cons = NULL;
+	w->nothers = w->ncons = 0;
 	if (w->ses != w->run_ses)
 		session_free(w->ses);
 	w->ses = NULL;
@@ -303,12 +393,12 @@ int
 wiz_open(struct wiz *w, int64_t id, struct wiz_result *r)
 {
 	struct store_session	 info;
-	struct store_lock	 holder;
 	struct session		*s = NULL;
 	struct diags		 d;
 	char			 proc[128], host[128], scr[32];
 	size_t			 step = 0;
-	int			 locked = 0;
+	int64_t			 cid = 0, last;
+	int			 same = w->ses != NULL && w->ses->id == id;
 
 	diags_init(&d);
 	memset(&info, 0, sizeof(info));
@@ -317,37 +407,39 @@ wiz_open(struct wiz *w, int64_t id, struct wiz_result *r)
 		diags_free(&d);
 		return -1;
 	}
-	/* An open session is this console's while it is open: another
-	 * fedwiz is told who holds it. A closed one is only looked at. */
-	if (info.closed == 0 && !(w->ses != NULL && w->ses->id == id &&
-	    w->locked)) {
-		memset(&holder, 0, sizeof(holder));
-		if (store_lock(w->st, id, w->me, &holder, &d) != STORE_OK) {
-			say_diag(r, &d, "the session is held by another fedwiz");
-			store_lock_clear(&holder);
-			store_session_clear(&info);
-			diags_free(&d);
-			return -1;
-		}
-		store_lock_clear(&holder);
-		locked = 1;
-	} else if (info.closed == 0)
-		locked = 1;
-	store_session_clear(&info);
-	if (session_open(w->st, id, w->rbdir, &s, &d) != STORE_OK) {
+	/* Nobody holds a session: this console says it is here (the others
+	 * list it) and records through the same rules as every other. A
+	 * closed one is only looked at. */
+	if (info.closed == 0 && !same && store_console_join(w->st, id, w->me,
+	    "wizard", &cid, &d) != STORE_OK) {
 		say_diag(r, &d, "cannot open the session");
-		if (locked && !(w->ses != NULL && w->ses->id == id))
-			(void)store_unlock(w->st, id);
+		store_session_clear(&info);
 		diags_free(&d);
 		return -1;
 	}
-	if (w->ses == NULL || w->ses->id != id)
+	store_session_clear(&info);
+	/* Read before the session: a record that moves in between is seen
+	 * as moved, and read again, on the next second. */
+	last = store_session_last_event(w->st, id);
+	if (session_open(w->st, id, w->rbdir, &s, &d) != STORE_OK) {
+		say_diag(r, &d, "cannot open the session");
+		if (cid != 0)
+			store_console_leave(w->st, cid);
+		diags_free(&d);
+		return -1;
+	}
+	if (!same)
 		close_session(w);
 	else if (w->ses != w->run_ses)
 		session_free(w->ses);
 	w->ses = s;
-	w->locked = locked;
+	if (!same) {
+		w->console = cid;
+		w->beat = time(NULL);
+	}
+	w->last_event = last;
 	model(w);
+	presence(w);
 	memset(&w->pos, 0, sizeof(w->pos));
 	if (store_ui_screen(w->st, id, scr, sizeof(scr)) == 0)
 		snprintf(w->pos.screen, sizeof(w->pos.screen), "%s", scr);
@@ -366,7 +458,6 @@ wiz_open(struct wiz *w, int64_t id, struct wiz_result *r)
 		    (long long)id);
 	else
 		r->rc = 0;
-	w->self.since = time(NULL);
 	diags_free(&d);
 	return 0;
 }
@@ -430,9 +521,8 @@ wiz_next(const struct wiz *w, const struct plan_inst **in, size_t *step)
 size_t
 wiz_consoles(const struct wiz *w, const struct wiz_console **out)
 {
-	/* One console per session while sessions are locked: this one. */
-	*out = &w->self;
-	return w->ses != NULL ? 1 : 0;
+	*out = w->cons;
+	return w->ses != NULL ? w->ncons : 0;
 }
 
 const struct wiz_pos *
@@ -571,7 +661,10 @@ wiz_step(struct wiz *w, const char *proc, const char *host, size_t step,
 		return -1;
 	}
 	r->changed = changed;
-	if (!changed)
+	/* Another console got there first: the store says who and when. */
+	if (!changed && d.n > 0 && to != STEP_PENDING)
+		wiz_say(r, 0, "%s.", d.v[d.n - 1].msg);
+	else if (!changed)
 		wiz_say(r, 0, "Step %zu %s; nothing changed.", step,
 		    to == STEP_PENDING ? "is still to do" : to == STEP_DONE ?
 		    "was already done" : to == STEP_SKIPPED ?
@@ -581,10 +674,11 @@ wiz_step(struct wiz *w, const char *proc, const char *host, size_t step,
 		    plan_step_status_name(from));
 	else {
 		n = q.note != NULL ? clean_str(q.note, strlen(q.note)) : NULL;
-		wiz_say(r, 0, "Step %zu %s.%s%s%s", step, to == STEP_DONE ?
+		wiz_say(r, 0, "Step %zu %s.%s%s%s%s%s", step, to == STEP_DONE ?
 		    "done" : to == STEP_SKIPPED ? "skipped" : "failed",
 		    override ? " Recorded over the block (logged)." : "",
-		    n ? " Note: " : "", n ? n : "");
+		    n ? " Note: " : "", n ? n : "", d.n > 0 ? " " : "",
+		    d.n > 0 ? d.v[0].msg : "");
 		free(n);
 	}
 	if (wiz_reload(w, &d) == -1)
@@ -738,6 +832,126 @@ wiz_evidence(const struct wiz *w, const char *proc, const char *host,
 	return n;
 }
 
+/* Answers and inventory. */
+
+size_t
+wiz_answers(const struct wiz *w, struct wiz_answer **out)
+{
+	const struct runbook	*rb;
+	const struct role_hosts	*rh;
+	const struct rb_var	*v;
+	struct wiz_answer	*a = NULL;
+	size_t			 i, k, n = 0;
+
+	*out = NULL;
+	if (w->ses == NULL)
+		return 0;
+	rb = w->ses->rb;
+	for (i = 0; i < rb->nvars; i++) {
+		v = &rb->vars[i];
+		rh = v->per_host != NULL ? answers_hosts(w->ses->ans,
+		    v->per_host) : NULL;
+		for (k = 0; k < (rh != NULL ? rh->n : 0) + 1; k++) {
+			/* A value per host: the hosts' rows, no deployment
+			 * row unless the role has no host. */
+			if (v->per_host != NULL && k == 0 && rh != NULL &&
+			    rh->n > 0)
+				continue;
+			a = xreallocarray(a, n + 1, sizeof(*a));
+			memset(&a[n], 0, sizeof(a[n]));
+			a[n].name = v->name;
+			a[n].prompt = v->prompt;
+			a[n].type = vartype_name(v->spec.type);
+			a[n].def = v->def;
+			if (k == 0)
+				a[n].value = answers_get(w->ses->ans, v->name);
+			else {
+				a[n].host = rh->hosts[k - 1].name;
+				a[n].value = answers_host_var(&rh->hosts[k - 1],
+				    v->name);
+			}
+			n++;
+		}
+	}
+	*out = a;
+	return n;
+}
+
+int
+wiz_set(struct wiz *w, const char *name, const char *host, const char *value,
+    struct wiz_result *r)
+{
+	struct edit_result	 res;
+	struct diags		 d;
+	char			 why[160];
+
+	memset(r, 0, sizeof(*r));
+	if (w->ses == NULL || w->info.readonly) {
+		wiz_say(r, -1, "%s", w->ses == NULL ? "No session is open." :
+		    "The session is closed: read-only.");
+		return -1;
+	}
+	if (clean_input_check(value, 0, why, sizeof(why)) == -1) {
+		wiz_say(r, -1, "Not changed: the value %s.", why);
+		return -1;
+	}
+	memset(&res, 0, sizeof(res));
+	diags_init(&d);
+	if (session_set(w->ses, name, host, value, w->me, &res, &d) !=
+	    STORE_OK) {
+		say_diag(r, &d, "not changed");
+		edit_result_free(&res);
+		diags_free(&d);
+		return -1;
+	}
+	r->changed = res.changed;
+	if (!res.changed)
+		wiz_say(r, 0, "%s%s was so already; nothing changed.", name,
+		    host ? " on this host" : "");
+	else if (res.n > 0)
+		wiz_say(r, 0, "Changed %s (logged). %zu step%s used the old "
+		    "value: %s evidence is stale; run %s checks again (c).",
+		    res.what, res.n, res.n == 1 ? "" : "s", res.n == 1 ? "its" :
+		    "their", res.n == 1 ? "its" : "their");
+	else
+		wiz_say(r, 0, "Changed %s (logged).", res.what);
+	edit_result_free(&res);
+	if (wiz_reload(w, &d) == -1)
+		say_diag(r, &d, "changed, but the session cannot be read again");
+	diags_free(&d);
+	return 0;
+}
+
+size_t
+wiz_hosts(const struct wiz *w, char ***out)
+{
+	const struct runbook	*rb;
+	const struct role_hosts	*rh;
+	const struct host	*h;
+	char			**v = NULL;
+	size_t			  i, k, n = 0;
+
+	*out = NULL;
+	if (w->ses == NULL)
+		return 0;
+	rb = w->ses->rb;
+	for (i = 0; i < rb->nroles; i++) {
+		if ((rh = answers_hosts(w->ses->ans, rb->roles[i].id)) == NULL)
+			continue;
+		for (k = 0; k < rh->n; k++) {
+			h = &rh->hosts[k];
+			v = xreallocarray(v, n + 1, sizeof(*v));
+			v[n++] = xasprintf("%-12s %-10s %s%s%s port %d  %s",
+			    rb->roles[i].id, h->name, h->user ? h->user : "",
+			    h->user ? "@" : "", h->address ? h->address :
+			    h->name, h->port, h->profile_name ?
+			    h->profile_name : rb->roles[i].profile_name);
+		}
+	}
+	*out = v;
+	return n;
+}
+
 /* Sessions. */
 
 /* Steps that apply in session id, 0 when it cannot be planned. */
@@ -767,9 +981,10 @@ wiz_sessions(struct wiz *w, struct wiz_session_row **out, size_t *n,
 {
 	struct store_session	*v = NULL;
 	struct wiz_session_row	*rows;
-	struct store_lock	 holder;
+	struct store_console	*c;
 	struct diags		 d;
-	size_t			 nv = 0, i;
+	struct buf		 on;
+	size_t			 nv = 0, nc, i;
 
 	*out = NULL;
 	*n = 0;
@@ -792,12 +1007,18 @@ wiz_sessions(struct wiz *w, struct wiz_session_row **out, size_t *n,
 		rows[i].window_end = v[i].window_end;
 		rows[i].closed = v[i].closed;
 		rows[i].steps = session_steps(w, v[i].id);
-		memset(&holder, 0, sizeof(holder));
-		if (v[i].closed == 0 && store_lock_holder(w->st, v[i].id,
-		    &holder, &d) == 1)
-			rows[i].on = xasprintf("%s@%s", holder.operator,
-			    holder.host);
-		store_lock_clear(&holder);
+		/* Who has it open: "ann@vm", "ann@vm +1". */
+		c = NULL;
+		nc = 0;
+		if (v[i].closed == 0 && store_consoles(w->st, v[i].id, &c, &nc,
+		    &d) == STORE_OK && nc > 0) {
+			buf_init(&on);
+			buf_printf(&on, "%s@%s", c[0].operator, c[0].host);
+			if (nc > 1)
+				buf_printf(&on, " +%zu", nc - 1);
+			rows[i].on = buf_steal(&on);
+		}
+		store_consoles_free(c, nc);
 	}
 	diags_free(&d);
 	store_session_list_free(v, nv);

@@ -64,9 +64,12 @@ grep -q "first step 4 done" "$T/out" && fail "a failing step was marked"
 expect_exit 0 "$FEDWIZ" status --session "$sid" --json
 jq -e '[.procedures[] | select(.id == "first") | .steps[] | select(.status == "done") | .n] == [1]' \
     "$T/out" >/dev/null || { jq . "$T/out"; fail "status: only step 1 is done"; }
-# The fact, in the audit's words, and not as the step's note.
+# The fact, in the step's record and its event, and not as a note.
+[ "$(sqlite3 "$FEDWIZ_STATE" "SELECT via || '/' || coalesce(note, '') FROM steps WHERE proc = 'first' AND step = 1")" = "checks/" ] ||
+	fail "step 1 is not recorded as done by its checks"
+[ "$(sqlite3 "$FEDWIZ_STATE" "SELECT count(*) FROM events WHERE kind = 'step' AND via = 'checks'")" -eq 1 ] ||
+	fail "the step's event does not say its checks did it"
 expect_exit 0 "$FEDWIZ" report --session "$sid" --format json
-grep -q "completed by its checks" "$T/out" || fail "the record does not say it"
 grep -q "verified by its checks" "$T/out" && fail "the old note is back"
 
 # Again: already done, not marked twice; JSON lists what was recorded.

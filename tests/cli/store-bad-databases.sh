@@ -87,7 +87,7 @@ done
 # version back is the progress it had.
 f=$T/newer.db
 cp "$db" "$f"
-ours=$(sqlite3 "$f" "PRAGMA user_version")
+ours=$(sqlite3 -readonly "$f" "PRAGMA user_version")
 sqlite3 "$f" "PRAGMA user_version = 99"
 for cmd in "step download-ca-chain@fe1 3 done" status; do
 	# shellcheck disable=SC2086

@@ -56,11 +56,15 @@ wait_for "new-session  "
 keys Enter
 wait_for "new-session: variables (F2 next, Esc back)"
 wait_for "FQDN of the front-end pool"
-wait_for "(required)"
+wait_for "(no answer yet)"
 
-# Nothing typed yet: F2 says what is missing.
+# Nothing typed yet: F2 goes on, saying what has no answer (the session
+# would start without it); Esc comes back to the form.
 keys F2
-wait_for "pool_fqdn is required: a DNS name"
+wait_for "1 value has no answer yet (first: pool_fqdn)"
+wait_for "hosts (a add, e edit, x delete, F2 start)"
+keys Escape
+wait_for "new-session: variables (F2 next, Esc back)"
 
 # A bad value: its reason under the field as it is typed, refused on Enter.
 typed "pool1..example.com"
@@ -174,10 +178,11 @@ jq -e '.answers == { "pool_fqdn": "pool1.example.com", "sip_port": "5061",
     fail "answers: $(jq -c .answers "$T/out")"
 jq -e '.hosts == [
     { "role": "fe", "name": "fe1", "address": "192.0.2.10", "user": "admin",
-      "port": 2222, "profile": "windows", "identity": null },
+      "port": 2222, "profile": "windows", "identity": null, "vars": {} },
     { "role": "fe", "name": "fe2", "address": "192.0.2.11", "user": null,
-      "port": 22, "profile": "windows", "identity": null },
+      "port": 22, "profile": "windows", "identity": null, "vars": {} },
     { "role": "imp", "name": "imp1", "address": "imp1.example.com",
-      "user": null, "port": 22, "profile": "cisco-vos", "identity": null } ]' \
+      "user": null, "port": 22, "profile": "cisco-vos", "identity": null,
+      "vars": {} } ]' \
     "$T/out" >/dev/null || fail "hosts: $(jq -c .hosts "$T/out")"
 exit 0

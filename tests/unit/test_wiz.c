@@ -1,6 +1,6 @@
 /*
  * test_wiz.c: the wizard controller with no terminal: where a session is
- * resumed, the completion policy (checks that all pass complete a step,
+ * resumed (and who else is on it), the completion policy (checks that all pass complete a step,
  * recorded as done by its checks; checks that finish at once; a step with
  * no check, or only the operator's), the drift of a changed runbook and
  * its acceptance, and the override of a blocked procedure.
@@ -241,16 +241,22 @@ test_resume_position(void **state)
 	assert_string_equal(p->host, "");
 	assert_int_equal(p->step, 3);
 	assert_non_null(wiz_inst(f->w, p->proc, NULL));
-	/* The lock is this console's: another (another process) is told
-	 * who has it. */
+	/* Sessions are not locked: another console (another process) opens
+	 * it too, and sees this one on it. */
 	if ((pid = fork()) == 0) {
-		struct wiz	*other = NULL;
-		int		 ok;
+		const struct wiz_console	*c;
+		struct wiz			*other = NULL;
+		size_t				 n;
+		int				 ok;
 
 		if (wiz_new(&f->cli, &other, &msg) != 0)
 			_exit(2);
-		ok = wiz_open(other, id, &r) == -1 && r.msg != NULL &&
-		    strstr(r.msg, "ann") != NULL;
+		ok = wiz_open(other, id, &r) == 0;
+		n = wiz_consoles(other, &c);
+		ok = ok && n == 2 && c[0].self && !c[1].self &&
+		    c[1].pid == (long)getppid() &&
+		    strcmp(c[1].operator, "ann") == 0;
+		wiz_free(other);
 		_exit(ok ? 0 : 1);
 	}
 	assert_true(pid > 0);
