@@ -18,7 +18,9 @@ tui_wait "start a new session from a runbook"
 for k in "Up/Down/k/j  move" "Home/End/g/G" "Enter        resume the session" \
     "?            this help" "Esc/Backspace/Left/h back" "q            quit" \
     "/            search"; do
-	grep -qF -e "$k" "$T/screen" || { tui_show; fail "help does not list '$k'"; }
+	# Each waited for: a capture can catch the pane halfway through
+	# tmux taking in one refresh.
+	tui_wait "$k" 10
 done
 grep -q "No session yet" "$T/screen" && fail "help drawn over the screen, not instead of it"
 # Any key closes it, and does only that: x is no key of this screen.
