@@ -2,8 +2,10 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "clean.h"
 #include "cli.h"
 #include "store.h"
 #include "util.h"
@@ -38,6 +40,7 @@ cmd_audit_verify(struct cli *cli, int argc, char **argv)
 	struct store	*st = NULL;
 	struct diags	 d;
 	size_t		 count;
+	char		*path;
 	int64_t		 bad;
 	int		 rc;
 
@@ -49,13 +52,14 @@ cmd_audit_verify(struct cli *cli, int argc, char **argv)
 		return cli_exit(rc);
 	}
 	rc = store_audit_verify(st, &count, &bad, &d);
+	path = clean_line(store_path(st));
 	if (rc == STORE_OK)
 		printf("%s: audit chain verified: %zu events, each following "
-		    "the one before\n", store_path(st), count);
+		    "the one before\n", path, count);
 	else if (bad > 0)
 		fprintf(stderr, "%s: audit chain BROKEN at event %lld (the %zu "
-		    "events before it verify)\n", store_path(st),
-		    (long long)bad, count);
+		    "events before it verify)\n", path, (long long)bad, count);
+	free(path);
 	cli_say(&d);
 	store_close(st);
 	/* A broken chain is a failed check, not bad usage. */
