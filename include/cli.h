@@ -47,6 +47,9 @@ struct cli {
 	const char	 *ca;		/* --ca */
 	const char	 *client_cert;	/* --client-cert */
 	const char	 *client_key;	/* --client-key */
+	const char	 *eku;		/* --eku */
+	const char	 *from;		/* --from (probe sip) */
+	const char	 *to;		/* --to (probe sip) */
 	int		  srv;		/* --srv */
 	const char	 *server;	/* --server */
 	/* The console */
@@ -114,6 +117,7 @@ extern const struct cmd_entry cmd_probe_entry;
 int	probe_tls(struct cli *, int, char **);
 int	probe_cert(struct cli *, int, char **);
 int	probe_dns(struct cli *, int, char **);
+int	probe_sip(struct cli *, int, char **);
 
 struct diags;
 struct store;
@@ -197,6 +201,23 @@ void		 cli_print_ekus(const struct cert_desc *);
 void		 cli_put_clean(FILE *, const char *);
 void		 cli_json_kclean(struct json *, const char *, const char *);
 void		 cli_json_clean(struct json *, const char *);
+/*
+ * A TLS handshake as probe tls and probe sip show it (cmd-probe-tls.c):
+ * the text an operator reads, or its members inside a JSON object. --eku
+ * parsed into CERT_EKU_* bits (default both); -1 and a diag when bad.
+ */
+struct tls_result;
+struct tls_show {
+	const char	*target;	/* HOST:PORT as given */
+	const char	*name;		/* --name */
+	const char	*ca;		/* --ca */
+	unsigned	 eku;		/* CERT_EKU_* asked of the leaf */
+};
+void		 cli_tls_text(const struct tls_show *, const struct tls_result *);
+void		 cli_tls_json(struct json *, const struct tls_show *,
+		    const struct tls_result *);
+struct cli;
+int		 cli_tls_eku(const struct cli *, unsigned *, struct diags *);
 const char	*cli_iso_time(time_t, char *, size_t);	/* 2026-11-22T06:00:00Z */
 const char	*cli_utc_time(time_t, char *, size_t);	/* 2026-11-22 06:00:00 UTC */
 long long	 cli_days_until(time_t, time_t);

@@ -248,7 +248,7 @@ static unsigned
 kind_mask(const char *spec, struct diags *d)
 {
 	static const enum rb_check_kind	 kinds[] = { CK_SSH, CK_TLS, CK_X509,
-					     CK_DNS, CK_TCP };
+					     CK_DNS, CK_TCP, CK_SIP };
 	const char			*p, *e;
 	unsigned			 mask = 0;
 	size_t				 i, len;
@@ -262,7 +262,7 @@ kind_mask(const char *spec, struct diags *d)
 				break;
 		if (i == nitems(kinds)) {
 			diags_add(d, "--kind", 0, 0, "\"%.*s\" is not a kind "
-			    "of check fedwiz runs: ssh, tls, x509, dns, tcp "
+			    "of check fedwiz runs: ssh, tls, x509, dns, tcp, sip "
 			    "(comma-separated)", (int)len, p);
 			return 0;
 		}

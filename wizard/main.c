@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,7 +115,7 @@ static const struct opt_def opts[] = {
 	{ "host", 0, OT_STR, "NAME", OFF(host), 0, NULL,
 	    "only the checks that run on this inventory host" },
 	{ "kind", 0, OT_STR, "KIND[,KIND]", OFF(kind), 0, NULL,
-	    "only checks of these kinds: ssh, tls, x509, dns, tcp" },
+	    "only checks of these kinds: ssh, tls, x509, dns, tcp, sip" },
 	{ "profile", 0, OT_STR, "P", OFF(profile), 0, NULL,
 	    "the device: windows, linux, cisco-vos or cisco-asa" },
 	{ "identity", 0, OT_STR, "KEY", OFF(identity), 0, NULL,
@@ -149,6 +150,16 @@ static const struct opt_def opts[] = {
 	    "present this client certificate (PEM)" },
 	{ "client-key", 0, OT_STR, "FILE", OFF(client_key), 0, NULL,
 	    "the client certificate's private key (PEM)" },
+	{ "eku", 0, OT_STR, "both|server|client|any", OFF(eku), 0, NULL,
+	    "the usages the peer's certificate must list: Server and Client "
+	    "Authentication (both, the default: federation is mutual TLS), "
+	    "one of them, or any" },
+	{ "from", 0, OT_STR, "URI", OFF(from), 0, NULL,
+	    "the From of the SIP OPTIONS (default: sip:fedwiz@ this host's "
+	    "name)" },
+	{ "to", 0, OT_STR, "URI", OFF(to), 0, NULL,
+	    "the To and request URI of the SIP OPTIONS (default: sip: the "
+	    "--name, else the host)" },
 	{ "srv", 0, OT_FLAG, NULL, OFF(srv), 0, NULL,
 	    "look up SRV records (default: A and AAAA)" },
 	{ "server", 0, OT_STR, "IP[:PORT]", OFF(server), 0, NULL,
@@ -561,6 +572,15 @@ main(int argc, char **argv)
 	size_t				 k, ns = 0;
 
 	setlocale(LC_ALL, "");
+	/*
+	 * A write to a connection the peer has reset (a TLS server that
+	 * refuses our certificate with an alert and hangs up while we send
+	 * the SIP request) must be an error fedwiz reports, not a SIGPIPE
+	 * that kills it; OpenSSH's ssh ignores it early for the same
+	 * reason. Output to a closed pipe then fails with EPIPE, which the
+	 * end of main reports (exit 3).
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	memset(&cli, 0, sizeof(cli));
 	memset(seen, 0, sizeof(seen));
 	shorts[ns++] = ':';

@@ -141,6 +141,12 @@ planview_check_summary(const struct rb_check *c, struct scope *sc)
 		b = tmpl_expand(c->port, scope_lookup, sc);
 		s = xasprintf("tcp %s:%s", a, b);
 		break;
+	case CK_SIP:
+		a = tmpl_expand(c->host, scope_lookup, sc);
+		b = tmpl_expand(c->port, scope_lookup, sc);
+		s = xasprintf("sip OPTIONS to %s:%s%s%s", a, b,
+		    c->status ? ", expects " : "", c->status ? c->status : "");
+		break;
 	case CK_X509:
 		a = tmpl_expand(c->file, scope_lookup, sc);
 		s = xasprintf("x509 %s", a);
