@@ -20,6 +20,10 @@ db=$T/fedwiz.db
 
 # hold OPERATOR: a real fedwiz process takes the lock and keeps it.
 hold() {
+	# Emptied here, before the holder starts: its own ">" happens in the
+	# child, and until then the loop below would read the last holder's
+	# "locked" and go on before this one holds anything.
+	: >"$T/holder.out"
 	FEDWIZ_NOW=1700000000 "$lock_holder" "$db" "$sid" "$1" \
 	    >"$T/holder.out" 2>"$T/holder.err" &
 	holder=$!
