@@ -82,12 +82,12 @@ tui_start
 tui_wait "No session yet"
 tui_keys n
 tui_wait "New session: choose the runbook"
-i=0
-while ! tui_highlighted | grep -q "lync-imp-tls "; do
-	tui_keys j
-	i=$((i + 1))
-	[ $i -lt 10 ] || fail "no lync-imp-tls in the list"
-done
+# The runbook by a search (a loop of j would race the screen).
+tui_wait "lync-imp-tls"
+tui_keys /
+tui_type "lync-imp-tls"
+tui_keys Enter
+tui_wait_selected "lync-imp-tls "
 tui_keys Enter
 tui_wait "FQDN of the Lync pool (Registrar)   "
 # A longer one is whole under the form when it is selected.
