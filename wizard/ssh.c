@@ -161,6 +161,7 @@ struct ssh_engine {
 	size_t		 pending;
 	uint64_t	 next_question;
 	size_t		 questions;	/* asked, not answered */
+	uint64_t	 wake;		/* a wake_queued() due from the loop */
 	int		 waking;	/* in wake_queued */
 	int		 stopping;	/* in ssh_engine_free */
 };
@@ -170,6 +171,7 @@ static int	libssh2_users;
 static void	drive(struct conn *);
 static void	kick(struct evloop *, void *);
 static void	wake_queued(struct ssh_engine *);
+static void	wake_soon(struct ssh_engine *);
 static void	conn_fail(struct conn *, enum ssh_status, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 
@@ -238,6 +240,8 @@ ssh_engine_free(struct ssh_engine *e)
 		conn_fail(c, SSH_E_PROTOCOL, "fedwiz is stopping");
 		conn_free(c);
 	}
+	if (e->wake != 0)
+		evloop_timer_del(e->ev, e->wake);
 	free(e);
 	if (--libssh2_users == 0)
 		libssh2_exit();
@@ -1611,6 +1615,9 @@ drive(struct conn *c)
 			ev = POLLIN;
 	}
 	evloop_fd(c->eng->ev, c->fd, ev, on_fd, c);
+	/* Idle, this connection's slot may go to one that waits for it. */
+	if (c->state == C_IDLE)
+		wake_soon(c->eng);
 	if (c->state == C_IDLE && c->keepalive == 0 &&
 	    c->eng->o.keepalive_s > 0)
 		c->keepalive = evloop_timer(c->eng->ev,
@@ -1691,6 +1698,32 @@ wake_queued(struct ssh_engine *e)
 				c->kick = evloop_timer(e->ev, 0, kick, c);
 		}
 	e->waking = 0;
+}
+
+static void
+on_wake(struct evloop *ev, void *arg)
+{
+	struct ssh_engine	*e = arg;
+
+	(void)ev;
+	e->wake = 0;
+	wake_queued(e);
+}
+
+/* wake_queued() from the loop, once: a connection that just went idle
+ * may be the one it evicts, and must not be freed under its own drive(). */
+static void
+wake_soon(struct ssh_engine *e)
+{
+	struct conn	*c;
+
+	if (e->wake != 0 || e->stopping)
+		return;
+	for (c = e->conns; c != NULL; c = c->next)
+		if (c->state == C_QUEUED)
+			break;
+	if (c != NULL)
+		e->wake = evloop_timer(e->ev, 0, on_wake, e);
 }
 
 static void
