@@ -151,8 +151,10 @@ cli_ssh_new(const struct cli *cli, struct ssh_opts *o, struct diags *d)
 	if (cli->timeout != NULL) {
 		if (cli_timeout(cli, 0, &ms, d) == -1)
 			return NULL;
+		/* Every deadline, the commands' totals too: with --timeout 5
+		 * nothing waits longer than 5 s, streaming or not. */
 		o->connect_ms = o->login_ms = o->idle_ms = o->first_prompt_ms =
-		    ms;
+		    o->command_ms = ms;
 	}
 	cs = xcalloc(1, sizeof(*cs));
 	if (cli->known_hosts != NULL)

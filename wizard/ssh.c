@@ -76,6 +76,9 @@ enum step_rc {
 struct cmd {
 	struct cmd	*next;
 	char		*command;
+	int64_t		 limit_ms;	/* its total (0: the engine's) */
+	int64_t		 started;	/* on the device; 0: not yet */
+	int64_t		 last_out;	/* when output last came; 0: none */
 	ssh_done_fn	 done;
 	void		*arg;
 	int64_t		 queued;
@@ -109,6 +112,9 @@ struct conn {
 	LIBSSH2_CHANNEL		*ch;
 	uint64_t		 deadline;	/* timer id; 0: none */
 	int64_t			 deadline_at;	/* when it fires */
+	int64_t			 deadline_ms;	/* its length, for messages */
+	uint64_t		 limit;		/* the running command's total */
+	int64_t			 limit_left;	/* parked: its time left */
 	uint64_t		 keepalive;
 	uint64_t		 kick;		/* a drive() queued from ssh_run */
 
@@ -133,6 +139,8 @@ struct conn {
 	enum shell_goal		 goal;
 	struct buf		 raw;		/* since the last line we sent,
 						   up to the output cap */
+	int			 raw_cut;	/* raw reached the cap: keeps
+						   nothing more till reset */
 	struct buf		 tail;		/* its last bytes, cap or not:
 						   where the prompt shows */
 	struct buf		 wbuf;		/* to write */
@@ -185,6 +193,9 @@ ssh_opts_default(struct ssh_opts *o)
 	o->idle_ms = 60 * 1000;
 	/* An IM and Presence node can take a minute before "admin:". */
 	o->first_prompt_ms = 60 * 1000;
+	/* Longer than any show command or cmdlet a check runs; short enough
+	 * that an endless stream or pager cannot hold a window's checks. */
+	o->command_ms = 5 * 60 * 1000;
 	o->keepalive_s = 30;
 	o->output_cap = 16u * 1024 * 1024;
 	o->max_conns = 64;
@@ -256,11 +267,12 @@ ssh_pending(const struct ssh_engine *e)
 /* Commands. */
 
 static struct cmd *
-cmd_new(const char *command, ssh_done_fn done, void *arg)
+cmd_new(const char *command, int64_t limit_ms, ssh_done_fn done, void *arg)
 {
 	struct cmd	*m = xcalloc(1, sizeof(*m));
 
 	m->command = xstrdup(command);
+	m->limit_ms = limit_ms;
 	m->done = done;
 	m->arg = arg;
 	m->queued = evloop_now();
@@ -295,6 +307,7 @@ cmd_take(struct conn *c, struct cmd *m, struct buf *b, const char *p,
 
 	EVP_DigestUpdate(m->md, p, n);
 	m->total += n;
+	m->last_out = evloop_now();
 	if (c->eng->o.cb.output != NULL)
 		c->eng->o.cb.output(c->eng->o.cb.ctx, m->arg, p, n);
 	room = m->out.len + m->err.len < cap ? cap - m->out.len - m->err.len :
@@ -318,6 +331,10 @@ cmd_finish(struct conn *c, enum ssh_status st, const char *msg)
 
 	if (m == NULL)
 		return;
+	if (c->limit != 0) {
+		evloop_timer_del(c->eng->ev, c->limit);
+		c->limit = 0;
+	}
 	c->head = m->next;
 	if (c->head == NULL)
 		c->last = NULL;
@@ -343,36 +360,112 @@ cmd_finish(struct conn *c, enum ssh_status st, const char *msg)
 
 /* Deadlines. */
 
+/* "5 min", "60 s", "0.5 s": a limit as a message says it. */
+static const char *
+dur(int64_t ms, char *buf, size_t len)
+{
+	if (ms >= 60000 && ms % 60000 == 0)
+		snprintf(buf, len, "%lld min", (long long)ms / 60000);
+	else if (ms % 1000 == 0)
+		snprintf(buf, len, "%lld s", (long long)ms / 1000);
+	else
+		snprintf(buf, len, "%.1f s", (double)ms / 1000);
+	return buf;
+}
+
+static void	on_limit(struct evloop *, void *);
+
+/* The head command starts on the device: its total limit with it. */
+static void
+limit_start(struct conn *c)
+{
+	struct cmd	*m = c->head;
+	int64_t		 ms = m->limit_ms > 0 ? m->limit_ms :
+			    c->eng->o.command_ms;
+
+	m->started = evloop_now();
+	if (c->limit != 0)
+		evloop_timer_del(c->eng->ev, c->limit);
+	c->limit = ms > 0 ? evloop_timer(c->eng->ev, ms, on_limit, c) : 0;
+}
+
+static void
+on_limit(struct evloop *ev, void *arg)
+{
+	struct conn	*c = arg;
+	struct cmd	*m = c->head;
+	char		 d[32], *text, *out;
+	size_t		 n, outlen;
+
+	(void)ev;
+	c->limit = 0;
+	if (m == NULL)
+		return;
+	/* A CLI's output is cut at its prompt, which never came: what came
+	 * so far is the evidence of what the device was doing. */
+	if (c->t.profile->channel == CHAN_SHELL && m->out.len == 0 &&
+	    c->raw.len > 0) {
+		text = clean_term(c->raw.s, c->raw.len, &n);
+		out = prompt_output(c->t.profile, text, n, m->command, NULL,
+		    &outlen);
+		buf_add(&m->out, out, outlen);
+		free(out);
+		free(text);
+	}
+	/* Silent as long as the idle deadline allows, too (--timeout sets
+	 * both alike): silence is the better word for it. */
+	if (evloop_now() - (m->last_out ? m->last_out : m->started) >=
+	    c->eng->o.idle_ms) {
+		conn_fail(c, SSH_E_TIMEOUT, "no output for %s while running "
+		    "'%s'", dur(c->eng->o.idle_ms, d, sizeof(d)), m->command);
+		conn_free(c);
+		return;
+	}
+	dur(m->limit_ms > 0 ? m->limit_ms : c->eng->o.command_ms, d,
+	    sizeof(d));
+	if (m->total == 0)
+		conn_fail(c, SSH_E_TIMEOUT, "'%s' was stopped at its total "
+		    "limit of %s, with no output yet; if the command is only "
+		    "slow, raise the limit (--timeout S, or timeout: in the "
+		    "check)", m->command, d);
+	else
+		conn_fail(c, SSH_E_TIMEOUT, "'%s' was stopped at its total "
+		    "limit of %s, %zu bytes of output by then: a device that "
+		    "prints for ever (a stream, a pager answered again and "
+		    "again) cannot hold a check; if the command is only slow, "
+		    "raise the limit (--timeout S, or timeout: in the check)",
+		    m->command, d, m->total);
+	conn_free(c);
+}
+
 static void
 on_deadline(struct evloop *ev, void *arg)
 {
 	struct conn	*c = arg;
+	char		 d[32];
 
 	(void)ev;
 	c->deadline = 0;
+	dur(c->deadline_ms, d, sizeof(d));
 	switch (c->state) {
 	case C_CONNECT:
 		conn_fail(c, SSH_E_TIMEOUT, "no answer from %s port %d within "
-		    "%lld s while connecting", c->address, c->t.port,
-		    (long long)c->eng->o.connect_ms / 1000);
+		    "%s while connecting", c->address, c->t.port, d);
 		break;
 	case C_SHELL_WAIT:
 		if (c->goal == SG_COMMAND)
-			conn_fail(c, SSH_E_TIMEOUT, "no output for %lld s while "
-			    "running '%s' (and no prompt after it)",
-			    (long long)c->eng->o.idle_ms / 1000,
+			conn_fail(c, SSH_E_TIMEOUT, "no output for %s while "
+			    "running '%s' (and no prompt after it)", d,
 			    c->head ? c->head->command : "?");
 		else
-			conn_fail(c, SSH_E_TIMEOUT, "no %s prompt within %lld s "
+			conn_fail(c, SSH_E_TIMEOUT, "no %s prompt within %s "
 			    "of logging in (a %s can take a minute to start: "
-			    "the wait can be raised)", c->t.profile->name,
-			    (long long)c->eng->o.first_prompt_ms / 1000,
+			    "the wait can be raised)", c->t.profile->name, d,
 			    c->t.profile->title);
 		break;
 	case C_EXEC_READ:
-		conn_fail(c, SSH_E_TIMEOUT, "no output for %lld s while running "
-		    "'%s'", (long long)c->eng->o.idle_ms / 1000,
-		    c->head ? c->head->command : "?");
+		conn_fail(c, SSH_E_TIMEOUT, "no output for %s while running "
+		    "'%s'", d, c->head ? c->head->command : "?");
 		break;
 	case C_EXEC_OPEN:
 	case C_EXEC_START:
@@ -381,13 +474,12 @@ on_deadline(struct evloop *ev, void *arg)
 	case C_SHELL_PTY:
 	case C_SHELL_START:
 		conn_fail(c, SSH_E_TIMEOUT, "%s did not open a channel within "
-		    "%lld s", c->name, (long long)c->eng->o.idle_ms / 1000);
+		    "%s", c->name, d);
 		break;
 	default:
 		conn_fail(c, SSH_E_TIMEOUT, "logging in to %s took longer than "
-		    "%lld s (the server accepted the connection but did not "
-		    "complete the SSH exchange)", c->address,
-		    (long long)c->eng->o.login_ms / 1000);
+		    "%s (the server accepted the connection but did not "
+		    "complete the SSH exchange)", c->address, d);
 		break;
 	}
 	conn_free(c);
@@ -400,6 +492,8 @@ arm(struct conn *c, int64_t ms)
 		evloop_timer_del(c->eng->ev, c->deadline);
 	c->deadline = ms > 0 ? evloop_timer(c->eng->ev, ms, on_deadline, c) : 0;
 	c->deadline_at = ms > 0 ? evloop_now() + ms : 0;
+	if (ms > 0 && c->q_id == 0)	/* not a parked one's time left */
+		c->deadline_ms = ms;
 }
 
 /*
@@ -424,6 +518,17 @@ park(struct conn *c, enum ssh_question_kind kind, const char *keytype,
 	c->q_left = c->deadline != 0 ? (c->deadline_at > now ?
 	    c->deadline_at - now : 1) : 0;
 	arm(c, 0);
+	/* A command's total too (none runs while questions are asked
+	 * today: the login and the ASA's enable come before any). */
+	c->limit_left = 0;
+	if (c->limit != 0 && c->head != NULL && c->head->started != 0) {
+		c->limit_left = (c->head->limit_ms > 0 ? c->head->limit_ms :
+		    e->o.command_ms) - (now - c->head->started);
+		if (c->limit_left < 1)
+			c->limit_left = 1;
+		evloop_timer_del(e->ev, c->limit);
+		c->limit = 0;
+	}
 	e->questions++;
 	memset(&q, 0, sizeof(q));
 	q.id = c->q_id;
@@ -472,6 +577,10 @@ unpark(struct conn *c)
 	c->eng->questions--;
 	if (c->q_left > 0)
 		arm(c, c->q_left);
+	if (c->limit_left > 0) {
+		c->limit = evloop_timer(c->eng->ev, c->limit_left, on_limit, c);
+		c->limit_left = 0;
+	}
 	if (c->kick == 0)
 		c->kick = evloop_timer(c->eng->ev, 0, kick, c);
 }
@@ -538,6 +647,8 @@ conn_free(struct conn *c)
 		}
 	if (c->deadline != 0)
 		evloop_timer_del(e->ev, c->deadline);
+	if (c->limit != 0)
+		evloop_timer_del(e->ev, c->limit);
 	if (c->keepalive != 0)
 		evloop_timer_del(e->ev, c->keepalive);
 	if (c->kick != 0)
@@ -623,6 +734,7 @@ on_resolved(struct addrinfo *ai, int timedout, const char *error, void *arg)
 	c->state = C_CONNECT;
 	left = c->connect_by - evloop_now();
 	arm(c, left > 0 ? left : 1);
+	c->deadline_ms = c->eng->o.connect_ms;	/* what a message says */
 	drive(c);
 }
 
@@ -1156,6 +1268,13 @@ st_channel_open(struct conn *c)
 		return again_or_fail(c, libssh2_session_last_errno(c->s),
 		    SSH_E_PROTOCOL, exec ? "opening a channel on" :
 		    "opening a shell channel on");
+	/* A CLI's stderr, if its server sends one, is part of what it
+	 * printed: merged, never left queued (unread, it would spend the
+	 * window, and the device would stop). Setting the mode sends
+	 * nothing. */
+	if (!exec)
+		(void)libssh2_channel_handle_extended_data2(c->ch,
+		    LIBSSH2_CHANNEL_EXTENDED_DATA_MERGE);
 	c->state = exec ? C_EXEC_START : C_SHELL_PTY;
 	return S_NEXT;
 }
@@ -1174,32 +1293,68 @@ st_exec_start(struct conn *c)
 	return again_or_fail(c, rc, SSH_E_PROTOCOL, "starting the command on");
 }
 
+/*
+ * Come back from the loop at once: the connection read its share of this
+ * turn and data may wait inside libssh2, where poll cannot see it.
+ */
+static void
+yield(struct conn *c)
+{
+	if (c->kick == 0)
+		c->kick = evloop_timer(c->eng->ev, 0, kick, c);
+}
+
+/*
+ * Reading a channel: one turn of the loop reads at most READ_TURN bytes,
+ * so a host that streams cannot starve the others or the deadlines.
+ */
+#define READ_TURN	(1024 * 1024)
+
+/*
+ * Both streams until a whole pass over them reads nothing. Reading one
+ * stream makes libssh2 pull every packet off the socket, the other's
+ * too: stopping after one pass left stdout queued inside libssh2 behind
+ * a stderr read, the window spent on it, and the server then waited for
+ * a window adjust fedwiz never sent, until the idle deadline called the
+ * stream silent (issue 10: "no output for N s" after 0.6-66 s).
+ */
 static enum step_rc
 st_exec_read(struct conn *c)
 {
 	char		 tmp[32768];
 	ssize_t		 n;
-	int		 got = 0, stream;
+	size_t		 took = 0;
+	int		 stream, quiet;
 
-	for (stream = 0; stream <= 1; stream++)
-		for (;;) {
-			n = libssh2_channel_read_ex(c->ch, stream ?
-			    SSH_EXTENDED_DATA_STDERR : 0, tmp, sizeof(tmp));
-			if (n > 0) {
-				cmd_take(c, c->head, stream ? &c->head->err :
-				    &c->head->out, tmp, (size_t)n);
-				got = 1;
-				continue;
+	do {
+		quiet = 1;
+		for (stream = 0; stream <= 1 && took < READ_TURN; stream++)
+			while (took < READ_TURN) {
+				n = libssh2_channel_read_ex(c->ch, stream ?
+				    SSH_EXTENDED_DATA_STDERR : 0, tmp,
+				    sizeof(tmp));
+				if (n > 0) {
+					cmd_take(c, c->head, stream ?
+					    &c->head->err : &c->head->out, tmp,
+					    (size_t)n);
+					took += (size_t)n;
+					quiet = 0;
+					continue;
+				}
+				if (n == 0 || n == LIBSSH2_ERROR_EAGAIN)
+					break;
+				conn_fail(c, SSH_E_PROTOCOL, "the connection "
+				    "to %s broke while running '%s': %s",
+				    c->name, c->head->command, last_error(c));
+				return S_STOP;
 			}
-			if (n == 0 || n == LIBSSH2_ERROR_EAGAIN)
-				break;
-			conn_fail(c, SSH_E_PROTOCOL, "the connection to %s "
-			    "broke while running '%s': %s", c->name,
-			    c->head->command, last_error(c));
-			return S_STOP;
-		}
-	if (got)
+	} while (!quiet && took < READ_TURN);
+	if (took > 0)
 		arm(c, c->eng->o.idle_ms);	/* silence starts again */
+	if (took >= READ_TURN) {
+		yield(c);
+		return S_AGAIN;
+	}
 	if (libssh2_channel_eof(c->ch)) {
 		c->state = C_EXEC_CLOSE;
 		return S_NEXT;
@@ -1235,6 +1390,7 @@ send_line(struct conn *c, const char *line, size_t len)
 	buf_add(&c->wbuf, line, len);
 	buf_add(&c->wbuf, "\n", 1);
 	c->raw.len = 0;
+	c->raw_cut = 0;
 	if (c->raw.s != NULL)
 		c->raw.s[0] = '\0';
 	c->tail.len = 0;
@@ -1244,23 +1400,34 @@ send_line(struct conn *c, const char *line, size_t len)
 
 #define TAIL_KEEP	4096
 
-/* Received bytes: the transcript (capped) and the tail (always). */
+/*
+ * Received bytes: the transcript (capped) and the tail (always). The
+ * transcript keeps what fits and then nothing: a chunk cut at the cap is
+ * kept up to it, and no later chunk, however small, is kept after it
+ * (that would leave a hole in the middle of the evidence).
+ */
 static void
 shell_take(struct conn *c, const char *p, size_t n)
 {
-	size_t	drop;
+	size_t	drop, room;
 
 	if (c->goal == SG_COMMAND) {
 		EVP_DigestUpdate(c->head->md, p, n);
 		c->head->total += n;
+		c->head->last_out = evloop_now();
 		if (c->eng->o.cb.output != NULL)
 			c->eng->o.cb.output(c->eng->o.cb.ctx, c->head->arg, p,
 			    n);
 	}
-	if (c->raw.len + n <= c->eng->o.output_cap)
-		buf_add(&c->raw, p, n);
-	else if (c->goal == SG_COMMAND)
-		c->head->truncated = 1;
+	room = c->raw_cut ? 0 : c->eng->o.output_cap > c->raw.len ?
+	    c->eng->o.output_cap - c->raw.len : 0;
+	if (n > room) {
+		c->raw_cut = 1;
+		if (c->goal == SG_COMMAND)
+			c->head->truncated = 1;
+	}
+	if (n > 0 && room > 0)
+		buf_add(&c->raw, p, n < room ? n : room);
 	buf_add(&c->tail, p, n);
 	if (c->tail.len > 2 * TAIL_KEEP) {
 		drop = c->tail.len - TAIL_KEEP;
@@ -1458,14 +1625,16 @@ st_shell_wait(struct conn *c)
 	char			 tmp[32768];
 	const char		*key;
 	ssize_t			 n;
+	size_t			 took = 0;
 	int			 got = 0;
 
 	if ((rc = flush_writes(c)) != S_NEXT)
 		return rc;
-	for (;;) {
+	while (took < READ_TURN) {
 		n = libssh2_channel_read(c->ch, tmp, sizeof(tmp));
 		if (n > 0) {
 			got = 1;
+			took += (size_t)n;
 			shell_take(c, tmp, (size_t)n);
 			continue;
 		}
@@ -1481,6 +1650,8 @@ st_shell_wait(struct conn *c)
 	}
 	if (got && c->goal == SG_COMMAND)
 		arm(c, c->eng->o.idle_ms);
+	if (took >= READ_TURN)
+		yield(c);
 	/* Nothing new, unless a person's answer came for what was there. */
 	if (!got && !(c->q_id != 0 && c->q_answered))
 		return S_AGAIN;
@@ -1505,6 +1676,7 @@ st_ready(struct conn *c)
 	}
 	if (c->t.profile->channel == CHAN_EXEC) {
 		arm(c, c->eng->o.idle_ms);
+		limit_start(c);
 		c->state = C_EXEC_OPEN;
 		return S_NEXT;
 	}
@@ -1516,6 +1688,7 @@ st_ready(struct conn *c)
 	c->goal = SG_COMMAND;
 	send_line(c, c->head->command, strlen(c->head->command));
 	arm(c, c->eng->o.idle_ms);
+	limit_start(c);
 	c->state = C_SHELL_WAIT;
 	return S_NEXT;
 }
@@ -1740,6 +1913,13 @@ void
 ssh_run(struct ssh_engine *e, const struct ssh_target *t, const char *command,
     ssh_done_fn done, void *arg)
 {
+	ssh_run_within(e, t, command, 0, done, arg);
+}
+
+void
+ssh_run_within(struct ssh_engine *e, const struct ssh_target *t,
+    const char *command, int64_t limit_ms, ssh_done_fn done, void *arg)
+{
 	struct conn	*c;
 	struct cmd	*m;
 	struct ssh_result r;
@@ -1753,7 +1933,7 @@ ssh_run(struct ssh_engine *e, const struct ssh_target *t, const char *command,
 		done(arg, t, &r);
 		return;
 	}
-	m = cmd_new(command, done, arg);
+	m = cmd_new(command, limit_ms, done, arg);
 	e->pending++;
 	for (c = e->conns; c != NULL; c = c->next)
 		if (c->state != C_DEAD && strcmp(c->address, t->address) == 0 &&
