@@ -141,6 +141,10 @@ struct conn {
 						   up to the output cap */
 	int			 raw_cut;	/* raw reached the cap: keeps
 						   nothing more till reset */
+	const char		*echo;		/* the line sent, whose echo a
+						   prompt must follow; NULL:
+						   none expected (a secret) */
+	int			 echo_seen;
 	struct buf		 tail;		/* its last bytes, cap or not:
 						   where the prompt shows */
 	struct buf		 wbuf;		/* to write */
@@ -1384,9 +1388,12 @@ st_exec_close(struct conn *c)
 
 /* Shell profiles: one PTY shell, prompts, pagers. */
 
+/* Send a line; echo: it is echoed (not a secret). */
 static void
-send_line(struct conn *c, const char *line, size_t len)
+send_line(struct conn *c, const char *line, size_t len, int echo)
 {
+	c->echo = echo ? line : NULL;
+	c->echo_seen = 0;
 	buf_add(&c->wbuf, line, len);
 	buf_add(&c->wbuf, "\n", 1);
 	c->raw.len = 0;
@@ -1519,6 +1526,19 @@ scan_tail(struct conn *c, struct prompt_hit *hit)
 	return ps;
 }
 
+/* Whether the transcript holds the echo of the line sent. */
+static int
+echoed(struct conn *c)
+{
+	char	*text;
+	size_t	 n;
+
+	text = clean_term(c->raw.s ? c->raw.s : "", c->raw.len, &n);
+	c->echo_seen = prompt_echo_end(text, n, c->echo) != (size_t)-1;
+	free(text);
+	return c->echo_seen;
+}
+
 /* The device waits for input: what to send, given what we are doing. */
 static enum step_rc
 shell_reached(struct conn *c, enum prompt_state ps, const struct prompt_hit *h)
@@ -1526,7 +1546,7 @@ shell_reached(struct conn *c, enum prompt_state ps, const struct prompt_hit *h)
 	struct cmd	*m = c->head;
 	char		*text, *out;
 	const char	*err;
-	size_t		 n, outlen, errlen;
+	size_t		 n, outlen, errlen, e;
 	int		 rc;
 
 	switch (c->goal) {
@@ -1552,13 +1572,13 @@ shell_reached(struct conn *c, enum prompt_state ps, const struct prompt_hit *h)
 		if (c->t.profile->enable && c->mode == '>' &&
 		    c->goal == SG_BANNER) {
 			c->goal = SG_ENABLE;
-			send_line(c, "enable", 6);
+			send_line(c, "enable", 6, 1);
 			return S_NEXT;
 		}
 		if (c->goal == SG_BANNER || c->goal == SG_ENABLE_SECRET) {
 			c->goal = SG_SETUP;
 			send_line(c, c->t.profile->paging_off,
-			    strlen(c->t.profile->paging_off));
+			    strlen(c->t.profile->paging_off), 1);
 			return S_NEXT;
 		}
 		/* Set up: ready for our commands. */
@@ -1575,7 +1595,7 @@ shell_reached(struct conn *c, enum prompt_state ps, const struct prompt_hit *h)
 			if (rc == -1)
 				c->secret[0] = '\0';
 			c->goal = SG_ENABLE_SECRET;
-			send_line(c, c->secret, strlen(c->secret));
+			send_line(c, c->secret, strlen(c->secret), 0);
 			wipe(c->secret, sizeof(c->secret));
 			return S_NEXT;
 		}
@@ -1589,10 +1609,13 @@ shell_reached(struct conn *c, enum prompt_state ps, const struct prompt_hit *h)
 			break;
 		text = clean_term(c->raw.s ? c->raw.s : "", c->raw.len, &n);
 		if (m->truncated) {
-			/* The prompt fell beyond the cap: keep what was kept,
-			 * the result says it is cut. */
-			out = xstrndup(text, n);
-			outlen = n;
+			/* The prompt fell beyond the cap: keep what was kept
+			 * from the echo on, the result says it is cut. */
+			if ((e = prompt_echo_end(text, n, m->command)) ==
+			    (size_t)-1)
+				e = 0;
+			out = xstrndup(text + e, n - e);
+			outlen = n - e;
 		} else	/* h is an offset into the tail's text: not this one */
 			out = prompt_output(c->t.profile, text, n, m->command,
 			    NULL, &outlen);
@@ -1663,6 +1686,11 @@ st_shell_wait(struct conn *c)
 	}
 	if (ps == PS_NONE)
 		return S_AGAIN;
+	/* A prompt (or a question) counts only after the echo of what was
+	 * sent: before it, the device is still printing the previous
+	 * command's output, after a prompt that came too early. */
+	if (c->echo != NULL && !c->echo_seen && !echoed(c))
+		return S_AGAIN;
 	return shell_reached(c, ps, &hit);
 }
 
@@ -1686,7 +1714,7 @@ st_ready(struct conn *c)
 		return S_NEXT;
 	}
 	c->goal = SG_COMMAND;
-	send_line(c, c->head->command, strlen(c->head->command));
+	send_line(c, c->head->command, strlen(c->head->command), 1);
 	arm(c, c->eng->o.idle_ms);
 	limit_start(c);
 	c->state = C_SHELL_WAIT;

@@ -20,6 +20,7 @@
 #include "clean.h"
 #include "evloop.h"
 #include "profile.h"
+#include "prompt.h"
 #include "ssh.h"
 #include "util.h"
 
@@ -67,7 +68,7 @@ main(int argc, char **argv)
 	struct evloop		*ev;
 	struct ssh_engine	*eng;
 	char			*clean;
-	size_t			 cleanlen, cmp;
+	size_t			 cleanlen, cmp, e;
 	int64_t			 end;
 
 	if (argc != 7) {
@@ -110,11 +111,15 @@ main(int argc, char **argv)
 		    r.all.len);
 		return 1;
 	}
-	/* A CLI's cut output is its transcript up to the cap, cleaned: the
-	 * first CAP bytes that came, no fewer, none from later. */
+	/* A CLI's cut output is its transcript up to the cap, cleaned, from
+	 * the command's echo on: the first CAP bytes that came, no fewer,
+	 * none from later. */
 	cmp = o.output_cap < r.all.len ? o.output_cap : r.all.len;
 	clean = clean_term(r.all.s, cmp, &cleanlen);
-	if (cleanlen != r.keptlen || memcmp(clean, r.kept, cleanlen) != 0) {
+	if ((e = prompt_echo_end(clean, cleanlen, argv[6])) == (size_t)-1)
+		e = 0;
+	if (cleanlen - e != r.keptlen ||
+	    memcmp(clean + e, r.kept, r.keptlen) != 0) {
 		printf("FAIL: what was kept is not the start of what came\n"
 		    "--- kept\n%s\n--- came (cleaned)\n%.*s\n", r.kept,
 		    (int)(cleanlen < 4096 ? cleanlen : 4096), clean);
