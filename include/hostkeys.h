@@ -36,6 +36,13 @@ const char	*hk_hostname(const char *, int, char *, size_t);
  * or NULL if the blob is malformed. buf of at least 32 bytes. */
 const char	*hk_blob_type(const unsigned char *, size_t, char *, size_t);
 
+/*
+ * Whether a name matches a known_hosts pattern: '*' any run, '?' any one
+ * character (OpenSSH's match_pattern), without its exponential
+ * backtracking. Case as given: callers lower-case both.
+ */
+int		 hk_match_pattern(const char *, const char *);
+
 /* "SHA256:<base64, no padding>", as ssh-keygen -l prints it. */
 void		 hk_fingerprint(const unsigned char *, size_t, char *, size_t);
 
