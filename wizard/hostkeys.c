@@ -306,16 +306,33 @@ parse_line(const char *s, const char *end, struct hk_line *l)
 	return 0;
 }
 
-/* Walk the file's lines: fn returns nonzero to stop. */
+/* Walk a file's text, line by line: fn returns nonzero to stop. */
+static void
+each_text(const char *text, size_t len,
+    int (*fn)(void *, int, const struct hk_line *), void *arg)
+{
+	struct hk_line	 l;
+	const char	*p, *end, *nl;
+	int		 lineno = 0;
+
+	for (p = text, end = text + len; p < end; p = nl + 1) {
+		lineno++;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (parse_line(p, nl > p && nl[-1] == '\r' ? nl - 1 : nl,
+		    &l) == 0 && fn(arg, lineno, &l))
+			break;
+	}
+}
+
+/* The same for a file; a missing one has no lines. */
 static int
 each_line(const char *file, int (*fn)(void *, int, const struct hk_line *),
     void *arg, struct diags *d)
 {
-	struct hk_line	 l;
-	const char	*p, *end, *nl;
-	char		*text;
-	size_t		 len;
-	int		 error, lineno = 0;
+	char	*text;
+	size_t	 len;
+	int	 error;
 
 	if ((error = read_file(file, HK_MAX_FILE, &text, &len)) != 0) {
 		if (error == -ENOENT)
@@ -325,14 +342,7 @@ each_line(const char *file, int (*fn)(void *, int, const struct hk_line *),
 			    strerror(-error));
 		return -1;
 	}
-	for (p = text, end = text + len; p < end; p = nl + 1) {
-		lineno++;
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		if (parse_line(p, nl > p && nl[-1] == '\r' ? nl - 1 : nl,
-		    &l) == 0 && fn(arg, lineno, &l))
-			break;
-	}
+	each_text(text, len, fn, arg);
 	free(text);
 	return 0;
 }
@@ -378,6 +388,23 @@ check_cb(void *arg, int lineno, const struct hk_line *l)
 	return 0;
 }
 
+static int
+check_start(struct check_ctx *c, char *type, const char *host,
+    const unsigned char *blob, size_t len, struct hk_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->verdict = HK_UNKNOWN;
+	if (hk_blob_type(blob, len, type, 32) == NULL)
+		return -1;
+	snprintf(out->type, sizeof(out->type), "%s", type);
+	c->host = host;
+	c->type = type;
+	c->blob = blob;
+	c->len = len;
+	c->res = out;
+	return 0;
+}
+
 int
 hk_check(const char *file, const char *host, const unsigned char *blob,
     size_t len, struct hk_result *out, struct diags *d)
@@ -385,21 +412,26 @@ hk_check(const char *file, const char *host, const unsigned char *blob,
 	struct check_ctx	c;
 	char			type[32];
 
-	memset(out, 0, sizeof(*out));
-	out->verdict = HK_UNKNOWN;
-	if (hk_blob_type(blob, len, type, sizeof(type)) == NULL) {
+	if (check_start(&c, type, host, blob, len, out) == -1) {
 		diags_add(d, host, 0, 0, "the server sent a malformed host key");
 		return -1;
 	}
-	snprintf(out->type, sizeof(out->type), "%s", type);
-	c.host = host;
-	c.type = type;
-	c.blob = blob;
-	c.len = len;
-	c.res = out;
 	/* A match anywhere wins over a different key elsewhere (OpenSSH
 	 * accepts a host listed with several keys of one type). */
 	return each_line(file, check_cb, &c, d);
+}
+
+int
+hk_check_text(const char *text, size_t textlen, const char *host,
+    const unsigned char *blob, size_t len, struct hk_result *out)
+{
+	struct check_ctx	c;
+	char			type[32];
+
+	if (check_start(&c, type, host, blob, len, out) == -1)
+		return -1;
+	each_text(text, textlen, check_cb, &c);
+	return 0;
 }
 
 /* Whether a comma-separated list holds word. */
@@ -451,6 +483,19 @@ hk_known_types(const char *file, const char *host)
 	t.host = host;
 	t.b = &b;
 	each_line(file, types_cb, &t, NULL);
+	return buf_steal(&b);
+}
+
+char *
+hk_known_types_text(const char *text, size_t len, const char *host)
+{
+	struct types_ctx	t;
+	struct buf		b;
+
+	buf_init(&b);
+	t.host = host;
+	t.b = &b;
+	each_text(text, len, types_cb, &t);
 	return buf_steal(&b);
 }
 

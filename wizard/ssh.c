@@ -145,6 +145,7 @@ struct conn {
 						   prompt must follow; NULL:
 						   none expected (a secret) */
 	int			 echo_seen;
+	size_t			 echo_scan;	/* raw searched for it so far */
 	struct buf		 tail;		/* its last bytes, cap or not:
 						   where the prompt shows */
 	struct buf		 wbuf;		/* to write */
@@ -1394,6 +1395,7 @@ send_line(struct conn *c, const char *line, size_t len, int echo)
 {
 	c->echo = echo ? line : NULL;
 	c->echo_seen = 0;
+	c->echo_scan = 0;
 	buf_add(&c->wbuf, line, len);
 	buf_add(&c->wbuf, "\n", 1);
 	c->raw.len = 0;
@@ -1526,16 +1528,29 @@ scan_tail(struct conn *c, struct prompt_hit *hit)
 	return ps;
 }
 
-/* Whether the transcript holds the echo of the line sent. */
+/*
+ * Whether the transcript holds the echo of the line sent. What was
+ * searched before is not searched again (a device printing prompts ahead
+ * of its echo would have the whole transcript cleaned each time), but the
+ * lines an echo wrapped over may straddle: the search starts again at a
+ * line start at least the echo's length (and some) before where it ended.
+ */
 static int
 echoed(struct conn *c)
 {
 	char	*text;
-	size_t	 n;
+	size_t	 n, from = 0, back = strlen(c->echo) + 256;
 
-	text = clean_term(c->raw.s ? c->raw.s : "", c->raw.len, &n);
+	if (c->echo_scan > back) {
+		from = c->echo_scan - back;
+		while (from > 0 && c->raw.s[from - 1] != '\n')
+			from--;
+	}
+	text = clean_term(c->raw.s ? c->raw.s + from : "", c->raw.len - from,
+	    &n);
 	c->echo_seen = prompt_echo_end(text, n, c->echo) != (size_t)-1;
 	free(text);
+	c->echo_scan = c->raw.len;
 	return c->echo_seen;
 }
 

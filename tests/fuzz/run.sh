@@ -1,7 +1,10 @@
 #!/bin/sh
 # run.sh: build and run the libFuzzer harnesses (not part of make check).
 #
-#   tests/fuzz/run.sh [SECONDS]      each harness for SECONDS (default 60)
+#   tests/fuzz/run.sh [SECONDS [NAME...]]   each harness (or the NAMEs:
+#                                           runbook cond answers certfile
+#                                           prompt knownhosts) for SECONDS
+#                                           (default 60)
 #
 # Needs clang and libclang-rt-14-dev (Debian). Builds with ASan+UBSan into
 # build-fuzz/, seeds each corpus from the project's own files, and keeps
@@ -10,6 +13,8 @@
 set -eu
 cd "$(dirname "$0")/../.."
 SECS=${1:-60}
+[ $# -gt 0 ] && shift
+HARNESSES=${*:-runbook cond answers certfile prompt knownhosts}
 command -v clang >/dev/null || { echo "needs clang: apt-get install clang libclang-rt-14-dev" >&2; exit 2; }
 [ -f config.h ] || { echo "run ./configure first (config.h)" >&2; exit 2; }
 
@@ -18,12 +23,13 @@ mkdir -p "$B"
 CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
 INC="-I. -Iinclude $(pkg-config --cflags yaml-0.1 openssl)"
 LIBS="$(pkg-config --libs yaml-0.1 openssl) -lpthread"
-SRC="wizard/answers.c wizard/catalog.c wizard/certinfo.c wizard/cond.c
-wizard/json.c wizard/plan.c wizard/profile.c wizard/runbook.c
-wizard/template.c wizard/util.c wizard/vartype.c wizard/ydoc.c"
+SRC="wizard/answers.c wizard/catalog.c wizard/certinfo.c wizard/clean.c
+wizard/cond.c wizard/hostkeys.c wizard/json.c wizard/plan.c wizard/profile.c
+wizard/prompt.c wizard/runbook.c wizard/template.c wizard/util.c
+wizard/vartype.c wizard/ydoc.c"
 DEFS='-DFEDWIZ_DATADIR="/nonexistent" -DFEDWIZ_SRCDIR="." -DFEDWIZ_BUILDDIR="."'
 
-for h in runbook cond answers certfile; do
+for h in $HARNESSES; do
 	echo "=== fuzz_$h: building"
 	# shellcheck disable=SC2086
 	clang $CFLAGS $INC $DEFS -o "$B/fuzz_$h" tests/fuzz/fuzz_$h.c $SRC $LIBS
@@ -34,6 +40,14 @@ for h in runbook cond answers certfile; do
 	cond) printf 'a == "x" and not (b in ["tls", "tcp"]) or a' >"$corpus/seed1"
 	      printf 'go ${a} $${b} ${bad' >"$corpus/seed2" ;;
 	answers) printf 'runbook: t\nvars: { f: a.b, p: 5061, c: tls, b: yes, o: "1.2.3", i: 4 }\nhosts:\n  fe: [ {name: fe1, address: 192.0.2.1, port: 22, user: u, profile: linux} ]\n  ca: [ {name: ca1} ]\n' >"$corpus/seed1" ;;
+	prompt) for f in tests/ssh/data/vos/*.txt tests/ssh/data/asa/*.txt; do
+	          cp "$f" "$corpus/$(basename "$(dirname "$f")")-$(basename "$f")"
+	      done
+	      printf '\001show version\r\nshow version\r\n\r\nCisco Adaptive Security Appliance\r\n<--- More --->\r              \rfw01/pri/act# ' >"$corpus/seed-asa"
+	      printf '\000file view activelog x\r\n\033[1m\r\noptions: q=quit, n=next, p=prev, b=begin, e=end (lines 1 - 20 of 45) : \033[0m\r\n\033[1madmin:\033[0m' >"$corpus/seed-vos"
+	      printf '\000x\n#< CLIXML\r\n<Objs><S S="Error">Get-CsX : not found_x000D__x000A_</S><S S="Error">&lt;b&gt;</S></Objs>' >"$corpus/seed-clixml" ;;
+	knownhosts) printf '[127.0.0.1]:2222\n|1|0NupdJWDRiN9Dzais9hq01oQaOo=|Iu7r4qJj09aLqJ19EbJFgtoD3io= ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIP6ko/zk9PkT7BjLU2GZb+bFLtuzK+9ILDaLQDjRgl0H\n*.example.com,!bad.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIP6ko/zk9PkT7BjLU2GZb+bFLtuzK+9ILDaLQDjRgl0H\n@revoked [127.0.0.1]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILcNDEt0vs+ggH8WIXxDddnx5pyA/s18j7iswnOh73Cy\n' >"$corpus/seed1"
+	      printf 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n*a*a*a*a*a*a*a*a*a*a*b ssh-rsa AAAA\n@cert-authority * ssh-ed25519 AAAA\n# comment\n' >"$corpus/seed2" ;;
 	certfile) cp tests/fuzz/fuzz_certfile.c "$corpus/seed-text"
 	      sh tests/tls/mkpki.sh "$B/pki" && cp "$B"/pki/*.pem "$B"/pki/*.p7b \
 	          "$B"/pki/*.cer "$B"/pki/*.der "$corpus"/ ;;
