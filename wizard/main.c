@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "secret.h"
 #include "tui.h"
 #include "util.h"
 
@@ -240,6 +241,9 @@ main(int argc, char **argv)
 	int				 c, i, nargs, seen[512], rc;
 	size_t				 k;
 
+	/* First: the secrets in the environment go into the store and out
+	 * of the environment (and /proc/PID/environ). */
+	secret_start();
 	setlocale(LC_ALL, "");
 	memset(&cli, 0, sizeof(cli));
 	memset(seen, 0, sizeof(seen));

@@ -9,7 +9,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,6 +31,7 @@
 #include "profile.h"
 #include "prompt.h"
 #include "resolve.h"
+#include "secret.h"
 #include "ssh.h"
 #include "util.h"
 
@@ -612,8 +616,10 @@ ssh_answer_secret(struct ssh_engine *e, uint64_t id, const char *secret)
 	if (secret != NULL && strlen(secret) >= sizeof(c->secret))
 		return -1;
 	wipe(c->secret, sizeof(c->secret));
-	if ((c->q_secret = secret != NULL))
+	if ((c->q_secret = secret != NULL)) {
+		secret_protect();
 		memcpy(c->secret, secret, strlen(secret) + 1);
+	}
 	unpark(c);
 	return 0;
 }
@@ -636,6 +642,15 @@ conn_fail(struct conn *c, enum ssh_status st, const char *fmt, ...)
 	c->state = C_DEAD;
 	while (c->head != NULL)
 		cmd_finish(c, st, c->why);
+}
+
+/* Wipe a buffer's bytes, all it ever held, and free it. */
+static void
+buf_wipe_free(struct buf *b)
+{
+	if (b->s != NULL)
+		wipe(b->s, b->cap);
+	buf_free(b);
 }
 
 static void
@@ -689,9 +704,11 @@ conn_free(struct conn *c)
 	free(c->methods);
 	for (i = 0; i < c->nkeys; i++)
 		free(c->keys[i]);
-	buf_free(&c->raw);
-	buf_free(&c->tail);
-	buf_free(&c->wbuf);
+	/* An enable secret went through wbuf; a device that echoed one
+	 * would have left it in what it printed. */
+	buf_wipe_free(&c->raw);
+	buf_wipe_free(&c->tail);
+	buf_wipe_free(&c->wbuf);
 	buf_free(&c->tried);
 	free(c);
 	wake_queued(e);
@@ -716,6 +733,43 @@ again_or_fail(struct conn *c, int rc, enum ssh_status st, const char *what)
 		return S_AGAIN;
 	conn_fail(c, st, "%s %s: %s", what, c->name, last_error(c));
 	return S_STOP;
+}
+
+/*
+ * libssh2's memory, wiped when freed: its packets carry the password and
+ * the keyboard-interactive answers (which 1.10 frees as they are), the
+ * key file's passphrase and the private key it opened.
+ */
+static LIBSSH2_ALLOC_FUNC(ssh_alloc)
+{
+	(void)abstract;
+	return malloc(count);
+}
+
+static LIBSSH2_FREE_FUNC(ssh_free)
+{
+	(void)abstract;
+	if (ptr != NULL)
+		wipe(ptr, malloc_usable_size(ptr));
+	free(ptr);
+}
+
+static LIBSSH2_REALLOC_FUNC(ssh_realloc)
+{
+	size_t	 old;
+	void	*p;
+
+	(void)abstract;
+	if (ptr == NULL)
+		return malloc(count);
+	/* Moved by hand: realloc would free the old bytes unwiped. */
+	if ((p = malloc(count)) == NULL)
+		return NULL;
+	old = malloc_usable_size(ptr);
+	memcpy(p, ptr, old < count ? old : count);
+	wipe(ptr, old);
+	free(ptr);
+	return p;
 }
 
 /* Connecting. */
@@ -797,8 +851,8 @@ st_handshake(struct conn *c)
 	int	 rc;
 
 	if (c->s == NULL) {
-		if ((c->s = libssh2_session_init_ex(NULL, NULL, NULL, c)) ==
-		    NULL)
+		if ((c->s = libssh2_session_init_ex(ssh_alloc, ssh_free,
+		    ssh_realloc, c)) == NULL)
 			fatal("libssh2: cannot create a session");
 		libssh2_session_set_blocking(c->s, 0);
 		/* Ask for the key type already on file, as OpenSSH does, so
@@ -1233,7 +1287,8 @@ kbd_cb(const char *name, int name_len, const char *instruction,
 	(void)instruction;
 	(void)instruction_len;
 	for (i = 0; i < num_prompts; i++) {
-		/* libssh2 frees these with its own allocator: plain malloc. */
+		/* libssh2 frees these with the session's allocator:
+		 * ssh_free, which wipes them. */
 		responses[i].text = strdup(prompts[i].echo ? "" : c->secret);
 		responses[i].length = responses[i].text != NULL ?
 		    (unsigned)strlen(responses[i].text) : 0;
@@ -1396,6 +1451,10 @@ send_line(struct conn *c, const char *line, size_t len, int echo)
 	c->echo = echo ? line : NULL;
 	c->echo_seen = 0;
 	c->echo_scan = 0;
+	/* What the device printed goes, wiped: after a secret was typed
+	 * it could hold the secret, had the device echoed it. */
+	wipe(c->raw.s, c->raw.len);
+	wipe(c->tail.s, c->tail.len);
 	buf_add(&c->wbuf, line, len);
 	buf_add(&c->wbuf, "\n", 1);
 	c->raw.len = 0;
@@ -1463,6 +1522,8 @@ flush_writes(struct conn *c)
 		}
 		c->woff += (size_t)n;
 	}
+	/* Sent: wiped, not only emptied (an enable secret was here). */
+	wipe(c->wbuf.s, c->wbuf.len);
 	c->wbuf.len = 0;
 	c->woff = 0;
 	return S_NEXT;
@@ -1562,6 +1623,7 @@ shell_reached(struct conn *c, enum prompt_state ps, const struct prompt_hit *h)
 	char		*text, *out;
 	const char	*err;
 	size_t		 n, outlen, errlen, e;
+	const char	*why;
 	int		 rc;
 
 	switch (c->goal) {
@@ -1607,8 +1669,25 @@ shell_reached(struct conn *c, enum prompt_state ps, const struct prompt_hit *h)
 			 * one (DESIGN.md), so empty is the default. */
 			if ((rc = ask(c, "enable", "enable secret")) == 1)
 				return S_WAIT;
+			/* Asked through cb.ask, none is the empty default;
+			 * the synchronous source gives "" for none itself,
+			 * and -1 when it refused what it was given. */
+			if (rc == -1 && c->eng->o.cb.ask == NULL) {
+				conn_fail(c, SSH_E_AUTH, "%s wants the enable "
+				    "secret, and the one given was refused (see "
+				    "above); nothing was typed", c->name);
+				return S_STOP;
+			}
 			if (rc == -1)
 				c->secret[0] = '\0';
+			if ((why = secret_refused("enable", c->secret)) !=
+			    NULL) {
+				wipe(c->secret, sizeof(c->secret));
+				conn_fail(c, SSH_E_AUTH, "the enable secret for "
+				    "%s %s: refused, nothing was typed",
+				    c->name, why);
+				return S_STOP;
+			}
 			c->goal = SG_ENABLE_SECRET;
 			send_line(c, c->secret, strlen(c->secret), 0);
 			wipe(c->secret, sizeof(c->secret));

@@ -445,9 +445,12 @@ read_file(const char *path, size_t max, char **out, size_t *outlen)
 	ssize_t		 r;
 	int		 fd, error = 0;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	/* Not blocking: open(2) of a FIFO with no writer waits for one
+	 * for ever. Opened, it reads as empty then; a pipe or FIFO with a
+	 * writer is read to its end, blocking as before. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
 		return -errno;
-	if (fstat(fd, &st) == -1) {
+	if (fstat(fd, &st) == -1 || fcntl(fd, F_SETFL, 0) == -1) {
 		error = -errno;
 		goto out;
 	}
