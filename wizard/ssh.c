@@ -27,6 +27,7 @@
 
 #include "clean.h"
 #include "evloop.h"
+#include "fileio.h"
 #include "hostkeys.h"
 #include "profile.h"
 #include "prompt.h"
@@ -1205,9 +1206,27 @@ static enum step_rc
 st_auth_key(struct conn *c)
 {
 	const char	*path = c->keys[c->key];
-	char		*what;
+	struct stat	 sb;
+	char		*what, why[200];
 	int		 rc, got;
 
+	/* A key others can read is not used (fileio.h, OpenSSH's rule);
+	 * nor a FIFO or a device, which libssh2 would open blocking, on
+	 * the loop, for ever. */
+	if (!c->key_secret && !c->key_asking && stat(path, &sb) == 0 &&
+	    !S_ISREG(sb.st_mode))
+		snprintf(why, sizeof(why), "not a regular file");
+	else if (c->key_secret || c->key_asking ||
+	    file_private_ok(path, why, sizeof(why)) == 0)
+		why[0] = '\0';
+	if (why[0] != '\0') {
+		what = xasprintf("%s (%s)", path, why);
+		tried(c, what);
+		free(what);
+		c->key++;
+		c->state = C_AUTH_NEXT;
+		return S_NEXT;
+	}
 	if (c->key_asking)	/* the passphrase's answer is in */
 		rc = LIBSSH2_ERROR_FILE;
 	else
