@@ -24,7 +24,8 @@ struct cli_ssh {
 	char		*known_hosts;
 	int		 failed_password;
 	int		 failed_enable;
-	int		 said;
+	int		 said_password;
+	int		 said_other;
 };
 
 _Static_assert(SECRET_MAX == SSH_SECRET_MAX, "one size for secrets");
@@ -36,10 +37,12 @@ on_secret(void *arg, const struct ssh_target *t, const char *kind,
 	struct cli_ssh	*cs = arg;
 	struct diags	 d;
 	char		*q;
-	int		 rc, *failed;
+	int		 rc, *failed, *said;
 
 	failed = strcmp(kind, "password") == 0 ? &cs->failed_password :
 	    strcmp(kind, "enable") == 0 ? &cs->failed_enable : NULL;
+	said = strcmp(kind, "password") == 0 ? &cs->said_password :
+	    &cs->said_other;
 	if (failed != NULL && *failed)
 		return -1;
 	diags_init(&d);
@@ -48,9 +51,9 @@ on_secret(void *arg, const struct ssh_target *t, const char *kind,
 	free(q);
 	if (rc == -1) {
 		/* Said once, not per host. */
-		if (!cs->said)
+		if (!*said)
 			diags_print(&d, stderr);
-		cs->said = 1;
+		*said = 1;
 		if (failed != NULL)
 			*failed = 1;
 	}

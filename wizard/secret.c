@@ -141,10 +141,13 @@ secret_start(void)
 			memcpy(sl->env, v, n + 1);
 			sl->env_have = 1;
 		}
-		/* The bytes where the kernel shows them (/proc/PID/environ
-		 * reads the environment as exec left it), then the name. */
-		wipe(v, n);
+		/* Out of environ, then its bytes, name and value, where the
+		 * kernel shows them: /proc/PID/environ reads the block exec
+		 * left, which unsetenv does not touch. getenv points just
+		 * past the "NAME=". */
+		v -= strlen(kinds[k].env) + 1;
 		unsetenv(kinds[k].env);
+		wipe(v, strlen(kinds[k].env) + 1 + n);
 	}
 	if (any)
 		secret_protect();

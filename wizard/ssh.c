@@ -1213,8 +1213,10 @@ st_auth_key(struct conn *c)
 	/* A key others can read is not used (fileio.h, OpenSSH's rule);
 	 * nor a FIFO or a device, which libssh2 would open blocking, on
 	 * the loop, for ever. */
-	if (!c->key_secret && !c->key_asking && stat(path, &sb) == 0 &&
-	    !S_ISREG(sb.st_mode))
+	if (!c->key_secret && !c->key_asking && stat(path, &sb) == -1)
+		snprintf(why, sizeof(why), "cannot read it: %s",
+		    strerror(errno));
+	else if (!c->key_secret && !c->key_asking && !S_ISREG(sb.st_mode))
 		snprintf(why, sizeof(why), "not a regular file");
 	else if (c->key_secret || c->key_asking ||
 	    file_private_ok(path, why, sizeof(why)) == 0)
@@ -1473,7 +1475,7 @@ send_line(struct conn *c, const char *line, size_t len, int echo)
 	/* What the device printed goes, wiped: after a secret was typed
 	 * it could hold the secret, had the device echoed it. */
 	wipe(c->raw.s, c->raw.len);
-	wipe(c->tail.s, c->tail.len);
+	wipe(c->tail.s, c->tail.cap);	/* trimmed: its old bytes too */
 	buf_add(&c->wbuf, line, len);
 	buf_add(&c->wbuf, "\n", 1);
 	c->raw.len = 0;
@@ -1604,6 +1606,7 @@ scan_tail(struct conn *c, struct prompt_hit *hit)
 	if (ps == PS_PROMPT && c->t.profile->id == PROF_CISCO_VOS &&
 	    !vos_prompt(text + hit->start, c->user))
 		ps = PS_NONE;
+	wipe(text, n);		/* the answer to a secret, maybe its echo */
 	free(text);
 	return ps;
 }
