@@ -79,4 +79,16 @@ grep -q "red bidi" "$T/out" && grep -qx end "$T/out" || fail "words lost: $(head
 expect_exit 0 fw probe ssh 127.0.0.1:$WIN --profile linux --json -- fx-ansi
 jq -e '.output | (test("ansi-begin") and test("ansi-end") and (test("[\u001b\u0007\u0080-\u009f\u202a-\u202e\u2066-\u2069]") | not))' \
     "$T/out" >/dev/null || fail "fx-ansi: $(jq -c .output "$T/out")"
+# The socket: TCP_NODELAY, so the key exchange's small packets do not
+# wait for a delayed ACK (strace sees the call; where tracing is not
+# allowed, this case says so and is not run).
+if command -v strace >/dev/null && strace -o /dev/null true 2>/dev/null; then
+	expect_exit 0 strace -f -o "$T/strace" -e trace=setsockopt \
+	    "$FEDWIZ" --known-hosts "$T/kh" --identity "$T/id_ed25519" \
+	    probe ssh 127.0.0.1:$LIN --profile linux -- echo x
+	grep -q 'setsockopt([0-9]*, SOL_TCP, TCP_NODELAY, \[1\], 4) = 0' "$T/strace" ||
+	    fail "no TCP_NODELAY: $(cat "$T/strace")"
+else
+	echo "strace cannot trace here: the TCP_NODELAY case is not run"
+fi
 echo "ok: failures"
