@@ -8,6 +8,7 @@
 #   FEDWIZ_BEFORE=/path/to/fedwiz   also time another fedwiz build (say,
 #                                   the commit before a change), as
 #                                   "fedwiz-before"
+#   BENCH_TOOLS="fedwiz fedwiz-before"   only these tools (fedwiz first)
 #   RUN_LIMIT=S                     a run still going after S seconds
 #                                   (default 300) is ended and counted as
 #                                   a failure: a hang cannot stall the run
@@ -189,9 +190,9 @@ answered() {
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print 0 }'; }
 
-TOOLS="fedwiz${FEDWIZ_BEFORE:+ fedwiz-before} ansible pssh ssh-loop"
+TOOLS=${BENCH_TOOLS:-fedwiz${FEDWIZ_BEFORE:+ fedwiz-before} ansible pssh ssh-loop}
 echo "fedwiz ssh benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $RUNS runs each, tools interleaved"
-echo "$(ssh -V 2>&1); $(ansible --version | head -n 1); $(parallel-ssh --version 2>&1 | head -n 1 | sed 's/^/pssh /')"
+echo "$(ssh -V 2>&1); $(ansible --version 2>/dev/null | sed -n 1p); $(parallel-ssh --version 2>&1 | sed -n '1s/^/pssh /p')"
 [ -z "$FEDWIZ_BEFORE" ] || echo "fedwiz-before: $FEDWIZ_BEFORE"
 printf '%-13s %4s %10s %10s %12s %14s %12s %9s\n' tool N "median ms" "min ms" "ms per host" "client CPU ms" "max RSS" "vs fedwiz"
 failed=0
