@@ -778,20 +778,34 @@ prepare_file(const char *path, int readonly, int is_default, int *created,
 	return STORE_OK;
 }
 
-/* path+suffix to 0600 if it is a regular file of ours readable by others;
- * 1 if it was. Never through a link. */
+/*
+ * path+suffix to 0600 if it is a regular file of ours readable by others;
+ * 1 if it was. Never through a link.
+ *
+ * SQLite already has the database, and its -wal and -shm, open in this
+ * process with POSIX locks on them, and close(2) of any other descriptor
+ * of the same file drops every POSIX lock the process holds on it: the
+ * wizard then shared the WAL index with other processes unlocked, and
+ * `fedwiz status` beside it no longer saw its transitions. An O_PATH
+ * descriptor is not a file open for I/O, and its close leaves the locks
+ * alone (Linux: filp_close skips locks_remove_posix for FMODE_PATH). It
+ * cannot fchmod, so the mode goes through /proc/self/fd, as glibc's
+ * fchmodat(AT_SYMLINK_NOFOLLOW) does; without /proc the file stays as it
+ * is.
+ */
 static int
 tighten_one(const char *path, const char *suffix)
 {
 	struct stat	 sb;
 	char		*p = xasprintf("%s%s", path, suffix);
+	char		 proc[64];
 	int		 fd, was = 0;
 
-	if ((fd = open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) !=
-	    -1) {
+	if ((fd = open(p, O_PATH | O_NOFOLLOW | O_CLOEXEC)) != -1) {
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 		if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
 		    (sb.st_mode & 077) != 0 && sb.st_uid == getuid() &&
-		    fchmod(fd, 0600) == 0)
+		    chmod(proc, 0600) == 0)
 			was = 1;
 		close(fd);
 	}
