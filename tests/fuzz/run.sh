@@ -23,10 +23,10 @@ LIBS="$(pkg-config --libs yaml-0.1 openssl) -lpthread"
 # check's statuses and URIs with sip.c, which brings the TLS probe and the
 # event loop it runs on.
 SRC="wizard/answers.c wizard/catalog.c wizard/certinfo.c wizard/clean.c
-wizard/cond.c wizard/evloop.c wizard/hello.c wizard/hostkeys.c wizard/json.c
-wizard/net.c wizard/plan.c wizard/profile.c wizard/prompt.c wizard/quote.c
-wizard/resolve.c wizard/runbook.c wizard/sip.c wizard/template.c wizard/tls.c
-wizard/util.c wizard/vartype.c wizard/ydoc.c"
+wizard/cond.c wizard/evloop.c wizard/fileio.c wizard/hello.c wizard/hostkeys.c
+wizard/json.c wizard/net.c wizard/plan.c wizard/profile.c wizard/prompt.c
+wizard/quote.c wizard/resolve.c wizard/runbook.c wizard/sip.c wizard/template.c
+wizard/tls.c wizard/util.c wizard/vartype.c wizard/ydoc.c"
 DEFS='-DFEDWIZ_DATADIR="/nonexistent" -DFEDWIZ_SRCDIR="." -DFEDWIZ_BUILDDIR="."'
 
 for h in ${FUZZ_ONLY:-runbook cond answers certfile sip prompt knownhosts}; do
