@@ -39,14 +39,9 @@ answers() {
 
 for n in 100 200; do
 	answers $n
-	set +e
-	timeout -k 5 $LIMIT "$FEDWIZ" --runbooks "$R" --known-hosts "$T/kh" \
+	ssh_bounded $LIMIT "$FEDWIZ" --runbooks "$R" --known-hosts "$T/kh" \
 	    --identity "$T/id_ed25519" --timeout 60 check many \
-	    --answers "$T/a$n.yaml" --json </dev/null >"$T/out" 2>"$T/err"
-	rc=$?
-	set -e
-	[ $rc -ne 124 ] && [ $rc -ne 137 ] ||
-		fail "check on $n hosts still running after $LIMIT s: hung ($(jq -c .summary "$T/out" 2>/dev/null))"
+	    --answers "$T/a$n.yaml" --json
 	[ $rc -eq 0 ] || {
 		cat "$T/err" >&2
 		fail "check on $n hosts: exit $rc, $(jq -c '.summary, [.checks[] | select(.verdict != "pass") | .message][:3]' "$T/out")"

@@ -19,6 +19,9 @@
 #   ssh_run_client [OPTS] PORT [CMD...]   the OpenSSH client, bounded
 #   ssh_session_open/send/wait/close      drive -tt sessions (a tiny expect)
 #   ssh_tcp_stub MODE [PORT]       a TCP listener that is not SSH; STUB_PORT
+#   ssh_bounded SECONDS CMD...     CMD's exit in $rc, output in $T/out and
+#                                  $T/err; a failure, not a hang, if it is
+#                                  still running after SECONDS
 #   ssh_answers IN OUT HOST=PORT...       an answers file with test ports
 #   ssh_checks, ssh_vars, ssh_expand      a runbook's ssh checks, answers
 #
@@ -520,6 +523,21 @@ ssh_tcp_stub() {
 	done
 	STUB_PORT=$(cat "$T/stub.port")
 	[ -n "$STUB_PORT" ] || { cat "$T/stub.err" >&2; fail "tcp_stub $mode did not start"; }
+}
+
+# ssh_bounded SECONDS CMD...: run CMD (a program, not a function: timeout
+# runs it) with no input; its exit status in $rc, its output in $T/out
+# and $T/err. Still running after SECONDS, the test fails saying so: the
+# hangs these tests look for must not become the harness's time limit.
+ssh_bounded() {
+	local secs
+	secs=$1
+	shift
+	set +e
+	timeout -k 5 "$secs" "$@" </dev/null >"$T/out" 2>"$T/err"
+	rc=$?
+	set -e
+	[ $rc -ne 124 ] && [ $rc -ne 137 ] || fail "still running after $secs s: $*"
 }
 
 # ssh_answers IN OUT NAME=PORT...: copy an answers file from tests/ssh/data,

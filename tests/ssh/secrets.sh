@@ -22,20 +22,9 @@ FX_LOG="$T/lin.log" ssh_start lin auto fx-linux "PasswordAuthentication yes"
 PL=$SSH_PORT
 ssh_known_hosts "$T/kh" $PL
 
-# bounded SECONDS CMD...: a failure, not a hang, if CMD is still running.
-bounded() {
-	secs=$1
-	shift
-	set +e
-	timeout -k 5 "$secs" "$@" </dev/null >"$T/out" 2>"$T/err"
-	rc=$?
-	set -e
-	[ $rc -ne 124 ] && [ $rc -ne 137 ] || fail "still running after $secs s: $*"
-}
-
 # FIFOs: the key does not exist, so the password is asked for.
 mkfifo "$T/fifo"
-bounded 30 "$FEDWIZ" --known-hosts "$T/kh" --identity "$T/no-such-key" \
+ssh_bounded 30 "$FEDWIZ" --known-hosts "$T/kh" --identity "$T/no-such-key" \
     --password-file "$T/fifo" --timeout 10 probe ssh "127.0.0.1:$PL" --profile linux -- echo x
 [ $rc -eq 3 ] || fail "password FIFO: exit $rc: $(cat "$T/err")"
 grep -q "fifo: is not a regular file (a FIFO)" "$T/err" || fail "password FIFO: $(cat "$T/err")"
@@ -84,7 +73,7 @@ if ssh_pty_ok; then
 	ssh_known_hosts "$T/kh" $PL $PA
 	# fwa SECRET: probe the ASA with FEDWIZ_ENABLE_SECRET=SECRET.
 	fwa() {
-		bounded 60 env FEDWIZ_ENABLE_SECRET="$1" "$FEDWIZ" --known-hosts "$T/kh" \
+		ssh_bounded 60 env FEDWIZ_ENABLE_SECRET="$1" "$FEDWIZ" --known-hosts "$T/kh" \
 		    --identity "$T/id_ed25519" --timeout 20 probe ssh "127.0.0.1:$PA" \
 		    --profile cisco-asa -- show pager
 	}
@@ -104,7 +93,7 @@ if ssh_pty_ok; then
 	grep -q "show pager" "$T/asa.log" && fail "enable of 512: the command ran"
 
 	# The same through a file: its first line is the secret; a FIFO is refused.
-	bounded 30 "$FEDWIZ" --known-hosts "$T/kh" --identity "$T/id_ed25519" \
+	ssh_bounded 30 "$FEDWIZ" --known-hosts "$T/kh" --identity "$T/id_ed25519" \
 	    --enable-secret-file "$T/fifo" --timeout 10 probe ssh "127.0.0.1:$PA" \
 	    --profile cisco-asa -- show pager
 	[ $rc -eq 3 ] && grep -q "fifo: is not a regular file (a FIFO)" "$T/err" ||
@@ -134,7 +123,7 @@ ssh_start kbd auto fx-linux "UsePAM yes" "KbdInteractiveAuthentication yes"
 PK=$SSH_PORT
 ssh_known_hosts "$T/kh" $PL $PK ${PA:-}
 : >"$T/fc-pw"
-bounded 60 env FREECHECK_NEEDLE="$pw" FREECHECK_LOG="$T/fc-pw" \
+ssh_bounded 60 env FREECHECK_NEEDLE="$pw" FREECHECK_LOG="$T/fc-pw" \
     LD_PRELOAD="$T/freecheck.so" "$FEDWIZ" --known-hosts "$T/kh" --password-file "$T/pw" \
     probe ssh "$u@127.0.0.1:$PK" --profile linux -- echo logged in
 [ $rc -eq 0 ] && grep -q "logged in" "$T/out" || fail "kbd-interactive login: exit $rc, $(cat "$T/err")"
@@ -149,7 +138,7 @@ if [ -n "${PA:-}" ]; then
 	ssh_known_hosts "$T/kh" $PA2
 	printf '%s\n' "$ES" | write "$T/en"
 	: >"$T/fc-en"
-	bounded 60 env FREECHECK_NEEDLE=Tail-0f-its-0wn-77 FREECHECK_LOG="$T/fc-en" \
+	ssh_bounded 60 env FREECHECK_NEEDLE=Tail-0f-its-0wn-77 FREECHECK_LOG="$T/fc-en" \
 	    LD_PRELOAD="$T/freecheck.so" "$FEDWIZ" --known-hosts "$T/kh" --identity "$T/id_ed25519" \
 	    --enable-secret-file "$T/en" probe ssh "127.0.0.1:$PA2" --profile cisco-asa -- show pager
 	[ $rc -eq 0 ] || fail "enable from a file: exit $rc, $(cat "$T/err")"
