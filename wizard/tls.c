@@ -61,6 +61,8 @@ struct tls_probe {
 	void			*arg;
 	int			 open;		/* handshake done, still up */
 	int			 kept;		/* tls_probe_keep: the caller's */
+	int			 in_done;	/* inside p->done */
+	int			 cancelled;	/* cancelled from inside it */
 	int			 conn_alert;	/* the peer's alert after the
 						   handshake; -1: none */
 };
@@ -541,8 +543,16 @@ finish(struct tls_probe *p)
 	if (p->r.peer[0] == '\0')
 		snprintf(p->r.peer, sizeof(p->r.peer), "%s:%d", p->w.host,
 		    p->w.port);
+	/*
+	 * The callback may keep the connection (tls_probe_keep) and then,
+	 * with an answer already read, be done with it and cancel it before
+	 * it returns (probe sip does): the probe is freed here, after the
+	 * callback, never under it.
+	 */
+	p->in_done = 1;
 	p->done(&p->r, p->arg);
-	if (!p->kept)
+	p->in_done = 0;
+	if (!p->kept || p->cancelled)
 		probe_free(p);
 }
 
@@ -671,6 +681,11 @@ tls_probe_start(struct evloop *ev, const struct tls_want *w, tls_done_fn done,
 void
 tls_probe_cancel(struct tls_probe *p)
 {
-	if (p != NULL)
-		probe_free(p);
+	if (p == NULL)
+		return;
+	if (p->in_done) {
+		p->cancelled = 1;
+		return;
+	}
+	probe_free(p);
 }
