@@ -110,6 +110,7 @@ struct rb_check {
 	const char		*client_cert;	/* tls: none|requested|required */
 	/* tls, x509, sip */
 	const char		*name;
+	const char		*subject_cn;	/* tls, x509: the CN itself */
 	const char		*ca;
 	struct rb_strlist	 eku;
 	/* sip */
