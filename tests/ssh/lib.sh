@@ -507,7 +507,8 @@ ssh_answers() {
 	cp "$in" "$out.tmp"
 	for hp in "$@"; do
 		h=${hp%%=*} p=${hp#*=}
-		sed -i "s/{ name: $h,.*}/{ name: $h, address: 127.0.0.1, port: $p, user: $(id -un) }/" \
+		# Address and port only: what follows (vars: { ... }) stays.
+		sed -i "s/{ name: $h, address: [^,]*, port: [0-9]*/{ name: $h, address: 127.0.0.1, port: $p, user: $(id -un)/" \
 		    "$out.tmp"
 	done
 	chmod 600 "$out.tmp"
@@ -597,6 +598,18 @@ ssh_vars() {
 		sub(/:.*/, "", k); sub(/^[^:]*:[ ]*/, "", v)
 		if (v ~ /^".*"$/ || v ~ /^\047.*\047$/) v = substr(v, 2, length(v) - 2)
 		printf "%s\t%s\n", k, v
+	}
+	# A host'"'"'s own values (variables per host): "vars: { k: v, k: v }" on
+	# its flow entry. The fixtures'"'"' answers list one host per role.
+	/ vars: \{/ {
+		h = $0; sub(/.* vars: \{ */, "", h); sub(/ *\} *\} *$/, "", h)
+		m = split(h, kv, /, /)
+		for (i = 1; i <= m; i++) {
+			k = kv[i]; v = k
+			sub(/:.*/, "", k); sub(/^[^:]*:[ ]*/, "", v)
+			if (v ~ /^".*"$/ || v ~ /^\047.*\047$/) v = substr(v, 2, length(v) - 2)
+			printf "%s\t%s\n", k, v
+		}
 	}' "$1"
 }
 
