@@ -213,7 +213,7 @@ clear_state
 # real-format data the wrong fail for old_fails); the new check fails (or
 # passes) on the same state.
 ps_old() {	# SCRIPT: the output of the old engine's exec line, CRs off
-	ssh_run_client "$WIN" powershell -NoProfile -NonInteractive -EncodedCommand \
+	SSH_KNOWN_HOSTS="$T/kh" ssh_run_client "$WIN" powershell -NoProfile -NonInteractive -EncodedCommand \
 	    "$(printf 'Import-Module Lync; %s | Format-List *' "$1" | iconv -f UTF-8 -t UTF-16LE | base64 -w0)" \
 	    </dev/null 2>/dev/null | tr -d '\r'
 }
@@ -331,5 +331,38 @@ expect_fail configure-certificates-on-imp 3 'Certificate Signed by'
 clear_state
 fails 1 ocs-partitioned --set transport=tcp
 expect_fail configure-static-routes-on-ocs 10 '10\.1\.1\.20:5060'
+
+clear_state
+
+# ocs-partitioned, issue 13: the OCS server's own certificate lacks Client
+# Authentication while others in its store have both (the old CertCheck,
+# with no subject, passes); IM and Presence does not trust the OCS root (no
+# check looked at cup-trust).
+echo False >"$WS/ocs-cert-client-auth"
+grep -v '^cup-trust/example-CA1\.pem' "$D/vos/cert-list-trust.txt" >"$VS/cert-list-trust.txt"
+old_passes "Get-ChildItem Cert:\\LocalMachine\\My | Select-Object @{Name='CertCheck'; Expression={\$e = @(\$_.Extensions | Where-Object {\$_.Oid.Value -eq '2.5.29.37'} | ForEach-Object {\$_.EnhancedKeyUsages} | ForEach-Object {\$_.Value}); \$c = New-Object System.Security.Cryptography.X509Certificates.X509Chain; \$c.ChainPolicy.RevocationMode = 'NoCheck'; 'serverAuth=' + (\$e -contains '1.3.6.1.5.5.7.3.1') + ' clientAuth=' + (\$e -contains '1.3.6.1.5.5.7.3.2') + ' trusted=' + \$c.Build(\$_) + ' ' + \$_.Subject}}" \
+    'CertCheck *: *serverAuth=True clientAuth=True trusted=True '
+fails 2 ocs-partitioned
+expect_fail validate-existing-certificate 12 'CN=ocs1\.example\.com'
+expect_fail configure-certificates-on-imp 1 'cup-trust/example-CA1'
+clear_state
+
+# Per node: a second IM and Presence node (imp2, 10.1.1.21) with no Host
+# Authorization entry on the OCS pool. Its instance of Add Host
+# Authorization fails (both entries), imp1's passes: each node's own
+# values, checked on the OCS pool (the document's step 11 repeats it per
+# node).
+ssh_answers ocs-partitioned.answers.yaml "$T/a2.yaml" $HOSTS
+sed -i "/^  imp:/a\\    - { name: imp2, address: 127.0.0.1, port: $VOS, user: $(id -un), vars: { imp_fqdn: imp2.example.com, imp_address: 10.1.1.21 } }" "$T/a2.yaml"
+expect_exit 1 "$FEDWIZ" --known-hosts "$T/kh" check ocs-partitioned --answers "$T/a2.yaml" \
+    --identity "$T/id_ed25519" --kind ssh --json </dev/null
+[ "$(jq -r '[.checks[] | select(.verdict == "fail") | "\(.procedure)@\(.host // "") \(.step) \(.on)"] | sort | join(",")' "$T/out")" = \
+    "add-host-authorization@imp2 12 ocspool1,add-host-authorization@imp2 12 ocspool1" ] || {
+	jq -c '.checks[] | select(.verdict == "fail") | [.procedure, .host, .step, .on, .message]' "$T/out"
+	fail "per node: only imp2's two Host Authorization checks (on ocspool1) should fail"
+}
+jq -e '[.checks[] | select(.procedure == "add-host-authorization" and .verdict == "fail")] | all(.message | contains("10.1.1.21") or contains("imp2\\.example\\.com"))' "$T/out" >/dev/null ||
+    fail "imp2's checks did not use imp2's own values"
+clear_state
 
 echo "faults: $(($(date +%s) - t3)) s; runbook checks: $(($(date +%s) - t0)) s"
