@@ -38,6 +38,9 @@ struct rb_var {
 	 * the role has its own value; NULL: one value for the deployment. */
 	const char		*per_host;
 	const struct rb_role	*role;
+	/* `reverses: VAR` (type route-pattern): the value must be VAR's
+	 * domain backwards; NULL: no such rule. */
+	const char		*reverses;
 	struct rb_pos		 pos;
 };
 

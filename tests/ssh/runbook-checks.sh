@@ -242,7 +242,7 @@ expect_fail approve-import-certificate 11 'NewestCert'
 expect_fail assign-imported-certificate 10 'newest=True'
 expect_fail set-up-static-route 5 'MatchUri='
 expect_fail set-up-static-route 5 'TlsRoute'
-expect_fail set-up-application-pool 5 'siteid=1 '
+expect_fail set-up-application-pool 5 'siteid=1'
 expect_fail set-up-lync-tlsv1 6 '3des=True'
 [ "$(jq '[.checks[] | select(.procedure == "set-up-static-route" and .verdict == "fail")] | length' "$T/out")" -eq 2 ] ||
     fail "set-up-static-route: expected its two step-5 checks to fail"
@@ -259,6 +259,25 @@ echo "Cisco XCP Router" >"$VS/services-stopped"
 fails 2 lync-cup-federation
 expect_fail configure-certificates 2 'Certificate Signed by example-CA1'
 expect_fail restart-services 3 'Cisco XCP Router'
+clear_state
+
+# lync-cup-federation, issue 13: the XCP SIP Federation Connection Manager
+# stopped (nothing looked at it); Lync without the trusted application pool
+# of the Federation Routing FQDN (nothing looked at Lync).
+printf '%s\n' "Cisco XCP SIP Federation Connection Manager" >"$VS/services-stopped"
+: >"$WS/trusted-application-pool.txt"
+fails 2 lync-cup-federation
+expect_fail restart-services 3 'Cisco XCP SIP Federation Connection Manager'
+expect_fail set-federation-routing-fqdn 1 'PoolFqdn'
+clear_state
+# A two-tier PKI: cup-trust holds the root (example-CA1), the cup
+# certificate is signed by the issuing CA. The old check read ca_name for
+# both and failed; issuer_name names the issuing CA.
+sed 's#^cup/cup\.pem: .*#cup/cup.pem: Certificate Signed by example-Issuing-CA#' \
+    "$D/vos/cert-list-own.txt" >"$VS/cert-list-own.txt"
+! grep -Eq '^cup/cup\.pem: *Certificate Signed by example-CA1$' "$VS/cert-list-own.txt" ||
+    fail "two-tier fault: the old check (issuer = ca_name) would still pass"
+all_pass lync-cup-federation --set issuer_name=example-Issuing-CA
 clear_state
 
 # interdomain-asa: cisco-asa (clock unsynchronized, the imported IM and
