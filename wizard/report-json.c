@@ -266,6 +266,8 @@ json_step(struct json *j, const struct r_inst *ri, const struct r_step *rs)
 		json_kint(j, "output_len", (long long)c->output_len);
 		json_kstr(j, "output_sha256", c->sha256);
 		json_kstr(j, "excerpt", c->excerpt);
+		json_kstr(j, "origin", c->origin);
+		json_kstr(j, "origin_detail", c->origin_detail);
 		json_obj_end(j);
 	}
 	json_arr_end(j);

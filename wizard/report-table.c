@@ -611,6 +611,16 @@ checks(struct r_out *w, const struct r_inst *ri)
 		row_begin(w);
 		cell_num(w, (long long)c->step);
 		cell_opt(w, c->kind);
+		/* Evidence not collected here says where it came from. */
+		if (c->origin != NULL && strcmp(c->origin, "collected") != 0) {
+			w->fmt->muted(w, " (");
+			w->fmt->text(w, c->origin);
+			if (c->origin_detail != NULL) {
+				w->fmt->muted(w, ": ");
+				w->fmt->text(w, c->origin_detail);
+			}
+			w->fmt->muted(w, ")");
+		}
 		cell_code(w, c->target);
 		cell(w);
 		w->fmt->status(w, strcmp(c->result, "pass") == 0 ? "done" :

@@ -516,7 +516,7 @@ ssh_answers() {
 }
 
 # ssh_checks RUNBOOK.yaml: the runbook's ssh checks, one expectation a line:
-# PROCEDURE<TAB>ROLE<TAB>COMMAND<TAB>KIND<TAB>PATTERN (KIND contains, regex
+# PROCEDURE<TAB>ROLE<TAB>COMMAND<TAB>KIND<TAB>PATTERN (ROLE: the check's role:, else the procedure's on:; KIND contains, regex
 # or absent),
 # ${vars} left in. Reads the YAML the runbooks are written in (block
 # mappings, 'single' / "double" / plain scalars, block and [flow] lists),
@@ -554,8 +554,8 @@ ssh_checks() {
 	}
 	function flush(   i) {
 		for (i = 1; i <= n; i++)
-			printf "%s\t%s\t%s\t%s\t%s\n", proc, role, cmd, kinds[i], pats[i]
-		in_ssh = 0; n = 0; cmd = ""; listkey = ""
+			printf "%s\t%s\t%s\t%s\t%s\n", proc, crole != "" ? crole : role, cmd, kinds[i], pats[i]
+		in_ssh = 0; n = 0; cmd = ""; listkey = ""; crole = ""
 	}
 	/^  - id:/ { if (in_ssh) flush(); role = ""; proc = $3 }
 	/^    on: / { role = $2 }
@@ -577,6 +577,7 @@ ssh_checks() {
 			sub(/^[ \t]+/, "", val)
 			listkey = ""
 			if (key == "command") cmd = unq(val)
+			else if (key == "role") crole = val
 			else if (key == "contains" || key == "regex" || key == "absent") {
 				if (val == "") listkey = key
 				else if (val ~ /^\[/) flow(key, val)

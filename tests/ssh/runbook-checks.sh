@@ -29,9 +29,19 @@ FX_VOS_DELAY=1 FX_VOS_STATE="$VS" ssh_start vos auto fx-vos
 VOS=$SSH_PORT
 FX_ASA_STATE="$AS" ssh_start asa auto fx-asa
 ASA=$SSH_PORT
-ssh_known_hosts "$T/kh" $WIN $VOS $ASA
+# The CUCM publisher (interdomain-asa's NTP note): an admin CLI whose clock
+# follows the NTP source the ASA follows, where IM and Presence's follows
+# the publisher.
+CS="$T/cs"
+mkdir "$CS"
+sed 's/^\*10\.1\.1\.2        10\.1\.1\.10        2 u/*10.1.1.10       .GPS.            1 u/; s/^synchronised to NTP server (10\.1\.1\.2) at stratum 3/synchronised to NTP server (10.1.1.10) at stratum 2/' \
+    "$FEDWIZ_SRCDIR/tests/ssh/data/vos/ntp-status.txt" >"$CS/ntp-status.txt"
+grep -q '^synchronised to NTP server (10\.1\.1\.10)' "$CS/ntp-status.txt" || fail "cucm fixture state"
+FX_VOS_DELAY=1 FX_VOS_STATE="$CS" ssh_start cucm auto fx-vos
+CUCM=$SSH_PORT
+ssh_known_hosts "$T/kh" $WIN $VOS $ASA $CUCM
 # Each host name of the answers files, to the sshd of its device kind.
-HOSTS="fe1=$WIN ocs1=$WIN ocspool1=$WIN edge1=$WIN lyncedge1=$WIN imp1=$VOS cup1=$VOS asa1=$ASA"
+HOSTS="fe1=$WIN ocs1=$WIN ocspool1=$WIN edge1=$WIN lyncedge1=$WIN imp1=$VOS cup1=$VOS asa1=$ASA cucm1=$CUCM"
 
 clear_state() { find "$WS" "$VS" "$AS" -mindepth 1 -delete; }
 
@@ -121,6 +131,7 @@ no_data() {
 	while IFS= read -r f; do : >"$WS/$f"; done
 	for f in "$D"/vos/*.txt; do : >"$VS/${f##*/}"; done
 	for f in "$D"/asa/*.txt "$D"/asa/*.cfg; do : >"$AS/${f##*/}"; done
+	cp "$CS/ntp-status.txt" "$T/cs-ntp" && : >"$CS/ntp-status.txt"
 }
 
 # all_fail RUNBOOK [--set ...]: with no data, every ssh check that applies
@@ -180,6 +191,7 @@ all_fail ocs-partitioned
 all_fail ocs-partitioned --set new_ocs_cert=yes
 all_fail ocs-partitioned --set transport=tcp
 clear_state
+cp "$T/cs-ntp" "$CS/ntp-status.txt"
 t3=$(date +%s)
 echo "all fail: $((t3 - t2)) s"
 
@@ -285,7 +297,7 @@ clear_state
 # unsynchronised), windows (the Access Edge certificate without clientAuth).
 cp "$D/asa/ntp-status-unsynchronised.txt" "$AS/ntp-status.txt"
 : >"$AS/certs-cert_from_cup.txt"
-grep -v 'client-types' "$D/asa/trustpoint-msca.cfg" >"$AS/trustpoint-msca.cfg"
+grep -v 'validation-usage' "$D/asa/trustpoint-msca.cfg" >"$AS/trustpoint-msca.cfg"
 cp "$D/vos/ntp-status-unsynchronised.txt" "$VS/ntp-status.txt"
 sed '/CN=edge\.example\.com/s/clientAuth=True/clientAuth=False/' \
     "$D/windows/cert-check.txt" >"$WS/cert-check.txt"
@@ -295,6 +307,28 @@ expect_fail import-imp-certificate 11 'CA Certificate'
 expect_fail configure-scep-enrollment 3 'client-types ssl'
 expect_fail import-self-signed-certificate 5 'synchronised to NTP server'
 expect_fail request-site-server-signing-certificate 2 'CN=edge\.example\.com'
+clear_state
+
+# interdomain-asa, issue 13. On real-format data the old checks fail: the CLI
+# lists one .pem line per trust certificate (no .der line), and ASA 9.x
+# stores client-types ssl as validation-usage ssl-client.
+! grep -Eq '^cup-trust/10\.1\.1\.1\.der: *Trust Certificate' "$D/vos/cert-list-trust.txt" ||
+    fail "fixture: a .der line in show cert list trust"
+! grep -Eq '^ client-types ssl[[:space:]]*$' "$D/asa/trustpoint-msca.cfg" ||
+    fail "fixture: client-types ssl where 9.x prints validation-usage ssl-client"
+# The ASA synchronised, but to another source than CUCM's (the old check,
+# "Clock is synchronized" alone, passes); the CUCM publisher not
+# synchronised (nothing looked at it).
+sed 's/reference is 10\.1\.1\.10/reference is 10.1.1.99/' "$D/asa/ntp-status.txt" >"$AS/ntp-status.txt"
+grep -Eq '^Clock is synchronized' "$AS/ntp-status.txt" || fail "the old ASA NTP check would not pass"
+cp "$CS/ntp-status.txt" "$T/cs-ntp"
+cp "$D/vos/ntp-status-unsynchronised.txt" "$CS/ntp-status.txt"
+fails 2 interdomain-asa
+expect_fail import-imp-certificate 1 'reference is 10\.1\.1\.10'
+expect_fail import-imp-certificate 1 'synchronised to NTP server \(10\.1\.1\.10\)'
+[ "$(jq -r '[.checks[] | select(.verdict == "fail") | .on] | sort | join(",")' "$T/out")" = "asa1,cucm1" ] ||
+    fail "the NTP faults should fail on asa1 and cucm1"
+cp "$T/cs-ntp" "$CS/ntp-status.txt"
 clear_state
 
 # ocs-imp-tls: windows (the OCS certificate without clientAuth, the route
@@ -380,7 +414,7 @@ expect_exit 1 "$FEDWIZ" --known-hosts "$T/kh" check ocs-partitioned --answers "$
 	jq -c '.checks[] | select(.verdict == "fail") | [.procedure, .host, .step, .on, .message]' "$T/out"
 	fail "per node: only imp2's two Host Authorization checks (on ocspool1) should fail"
 }
-jq -e '[.checks[] | select(.procedure == "add-host-authorization" and .verdict == "fail")] | all(.message | contains("10.1.1.21") or contains("imp2\\.example\\.com"))' "$T/out" >/dev/null ||
+jq -e '[.checks[] | select(.procedure == "add-host-authorization" and .verdict == "fail")] | all(.message | contains("imp2") or contains("1\\.21"))' "$T/out" >/dev/null ||
     fail "imp2's checks did not use imp2's own values"
 clear_state
 
