@@ -51,7 +51,7 @@ struct check_outcome {
 	/* Evidence the operator collected (the command run by hand, its
 	 * output given to fedwiz): recorded with origin "pasted". */
 	int			 pasted;
-	char			*origin_detail;	/* "pasted by NAME" */
+	char			*origin_detail;	/* who pasted it */
 };
 
 struct check_run;

@@ -179,6 +179,15 @@ int		 store_begin(struct store *, struct diags *);
 int		 store_commit(struct store *, struct diags *);
 void		 store_rollback(struct store *);
 
+/*
+ * Several reads as one snapshot: what other consoles commit in between is
+ * not seen half (a step record read before another console's transition
+ * and its event read after it would look forged). Nothing is locked: the
+ * writers go on. No-op inside a transaction.
+ */
+int		 store_snapshot_begin(struct store *, struct diags *);
+void		 store_snapshot_end(struct store *);
+
 /* Sessions. */
 int		 store_session_create(struct store *, const char *,
 		     const char *, const char *, size_t, const char *,

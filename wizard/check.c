@@ -187,6 +187,7 @@ missing_target(const struct rb_check *c, struct scope *sc)
 	switch (c->kind) {
 	case CK_TLS:
 	case CK_TCP:
+	case CK_SIP:
 		a = tmpl_expand(c->host, scope_lookup, sc);
 		b = tmpl_expand(c->port, scope_lookup, sc);
 		t = xasprintf("here: %s:%s", a, b);
@@ -588,7 +589,7 @@ check_run_pasted(struct check_run *r, const struct plan_inst *in,
 	idx = check_add(r, in, step, c, h, CV_ERROR, NULL);
 	o = &r->v[idx];
 	o->pasted = 1;
-	o->origin_detail = xasprintf("pasted by %s", op);
+	o->origin_detail = xstrdup(op);	/* who pasted it */
 	if ((line = check_missing(c, &sc)) != NULL) {
 		o->message = xasprintf("%s: %s", h->name, line);
 		o->target = xasprintf("%s: %s", h->name, c->command);
@@ -608,7 +609,7 @@ check_run_pasted(struct check_run *r, const struct plan_inst *in,
 		return -1;
 	}
 	diags_free(&qd);
-	o->target = xasprintf("%s: %s (%s)", h->name, cmd, o->origin_detail);
+	o->target = xasprintf("%s: %s (pasted by %s)", h->name, cmd, op);
 	/* What the engine would have received: the output as given, the
 	 * device's error line where its CLI prints one; no exit status (a
 	 * paste has none), so on Windows the output alone is judged. */

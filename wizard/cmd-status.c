@@ -198,11 +198,11 @@ status_text(FILE *fp, const struct session *s,
 		    "runs them again)\n", (long long)s->id);
 	nst = pasted_steps(ev, nev, st);
 	for (i = 0; i < nst; i++)
-		fprintf(fp, "%s %s%s%s step %zu (%s, %s)", i ? "," :
-		    "evidence given by hand (pasted):", ev[st[i]].proc,
+		fprintf(fp, "%s %s%s%s step %zu (%s, pasted by %s)", i ?
+		    "," : "evidence given by hand (pasted):", ev[st[i]].proc,
 		    *ev[st[i]].host ? "@" : "", ev[st[i]].host, ev[st[i]].step,
 		    ev[st[i]].result, ev[st[i]].origin_detail ?
-		    ev[st[i]].origin_detail : "pasted");
+		    ev[st[i]].origin_detail : "?");
 	if (nst > 0)
 		fprintf(fp, "\n");
 	free(st);

@@ -277,7 +277,7 @@ step_needs(struct plan *pl, struct plan_inst *in, size_t step,
 	const struct rb_step	*s = &in->proc->steps[step - 1];
 	const struct rb_use	*u;
 	const struct role_hosts	*rh;
-	size_t			 i, k;
+	size_t			 i, k, n;
 
 	for (i = 0; i < s->nuses; i++) {
 		u = &s->uses[i];
@@ -293,7 +293,11 @@ step_needs(struct plan *pl, struct plan_inst *in, size_t step,
 		if (u->var->def != NULL)
 			continue;
 		rh = answers_hosts(pl->ans, u->ssh_role->id);
-		for (k = 0; rh != NULL && k < rh->n; k++)
+		/* Done once, verified on one host: that host's value only. */
+		n = rh == NULL ? 0 : in->proc->once && u->ssh_role ==
+		    in->proc->role && in->proc->verify == RB_VERIFY_ONE_HOST &&
+		    rh->n > 0 ? 1 : rh->n;
+		for (k = 0; k < n; k++)
 			if (answers_host_var(&rh->hosts[k], u->var->name) ==
 			    NULL)
 				needs_add(nv, step, u->var,

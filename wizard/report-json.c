@@ -268,6 +268,7 @@ json_step(struct json *j, const struct r_inst *ri, const struct r_step *rs)
 		json_kstr(j, "excerpt", c->excerpt);
 		json_kstr(j, "origin", c->origin);
 		json_kstr(j, "origin_detail", c->origin_detail);
+		json_kstr(j, "stale", c->stale);
 		json_obj_end(j);
 	}
 	json_arr_end(j);

@@ -549,10 +549,10 @@ gather_checks(struct report *r, struct session *s, const struct strmap *map,
 			rc->output_len = v[i].output_len;
 			rc->at = v[i].at;
 			rc->duration_ms = v[i].duration_ms;
-			rc->origin = clean(r->a, v[i].origin != NULL ?
-			    v[i].origin : "collected", 0);
+			rc->origin = clean(r->a, v[i].origin, 0);
 			rc->origin_detail = clean_opt(r->a, v[i].origin_detail,
 			    0);
+			rc->stale = clean_opt(r->a, v[i].stale_why, 0);
 		}
 		if (pass == 0)
 			for (i = 0; i < r->ninsts; i++) {

@@ -37,6 +37,7 @@ struct store {
 	int		 txdepth;	/* store_tx nesting */
 	char		 host[256];	/* this machine, for consoles */
 	long long	 data_version;	/* as store_changed last saw it */
+	int		 snapshot;	/* a read transaction of ours is open */
 };
 
 static const char genesis[] =
@@ -505,6 +506,26 @@ int
 store_begin(struct store *st, struct diags *d)
 {
 	return tx_begin(st, d);
+}
+
+int
+store_snapshot_begin(struct store *st, struct diags *d)
+{
+	int	rc;
+
+	if (st->txdepth > 0 || !sqlite3_get_autocommit(st->db))
+		return STORE_OK;	/* already inside one */
+	if ((rc = exec(st, "BEGIN", d, "reading the session")) == STORE_OK)
+		st->snapshot = 1;
+	return rc;
+}
+
+void
+store_snapshot_end(struct store *st)
+{
+	if (st->snapshot && st->txdepth == 0)
+		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	st->snapshot = 0;
 }
 
 int
@@ -1553,6 +1574,24 @@ mark_stale(struct store *st, int64_t id, const struct store_stale *v,
 	return STORE_OK;
 }
 
+/* Inside an edit's transaction: its event, the evidence it makes stale
+ * (why), and the session's last change. */
+static int
+edit_event(struct store *st, int64_t id, const char *op, const char *kind,
+    const char *host, const char *detail, const struct store_stale *stale,
+    size_t nstale, const char *why, size_t *marked, struct diags *d)
+{
+	int	rc;
+
+	if ((rc = event_append(st, id, store_now(), op, kind, NULL, host, 0,
+	    detail, d)) != STORE_OK ||
+	    (rc = mark_stale(st, id, stale, nstale, why, marked, d)) !=
+	    STORE_OK)
+		return rc;
+	return run(st, d, "recording the edit", "UPDATE sessions SET updated "
+	    "= ? WHERE id = ?", "ii", (int64_t)store_now(), (int64_t)id);
+}
+
 int
 store_answer_edit(struct store *st, int64_t id, const char *name,
     const char *host, const char *value, const char *detail,
@@ -1575,17 +1614,12 @@ store_answer_edit(struct store *st, int64_t id, const char *name,
 		    (int64_t)id, host ? host : "", name);
 	if (rc != STORE_OK)
 		goto out;
-	if ((rc = event_append(st, id, store_now(), op, "answer", NULL, host,
-	    0, detail, d)) != STORE_OK)
-		goto out;
 	why = xasprintf("%s%s%s changed", name, host ? " on " : "",
 	    host ? host : "");
-	rc = mark_stale(st, id, stale, nstale, why, marked, d);
+	rc = edit_event(st, id, op, "answer", host, detail, stale, nstale,
+	    why, marked, d);
 	free(why);
-	if (rc != STORE_OK ||
-	    (rc = run(st, d, "recording an answer", "UPDATE sessions SET "
-	    "updated = ? WHERE id = ?", "ii", (int64_t)store_now(),
-	    (int64_t)id)) != STORE_OK)
+	if (rc != STORE_OK)
 		goto out;
 	return tx_commit(st, d);
 out:
@@ -1638,17 +1672,12 @@ store_host_edit(struct store *st, int64_t id, const struct host *h,
 		    (int64_t)id, h->name);
 	if (rc != STORE_OK)
 		goto out;
-	if ((rc = event_append(st, id, store_now(), op, remove ?
-	    "host-removed" : "host", NULL, h->name, 0, detail, d)) != STORE_OK)
-		goto out;
 	why = xasprintf("host %s %s", h->name, remove ? "removed" : ord >= 0 ?
 	    "changed" : "added");
-	rc = mark_stale(st, id, stale, nstale, why, marked, d);
+	rc = edit_event(st, id, op, remove ? "host-removed" : "host", h->name,
+	    detail, stale, nstale, why, marked, d);
 	free(why);
-	if (rc != STORE_OK ||
-	    (rc = run(st, d, "editing the inventory", "UPDATE sessions SET "
-	    "updated = ? WHERE id = ?", "ii", (int64_t)store_now(),
-	    (int64_t)id)) != STORE_OK)
+	if (rc != STORE_OK)
 		goto out;
 	return tx_commit(st, d);
 out:
