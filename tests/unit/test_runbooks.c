@@ -119,6 +119,8 @@ mark_steps(struct use *u, const struct rb_step *s, size_t n)
 		for (k = 0; k < s[i].nchecks; k++) {
 			const struct rb_check *c = &s[i].checks[k];
 			size_t m;
+			if (c->when_src && strstr(c->when_src, u->name))
+				u->used = 1;
 			mark(u, c->command);
 			mark(u, c->host);
 			mark(u, c->port);
