@@ -78,24 +78,28 @@ print_missing(FILE *fp, const struct session *s)
 	    nd->host ? nd->host : "");
 }
 
+/* Whether row i is its step's latest evidence: only that one counts. */
+static int
+latest_of_step(const struct store_check *c, size_t n, size_t i)
+{
+	size_t	k;
+
+	for (k = i + 1; k < n; k++)
+		if (strcmp(c[k].proc, c[i].proc) == 0 &&
+		    strcmp(c[k].host, c[i].host) == 0 && c[k].step == c[i].step)
+			return 0;
+	return 1;
+}
+
 /* Steps whose latest evidence an edit made stale: re-verify them. */
 static size_t
 stale_steps(const struct store_check *c, size_t n, size_t *out)
 {
-	size_t	i, k, m = 0;
+	size_t	i, m = 0;
 
-	for (i = 0; i < n; i++) {
-		if (c[i].stale_event == 0)
-			continue;
-		/* Only the latest row of the step counts. */
-		for (k = i + 1; k < n; k++)
-			if (strcmp(c[k].proc, c[i].proc) == 0 &&
-			    strcmp(c[k].host, c[i].host) == 0 &&
-			    c[k].step == c[i].step)
-				break;
-		if (k == n)
+	for (i = 0; i < n; i++)
+		if (c[i].stale_event != 0 && latest_of_step(c, n, i))
 			out[m++] = i;
-	}
 	return m;
 }
 
@@ -104,19 +108,12 @@ stale_steps(const struct store_check *c, size_t n, size_t *out)
 static size_t
 pasted_steps(const struct store_check *c, size_t n, size_t *out)
 {
-	size_t	i, k, m = 0;
+	size_t	i, m = 0;
 
-	for (i = 0; i < n; i++) {
-		if (c[i].origin == NULL || strcmp(c[i].origin, "pasted") != 0)
-			continue;
-		for (k = i + 1; k < n; k++)
-			if (strcmp(c[k].proc, c[i].proc) == 0 &&
-			    strcmp(c[k].host, c[i].host) == 0 &&
-			    c[k].step == c[i].step)
-				break;
-		if (k == n)
+	for (i = 0; i < n; i++)
+		if (c[i].origin != NULL && strcmp(c[i].origin, "pasted") == 0 &&
+		    latest_of_step(c, n, i))
 			out[m++] = i;
-	}
 	return m;
 }
 
