@@ -163,9 +163,16 @@ static const struct opt_def opts[] = {
 	    "the usages the peer's certificate must list: Server and Client "
 	    "Authentication (both, the default: federation is mutual TLS), "
 	    "one of them, or any" },
-	{ "from", 0, OT_STR, "URI", OFF(from), 0, NULL,
-	    "the From of the SIP OPTIONS (default: sip:fedwiz@ this host's "
-	    "name)" },
+	{ "from", 0, OT_STR, "URI|FILE", OFF(from), 0, NULL,
+	    "probe sip: the From of the SIP OPTIONS (default: sip:fedwiz@ this "
+	    "host's name); check: a file (- for standard input) holding the "
+	    "output of a step's ssh check that you ran on the host yourself" },
+	{ "step", 0, OT_STR, "N", OFF(step), 0, NULL,
+	    "check --from: the step (1-based) whose ssh check the output "
+	    "answers" },
+	{ "index", 0, OT_STR, "N", OFF(index), 0, NULL,
+	    "check --from: which of the step's ssh checks on that host, when "
+	    "their commands differ (1-based, in document order)" },
 	{ "to", 0, OT_STR, "URI", OFF(to), 0, NULL,
 	    "the To and request URI of the SIP OPTIONS (default: sip: the "
 	    "--name, else the host)" },

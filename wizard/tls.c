@@ -47,7 +47,7 @@ struct tls_probe {
 	struct evloop		*ev;
 	struct net_conn		*nc;
 	struct tls_want		 w;	/* its strings are the copies below */
-	char			*host, *name, *ca, *cert, *key;
+	char			*host, *name, *ca, *cert, *key, *cn;
 	enum phase		 phase;
 	SSL_CTX			*ctx;
 	SSL			*ssl;
@@ -273,6 +273,7 @@ collect(struct tls_probe *p)
 			cert_describe(sk_X509_value(chain, i), &p->r.certs[i]);
 		memset(&cw, 0, sizeof(cw));
 		cw.name = p->w.name;
+		cw.cn = p->w.cn;
 		cw.eku = p->w.eku;
 		cw.trust = p->trust;
 		cw.skew = p->w.skew;
@@ -648,6 +649,7 @@ tls_probe_start(struct evloop *ev, const struct tls_want *w, tls_done_fn done,
 	p->w = *w;
 	p->w.host = p->host = xstrdup(w->host);
 	p->w.name = p->name = dup_or_null(w->name);
+	p->w.cn = p->cn = dup_or_null(w->cn);
 	p->w.ca = p->ca = dup_or_null(w->ca);
 	p->w.client_cert = p->cert = dup_or_null(w->client_cert);
 	p->w.client_key = p->key = dup_or_null(w->client_key);
