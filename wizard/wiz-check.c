@@ -7,9 +7,10 @@
  * asks waits, parked by the engine with no deadline running, and every
  * other host goes on. The question becomes an event; the console shows
  * it as a screen and answers with wiz_answer_hostkey/wiz_answer_secret
- * whenever the operator has read it. A secret found in a file or the
- * environment (as the commands find them) answers at once; one typed is
- * kept for the other hosts that ask the same kind, and wiped at the end.
+ * whenever the operator has read it. A secret kept earlier in the run, or
+ * found in a file or the environment (as the commands find them), answers
+ * at once; one typed is kept in the one store (secret.h) for the other
+ * hosts that ask the same kind during the run, and wiped after it.
  */
 #include "config.h"
 
@@ -28,20 +29,11 @@
 #include "wiz-int.h"
 #include "wiz.h"
 
-/* A secret typed once, for the other hosts that ask its kind. */
-struct cached {
-	char	kind[16];
-	char	prompt[160];	/* a passphrase is its key file's */
-	char	value[SSH_SECRET_MAX];
-	int	have;
-};
-
 struct wiz_checks {
 	struct cli_ssh		*cs;
 	struct ssh_opts		 so;
 	struct ssh_engine	*eng;
 	struct secrets		 src;		/* files and environment */
-	struct cached		 cache[4];
 	struct check_run	*run;
 	int			 running;
 	int			 reverify;	/* a resume's re-check: say what
@@ -72,46 +64,18 @@ dup_or_null(const char *s)
 	return s != NULL ? xstrdup(s) : NULL;
 }
 
-static struct cached *
-cache_of(struct wiz_checks *c, const char *kind, const char *prompt, int add)
-{
-	size_t	i;
-	int	by_prompt = strcmp(kind, "passphrase") == 0;
-
-	for (i = 0; i < nitems(c->cache); i++)
-		if (c->cache[i].have && strcmp(c->cache[i].kind, kind) == 0 &&
-		    (!by_prompt || strcmp(c->cache[i].prompt, prompt) == 0))
-			return &c->cache[i];
-	if (!add)
-		return NULL;
-	for (i = 0; i < nitems(c->cache); i++)
-		if (!c->cache[i].have)
-			break;
-	if (i == nitems(c->cache))
-		i = 0;		/* the oldest goes */
-	wipe(&c->cache[i], sizeof(c->cache[i]));
-	snprintf(c->cache[i].kind, sizeof(c->cache[i].kind), "%s", kind);
-	snprintf(c->cache[i].prompt, sizeof(c->cache[i].prompt), "%s", prompt);
-	return &c->cache[i];
-}
-
 static void
 on_ask(void *arg, const struct ssh_question *sq)
 {
 	struct wiz		*w = arg;
 	struct wiz_checks	*c = w->chk;
 	struct wiz_question	*q;
-	struct cached		*k;
 	struct diags		 d;
 	char			 buf[SSH_SECRET_MAX];
 
 	if (sq->kind == SSHQ_SECRET) {
-		/* Typed before for this kind: the same again. */
-		if ((k = cache_of(c, sq->secret_kind, sq->prompt, 0)) != NULL) {
-			(void)ssh_answer_secret(c->eng, sq->id, k->value);
-			return;
-		}
-		/* A file or the environment first, as the commands do. */
+		/* Kept earlier in this run (secret.h, the one store), a file
+		 * or the environment first, as the commands do. */
 		diags_init(&d);
 		if (secret_get(&c->src, sq->secret_kind, sq->prompt, buf,
 		    sizeof(buf), &d) == 0) {
@@ -191,8 +155,7 @@ wiz_checks_free(struct wiz *w)
 		return;
 	check_run_free(c->run);
 	ssh_engine_free(c->eng);
-	cli_ssh_free(c->cs);
-	wipe(c->cache, sizeof(c->cache));
+	cli_ssh_free(c->cs);		/* forgets the secrets */
 	for (i = 0; i < c->nq; i++)
 		question_clear(&c->q[i]);
 	free(c->q);
@@ -424,6 +387,8 @@ finish(struct wiz *w)
 	size_t			 n;
 
 	c->running = 0;
+	/* Asked for this run: wiped after it (secret.h). */
+	secret_forget();
 	n = wiz_run_verdicts(c->run, &v);
 	diags_init(&d);
 	if (check_run_record(c->run, w->ses, w->me, &d) != STORE_OK) {
@@ -571,8 +536,8 @@ int
 wiz_answer_secret(struct wiz *w, uint64_t id, const char *secret)
 {
 	struct wiz_checks	*c = w->chk;
-	struct cached		*k;
-	char			 kind[16], prompt[160];
+	struct diags		 d;
+	char			 kind[16], prompt[160], buf[SSH_SECRET_MAX];
 	ssize_t			 i;
 	size_t			 j;
 	int			 rc;
@@ -584,22 +549,46 @@ wiz_answer_secret(struct wiz *w, uint64_t id, const char *secret)
 	snprintf(kind, sizeof(kind), "%s", c->q[i].secret_kind);
 	snprintf(prompt, sizeof(prompt), "%s", c->q[i].prompt ?
 	    c->q[i].prompt : "");
+	/* Kept in the one store for the rest of this run (a passphrase is
+	 * not: one key's is not another's), unless it is refused (an enable
+	 * secret with a line break would run the rest as a command). */
+	diags_init(&d);
+	if (secret != NULL && strcmp(kind, "passphrase") != 0 &&
+	    secret_keep(kind, secret, &d) == -1) {
+		wiz_emit(w, WIZ_EV_NOTE, 1, "%s", d.n ? d.v[0].msg :
+		    "that secret is refused");
+		diags_free(&d);
+		return -1;
+	}
+	diags_free(&d);
 	rc = ssh_answer_secret(c->eng, id, secret);
 	question_drop(c, (size_t)i);
 	if (secret == NULL)
 		return rc;
-	k = cache_of(c, kind, prompt, 1);
-	snprintf(k->value, sizeof(k->value), "%s", secret);
-	k->have = 1;
-	/* The other hosts waiting for the same secret have it now. */
+	/* The other hosts waiting for the same secret have it now: a kept
+	 * one from the store, a passphrase when it is the same key file's. */
 	for (j = 0; j < c->nq;) {
-		if (c->q[j].kind == WIZ_Q_SECRET &&
-		    cache_of(c, c->q[j].secret_kind, c->q[j].prompt ?
-		    c->q[j].prompt : "", 0) == k) {
-			(void)ssh_answer_secret(c->eng, c->q[j].id, k->value);
-			question_drop(c, j);
-		} else
+		if (c->q[j].kind != WIZ_Q_SECRET ||
+		    strcmp(c->q[j].secret_kind, kind) != 0 ||
+		    (strcmp(kind, "passphrase") == 0 && strcmp(c->q[j].prompt ?
+		    c->q[j].prompt : "", prompt) != 0)) {
 			j++;
+			continue;
+		}
+		diags_init(&d);
+		if (strcmp(kind, "passphrase") == 0)
+			(void)ssh_answer_secret(c->eng, c->q[j].id, secret);
+		else if (secret_get(&c->src, kind, c->q[j].prompt, buf,
+		    sizeof(buf), &d) == 0)
+			(void)ssh_answer_secret(c->eng, c->q[j].id, buf);
+		else {
+			diags_free(&d);
+			j++;
+			continue;
+		}
+		wipe(buf, sizeof(buf));
+		diags_free(&d);
+		question_drop(c, j);
 	}
 	return rc;
 }
