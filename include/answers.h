@@ -17,6 +17,12 @@ struct host {
 	int			 port;		/* SSH port, default 22 */
 	const char		*identity;	/* SSH key file; NULL: default */
 	const char		*role;
+	/* Its own values of the variables per host of its role. */
+	const char		**var_names;
+	const char		**var_values;	/* normalised */
+	size_t			  nvars;
+	/* The site (jump host) it is reached through; NULL: directly. */
+	const char		*site;
 	struct rb_pos		 pos;
 };
 

@@ -1,0 +1,379 @@
+/*
+ * test_handoff.c: what binds a site's results to its export: signatures
+ * that one changed byte breaks, a digest of the answers that the slice
+ * written for a jump host reproduces there, manifests read back as
+ * written and refused when they are not private or not whole, and the
+ * export's folder writer that never writes through a link.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <ftw.h>
+#include <unistd.h>
+
+#include "answers.h"
+#include "fileio.h"
+#include "handoff.h"
+#include "testutil.h"
+
+static const char *rb_text = RB_HEAD
+    "vars:\n"
+    "  - { name: imp_fqdn, prompt: I, type: fqdn }\n"
+    "  - { name: note, prompt: N, type: string }\n"
+    "  - { name: port, prompt: P, type: port, default: 5062 }\n"
+    "roles:\n"
+    "  - { id: fe, title: Front end, profile: windows, many: true }\n"
+    "  - { id: imp, title: IM and Presence, profile: cisco-vos, "
+    "many: true }\n"
+    "procedures:\n"
+    "  - { id: a, title: A, on: fe, steps: [ {do: 'x ${host}'} ] }\n";
+
+static struct answers *
+answers_from(const struct runbook *rb, const char *text)
+{
+	struct answers	*a = answers_new();
+	struct diags	 d;
+
+	diags_init(&d);
+	if (answers_parse(a, rb, "a.yaml", text, strlen(text), &d) == -1) {
+		diags_print(&d, stderr);
+		fail_msg("answers did not load");
+	}
+	diags_free(&d);
+	return a;
+}
+
+/* A results document as check --json writes one, hole and all. */
+static char *
+results_doc(size_t *len)
+{
+	char	*doc;
+
+	doc = xasprintf("{\n  \"runbook\": \"t\",\n  \"checks\": [\n    {\n"
+	    "      \"verdict\": \"pass\"\n    }\n  ],\n  \"signature\": "
+	    "\"%s\"\n}\n", HANDOFF_SIG_HOLE);
+	*len = strlen(doc);
+	return doc;
+}
+
+static void
+test_handoff_signature_breaks_on_any_change(void **state)
+{
+	char		 priv[HANDOFF_KEY_HEX], pub[HANDOFF_KEY_HEX];
+	char		 priv2[HANDOFF_KEY_HEX], pub2[HANDOFF_KEY_HEX];
+	char		*doc, *p, why[300];
+	struct diags	 d;
+	size_t		 len, i;
+
+	(void)state;
+	diags_init(&d);
+	assert_int_equal(handoff_keygen(priv, pub, &d), 0);
+	assert_int_equal(handoff_keygen(priv2, pub2, &d), 0);
+	assert_string_not_equal(pub, pub2);
+	doc = results_doc(&len);
+	assert_int_equal(handoff_sign(doc, len, priv, &d), 0);
+	assert_null(strstr(doc, HANDOFF_SIG_HOLE));
+	assert_int_equal(handoff_verify(doc, len, pub, why, sizeof(why)), 1);
+	/* Another export's key. */
+	assert_int_equal(handoff_verify(doc, len, pub2, why, sizeof(why)), 0);
+	assert_non_null(strstr(why, "does not verify"));
+	/* pass -> fail, or any byte at all, the signature's own included. */
+	p = strstr(doc, "pass");
+	memcpy(p, "fail", 4);
+	assert_int_equal(handoff_verify(doc, len, pub, why, sizeof(why)), 0);
+	memcpy(p, "pass", 4);
+	for (i = 0; i < len; i += 7) {
+		doc[i] ^= 1;
+		assert_int_equal(handoff_verify(doc, len, pub, why,
+		    sizeof(why)), 0);
+		doc[i] ^= 1;
+	}
+	assert_int_equal(handoff_verify(doc, len, pub, why, sizeof(why)), 1);
+	/* Cut short: the last byte gone. */
+	assert_int_equal(handoff_verify(doc, len - 1, pub, why, sizeof(why)),
+	    0);
+	free(doc);
+	diags_free(&d);
+}
+
+static void
+test_handoff_no_or_two_signatures_refused(void **state)
+{
+	char		 priv[HANDOFF_KEY_HEX], pub[HANDOFF_KEY_HEX];
+	char		 why[300], *doc, *two;
+	struct diags	 d;
+	size_t		 len;
+
+	(void)state;
+	diags_init(&d);
+	assert_int_equal(handoff_keygen(priv, pub, &d), 0);
+	doc = xstrdup("{ \"runbook\": \"t\", \"signature\": null }\n");
+	assert_int_equal(handoff_verify(doc, strlen(doc), pub, why,
+	    sizeof(why)), 0);
+	assert_non_null(strstr(why, "no signature"));
+	free(doc);
+	doc = results_doc(&len);
+	assert_int_equal(handoff_sign(doc, len, priv, &d), 0);
+	/* A second signature member put in front of the real one. */
+	two = xasprintf("{ \"signature\": \"%s\",%s", HANDOFF_SIG_HOLE,
+	    doc + 1);
+	assert_int_equal(handoff_verify(two, strlen(two), pub, why,
+	    sizeof(why)), 0);
+	assert_non_null(strstr(why, "more than one"));
+	free(two);
+	free(doc);
+	diags_free(&d);
+}
+
+static const char *answers_text =
+    "runbook: t\n"
+    "vars: { imp_fqdn: imp1.example.com, note: 'a \"quoted\" \\\\ value' }\n"
+    "hosts:\n"
+    "  fe:\n"
+    "    - { name: fe2, address: 192.0.2.11, user: admin }\n"
+    "    - { name: fe1, address: 192.0.2.10, user: admin, port: 2222,"
+    " identity: /home/op/.ssh/id_ed25519 }\n"
+    "  imp: [ { name: imp1, address: 192.0.2.20 } ]\n";
+
+static void
+test_handoff_digest_survives_the_slice_text(void **state)
+{
+	struct runbook	*rb = rb_from(rb_text);
+	struct answers	*a = answers_from(rb, answers_text), *b;
+	char		 da[65], db[65], *text;
+
+	(void)state;
+	handoff_answers_digest(rb, a, NULL, da);
+	text = handoff_answers_text(rb, a, NULL);
+	b = answers_from(rb, text);
+	handoff_answers_digest(rb, b, NULL, db);
+	assert_string_equal(da, db);
+	/* What is local to the console does not go: the key file. */
+	assert_null(strstr(text, "identity"));
+	assert_non_null(strstr(text, "port: 2222"));
+	/* The profile each host has goes explicitly. */
+	assert_non_null(strstr(text, "profile: \"cisco-vos\""));
+	answers_free(b);
+	/* Another value: another digest. */
+	b = answers_from(rb, "runbook: t\nvars: { imp_fqdn: imp2.example.com, "
+	    "note: 'a \"quoted\" \\\\ value' }\nhosts:\n  fe:\n    - { name: "
+	    "fe2, address: 192.0.2.11, user: admin }\n    - { name: fe1, "
+	    "address: 192.0.2.10, user: admin, port: 2222 }\n  imp: [ { name: "
+	    "imp1, address: 192.0.2.20 } ]\n");
+	handoff_answers_digest(rb, b, NULL, db);
+	assert_string_not_equal(da, db);
+	answers_free(b);
+	/* The same answers in another order: the same digest. */
+	b = answers_from(rb, "runbook: t\nhosts:\n  imp: [ { name: imp1, "
+	    "address: 192.0.2.20 } ]\n  fe:\n    - { name: fe1, address: "
+	    "192.0.2.10, user: admin, port: 2222 }\n    - { name: fe2, "
+	    "address: 192.0.2.11, user: admin }\nvars: { note: 'a \"quoted\" "
+	    "\\\\ value', imp_fqdn: imp1.example.com }\n");
+	handoff_answers_digest(rb, b, NULL, db);
+	assert_string_equal(da, db);
+	answers_free(b);
+	free(text);
+	answers_free(a);
+	runbook_free(rb);
+}
+
+/* Write text as a file of this mode; its path. */
+static char *
+write_mode(const char *text, mode_t mode)
+{
+	char	*path = xstrdup("/tmp/fedwiz-manifest-XXXXXX");
+	int	 fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	assert_int_equal(fchmod(fd, mode), 0);
+	close(fd);
+	return path;
+}
+
+static void
+sample(struct handoff_manifest *m)
+{
+	struct diags	d;
+	char		pub[HANDOFF_KEY_HEX];
+
+	diags_init(&d);
+	memset(m, 0, sizeof(*m));
+	m->format = HANDOFF_FORMAT;
+	m->fedwiz = xstrdup(PACKAGE_VERSION);
+	m->export_id = 7;
+	m->session = 3;
+	m->runbook = xstrdup("lync-imp-tls");
+	memset(m->runbook_sha256, 'a', 64);
+	m->site = xstrdup("emea");
+	m->jump = xstrdup("ops@192.0.2.1:2222");
+	memset(m->answers_sha256, 'b', 64);
+	assert_int_equal(handoff_random_hex(m->nonce, 16, &d), 0);
+	assert_int_equal(handoff_keygen(m->key, pub, &d), 0);
+	diags_free(&d);
+}
+
+static char *
+first_error(const char *path)
+{
+	struct handoff_manifest	 m;
+	struct diags		 d;
+	char			*s = NULL;
+
+	diags_init(&d);
+	if (handoff_manifest_load(path, &m, &d) == -1) {
+		assert_true(d.n > 0);
+		s = xasprintf("%d:%d: %s", d.v[0].line, d.v[0].col,
+		    d.v[0].msg);
+	} else
+		handoff_manifest_clear(&m);
+	diags_free(&d);
+	return s;
+}
+
+static void
+test_handoff_manifest_round_trip_and_refusals(void **state)
+{
+	struct handoff_manifest	 m, back;
+	struct diags		 d;
+	char			*text, *path, *err, *cut;
+
+	(void)state;
+	diags_init(&d);
+	sample(&m);
+	text = handoff_manifest_text(&m);
+	path = write_mode(text, 0600);
+	assert_int_equal(handoff_manifest_load(path, &back, &d), 0);
+	assert_int_equal(back.export_id, 7);
+	assert_int_equal(back.session, 3);
+	assert_string_equal(back.runbook, "lync-imp-tls");
+	assert_string_equal(back.site, "emea");
+	assert_string_equal(back.jump, "ops@192.0.2.1:2222");
+	assert_string_equal(back.runbook_sha256, m.runbook_sha256);
+	assert_string_equal(back.answers_sha256, m.answers_sha256);
+	assert_string_equal(back.nonce, m.nonce);
+	assert_string_equal(back.key, m.key);
+	handoff_manifest_clear(&back);
+	/* Others can read it: it holds a key. */
+	assert_int_equal(chmod(path, 0640), 0);
+	err = first_error(path);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "others can read"));
+	free(err);
+	unlink(path);
+	free(path);
+	/* Cut before its key. */
+	cut = xstrndup(text, (size_t)(strstr(text, "\nkey:") - text) + 1);
+	path = write_mode(cut, 0600);
+	err = first_error(path);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "has no \"key\""));
+	free(err);
+	unlink(path);
+	free(path);
+	free(cut);
+	/* A format this fedwiz does not know. */
+	cut = xstrdup(text);
+	*(strstr(cut, "format: 1") + 8) = '2';
+	path = write_mode(cut, 0600);
+	err = first_error(path);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "manifest format 2"));
+	free(err);
+	unlink(path);
+	free(path);
+	free(cut);
+	/* A key that is not hex, located. */
+	cut = xstrdup(text);
+	*(strstr(cut, "\nkey: ") + 6) = 'Z';
+	path = write_mode(cut, 0600);
+	err = first_error(path);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "key must be 64 lower-case hex digits"));
+	assert_true(err[0] != '0');
+	free(err);
+	unlink(path);
+	free(path);
+	free(cut);
+	wipe(text, strlen(text));
+	free(text);
+	handoff_manifest_clear(&m);
+	diags_free(&d);
+}
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *f)
+{
+	(void)sb;
+	(void)f;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+static void
+test_handoff_folder_writer_never_follows_links(void **state)
+{
+	struct diags	 d;
+	struct stat	 sb;
+	char		 base[64], got[4], *p, *victim, *link;
+	int		 dfd, sub, fd;
+
+	(void)state;
+	diags_init(&d);
+	snprintf(base, sizeof(base), "/tmp/fedwiz-export.XXXXXX");
+	assert_non_null(mkdtemp(base));
+	victim = xasprintf("%s/victim", base);
+	fd = open(victim, O_WRONLY | O_CREAT, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "keep", 4), 4);
+	close(fd);
+	/* A link as the export folder: refused. */
+	link = xasprintf("%s/link", base);
+	assert_int_equal(symlink(base, link), 0);
+	assert_true(file_dir_new(link, &dfd, &d) < 0);
+	assert_non_null(strstr(d.v[d.n - 1].msg, "symbolic link"));
+	/* A folder with something in it: refused. */
+	assert_true(file_dir_new(base, &dfd, &d) < 0);
+	assert_non_null(strstr(d.v[d.n - 1].msg, "not empty"));
+	/* A new one: 0700. */
+	p = xasprintf("%s/out", base);
+	assert_int_equal(file_dir_new(p, &dfd, &d), 0);
+	assert_int_equal(stat(p, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0700);
+	assert_int_equal(file_dir_sub(dfd, "out/sites", "sites", &sub, &d), 0);
+	/* A link planted where a file goes is replaced, not followed. */
+	assert_int_equal(symlinkat(victim, sub, "answers.yaml"), 0);
+	assert_int_equal(file_write_in(sub, "out/sites/answers.yaml",
+	    "answers.yaml", "new\n", 4, 0600, &d), 0);
+	assert_int_equal(fstatat(sub, "answers.yaml", &sb, AT_SYMLINK_NOFOLLOW),
+	    0);
+	assert_true(S_ISREG(sb.st_mode));
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	fd = open(victim, O_RDONLY);
+	assert_int_equal(read(fd, got, 4), 4);
+	close(fd);
+	assert_memory_equal(got, "keep", 4);
+	assert_int_equal(file_dir_sync(sub, "out/sites", &d), 0);
+	close(sub);
+	close(dfd);
+	assert_int_equal(nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+	free(p);
+	free(victim);
+	free(link);
+	diags_free(&d);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_handoff_signature_breaks_on_any_change),
+		cmocka_unit_test(test_handoff_no_or_two_signatures_refused),
+		cmocka_unit_test(test_handoff_digest_survives_the_slice_text),
+		cmocka_unit_test(test_handoff_manifest_round_trip_and_refusals),
+		cmocka_unit_test(test_handoff_folder_writer_never_follows_links),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
