@@ -40,6 +40,7 @@ struct cli {
 	const char	 *procedure;	/* --procedure */
 	const char	 *host;		/* --host */
 	const char	 *kind;		/* --kind */
+	const char	 *manifest;	/* --manifest: check for an export */
 	/* TLS, certificate and DNS probes */
 	const char	 *tls_version;	/* --tls1.0 ... --tls1.3: "tls1.2" */
 	const char	 *cipher;	/* --cipher */

@@ -113,6 +113,10 @@ static const struct opt_def opts[] = {
 	    "only the checks that run on this inventory host" },
 	{ "kind", 0, OT_STR, "KIND[,KIND]", OFF(kind), 0, NULL,
 	    "only checks of these kinds: ssh, tls, x509, dns, tcp" },
+	{ "manifest", 0, OT_STR, "FILE", OFF(manifest), 0, NULL,
+	    "run as a site's share of an export: only on the exported "
+	    "runbook and answers, the JSON results bound to the export and "
+	    "signed (the manifest.yaml fedwiz export ansible wrote)" },
 	{ "profile", 0, OT_STR, "P", OFF(profile), 0, NULL,
 	    "the device: windows, linux, cisco-vos or cisco-asa" },
 	{ "identity", 0, OT_STR, "KEY", OFF(identity), 0, NULL,
