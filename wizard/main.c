@@ -48,6 +48,8 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_close_entry,
 	&cmd_check_entry,
 	&cmd_probe_entry,
+	&cmd_export_entry,
+	&cmd_import_entry,
 };
 
 enum opt_type {
@@ -104,9 +106,9 @@ static const struct opt_def opts[] = {
 	    "continue a session whose runbook changed (logged)" },
 	{ "format", 0, OT_STR, "md|html|json", OFF(format), 0, NULL,
 	    "the report's format" },
-	{ "output", 'o', OT_STR, "FILE", OFF(output), 0, NULL,
-	    "write to FILE (mode 0600, replaced atomically) instead of "
-	    "standard output" },
+	{ "output", 'o', OT_STR, "PATH", OFF(output), 0, NULL,
+	    "write to PATH instead of standard output: a file (mode 0600, "
+	    "replaced atomically); for export, a new folder (0700)" },
 	{ "procedure", 0, OT_STR, "ID", OFF(procedure), 0, NULL,
 	    "only this procedure's checks" },
 	{ "host", 0, OT_STR, "NAME", OFF(host), 0, NULL,

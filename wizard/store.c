@@ -139,6 +139,53 @@ static const char *const migrations[] = {
 	"  pid INTEGER NOT NULL,"
 	"  pid_start INTEGER NOT NULL DEFAULT 0,"
 	"  since INTEGER NOT NULL);",
+	/* 1 -> 2: the Ansible hand-off. */
+	/* Evidence: where it came from (collected by fedwiz, pasted by an
+	 * operator, imported from Ansible). */
+	"ALTER TABLE checks ADD COLUMN origin TEXT NOT NULL"
+	"  DEFAULT 'collected'"
+	"  CHECK (origin IN ('collected', 'pasted', 'imported'));"
+	"ALTER TABLE checks ADD COLUMN origin_detail TEXT;"
+	/* The site (jump host) a host is reached through; NULL: directly. */
+	"ALTER TABLE hosts ADD COLUMN site TEXT;"
+	"CREATE TABLE sites ("
+	"  session_id INTEGER NOT NULL REFERENCES sessions(id),"
+	"  name TEXT NOT NULL,"
+	"  address TEXT NOT NULL,"
+	"  user TEXT,"
+	"  port INTEGER NOT NULL DEFAULT 22,"
+	"  fedwiz TEXT,"
+	"  workdir TEXT,"
+	"  known_hosts TEXT,"
+	"  identity TEXT,"
+	"  ord INTEGER NOT NULL,"
+	"  PRIMARY KEY (session_id, name));"
+	/* Each site's share of an export: what its results are bound to.
+	 * The private half of the key went to the jump host only. */
+	"CREATE TABLE exports ("
+	"  id INTEGER PRIMARY KEY,"
+	"  session_id INTEGER REFERENCES sessions(id),"
+	"  runbook_id TEXT NOT NULL,"
+	"  runbook_hash TEXT NOT NULL,"
+	"  site TEXT NOT NULL,"
+	"  jump TEXT NOT NULL,"
+	"  answers_sha256 TEXT NOT NULL,"
+	"  nonce TEXT NOT NULL UNIQUE,"
+	"  pubkey TEXT NOT NULL,"
+	"  operator TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);"
+	/* A check run of an export is imported once. */
+	"CREATE TABLE imports ("
+	"  run_id TEXT PRIMARY KEY,"
+	"  export_id INTEGER NOT NULL REFERENCES exports(id),"
+	"  session_id INTEGER NOT NULL REFERENCES sessions(id),"
+	"  results_sha256 TEXT NOT NULL,"
+	"  checked INTEGER NOT NULL,"
+	"  npass INTEGER NOT NULL,"
+	"  nfail INTEGER NOT NULL,"
+	"  nerror INTEGER NOT NULL,"
+	"  operator TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);",
 };
 
 /* Errors. */
@@ -1163,14 +1210,15 @@ store_host_add(struct store *st, int64_t id, const struct host *h,
 		return rc;
 	if ((rc = run(st, d, "recording a host",
 	    "INSERT INTO hosts (session_id, role, name, address, user, port, "
-	    "profile, identity, ord) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-	    "(SELECT count(*) FROM hosts WHERE session_id = ?1))", "ittttitt",
-	    (int64_t)id, h->role, h->name, h->address, h->user,
+	    "profile, identity, site, ord) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+	    "?8, ?9, (SELECT count(*) FROM hosts WHERE session_id = ?1))",
+	    "ittttittt", (int64_t)id, h->role, h->name, h->address, h->user,
 	    (int64_t)(h->port > 0 ? h->port : 22), h->profile_name,
-	    h->identity)) != STORE_OK)
+	    h->identity, h->site)) != STORE_OK)
 		goto out;
-	detail = xasprintf("%s: %s%s%s", h->role, h->name, h->address ? " " :
-	    "", h->address ? h->address : "");
+	detail = xasprintf("%s: %s%s%s%s%s", h->role, h->name, h->address ?
+	    " " : "", h->address ? h->address : "", h->site ? " via site " :
+	    "", h->site ? h->site : "");
 	rc = event_append(st, id, store_now(), op, "host", NULL, h->name, 0,
 	    detail, d);
 	free(detail);
@@ -1211,9 +1259,9 @@ store_hosts(struct store *st, int64_t id,
 	sqlite3_stmt	*s;
 	int		 rc, err = STORE_OK;
 
-	s = prep(st, "SELECT role, name, address, user, port, profile, identity "
-	    "FROM hosts WHERE session_id = ? ORDER BY ord", d, "reading hosts",
-	    &err);
+	s = prep(st, "SELECT role, name, address, user, port, profile, identity, "
+	    "site FROM hosts WHERE session_id = ? ORDER BY ord", d,
+	    "reading hosts", &err);
 	if (s == NULL)
 		return err;
 	sqlite3_bind_int64(s, 1, id);
@@ -1226,6 +1274,7 @@ store_hosts(struct store *st, int64_t id,
 		h.port = sqlite3_column_int(s, 4);
 		h.profile_name = (const char *)sqlite3_column_text(s, 5);
 		h.identity = (const char *)sqlite3_column_text(s, 6);
+		h.site = (const char *)sqlite3_column_text(s, 7);
 		fn(ctx, &h);
 	}
 	sqlite3_finalize(s);
@@ -1688,21 +1737,27 @@ static int
 check_insert(struct store *st, int64_t id, const struct store_check *c,
     const char *op, struct diags *d)
 {
+	const char	*origin = c->origin != NULL ? c->origin : "collected";
 	char		*detail;
 	int		 rc;
 
 	if ((rc = run(st, d, "recording a check",
 	    "INSERT INTO checks (session_id, proc, host, step, kind, target, "
 	    "result, message, excerpt, output_sha256, output_len, at, "
-	    "duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	    "ittittttttiii", (int64_t)id, c->proc, c->host ? c->host : "",
+	    "duration_ms, origin, origin_detail) VALUES (?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?)",
+	    "ittittttttiiitt", (int64_t)id, c->proc, c->host ? c->host : "",
 	    (int64_t)c->step, c->kind, c->target, c->result, c->message,
 	    c->excerpt, c->output_sha256, (int64_t)c->output_len,
 	    (int64_t)(c->at ? c->at : store_now()),
-	    (int64_t)c->duration_ms)) != STORE_OK)
+	    (int64_t)c->duration_ms, origin, c->origin_detail)) != STORE_OK)
 		return rc;
-	detail = xasprintf("%s %s: %s%s%s", c->kind, c->target ? c->target : "",
-	    c->result, c->message ? ": " : "", c->message ? c->message : "");
+	detail = xasprintf("%s %s: %s%s%s%s%s%s", c->kind, c->target ?
+	    c->target : "", c->result, c->message ? ": " : "", c->message ?
+	    c->message : "", strcmp(origin, "collected") != 0 ? " (" : "",
+	    strcmp(origin, "collected") != 0 ? (c->origin_detail != NULL ?
+	    c->origin_detail : origin) : "", strcmp(origin, "collected") != 0 ?
+	    ")" : "");
 	rc = event_append(st, id, c->at ? c->at : store_now(), op, "check",
 	    c->proc, c->host, c->step, detail, d);
 	free(detail);
@@ -1752,9 +1807,9 @@ store_checks(struct store *st, int64_t id, struct store_check **out,
 
 	s = prep(st, "SELECT id, proc, host, step, kind, coalesce(target, ''), "
 	    "result, coalesce(message, ''), coalesce(excerpt, ''), "
-	    "coalesce(output_sha256, ''), output_len, at, duration_ms FROM "
-	    "checks WHERE session_id = ? ORDER BY id", d, "reading checks",
-	    &err);
+	    "coalesce(output_sha256, ''), output_len, at, duration_ms, origin, "
+	    "origin_detail FROM checks WHERE session_id = ? ORDER BY id", d,
+	    "reading checks", &err);
 	if (s == NULL)
 		return err;
 	sqlite3_bind_int64(s, 1, id);
@@ -1773,6 +1828,9 @@ store_checks(struct store *st, int64_t id, struct store_check **out,
 		v[count].output_len = (size_t)sqlite3_column_int64(s, 10);
 		v[count].at = (time_t)sqlite3_column_int64(s, 11);
 		v[count].duration_ms = sqlite3_column_int64(s, 12);
+		v[count].origin = col_text(s, 13);
+		v[count].origin_detail = sqlite3_column_type(s, 14) ==
+		    SQLITE_NULL ? NULL : col_text(s, 14);
 		count++;
 	}
 	sqlite3_finalize(s);
@@ -1799,6 +1857,280 @@ store_checks_free(struct store_check *v, size_t n)
 		free(v[i].message);
 		free(v[i].excerpt);
 		free(v[i].output_sha256);
+		free((void *)(uintptr_t)v[i].origin);
+		free((void *)(uintptr_t)v[i].origin_detail);
+	}
+	free(v);
+}
+
+/* Sites and the Ansible hand-off. */
+
+int
+store_site_add(struct store *st, int64_t id, const struct site *x,
+    const char *op, struct diags *d)
+{
+	char	*detail;
+	int	 rc;
+
+	if ((rc = tx_begin(st, d)) != STORE_OK)
+		return rc;
+	if ((rc = run(st, d, "recording a site",
+	    "INSERT INTO sites (session_id, name, address, user, port, fedwiz, "
+	    "workdir, known_hosts, identity, ord) VALUES (?1, ?2, ?3, ?4, ?5, "
+	    "?6, ?7, ?8, ?9, (SELECT count(*) FROM sites WHERE session_id = "
+	    "?1))", "itttitttt", (int64_t)id, x->name, x->address, x->user,
+	    (int64_t)(x->port > 0 ? x->port : 22), x->fedwiz, x->workdir,
+	    x->known_hosts, x->identity)) != STORE_OK)
+		goto out;
+	detail = xasprintf("site %s: jump host %s%s%s port %d", x->name,
+	    x->user ? x->user : "", x->user ? "@" : "", x->address,
+	    x->port > 0 ? x->port : 22);
+	rc = event_append(st, id, store_now(), op, "site", NULL, NULL, 0,
+	    detail, d);
+	free(detail);
+	if (rc != STORE_OK)
+		goto out;
+	return tx_commit(st, d);
+out:
+	tx_rollback(st);
+	return rc;
+}
+
+int
+store_sites(struct store *st, int64_t id,
+    void (*fn)(void *, const struct site *), void *ctx, struct diags *d)
+{
+	struct site	 x;
+	sqlite3_stmt	*s;
+	int		 rc, err = STORE_OK;
+
+	s = prep(st, "SELECT name, address, user, port, fedwiz, workdir, "
+	    "known_hosts, identity FROM sites WHERE session_id = ? ORDER BY "
+	    "ord", d, "reading sites", &err);
+	if (s == NULL)
+		return err;
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&x, 0, sizeof(x));
+		x.name = (const char *)sqlite3_column_text(s, 0);
+		x.address = (const char *)sqlite3_column_text(s, 1);
+		x.user = (const char *)sqlite3_column_text(s, 2);
+		x.port = sqlite3_column_int(s, 3);
+		x.fedwiz = (const char *)sqlite3_column_text(s, 4);
+		x.workdir = (const char *)sqlite3_column_text(s, 5);
+		x.known_hosts = (const char *)sqlite3_column_text(s, 6);
+		x.identity = (const char *)sqlite3_column_text(s, 7);
+		fn(ctx, &x);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? STORE_OK : fail(st, d, rc,
+	    "reading sites");
+}
+
+int
+store_export_add(struct store *st, struct store_export *e, const char *op,
+    struct diags *d)
+{
+	char	*detail;
+	int	 rc;
+
+	if ((rc = tx_begin(st, d)) != STORE_OK)
+		return rc;
+	if ((rc = run(st, d, "recording an export",
+	    "INSERT INTO exports (session_id, runbook_id, runbook_hash, site, "
+	    "jump, answers_sha256, nonce, pubkey, operator, at) VALUES (?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?)", "zttttttttz", e->session, e->runbook_id,
+	    e->runbook_hash, e->site, e->jump, e->answers_sha256, e->nonce,
+	    e->pubkey, op, (int64_t)e->at)) != STORE_OK)
+		goto out;
+	e->id = sqlite3_last_insert_rowid(st->db);
+	if (e->session > 0) {
+		detail = xasprintf("exported to Ansible: site %s through jump "
+		    "host %s (export %lld, nonce %s, answers %.12s)", e->site,
+		    e->jump, (long long)e->id, e->nonce, e->answers_sha256);
+		rc = event_append(st, e->session, e->at, op, "export", NULL,
+		    NULL, 0, detail, d);
+		free(detail);
+		if (rc != STORE_OK)
+			goto out;
+	}
+	return tx_commit(st, d);
+out:
+	tx_rollback(st);
+	return rc;
+}
+
+int
+store_export_find(struct store *st, const char *nonce,
+    struct store_export *e, struct diags *d)
+{
+	sqlite3_stmt	*s;
+	int		 rc, err = STORE_OK;
+
+	s = prep(st, "SELECT id, coalesce(session_id, 0), runbook_id, "
+	    "runbook_hash, site, jump, answers_sha256, nonce, pubkey, operator, "
+	    "at FROM exports WHERE nonce = ?", d, "reading exports", &err);
+	if (s == NULL)
+		return err;
+	bind_text(s, 1, nonce);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE) {
+		sqlite3_finalize(s);
+		diags_add(d, st->path, 0, 0, "no export with nonce %s was made "
+		    "from this database", nonce);
+		return STORE_EINPUT;
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return fail(st, d, rc, "reading exports");
+	}
+	e->id = sqlite3_column_int64(s, 0);
+	e->session = sqlite3_column_int64(s, 1);
+	e->runbook_id = col_text(s, 2);
+	e->runbook_hash = col_text(s, 3);
+	e->site = col_text(s, 4);
+	e->jump = col_text(s, 5);
+	e->answers_sha256 = col_text(s, 6);
+	e->nonce = col_text(s, 7);
+	e->pubkey = col_text(s, 8);
+	e->operator = col_text(s, 9);
+	e->at = (time_t)sqlite3_column_int64(s, 10);
+	sqlite3_finalize(s);
+	return STORE_OK;
+}
+
+void
+store_export_clear(struct store_export *e)
+{
+	free(e->runbook_id);
+	free(e->runbook_hash);
+	free(e->site);
+	free(e->jump);
+	free(e->answers_sha256);
+	free(e->nonce);
+	free(e->pubkey);
+	free(e->operator);
+	memset(e, 0, sizeof(*e));
+}
+
+int
+store_import_add(struct store *st, int64_t id, const struct store_import *im,
+    const struct store_check *v, size_t n, const char *op, struct diags *d)
+{
+	sqlite3_stmt	*s;
+	char		*detail, when[64], *who;
+	time_t		 now = store_now(), at;
+	size_t		 i;
+	int		 rc, err = STORE_OK;
+
+	if ((rc = tx_begin(st, d)) != STORE_OK)
+		return rc;
+	if ((rc = lock_gate(st, id, op, d)) != STORE_OK)
+		goto out;
+	if ((s = prep(st, "SELECT operator, at, session_id FROM imports WHERE "
+	    "run_id = ?", d, "reading imports", &err)) == NULL) {
+		rc = err;
+		goto out;
+	}
+	bind_text(s, 1, im->run_id);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		who = col_text(s, 0);
+		at = (time_t)sqlite3_column_int64(s, 1);
+		diags_add(d, st->path, 0, 0, "run %s of site %s was imported "
+		    "already, into session %lld by %s at %s: its evidence is "
+		    "there; run the playbook again for new results", im->run_id,
+		    im->site, (long long)sqlite3_column_int64(s, 2), who,
+		    fmt_time(at, when, sizeof(when)));
+		free(who);
+		sqlite3_finalize(s);
+		rc = STORE_EINPUT;
+		goto out;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		rc = fail(st, d, rc, "reading imports");
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if ((rc = check_insert(st, id, &v[i], op, d)) != STORE_OK)
+			goto out;
+	if ((rc = run(st, d, "recording an import",
+	    "INSERT INTO imports (run_id, export_id, session_id, "
+	    "results_sha256, checked, npass, nfail, nerror, operator, at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "tiitiiiiti", im->run_id,
+	    im->export_id, (int64_t)id, im->results_sha256,
+	    (int64_t)im->checked, (int64_t)im->npass, (int64_t)im->nfail,
+	    (int64_t)im->nerror, op, (int64_t)now)) != STORE_OK)
+		goto out;
+	detail = xasprintf("imported from Ansible: site %s through jump host "
+	    "%s, export %lld, run %s checked %s: %zu pass, %zu fail, %zu "
+	    "could not run (results sha256 %s)", im->site, im->jump,
+	    (long long)im->export_id, im->run_id, fmt_time(im->checked, when,
+	    sizeof(when)), im->npass, im->nfail, im->nerror,
+	    im->results_sha256);
+	rc = event_append(st, id, now, op, "import", NULL, NULL, 0, detail, d);
+	free(detail);
+	if (rc != STORE_OK)
+		goto out;
+	return tx_commit(st, d);
+out:
+	tx_rollback(st);
+	return rc;
+}
+
+int
+store_imports(struct store *st, int64_t id, struct store_import **out,
+    size_t *n, struct diags *d)
+{
+	struct store_import	*v = NULL;
+	sqlite3_stmt		*s;
+	size_t			 count = 0;
+	int			 rc, err = STORE_OK;
+
+	s = prep(st, "SELECT i.run_id, i.export_id, e.site, e.jump, "
+	    "i.results_sha256, i.checked, i.npass, i.nfail, i.nerror, "
+	    "i.operator, i.at FROM imports i JOIN exports e ON e.id = "
+	    "i.export_id WHERE i.session_id = ? ORDER BY i.at, i.rowid", d,
+	    "reading imports", &err);
+	if (s == NULL)
+		return err;
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v = xreallocarray(v, count + 1, sizeof(*v));
+		v[count].run_id = col_text(s, 0);
+		v[count].export_id = sqlite3_column_int64(s, 1);
+		v[count].site = col_text(s, 2);
+		v[count].jump = col_text(s, 3);
+		v[count].results_sha256 = col_text(s, 4);
+		v[count].checked = (time_t)sqlite3_column_int64(s, 5);
+		v[count].npass = (size_t)sqlite3_column_int64(s, 6);
+		v[count].nfail = (size_t)sqlite3_column_int64(s, 7);
+		v[count].nerror = (size_t)sqlite3_column_int64(s, 8);
+		v[count].operator = col_text(s, 9);
+		v[count].at = (time_t)sqlite3_column_int64(s, 10);
+		count++;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		store_imports_free(v, count);
+		return fail(st, d, rc, "reading imports");
+	}
+	*out = v;
+	*n = count;
+	return STORE_OK;
+}
+
+void
+store_imports_free(struct store_import *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].run_id);
+		free(v[i].site);
+		free(v[i].jump);
+		free(v[i].results_sha256);
+		free(v[i].operator);
 	}
 	free(v);
 }
