@@ -270,6 +270,16 @@ tui_check_step(struct tui *t, size_t step)
 
 #define VERIFIED	"verified by its checks"
 
+/* Done by its checks: the store says so (and a record from before it
+ * did, by the note). */
+static int
+by_check(const struct store_step *ss)
+{
+	return ss->status == STEP_DONE && (ss->via == STEP_VIA_CHECKS ||
+	    (ss->note != NULL &&
+	    strcmp(ss->note, VERIFIED) == 0));
+}
+
 int
 tui_check_reverify(struct tui *t)
 {
@@ -281,9 +291,7 @@ tui_check_reverify(struct tui *t)
 	if (t->ses == NULL || t->checking)
 		return 0;
 	for (i = 0; i < t->ses->nsteps; i++)
-		if (t->ses->steps[i].status == STEP_DONE &&
-		    t->ses->steps[i].note != NULL &&
-		    strcmp(t->ses->steps[i].note, VERIFIED) == 0)
+		if (by_check(&t->ses->steps[i]))
 			n++;
 	if (n == 0 || (c = checks_up(t)) == NULL)
 		return 0;
@@ -296,9 +304,7 @@ tui_check_reverify(struct tui *t)
 	c->reverify = 1;
 	diags_init(&d);
 	for (i = 0; i < t->ses->nsteps; i++) {
-		if (t->ses->steps[i].status != STEP_DONE ||
-		    t->ses->steps[i].note == NULL ||
-		    strcmp(t->ses->steps[i].note, VERIFIED) != 0)
+		if (!by_check(&t->ses->steps[i]))
 			continue;
 		in = session_inst(t->ses, t->ses->steps[i].proc,
 		    *t->ses->steps[i].host ? t->ses->steps[i].host : NULL);
@@ -397,6 +403,7 @@ finish(struct tui *t)
 	r.step = c->step;
 	r.to = STEP_DONE;
 	r.note = VERIFIED;
+	r.via = STEP_VIA_CHECKS;
 	r.operator = t->operator;
 	diags_init(&d);
 	if (session_step(t->ses, &r, &changed, &d) != 0) {

@@ -44,14 +44,15 @@ cmd_sessions_exec(struct cli *cli, int argc, char **argv)
 	struct store		*st = NULL;
 	struct session		*s;
 	struct progress		 pr;
-	struct store_lock	 lock;
+	struct store_console	*cons;
 	struct diags		 d, quiet;
 	struct json		 j;
 	struct tm		 tm;
 	char			 started[32], ago[32], prog[48];
 	size_t			 n = 0, i;
 	time_t			 now = store_now();
-	int			 rc, locked;
+	size_t			 ncons;
+	int			 rc;
 
 	(void)argc;
 	(void)argv;
@@ -79,8 +80,9 @@ cmd_sessions_exec(struct cli *cli, int argc, char **argv)
 		    &quiet) == STORE_OK)
 			session_progress(s, &pr);
 		diags_free(&quiet);
-		memset(&lock, 0, sizeof(lock));
-		locked = store_lock_holder(st, v[i].id, &lock, &d) == 1;
+		cons = NULL;
+		ncons = 0;
+		(void)store_consoles(st, v[i].id, &cons, &ncons, &d);
 		if (cli->json) {
 			json_obj_begin(&j);
 			json_kint(&j, "id", (long long)v[i].id);
@@ -93,7 +95,7 @@ cmd_sessions_exec(struct cli *cli, int argc, char **argv)
 			json_kint(&j, "finished", (long long)pr.finished);
 			json_kint(&j, "failed", (long long)pr.failed);
 			json_kbool(&j, "open", v[i].closed == 0);
-			json_kbool(&j, "locked", locked);
+			json_kint(&j, "consoles", (long long)ncons);
 			json_obj_end(&j);
 		} else {
 			localtime_r(&v[i].started, &tm);
@@ -106,14 +108,17 @@ cmd_sessions_exec(struct cli *cli, int argc, char **argv)
 			else
 				snprintf(prog, sizeof(prog), "%zu done",
 				    v[i].ndone);
-			printf("%4lld  %-20s %-12s %-16s %5s  %-13s %s%s%s\n",
+			printf("%4lld  %-20s %-12s %-16s %5s  %-13s %s",
 			    (long long)v[i].id, v[i].runbook_id, v[i].operator,
 			    started, age(now - v[i].updated, ago, sizeof(ago)),
-			    prog, v[i].closed ? "closed" : "open",
-			    locked ? ", held by " : "",
-			    locked ? lock.operator : "");
+			    prog, v[i].closed ? "closed" : "open");
+			if (ncons > 0)
+				printf(", %zu console%s (%s%s)", ncons,
+				    ncons == 1 ? "" : "s", cons[0].operator,
+				    ncons > 1 ? ", ..." : "");
+			printf("\n");
 		}
-		store_lock_clear(&lock);
+		store_consoles_free(cons, ncons);
 		session_free(s);
 	}
 	if (cli->json) {

@@ -41,6 +41,8 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_start_entry,
 	&cmd_status_entry,
 	&cmd_step_entry,
+	&cmd_set_entry,
+	&cmd_host_entry,
 	&cmd_sessions_entry,
 	&cmd_report_entry,
 	&cmd_audit_entry,
@@ -112,7 +114,13 @@ static const struct opt_def opts[] = {
 	{ "procedure", 0, OT_STR, "ID", OFF(procedure), 0, NULL,
 	    "only this procedure's checks" },
 	{ "host", 0, OT_STR, "NAME", OFF(host), 0, NULL,
-	    "only the checks that run on this inventory host" },
+	    "check: only the checks that run on this inventory host; set: the "
+	    "host whose own value it is" },
+	{ "user", 0, OT_STR, "U", OFF(user), 0, NULL,
+	    "the SSH user of the host (default: your login name)" },
+	{ "head", 0, OT_STR, "N:HASH", OFF(head), 0, NULL,
+	    "the head 'audit verify' printed earlier: prove nothing up to it "
+	    "was rewritten or removed since" },
 	{ "kind", 0, OT_STR, "KIND[,KIND]", OFF(kind), 0, NULL,
 	    "only checks of these kinds: ssh, tls, x509, dns, tcp" },
 	{ "manifest", 0, OT_STR, "FILE", OFF(manifest), 0, NULL,

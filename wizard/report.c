@@ -454,6 +454,7 @@ gather_steps(struct report *r, const struct session *s,
 	struct scope		 sc;
 	char			 when[32], *x;
 	size_t			 k;
+	int			 forged;
 
 	plan_inst_scope(s->plan, in, &sc);
 	ri->nsteps = p->nsteps;
@@ -476,8 +477,10 @@ gather_steps(struct report *r, const struct session *s,
 			for (x = rs->command; *x != '\0'; x++)
 				rs->command_more += *x == '\n';
 		}
-		ss = session_step_state(s, p->id, in->host ? in->host->name :
-		    NULL, k + 1);
+		/* What the record claims, forged or not: the log's word is
+		 * set beside it (gather_events). */
+		ss = session_record_state(s, p->id, in->host ? in->host->name :
+		    NULL, k + 1, &forged);
 		if (ss != NULL)
 			ri->touched = 1;
 		if (in->step_na[k]) {
@@ -496,7 +499,8 @@ gather_steps(struct report *r, const struct session *s,
 				free(x);
 			}
 		} else {
-			switch (in->steps[k]) {
+			switch (forged && ss != NULL ? ss->status :
+			    in->steps[k]) {
 			case STEP_DONE:
 				rs->status = RS_DONE;
 				break;
@@ -716,6 +720,7 @@ gather_events(struct report *r, const struct session *s,
 	struct r_hist			*h;
 	char				 what[320];
 	size_t				 i, k, m, n = 0, pass;
+	int				 forged;
 
 	for (i = 0; i < nall; i++)
 		n += all[i].session == s->id;
@@ -812,8 +817,13 @@ gather_events(struct report *r, const struct session *s,
 			rs = &r->insts[i].steps[k];
 			rs->show_hist = rs->nhist > 0;
 			in = &s->plan->inst[i];
-			ss = session_step_state(s, in->proc->id, in->host ?
-			    in->host->name : NULL, k + 1);
+			ss = session_record_state(s, in->proc->id, in->host ?
+			    in->host->name : NULL, k + 1, &forged);
+			if (ss == NULL && forged) {
+				/* Deleted: the log has it, the record not. */
+				rs->unbacked = 1;
+				r->audit.unbacked++;
+			}
 			if (ss == NULL)
 				continue;
 			if (!backed(r, rs, ss)) {
@@ -882,14 +892,16 @@ static int
 gather_audit(struct report *r, struct store *st, const struct store_event *all,
     size_t nall, struct diags *d)
 {
-	struct r_audit	*au = &r->audit;
-	struct diags	 vd;
-	char		*x;
-	size_t		 i, n;
-	int		 rc;
+	struct r_audit		*au = &r->audit;
+	struct store_head	 head;
+	struct diags		 vd;
+	char			*x;
+	size_t			 i, n;
+	int			 rc;
 
 	diags_init(&vd);
-	rc = store_audit_verify(st, &au->count, &au->bad, &vd);
+	rc = store_audit_verify(st, &head, &au->bad, &vd);
+	au->count = head.count;
 	if (rc == STORE_OK)
 		au->ok = 1;
 	else if (rc == STORE_EINPUT && au->bad > 0) {

@@ -146,7 +146,7 @@ grep -q '\\<script>alert(1)\\</script> \\& "quotes"' "$T/x.md" ||
 
 # A step row written behind fedwiz's back (the steps table is not chained):
 # the report still shows it, and says the log does not back it.
-sqlite3 "$DB" "INSERT INTO steps VALUES (1, 'install-ca-chain', 'fe1', 2, 'done', NULL, 'mallory', 1795303000);" ||
+sqlite3 "$DB" "INSERT INTO steps (session_id, proc, host, step, status, note, operator, at) VALUES (1, 'install-ca-chain', 'fe1', 2, 'done', NULL, 'mallory', 1795303000);" ||
 	fail "sqlite3 forge"
 expect_exit 0 "$FEDWIZ" --state "$DB" report --format md
 grep -q '^> \*\*1 step record does NOT match the event log\.\*\*' "$T/out" ||
