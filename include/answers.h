@@ -130,6 +130,11 @@ int			 answers_merge(struct answers *, const struct runbook *,
 			     struct diags *);
 /* The answered value, or NULL. */
 const char		*answers_get(const struct answers *, const char *);
+/* The site of that name, or NULL. */
+const struct site	*answers_site(const struct answers *, const char *);
+/* Add a site (copied), as the store recorded it; -1 if one of that name
+ * is there already. */
+int			 answers_add_site(struct answers *, const struct site *);
 /* The hosts of a role (NULL when none are listed). */
 const struct role_hosts	*answers_hosts(const struct answers *, const char *);
 

@@ -145,6 +145,9 @@ long long cli_session(const struct cli *, struct diags *);
  * what commands that act on one session's record do first. */
 int	cli_target(const struct cli *, int, struct store **, int64_t *,
 	    struct diags *);
+/* --kind ssh,tls: a mask of 1 << CK_*; 0 and a diag when a word is not
+ * a kind of check fedwiz runs. */
+unsigned	cli_kinds(const char *, struct diags *);
 /* Print diagnostics (errors and warnings) to stderr and free them. */
 void	cli_say(struct diags *);
 

@@ -3,11 +3,12 @@
  * (the Ansible hand-off: fedwiz export ansible, fedwiz import).
  *
  * An export binds each site's work to the session it came from: a manifest
- * names the runbook (id and SHA-256), a digest of that site's slice of the
- * answers, a random nonce, and carries an Ed25519 private key made for
- * that export alone. `fedwiz check --manifest` on the jump host refuses a
- * runbook or answers that are not the exported ones, echoes the binding
- * in its JSON results and signs them with that key. The console keeps
+ * (the site's whole share, one file) holds the runbook's bytes and names
+ * its SHA-256, holds that site's slice of the answers and their digest, a
+ * random nonce, and an Ed25519 private key made for that export alone.
+ * `fedwiz check --manifest` on the jump host runs that runbook on those
+ * answers (refusing them if either is not what the manifest names),
+ * echoes the binding in its JSON results and signs them with that key. The console keeps
  * only the public half (in the store), so import can tell results as the
  * jump host's fedwiz wrote them from results edited since, and results of
  * this export from those of another.
@@ -72,10 +73,14 @@ struct handoff_manifest {
 	char		 answers_sha256[65];
 	char		 nonce[HANDOFF_NONCE_HEX];
 	char		 key[HANDOFF_KEY_HEX];	/* private; wiped by clear */
+	char		*answers;		/* the slice, as a file */
+	char		*runbook_text;		/* the runbook's bytes */
+	size_t		 runbook_len;
 };
 
-/* The manifest as a YAML file (it holds the private key: write it 0600).
- * malloc'd; wipe it after use. */
+/* The manifest as a YAML file (it holds the private key: write it 0600;
+ * the runbook goes in base64, byte for byte). malloc'd; wipe it after
+ * use. */
 char	*handoff_manifest_text(const struct handoff_manifest *);
 /*
  * Read a manifest: a file only its owner can read (it holds a key), in a

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "runbook.h"
 #include "store.h"
 #include "util.h"
 #include "vartype.h"
@@ -180,4 +181,31 @@ cli_timeout(const struct cli *cli, int64_t defms, int64_t *ms,
 	}
 	*ms = (int64_t)(v * 1000);
 	return 0;
+}
+
+unsigned
+cli_kinds(const char *spec, struct diags *d)
+{
+	static const enum rb_check_kind	 kinds[] = { CK_SSH, CK_TLS, CK_X509,
+					     CK_DNS, CK_TCP };
+	const char			*p, *e;
+	unsigned			 mask = 0;
+	size_t				 i, len;
+
+	for (p = spec; *p != '\0'; p = *e ? e + 1 : e) {
+		e = p + strcspn(p, ",");
+		len = (size_t)(e - p);
+		for (i = 0; i < nitems(kinds); i++)
+			if (strlen(rb_check_kind_name(kinds[i])) == len &&
+			    strncmp(rb_check_kind_name(kinds[i]), p, len) == 0)
+				break;
+		if (i == nitems(kinds)) {
+			diags_add(d, "--kind", 0, 0, "\"%.*s\" is not a kind "
+			    "of check fedwiz runs: ssh, tls, x509, dns, tcp "
+			    "(comma-separated)", (int)len, p);
+			return 0;
+		}
+		mask |= 1U << kinds[i];
+	}
+	return mask;
 }

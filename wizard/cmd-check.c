@@ -293,35 +293,6 @@ load(struct cli *cli, const char *name, struct store **st, struct session **s,
 }
 
 /* --procedure and --host name something that is there. */
-/* --kind ssh,tls: a mask of 1 << CK_*; 0 and a diag when a word is not
- * a kind of check fedwiz runs. */
-static unsigned
-kind_mask(const char *spec, struct diags *d)
-{
-	static const enum rb_check_kind	 kinds[] = { CK_SSH, CK_TLS, CK_X509,
-					     CK_DNS, CK_TCP };
-	const char			*p, *e;
-	unsigned			 mask = 0;
-	size_t				 i, len;
-
-	for (p = spec; *p != '\0'; p = *e ? e + 1 : e) {
-		e = p + strcspn(p, ",");
-		len = (size_t)(e - p);
-		for (i = 0; i < nitems(kinds); i++)
-			if (strlen(rb_check_kind_name(kinds[i])) == len &&
-			    strncmp(rb_check_kind_name(kinds[i]), p, len) == 0)
-				break;
-		if (i == nitems(kinds)) {
-			diags_add(d, "--kind", 0, 0, "\"%.*s\" is not a kind "
-			    "of check fedwiz runs: ssh, tls, x509, dns, tcp "
-			    "(comma-separated)", (int)len, p);
-			return 0;
-		}
-		mask |= 1U << kinds[i];
-	}
-	return mask;
-}
-
 static int
 check_filters(const struct cli *cli, const struct plan *pl, struct diags *d)
 {
@@ -330,7 +301,7 @@ check_filters(const struct cli *cli, const struct plan *pl, struct diags *d)
 	size_t			 i, k;
 	int			 found = 0;
 
-	if (cli->kind != NULL && kind_mask(cli->kind, d) == 0)
+	if (cli->kind != NULL && cli_kinds(cli->kind, d) == 0)
 		return -1;
 
 	if (cli->procedure != NULL) {
@@ -363,50 +334,74 @@ check_filters(const struct cli *cli, const struct plan *pl, struct diags *d)
 }
 
 /*
- * --manifest: this is a site's share of an export. Only the exported
- * runbook and answers may run under it, so that the results say what the
- * session expects; no --set, no --session (the jump host has no store).
+ * --manifest: this is a site's share of an export, one file: the runbook
+ * and the site's answers come from it, and must be what it names (their
+ * SHA-256 and digest), so that the results say what the session expects.
+ * No --answers, --set or --session (the jump host has no store).
  */
 static int
-bind_manifest(const struct cli *cli, struct handoff_manifest *man,
-    struct diags *d)
+bind_manifest(const struct cli *cli, const char *name,
+    struct handoff_manifest *man, struct diags *d)
 {
 	if (!cli->json) {
 		diags_add(d, "--manifest", 0, 0, "the results bound to an "
 		    "export are JSON: add --json");
 		return -1;
 	}
-	if (cli->session != NULL || cli->nsets > 0 || cli->answers == NULL) {
+	if (cli->session != NULL || cli->nsets > 0 || cli->answers != NULL) {
 		diags_add(d, "--manifest", 0, 0, "a site's checks run on the "
-		    "answers exported for it: give --answers (the site's "
-		    "answers.yaml), and no --session or --set");
+		    "runbook and answers in its manifest: no --answers, --set "
+		    "or --session");
 		return -1;
 	}
-	return handoff_manifest_load(cli->manifest, man, d);
-}
-
-static int
-check_binding(const struct cli *cli, const struct handoff_manifest *man,
-    const struct plan *pl, const char *digest, struct diags *d)
-{
-	if (strcmp(pl->rb->id, man->runbook) != 0 ||
-	    strcmp(pl->rb->hash, man->runbook_sha256) != 0) {
-		diags_add(d, cli->manifest, 0, 0, "the export was of runbook "
-		    "%s (sha256 %.12s...), and this is %s (sha256 %.12s...): "
-		    "give the runbook copied with the manifest (--runbooks)",
-		    man->runbook, man->runbook_sha256, pl->rb->id,
-		    pl->rb->hash);
+	if (handoff_manifest_load(cli->manifest, man, d) == -1)
 		return -1;
-	}
-	if (strcmp(digest, man->answers_sha256) != 0) {
-		diags_add(d, cli->manifest, 0, 0, "%s are not the answers "
-		    "exported for site %s (their digest is %.12s..., the "
-		    "export's %.12s...): give the answers.yaml copied with "
-		    "the manifest, unedited", cli->answers, man->site, digest,
-		    man->answers_sha256);
+	if (strcmp(name, man->runbook) != 0) {
+		diags_add(d, cli->manifest, 0, 0, "the export is of runbook %s, "
+		    "not %s", man->runbook, name);
 		return -1;
 	}
 	return 0;
+}
+
+/* The runbook and answers in the manifest, each what it says it is. */
+static int
+load_manifest(const struct cli *cli, const struct handoff_manifest *man,
+    struct runbook **rb, struct answers **ans, struct plan **pl,
+    struct diags *d)
+{
+	char	 digest[65], *where;
+	int	 rc;
+
+	where = xasprintf("%s (runbook_text)", cli->manifest);
+	rc = runbook_parse(where, man->runbook_text, man->runbook_len, rb, d);
+	free(where);
+	if (rc == -1)
+		return -1;
+	if (strcmp((*rb)->hash, man->runbook_sha256) != 0 ||
+	    strcmp((*rb)->id, man->runbook) != 0) {
+		diags_add(d, cli->manifest, 0, 0, "the export was of runbook %s "
+		    "(sha256 %.12s...), and the manifest holds %s (sha256 "
+		    "%.12s...): it was edited; export again", man->runbook,
+		    man->runbook_sha256, (*rb)->id, (*rb)->hash);
+		return -1;
+	}
+	*ans = answers_new();
+	where = xasprintf("%s (answers)", cli->manifest);
+	rc = answers_parse(*ans, *rb, where, man->answers,
+	    strlen(man->answers), d);
+	free(where);
+	if (rc == -1)
+		return -1;
+	handoff_answers_digest(*rb, *ans, NULL, digest);
+	if (strcmp(digest, man->answers_sha256) != 0) {
+		diags_add(d, cli->manifest, 0, 0, "its answers are not the ones "
+		    "exported for site %s (their digest is %.12s..., the "
+		    "export's %.12s...): it was edited; export again",
+		    man->site, digest, man->answers_sha256);
+		return -1;
+	}
+	return plan_build(*rb, *ans, NULL, NULL, pl, d);
 }
 
 /* The results, to standard output or -o (replaced atomically, 0600);
@@ -468,19 +463,16 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	memset(&man, 0, sizeof(man));
 	memset(&pv, 0, sizeof(pv));
 	if (cli->manifest != NULL) {
-		if (bind_manifest(cli, &man, &d) == -1)
+		if (bind_manifest(cli, argv[0], &man, &d) == -1 ||
+		    load_manifest(cli, &man, &rb, &ans, &pl, &d) == -1)
 			goto out;
 		pv.man = &man;
-	}
-	if ((rc = load(cli, argv[0], &st, &s, &rb, &ans, &pl, &d)) !=
+	} else if ((rc = load(cli, argv[0], &st, &s, &rb, &ans, &pl, &d)) !=
 	    STORE_OK) {
 		code = cli_exit(rc);
 		goto out;
 	}
 	handoff_answers_digest(pl->rb, pl->ans, NULL, pv.answers_sha256);
-	if (pv.man != NULL && check_binding(cli, &man, pl, pv.answers_sha256,
-	    &d) == -1)
-		goto out;
 	if (check_filters(cli, pl, &d) == -1)
 		goto out;
 	if (handoff_random_hex(pv.run_id, 16, &d) == -1) {
@@ -493,8 +485,10 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	eng = ssh_engine_new(ev, &o);
 	run = check_run_new(ev, eng, pl);
 	check_run_only(run, cli->host);
+	if (pv.man != NULL)
+		check_run_site(run, pv.man->site);
 	if (cli->kind != NULL)
-		check_run_kinds(run, kind_mask(cli->kind, &d));
+		check_run_kinds(run, cli_kinds(cli->kind, &d));
 	check_run_identity(run, cli->identity);
 	check_run_dns_server(run, cli->server);
 	if (cli->timeout != NULL && cli_timeout(cli, 0, &ms, &d) == 0)

@@ -35,7 +35,7 @@ static const struct cmd_entry cmd_export_ansible_entry = {
 	.summary = "write an Ansible project that runs the checks of each "
 	    "site's hosts on its jump host and fetches the results back "
 	    "(fedwiz import records them)",
-	.opts = "session answers set operator output!",
+	.opts = "session answers set operator kind output!",
 	.min_args = 1,
 	.max_args = 1,
 	.exec = export_ansible,
@@ -52,10 +52,6 @@ const struct cmd_entry cmd_export_entry = {
 	.summary = "hand the checks to another tool",
 	.sub = export_commands,
 };
-
-/* Where the hand-off goes on a jump host when its site names no workdir:
- * its user's own cache, never a shared /tmp. */
-#define DEFAULT_WORKDIR	"~/.cache/fedwiz-handoff"
 
 /* What one site's share of the export is. */
 struct share {
@@ -204,6 +200,12 @@ bind_shares(struct export *e, struct store *st, struct diags *d)
 		sh->man.jump = xstrdup(sh->jump);
 		handoff_answers_digest(e->rb, e->ans, sh->site->name,
 		    sh->man.answers_sha256);
+		sh->man.answers = handoff_answers_text(e->rb, e->ans,
+		    sh->site->name);
+		sh->man.runbook_text = xmalloc(e->textlen + 1);
+		memcpy(sh->man.runbook_text, e->text, e->textlen);
+		sh->man.runbook_text[e->textlen] = '\0';
+		sh->man.runbook_len = e->textlen;
 		if (handoff_random_hex(sh->man.nonce, 16, d) == -1 ||
 		    handoff_keygen(sh->man.key, sh->pub, d) == -1)
 			return STORE_EENV;
@@ -258,17 +260,22 @@ inventory(const struct export *e)
 		}
 		buf_adds(&b, "          fedwiz_bin: ");
 		yq(&b, x->fedwiz != NULL ? x->fedwiz : "fedwiz");
-		buf_adds(&b, "\n          fedwiz_workdir: ");
-		yq(&b, x->workdir != NULL ? x->workdir : DEFAULT_WORKDIR);
+		if (x->workdir != NULL) {
+			buf_adds(&b, "\n          fedwiz_workdir: ");
+			yq(&b, x->workdir);
+		}
 		buf_printf(&b, "\n          fedwiz_export: %lld\n"
 		    "          fedwiz_check_args:\n", (long long)sh->rec.id);
 		buf_adds(&b, "            - check\n            - ");
 		yq(&b, e->rb->id);
-		buf_adds(&b, "\n            - --runbooks\n            - runbooks\n"
-		    "            - --answers\n            - answers.yaml\n"
-		    "            - --manifest\n            - manifest.yaml\n"
+		buf_adds(&b, "\n            - --manifest\n            - manifest.yaml\n"
 		    "            - --json\n            - -o\n"
 		    "            - results.json\n");
+		if (e->cli->kind != NULL) {
+			buf_adds(&b, "            - --kind\n            - ");
+			yq(&b, e->cli->kind);
+			buf_addc(&b, '\n');
+		}
 		if (x->known_hosts != NULL) {
 			buf_adds(&b, "            - --known-hosts\n            - ");
 			yq(&b, x->known_hosts);
@@ -298,8 +305,8 @@ playbook(const struct export *e)
 "  hosts: fedwiz_sites\n"
 "  gather_facts: false\n"
 "  vars:\n"
-"    fedwiz_run_dir: \"{{ fedwiz_workdir }}/export-{{ fedwiz_export }}\"\n"
-"    fedwiz_site_dir: \"{{ playbook_dir }}/sites/{{ inventory_hostname }}\"\n"
+"    fedwiz_share: \"{{ playbook_dir }}/sites/{{ inventory_hostname }}/"
+"manifest.yaml\"\n"
 "    fedwiz_results: \"{{ playbook_dir }}/results/{{ inventory_hostname }}"
 ".json\"\n"
 "    # Secrets reach fedwiz through its environment only, from Ansible's\n"
@@ -344,38 +351,36 @@ playbook(const struct export *e)
 "    - name: Check the site's hosts from its jump host\n"
 "      block:\n"
 "        - name: Make a private folder for the hand-off\n"
-"          ansible.builtin.file:\n"
-"            path: \"{{ fedwiz_run_dir }}/runbooks\"\n"
+"          ansible.builtin.tempfile:\n"
 "            state: directory\n"
-"            mode: \"0700\"\n"
+"            path: \"{{ fedwiz_workdir | default(omit) }}\"\n"
+"            prefix: \"fedwiz-export-{{ fedwiz_export }}.\"\n"
+"          register: fedwiz_tmp\n"
 "\n"
-"        - name: Copy the runbook, the site's answers and its manifest\n"
+"        - name: Copy the site's share (runbook, answers, key) there\n"
 "          ansible.builtin.copy:\n"
-"            src: \"{{ fedwiz_site_dir }}/{{ item.src }}\"\n"
-"            dest: \"{{ fedwiz_run_dir }}/{{ item.dest }}\"\n"
+"            src: \"{{ fedwiz_share }}\"\n"
+"            dest: \"{{ fedwiz_tmp.path }}/manifest.yaml\"\n"
 "            mode: \"0600\"\n"
-"          loop:\n"
-"            - { src: \"{{ fedwiz_runbook }}.yaml\", dest: \"runbooks/{{ "
-"fedwiz_runbook }}.yaml\" }\n"
-"            - { src: answers.yaml, dest: answers.yaml }\n"
-"            - { src: manifest.yaml, dest: manifest.yaml }\n"
 "\n"
 "        - name: Run fedwiz check for the site's hosts\n"
 "          ansible.builtin.command:\n"
 "            argv: \"{{ [fedwiz_bin] + fedwiz_check_args }}\"\n"
-"            chdir: \"{{ fedwiz_run_dir }}\"\n"
+"            chdir: \"{{ fedwiz_tmp.path }}\"\n"
 "          environment: \"{{ fedwiz_secrets }}\"\n"
 "          register: fedwiz_check\n"
 "          # Checks only look: nothing on the devices changes. Exit 1 (a\n"
-"          # check failed) and 3 (a host could not be checked) are\n"
-"          # results too; 2 is bad input, said on stderr.\n"
+"          # check failed), 3 (a host could not be checked) and 2 (a check\n"
+"          # lacked a value) come with results; when fedwiz refused to\n"
+"          # run at all (2 too), there are none: the fetch fails and the\n"
+"          # rescue shows fedwiz's reason.\n"
 "          changed_when: false\n"
-"          failed_when: fedwiz_check.rc not in [0, 1, 3]\n"
+"          failed_when: fedwiz_check.rc not in [0, 1, 2, 3]\n"
 "          no_log: \"{{ fedwiz_secrets | length > 0 }}\"\n"
 "\n"
 "        - name: Fetch the results\n"
 "          ansible.builtin.fetch:\n"
-"            src: \"{{ fedwiz_run_dir }}/results.json\"\n"
+"            src: \"{{ fedwiz_tmp.path }}/results.json\"\n"
 "            dest: \"{{ fedwiz_results }}\"\n"
 "            flat: true\n"
 "\n"
@@ -399,10 +404,11 @@ playbook(const struct export *e)
 "              or ansible_failed_result.msg | default('failed') }}\n"
 "\n"
 "      always:\n"
-"        - name: Remove the hand-off folder (its manifest holds a key)\n"
+"        - name: Remove the hand-off folder (the manifest holds a key)\n"
 "          ansible.builtin.file:\n"
-"            path: \"{{ fedwiz_run_dir }}\"\n"
-"            state: absent\n",
+"            path: \"{{ fedwiz_tmp.path }}\"\n"
+"            state: absent\n"
+"          when: fedwiz_tmp.path is defined\n",
 	    e->session > 0 ? "session " : "answers, export ", e->session > 0 ?
 	    (long long)e->session : (long long)e->v[0].rec.id, e->rb->id);
 	return buf_steal(&b);
@@ -451,7 +457,7 @@ readme(const struct export *e)
 "fedwiz import results/*.json %s       # on the console that exported\n"
 "```\n\n"
 "Each jump host needs:\n\n"
-"- **fedwiz %s**, at the path the inventory names (`fedwiz_bin`; the "
+"- **fedwiz %s**, at the path the inventory names (`fedwiz_bin`: the "
 "site's\n"
 "  `fedwiz:` in the answers file, else `fedwiz` on the PATH). The "
 "playbook asks\n"
@@ -466,10 +472,12 @@ readme(const struct export *e)
 "  `known_hosts:`, else `~/.ssh/known_hosts` of its user). fedwiz refuses "
 "an\n"
 "  unknown key with its fingerprint, as everywhere.\n\n"
-"The playbook copies the runbook, the site's answers (`sites/SITE/`) and "
-"its\nmanifest into `fedwiz_workdir` on the jump host, runs `fedwiz check "
-"--json\n--manifest` there, fetches `results/SITE.json` and removes what "
-"it copied. It\nchanges nothing on any device: checks only look.\n\n"
+"For each site the playbook copies `sites/SITE/manifest.yaml` (the site's "
+"whole\nshare: the runbook, the site's slice of the answers, the binding "
+"and its key)\ninto a private temporary folder on the jump host (under "
+"the site's `workdir:`,\nelse the system's), runs `fedwiz check --json "
+"--manifest` there, fetches\n`results/SITE.json` and removes the folder. "
+"It changes nothing on any device:\nchecks only look.\n\n"
 "## Where secrets go\n\n"
 "Nothing secret is in this folder but each site's signing key (below). "
 "fedwiz\non a jump host logs in to its site's hosts the way it does "
@@ -490,14 +498,14 @@ readme(const struct export *e)
 "  `FEDWIZ_ENABLE_SECRET` in its environment only; that task runs with\n"
 "  `no_log`. fedwiz never writes them anywhere.\n\n"
 "## What binds the results to the session\n\n"
-"`sites/SITE/manifest.yaml` names the runbook and its SHA-256, the digest "
-"of the\nsite's answers, a nonce, and holds an Ed25519 key made for this "
-"export and\nsite alone. fedwiz on the jump host refuses another runbook "
-"or edited answers,\nand signs its results with that key; the console "
-"kept only the public half.\n`fedwiz import` refuses results whose "
-"signature does not verify (edited since),\nfrom another export, "
-"another runbook version or other answers than the\nsession's now, or a "
-"run it has imported before.\n\n"
+"Each `manifest.yaml` names the runbook and its SHA-256, the digest of "
+"the site's\nanswers, a nonce, and holds an Ed25519 key made for this "
+"export and site alone.\nfedwiz on the jump host refuses a runbook or "
+"answers that are not what the\nmanifest names, and signs its results "
+"with that key; the console kept only the\npublic half. `fedwiz import` "
+"refuses results whose signature does not verify\n(edited since), from "
+"another export, another runbook version or other answers\nthan the "
+"session's now, or a run it has imported before.\n\n"
 "Guard the manifests like SSH keys: whoever can read one can sign "
 "results for\nits site. This folder is private (0700); to keep it in a "
 "repository or AWX,\nencrypt them (`copy` decrypts them on the way):\n\n"
@@ -571,14 +579,6 @@ write_site(struct export *e, int sites, const struct share *sh,
 	rc = file_dir_sub(sites, name, sh->site->name, &fd, d);
 	free(name);
 	if (rc != 0)
-		goto out;
-	name = xasprintf("%s.yaml", e->rb->id);
-	rc = put(e, fd, rel, name, e->text, e->textlen, d);
-	free(name);
-	if (rc != 0)
-		goto out;
-	if ((rc = put_str(e, fd, rel, "answers.yaml", handoff_answers_text(
-	    e->rb, e->ans, sh->site->name), d)) != 0)
 		goto out;
 	text = handoff_manifest_text(&sh->man);
 	rc = put(e, fd, rel, "manifest.yaml", text, strlen(text), d);
@@ -736,6 +736,9 @@ export_ansible(struct cli *cli, int argc, char **argv)
 		    "the project into: -o DIR (new, or empty)");
 		goto out;
 	}
+	/* --kind goes to the jump hosts' checks: refused here, not there. */
+	if (cli->kind != NULL && cli_kinds(cli->kind, &d) == 0)
+		goto out;
 	if ((rc = load(&e, argv[1], &st, &s, &rb, &ans, &text, &d)) !=
 	    STORE_OK) {
 		code = cli_exit(rc);

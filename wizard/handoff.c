@@ -320,6 +320,67 @@ out:
 
 /* The manifest. */
 
+/* A YAML literal block of text, indented two spaces. The text is the
+ * slice handoff_answers_text wrote: its first line is not indented, so
+ * the block's indentation is the two spaces. */
+static void
+block(struct buf *b, const char *head, const char *text)
+{
+	const char	*p, *nl;
+
+	buf_adds(b, head);
+	for (p = text; *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p);
+		buf_adds(b, "  ");
+		buf_add(b, p, (size_t)(nl - p));
+		buf_addc(b, '\n');
+		if (*nl == '\0')
+			break;
+	}
+}
+
+/* Bytes as base64 lines of 76 characters, in a literal block. */
+static void
+b64(struct buf *b, const char *head, const char *data, size_t len)
+{
+	unsigned char	out[80];
+	size_t		i, n;
+
+	buf_adds(b, head);
+	for (i = 0; i < len; i += 57) {
+		n = len - i < 57 ? len - i : 57;
+		EVP_EncodeBlock(out, (const unsigned char *)data + i, (int)n);
+		buf_printf(b, "  %s\n", (const char *)out);
+	}
+}
+
+/* Base64 with line breaks back to bytes; -1 when it is not base64. */
+static int
+unb64(const char *s, char **out, size_t *outlen)
+{
+	EVP_ENCODE_CTX	*ctx;
+	unsigned char	*buf;
+	size_t		 len = strlen(s);
+	int		 n = 0, m = 0, rc = -1;
+
+	buf = xmalloc(len / 4 * 3 + 4);
+	if ((ctx = EVP_ENCODE_CTX_new()) == NULL)
+		fatal("out of memory");
+	EVP_DecodeInit(ctx);
+	if (EVP_DecodeUpdate(ctx, buf, &n, (const unsigned char *)s,
+	    (int)len) != -1 && EVP_DecodeFinal(ctx, buf + n, &m) == 1) {
+		*outlen = (size_t)(n + m);
+		buf[*outlen] = '\0';
+		*out = (char *)buf;
+		buf = NULL;
+		rc = 0;
+	}
+	EVP_ENCODE_CTX_free(ctx);
+	free(buf);
+	return rc;
+}
+
 char *
 handoff_manifest_text(const struct handoff_manifest *m)
 {
@@ -345,6 +406,12 @@ handoff_manifest_text(const struct handoff_manifest *m)
 	yaml_str(&b, m->jump);
 	buf_printf(&b, "\nanswers_sha256: %s\nnonce: %s\nkey: %s\n",
 	    m->answers_sha256, m->nonce, m->key);
+	block(&b, "# The site's answers: its hosts, reached directly from the "
+	    "jump host. Do not\n# edit: the results are bound to them.\n"
+	    "answers: |\n", m->answers);
+	b64(&b, "# The runbook, byte for byte (base64): its SHA-256 is "
+	    "runbook_sha256.\nrunbook_text: |\n", m->runbook_text,
+	    m->runbook_len);
 	return buf_steal(&b);
 }
 
@@ -355,6 +422,10 @@ handoff_manifest_clear(struct handoff_manifest *m)
 	free(m->runbook);
 	free(m->site);
 	free(m->jump);
+	if (m->answers != NULL)
+		wipe(m->answers, strlen(m->answers));
+	free(m->answers);
+	free(m->runbook_text);
 	wipe(m, sizeof(*m));
 }
 
@@ -389,8 +460,8 @@ read_private(const char *path, char **out, size_t *outlen, struct diags *d)
 		close(fd);
 		return -1;
 	}
-	if (sb.st_size > 65536) {
-		diags_add(d, path, 0, 0, "larger than 64 KiB: not a fedwiz "
+	if ((size_t)sb.st_size > YDOC_MAX_BYTES) {
+		diags_add(d, path, 0, 0, "larger than 64 MiB: not a fedwiz "
 		    "manifest");
 		close(fd);
 		return -1;
@@ -399,9 +470,9 @@ read_private(const char *path, char **out, size_t *outlen, struct diags *d)
 	while ((n = read(fd, tmp, sizeof(tmp))) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 || b.len + (size_t)n > 65536) {
+		if (n < 0 || b.len + (size_t)n > YDOC_MAX_BYTES) {
 			diags_add(d, path, 0, 0, "cannot read the manifest: %s",
-			    n < 0 ? strerror(errno) : "it grew past 64 KiB");
+			    n < 0 ? strerror(errno) : "it grew past 64 MiB");
 			close(fd);
 			if (b.s != NULL)
 				wipe(b.s, b.len);
@@ -478,7 +549,7 @@ handoff_manifest_load(const char *path, struct handoff_manifest *m,
 {
 	static const char *const keys[] = { "format", "fedwiz", "export",
 	    "session", "runbook", "runbook_sha256", "site", "jump_host",
-	    "answers_sha256", "nonce", "key" };
+	    "answers_sha256", "nonce", "key", "answers", "runbook_text" };
 	struct ydoc		*doc = NULL;
 	const struct ynode	*root, *v;
 	char			*src = NULL;
@@ -533,8 +604,17 @@ handoff_manifest_load(const char *path, struct handoff_manifest *m,
 	    m->answers_sha256, 32, d) == -1 ||
 	    man_hex(doc, ymap_get(root, "nonce"), "nonce", m->nonce, 16,
 	    d) == -1 ||
-	    man_hex(doc, ymap_get(root, "key"), "key", m->key, 32, d) == -1)
+	    man_hex(doc, ymap_get(root, "key"), "key", m->key, 32, d) == -1 ||
+	    man_text(doc, ymap_get(root, "answers"), "answers", &m->answers,
+	    d) == -1)
 		goto out;
+	v = ymap_get(root, "runbook_text");
+	if (v->kind != Y_SCALAR || unb64(v->str, &m->runbook_text,
+	    &m->runbook_len) == -1) {
+		diags_add(d, path, v->line, v->col, "runbook_text must be the "
+		    "runbook in base64");
+		goto out;
+	}
 	rc = 0;
 out:
 	if (doc != NULL) {

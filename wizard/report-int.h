@@ -40,6 +40,23 @@ struct r_check {
 	size_t		 output_len;
 	time_t		 at;
 	int64_t		 duration_ms;
+	/* Where it came from: "collected" by fedwiz here, "pasted",
+	 * "imported" (through Ansible); detail: the site and jump host. */
+	char		*origin;
+	char		*origin_detail;
+};
+
+/* One check run that came back through Ansible (fedwiz import). */
+struct r_import {
+	char		*site;
+	char		*jump;
+	int64_t		 export_id;
+	char		*run_id;
+	char		*results_sha256;
+	time_t		 checked;	/* on the jump host */
+	time_t		 at;		/* imported */
+	char		*operator;
+	size_t		 npass, nfail, nerror;
 };
 
 /* One recorded transition of a step, from the event log. */
@@ -116,6 +133,7 @@ struct r_host {
 	char		*address;
 	char		*user;
 	char		*profile;
+	char		*site;		/* reached through it; NULL: directly */
 };
 
 struct r_event {
@@ -192,6 +210,8 @@ struct report {
 	size_t			 norphans;
 	struct r_event		*events;
 	size_t			 nevents;
+	struct r_import		*imports;
+	size_t			 nimports;
 };
 
 /* By enum r_status: the word, and the html class. */

@@ -212,6 +212,25 @@ json_inventory(struct json *j, const struct report *r)
 		json_kstr(j, "address", ho->address);
 		json_kstr(j, "user", ho->user);
 		json_kstr(j, "profile", ho->profile);
+		json_kstr(j, "site", ho->site);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_key(j, "imports");
+	json_arr_begin(j);
+	for (i = 0; i < r->nimports; i++) {
+		json_obj_begin(j);
+		json_kstr(j, "site", r->imports[i].site);
+		json_kstr(j, "jump_host", r->imports[i].jump);
+		json_kint(j, "export", (long long)r->imports[i].export_id);
+		json_kstr(j, "run_id", r->imports[i].run_id);
+		json_ktime(j, "checked", r->imports[i].checked);
+		json_ktime(j, "imported", r->imports[i].at);
+		json_kstr(j, "operator", r->imports[i].operator);
+		json_kint(j, "pass", (long long)r->imports[i].npass);
+		json_kint(j, "fail", (long long)r->imports[i].nfail);
+		json_kint(j, "error", (long long)r->imports[i].nerror);
+		json_kstr(j, "results_sha256", r->imports[i].results_sha256);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -262,6 +281,8 @@ json_step(struct json *j, const struct r_inst *ri, const struct r_step *rs)
 		json_kint(j, "output_len", (long long)c->output_len);
 		json_kstr(j, "output_sha256", c->sha256);
 		json_kstr(j, "excerpt", c->excerpt);
+		json_kstr(j, "origin", c->origin);
+		json_kstr(j, "origin_detail", c->origin_detail);
 		json_obj_end(j);
 	}
 	json_arr_end(j);

@@ -179,6 +179,139 @@ test_handoff_digest_survives_the_slice_text(void **state)
 	runbook_free(rb);
 }
 
+static const char *sites_text =
+    "runbook: t\n"
+    "vars: { imp_fqdn: imp1.example.com }\n"
+    "hosts:\n"
+    "  fe:\n"
+    "    - { name: fe1, address: 192.0.2.10, site: emea }\n"
+    "    - { name: fe2, address: 192.0.2.11, site: apac }\n"
+    "    - { name: fe3, address: 192.0.2.12 }\n"
+    "  imp: [ { name: imp1, address: 192.0.2.20, site: emea } ]\n"
+    "sites:\n"
+    "  emea: { address: 192.0.2.1, user: ops, port: 2222, known_hosts: "
+    "/etc/fedwiz/kh }\n"
+    "  apac: { address: jump-apac.example.com }\n";
+
+/* Sites come after the hosts that name them here: the order in the file
+ * does not matter. Each site's slice, read back as a jump host reads it,
+ * has the digest the console computes for that site. */
+static void
+test_handoff_sites_and_their_slices(void **state)
+{
+	struct runbook		*rb = rb_from(rb_text);
+	struct answers		*a = answers_from(rb, sites_text), *b;
+	const struct site	*x;
+	const struct host	*h;
+	char			 da[65], db[65], *text;
+
+	(void)state;
+	assert_int_equal(a->nsites, 2);
+	x = answers_site(a, "emea");
+	assert_non_null(x);
+	assert_string_equal(x->address, "192.0.2.1");
+	assert_string_equal(x->user, "ops");
+	assert_int_equal(x->port, 2222);
+	assert_string_equal(x->known_hosts, "/etc/fedwiz/kh");
+	assert_null(x->identity);
+	x = answers_site(a, "apac");
+	assert_int_equal(x->port, 22);
+	assert_null(x->user);
+	h = answers_host(a, "fe1");
+	assert_string_equal(h->site, "emea");
+	assert_null(answers_host(a, "fe3")->site);
+
+	handoff_answers_digest(rb, a, "emea", da);
+	text = handoff_answers_text(rb, a, "emea");
+	assert_non_null(strstr(text, "\"fe1\""));
+	assert_non_null(strstr(text, "\"imp1\""));
+	assert_null(strstr(text, "\"fe2\""));
+	assert_null(strstr(text, "\"fe3\""));
+	assert_null(strstr(text, "site:"));
+	b = answers_from(rb, text);
+	assert_int_equal(b->nsites, 0);
+	handoff_answers_digest(rb, b, NULL, db);
+	assert_string_equal(da, db);
+	answers_free(b);
+	free(text);
+	/* Another site's slice is another digest. */
+	handoff_answers_digest(rb, a, "apac", db);
+	assert_string_not_equal(da, db);
+	answers_free(a);
+	runbook_free(rb);
+}
+
+/* The first error of answers text, "line:col: msg". */
+static char *
+answers_error(const struct runbook *rb, const char *text)
+{
+	struct answers	*a = answers_new();
+	struct diags	 d;
+	char		*s;
+
+	diags_init(&d);
+	assert_int_equal(answers_parse(a, rb, "a.yaml", text, strlen(text),
+	    &d), -1);
+	assert_true(d.n > 0);
+	s = xasprintf("%d:%d: %s", d.v[0].line, d.v[0].col, d.v[0].msg);
+	diags_free(&d);
+	answers_free(a);
+	return s;
+}
+
+static void
+test_handoff_sites_refused_where_they_are_wrong(void **state)
+{
+	static const struct {
+		const char	*text;
+		const char	*want;
+	} cases[] = {
+		{ "runbook: t\nhosts:\n  fe:\n    - { name: fe1, site: emae }\n"
+		  "sites:\n  emea: { address: 192.0.2.1 }\n",
+		  "4:26: site \"emae\" is not one of the sites: emea; did you "
+		  "mean \"emea\"?" },
+		{ "runbook: t\nhosts:\n  fe: [ { name: fe1, site: emea } ]\n",
+		  "3:28: site \"emea\" is not one of the sites: the file lists "
+		  "none" },
+		{ "runbook: t\nsites:\n  localhost: { address: 192.0.2.1 }\n",
+		  "3:3: site name \"localhost\" is one Ansible keeps for "
+		  "itself" },
+		{ "runbook: t\nsites:\n  em/ea: { address: 192.0.2.1 }\n",
+		  "3:3: site name \"em/ea\" must be letters, digits, _ and -" },
+		{ "runbook: t\nsites:\n  emea: { user: ops }\n",
+		  "3:9: site emea has no \"address\"" },
+		{ "runbook: t\nsites:\n  emea: { address: 192.0.2.1, prot: 22 }"
+		  "\n", "3:31: unknown key \"prot\" in site emea; did you mean "
+		  "\"port\"?" },
+		{ "runbook: t\nsites:\n  emea: { address: 192.0.2.1, port: 0 }"
+		  "\n", "3:37: site emea: port \"0\"" },
+		{ "runbook: t\nsites:\n  emea: { address: 'jump host' }\n",
+		  "3:20: site emea: address \"jump host\"" },
+		{ "runbook: t\nsites:\n  emea: { address: 192.0.2.1, user: "
+		  "'a b' }\n", "3:37: site emea: user \"a b\" must be one word" },
+		{ "runbook: t\nsites: [ emea ]\n", "2:8: \"sites\" must map "
+		  "each site to its jump host" },
+	};
+	struct runbook	*rb = rb_from(rb_text);
+	char		*err;
+	size_t		 i;
+	int		 bad = 0;
+
+	(void)state;
+
+	for (i = 0; i < nitems(cases); i++) {
+		err = answers_error(rb, cases[i].text);
+		if (strncmp(err, cases[i].want, strlen(cases[i].want)) != 0) {
+			print_error("case %zu: got \"%s\", wanted \"%s...\"\n",
+			    i, err, cases[i].want);
+			bad++;
+		}
+		free(err);
+	}
+	assert_int_equal(bad, 0);
+	runbook_free(rb);
+}
+
 /* Write text as a file of this mode; its path. */
 static char *
 write_mode(const char *text, mode_t mode)
@@ -212,6 +345,14 @@ sample(struct handoff_manifest *m)
 	memset(m->answers_sha256, 'b', 64);
 	assert_int_equal(handoff_random_hex(m->nonce, 16, &d), 0);
 	assert_int_equal(handoff_keygen(m->key, pub, &d), 0);
+	m->answers = xstrdup("# a slice\nrunbook: \"t\"\nvars:\n  \"a\": "
+	    "\"b\"\nhosts: {}\n");
+	/* Bytes a YAML block would not keep as they are: no final newline,
+	 * trailing spaces, a tab, UTF-8, a line longer than the base64's. */
+	m->runbook_text = xstrdup("id: t   \n\ttitle: \"caf\xc3\xa9\"\n"
+	    "# 0123456789012345678901234567890123456789012345678901234567890"
+	    "1234567890123456789\nlast line, no newline  ");
+	m->runbook_len = strlen(m->runbook_text);
 	diags_free(&d);
 }
 
@@ -255,6 +396,9 @@ test_handoff_manifest_round_trip_and_refusals(void **state)
 	assert_string_equal(back.answers_sha256, m.answers_sha256);
 	assert_string_equal(back.nonce, m.nonce);
 	assert_string_equal(back.key, m.key);
+	assert_string_equal(back.answers, m.answers);
+	assert_int_equal(back.runbook_len, m.runbook_len);
+	assert_memory_equal(back.runbook_text, m.runbook_text, m.runbook_len);
 	handoff_manifest_clear(&back);
 	/* Others can read it: it holds a key. */
 	assert_int_equal(chmod(path, 0640), 0);
@@ -281,6 +425,18 @@ test_handoff_manifest_round_trip_and_refusals(void **state)
 	err = first_error(path);
 	assert_non_null(err);
 	assert_non_null(strstr(err, "manifest format 2"));
+	free(err);
+	unlink(path);
+	free(path);
+	free(cut);
+	/* A runbook that is not base64, located. */
+	cut = xstrdup(text);
+	*(strstr(cut, "\nrunbook_text: |\n") + 20) = '*';
+	path = write_mode(cut, 0600);
+	err = first_error(path);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "runbook_text must be the runbook in "
+	    "base64"));
 	free(err);
 	unlink(path);
 	free(path);
@@ -371,6 +527,8 @@ main(void)
 		cmocka_unit_test(test_handoff_signature_breaks_on_any_change),
 		cmocka_unit_test(test_handoff_no_or_two_signatures_refused),
 		cmocka_unit_test(test_handoff_digest_survives_the_slice_text),
+		cmocka_unit_test(test_handoff_sites_and_their_slices),
+		cmocka_unit_test(test_handoff_sites_refused_where_they_are_wrong),
 		cmocka_unit_test(test_handoff_manifest_round_trip_and_refusals),
 		cmocka_unit_test(test_handoff_folder_writer_never_follows_links),
 	};
