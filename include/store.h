@@ -253,8 +253,9 @@ int		 store_hosts(struct store *, int64_t,
 		     void (*)(void *, const struct host *), void *,
 		     struct diags *);
 
-/* Step states: all of a session's, for plan_build's callback. Rows and
- * strings live in the arena (a session can have tens of thousands). */
+/* Step states: all of a session's, for plan_build's callback, in key
+ * order (proc, host, step). Rows and strings live in the arena (a
+ * session can have tens of thousands). */
 int		 store_steps(struct store *, int64_t, struct arena *,
 		     struct store_step **, size_t *, struct diags *);
 
@@ -362,6 +363,13 @@ int		 store_audit_anchor(struct store *, size_t, const char *,
  * log says, NULL when it has no event), and *nbad counts them.
  */
 int		 store_audit_replay(struct store *, int64_t,
+		     void (*)(void *, int64_t, const struct store_step *,
+		     const struct store_step *), void *, size_t *,
+		     struct diags *);
+/* The same for one session whose rows were read by store_steps (in its
+ * order), without reading them again. */
+int		 store_replay_rows(struct store *, int64_t,
+		     const struct store_step *, size_t,
 		     void (*)(void *, int64_t, const struct store_step *,
 		     const struct store_step *), void *, size_t *,
 		     struct diags *);

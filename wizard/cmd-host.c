@@ -101,11 +101,12 @@ cmd_host_add(struct cli *cli, int argc, char **argv)
 {
 	struct host	h;
 
+	/* argv[0] is "add" (a subcommand sees its own name). */
 	(void)argc;
 	memset(&h, 0, sizeof(h));
-	h.role = argv[0];
-	h.name = argv[1];
-	h.address = argv[2];
+	h.role = argv[1];
+	h.name = argv[2];
+	h.address = argv[3];
 	h.user = cli->user;
 	h.profile_name = cli->profile;
 	h.port = 0;	/* 22, or the one it had */
@@ -116,5 +117,5 @@ static int
 cmd_host_remove(struct cli *cli, int argc, char **argv)
 {
 	(void)argc;
-	return edit(cli, NULL, argv[0], argv[1]);
+	return edit(cli, NULL, argv[1], argv[2]);
 }

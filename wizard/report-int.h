@@ -174,6 +174,7 @@ struct r_audit {
 	char		*last_hash;	/* of the last event that verifies */
 	int64_t		 last_id;
 	size_t		 unbacked;	/* step rows the log does not back */
+	char		*head;		/* "N:HASH" when ok, for the ticket */
 	char		*problem;	/* one line, NULL when ok */
 };
 

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "json.h"
+#include "report.h"
 #include "report-int.h"
 #include "util.h"
 
@@ -102,6 +103,8 @@ json_head(struct json *j, const struct report *r)
 	json_ktime(j, "generated", r->generated);
 	json_kstr(j, "generator", report_generator());
 	json_obj_end(j);
+	/* What to paste into the change ticket, first: the chain's head. */
+	json_kstr(j, "audit_head", report_audit_head(r));
 
 	json_key(j, "session");
 	json_obj_begin(j);
@@ -158,6 +161,7 @@ json_head(struct json *j, const struct report *r)
 	json_key(j, "audit");
 	json_obj_begin(j);
 	json_kbool(j, "verified", au->ok);
+	json_kstr(j, "head", report_audit_head(r));
 	json_kint(j, "events_verified", (long long)au->count);
 	json_kstr(j, "last_hash", au->last_hash);
 	json_key(j, "last_event");

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "report.h"
 #include "report-int.h"
 #include "util.h"
 
@@ -891,6 +892,29 @@ banners(struct r_out *w, const struct report *r)
 	}
 }
 
+/* The chain's head, to paste into the change ticket: up front. */
+static void
+head(struct r_out *w, const struct report *r)
+{
+	const struct r_fmt	*f = w->fmt;
+
+	if (report_audit_head(r) == NULL)
+		return;
+	f->para_begin(w, NULL);
+	f->strong_begin(w, NULL);
+	say(w, "Audit chain head:");
+	f->strong_end(w);
+	say(w, " ");
+	code(w, report_audit_head(r));
+	say(w, " (events and the last one's SHA-256). Paste it into the change "
+	    "ticket: ");
+	code(w, "fedwiz audit verify --head N:HASH");
+	say(w, " later proves that nothing up to it was rewritten or removed. "
+	    "The chain has no key; whoever can write the database can "
+	    "recompute it, but not the head kept elsewhere.");
+	f->para_end(w);
+}
+
 void
 report_table(FILE *fp, const struct report *r, const struct r_fmt *f)
 {
@@ -904,6 +928,7 @@ report_table(FILE *fp, const struct report *r, const struct r_fmt *f)
 	f->text(&w, r->title);
 	f->heading_end(&w, 1);
 	banners(&w, r);
+	head(&w, r);
 	summary(&w, r);
 	outcome(&w, r);
 	audit(&w, r);

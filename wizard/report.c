@@ -960,6 +960,12 @@ gather_audit(struct report *r, struct store *st, const struct store_event *all,
 		au->last_hash = clean(r->a, all[n - 1].hash, 0);
 		au->last_id = all[n - 1].id;
 	}
+	/* The head as audit verify prints it: of the log as read here. */
+	if (au->ok && n > 0) {
+		x = xasprintf("%zu:%s", n, all[n - 1].hash);
+		au->head = clean(r->a, x, 0);
+		free(x);
+	}
 	return STORE_OK;
 }
 
@@ -1029,6 +1035,12 @@ const char *
 report_audit_problem(const struct report *r)
 {
 	return r->audit.problem;
+}
+
+const char *
+report_audit_head(const struct report *r)
+{
+	return r->audit.head;
 }
 
 int

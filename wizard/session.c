@@ -369,8 +369,8 @@ check_record(struct session *s, struct diags *d)
 
 	memset(&t, 0, sizeof(t));
 	t.s = s;
-	if ((rc = store_audit_replay(s->st, s->id, tamper_cb, &t, &nbad, d)) !=
-	    STORE_OK || nbad == 0) {
+	if ((rc = store_replay_rows(s->st, s->id, s->steps, s->nsteps,
+	    tamper_cb, &t, &nbad, d)) != STORE_OK || nbad == 0) {
 		free(t.fix);
 		return rc;
 	}

@@ -174,7 +174,8 @@ static const char *const migrations[] = {
 	/* Replaying a step's events (audit verify, every session_open):
 	 * the last event per step without reading the whole log. */
 	"CREATE INDEX events_by_step ON events"
-	"  (session_id, proc, host, step, id) WHERE kind = 'step';"
+	"  (session_id, proc, host, step, id, to_status, note, operator, at,"
+	"  via, kind) WHERE kind = 'step';"
 	/* No session is held by one console any more: every open console
 	 * is registered, and one that died disappears (a pid gone on this
 	 * machine, a heartbeat older than the expiry elsewhere). */
@@ -1612,9 +1613,10 @@ store_steps(struct store *st, int64_t id, struct arena *a,
 		return fail(st, d, rc, "reading step states");
 	v = arena_calloc(a, (size_t)rows + 1, sizeof(*v));
 
+	/* In key order: store_replay_rows walks them beside the events. */
 	s = prep(st, "SELECT proc, host, step, status, note, operator, at, "
-	    "via FROM steps WHERE session_id = ?", d, "reading step states",
-	    &err);
+	    "via FROM steps WHERE session_id = ? ORDER BY proc, host, step", d,
+	    "reading step states", &err);
 	if (s == NULL)
 		return err;
 	sqlite3_bind_int64(s, 1, id);
@@ -2713,45 +2715,281 @@ store_audit_anchor(struct store *st, size_t n, const char *hash,
 /*
  * The last step event of every step against the steps table, both ways:
  * a row that says what its last event does not, a row with no event, an
- * event whose row is gone.
+ * event whose row is gone. Both are read in the same key order, backwards
+ * (the steps table's primary key, the events_by_step index, which also
+ * holds the fields compared: no table lookup), so that the first event of
+ * each step is its last; they are merged here, in one pass over each, and
+ * nothing is copied but the key of the step before (a session of 10,000
+ * steps is checked on every open).
  */
-static const char replay_sql[] =
-    "WITH last AS (SELECT session_id, proc, host, step, max(id) AS id "
-    "  FROM events WHERE kind = 'step' AND (?1 = 0 OR session_id = ?1) "
-    "  GROUP BY session_id, proc, host, step) "
-    "SELECT s.session_id, s.proc, s.host, s.step, s.status, s.note, "
-    "  s.operator, s.at, s.via, e.id, e.to_status, e.note, e.operator, "
-    "  e.at, e.via "
-    "FROM steps s LEFT JOIN last l ON l.session_id = s.session_id AND "
-    "  l.proc = s.proc AND l.host = s.host AND l.step = s.step "
-    "LEFT JOIN events e ON e.id = l.id "
-    "WHERE (?1 = 0 OR s.session_id = ?1) AND (e.id IS NULL OR "
-    "  e.to_status != s.status OR e.note != coalesce(s.note, '') OR "
-    "  e.operator != s.operator OR e.at != s.at OR "
-    "  (CASE e.via WHEN 'checks' THEN 'checks' ELSE 'operator' END) != "
-    "  s.via) "
-    "UNION ALL "
-    "SELECT l.session_id, l.proc, l.host, l.step, NULL, NULL, NULL, NULL, "
-    "  NULL, e.id, e.to_status, e.note, e.operator, e.at, e.via "
-    "FROM last l JOIN events e ON e.id = l.id WHERE NOT EXISTS (SELECT 1 "
-    "  FROM steps s WHERE s.session_id = l.session_id AND s.proc = l.proc "
-    "  AND s.host = l.host AND s.step = l.step) "
-    "ORDER BY 1, 2, 3, 4";
+static const char replay_rows[] =
+    "SELECT session_id, proc, host, step, status, note, operator, at, via "
+    "FROM steps WHERE ?1 = 0 OR session_id = ?1 "
+    "ORDER BY session_id DESC, proc DESC, host DESC, step DESC";
+static const char replay_rows_one[] =
+    "SELECT session_id, proc, host, step, status, note, operator, at, via "
+    "FROM steps WHERE session_id = ?1 "
+    "ORDER BY session_id DESC, proc DESC, host DESC, step DESC";
+static const char replay_events[] =
+    "SELECT session_id, proc, host, step, to_status, note, operator, at, "
+    "via FROM events WHERE kind = 'step' "
+    "ORDER BY session_id DESC, proc DESC, host DESC, step DESC, id DESC";
+static const char replay_events_one[] =
+    "SELECT session_id, proc, host, step, to_status, note, operator, at, "
+    "via FROM events WHERE kind = 'step' AND session_id = ?1 "
+    "ORDER BY session_id DESC, proc DESC, host DESC, step DESC, id DESC";
+
+/* A step's state as one side has it: pointers into its statement's row
+ * (valid until that statement steps) or into the caller's array. */
+struct side {
+	int		 have;
+	int64_t		 session;
+	struct store_step st;
+};
 
 static void
-replay_side(sqlite3_stmt *s, int c, struct store_step *out)
+side_view(sqlite3_stmt *s, struct side *x)
 {
-	const unsigned char	*note = sqlite3_column_text(s, c + 1);
+	const char	*note = (const char *)sqlite3_column_text(s, 5);
 
-	out->proc = (char *)(uintptr_t)sqlite3_column_text(s, 1);
-	out->host = (char *)(uintptr_t)sqlite3_column_text(s, 2);
-	out->step = (size_t)sqlite3_column_int64(s, 3);
-	out->status = status_from_db((const char *)sqlite3_column_text(s, c));
-	out->note = note != NULL && *note != '\0' ?
-	    (char *)(uintptr_t)note : NULL;
-	out->operator = (char *)(uintptr_t)sqlite3_column_text(s, c + 2);
-	out->at = (time_t)sqlite3_column_int64(s, c + 3);
-	out->via = via_from_db((const char *)sqlite3_column_text(s, c + 4));
+	x->have = 1;
+	x->session = sqlite3_column_int64(s, 0);
+	x->st.proc = (char *)(uintptr_t)sqlite3_column_text(s, 1);
+	x->st.host = (char *)(uintptr_t)sqlite3_column_text(s, 2);
+	x->st.step = (size_t)sqlite3_column_int64(s, 3);
+	x->st.status = status_from_db((const char *)sqlite3_column_text(s, 4));
+	x->st.note = note != NULL && *note != '\0' ? (char *)(uintptr_t)note :
+	    NULL;
+	x->st.operator = (char *)(uintptr_t)sqlite3_column_text(s, 6);
+	x->st.at = (time_t)sqlite3_column_int64(s, 7);
+	x->st.via = via_from_db((const char *)sqlite3_column_text(s, 8));
+}
+
+/* Where a comes against b in the (descending) order read. */
+static int
+key_cmp(int64_t sa, const char *pa, const char *ha, size_t ta, int64_t sb,
+    const char *pb, const char *hb, size_t tb)
+{
+	int	c;
+
+	if (sa != sb)
+		return sa > sb ? -1 : 1;
+	if ((c = strcmp(pa, pb)) != 0)
+		return -c;
+	if ((c = strcmp(ha, hb)) != 0)
+		return -c;
+	if (ta != tb)
+		return ta > tb ? -1 : 1;
+	return 0;
+}
+
+static int
+side_cmp(const struct side *a, const struct side *b)
+{
+	return key_cmp(a->session, a->st.proc, a->st.host, a->st.step,
+	    b->session, b->st.proc, b->st.host, b->st.step);
+}
+
+static int
+same_state(const struct store_step *a, const struct store_step *b)
+{
+	return a->status == b->status && a->at == b->at && a->via == b->via &&
+	    strcmp(a->operator, b->operator) == 0 && ((a->note == NULL &&
+	    b->note == NULL) || (a->note != NULL && b->note != NULL &&
+	    strcmp(a->note, b->note) == 0));
+}
+
+/* The previous step's key, for the next event to be compared with: ids
+ * and host names are at most 64 bytes; no printf on this path. */
+static void
+keep(char *buf, size_t len, const char *s)
+{
+	size_t	n = strlen(s);
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
+/* Where the step records come from: the table, or the rows store_steps
+ * read (in ascending key order: walked from the end). */
+struct rows {
+	sqlite3_stmt		*s;
+	const struct store_step	*v;
+	size_t			 left;
+	int64_t			 session;
+};
+
+static int
+next_row(struct store *st, struct rows *r, struct side *x, struct diags *d)
+{
+	const char	*note;
+	int		 rc;
+
+	memset(x, 0, sizeof(*x));
+	if (r->v != NULL) {
+		if (r->left == 0)
+			return STORE_OK;
+		x->have = 1;
+		x->session = r->session;
+		x->st = r->v[--r->left];
+		note = x->st.note;
+		x->st.note = note != NULL && *note != '\0' ?
+		    (char *)(uintptr_t)note : NULL;
+		return STORE_OK;
+	}
+	if ((rc = sqlite3_step(r->s)) == SQLITE_ROW) {
+		side_view(r->s, x);
+		return STORE_OK;
+	}
+	return rc == SQLITE_DONE ? STORE_OK : fail(st, d, rc,
+	    "replaying the event log");
+}
+
+/* A mismatch, copied (the views go with the next row), told in key order
+ * once the scan is done. */
+struct bad {
+	int64_t			 session;
+	int			 has_row;
+	int			 has_log;
+	struct store_step	 row;
+	struct store_step	 log;
+};
+
+struct bads {
+	struct bad	*v;
+	size_t		 n;
+};
+
+static void
+step_copy(struct store_step *to, const struct store_step *from)
+{
+	*to = *from;
+	to->proc = xstrdup(from->proc);
+	to->host = xstrdup(from->host);
+	to->note = from->note != NULL ? xstrdup(from->note) : NULL;
+	to->operator = xstrdup(from->operator);
+}
+
+static void
+step_free(struct store_step *x)
+{
+	free(x->proc);
+	free(x->host);
+	free(x->note);
+	free(x->operator);
+}
+
+static void
+bad_add(struct bads *b, int64_t session, const struct store_step *row,
+    const struct store_step *log)
+{
+	struct bad	*x;
+
+	b->v = xreallocarray(b->v, b->n + 1, sizeof(*b->v));
+	x = &b->v[b->n++];
+	memset(x, 0, sizeof(*x));
+	x->session = session;
+	if ((x->has_row = row != NULL))
+		step_copy(&x->row, row);
+	if ((x->has_log = log != NULL))
+		step_copy(&x->log, log);
+}
+
+static int
+replay(struct store *st, int64_t id, const struct store_step *v, size_t nv,
+    void (*fn)(void *, int64_t, const struct store_step *,
+    const struct store_step *), void *ctx, size_t *nbad, struct diags *d)
+{
+	struct side	 row, log;
+	struct rows	 rows;
+	sqlite3_stmt	*evs = NULL;
+	char		 pproc[256] = "", phost[256] = "";
+	struct bads	 bads = { NULL, 0 };
+	int64_t		 psession = -1;
+	size_t		 pstep = 0, i;
+	int		 rc, err = STORE_OK, c, tx = 0;
+
+	*nbad = 0;
+	memset(&rows, 0, sizeof(rows));
+	rows.v = v;
+	rows.left = nv;
+	rows.session = id;
+	/* One snapshot for both reads. */
+	if (st->txdepth == 0 && sqlite3_get_autocommit(st->db)) {
+		if ((rc = exec(st, "BEGIN", d, "replaying the event log")) !=
+		    STORE_OK)
+			return rc;
+		tx = 1;
+	}
+	if ((v == NULL && (rows.s = prep(st, id > 0 ? replay_rows_one :
+	    replay_rows, d, "replaying the event log", &err)) == NULL) ||
+	    (evs = prep(st, id > 0 ? replay_events_one : replay_events, d,
+	    "replaying the event log", &err)) == NULL) {
+		rc = err;
+		goto out;
+	}
+	if (rows.s != NULL)
+		sqlite3_bind_int64(rows.s, 1, id);
+	if (id > 0)
+		sqlite3_bind_int64(evs, 1, id);
+	if ((rc = next_row(st, &rows, &row, d)) != STORE_OK)
+		goto out;
+	while ((rc = sqlite3_step(evs)) == SQLITE_ROW) {
+		memset(&log, 0, sizeof(log));
+		side_view(evs, &log);
+		/* Newest first: the other events of this step are older. */
+		if (key_cmp(log.session, log.st.proc, log.st.host, log.st.step,
+		    psession, pproc, phost, pstep) == 0)
+			continue;
+		psession = log.session;
+		keep(pproc, sizeof(pproc), log.st.proc);
+		keep(phost, sizeof(phost), log.st.host);
+		pstep = log.st.step;
+		/* Records before it have no event at all. */
+		while (row.have && (c = side_cmp(&row, &log)) < 0) {
+			bad_add(&bads, row.session, &row.st, NULL);
+			if ((rc = next_row(st, &rows, &row, d)) != STORE_OK)
+				goto out;
+		}
+		if (row.have && side_cmp(&row, &log) == 0) {
+			if (!same_state(&row.st, &log.st))
+				bad_add(&bads, row.session, &row.st, &log.st);
+			if ((rc = next_row(st, &rows, &row, d)) != STORE_OK)
+				goto out;
+		} else
+			bad_add(&bads, log.session, NULL, &log.st);
+	}
+	if (rc != SQLITE_DONE) {
+		rc = fail(st, d, rc, "replaying the event log");
+		goto out;
+	}
+	while (row.have) {
+		bad_add(&bads, row.session, &row.st, NULL);
+		if ((rc = next_row(st, &rows, &row, d)) != STORE_OK)
+			goto out;
+	}
+	rc = STORE_OK;
+	/* Read backwards: told forwards. */
+	*nbad = bads.n;
+	for (i = bads.n; fn != NULL && i > 0; i--)
+		fn(ctx, bads.v[i - 1].session, bads.v[i - 1].has_row ?
+		    &bads.v[i - 1].row : NULL, bads.v[i - 1].has_log ?
+		    &bads.v[i - 1].log : NULL);
+out:
+	for (i = 0; i < bads.n; i++) {
+		if (bads.v[i].has_row)
+			step_free(&bads.v[i].row);
+		if (bads.v[i].has_log)
+			step_free(&bads.v[i].log);
+	}
+	free(bads.v);
+	sqlite3_finalize(rows.s);
+	sqlite3_finalize(evs);
+	if (tx)
+		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	return rc;
 }
 
 int
@@ -2759,32 +2997,18 @@ store_audit_replay(struct store *st, int64_t id,
     void (*fn)(void *, int64_t, const struct store_step *,
     const struct store_step *), void *ctx, size_t *nbad, struct diags *d)
 {
-	struct store_step	 row, log;
-	sqlite3_stmt		*s;
-	int			 rc, err = STORE_OK;
+	return replay(st, id, NULL, 0, fn, ctx, nbad, d);
+}
 
-	*nbad = 0;
-	if ((s = prep(st, replay_sql, d, "replaying the event log", &err)) ==
-	    NULL)
-		return err;
-	sqlite3_bind_int64(s, 1, id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&row, 0, sizeof(row));
-		memset(&log, 0, sizeof(log));
-		if (sqlite3_column_type(s, 4) != SQLITE_NULL)
-			replay_side(s, 4, &row);
-		if (sqlite3_column_type(s, 9) != SQLITE_NULL)
-			replay_side(s, 10, &log);
-		(*nbad)++;
-		if (fn != NULL)
-			fn(ctx, sqlite3_column_int64(s, 0),
-			    sqlite3_column_type(s, 4) != SQLITE_NULL ? &row :
-			    NULL, sqlite3_column_type(s, 9) != SQLITE_NULL ?
-			    &log : NULL);
-	}
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : fail(st, d, rc,
-	    "replaying the event log");
+int
+store_replay_rows(struct store *st, int64_t id, const struct store_step *v,
+    size_t n, void (*fn)(void *, int64_t, const struct store_step *,
+    const struct store_step *), void *ctx, size_t *nbad, struct diags *d)
+{
+	/* An empty array is still the rows (none), not "read the table". */
+	static const struct store_step none;
+
+	return replay(st, id, n > 0 ? v : &none, n, fn, ctx, nbad, d);
 }
 
 /*
