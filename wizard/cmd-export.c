@@ -524,15 +524,21 @@ readme(const struct export *e)
 	return buf_steal(&b);
 }
 
-static const char ansible_cfg[] =
-    "# Written by fedwiz export ansible.\n"
-    "[defaults]\n"
-    "inventory = inventory.yml\n"
-    "retry_files_enabled = False\n"
-    "interpreter_python = auto_silent\n"
-    "\n"
-    "[ssh_connection]\n"
-    "pipelining = True\n";
+/* ansible.cfg: the inventory; as many forks as sites (at least
+ * Ansible's default five), so that every jump host works at once. */
+static char *
+ansible_cfg(const struct export *e)
+{
+	return xasprintf("# Written by fedwiz export ansible.\n"
+	    "[defaults]\n"
+	    "inventory = inventory.yml\n"
+	    "forks = %zu\n"
+	    "retry_files_enabled = False\n"
+	    "interpreter_python = auto_silent\n"
+	    "\n"
+	    "[ssh_connection]\n"
+	    "pipelining = True\n", e->n > 5 ? e->n : 5);
+}
 
 /* ansible-lint reads the playbook and the inventory; the files for the
  * jump hosts are fedwiz's, not Ansible's. */
@@ -607,8 +613,8 @@ write_project(struct export *e, struct diags *d)
 	    d)) != 0 ||
 	    (rc = put_str(e, e->dfd, "", "playbook.yml", playbook(e), d)) != 0 ||
 	    (rc = put_str(e, e->dfd, "", "README.md", readme(e), d)) != 0 ||
-	    (rc = put(e, e->dfd, "", "ansible.cfg", ansible_cfg,
-	    sizeof(ansible_cfg) - 1, d)) != 0 ||
+	    (rc = put_str(e, e->dfd, "", "ansible.cfg", ansible_cfg(e),
+	    d)) != 0 ||
 	    (rc = put(e, e->dfd, "", ".ansible-lint", lint_cfg,
 	    sizeof(lint_cfg) - 1, d)) != 0)
 		return rc;
