@@ -142,6 +142,16 @@ shares(struct export *e, struct diags *d)
 		for (k = 0; k < rh->n; k++)
 			if (rh->hosts[k].site == NULL)
 				e->direct++;
+			else if (answers_site(e->ans, rh->hosts[k].site) ==
+			    NULL) {
+				/* A file is checked when it is read; a record
+				 * edited since might not be. */
+				diags_add(d, "export ansible", 0, 0, "host %s "
+				    "names site %s, which has no jump host in "
+				    "the answers", rh->hosts[k].name,
+				    rh->hosts[k].site);
+				rc = -1;
+			}
 	}
 	for (i = 0; i < e->ans->nsites; i++) {
 		x = &e->ans->sites[i];
