@@ -93,6 +93,15 @@ chmod 600 "$T/tmpl.yaml"
 expect_exit 2 "$FEDWIZ" export ansible handoff-estate --answers "$T/tmpl.yaml" -o "$T/p4"
 grep -q "site emea: user .* holds \"{{\", which Ansible would run as a template" "$T/err" ||
     fail "a template in a value: $(cat "$T/err")"
+# A record edited behind fedwiz's back: a host's site without its jump
+# host. Refused, not left out.
+if command -v sqlite3 >/dev/null; then
+	sqlite3 "$T/db" ".backup $T/db2"
+	sqlite3 "$T/db2" "DELETE FROM sites WHERE name = 'apac'"
+	expect_exit 2 "$FEDWIZ" --state "$T/db2" export ansible handoff-estate --session "$sid" -o "$T/p5"
+	grep -q "host n2 names site apac, which has no jump host in the answers" "$T/err" ||
+	    fail "a site gone from the record: $(cat "$T/err")"
+fi
 sed 's/site: apac/site: apca/' "$T/a.yaml" >"$T/typo.yaml"
 chmod 600 "$T/typo.yaml"
 expect_exit 2 "$FEDWIZ" start handoff-estate --answers "$T/typo.yaml"
