@@ -8,10 +8,10 @@
  * random nonce, and an Ed25519 private key made for that export alone.
  * `fedwiz check --manifest` on the jump host runs that runbook on those
  * answers (refusing them if either is not what the manifest names),
- * echoes the binding in its JSON results and signs them with that key. The console keeps
- * only the public half (in the store), so import can tell results as the
- * jump host's fedwiz wrote them from results edited since, and results of
- * this export from those of another.
+ * echoes the binding in its JSON results and signs them with that key.
+ * The console keeps only the public half (in the store), so import can
+ * tell results as the jump host's fedwiz wrote them from results edited
+ * since, and results of this export from those of another.
  */
 #ifndef FEDWIZ_HANDOFF_H
 #define FEDWIZ_HANDOFF_H

@@ -549,9 +549,10 @@ run_ssh(struct check_run *r, const struct plan_inst *in, size_t step,
 	if ((rh == NULL || rh->n == 0) && r->only != NULL)
 		return 0;	/* --host is not in this role */
 	if ((rh == NULL || rh->n == 0) && r->site != NULL) {
-		idx = check_add(r, in, step, c, NULL, CV_NOT_RUN, xasprintf("no "
-		    "host of role %s (%s) is at site %s: its checks run where "
-		    "they are", c->role->id, c->role->title, r->site));
+		idx = check_add(r, in, step, c, NULL, CV_NOT_RUN,
+		    xasprintf("no host of role %s (%s) is at site %s: its "
+		    "checks run where they are", c->role->id, c->role->title,
+		    r->site));
 		r->v[idx].target = xstrdup(c->command);
 		return 0;
 	}

@@ -98,8 +98,8 @@ where(const struct check_outcome *o)
 }
 
 static void
-print_text(FILE *fp, const struct runbook *rb, const struct check_outcome *v, size_t n,
-    const struct tally *t, int verbose_na)
+print_text(FILE *fp, const struct runbook *rb, const struct check_outcome *v,
+    size_t n, const struct tally *t, int verbose_na)
 {
 	const struct check_outcome	*o;
 	char				*msg, *ex;
@@ -110,9 +110,9 @@ print_text(FILE *fp, const struct runbook *rb, const struct check_outcome *v, si
 		o = &v[i];
 		if (o->verdict == CV_NOT_RUN && !verbose_na)
 			continue;
-		fprintf(fp, "%-5s %s%s%s step %zu on %s: %s", o->verdict == CV_PASS ?
-		    "PASS" : o->verdict == CV_FAIL ? "FAIL" : o->verdict ==
-		    CV_ERROR ? "ERROR" : "--", o->inst->proc->id,
+		fprintf(fp, "%-5s %s%s%s step %zu on %s: %s", o->verdict ==
+		    CV_PASS ? "PASS" : o->verdict == CV_FAIL ? "FAIL" :
+		    o->verdict == CV_ERROR ? "ERROR" : "--", o->inst->proc->id,
 		    o->inst->host ? "@" : "", o->inst->host ?
 		    o->inst->host->name : "", o->step, where(o), o->kind);
 		if (o->verdict != CV_NOT_RUN && o->target != NULL) {
@@ -132,11 +132,11 @@ print_text(FILE *fp, const struct runbook *rb, const struct check_outcome *v, si
 			free(msg);
 		}
 	}
-	fprintf(fp, "%s: %zu pass, %zu fail, %zu could not run%s", rb->id, t->pass,
-	    t->fail, t->error + t->input, t->not_run ? ", " : "\n");
+	fprintf(fp, "%s: %zu pass, %zu fail, %zu could not run%s", rb->id,
+	    t->pass, t->fail, t->error + t->input, t->not_run ? ", " : "\n");
 	if (t->not_run)
-		fprintf(fp, "%zu not run here (manual, not applicable, or a kind "
-		    "this release does not run)\n", t->not_run);
+		fprintf(fp, "%zu not run here (manual, not applicable, or a "
+		    "kind this release does not run)\n", t->not_run);
 }
 
 /* What the JSON results say about where they come from. */
@@ -357,8 +357,8 @@ bind_manifest(const struct cli *cli, const char *name,
 	if (handoff_manifest_load(cli->manifest, man, d) == -1)
 		return -1;
 	if (strcmp(name, man->runbook) != 0) {
-		diags_add(d, cli->manifest, 0, 0, "the export is of runbook %s, "
-		    "not %s", man->runbook, name);
+		diags_add(d, cli->manifest, 0, 0, "the export is of runbook "
+		    "%s, not %s", man->runbook, name);
 		return -1;
 	}
 	return 0;
@@ -380,8 +380,8 @@ load_manifest(const struct cli *cli, const struct handoff_manifest *man,
 		return -1;
 	if (strcmp((*rb)->hash, man->runbook_sha256) != 0 ||
 	    strcmp((*rb)->id, man->runbook) != 0) {
-		diags_add(d, cli->manifest, 0, 0, "the export was of runbook %s "
-		    "(sha256 %.12s...), and the manifest holds %s (sha256 "
+		diags_add(d, cli->manifest, 0, 0, "the export was of runbook "
+		    "%s (sha256 %.12s...), and the manifest holds %s (sha256 "
 		    "%.12s...): it was edited; export again", man->runbook,
 		    man->runbook_sha256, (*rb)->id, (*rb)->hash);
 		return -1;
@@ -395,8 +395,8 @@ load_manifest(const struct cli *cli, const struct handoff_manifest *man,
 		return -1;
 	handoff_answers_digest(*rb, *ans, NULL, digest);
 	if (strcmp(digest, man->answers_sha256) != 0) {
-		diags_add(d, cli->manifest, 0, 0, "its answers are not the ones "
-		    "exported for site %s (their digest is %.12s..., the "
+		diags_add(d, cli->manifest, 0, 0, "its answers are not the "
+		    "ones exported for site %s (their digest is %.12s..., the "
 		    "export's %.12s...): it was edited; export again",
 		    man->site, digest, man->answers_sha256);
 		return -1;

@@ -164,8 +164,8 @@ shares(struct export *e, struct diags *d)
 					e->v[e->n].nhosts++;
 		}
 		if (e->v[e->n].nhosts == 0) {
-			fprintf(stderr, "fedwiz: site %s has no hosts; its jump "
-			    "host is left out\n", x->name);
+			fprintf(stderr, "fedwiz: site %s has no hosts; its "
+			    "jump host is left out\n", x->name);
 			continue;
 		}
 		if (untemplated(x->name, "address", x->address, d) == -1 ||
@@ -182,10 +182,10 @@ shares(struct export *e, struct diags *d)
 	}
 	if (rc == 0 && used == 0) {
 		diags_add(d, e->cli->session ? "--session" : e->cli->answers, 0,
-		    0, "no host names a site: the hand-off is for hosts reached "
-		    "through a jump host (a sites: map in the answers file, and "
-		    "site: NAME on each such host); check the others directly "
-		    "with fedwiz check");
+		    0, "no host names a site: the hand-off is for hosts "
+		    "reached through a jump host (a sites: map in the answers "
+		    "file, and site: NAME on each such host); check the "
+		    "others directly with fedwiz check");
 		rc = -1;
 	}
 	return rc;
@@ -257,7 +257,8 @@ inventory(const struct export *e)
 	for (i = 0; i < e->n; i++) {
 		sh = &e->v[i];
 		x = sh->site;
-		buf_printf(&b, "        %s:\n          # %zu host%s of site %s\n"
+		buf_printf(&b, "        %s:\n"
+		    "          # %zu host%s of site %s\n"
 		    "          ansible_host: ", x->name, sh->nhosts,
 		    sh->nhosts == 1 ? "" : "s", x->name);
 		yq(&b, x->address);
@@ -278,21 +279,27 @@ inventory(const struct export *e)
 		    "          fedwiz_check_args:\n", (long long)sh->rec.id);
 		buf_adds(&b, "            - check\n            - ");
 		yq(&b, e->rb->id);
-		buf_adds(&b, "\n            - --manifest\n            - manifest.yaml\n"
-		    "            - --json\n            - -o\n"
+		buf_adds(&b, "\n"
+		    "            - --manifest\n"
+		    "            - manifest.yaml\n"
+		    "            - --json\n"
+		    "            - -o\n"
 		    "            - results.json\n");
 		if (e->cli->kind != NULL) {
-			buf_adds(&b, "            - --kind\n            - ");
+			buf_adds(&b, "            - --kind\n"
+			    "            - ");
 			yq(&b, e->cli->kind);
 			buf_addc(&b, '\n');
 		}
 		if (x->known_hosts != NULL) {
-			buf_adds(&b, "            - --known-hosts\n            - ");
+			buf_adds(&b, "            - --known-hosts\n"
+			    "            - ");
 			yq(&b, x->known_hosts);
 			buf_addc(&b, '\n');
 		}
 		if (x->identity != NULL) {
-			buf_adds(&b, "            - --identity\n            - ");
+			buf_adds(&b, "            - --identity\n"
+			    "            - ");
 			yq(&b, x->identity);
 			buf_addc(&b, '\n');
 		}
@@ -440,8 +447,8 @@ readme(const struct export *e)
 	buf_init(&b);
 	buf_printf(&b, "# fedwiz hand-off to Ansible: %s\n\n"
 	    "Written by `fedwiz export ansible` (fedwiz %s) for %s%s. The "
-	    "checks of runbook `%s`\n(sha256 `%.16s...`) for the hosts below run "
-	    "on each site's jump host,\nwhere fedwiz reaches them; the results "
+	    "checks of runbook `%s`\n(sha256 `%.16s...`) for the hosts below "
+	    "run on each site's jump host,\nwhere fedwiz reaches them; the results "
 	    "come back here and `fedwiz import`\nrecords them in the session, "
 	    "marked with the site and jump host they came\nthrough.\n\n",
 	    e->rb->id, PACKAGE_VERSION, e->session > 0 ? "session " :
@@ -621,7 +628,8 @@ write_project(struct export *e, struct diags *d)
 
 	if ((rc = put_str(e, e->dfd, "", "inventory.yml", inventory(e),
 	    d)) != 0 ||
-	    (rc = put_str(e, e->dfd, "", "playbook.yml", playbook(e), d)) != 0 ||
+	    (rc = put_str(e, e->dfd, "", "playbook.yml", playbook(e),
+	    d)) != 0 ||
 	    (rc = put_str(e, e->dfd, "", "README.md", readme(e), d)) != 0 ||
 	    (rc = put_str(e, e->dfd, "", "ansible.cfg", ansible_cfg(e),
 	    d)) != 0 ||
@@ -686,11 +694,11 @@ load(struct export *e, const char *name, struct store **st,
 		}
 		if ((*s)->drifted || strcmp((*s)->rb->hash,
 		    (*s)->info.runbook_hash) != 0) {
-			diags_add(d, "--session", 0, 0, "session %lld's runbook "
-			    "%s changed since it began: results of this version "
-			    "would not be the session's; accept the change "
-			    "first (fedwiz step ... --accept-drift), then "
-			    "export", sid, name);
+			diags_add(d, "--session", 0, 0, "session %lld's "
+			    "runbook %s changed since it began: results of "
+			    "this version would not be the session's; accept "
+			    "the change first (fedwiz step ... --accept-drift), "
+			    "then export", sid, name);
 			return STORE_EINPUT;
 		}
 		if ((*s)->info.closed != 0) {
@@ -706,9 +714,9 @@ load(struct export *e, const char *name, struct store **st,
 		return STORE_OK;
 	}
 	if (cli->answers == NULL) {
-		diags_add(d, "export ansible", 0, 0, "give the session (--session "
-		    "N) or an answers file (--answers FILE) whose hosts name "
-		    "their sites");
+		diags_add(d, "export ansible", 0, 0, "give the session "
+		    "(--session N) or an answers file (--answers FILE) whose "
+		    "hosts name their sites");
 		return STORE_EINPUT;
 	}
 	if (catalog_open_text(catalog_dir(cli->runbooks), name, rb, text,
@@ -748,8 +756,8 @@ export_ansible(struct cli *cli, int argc, char **argv)
 	e.dfd = -1;
 	e.dir = cli->output;
 	if (cli->output == NULL) {
-		diags_add(&d, "export ansible", 0, 0, "give the folder to write "
-		    "the project into: -o DIR (new, or empty)");
+		diags_add(&d, "export ansible", 0, 0, "give the folder to "
+		    "write the project into: -o DIR (new, or empty)");
 		goto out;
 	}
 	/* --kind goes to the jump hosts' checks: refused here, not there. */

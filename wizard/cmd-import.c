@@ -208,8 +208,8 @@ bound(struct results *r, const struct session *s, struct diags *d)
 		    "but were signed with the key of export %lld of site %s",
 		    id, site, (long long)r->rec.id, r->rec.site);
 	if (r->rec.session != 0 && r->rec.session != s->id)
-		return bad(r, ex, d, "refused: these are the results of session "
-		    "%lld's export (site %s), not session %lld's",
+		return bad(r, ex, d, "refused: these are the results of "
+		    "session %lld's export (site %s), not session %lld's",
 		    (long long)r->rec.session, r->rec.site, (long long)s->id);
 	if ((v = str_of(r, root, "runbook", 0, d)) == NULL)
 		return -1;

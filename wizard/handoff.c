@@ -570,9 +570,9 @@ handoff_manifest_load(const char *path, struct handoff_manifest *m,
 	}
 	for (i = 0; i < nitems(keys); i++)
 		if (ymap_get(root, keys[i]) == NULL) {
-			diags_add(d, path, root->line, root->col, "the manifest "
-			    "has no \"%s\": not one fedwiz export wrote, or cut "
-			    "short", keys[i]);
+			diags_add(d, path, root->line, root->col, "the "
+			    "manifest has no \"%s\": not one fedwiz export "
+			    "wrote, or cut short", keys[i]);
 			goto out;
 		}
 	if (man_int(doc, ymap_get(root, "format"), "format", 0, &fmt,
@@ -580,8 +580,8 @@ handoff_manifest_load(const char *path, struct handoff_manifest *m,
 		goto out;
 	if (fmt != HANDOFF_FORMAT) {
 		v = ymap_get(root, "format");
-		diags_add(d, path, v->line, v->col, "manifest format %lld; this "
-		    "fedwiz %s reads format %d: run the fedwiz version that "
+		diags_add(d, path, v->line, v->col, "manifest format %lld; "
+		    "this fedwiz %s reads format %d: run the fedwiz version that "
 		    "exported it (see its \"fedwiz\")", (long long)fmt,
 		    PACKAGE_VERSION, HANDOFF_FORMAT);
 		goto out;
