@@ -141,6 +141,15 @@ int	cli_exit(int);
 int	cli_store(const struct cli *, int, struct store **, struct diags *);
 /* --session as a number: 0 when not given; -1 (and a diag) when bad. */
 long long cli_session(const struct cli *, struct diags *);
+/*
+ * --session for a command given a RUNBOOK too (check, export ansible):
+ * no --answers or --set beside it (the session has its answers: what
+ * says what else to do), the store opened and the session open, and
+ * running that runbook. A store error code.
+ */
+struct session;
+int	cli_session_of(const struct cli *, const char *, const char *,
+	    struct store **, struct session **, struct diags *);
 /* Open the store and resolve --session (else the latest open session):
  * what commands that act on one session's record do first. */
 int	cli_target(const struct cli *, int, struct store **, int64_t *,

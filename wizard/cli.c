@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "cli.h"
 #include "runbook.h"
+#include "session.h"
 #include "store.h"
 #include "util.h"
 #include "vartype.h"
@@ -208,4 +210,31 @@ cli_kinds(const char *spec, struct diags *d)
 		mask |= 1U << kinds[i];
 	}
 	return mask;
+}
+
+int
+cli_session_of(const struct cli *cli, const char *name, const char *what,
+    struct store **st, struct session **s, struct diags *d)
+{
+	long long	sid;
+	int		rc;
+
+	if (cli->answers != NULL || cli->nsets > 0) {
+		diags_add(d, "--session", 0, 0, "a session has its answers "
+		    "already: drop --answers/--set, or %s", what);
+		return STORE_EINPUT;
+	}
+	if ((sid = cli_session(cli, d)) < 0)
+		return STORE_EINPUT;
+	if ((rc = cli_store(cli, 0, st, d)) != STORE_OK)
+		return rc;
+	if ((rc = session_open(*st, sid, catalog_dir(cli->runbooks), s,
+	    d)) != STORE_OK)
+		return rc;
+	if (strcmp((*s)->rb->id, name) != 0) {
+		diags_add(d, "--session", 0, 0, "session %lld runs %s, not %s",
+		    sid, (*s)->rb->id, name);
+		return STORE_EINPUT;
+	}
+	return STORE_OK;
 }

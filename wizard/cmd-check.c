@@ -249,29 +249,13 @@ load(struct cli *cli, const char *name, struct store **st, struct session **s,
     struct runbook **rb, struct answers **ans, struct plan **pl,
     struct diags *d)
 {
-	long long	sid;
 	size_t		i;
 	int		rc;
 
 	if (cli->session != NULL) {
-		if (cli->answers != NULL || cli->nsets > 0) {
-			diags_add(d, "--session", 0, 0, "a session has its "
-			    "answers already: drop --answers/--set, or check "
-			    "without --session");
-			return STORE_EINPUT;
-		}
-		if ((sid = cli_session(cli, d)) < 0)
-			return STORE_EINPUT;
-		if ((rc = cli_store(cli, 0, st, d)) != STORE_OK)
+		if ((rc = cli_session_of(cli, name, "check without --session",
+		    st, s, d)) != STORE_OK)
 			return rc;
-		if ((rc = session_open(*st, sid, catalog_dir(cli->runbooks), s,
-		    d)) != STORE_OK)
-			return rc;
-		if (strcmp((*s)->rb->id, name) != 0) {
-			diags_add(d, "--session", 0, 0, "session %lld runs %s, "
-			    "not %s", sid, (*s)->rb->id, name);
-			return STORE_EINPUT;
-		}
 		if ((*s)->warnings.n > 0)
 			diags_print(&(*s)->warnings, stderr);
 		*pl = (*s)->plan;

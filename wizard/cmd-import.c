@@ -293,7 +293,7 @@ one_check(struct results *r, const struct session *s, const struct ynode *c,
 {
 	const struct rb_proc	*p;
 	const char		*proc, *host, *on, *kind, *verdict, *x;
-	long long		 step, num;
+	long long		 step, bytes = 0, ms = 0;
 
 	if (c->kind != Y_MAP)
 		return bad(r, c, d, "a check must be an object");
@@ -333,6 +333,10 @@ one_check(struct results *r, const struct session *s, const struct ynode *c,
 	if (session_inst(s, proc, host) == NULL)
 		return bad(r, c, d, "%s%s%s is not in session %lld's plan",
 		    proc, host ? "@" : "", host ? host : "", (long long)s->id);
+	if ((ymap_get(c, "bytes") != NULL && int_of(r, c, "bytes", &bytes,
+	    d) == -1) || (ymap_get(c, "ms") != NULL && int_of(r, c, "ms", &ms,
+	    d) == -1))
+		return -1;
 	memset(out, 0, sizeof(*out));
 	out->proc = xstrdup(proc);
 	out->host = xstrdup(host != NULL ? host : "");
@@ -348,33 +352,12 @@ one_check(struct results *r, const struct session *s, const struct ynode *c,
 	out->excerpt = x != NULL ? clean_str(x, strlen(x)) : NULL;
 	x = opt_str(c, "sha256");
 	out->output_sha256 = x != NULL && is_hex(x, 64) ? xstrdup(x) : NULL;
-	if (ymap_get(c, "bytes") != NULL && int_of(r, c, "bytes", &num,
-	    d) == 0)
-		out->output_len = (size_t)num;
-	if (ymap_get(c, "ms") != NULL && int_of(r, c, "ms", &num, d) == 0)
-		out->duration_ms = num;
+	out->output_len = (size_t)bytes;
+	out->duration_ms = ms;
 	out->at = at;
-	out->origin = "imported";
-	out->origin_detail = r->detail;
-	return d->n > 0 ? -1 : 0;
-}
-
-static void
-free_rows(struct store_check *v, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++) {
-		free(v[i].proc);
-		free(v[i].host);
-		free(v[i].kind);
-		free(v[i].result);
-		free(v[i].target);
-		free(v[i].message);
-		free(v[i].excerpt);
-		free(v[i].output_sha256);
-	}
-	free(v);
+	out->origin = xstrdup("imported");
+	out->origin_detail = xstrdup(r->detail);
+	return 0;
 }
 
 static int
@@ -440,7 +423,7 @@ rows(struct results *r, const struct session *s, struct diags *d)
 static void
 results_free(struct results *r)
 {
-	free_rows(r->v, r->n);
+	store_checks_free(r->v, r->n);
 	free(r->detail);
 	store_export_clear(&r->rec);
 	ydoc_free(r->doc);

@@ -43,17 +43,8 @@ to_hex(const unsigned char *p, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* Exactly 2n lower-case hex digits into n bytes; -1 otherwise. */
+/* Exactly 2n lower-case hex digits into n bytes; -1 otherwise (the
+ * writer's case only: one text per value). */
 static int
 from_hex(const char *s, unsigned char *out, size_t n)
 {
@@ -63,8 +54,10 @@ from_hex(const char *s, unsigned char *out, size_t n)
 	if (strlen(s) != 2 * n)
 		return -1;
 	for (i = 0; i < n; i++) {
-		if ((hi = hexval((unsigned char)s[2 * i])) < 0 ||
-		    (lo = hexval((unsigned char)s[2 * i + 1])) < 0)
+		if ((hi = hex_digit((unsigned char)s[2 * i])) < 0 ||
+		    (lo = hex_digit((unsigned char)s[2 * i + 1])) < 0 ||
+		    (s[2 * i] >= 'A' && s[2 * i] <= 'F') ||
+		    (s[2 * i + 1] >= 'A' && s[2 * i + 1] <= 'F'))
 			return -1;
 		out[i] = (unsigned char)(hi << 4 | lo);
 	}

@@ -374,6 +374,22 @@ first_error(const char *path)
 	return s;
 }
 
+/* text (freed here) as a 0600 manifest: refused, located, saying want. */
+static void
+refused(char *text, const char *want)
+{
+	char	*path = write_mode(text, 0600), *err;
+
+	err = first_error(path);
+	if (err == NULL || strstr(err, want) == NULL || err[0] == '0')
+		fail_msg("wanted a located \"%s\", got \"%s\"", want,
+		    err ? err : "(loaded)");
+	free(err);
+	unlink(path);
+	free(path);
+	free(text);
+}
+
 static void
 test_handoff_manifest_round_trip_and_refusals(void **state)
 {
@@ -409,50 +425,23 @@ test_handoff_manifest_round_trip_and_refusals(void **state)
 	unlink(path);
 	free(path);
 	/* Cut before its key. */
-	cut = xstrndup(text, (size_t)(strstr(text, "\nkey:") - text) + 1);
-	path = write_mode(cut, 0600);
-	err = first_error(path);
-	assert_non_null(err);
-	assert_non_null(strstr(err, "has no \"key\""));
-	free(err);
-	unlink(path);
-	free(path);
-	free(cut);
+	refused(xstrndup(text, (size_t)(strstr(text, "\nkey:") - text) + 1),
+	    "has no \"key\"");
 	/* A format this fedwiz does not know. */
 	cut = xstrdup(text);
 	*(strstr(cut, "format: 1") + 8) = '2';
-	path = write_mode(cut, 0600);
-	err = first_error(path);
-	assert_non_null(err);
-	assert_non_null(strstr(err, "manifest format 2"));
-	free(err);
-	unlink(path);
-	free(path);
-	free(cut);
+	refused(cut, "manifest format 2");
 	/* A runbook that is not base64, located. */
 	cut = xstrdup(text);
 	*(strstr(cut, "\nrunbook_text: |\n") + 20) = '*';
-	path = write_mode(cut, 0600);
-	err = first_error(path);
-	assert_non_null(err);
-	assert_non_null(strstr(err, "runbook_text must be the runbook in "
-	    "base64"));
-	free(err);
-	unlink(path);
-	free(path);
-	free(cut);
-	/* A key that is not hex, located. */
+	refused(cut, "runbook_text must be the runbook in base64");
+	/* A key that is not hex, or not in the writer's case, located. */
 	cut = xstrdup(text);
 	*(strstr(cut, "\nkey: ") + 6) = 'Z';
-	path = write_mode(cut, 0600);
-	err = first_error(path);
-	assert_non_null(err);
-	assert_non_null(strstr(err, "key must be 64 lower-case hex digits"));
-	assert_true(err[0] != '0');
-	free(err);
-	unlink(path);
-	free(path);
-	free(cut);
+	refused(cut, "key must be 64 lower-case hex digits");
+	cut = xstrdup(text);
+	*(strstr(cut, "\nnonce: ") + 8) = 'A';
+	refused(cut, "nonce must be 32 lower-case hex digits");
 	wipe(text, strlen(text));
 	free(text);
 	handoff_manifest_clear(&m);
