@@ -446,11 +446,12 @@ readme(const struct export *e)
 		snprintf(sess, sizeof(sess), "--session N");
 	buf_init(&b);
 	buf_printf(&b, "# fedwiz hand-off to Ansible: %s\n\n"
-	    "Written by `fedwiz export ansible` (fedwiz %s) for %s%s. The "
-	    "checks of runbook `%s`\n(sha256 `%.16s...`) for the hosts below "
-	    "run on each site's jump host,\nwhere fedwiz reaches them; the results "
-	    "come back here and `fedwiz import`\nrecords them in the session, "
-	    "marked with the site and jump host they came\nthrough.\n\n",
+	    "Written by `fedwiz export ansible` (fedwiz %s) for %s%s.\nThe "
+	    "checks of runbook `%s` (sha256 `%.16s...`) for the hosts\nbelow "
+	    "run on each site's jump host, where fedwiz reaches them; the "
+	    "results\ncome back here and `fedwiz import` records them in the "
+	    "session, marked with\nthe site and jump host they came through."
+	    "\n\n",
 	    e->rb->id, PACKAGE_VERSION, e->session > 0 ? "session " :
 	    "an answers file", e->session > 0 ? sess + 10 : "", e->rb->id,
 	    e->rb->hash);
@@ -467,11 +468,11 @@ readme(const struct export *e)
 		    "" : "s", e->direct == 1 ? "s" : "", e->direct == 1 ? "it" :
 		    "them");
 	buf_printf(&b, "\n## Run it\n\n"
+"In this folder (its ansible.cfg names the inventory), then on the "
+"console that\nexported it:\n\n"
 "```sh\n"
-"cd %s\n"
-"ansible-playbook playbook.yml                 # ansible.cfg names the "
-"inventory\n"
-"fedwiz import results/*.json %s       # on the console that exported\n"
+"ansible-playbook playbook.yml\n"
+"fedwiz import results/*.json %s\n"
 "```\n\n"
 "Each jump host needs:\n\n"
 "- **fedwiz %s**, at the path the inventory names (`fedwiz_bin`: the "
@@ -537,7 +538,7 @@ readme(const struct export *e)
 "ansible-playbook --syntax-check playbook.yml\n"
 "ansible-lint --offline\n"
 "```\n",
-	    e->dir, sess, PACKAGE_VERSION);
+	    sess, PACKAGE_VERSION);
 	return buf_steal(&b);
 }
 

@@ -126,3 +126,25 @@ grep -q "Site apac needs fedwiz $v at $T/old-fedwiz .* It has: fedwiz 0.0.1\." "
 [ -z "$(ls -A "$T/jump-emea" "$T/jump-apac" | grep -v ':$' | grep .)" ] ||
     fail "something was copied to a jump host with the wrong fedwiz"
 [ -z "$(ls -A "$T/proj/results")" ] || fail "results came back"
+
+# Secrets from Ansible's vars reach fedwiz in its environment only, and
+# never Ansible's output, even when fedwiz refuses to run: then the play
+# says fedwiz's own reason (its stderr), and fails.
+cat >"$T/old-fedwiz" <<EOS
+#!/bin/sh
+[ "\$1" = --version ] && { echo "fedwiz $v"; exit 0; }
+env | grep '^FEDWIZ_' >"$T/seen-env"
+echo "fedwiz: refused for the test" >&2
+exit 2
+EOS
+chmod 755 "$T/old-fedwiz"
+if ansible_run "$T/proj" -e ansible_connection=local -e ansible_python_interpreter=/usr/bin/python3 \
+    -e fedwiz_password=s3cret-pw-42 -e fedwiz_enable_secret=en-s3cret-42 --limit apac; then
+	cat "$T/play.out"
+	fail "the play went on without results"
+fi
+grep -qx "FEDWIZ_PASSWORD=s3cret-pw-42" "$T/seen-env" && grep -qx "FEDWIZ_ENABLE_SECRET=en-s3cret-42" \
+    "$T/seen-env" || fail "the secrets did not reach fedwiz: $(cat "$T/seen-env" 2>/dev/null)"
+! grep -q "s3cret-pw-42\|en-s3cret-42" "$T/play.out" || { cat "$T/play.out"; fail "a secret is in Ansible's output"; }
+grep -q "apac: fedwiz: refused for the test" "$T/play.out" || { cat "$T/play.out"; fail "fedwiz's reason is not said"; }
+[ -z "$(ls -A "$T/jump-apac")" ] || fail "the hand-off folder stayed on the jump host: $(ls -A "$T/jump-apac")"
