@@ -66,8 +66,8 @@ void			 check_run_kinds(struct check_run *, unsigned);
  * with no host in them has its hosts at other sites, and its checks do
  * not run here (not run, saying so) instead of wanting hosts listed.
  * Without it, the checks of a host reached through a site (its ssh
- * checks, and the tls, tcp and dns checks of its instances) do not run
- * from this machine either: they are the jump host's to run.
+ * checks, and the tls, tcp, dns and sip checks of its instances) do not
+ * run from this machine either: they are the jump host's to run.
  */
 void			 check_run_site(struct check_run *, const char *);
 /* The key file for hosts that name none; NULL: agent and defaults. */

@@ -50,6 +50,9 @@ struct cli {
 	const char	 *ca;		/* --ca */
 	const char	 *client_cert;	/* --client-cert */
 	const char	 *client_key;	/* --client-key */
+	const char	 *eku;		/* --eku */
+	const char	 *from;		/* --from (probe sip) */
+	const char	 *to;		/* --to (probe sip) */
 	int		  srv;		/* --srv */
 	const char	 *server;	/* --server */
 	/* The console */
@@ -128,6 +131,7 @@ void	cli_say_reverify(const struct session *, const struct edit_result *,
 int	probe_tls(struct cli *, int, char **);
 int	probe_cert(struct cli *, int, char **);
 int	probe_dns(struct cli *, int, char **);
+int	probe_sip(struct cli *, int, char **);
 
 struct diags;
 struct store;
@@ -157,8 +161,26 @@ int	cli_target(const struct cli *, int, struct store **, int64_t *,
 /* --kind ssh,tls: a mask of 1 << CK_*; 0 and a diag when a word is not
  * a kind of check fedwiz runs. */
 unsigned	cli_kinds(const char *, struct diags *);
+/*
+ * Standard output for a headless command: the same bytes to fd 1, through
+ * a stream that remembers the errno of a write that failed, so that "cannot
+ * write the output" names the real cause (ENOSPC on /dev/full, EPIPE), not
+ * whatever a later call left in errno. cli_output_errno: 0 when no write
+ * failed.
+ */
+void	cli_output_capture(void);
+int	cli_output_errno(void);
 /* Print diagnostics (errors and warnings) to stderr and free them. */
 void	cli_say(struct diags *);
+/*
+ * Who does it, for the record (--operator, else $FEDWIZ_OPERATOR, else the
+ * login name), or NULL and a diag when it holds a control character, a
+ * bidi control or bad UTF-8, or is longer than 64 bytes: such a name would
+ * reach every terminal and report that shows the record.
+ */
+const char *cli_operator(const struct cli *, struct diags *);
+/* --note checked the same way (newlines and tabs allowed): 0 or -1. */
+int	cli_note(const struct cli *, struct diags *);
 
 /*
  * SSH for headless commands (cli-ssh.c): the options (--known-hosts,
@@ -205,6 +227,23 @@ void		 cli_print_ekus(const struct cert_desc *);
 void		 cli_put_clean(FILE *, const char *);
 void		 cli_json_kclean(struct json *, const char *, const char *);
 void		 cli_json_clean(struct json *, const char *);
+/*
+ * A TLS handshake as probe tls and probe sip show it (cmd-probe-tls.c):
+ * the text an operator reads, or its members inside a JSON object. --eku
+ * parsed into CERT_EKU_* bits (default both); -1 and a diag when bad.
+ */
+struct tls_result;
+struct tls_show {
+	const char	*target;	/* HOST:PORT as given */
+	const char	*name;		/* --name */
+	const char	*ca;		/* --ca */
+	unsigned	 eku;		/* CERT_EKU_* asked of the leaf */
+};
+void		 cli_tls_text(const struct tls_show *, const struct tls_result *);
+void		 cli_tls_json(struct json *, const struct tls_show *,
+		    const struct tls_result *);
+struct cli;
+int		 cli_tls_eku(const struct cli *, unsigned *, struct diags *);
 const char	*cli_iso_time(time_t, char *, size_t);	/* 2026-11-22T06:00:00Z */
 const char	*cli_utc_time(time_t, char *, size_t);	/* 2026-11-22 06:00:00 UTC */
 long long	 cli_days_until(time_t, time_t);

@@ -188,6 +188,13 @@ char		*store_default_path(struct diags *);
  */
 int		 store_open(const char *, int, struct store **, struct diags *);
 void		 store_close(struct store *);
+/*
+ * Fold the WAL into the database file and empty it, so that fedwiz.db
+ * alone holds everything (fedwiz close does, at the end of a window; each
+ * transition commits to the WAL only, one fdatasync). Best effort: 0, or
+ * -1 when another connection kept it from finishing (nothing is lost).
+ */
+int		 store_checkpoint(struct store *);
 const char	*store_path(const struct store *);
 
 /* "now": FEDWIZ_NOW (seconds since the epoch) when set, for reproducible
@@ -202,6 +209,15 @@ time_t		 store_now(void);
 int		 store_begin(struct store *, struct diags *);
 int		 store_commit(struct store *, struct diags *);
 void		 store_rollback(struct store *);
+
+/*
+ * Several reads as one snapshot: what other consoles commit in between is
+ * not seen half (a step record read before another console's transition
+ * and its event read after it would look forged). Nothing is locked: the
+ * writers go on. No-op inside a transaction.
+ */
+int		 store_snapshot_begin(struct store *, struct diags *);
+void		 store_snapshot_end(struct store *);
 
 /* Sessions. */
 int		 store_session_create(struct store *, const char *,

@@ -206,6 +206,7 @@ missing_target(const struct rb_check *c, struct scope *sc)
 	switch (c->kind) {
 	case CK_TLS:
 	case CK_TCP:
+	case CK_SIP:
 		a = tmpl_expand(c->host, scope_lookup, sc);
 		b = tmpl_expand(c->port, scope_lookup, sc);
 		t = xasprintf("here: %s:%s", a, b);
@@ -610,11 +611,13 @@ run_steps(struct check_run *r, const struct plan_inst *in, size_t top,
 				continue;
 			}
 			/* A host reached through a site: the network checks
-			 * of its instance are its jump host's (an x509 check
-			 * reads a file here, and runs here). */
+			 * of its instance (tls, tcp, dns, sip) are its jump
+			 * host's (an x509 check reads a file here, and runs
+			 * here). */
 			if (r->site == NULL && in->host != NULL &&
 			    in->host->site != NULL && (c->kind == CK_TLS ||
-			    c->kind == CK_TCP || c->kind == CK_DNS)) {
+			    c->kind == CK_TCP || c->kind == CK_DNS ||
+			    c->kind == CK_SIP)) {
 				(void)not_from_here(r, in, top, c, in->host,
 				    rb_check_kind_name(c->kind));
 				continue;

@@ -438,6 +438,7 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	struct diags			 d;
 	const struct check_outcome	*v;
 	const struct plan_inst		*in;
+	const char			*op;
 	size_t				 i, k, n;
 	int64_t				 ms;
 	int				 rc, code = EXIT_USAGE;
@@ -446,6 +447,8 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	diags_init(&d);
 	memset(&man, 0, sizeof(man));
 	memset(&pv, 0, sizeof(pv));
+	if ((op = cli_operator(cli, &d)) == NULL)
+		goto out;
 	if (cli->manifest != NULL) {
 		if (bind_manifest(cli, argv[0], &man, &d) == -1 ||
 		    load_manifest(cli, &man, &rb, &ans, &pl, &d) == -1)
@@ -493,8 +496,8 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	pv.at = store_now();
 	v = check_run_outcomes(run, &n);
 	count(v, n, &t);
-	if (s != NULL && (rc = check_run_record(run, s,
-	    session_operator(cli->operator), &d)) != STORE_OK) {
+	if (s != NULL && (rc = check_run_record(run, s, op, &d)) !=
+	    STORE_OK) {
 		code = cli_exit(rc);
 		goto out;
 	}

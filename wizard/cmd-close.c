@@ -54,12 +54,14 @@ act(struct cli *cli, enum act what)
 {
 	struct store	*st = NULL;
 	struct diags	 d;
-	const char	*op = session_operator(cli->operator);
+	const char	*op;
 	int64_t		 id;
 	size_t		 n;
 	int		 rc;
 
 	diags_init(&d);
+	if ((op = cli_operator(cli, &d)) == NULL || cli_note(cli, &d) == -1)
+		return cli_bad_input(&d);
 	if ((rc = cli_target(cli, 0, &st, &id, &d)) != STORE_OK)
 		goto out;
 	if (what == ACT_UNLOCK) {
@@ -73,6 +75,10 @@ act(struct cli *cli, enum act what)
 		goto out;
 	}
 	rc = store_session_close(st, id, op, cli->note, &d);
+	/* The window is over: fedwiz.db alone now holds it all, for a
+	 * copy made with cp. */
+	if (rc == STORE_OK)
+		(void)store_checkpoint(st);
 	if (rc == STORE_OK && d.n == 0)
 		diags_add(&d, store_path(st), 0, 0, "session %lld closed; "
 		    "'fedwiz report --session %lld' still writes its record",

@@ -42,11 +42,24 @@ static const struct cmd_entry cmd_probe_tls_entry = {
 	.args = "HOST:PORT",
 	.summary = "connect and handshake as a federation peer would: chain, "
 	    "name, EKUs, mutual TLS; or ask whether one suite is accepted",
-	.opts = "tls1.0 tls1.1 tls1.2 tls1.3 cipher name ca client-cert "
+	.opts = "tls1.0 tls1.1 tls1.2 tls1.3 cipher name ca eku client-cert "
 	    "client-key timeout json",
 	.min_args = 1,
 	.max_args = 1,
 	.exec = probe_tls,
+};
+
+static const struct cmd_entry cmd_probe_sip_entry = {
+	.name = "sip",
+	.args = "HOST:PORT",
+	.summary = "the end-to-end test: a SIP OPTIONS over TLS (mutual TLS "
+	    "with --client-cert), what was sent and what the peer answered, "
+	    "ms-diagnostics included",
+	.opts = "tls1.0 tls1.1 tls1.2 tls1.3 name ca eku client-cert "
+	    "client-key from to timeout json",
+	.min_args = 1,
+	.max_args = 1,
+	.exec = probe_sip,
 };
 
 static const struct cmd_entry cmd_probe_cert_entry = {
@@ -73,6 +86,7 @@ static const struct cmd_entry cmd_probe_dns_entry = {
 static const struct cmd_entry *const probe_commands[] = {
 	&cmd_probe_ssh_entry,
 	&cmd_probe_tls_entry,
+	&cmd_probe_sip_entry,
 	&cmd_probe_cert_entry,
 	&cmd_probe_dns_entry,
 	NULL

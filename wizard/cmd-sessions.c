@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "catalog.h"
+#include "clean.h"
 #include "cli.h"
 #include "json.h"
 #include "session.h"
@@ -28,7 +29,9 @@ const struct cmd_entry cmd_sessions_entry = {
 static const char *
 age(long long secs, char *buf, size_t len)
 {
-	if (secs < 3600)
+	if (secs < 0)
+		snprintf(buf, len, "-");
+	else if (secs < 3600)
 		snprintf(buf, len, "%lldm", secs / 60);
 	else if (secs < 86400)
 		snprintf(buf, len, "%lldh", secs / 3600);
@@ -49,6 +52,7 @@ cmd_sessions_exec(struct cli *cli, int argc, char **argv)
 	struct json		 j;
 	struct tm		 tm;
 	char			 started[32], ago[32], prog[48];
+	char			*rid, *op, *holder;
 	size_t			 n = 0, i;
 	time_t			 now = store_now();
 	size_t			 ncons;
@@ -98,9 +102,10 @@ cmd_sessions_exec(struct cli *cli, int argc, char **argv)
 			json_kint(&j, "consoles", (long long)ncons);
 			json_obj_end(&j);
 		} else {
-			localtime_r(&v[i].started, &tm);
-			strftime(started, sizeof(started), "%Y-%m-%d %H:%M",
-			    &tm);
+			if (localtime_r(&v[i].started, &tm) == NULL ||
+			    strftime(started, sizeof(started),
+			    "%Y-%m-%d %H:%M", &tm) == 0)
+				snprintf(started, sizeof(started), "?");
 			if (s != NULL)
 				snprintf(prog, sizeof(prog), "%zu/%zu%s",
 				    pr.finished, pr.steps, pr.failed ?
@@ -108,15 +113,21 @@ cmd_sessions_exec(struct cli *cli, int argc, char **argv)
 			else
 				snprintf(prog, sizeof(prog), "%zu done",
 				    v[i].ndone);
+			rid = clean_line(v[i].runbook_id);
+			op = clean_line(v[i].operator);
+			holder = clean_line(ncons > 0 ? cons[0].operator : "");
 			printf("%4lld  %-20s %-12s %-16s %5s  %-13s %s",
-			    (long long)v[i].id, v[i].runbook_id, v[i].operator,
-			    started, age(now - v[i].updated, ago, sizeof(ago)),
+			    (long long)v[i].id, rid, op, started,
+			    age(sub_sat(now, v[i].updated), ago, sizeof(ago)),
 			    prog, v[i].closed ? "closed" : "open");
 			if (ncons > 0)
 				printf(", %zu console%s (%s%s)", ncons,
-				    ncons == 1 ? "" : "s", cons[0].operator,
+				    ncons == 1 ? "" : "s", holder,
 				    ncons > 1 ? ", ..." : "");
 			printf("\n");
+			free(rid);
+			free(op);
+			free(holder);
 		}
 		store_consoles_free(cons, ncons);
 		session_free(s);

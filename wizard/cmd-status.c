@@ -1,12 +1,15 @@
 /* cmd-status.c: fedwiz status: where a session stands and what is next. */
 #include "config.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "catalog.h"
+#include "clean.h"
 #include "cli.h"
 #include "json.h"
 #include "planview.h"
@@ -43,7 +46,7 @@ static const char *
 span(long long secs, char *buf, size_t len)
 {
 	if (secs < 0)
-		secs = -secs;
+		secs = secs == LLONG_MIN ? LLONG_MAX : -secs;
 	if (secs >= 86400)
 		snprintf(buf, len, "%lldd %lldh", secs / 86400,
 		    secs % 86400 / 3600);
@@ -57,7 +60,7 @@ span(long long secs, char *buf, size_t len)
 
 /* "ca_server, lync_fqdn on fe2" */
 static void
-print_missing(const struct session *s)
+print_missing(FILE *fp, const struct session *s)
 {
 	const struct plan_need	*nd;
 	char			 name[160];
@@ -65,12 +68,12 @@ print_missing(const struct session *s)
 
 	if (s->plan->nmissing == 0)
 		return;
-	printf("no answer yet for:");
+	fprintf(fp, "no answer yet for:");
 	for (i = 0; i < s->plan->nmissing; i++)
-		printf("%s %s", i ? "," : "", plan_need_name(&s->plan->missing[i],
-		    name, sizeof(name)));
+		fprintf(fp, "%s %s", i ? "," : "", plan_need_name(
+		    &s->plan->missing[i], name, sizeof(name)));
 	nd = &s->plan->missing[0];
-	printf("\n      (the steps that use them need them; e.g. 'fedwiz set "
+	fprintf(fp, "\n      (the steps that use them need them; e.g. 'fedwiz set "
 	    "%s=VALUE%s%s')\n", nd->var->name, nd->host ? " --host " : "",
 	    nd->host ? nd->host : "");
 }
@@ -97,17 +100,17 @@ stale_steps(const struct store_check *c, size_t n, size_t *out)
 }
 
 static void
-print_consoles(const struct store_console *v, size_t n)
+print_consoles(FILE *fp, const struct store_console *v, size_t n)
 {
 	char	a[32];
 	size_t	i;
 
 	for (i = 0; i < n; i++)
-		printf("%s %s %s on %s (pid %ld) since %s", i ? "," :
+		fprintf(fp, "%s %s %s on %s (pid %ld) since %s", i ? "," :
 		    "open consoles:", v[i].what, v[i].operator, v[i].host,
 		    v[i].pid, clock_str(v[i].since, a, sizeof(a)));
 	if (n > 0)
-		printf("\n");
+		fprintf(fp, "\n");
 }
 
 /* Hosts of the session reached through site name. */
@@ -127,7 +130,7 @@ site_hosts(const struct session *s, const char *name)
 /* Sites, and what came back from each through Ansible (the latest run
  * first said; the earlier ones counted). */
 static void
-print_sites(const struct session *s, const struct store_import *im,
+print_sites(FILE *fp, const struct session *s, const struct store_import *im,
     size_t nim)
 {
 	const struct site	*x;
@@ -137,8 +140,8 @@ print_sites(const struct session *s, const struct store_import *im,
 
 	if (s->ans->nsites == 0)
 		return;
-	printf("sites (checked from their jump hosts through Ansible: 'fedwiz "
-	    "export ansible', 'fedwiz import'):\n");
+	fprintf(fp, "sites (checked from their jump hosts through Ansible: "
+	    "'fedwiz export ansible', 'fedwiz import'):\n");
 	for (i = 0; i < s->ans->nsites; i++) {
 		x = &s->ans->sites[i];
 		last = NULL;
@@ -147,16 +150,16 @@ print_sites(const struct session *s, const struct store_import *im,
 				last = &im[k];
 				runs++;
 			}
-		printf("  %-12s %zu host%s via %s%s%s: ", x->name,
+		fprintf(fp, "  %-12s %zu host%s via %s%s%s: ", x->name,
 		    site_hosts(s, x->name), site_hosts(s, x->name) == 1 ? "" :
 		    "s", x->user ? x->user : "", x->user ? "@" : "",
 		    x->address);
 		if (last == NULL) {
-			printf("nothing imported yet\n");
+			fprintf(fp, "nothing imported yet\n");
 			continue;
 		}
-		printf("%zu pass, %zu fail, %zu could not run (run %.8s checked "
-		    "%s, imported %s by %s%s)\n", last->npass, last->nfail,
+		fprintf(fp, "%zu pass, %zu fail, %zu could not run (run %.8s "
+		    "checked %s, imported %s by %s%s)\n", last->npass, last->nfail,
 		    last->nerror, last->run_id, clock_str(last->checked, a,
 		    sizeof(a)), clock_str(last->at, b, sizeof(b)),
 		    last->operator, runs > 1 ? "; earlier runs too" : "");
@@ -164,67 +167,73 @@ print_sites(const struct session *s, const struct store_import *im,
 }
 
 static void
-status_text(const struct session *s, const struct store_console *cons,
-    size_t ncons, const struct store_check *ev, size_t nev,
-    const struct store_import *im, size_t nim)
+status_text(FILE *fp, const struct session *s,
+    const struct store_console *cons, size_t ncons,
+    const struct store_check *ev, size_t nev, const struct store_import *im,
+    size_t nim)
 {
 	const struct plan_inst	*in;
 	const struct plan_need	*nd;
 	struct progress		 pr;
 	struct scope		 sc;
 	char			 a[32], b[32], c[32], name[160], *x;
+	char			*op, *host;
 	time_t			 now = store_now();
 	size_t			 step, nn, i, *st, nst;
 
-	printf("session %lld: %s (%s)\n", (long long)s->id, s->rb->id,
+	fprintf(fp, "session %lld: %s (%s)\n", (long long)s->id, s->rb->id,
 	    s->rb->title);
-	printf("operator %s, started %s on %s (%s ago), last change %s\n",
-	    s->info.operator, clock_str(s->info.started, a, sizeof(a)),
-	    s->info.host, span(now - s->info.started, b, sizeof(b)),
+	op = clean_line(s->info.operator);
+	host = clean_line(s->info.host);
+	fprintf(fp, "operator %s, started %s on %s (%s ago), last change %s\n",
+	    op, clock_str(s->info.started, a, sizeof(a)), host,
+	    span(sub_sat(now, s->info.started), b, sizeof(b)),
 	    clock_str(s->info.updated, c, sizeof(c)));
+	free(op);
+	free(host);
 	if (s->info.closed != 0)
-		printf("CLOSED %s\n", clock_str(s->info.closed, a, sizeof(a)));
+		fprintf(fp, "CLOSED %s\n", clock_str(s->info.closed, a, sizeof(a)));
 	else if (s->info.window_end > 0) {
 		if (s->info.window_end > now)
-			printf("maintenance window ends %s: %s left%s\n",
+			fprintf(fp, "maintenance window ends %s: %s left%s\n",
 			    clock_str(s->info.window_end, a, sizeof(a)),
-			    span(s->info.window_end - now, b, sizeof(b)),
-			    s->info.window_end - now <= 15 * 60 ?
+			    span(sub_sat(s->info.window_end, now), b, sizeof(b)),
+			    sub_sat(s->info.window_end, now) <= 15 * 60 ?
 			    " (15 minutes or less)" : "");
 		else
-			printf("maintenance window ENDED at %s, %s ago\n",
+			fprintf(fp, "maintenance window ENDED at %s, %s ago\n",
 			    clock_str(s->info.window_end, a, sizeof(a)),
-			    span(now - s->info.window_end, b, sizeof(b)));
+			    span(sub_sat(now, s->info.window_end), b, sizeof(b)));
 	}
 	session_progress(s, &pr);
-	printf("progress: %zu of %zu steps done or skipped%s", pr.finished,
+	fprintf(fp, "progress: %zu of %zu steps done or skipped%s", pr.finished,
 	    pr.steps, pr.failed ? ", " : "");
 	if (pr.failed)
-		printf("%zu failed", pr.failed);
-	printf("; %zu of %zu procedures finished\n", pr.inst_done,
+		fprintf(fp, "%zu failed", pr.failed);
+	fprintf(fp, "; %zu of %zu procedures finished\n", pr.inst_done,
 	    pr.instances);
-	print_consoles(cons, ncons);
-	print_sites(s, im, nim);
+	print_consoles(fp, cons, ncons);
+	print_sites(fp, s, im, nim);
 	if (s->tampered > 0)
-		printf("RECORD DOES NOT MATCH ITS EVENT LOG: %zu step record%s "
+		fprintf(fp, "RECORD DOES NOT MATCH ITS EVENT LOG: %zu step record%s "
 		    "changed behind fedwiz's back; this status goes by the log, "
 		    "and nothing more is recorded ('fedwiz audit verify' names "
 		    "them)\n", s->tampered, s->tampered == 1 ? " was" :
 		    "s were");
-	print_missing(s);
+	print_missing(fp, s);
 	st = xcalloc(nev + 1, sizeof(*st));
 	nst = stale_steps(ev, nev, st);
 	for (i = 0; i < nst; i++)
-		printf("%s %s%s%s step %zu", i ? "," : "re-verify (an edit made "
+		fprintf(fp, "%s %s%s%s step %zu", i ? "," : "re-verify (an edit made "
 		    "their evidence stale):", ev[st[i]].proc,
 		    *ev[st[i]].host ? "@" : "", ev[st[i]].host, ev[st[i]].step);
 	if (nst > 0)
-		printf("\n      ('fedwiz check --session %lld --procedure ID' "
+		fprintf(fp, "\n      ('fedwiz check --session %lld --procedure ID' "
 		    "runs them again)\n", (long long)s->id);
 	free(st);
 	if (s->drifted) {
 		x = session_drift_text(s);
-		printf("runbook CHANGED since the session started (%s); "
+		fprintf(fp, "runbook CHANGED since the session started (%s); "
 		    "progress is kept for what remains; 'fedwiz step ... "
 		    "--accept-drift' continues on the new runbook\n", x);
 		free(x);
@@ -233,25 +242,25 @@ status_text(const struct session *s, const struct store_console *cons,
 		plan_inst_scope(s->plan, in, &sc);
 		x = tmpl_expand(in->proc->steps[step - 1].do_, scope_lookup,
 		    &sc);
-		printf("next: %s step %zu: %s\n", plan_inst_name(in, name,
+		fprintf(fp, "next: %s step %zu: %s\n", plan_inst_name(in, name,
 		    sizeof(name)), step, x);
 		if ((nd = plan_step_needs(in, step, &nn)) != NULL)
-			printf("      (it needs an answer for %s: 'fedwiz set "
+			fprintf(fp, "      (it needs an answer for %s: 'fedwiz set "
 			    "%s=VALUE%s%s')\n", plan_need_name(nd, c,
 			    sizeof(c)), nd->var->name, nd->host ? " --host " :
 			    "", nd->host ? nd->host : "");
 		if (in->steps[step - 1] == STEP_FAILED)
-			printf("      (it failed: when the cause is fixed, "
+			fprintf(fp, "      (it failed: when the cause is fixed, "
 			    "'fedwiz step %s %zu reopen' and do it again)\n",
 			    name, step);
 		free(x);
 	} else if (pr.inst_done == pr.instances)
-		printf("next: nothing; every procedure is finished\n");
+		fprintf(fp, "next: nothing; every procedure is finished\n");
 	else
-		printf("next: nothing is ready; see what blocks each "
+		fprintf(fp, "next: nothing is ready; see what blocks each "
 		    "procedure below\n");
-	printf("\n");
-	planview_text(stdout, s->plan, s, 0);
+	fprintf(fp, "\n");
+	planview_text(fp, s->plan, s, 0);
 }
 
 /* What the session was started with: values in the runbook's order,
@@ -472,7 +481,9 @@ cmd_status_exec(struct cli *cli, int argc, char **argv)
 	struct store_import	*im = NULL;
 	struct diags		 d;
 	long long		 sid;
-	size_t			 ncons = 0, nev = 0, nim = 0;
+	char			*text = NULL, *out;
+	size_t			 len = 0, ncons = 0, nev = 0, nim = 0;
+	FILE			*fp;
 	int			 rc;
 
 	(void)argc;
@@ -494,7 +505,18 @@ cmd_status_exec(struct cli *cli, int argc, char **argv)
 	else {
 		if (s->warnings.n > 0)
 			diags_print(&s->warnings, stderr);
-		status_text(s, cons, ncons, ev, nev, im, nim);
+		/* Rendered whole, then cleaned once: runbook text, answers
+		 * and a database's fields all pass through the cleaner
+		 * before the terminal sees them. */
+		if ((fp = open_memstream(&text, &len)) == NULL)
+			fatal("cannot render the status: %s", strerror(errno));
+		status_text(fp, s, cons, ncons, ev, nev, im, nim);
+		if (fclose(fp) != 0)
+			fatal("cannot render the status: %s", strerror(errno));
+		out = clean_text(text, 0);
+		fputs(out, stdout);
+		free(out);
+		free(text);
 	}
 	/* A record that is not its log's replay is a failed check: said,
 	 * shown as the log has it, and the exit says so too. */

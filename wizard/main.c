@@ -7,13 +7,16 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <locale.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "clean.h"
 #include "cli.h"
 #include "tui.h"
 #include "util.h"
@@ -122,7 +125,7 @@ static const struct opt_def opts[] = {
 	    "the head 'audit verify' printed earlier: prove nothing up to it "
 	    "was rewritten or removed since" },
 	{ "kind", 0, OT_STR, "KIND[,KIND]", OFF(kind), 0, NULL,
-	    "only checks of these kinds: ssh, tls, x509, dns, tcp" },
+	    "only checks of these kinds: ssh, tls, x509, dns, tcp, sip" },
 	{ "manifest", 0, OT_STR, "FILE", OFF(manifest), 0, NULL,
 	    "run as a site's share of an export: only on the exported "
 	    "runbook and answers, the JSON results bound to the export and "
@@ -161,6 +164,16 @@ static const struct opt_def opts[] = {
 	    "present this client certificate (PEM)" },
 	{ "client-key", 0, OT_STR, "FILE", OFF(client_key), 0, NULL,
 	    "the client certificate's private key (PEM)" },
+	{ "eku", 0, OT_STR, "both|server|client|any", OFF(eku), 0, NULL,
+	    "the usages the peer's certificate must list: Server and Client "
+	    "Authentication (both, the default: federation is mutual TLS), "
+	    "one of them, or any" },
+	{ "from", 0, OT_STR, "URI", OFF(from), 0, NULL,
+	    "the From of the SIP OPTIONS (default: sip:fedwiz@ this host's "
+	    "name)" },
+	{ "to", 0, OT_STR, "URI", OFF(to), 0, NULL,
+	    "the To and request URI of the SIP OPTIONS (default: sip: the "
+	    "--name, else the host)" },
 	{ "srv", 0, OT_FLAG, NULL, OFF(srv), 0, NULL,
 	    "look up SRV records (default: A and AAAA)" },
 	{ "server", 0, OT_STR, "IP[:PORT]", OFF(server), 0, NULL,
@@ -437,6 +450,17 @@ usage(FILE *fp)
 	    "usage, 3 environment.\nSee fedwiz(1) and steps/README.md.\n");
 }
 
+/* "fedwiz: before ARG after": a message quoting a command-line word,
+ * cleaned (clean.h). */
+static void
+say_arg(const char *before, const char *arg, const char *after)
+{
+	char	*c = clean_line(arg);
+
+	fprintf(stderr, "fedwiz: %s%s%s\n", before, c, after);
+	free(c);
+}
+
 /* fedwiz CMD --help: its usage, what it does, its options. */
 static void
 usage_cmd(FILE *fp, const struct cmd_entry *group,
@@ -556,11 +580,21 @@ main(int argc, char **argv)
 	const struct opt_def		*o;
 	struct cli			 cli;
 	char				 shorts[32], label[64], users[512];
+	char				*word;
 	unsigned char			 seen[nitems(opts)];
 	int				 c, nargs, first, rc;
 	size_t				 k, ns = 0;
 
 	setlocale(LC_ALL, "");
+	/*
+	 * A write to a connection the peer has reset (a TLS server that
+	 * refuses our certificate with an alert and hangs up while we send
+	 * the SIP request) must be an error fedwiz reports, not a SIGPIPE
+	 * that kills it; OpenSSH's ssh ignores it early for the same
+	 * reason. Output to a closed pipe then fails with EPIPE, which the
+	 * end of main reports (exit 3).
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	memset(&cli, 0, sizeof(cli));
 	memset(seen, 0, sizeof(seen));
 	shorts[ns++] = ':';
@@ -588,13 +622,13 @@ main(int argc, char **argv)
 			if (opts[k].letter != 0 && opts[k].letter == c)
 				o = &opts[k];
 		if (c == ':') {
-			fprintf(stderr, "fedwiz: %s needs a value (try fedwiz "
-			    "--help)\n", argv[optind - 1]);
+			say_arg("", argv[optind - 1], " needs a value (try "
+			    "fedwiz --help)");
 			return EXIT_USAGE;
 		}
 		if (o == NULL) {
-			fprintf(stderr, "fedwiz: unknown option '%s' (try "
-			    "fedwiz --help)\n", argv[optind - 1]);
+			say_arg("unknown option '", argv[optind - 1], "' (try "
+			    "fedwiz --help)");
 			return EXIT_USAGE;
 		}
 		if (opt_store(&cli, o, optarg) == -1)
@@ -614,8 +648,8 @@ main(int argc, char **argv)
 		if (strcmp(commands[k]->name, argv[first]) == 0)
 			cmd = commands[k];
 	if (cmd == NULL) {
-		fprintf(stderr, "fedwiz: unknown command '%s' (try fedwiz "
-		    "--help)\n", argv[first]);
+		say_arg("unknown command '", argv[first], "' (try fedwiz "
+		    "--help)");
 		return EXIT_USAGE;
 	}
 	if (cli.help && cmd == &cmd_wizard_entry) {
@@ -640,8 +674,10 @@ main(int argc, char **argv)
 			if (strcmp((*s)->name, argv[first]) == 0)
 				cmd = *s;
 		if (cmd == NULL) {
+			word = clean_line(argv[first]);
 			fprintf(stderr, "fedwiz: unknown %s command '%s': ",
-			    group->name, argv[first]);
+			    group->name, word);
+			free(word);
 			for (s = group->sub; *s != NULL; s++)
 				fprintf(stderr, "%s%s %s", s == group->sub ? "" :
 				    s[1] == NULL ? " or " : ", ", group->name,
@@ -671,6 +707,9 @@ main(int argc, char **argv)
 		usage_line(stderr, "fedwiz: usage: ", group, cmd);
 		return EXIT_USAGE;
 	}
+	/* Headless: standard output that remembers why a write failed. */
+	if (cmd != &cmd_wizard_entry)
+		cli_output_capture();
 	/* A subcommand sees its own name as argv[0]. */
 	if (cmd == &cmd_wizard_entry)
 		rc = cmd->exec(&cli, 0, argv + first);
@@ -680,7 +719,9 @@ main(int argc, char **argv)
 		rc = cmd->exec(&cli, nargs, argv + first + 1);
 	free(cli.sets);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		perror("fedwiz: writing output");
+		fprintf(stderr, "fedwiz: writing output: %s\n",
+		    strerror(cli_output_errno() != 0 ? cli_output_errno() :
+		    EIO));
 		return EXIT_ENV;
 	}
 	return rc;

@@ -40,10 +40,9 @@ struct r_check {
 	size_t		 output_len;
 	time_t		 at;
 	int64_t		 duration_ms;
-	/* Where it came from: "collected" by fedwiz here, "pasted",
-	 * "imported" (through Ansible); detail: the site and jump host. */
-	char		*origin;
-	char		*origin_detail;
+	char		*origin;	/* collected, pasted, imported */
+	char		*origin_detail;	/* who pasted it, through where */
+	char		*stale;		/* why an edit made it stale; NULL */
 };
 
 /* One check run that came back through Ansible (fedwiz import). */

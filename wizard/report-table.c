@@ -658,16 +658,6 @@ checks(struct r_out *w, const struct r_inst *ri)
 		row_begin(w);
 		cell_num(w, (long long)c->step);
 		cell_opt(w, c->kind);
-		/* Evidence not collected here says where it came from. */
-		if (c->origin != NULL && strcmp(c->origin, "collected") != 0) {
-			w->fmt->muted(w, " (");
-			w->fmt->text(w, c->origin);
-			if (c->origin_detail != NULL) {
-				w->fmt->muted(w, ": ");
-				w->fmt->text(w, c->origin_detail);
-			}
-			w->fmt->muted(w, ")");
-		}
 		cell_code(w, c->target);
 		cell(w);
 		w->fmt->status(w, strcmp(c->result, "pass") == 0 ? "done" :
@@ -681,6 +671,19 @@ checks(struct r_out *w, const struct r_inst *ri)
 		if (c->sha256 != NULL) {
 			say(w, ", sha256 ");
 			code(w, c->sha256);
+		}
+		/* Evidence fedwiz did not collect itself, and evidence an
+		 * edit of the answers made stale, say so where it is. */
+		if (strcmp(c->origin, "collected") != 0) {
+			say(w, "; %s", c->origin);
+			if (c->origin_detail != NULL) {
+				say(w, " ");
+				w->fmt->text(w, c->origin_detail);
+			}
+		}
+		if (c->stale != NULL) {
+			say(w, "; STALE: ");
+			w->fmt->text(w, c->stale);
 		}
 		row_end(w);
 	}

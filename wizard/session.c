@@ -414,6 +414,10 @@ session_open(struct store *st, int64_t id, const char *dir,
 	s->arena = arena_new();
 	strmap_init(&s->step_index);
 	diags_init(&s->warnings);
+	/* One snapshot for everything read here: another console may be
+	 * recording meanwhile. */
+	if ((rc = store_snapshot_begin(st, d)) != STORE_OK)
+		goto bad;
 	if ((rc = store_session_get(st, id, &s->info, d)) != STORE_OK)
 		goto bad;
 
@@ -450,7 +454,9 @@ session_open(struct store *st, int64_t id, const char *dir,
 	if ((rc = store_steps(st, id, s->arena, &s->steps, &s->nsteps, d)) !=
 	    STORE_OK)
 		goto bad;
-	if ((rc = check_record(s, d)) != STORE_OK)
+	rc = check_record(s, d);
+	store_snapshot_end(st);
+	if (rc != STORE_OK)
 		goto bad;
 	strmap_reserve(&s->step_index, s->nsteps);
 	for (i = 0; i < s->nsteps; i++)
@@ -463,6 +469,7 @@ session_open(struct store *st, int64_t id, const char *dir,
 	*out = s;
 	return STORE_OK;
 bad:
+	store_snapshot_end(st);
 	session_free(s);
 	return rc;
 }
@@ -763,7 +770,7 @@ session_step(struct session *s, const struct step_request *r, int *changed,
 		buf_init(&b);
 		for (i = 0; i < in->nblocked; i++)
 			buf_printf(&b, "%s%s", i ? ", " : "", plan_inst_name(
-			    &s->plan->inst[in->blocked_by[i]], name,
+			    &s->plan->inst[plan_blocker(s->plan, in, i)], name,
 			    sizeof(name)));
 		if (!r->force) {
 			diags_add(d, "fedwiz step", 0, 0, "%s%s%s is blocked by "
@@ -1012,6 +1019,24 @@ touched_free(struct touched *t)
 	/* t->v goes to the result. */
 }
 
+/* After the store recorded an edit (rc): what to tell, or nothing. */
+static int
+edit_done(int rc, struct buf *b, struct touched *t, struct edit_result *res)
+{
+	touched_free(t);
+	buf_free(b);
+	if (rc != STORE_OK) {
+		free(t->v);
+		free(res->what);
+		res->what = NULL;
+		return rc;
+	}
+	res->changed = 1;
+	res->v = t->v;
+	res->n = t->n;
+	return STORE_OK;
+}
+
 int
 session_set(struct session *s, const char *name, const char *host,
     const char *value, const char *op, struct edit_result *res,
@@ -1068,20 +1093,8 @@ session_set(struct session *s, const char *name, const char *host,
 	reverify_text(&b, &t);
 	rc = store_answer_edit(s->st, s->id, name, h ? h->name : NULL, norm,
 	    b.s, t.stale, t.nstale, op, &res->nstale, d);
-	touched_free(&t);
 	free(norm);
-	if (rc != STORE_OK) {
-		free(t.v);
-		buf_free(&b);
-		free(res->what);
-		res->what = NULL;
-		return rc;
-	}
-	res->changed = 1;
-	buf_free(&b);
-	res->v = t.v;
-	res->n = t.n;
-	return STORE_OK;
+	return edit_done(rc, &b, &t, res);
 }
 
 /* The steps an edit of host (of role r) touches: every step of its own
@@ -1104,6 +1117,31 @@ host_touch(struct session *s, struct strmap *ev, const char *host,
 			if (mine || fans_out_on(in, &in->proc->steps[k], 1, r))
 				touch(ev, in, k, t);
 	}
+}
+
+/* An inventory edit said in b: the steps it touches, the event, the
+ * stale evidence (own: the host's own instances too). */
+static int
+host_commit(struct session *s, const struct host *h, const struct rb_role *r,
+    int own, int remove, struct buf *b, const char *op,
+    struct edit_result *res, struct diags *d)
+{
+	struct touched	t;
+	struct strmap	ev;
+	int		rc;
+
+	if ((rc = evidence_keys(s, &ev, d)) != STORE_OK) {
+		buf_free(b);
+		return rc;
+	}
+	memset(&t, 0, sizeof(t));
+	host_touch(s, &ev, h->name, r, own, &t);
+	strmap_free(&ev);
+	res->what = xstrdup(b->s);
+	reverify_text(b, &t);
+	rc = store_host_edit(s->st, s->id, h, remove, b->s, t.stale, t.nstale,
+	    op, &res->nstale, d);
+	return edit_done(rc, b, &t, res);
 }
 
 static void
@@ -1161,8 +1199,6 @@ session_host_set(struct session *s, const struct host *given,
 	const struct host	*old;
 	const char		*field;
 	struct host		 hc, *h = &hc;
-	struct touched		 t;
-	struct strmap		 ev;
 	struct buf		 b;
 	char			 why[400];
 	int			 rc;
@@ -1213,30 +1249,7 @@ session_host_set(struct session *s, const struct host *given,
 	} else
 		buf_printf(&b, "added %s: %s ", r->id, h->name);
 	host_words(&b, h);
-	if ((rc = evidence_keys(s, &ev, d)) != STORE_OK) {
-		buf_free(&b);
-		return rc;
-	}
-	memset(&t, 0, sizeof(t));
-	host_touch(s, &ev, h->name, r, old != NULL, &t);
-	strmap_free(&ev);
-	res->what = xstrdup(b.s);
-	reverify_text(&b, &t);
-	rc = store_host_edit(s->st, s->id, h, 0, b.s, t.stale, t.nstale, op,
-	    &res->nstale, d);
-	touched_free(&t);
-	if (rc != STORE_OK) {
-		free(t.v);
-		buf_free(&b);
-		free(res->what);
-		res->what = NULL;
-		return rc;
-	}
-	res->changed = 1;
-	buf_free(&b);
-	res->v = t.v;
-	res->n = t.n;
-	return STORE_OK;
+	return host_commit(s, h, r, old != NULL, 0, &b, op, res, d);
 }
 
 int
@@ -1245,8 +1258,6 @@ session_host_remove(struct session *s, const char *role, const char *name,
 {
 	const struct rb_role	*r;
 	const struct host	*h;
-	struct touched		 t;
-	struct strmap		 ev;
 	struct buf		 b;
 	size_t			 i, n = 0;
 	int			 rc;
@@ -1280,28 +1291,5 @@ session_host_remove(struct session *s, const char *role, const char *name,
 			break;
 	if (i < s->nsteps)
 		buf_adds(&b, "; its recorded steps stay in the record");
-	if ((rc = evidence_keys(s, &ev, d)) != STORE_OK) {
-		buf_free(&b);
-		return rc;
-	}
-	memset(&t, 0, sizeof(t));
-	host_touch(s, &ev, h->name, r, 0, &t);
-	strmap_free(&ev);
-	res->what = xstrdup(b.s);
-	reverify_text(&b, &t);
-	rc = store_host_edit(s->st, s->id, h, 1, b.s, t.stale, t.nstale, op,
-	    &res->nstale, d);
-	touched_free(&t);
-	if (rc != STORE_OK) {
-		free(t.v);
-		buf_free(&b);
-		free(res->what);
-		res->what = NULL;
-		return rc;
-	}
-	res->changed = 1;
-	buf_free(&b);
-	res->v = t.v;
-	res->n = t.n;
-	return STORE_OK;
+	return host_commit(s, h, r, 0, 1, &b, op, res, d);
 }

@@ -24,6 +24,7 @@
 
 #include "clean.h"
 #include "evloop.h"
+#include "fileio.h"
 #include "hostkeys.h"
 #include "profile.h"
 #include "prompt.h"
@@ -1030,9 +1031,19 @@ static enum step_rc
 st_auth_key(struct conn *c)
 {
 	const char	*path = c->keys[c->key];
-	char		*what;
+	char		*what, why[200];
 	int		 rc, got;
 
+	/* A key others can read is not used (fileio.h, OpenSSH's rule). */
+	if (!c->key_secret && !c->key_asking &&
+	    file_private_ok(path, why, sizeof(why)) == -1) {
+		what = xasprintf("%s (%s)", path, why);
+		tried(c, what);
+		free(what);
+		c->key++;
+		c->state = C_AUTH_NEXT;
+		return S_NEXT;
+	}
 	if (c->key_asking)	/* the passphrase's answer is in */
 		rc = LIBSSH2_ERROR_FILE;
 	else

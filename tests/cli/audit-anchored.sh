@@ -39,6 +39,9 @@ grep -q "head $head holds: nothing up to event $n was rewritten or removed" "$T/
 	fail "--head ok: $(cat "$T/out")"
 expect_exit 2 F audit verify --head 12:abc
 grep -q 'is not a head' "$T/err" || fail "bad --head"
+# The write-ahead log is part of the database: fold it in, then copy.
+sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+restore() { rm -f "$db-wal" "$db-shm"; cp "$T/clean.db" "$db"; }
 cp "$db" "$T/clean.db"
 
 # 1. The failure's note rewritten ("resolved"), every hash after it
@@ -55,7 +58,7 @@ grep -q "event $n is not the one of the head you gave: its hash is [0-9a-f]*, no
 
 # 2. The last event deleted and its step record reverted to what the log
 # before it says: the chain verifies, the record replays, the head does not.
-cp "$T/clean.db" "$db"
+restore
 sqlite3 "$db" "DROP TRIGGER events_no_delete; DELETE FROM events WHERE id = $n;
     DELETE FROM steps WHERE step = 3"
 expect_exit 0 F audit verify
@@ -67,7 +70,7 @@ grep -q "the head you gave is event $n, and the log now has $((n - 1)) events: e
 
 # 3. A forged step record (step 4 done by mallory, no event): audit verify
 # names it; status says it, goes by the log, exits 1; step refuses.
-cp "$T/clean.db" "$db"
+restore
 sqlite3 "$db" "INSERT INTO steps (session_id, proc, host, step, status, note, operator, at)
     VALUES (1, 'download-ca-chain', 'fe1', 4, 'done', NULL, 'mallory', 1795299000);
     UPDATE steps SET status = 'done', note = NULL, operator = 'mallory' WHERE step = 3"

@@ -54,6 +54,13 @@ jq -e '.hosts[0].vars.lync_fqdn == "fe1b.example.com"' "$T/out" >/dev/null || fa
 expect_exit 0 F status
 grep -q "^re-verify (an edit made their evidence stale): request-certificate@fe1 step 1$" "$T/out" ||
 	fail "status text reverify: $(cat "$T/out")"
+# The change record says it beside the evidence.
+expect_exit 0 F report --format json
+jq -e '[.procedures[] | .steps[] | .checks[]? | select(.stale != null) |
+    [.origin, .stale]] == [["collected", "lync_fqdn on fe1 changed"]]' "$T/out" \
+    >/dev/null || fail "report json stale: $(jq -c '[.procedures[].steps[].checks[]?]' "$T/out")"
+expect_exit 0 F report --format md
+grep -q "; STALE: lync_fqdn on fe1 changed |$" "$T/out" || fail "report md stale"
 # VAR@HOST=VALUE is the same; the same value again changes nothing.
 expect_exit 0 F set lync_fqdn@fe1=fe1b.example.com
 grep -q "lync_fqdn on fe1 is fe1b.example.com already; nothing changed" "$T/err" || fail "no-op: $(cat "$T/err")"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # A value nobody gave: a session starts anyway and says what is missing
 # with the command that gives it; status says it at the top; the steps that
-# use it say "needs an answer"; every check kind (ssh, tls, tcp, dns, x509)
+# use it say "needs an answer"; every check kind (ssh, tls, tcp, dns, x509, sip)
 # reports it in the same words and runs nothing; marking such a step done
 # is recorded as done without it.
 . "$FEDWIZ_SRCDIR/tests/cli/lib.sh"
@@ -16,11 +16,11 @@ EOF2
 # Checks: one line per kind, the same words, exit 2 (the input), and
 # nothing run (the ssh check would have said its port 1 refused).
 expect_exit 2 F check needs-answers --answers "$T/site.yaml" --timeout 2
-for k in ssh tls tcp dns x509; do
+for k in ssh tls tcp dns x509 sip; do
 	grep -q "^ERROR reach-partner@edge1 step 1 on edge1: $k " "$T/out" ||
 		fail "no $k line: $(cat "$T/out")"
 done
-[ "$(grep -c '^      \(edge1: \)\{0,1\}needs an answer for peer$' "$T/out")" -eq 5 ] ||
+[ "$(grep -c '^      \(edge1: \)\{0,1\}needs an answer for peer$' "$T/out")" -eq 6 ] ||
 	fail "not said alike: $(cat "$T/out")"
 grep -q "^      needs an answer for own_name on edge1$" "$T/out" || fail "per-host value"
 ! grep -q "refused\|cannot connect\|cannot resolve\|cannot read" "$T/out" ||
@@ -39,7 +39,7 @@ jq -e '.missing == [{var: "peer", host: null}, {var: "own_name", host: "edge1"}]
     (.procedures[0].steps | map(.needs)) == [[{var: "peer", host: null}],
     [{var: "own_name", host: "edge1"}]]' "$T/out" >/dev/null || fail "status --json: $(cat "$T/out")"
 expect_exit 2 F check needs-answers --session 1
-[ "$(grep -c 'needs an answer for peer$' "$T/out")" -eq 5 ] || fail "session check: $(cat "$T/out")"
+[ "$(grep -c 'needs an answer for peer$' "$T/out")" -eq 6 ] || fail "session check: $(cat "$T/out")"
 
 # Done without it: recorded as such, and said.
 expect_exit 0 F step reach-partner 1 done --operator alice

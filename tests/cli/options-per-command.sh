@@ -13,7 +13,7 @@ cp "$T/out" "$T/usage"
 sed -n 's/^  fedwiz \([a-z][a-z]*\)\( [a-z][a-z]*\)\{0,1\}\( .*\)\{0,1\}$/\1\2/p' "$T/out" |
     sed 's/ \([A-Z[].*\)//; s/ *$//' | sort -u >"$T/cmds"
 for c in list validate plan start status step sessions report "audit verify" \
-    unlock close check "probe ssh" "probe tls" "probe cert" "probe dns"; do
+    unlock close check "probe ssh" "probe tls" "probe sip" "probe cert" "probe dns"; do
 	grep -qx "$c" "$T/cmds" || fail "--help does not list '$c': $(cat "$T/cmds")"
 done
 
@@ -80,7 +80,7 @@ expect_exit 2 "$FEDWIZ" probe
 grep -q 'usage: fedwiz probe COMMAND' "$T/err" || fail "probe alone: $(cat "$T/err")"
 grep -q 'fedwiz probe tls HOST:PORT' "$T/err" || fail "probe alone lists no tls"
 expect_exit 2 "$FEDWIZ" probe sideways
-grep -q "unknown probe command 'sideways': probe ssh, probe tls, probe cert or probe dns" \
+grep -q "unknown probe command 'sideways': probe ssh, probe tls, probe sip, probe cert or probe dns" \
     "$T/err" || fail "unknown probe: $(cat "$T/err")"
 expect_exit 0 "$FEDWIZ" probe --help
 grep -q '^fedwiz probe dns NAME' "$T/out" || fail "probe --help: $(cat "$T/out")"

@@ -325,13 +325,16 @@ test_per_host_plan_once_and_needs(void **state)
 	assert_int_equal(pl->n, 6);
 	in = inst(pl, "route");
 	assert_null(in->host);
-	/* Once for all waits for every host's request... */
-	assert_int_equal(in->ndeps, 2);
+	/* Once for all waits for every host's request (nothing is done:
+	 * every requirement blocks)... */
+	assert_int_equal(in->nblocked, 2);
+	assert_string_equal(plan_inst_name(&pl->inst[plan_blocker(pl, in,
+	    1)], buf, sizeof(buf)), "request@fe2");
 	/* ...and each host's verify waits for the one route. */
 	in = inst(pl, "verify@fe2");
-	assert_int_equal(in->ndeps, 1);
-	assert_string_equal(plan_inst_name(&pl->inst[in->deps[0]], buf,
-	    sizeof(buf)), "route");
+	assert_int_equal(in->nblocked, 1);
+	assert_string_equal(plan_inst_name(&pl->inst[plan_blocker(pl, in,
+	    0)], buf, sizeof(buf)), "route");
 	/* imp2 has no node: the ssh check on imp needs it there. */
 	nd = plan_step_needs(in, 1, &n);
 	assert_int_equal(n, 1);

@@ -592,6 +592,55 @@ test_store_replay_names_forged_rows(void **state)
 	    "-/skipped;1 r step 1: done/done;1 s step 4: done/-;");
 }
 
+/*
+ * Step records read, then another console's transition, then the events:
+ * the records look forged unless both reads are one snapshot (what
+ * session_open does). Seen under ASan in the crash test: a console's
+ * step refused as "changed behind fedwiz's back".
+ */
+static void
+test_store_snapshot_keeps_replay_honest(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*other;
+	struct store_step	*v;
+	struct arena		*a = arena_new();
+	struct diags		 d;
+	size_t			 n, nbad;
+	int			 changed;
+
+	diags_init(&d);
+	assert_int_equal(set(f, "p", "", 1, STEP_DONE, NULL, NULL), STORE_OK);
+	assert_int_equal(store_open(f->path, 0, &other, &d), STORE_OK);
+
+	/* Two reads, another console between them. */
+	assert_int_equal(store_steps(f->st, f->sid, a, &v, &n, &d), STORE_OK);
+	assert_int_equal(store_step_set(other, f->sid, "p", "", 1,
+	    STEP_PENDING, NULL, "carol", NULL, STEP_VIA_OPERATOR, &changed,
+	    &d), STORE_OK);
+	assert_int_equal(store_replay_rows(f->st, f->sid, v, n, NULL, NULL,
+	    &nbad, &d), STORE_OK);
+	assert_int_equal(nbad, 1);
+
+	/* One snapshot: the same reads agree, whatever commits meanwhile. */
+	assert_int_equal(store_snapshot_begin(f->st, &d), STORE_OK);
+	assert_int_equal(store_steps(f->st, f->sid, a, &v, &n, &d), STORE_OK);
+	assert_int_equal(store_step_set(other, f->sid, "p", "", 1, STEP_DONE,
+	    NULL, "carol", NULL, STEP_VIA_OPERATOR, &changed, &d), STORE_OK);
+	assert_int_equal(store_replay_rows(f->st, f->sid, v, n, NULL, NULL,
+	    &nbad, &d), STORE_OK);
+	assert_int_equal(nbad, 0);
+	store_snapshot_end(f->st);
+	/* And after it, the new state is read. */
+	assert_int_equal(store_steps(f->st, f->sid, a, &v, &n, &d), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].status, STEP_DONE);
+	assert_string_equal(v[0].operator, "carol");
+	store_close(other);
+	arena_free(a);
+	diags_free(&d);
+}
+
 /* A head taken earlier shows a rewrite with recomputed hashes, and the
  * removal of the last event, which the chain alone cannot. */
 static void
@@ -807,6 +856,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_store_replay_names_forged_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_store_snapshot_keeps_replay_honest, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_store_anchor_catches_rewrite_and_removal, setup,
 		    teardown),
