@@ -55,7 +55,7 @@ struct results {
 	char			*detail;	/* origin_detail of its rows */
 };
 
-/* A located complaint about one member. */
+/* A located complaint about one member (NULL: the file). */
 static int
 bad(struct results *r, const struct ynode *n, struct diags *d,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -66,8 +66,9 @@ bad(struct results *r, const struct ynode *n, struct diags *d,
 {
 	va_list	ap;
 
+	/* No node: about the file as a whole (unreadable, empty). */
 	va_start(ap, fmt);
-	diags_vadd(d, r->path, n != NULL ? n->line : 1, n != NULL ? n->col : 1,
+	diags_vadd(d, r->path, n != NULL ? n->line : 0, n != NULL ? n->col : 0,
 	    fmt, ap);
 	va_end(ap);
 	return -1;

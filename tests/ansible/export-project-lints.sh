@@ -68,6 +68,15 @@ else
 	echo "ansible-lint is not installed (Debian ansible-lint): the lint is not checked" >&2
 fi
 
+# What import refuses before it reads a thing: a file that is not there
+# (said of the file, not of a line of it), or results bound to no export.
+expect_exit 2 "$FEDWIZ" import "$T/nope.json" --session "$sid"
+grep -q "^$T/nope.json: cannot read: No such file" "$T/err" || fail "a missing file: $(cat "$T/err")"
+echo '{ "runbook": "handoff-estate", "export": null, "checks": [] }' >"$T/plain.json"
+expect_exit 2 "$FEDWIZ" import "$T/plain.json" --session "$sid"
+grep -q "plain.json:1:[0-9]*: these results are bound to no export" "$T/err" ||
+    fail "results bound to no export: $(cat "$T/err")"
+
 # What export refuses, each with its reason.
 expect_exit 2 "$FEDWIZ" export ansible handoff-estate --session "$sid" -o "$T/proj"
 grep -q "the folder is not empty" "$T/err" || fail "a used folder: $(cat "$T/err")"
