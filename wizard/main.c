@@ -54,6 +54,8 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_close_entry,
 	&cmd_check_entry,
 	&cmd_probe_entry,
+	&cmd_export_entry,
+	&cmd_import_entry,
 };
 
 enum opt_type {
@@ -113,9 +115,9 @@ static const struct opt_def opts[] = {
 	    "continue a session whose runbook changed (logged)" },
 	{ "format", 0, OT_STR, "md|html|json", OFF(format), 0, NULL,
 	    "the report's format" },
-	{ "output", 'o', OT_STR, "FILE", OFF(output), 0, NULL,
-	    "write to FILE (mode 0600, replaced atomically) instead of "
-	    "standard output" },
+	{ "output", 'o', OT_STR, "PATH", OFF(output), 0, NULL,
+	    "write to PATH instead of standard output: a file (mode 0600, "
+	    "replaced atomically); for export, a new folder (0700)" },
 	{ "procedure", 0, OT_STR, "ID", OFF(procedure), 0, NULL,
 	    "only this procedure's checks" },
 	{ "host", 0, OT_STR, "NAME", OFF(host), 0, NULL,
@@ -128,6 +130,10 @@ static const struct opt_def opts[] = {
 	    "was rewritten or removed since" },
 	{ "kind", 0, OT_STR, "KIND[,KIND]", OFF(kind), 0, NULL,
 	    "only checks of these kinds: ssh, tls, x509, dns, tcp, sip" },
+	{ "manifest", 0, OT_STR, "FILE", OFF(manifest), 0, NULL,
+	    "run as a site's share of an export: only on the exported "
+	    "runbook and answers, the JSON results bound to the export and "
+	    "signed (the manifest.yaml fedwiz export ansible wrote)" },
 	{ "profile", 0, OT_STR, "P", OFF(profile), 0, NULL,
 	    "the device: windows, linux, cisco-vos or cisco-asa" },
 	{ "identity", 0, OT_STR, "KEY", OFF(identity), 0, NULL,
