@@ -32,6 +32,7 @@ procedures:
             role: lin
             command: 'i=0; while [ $i -lt 20 ]; do echo line $i; sleep 0.1; i=$((i + 1)); done; echo finished'
             contains: finished
+            timeout: 10
 YAML
 write "$T/answers.yaml" <<YAML
 runbook: wq

@@ -17,7 +17,7 @@ tui_keys /
 tui_type "static"
 tui_keys Enter
 tui_wait_selected "Set Up Static Route"
-tui_wait "/static: line 7 of 13"
+tui_wait "/static: line 7 of 14"
 # Two matches of "certificate": n goes on, N comes back.
 tui_keys /
 tui_wait "Search: [static]"

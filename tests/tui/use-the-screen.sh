@@ -11,12 +11,12 @@
 
 write "$T/two.yaml" <<'YAML'
 runbook: lync-imp-tls
-vars: { ca_server: ca1.example.com, lync_fqdn: fe1.example.com, lync_pool_fqdn: pool1.example.com,
+vars: { ca_server: ca1.example.com, lync_pool_fqdn: pool1.example.com,
   imp_fqdn: imp1.example.com, imp_address: 192.0.2.20, sip_domain: example.com, tcp_configured: false }
 hosts:
   lync_fe:
-    - { name: fe1, address: 192.0.2.10 }
-    - { name: fe2, address: 192.0.2.11 }
+    - { name: fe1, address: 192.0.2.10, vars: { lync_fqdn: fe1.example.com } }
+    - { name: fe2, address: 192.0.2.11, vars: { lync_fqdn: fe2.example.com } }
   imp: [ { name: imp1, address: 192.0.2.20, profile: cisco-vos } ]
 YAML
 expect_exit 0 F start lync-imp-tls --answers "$T/two.yaml"
