@@ -38,6 +38,11 @@ struct answers {
 	struct role_hosts	*roles;
 	size_t			 nroles;
 	size_t			 roles_cap;
+	/* Settings of the estate the file describes (the training lab
+	 * writes them): the known_hosts file its hosts' keys are in, and the
+	 * DNS server that holds its names ("IP[:PORT]"); NULL: not given. */
+	const char		*known_hosts;
+	const char		*dns_server;
 };
 
 struct answers		*answers_new(void);

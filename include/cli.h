@@ -76,6 +76,7 @@ extern const struct cmd_entry cmd_unlock_entry;
 extern const struct cmd_entry cmd_close_entry;
 extern const struct cmd_entry cmd_check_entry;
 extern const struct cmd_entry cmd_probe_entry;
+extern const struct cmd_entry cmd_lab_entry;
 
 /*
  * The probes other than ssh (cmd-probe-tls.c, cmd-probe-cert.c,

@@ -25,6 +25,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_close_entry,
 	&cmd_check_entry,
 	&cmd_probe_entry,
+	&cmd_lab_entry,
 };
 
 
@@ -204,6 +205,43 @@ usage(FILE *fp)
 	    "usage, 3 environment.\nSee fedwiz(1) and steps/README.md.\n");
 }
 
+/*
+ * Where the command word is: the first argument that is neither a global
+ * option nor the value of one. `lab` parses what follows it itself (its
+ * --state is the lab's starting state, --dir its folder), so the global
+ * options are read only before it.
+ */
+static int
+command_index(int argc, char **argv)
+{
+	size_t	k, len;
+	int	i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return i + 1 < argc ? i + 1 : -1;
+		if (strncmp(argv[i], "--", 2) == 0) {
+			len = strcspn(argv[i] + 2, "=");
+			for (k = 0; k < nitems(opts); k++)
+				if (strlen(opts[k].lo.name) == len &&
+				    strncmp(opts[k].lo.name, argv[i] + 2, len) ==
+				    0)
+					break;
+			if (k < nitems(opts) && opts[k].lo.has_arg ==
+			    required_argument && argv[i][2 + len] != '=')
+				i++;
+			continue;
+		}
+		if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			if (strcmp(argv[i], "-o") == 0)
+				i++;
+			continue;
+		}
+		return i;
+	}
+	return -1;
+}
+
 static const struct opt_entry *
 opt_by_val(int val)
 {
@@ -237,7 +275,7 @@ main(int argc, char **argv)
 	const struct cmd_entry		*cmd = NULL;
 	const struct opt_entry		*o;
 	struct cli			 cli;
-	int				 c, i, nargs, seen[512], rc;
+	int				 c, i, nargs, seen[512], rc, labat;
 	size_t				 k;
 
 	setlocale(LC_ALL, "");
@@ -248,7 +286,11 @@ main(int argc, char **argv)
 	memset(&lopts[k], 0, sizeof(lopts[k]));
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hVo:", lopts, NULL)) != -1) {
+	labat = command_index(argc, argv);
+	if (labat < 0 || strcmp(argv[labat], "lab") != 0)
+		labat = -1;
+	while ((c = getopt_long(labat > 0 ? labat : argc, argv, ":hVo:", lopts,
+	    NULL)) != -1) {
 		switch (c) {
 		case OPT_HELP:
 			usage(stdout);
@@ -381,6 +423,32 @@ main(int argc, char **argv)
 		}
 		if (c >= 0 && c < (int)nitems(seen))
 			seen[c] = 1;
+	}
+	if (labat > 0) {
+		/* Global options before `lab` are those of fedwiz (--state
+		 * still names its database, the lab's default folder is
+		 * beside it); the lab's own follow it. */
+		for (i = 0; i < (int)nitems(seen); i++) {
+			if (!seen[i] || (o = opt_by_val(i)) == NULL ||
+			    o->cmds == NULL)
+				continue;
+			fprintf(stderr, "fedwiz: --%s is not an option of 'lab' "
+			    "(it is for: %s)\n", o->lo.name, o->cmds);
+			return EXIT_USAGE;
+		}
+		if (labat + 1 >= argc) {
+			fprintf(stderr, "fedwiz: usage: fedwiz lab %s\n",
+			    cmd_lab_entry.args);
+			return EXIT_USAGE;
+		}
+		rc = cmd_lab_entry.exec(&cli, argc - labat - 1, argv + labat +
+		    1);
+		free(cli.sets);
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			perror("fedwiz: writing output");
+			return EXIT_ENV;
+		}
+		return rc;
 	}
 	if (optind >= argc) {
 		/* No command: the console wizard. */
