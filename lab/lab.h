@@ -181,6 +181,8 @@ int64_t	 lab_cert_by_thumb(struct lab *, const char *);
 void	 lab_store_add(struct lab *, const char *, const char *, int64_t,
 	    const char *);
 void	 lab_store_remove(struct lab *, const char *, const char *, int64_t);
+void	 lab_store_remove_name(struct lab *, const char *, const char *,
+	    const char *);
 /* The cert ids of a store, in order. *names (optional) parallel. */
 int64_t	*lab_store_list(struct lab *, const char *, const char *, size_t *,
 	    char ***);

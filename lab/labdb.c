@@ -47,7 +47,7 @@ static const char schema[] =
 	"CREATE TABLE stores ("
 	"  host TEXT NOT NULL, store TEXT NOT NULL COLLATE NOCASE,"
 	"  cert INTEGER NOT NULL, name TEXT NOT NULL, ord INTEGER NOT NULL,"
-	"  PRIMARY KEY (host, store, cert));"
+	"  PRIMARY KEY (host, store, cert, name));"
 	"CREATE TABLE files ("
 	"  host TEXT NOT NULL, path TEXT NOT NULL COLLATE NOCASE,"
 	"  data BLOB NOT NULL, mtime INTEGER NOT NULL,"
@@ -797,7 +797,7 @@ lab_store_add(struct lab *lab, const char *host, const char *store,
 	lab_run(lab, lab_stmt(lab, "INSERT INTO stores (host, store, cert, "
 	    "name, ord) VALUES (?1, ?2, ?3, ?4, (SELECT COALESCE(MAX(ord), 0) "
 	    "+ 1 FROM stores WHERE host = ?1 AND store = ?2)) ON CONFLICT DO "
-	    "UPDATE SET name = ?4 WHERE name IS NOT ?4", "ssis", host, store,
+	    "NOTHING", "ssis", host, store,
 	    cert, name != NULL ? name : ""));
 }
 
@@ -807,6 +807,14 @@ lab_store_remove(struct lab *lab, const char *host, const char *store,
 {
 	lab_run(lab, lab_stmt(lab, "DELETE FROM stores WHERE host = ? AND "
 	    "store = ? AND cert = ?", "ssi", host, store, cert));
+}
+
+void
+lab_store_remove_name(struct lab *lab, const char *host, const char *store,
+    const char *name)
+{
+	lab_run(lab, lab_stmt(lab, "DELETE FROM stores WHERE host = ? AND "
+	    "store = ? AND name = ?", "sss", host, store, name));
 }
 
 int64_t *

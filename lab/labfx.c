@@ -678,10 +678,8 @@ fx_imp_set_own(struct lab *lab, const char *host, const char *unit,
     int64_t cert)
 {
 	char	*name = xasprintf("%s/%s.pem", unit, unit);
-	int64_t	 old = lab_store_get(lab, host, "own", name);
 
-	if (old != 0)
-		lab_store_remove(lab, host, "own", old);
+	lab_store_remove_name(lab, host, "own", name);
 	lab_store_add(lab, host, "own", cert, name);
 	free(name);
 }
@@ -698,6 +696,7 @@ fx_imp_trust(struct lab *lab, const char *host, const char *unit,
 	cn_of(c.subject, cn, sizeof(cn));
 	name = xasprintf("%s/%s.pem", unit, cn);
 	if (lab_store_get(lab, host, "trust", name) != cert) {
+		lab_store_remove_name(lab, host, "trust", name);
 		lab_store_add(lab, host, "trust", cert, name);
 		lab_log(lab, "%s: uploaded %s as %s (%s)", host, c.subject,
 		    name, unit);
@@ -917,10 +916,8 @@ fx_asa_tp_set_cert(struct lab *lab, const char *host, const char *tp,
     const char *which, int64_t cert)
 {
 	char	*store = xasprintf("tp:%s", tp);
-	int64_t	 old = lab_store_get(lab, host, store, which);
 
-	if (old != 0)
-		lab_store_remove(lab, host, store, old);
+	lab_store_remove_name(lab, host, store, which);
 	lab_store_add(lab, host, store, cert, which);
 	free(store);
 }

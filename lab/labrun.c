@@ -436,6 +436,8 @@ labrun_spawn(struct lab *lab, const char *name, char *const *argv,
 	return pid;
 }
 
+static int	is_zombie(pid_t);
+
 pid_t
 labrun_alive(struct lab *lab, const char *name)
 {
@@ -453,7 +455,9 @@ labrun_alive(struct lab *lab, const char *name)
 		if (pid > 0)
 			waitpid(pid, NULL, WNOHANG);
 		start_time(pid, now, sizeof(now));
-		if (was == NULL || now[0] == '\0' || strcmp(was, now) != 0)
+		/* A zombie (killed, not reaped yet) is gone too. */
+		if (was == NULL || now[0] == '\0' || strcmp(was, now) != 0 ||
+		    is_zombie(pid))
 			pid = 0;
 		free(was);
 	}

@@ -115,7 +115,8 @@ names_of(const struct ps_obj *o, const char *const *want, size_t nwant,
 		return;
 	}
 	view = table ? o->tableview : o->listview;
-	if (view != NULL) {
+	/* An empty view: every property (a list view of all of them). */
+	if (view != NULL && view[0] != NULL) {
 		for (i = 0; view[i] != NULL; i++) {
 			*names = xreallocarray(*names, *n + 1, sizeof(**names));
 			(*names)[(*n)++] = view[i];
@@ -318,7 +319,7 @@ default_view(const struct ps_val *v)
 {
 	if (v->t != PS_OBJ)
 		return PF_DEFAULT;
-	if (v->o->tableview != NULL)
+	if (v->o->tableview != NULL && v->o->tableview[0] != NULL)
 		return PF_TABLE;
 	if (v->o->listview != NULL)
 		return PF_LIST;
@@ -371,8 +372,9 @@ ps_out_default(struct ps *ps, struct ps_val *items)
 			const char	*c = strstr(where, "::");
 
 			put(ps, "");
-			fprintf(ps->out, "    Directory: %s\r\n", c ? c + 2 :
-			    where);
+			/* PowerShell 2.0's header of a provider listing. */
+			(void)c;
+			fprintf(ps->out, "    Directory: %s\r\n", where);
 		}
 		ps_format(ps, f == PF_TABLE ? PF_TABLE : PF_LIST, group, NULL,
 		    0, 0, lines);
