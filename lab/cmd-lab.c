@@ -465,7 +465,16 @@ lab_status(struct labopt *o, struct diags *d)
 		for (i = 0; i < nh; i++) {
 			json_obj_begin(&j);
 			json_kstr(&j, "name", hv[i].name);
-			json_kstr(&j, "kind", hv[i].kind);
+			if (strcmp(hv[i].kind, "alias") == 0) {
+				struct lab_host	t;
+
+				/* An inventory name for another host (a
+				 * Standard Edition server is its own pool). */
+				if (lab_host_get(lab, hv[i].scope, &t) == 0)
+					json_kstr(&j, "kind", t.kind);
+				json_kstr(&j, "alias_of", hv[i].scope);
+			} else
+				json_kstr(&j, "kind", hv[i].kind);
 			json_kstr(&j, "address", hv[i].address);
 			json_kstr(&j, "fqdn", hv[i].fqdn);
 			json_kstr(&j, "profile", hv[i].profile);
