@@ -479,6 +479,13 @@ lab_status(struct labopt *o, struct diags *d)
 			json_kstr(&j, "fqdn", hv[i].fqdn);
 			json_kstr(&j, "profile", hv[i].profile);
 			json_kstr(&j, "runbooks", hv[i].runbooks);
+			if (strcmp(hv[i].kind, "alias") != 0) {
+				char	*dg = lab_host_digest(lab, hv[i].name,
+				    hv[i].scope);
+
+				json_kstr(&j, "digest", dg);
+				free(dg);
+			}
 			json_obj_end(&j);
 		}
 		free(hv);
@@ -525,6 +532,7 @@ lab_reset(struct labopt *o, struct diags *d)
 		return LAB_ESTATE;
 	if ((rc = lab_open(o->dir, 0, &lab, d)) != LAB_OK)
 		goto out;
+	lab->settle = labrun_settle;
 	state = o->state ? xstrdup(o->state) : lab_meta(lab, "state");
 	if (state == NULL)
 		state = xstrdup("fresh");
@@ -602,6 +610,7 @@ lab_do(struct labopt *o, int argc, char **argv, struct diags *d)
 	if ((rc = lab_open(o->dir, 0, &lab, d)) != LAB_OK)
 		goto out;
 	lab->who = "lab do";
+	lab->settle = labrun_settle;
 	if (estate_host(lab, at, &h) == -1) {
 		diags_add(d, at, 0, 0, "no host %s in this lab (fedwiz lab "
 		    "status lists them)", at);
@@ -634,7 +643,7 @@ lab_do(struct labopt *o, int argc, char **argv, struct diags *d)
 		log = lab_log_since(lab, mark, &mark);
 	}
 	after = lab_gen(lab);
-	if (after == before)
+	if (after == before && *log == '\0')
 		printf("lab do %s@%s: nothing to change (%s)%s%s\n", proc,
 		    h.name, e->what, why ? ": " : "", why ? why : "");
 	else

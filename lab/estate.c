@@ -713,6 +713,15 @@ ocs_partitioned(struct lab *lab)
 	fx_win_fips(lab, "ocsr2", 1);
 	fx_win_download_ca(lab, "ocsr2", NULL);
 	fx_win_install_chain(lab, "ocsr2", "Root");
+	{
+		struct lab_cert	lc;
+
+		if (lab_cert_load(lab, fx_ca_cert(lab), &lc) == 0) {
+			lab_file_write(lab, "local", "example-CA1.cer", lc.pem,
+			    strlen(lc.pem));
+			lab_cert_free(&lc);
+		}
+	}
 	fx_imp_listener(lab, "imp3", "Default Cisco SIP Proxy TLS Listener - "
 	    "Server Auth", 5063);
 	fx_imp_listener(lab, "imp3", "Default Cisco SIP Proxy TLS Listener - "
@@ -1009,8 +1018,8 @@ estate_answers(struct lab *lab, struct diags *d)
 			yv(&b, "imp_address", h.address);
 			yv(&b, "peer_auth_port", "5061");
 			yv(&b, "ocs_fqdn", "ocsr2.example.com");
-			yfile(lab, &b, "ca_root_file", "ocsr2", FX_DOWNLOADS
-			    "\\certnew.cer");
+			yfile(lab, &b, "ca_root_file", "local",
+			    "example-CA1.cer");
 			yfile(lab, &b, "ocs_cert_file", "ocsr2", FX_DOWNLOADS
 			    "\\ocsr2.cer");
 			buf_adds(&b, "hosts:\n");

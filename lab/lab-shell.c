@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "lab.h"
+#include "labrun.h"
 #include "shells.h"
 
 int
@@ -49,6 +50,7 @@ main(int argc, char **argv)
 		return 3;
 	}
 	lab->who = h.name;
+	lab->settle = labrun_settle;
 	signal(SIGPIPE, SIG_DFL);
 	cmd = getenv("SSH_ORIGINAL_COMMAND");
 	if (strcmp(h.profile, "windows") == 0)

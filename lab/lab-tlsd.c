@@ -49,7 +49,7 @@
 #define MAX_CONNS	256
 #define HANDSHAKE_MS	10000
 #define IDLE_MS		30000
-#define RELOAD_MS	300
+#define RELOAD_MS	100
 #define RBUF		16384
 
 struct cred {
@@ -567,6 +567,7 @@ main(int argc, char **argv)
 		conns[i].fd = -1;
 	gen = lab_gen(lab);
 	reload();
+	lab_meta_setf(lab, "tlsd_gen", "%lld", (long long)gen);
 	logf_("ready: %zu listeners for %s", nlsn, lab->dir);
 	next = now_ms() + RELOAD_MS;
 	while (!quit) {
@@ -606,6 +607,10 @@ main(int argc, char **argv)
 			if ((g = lab_gen(lab)) != gen) {
 				gen = g;
 				reload();
+				/* What the lab's commands wait for
+				 * (labrun_settle). */
+				lab_meta_setf(lab, "tlsd_gen", "%lld",
+				    (long long)gen);
 			}
 		}
 	}

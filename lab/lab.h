@@ -39,6 +39,9 @@ struct lab {
 	int		 intx;		/* inside lab_begin .. lab_commit */
 	int		 changed;	/* this transaction wrote */
 	const char	*who;		/* for the change log: "lab do", a shell */
+	/* Called after a commit that changed the lab (labrun_settle: wait
+	 * until the TLS listener serves the new state). */
+	void		(*settle)(struct lab *);
 };
 
 /* Open DIR/lab.db (create: make DIR and the schema). */
@@ -54,6 +57,11 @@ int	 lab_commit(struct lab *);
 void	 lab_rollback(struct lab *);
 /* The change generation: how many write transactions changed the lab. */
 int64_t	 lab_gen(struct lab *);
+
+/* A digest of one host's state (its objects and its scope's, its
+ * certificate stores and files): what changed on it, whatever else the
+ * lab did meanwhile. malloc'd hex. */
+char	*lab_host_digest(struct lab *, const char *, const char *);
 
 /* A line of the change log (what `lab do` prints, what a trainer reads). */
 void	 lab_log(struct lab *, const char *, ...)

@@ -312,15 +312,19 @@ lab_begin(struct lab *lab)
 int
 lab_commit(struct lab *lab)
 {
+	int	changed = lab->changed;
+
 	if (!lab->intx)
 		return LAB_OK;
-	if (lab->changed)
+	if (changed)
 		sqlite3_exec(lab->db, "UPDATE meta SET value = CAST(value AS "
 		    "INTEGER) + 1 WHERE key = 'gen'", NULL, NULL, NULL);
 	if (sqlite3_exec(lab->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		fatal("lab state %s: %s", lab->dir, sqlite3_errmsg(lab->db));
 	lab->intx = 0;
 	lab->changed = 0;
+	if (changed && lab->settle != NULL)
+		lab->settle(lab);
 	return LAB_OK;
 }
 
@@ -350,8 +354,16 @@ lab_log(struct lab *lab, const char *fmt, ...)
 	if (vasprintf(&what, fmt, ap) == -1)
 		fatal("out of memory");
 	va_end(ap);
-	lab_run(lab, lab_stmt(lab, "INSERT INTO log (at, who, what) VALUES "
-	    "(?, ?, ?)", "iss", (int64_t)time(NULL), lab->who, what));
+	/* A log line is not a change of the estate (a restart says so and
+	 * changes nothing): the generation is left alone. */
+	{
+		int	was = lab->changed;
+
+		lab_run(lab, lab_stmt(lab, "INSERT INTO log (at, who, what) "
+		    "VALUES (?, ?, ?)", "iss", (int64_t)time(NULL), lab->who,
+		    what));
+		lab->changed = was;
+	}
 	free(what);
 }
 
@@ -371,6 +383,47 @@ lab_log_since(struct lab *lab, int64_t after, int64_t *last)
 	}
 	sqlite3_finalize(st);
 	return b.s != NULL ? buf_steal(&b) : xstrdup("");
+}
+
+char *
+lab_host_digest(struct lab *lab, const char *host, const char *scope)
+{
+	sqlite3_stmt	*st;
+	struct buf	 b;
+	char		 hex[65];
+	int		 i, n;
+
+	buf_init(&b);
+	st = lab_stmt(lab, "SELECT o.scope, o.class, o.ident, p.name, p.type, "
+	    "p.value FROM objects o LEFT JOIN props p ON p.obj = o.id WHERE "
+	    "o.scope IN (?, ?) AND o.class != 'LabRole' ORDER BY o.id, p.ord",
+	    "ss", host, scope);
+	while (lab_step(lab, st)) {
+		n = sqlite3_column_count(st);
+		for (i = 0; i < n; i++) {
+			const unsigned char *t = sqlite3_column_text(st, i);
+
+			buf_printf(&b, "%s\037", t ? (const char *)t : "");
+		}
+		buf_addc(&b, '\n');
+	}
+	sqlite3_finalize(st);
+	st = lab_stmt(lab, "SELECT store, cert, name FROM stores WHERE host = ? "
+	    "ORDER BY store, ord", "s", host);
+	while (lab_step(lab, st))
+		buf_printf(&b, "%s %lld %s\n", sqlite3_column_text(st, 0),
+		    (long long)sqlite3_column_int64(st, 1),
+		    sqlite3_column_text(st, 2));
+	sqlite3_finalize(st);
+	st = lab_stmt(lab, "SELECT path, length(data), mtime FROM files WHERE "
+	    "host = ? ORDER BY path", "s", host);
+	while (lab_step(lab, st))
+		buf_printf(&b, "%s %lld\n", sqlite3_column_text(st, 0),
+		    (long long)sqlite3_column_int64(st, 1));
+	sqlite3_finalize(st);
+	sha256_hex(b.s ? b.s : "", b.len, hex);
+	buf_free(&b);
+	return xstrdup(hex);
 }
 
 /* ---- meta ----------------------------------------------------------- */
@@ -866,7 +919,7 @@ lab_store_get(struct lab *lab, const char *host, const char *store,
  * lower case, backslashes to slashes, nothing that climbs. NULL when the
  * path cannot be one. */
 static char *
-local_rel(const char *path)
+local_rel(const char *path, int fold)
 {
 	struct buf	 b;
 	const char	*p = path;
@@ -889,7 +942,8 @@ local_rel(const char *path)
 		}
 		buf_addc(&b, '/');
 		for (; *seg != '\0'; seg++)
-			buf_addc(&b, (char)tolower((unsigned char)*seg));
+			buf_addc(&b, fold ? (char)tolower((unsigned char)*seg) :
+			    *seg);
 	}
 	free(s);
 	return buf_steal(&b);
@@ -900,7 +954,9 @@ lab_file_local(struct lab *lab, const char *host, const char *path)
 {
 	char	*rel, *p;
 
-	if ((rel = local_rel(path)) == NULL)
+	/* A Windows server's paths fold case (its file system does); this
+	 * computer's keep theirs. */
+	if ((rel = local_rel(path, strcmp(host, "local") != 0)) == NULL)
 		return NULL;
 	/* "local": the operator's own computer, where a web page's download
 	 * lands; DIR/local/NAME. */

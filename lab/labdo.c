@@ -386,12 +386,16 @@ do_restart_rtcsrv(struct lab *lab, const struct lab_host *h, char **why)
 	return 0;
 }
 
+static void	save_local(struct lab *, const char *, int64_t);
+
 static int
 do_r2_root(struct lab *lab, const struct lab_host *h, char **why)
 {
 	(void)why;
 	if (!have_file(lab, h->name, FX_DOWNLOADS "\\certnew.cer"))
 		fx_win_download_ca(lab, h->name, NULL);
+	if (!have_file(lab, "local", "example-CA1.cer"))
+		save_local(lab, "example-CA1.cer", fx_ca_cert(lab));
 	fx_win_install_chain(lab, h->name, "Root");
 	return 0;
 }
@@ -582,6 +586,10 @@ signed_cup(struct lab *lab, const char *host)
 static int
 do_imp_certs(struct lab *lab, const struct lab_host *h, char **why)
 {
+	/* The CA root, downloaded from the CA's web page to this computer,
+	 * then uploaded as cup-trust. */
+	if (!have_file(lab, "local", "example-CA1.cer"))
+		save_local(lab, "example-CA1.cer", fx_ca_cert(lab));
 	fx_imp_trust(lab, h->name, "cup-trust", fx_ca_cert(lab));
 	if (signed_cup(lab, h->name) == 0) {
 		free(fx_imp_csr(lab, h->name, "cup"));
@@ -724,45 +732,55 @@ do_asa_save_self(struct lab *lab, const struct lab_host *h, char **why)
 	return 0;
 }
 
+/* Steps 4-8: download the node's cup.pem to this computer; pasting it at
+ * crypto ca authenticate is typed at the ASA. */
 static int
 do_asa_import_imp(struct lab *lab, const struct lab_host *h, char **why)
 {
 	struct lab_host	imp;
-	int64_t		c, tp;
 
+	(void)why;
 	if (partner(lab, h, "imp", &imp) != 0)
 		return 0;
-	c = fx_imp_own(lab, imp.name, "cup");
-	save_local(lab, IMP_CERT_FILE, c);
-	if ((tp = lab_obj_find(lab, h->name, "Trustpoint", "cert_from_cup")) ==
-	    0) {
-		*why = xstrdup("no trustpoint cert_from_cup to paste into yet "
-		    "(crypto ca trustpoint cert_from_cup)");
-		return 0;
-	}
-	if (fx_asa_tp_cert(lab, h->name, "cert_from_cup", "ca") != c) {
-		fx_asa_tp_set_cert(lab, h->name, "cert_from_cup", "ca", c);
-		lab_log(lab, "%s: pasted %s's cup.pem at crypto ca authenticate "
-		    "cert_from_cup and accepted it", h->name, imp.name);
-	}
+	save_local(lab, IMP_CERT_FILE, fx_imp_own(lab, imp.name, "cup"));
 	return 0;
 }
 
+/* Steps 10-12: the request crypto ca enroll printed goes to the CA, which
+ * issues it; the certificate is saved on this computer (pasting it at
+ * crypto ca import is typed at the ASA). */
 static int
 do_asa_manual(struct lab *lab, const struct lab_host *h, char **why)
 {
-	int64_t	id = lab_obj_find(lab, h->name, "AsaEnrollment", "msca");
-	int64_t	c;
-	char	*w = NULL;
+	struct lab_certspec	 s;
+	int64_t			 id, key, cert;
+	char			*csr, *subject = NULL, *sans = NULL,
+				*ekus = NULL;
 
-	(void)why;
-	if (id == 0)
+	if ((id = lab_obj_find(lab, h->name, "AsaEnrollment", "msca")) == 0) {
+		*why = xstrdup("no certificate request from crypto ca enroll "
+		    "msca yet");
 		return 0;
-	if (fx_asa_tp_cert(lab, h->name, "msca", "id") == 0) {
-		c = fx_asa_scep_enroll(lab, h->name, "msca", &w);
-		free(w);
-		save_local(lab, "asa1-msca.cer", c);
 	}
+	csr = lab_prop(lab, id, "Csr", NULL);
+	key = lab_prop_int(lab, id, "Key", 0);
+	if (csr == NULL || lab_csr_read(csr, &subject, &sans, &ekus) == -1) {
+		free(csr);
+		return 0;
+	}
+	memset(&s, 0, sizeof(s));
+	s.subject = subject;
+	s.sans = sans;
+	s.ekus = ekus;
+	cert = lab_cert_issue(lab, key, fx_ca_cert(lab), &s);
+	lab_log(lab, "%s: issued a certificate for %s to %s", FX_CA_HOST,
+	    subject, h->name);
+	save_local(lab, "asa1-msca.cer", cert);
+	lab_obj_delete(lab, id);
+	free(csr);
+	free(subject);
+	free(sans);
+	free(ekus);
 	return 0;
 }
 
@@ -908,11 +926,12 @@ const struct labdo_entry labdo_table[] = {
 	    "save the exported identity certificate as " ASA_CERT_FILE,
 	    do_asa_save_self },
 	{ "import-imp-certificate", "asa", 1,
-	    "IM and Presence: download cup.pem as " IMP_CERT_FILE "; paste it "
-	    "at crypto ca authenticate cert_from_cup", do_asa_import_imp },
+	    "IM and Presence Certificate Management: download cup.pem, saved "
+	    "as " IMP_CERT_FILE " (to paste at crypto ca authenticate)",
+	    do_asa_import_imp },
 	{ "configure-manual-enrollment", "asa", 1,
-	    "CA: issue the printed request; paste it at crypto ca import",
-	    do_asa_manual },
+	    "CA: issue the request crypto ca enroll printed; save it as "
+	    "asa1-msca.cer (to paste at crypto ca import)", do_asa_manual },
 	{ NULL, NULL, 0, NULL, NULL }
 };
 

@@ -659,3 +659,19 @@ labrun_sweep(struct lab *lab)
 	closedir(d);
 	return n;
 }
+
+void
+labrun_settle(struct lab *lab)
+{
+	struct timespec	ts = { 0, 10 * 1000 * 1000 };
+	int64_t		gen = lab_gen(lab);
+	int		i;
+
+	if (labrun_alive(lab, "tlsd") == 0)
+		return;
+	for (i = 0; i < 300; i++) {
+		if (lab_meta_int(lab, "tlsd_gen", -1) >= gen)
+			return;
+		nanosleep(&ts, NULL);
+	}
+}

@@ -47,6 +47,11 @@ pid_t	 labrun_alive(struct lab *, const char *);
 int	 labrun_stop(struct lab *, const char *);
 /* The names of the recorded processes. *v malloc'd (free each). */
 char	**labrun_names(struct lab *, size_t *);
+/* Wait (3 s at most) until the TLS listener serves the lab's current
+ * state, when it runs: a command or a click that changed a certificate
+ * or a listener returns when the estate shows it. */
+void	 labrun_settle(struct lab *);
+
 /* End what is left of this lab: shells of this lab's folder still
  * running (a session whose sshd is gone). How many. */
 int	 labrun_sweep(struct lab *);

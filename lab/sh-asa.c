@@ -948,6 +948,7 @@ enroll(struct asa *a, const char *name, int noconfirm)
 		csr = lab_csr_make(a->lab, key, &s, 0);
 		id = lab_obj_ensure(a->lab, a->h.name, "AsaEnrollment", name);
 		lab_sets(a->lab, id, "Csr", csr);
+		lab_seti(a->lab, id, "Key", key);
 		lab_log(a->lab, "%s: trustpoint %s: certificate request "
 		    "displayed", a->h.name, name);
 		lab_commit(a->lab);

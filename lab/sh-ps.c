@@ -530,13 +530,20 @@ ps_flush_errors(struct ps *ps)
 	if (ps->err.len == 0 && !(ps->clixml && ps->progress))
 		return;
 	if (!ps->clixml) {
+		/* At the console, errors are written where output is (one
+		 * screen); over an exec channel, to stderr. */
+		FILE	*fp = ps->interactive ? ps->out : stderr;
+
+		fflush(ps->out);
 		for (p = ps->err.s; p != NULL && *p != '\0'; p = nl + 1) {
 			nl = strchr(p, '\n');
-			fprintf(stderr, "%.*s\r\n", (int)(nl - p), p);
-			if (nl == NULL)
+			if (nl == NULL) {
+				fprintf(fp, "%s\r\n", p);
 				break;
+			}
+			fprintf(fp, "%.*s\r\n", (int)(nl - p), p);
 		}
-		fflush(stderr);
+		fflush(fp);
 		buf_free(&ps->err);
 		buf_init(&ps->err);
 		return;
