@@ -9,7 +9,8 @@
 #     transaction, WAL, synchronous=FULL), next to appending a line to a
 #     file and fsync'ing it: the floor under any durable record (what a
 #     careful operator's notes file would cost);
-#   - `fedwiz step` as a whole command (process start, open, check, commit);
+#   - `fedwiz step` as a whole command (process start, open, check, commit),
+#     and how many fsync/fdatasync it makes (strace -c, when installed);
 #   - `fedwiz status` and `status --json` on a session of lync-imp-tls with
 #     110 front-end servers: about 10,000 step rows;
 #   - for reference, the sqlite3 CLI reading those rows.
@@ -55,6 +56,17 @@ flip() {
 	$F step configure-certificates 1 reopen >/dev/null 2>&1
 }
 ms "fedwiz step, whole command (x2: done, reopen)" flip
+# What the durability costs in syncs: strace -c over one step (the floor
+# is one: the commit's fdatasync of the WAL).
+if command -v strace >/dev/null; then
+	$F step configure-certificates 1 done >/dev/null 2>&1
+	$F step configure-certificates 1 reopen >/dev/null 2>&1
+	# shellcheck disable=SC2086
+	strace -f -qq -c -e trace=fsync,fdatasync,sync_file_range -o "$T/strace" \
+	    $F step configure-certificates 1 done >/dev/null 2>&1
+	printf '%-46s %s\n' "fedwiz step: fsync+fdatasync (strace -c)" \
+	    "$(awk '$NF ~ /sync/ { n += $4 } END { print n + 0 }' "$T/strace")"
+fi
 
 # Status on ~10,000 step rows.
 {

@@ -89,6 +89,14 @@ int	cert_describe_csr(X509_REQ *, struct cert_desc *);
 /* "Server Authentication" for 1.3.6.1.5.5.7.3.1, the words Windows uses;
  * NULL for an OID it does not know. */
 const char *cert_eku_name(const char *);
+/*
+ * The usages a leaf must carry, in the words of --eku: "both" (serverAuth
+ * and clientAuth: federation is mutual TLS, the default), "server",
+ * "client", "any" (not judged). 0 and *bits, or -1 for another word.
+ */
+int	cert_eku_parse(const char *, unsigned *);
+/* The word for CERT_EKU_* bits: "both", "server", "client", "any". */
+const char *cert_eku_word(unsigned);
 /* "root CA" (CA:TRUE, self-signed), "subordinate CA" (CA:TRUE), "leaf". */
 const char *cert_role(const struct cert_desc *);
 

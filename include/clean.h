@@ -30,4 +30,28 @@ char	*clean_term(const char *, size_t, size_t *);
 /* clean_term of a string (NULL: ""), without the length: malloc'd. */
 char	*clean_str(const char *, size_t);
 
+/*
+ * Whole text from outside that is not a terminal stream: a field from the
+ * database (an operator, a note, an answer), a file, the command line, an
+ * error message quoting any of them. clean_term's rules, except that
+ * nothing may hide other text: a lone "\r" ends a line, backspace is
+ * dropped, and an escape string left open (OSC...) ends with its line.
+ * Flags: CLEAN_LINE folds it to one line (newline and tab become a space),
+ * CLEAN_TRIM drops trailing spaces, tabs and newlines. NULL is "".
+ * malloc'd.
+ */
+#define CLEAN_LINE	0x01
+#define CLEAN_TRIM	0x02
+char	*clean_text(const char *, int);
+/* clean_text(s, CLEAN_LINE | CLEAN_TRIM): one field on one line. */
+char	*clean_line(const char *);
+
+/*
+ * Text given for the record (a note, an operator's name): 0, or -1 with
+ * why (without the value): not valid UTF-8, a control character (newline
+ * and tab allowed when multiline), a bidi control. What such input would
+ * do on a terminal is refused where it is typed, not cleaned later.
+ */
+int	 clean_input_check(const char *, int, char *, size_t);
+
 #endif

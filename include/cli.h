@@ -47,20 +47,52 @@ struct cli {
 	const char	 *ca;		/* --ca */
 	const char	 *client_cert;	/* --client-cert */
 	const char	 *client_key;	/* --client-key */
+	const char	 *eku;		/* --eku */
+	const char	 *from;		/* --from (probe sip) */
+	const char	 *to;		/* --to (probe sip) */
 	int		  srv;		/* --srv */
 	const char	 *server;	/* --server */
 	/* The console */
 	int		  no_color;	/* --no-color, or $NO_COLOR */
 	int		  ascii;	/* --ascii */
+	int		  help;		/* --help: usage, not the command */
+	int		  version;	/* --version */
 };
 
+/*
+ * A command, as tmux's cmd_entry: its name, its words after the name, and
+ * the options it takes. The same entry decides which options are valid
+ * for it and prints its usage (fedwiz --help, fedwiz CMD --help), so the
+ * two cannot drift apart.
+ *
+ * opts names options of main.c's table by their long name, separated by
+ * spaces: "answers set json". A name ending in '!' is one the command
+ * cannot do without (its exec says so when it is missing); the usage
+ * shows it without brackets. Options every command takes (--state,
+ * --runbooks, --help, --version) are not listed.
+ *
+ * A command with sub (probe, audit) is a group: the first word after its
+ * name picks one of the entries in sub (a NULL-terminated list), whose
+ * own opts add to the group's. A subcommand's exec gets its name as
+ * argv[0], as a program's main does; a command's exec gets only the words
+ * after its name.
+ *
+ * To add an option: a field in struct cli, a row in main.c's opts[], and
+ * its name in the opts of each command that takes it. To add a command:
+ * an entry in its own cmd-NAME.c, listed in main.c's commands[] (or in
+ * its group's sub list).
+ */
 struct cmd_entry {
 	const char	*name;
-	const char	*args;		/* usage after the name */
+	const char	*args;		/* words after the name ("RUNBOOK");
+					   " -- COMMAND" at its end is shown
+					   after the options */
 	const char	*summary;
+	const char	*opts;		/* the options it takes, by name */
 	int		 min_args;
 	int		 max_args;	/* -1: any */
 	int		(*exec)(struct cli *, int, char **);
+	const struct cmd_entry *const *sub;	/* a group's commands */
 };
 
 extern const struct cmd_entry cmd_list_entry;
@@ -86,6 +118,7 @@ extern const struct cmd_entry cmd_lab_entry;
 int	probe_tls(struct cli *, int, char **);
 int	probe_cert(struct cli *, int, char **);
 int	probe_dns(struct cli *, int, char **);
+int	probe_sip(struct cli *, int, char **);
 
 struct diags;
 struct store;
@@ -103,8 +136,26 @@ long long cli_session(const struct cli *, struct diags *);
  * what commands that act on one session's record do first. */
 int	cli_target(const struct cli *, int, struct store **, int64_t *,
 	    struct diags *);
+/*
+ * Standard output for a headless command: the same bytes to fd 1, through
+ * a stream that remembers the errno of a write that failed, so that "cannot
+ * write the output" names the real cause (ENOSPC on /dev/full, EPIPE), not
+ * whatever a later call left in errno. cli_output_errno: 0 when no write
+ * failed.
+ */
+void	cli_output_capture(void);
+int	cli_output_errno(void);
 /* Print diagnostics (errors and warnings) to stderr and free them. */
 void	cli_say(struct diags *);
+/*
+ * Who does it, for the record (--operator, else $FEDWIZ_OPERATOR, else the
+ * login name), or NULL and a diag when it holds a control character, a
+ * bidi control or bad UTF-8, or is longer than 64 bytes: such a name would
+ * reach every terminal and report that shows the record.
+ */
+const char *cli_operator(const struct cli *, struct diags *);
+/* --note checked the same way (newlines and tabs allowed): 0 or -1. */
+int	cli_note(const struct cli *, struct diags *);
 
 /*
  * SSH for headless commands (cli-ssh.c): the options (--known-hosts,
@@ -151,6 +202,23 @@ void		 cli_print_ekus(const struct cert_desc *);
 void		 cli_put_clean(FILE *, const char *);
 void		 cli_json_kclean(struct json *, const char *, const char *);
 void		 cli_json_clean(struct json *, const char *);
+/*
+ * A TLS handshake as probe tls and probe sip show it (cmd-probe-tls.c):
+ * the text an operator reads, or its members inside a JSON object. --eku
+ * parsed into CERT_EKU_* bits (default both); -1 and a diag when bad.
+ */
+struct tls_result;
+struct tls_show {
+	const char	*target;	/* HOST:PORT as given */
+	const char	*name;		/* --name */
+	const char	*ca;		/* --ca */
+	unsigned	 eku;		/* CERT_EKU_* asked of the leaf */
+};
+void		 cli_tls_text(const struct tls_show *, const struct tls_result *);
+void		 cli_tls_json(struct json *, const struct tls_show *,
+		    const struct tls_result *);
+struct cli;
+int		 cli_tls_eku(const struct cli *, unsigned *, struct diags *);
 const char	*cli_iso_time(time_t, char *, size_t);	/* 2026-11-22T06:00:00Z */
 const char	*cli_utc_time(time_t, char *, size_t);	/* 2026-11-22 06:00:00 UTC */
 long long	 cli_days_until(time_t, time_t);

@@ -1,4 +1,5 @@
-/* fileio.h: plain files written so that a reader never sees half of one. */
+/* fileio.h: plain files written so that a reader never sees half of one,
+ * and nothing that is not a plain file is ever replaced. */
 #ifndef FEDWIZ_FILEIO_H
 #define FEDWIZ_FILEIO_H
 
@@ -6,16 +7,52 @@
 
 #include "util.h"
 
+/* How file_write delivered the bytes. */
+enum file_how {
+	FILE_REPLACED,		/* a new 0600 file took the name's place */
+	FILE_THROUGH		/* written into a device, FIFO or terminal */
+};
+
 /*
- * Replace path with data, atomically and durably: a mode 0600 temporary
- * file in the same folder, written, fsync'd, renamed over path, then the
- * folder fsync'd. 0, or -errno with a diag naming the file and what
- * failed. On failure the temporary file is removed and path is as it was
- * (absent, or its old content) -- except when only the last step, syncing
- * the folder, fails: path then has the whole new content, which a crash
- * might still undo, and the diag says so.
+ * Write data to path, by what path is (lstat):
+ *   absent, or a regular file: replaced atomically and durably: a mode 0600
+ *     temporary file in the same folder, written, fsync'd, renamed over
+ *     path, then the folder fsync'd;
+ *   a character device, a FIFO (/dev/null, a terminal): written through,
+ *     never replaced, never truncated;
+ *   a symbolic link: followed as open(2) follows it (the kernel's
+ *     protected_symlinks rules apply); a device, FIFO or socket behind it
+ *     (/dev/stdout, /proc/self/fd/1) is written through; a regular file
+ *     behind it is replaced atomically where it lies, and the link stays;
+ *     a link to nothing is refused (it would create a file elsewhere);
+ *   a block device, a folder, a socket: refused.
+ * 0 and *how (may be NULL), or -errno with a diag naming the file and what
+ * failed. On failure a temporary file is removed and path is as it was --
+ * except when only the last step, syncing the folder, fails: path then has
+ * the whole new content, which a crash might still undo, and the diag says
+ * so.
  */
+int	file_write(const char *, const void *, size_t, enum file_how *,
+	    struct diags *);
+/* file_write without asking how. */
 int	file_write_atomic(const char *, const void *, size_t,
 	    struct diags *);
+
+/*
+ * Open path to append to it, created 0600 when absent (through a symbolic
+ * link too, as OpenSSH does with known_hosts). What is opened must be a
+ * regular file, or a character device (/dev/null): a FIFO, a folder or a
+ * block device is refused, without blocking on a FIFO. The fd, or -errno
+ * with a diag saying what path is.
+ */
+int	file_open_append(const char *, struct diags *);
+
+/*
+ * Whether a private key file may be used, by OpenSSH's rule
+ * (sshkey_perm_ok): one owned by us must not be readable or writable by
+ * anyone else. 0, or -1 with why in OpenSSH's words ("permissions 0644
+ * for it are too open").
+ */
+int	file_private_ok(const char *, char *, size_t);
 
 #endif

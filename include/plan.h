@@ -39,9 +39,8 @@ struct plan_inst {
 	const struct host	 *host;		/* NULL: done once */
 	enum inst_status	  status;
 	enum tristate		  applies;	/* the procedure's `when` */
-	size_t			 *deps;		/* instances required first */
-	size_t			  ndeps;
-	size_t			 *blocked_by;	/* those not done or skipped */
+	/* Instances required first that are not done or skipped: k-th is
+	 * plan_blocker(pl, in, k). */
 	size_t			  nblocked;
 	const char		**needs;	/* variables `when` waits for */
 	size_t			  nneeds;
@@ -52,12 +51,23 @@ struct plan_inst {
 	size_t			  nfailed;
 };
 
+/*
+ * Dependencies are not stored per instance: an instance waits for the same
+ * host's instance of a procedure on its own role, and for every instance
+ * of one on another role (or none), so a procedure's first instance and
+ * count, and the list of its instances that are not finished, say it all.
+ * Memory is linear in the instances, whatever the fan-out.
+ */
 struct plan {
 	struct arena		*arena;
 	const struct runbook	*rb;
 	const struct answers	*ans;
 	struct plan_inst	*inst;
 	size_t			 n;
+	size_t			*first;		/* per procedure: its first */
+	size_t			*count;		/*   instance, how many */
+	size_t		       **open;		/*   those not done/skipped */
+	size_t			*nopen;
 };
 
 /*
@@ -73,6 +83,13 @@ void		 plan_free(struct plan *);
 
 const char	*plan_status_name(enum inst_status);
 const char	*plan_step_status_name(enum step_status);
+/*
+ * The k-th instance (0-based, below in->nblocked) that blocks in: required
+ * first and not done or skipped, in the order of the procedure's requires
+ * (a procedure on another role: its instances in plan order).
+ */
+size_t		 plan_blocker(const struct plan *, const struct plan_inst *,
+		     size_t);
 /* "proc@host" or "proc"; buf of at least 160 bytes. */
 const char	*plan_inst_name(const struct plan_inst *, char *, size_t);
 /* The scope for expanding this instance's text. */

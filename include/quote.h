@@ -31,11 +31,31 @@ int	 quote_value(const struct profile *, const char *, struct buf *,
 
 /*
  * Expand a command template (runbook `${var}` syntax) for a profile: each
- * value quoted by quote_value. 0 and *out (malloc'd), or -1 and a diag
- * naming the variable, its value's problem and the device.
+ * value quoted by quote_value. A template quote_template_check refuses is
+ * refused here too, whatever validated it. 0 and *out (malloc'd), or -1 and
+ * a diag naming the variable, its value's problem and the device.
  */
 int	 quote_command(const struct profile *, const char *, struct scope *,
 	     char **, struct diags *);
+
+/*
+ * Whether every ${name} of command template tmpl stands where quoting makes
+ * the value one literal word of the profile's language, whatever it holds.
+ * linux (POSIX sh): not inside '...', "...", $'...', `...`, ${...},
+ * $((...)), ((...)), [[...]] or a here-document (nor as its delimiter), not
+ * right after a backslash, not as the command's name, and not as code for
+ * eval, ssh, watch, or a shell's or su's -c. windows (PowerShell): not
+ * inside a quoted string or here-string (' " and their typographic forms),
+ * nor a <# #> comment, not after the escape character `, not in a word
+ * that also holds a quote or a backtick, not as the command's name (or
+ * after the call operators & and .), and not in a command that runs its
+ * arguments as code (Invoke-Expression, iex, cmd, powershell, pwsh, ssh,
+ * Start-Process, wsl). The Cisco CLIs: anywhere (a value there is one plain
+ * token). 0, or -1 with *off the byte offset of the first reference that
+ * stands wrong and *why what is wrong there.
+ */
+int	 quote_template_check(const struct profile *, const char *, size_t *,
+	     const char **);
 
 /* A value as a POSIX ERE that matches it literally (regex metacharacters
  * escaped), appended to b. */

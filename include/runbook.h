@@ -61,7 +61,8 @@ enum rb_check_kind {
 	CK_TLS,
 	CK_X509,
 	CK_DNS,
-	CK_TCP
+	CK_TCP,
+	CK_SIP
 };
 
 /* Which procedure puts a failed check right, per kind of failure. */
@@ -86,17 +87,24 @@ struct rb_check {
 	struct rb_strlist	 regex;
 	struct rb_strlist	 absent;
 	const char		*exit_status;	/* NULL: not checked */
-	/* tls, tcp */
+	/* tls, tcp, sip */
 	const char		*host;
 	const char		*port;
 	const char		*min;
 	const char		*max;
 	const char		*cipher;
-	const char		*client_cert;
-	/* tls, x509 */
+	const char		*client_cert;	/* tls: none|requested|required */
+	/* tls, x509, sip */
 	const char		*name;
 	const char		*ca;
 	struct rb_strlist	 eku;
+	/* sip */
+	const char		*cert_file;	/* client_cert: what we present */
+	const char		*key_file;	/* client_key */
+	const char		*from;
+	const char		*to;
+	const char		*status;	/* final statuses wanted; NULL:
+						   2xx */
 	/* x509 */
 	const char		*file;
 	const char		*cert_kind;

@@ -45,9 +45,47 @@ struct ssh_target {
 };
 
 /*
+ * A question only a person can answer, asked through cb.ask (below): an
+ * unknown host key under HKP_ASK, or a secret the login or the ASA's
+ * enable needs. The pointers are valid during the ask call only: copy
+ * what you show later.
+ */
+enum ssh_question_kind {
+	SSHQ_HOSTKEY,
+	SSHQ_SECRET
+};
+
+struct ssh_question {
+	uint64_t		 id;		/* never 0; the answer names it */
+	enum ssh_question_kind	 kind;
+	const struct ssh_target	*target;
+	/* SSHQ_HOSTKEY */
+	const char		*hostname;	/* as known_hosts names the host:
+						   "[192.0.2.10]:2222" */
+	const char		*keytype;	/* "ED25519", "ECDSA", "RSA" */
+	const char		*fingerprint;	/* "SHA256:..." */
+	const char		*known_hosts;	/* where HKA_ALWAYS records it */
+	/* SSHQ_SECRET */
+	const char		*secret_kind;	/* "password", "passphrase" or
+						   "enable" */
+	const char		*prompt;	/* "password", "passphrase for
+						   KEYFILE", "enable secret" */
+};
+
+/*
  * Questions go to the caller: the command line asks on the terminal or
  * reads files and the environment; the wizard asks on screen. A secret is
  * written into buf (NUL-terminated) and wiped by the engine after use.
+ *
+ * Two ways to answer. Synchronous (secret, hostkey): the engine calls and
+ * waits for the return, the loop stands still meanwhile; the headless
+ * commands do this. Asynchronous (ask set; secret and hostkey are then
+ * not called): the engine parks the connection that asks, calls ask from
+ * the loop, and goes on with every other host. A parked connection runs
+ * no deadline (the time it had left is kept for when the answer comes)
+ * and reads nothing. The answer comes back through ssh_answer_hostkey()
+ * or ssh_answer_secret(), at once from inside ask or any time later; the
+ * connection resumes from the loop, never inside the answer call.
  */
 struct ssh_callbacks {
 	/* kind: "password", "passphrase" (of a key file) or "enable"
@@ -65,6 +103,8 @@ struct ssh_callbacks {
 	 * arg its ssh_run was given: for a console that shows it live. May
 	 * be NULL. */
 	void			(*output)(void *, void *, const char *, size_t);
+	/* Asynchronous questions (see above); NULL: the synchronous ones. */
+	void			(*ask)(void *, const struct ssh_question *);
 	void			*ctx;
 };
 
@@ -129,6 +169,24 @@ void			 ssh_run(struct ssh_engine *, const struct ssh_target *,
 
 /* Commands queued or running. */
 size_t			 ssh_pending(const struct ssh_engine *);
+
+/*
+ * The answer to question id (cb.ask). A secret is copied (the caller
+ * wipes its own copy); NULL: none to give (a password or passphrase is
+ * then not tried; an enable secret is empty, as an ASA without one takes).
+ * HKA_REFUSE: the connection ends and nothing is sent to the host.
+ * 0, or -1 when no such question waits (answered already, or its
+ * connection is gone; the engine keeps no answer it did not ask for) or
+ * the secret is SSH_SECRET_MAX bytes or longer (the question still waits).
+ */
+#define SSH_SECRET_MAX	512
+int			 ssh_answer_hostkey(struct ssh_engine *, uint64_t,
+			     enum hostkey_answer);
+int			 ssh_answer_secret(struct ssh_engine *, uint64_t,
+			     const char *);
+
+/* Questions asked and not answered yet (cb.ask). */
+size_t			 ssh_questions(const struct ssh_engine *);
 
 const char		*ssh_status_name(enum ssh_status);
 

@@ -114,6 +114,13 @@ char		*store_default_path(struct diags *);
  */
 int		 store_open(const char *, int, struct store **, struct diags *);
 void		 store_close(struct store *);
+/*
+ * Fold the WAL into the database file and empty it, so that fedwiz.db
+ * alone holds everything (fedwiz close does, at the end of a window; each
+ * transition commits to the WAL only, one fdatasync). Best effort: 0, or
+ * -1 when another connection kept it from finishing (nothing is lost).
+ */
+int		 store_checkpoint(struct store *);
 const char	*store_path(const struct store *);
 
 /* "now": FEDWIZ_NOW (seconds since the epoch) when set, for reproducible

@@ -18,6 +18,14 @@ typedef const char *(*tmpl_lookup)(void *, const char *);
 /* s with every ${name} replaced; malloc'd. s must have passed tmpl_scan. */
 char	*tmpl_expand(const char *, tmpl_lookup, void *);
 
+/*
+ * tmpl_expand without the string: out(octx, bytes, len) is called with
+ * each piece in order (text, a value, "<name>" for a value missing), so a
+ * writer can escape them where they go (plan --json).
+ */
+typedef void (*tmpl_out)(void *, const char *, size_t);
+void	 tmpl_emit(const char *, tmpl_lookup, void *, tmpl_out, void *);
+
 /* Whether s is exactly one reference "${name}"; *name then malloc'd. */
 int	 tmpl_is_single(const char *, char **);
 

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/ssl.h>
+
 #include "certinfo.h"
 #include "evloop.h"
 
@@ -78,6 +80,37 @@ struct tls_probe;
 struct tls_probe	*tls_probe_start(struct evloop *, const struct tls_want *,
 			    tls_done_fn, void *);
 void			 tls_probe_cancel(struct tls_probe *);
+
+/*
+ * Going on over the connection (probe sip speaks SIP over it). Called from
+ * done on a handshake that completed and is still up (status TLS_OK, and
+ * not ended for want of a client certificate): the probe then stays, with
+ * its result, its SSL and its socket, until tls_probe_cancel. It watches
+ * the socket no more: the caller sets its own evloop_fd. 0, or -1 when the
+ * connection is not up.
+ */
+int			 tls_probe_keep(struct tls_probe *);
+const struct tls_result	*tls_probe_result(const struct tls_probe *);
+/* The kept connection (NULL / -1 before tls_probe_keep). */
+SSL			*tls_probe_ssl(struct tls_probe *);
+int			 tls_probe_fd(const struct tls_probe *);
+
+/* Why SSL_read or SSL_write failed with err (SSL_get_error) on a kept
+ * connection, in words (*msg, malloc'd), from the alert the peer sent. */
+enum tls_io {
+	TLS_IO_CLOSED,		/* end of stream, or close_notify */
+	TLS_IO_CERT,		/* an alert about our client certificate:
+				   bad_certificate, unknown_ca,
+				   certificate_required ... */
+	TLS_IO_ALERT,		/* another alert */
+	TLS_IO_ERROR		/* anything else */
+};
+enum tls_io		 tls_probe_io_error(struct tls_probe *, int, char **);
+
+/* Whether an alert is about the certificate a client presented (or did
+ * not): bad_certificate ... certificate_unknown, unknown_ca,
+ * certificate_required (RFC 8446 6.2). */
+int			 tls_alert_about_cert(int);
 
 const char		*tls_status_name(enum tls_status);
 

@@ -85,6 +85,12 @@ void	 diags_vadd(struct diags *, const char *, int, int, const char *,
 	    va_list);
 void	 diags_print(const struct diags *, FILE *);
 
+/*
+ * a - b, saturated at LLONG_MIN/LLONG_MAX instead of overflowing: spans
+ * between times read from a database that may hold anything.
+ */
+long long sub_sat(long long, long long);
+
 /* Levenshtein distance, for "did you mean". */
 size_t	 edit_distance(const char *, const char *);
 /* The closest of n words within a small distance, or NULL. */

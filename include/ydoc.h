@@ -3,6 +3,7 @@
 #define FEDWIZ_YDOC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util.h"
 
@@ -23,18 +24,19 @@ enum yscalar_style {
 	Y_BLOCK
 };
 
+/* 48 bytes: a large runbook is hundreds of thousands of these. */
 struct ynode {
-	enum ynode_kind		 kind;
-	enum yscalar_style	 style;
+	char			*str;	/* scalar value, NUL-terminated */
+	/* Sequence: n items. Mapping: n pairs, key at 2i, value at 2i+1. */
+	struct ynode		**items;
+	size_t			 n;
+	uint32_t		 len;	/* scalar: YDOC_MAX_BYTES at most */
 	int			 line;	/* 1-based, in characters */
 	int			 col;
 	int			 end_line;
 	int			 end_col;
-	char			*str;	/* scalar value, NUL-terminated */
-	size_t			 len;
-	/* Sequence: n items. Mapping: n pairs, key at 2i, value at 2i+1. */
-	struct ynode		**items;
-	size_t			 n;
+	unsigned char		 kind;	/* enum ynode_kind */
+	unsigned char		 style;	/* enum yscalar_style */
 };
 
 struct ydoc {

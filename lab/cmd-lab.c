@@ -44,12 +44,15 @@ struct labopt {
 
 static int	cmd_lab_exec(struct cli *, int, char **);
 
+/* `lab` reads its own options (main.c stops at the word `lab`): the usage
+ * shows them in its args. */
 const struct cmd_entry cmd_lab_entry = {
 	.name = "lab",
-	.args = "up|down|status|reset|do [PROC@HOST] [--dir DIR] "
+	.args = "up|down|status|reset|do [PROC@HOST|--list] [--dir DIR] "
 	    "[--state fresh|configured] [--json]",
 	.summary = "the training lab: a federation estate on 127.0.0.0/8 "
-	    "(doc/lab.md)",
+	    "(fedwiz lab --help; doc/lab.md)",
+	.opts = "",
 	.min_args = 1,
 	.max_args = -1,
 	.exec = cmd_lab_exec,

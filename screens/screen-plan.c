@@ -98,10 +98,10 @@ plan_draw(struct tui *t, void *data, int rows, int cols)
 			    in->needs[0]);
 		else if (in->status == INST_BLOCKED && in->nblocked > 0) {
 			snprintf(by, sizeof(by), "  after %s%s%s",
-			    pl->inst[in->blocked_by[0]].proc->id,
-			    pl->inst[in->blocked_by[0]].host ? "@" : "",
-			    pl->inst[in->blocked_by[0]].host ?
-			    pl->inst[in->blocked_by[0]].host->name : "");
+			    pl->inst[plan_blocker(pl, in, 0)].proc->id,
+			    pl->inst[plan_blocker(pl, in, 0)].host ? "@" : "",
+			    pl->inst[plan_blocker(pl, in, 0)].host ?
+			    pl->inst[plan_blocker(pl, in, 0)].host->name : "");
 		}
 		/* Of the steps that apply here, how many are finished. */
 		for (k = 0, nst = 0, fin = 0; k < in->proc->nsteps; k++) {

@@ -904,7 +904,9 @@ tui_main(const struct cli *cli)
 
 	memset(&t, 0, sizeof(t));
 	t.cli = cli;
-	t.operator = session_operator(cli->operator);
+	diags_init(&d);
+	if ((t.operator = cli_operator(cli, &d)) == NULL)
+		return cli_bad_input(&d);
 	/* Before anything is opened: without a terminal, say what to use. */
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "fedwiz: no command given, and the wizard needs "

@@ -85,6 +85,41 @@ cert_eku_name(const char *oid)
 	return NULL;
 }
 
+static const struct {
+	const char	*word;
+	unsigned	 bits;
+} eku_words[] = {
+	{ "both", CERT_EKU_SERVER | CERT_EKU_CLIENT },
+	{ "server", CERT_EKU_SERVER },
+	{ "client", CERT_EKU_CLIENT },
+	{ "any", 0 },
+};
+
+int
+cert_eku_parse(const char *s, unsigned *bits)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(eku_words); i++)
+		if (strcmp(eku_words[i].word, s) == 0) {
+			*bits = eku_words[i].bits;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+cert_eku_word(unsigned bits)
+{
+	size_t	i;
+
+	bits &= CERT_EKU_SERVER | CERT_EKU_CLIENT;
+	for (i = 0; i < nitems(eku_words); i++)
+		if (eku_words[i].bits == bits)
+			return eku_words[i].word;
+	return "?";
+}
+
 const char *
 cert_defect_name(enum cert_defect k)
 {
@@ -1229,7 +1264,27 @@ judge_eku(const struct cert_desc *d, const char *what, unsigned want,
 		if (!(want & wanted_ekus[i].bit) ||
 		    (d->eku & wanted_ekus[i].bit))
 			continue;
-		if (d->nekus == 0)
+		/*
+		 * A server certificate without clientAuth: since 2026 what
+		 * every renewal from a public CA looks like (the Chrome Root
+		 * Program requires TLS hierarchies dedicated to serverAuth;
+		 * DigiCert, Sectigo and Let's Encrypt stopped issuing
+		 * clientAuth in server certificates by May 2026). Say so, or
+		 * the operator looks for a mistake in the request.
+		 */
+		if (wanted_ekus[i].bit == CERT_EKU_CLIENT &&
+		    (d->eku & CERT_EKU_SERVER))
+			defect(v, CD_EKU, "%s lacks %s: its Enhanced Key Usage "
+			    "lists only %s. Federation is mutual TLS, so the "
+			    "peer also checks it as a client certificate. "
+			    "Public CAs stopped issuing Client Authentication "
+			    "in server certificates in 2026, so a certificate "
+			    "renewed from a public CA comes without it\037have "
+			    "it issued by a CA or from a template that still "
+			    "issues %s, such as an enterprise CA's template "
+			    "with both usages", what,
+			    wanted_ekus[i].words, list, wanted_ekus[i].words);
+		else if (d->nekus == 0)
 			defect(v, CD_EKU, "%s lacks %s: its Enhanced Key Usage "
 			    "extension lists nothing\037reissue it from a "
 			    "template that includes %s", what,

@@ -1,9 +1,10 @@
 /*
  * check-probe.c: the checks fedwiz runs from this machine rather than on
  * a device: tls (a handshake, or one ClientHello for a legacy suite), tcp
- * (a port accepts), dns (a record is there) and x509 (a certificate file
- * is what the procedure needs). All but x509 run on the event loop beside
- * the ssh checks.
+ * (a port accepts), dns (a record is there), x509 (a certificate file is
+ * what the procedure needs) and sip (an OPTIONS over TLS is answered as
+ * the federation needs: the end-to-end test). All but x509 run on the
+ * event loop beside the ssh checks.
  *
  * What fails a check and what merely stops it: a peer that refuses a
  * connection or a handshake, a certificate defect, a missing record are
@@ -20,9 +21,11 @@
 
 #include "certinfo.h"
 #include "check-int.h"
+#include "clean.h"
 #include "dns.h"
 #include "hello.h"
 #include "net.h"
+#include "sip.h"
 #include "template.h"
 #include "tls.h"
 #include "util.h"
@@ -31,6 +34,7 @@
 #define PROBE_TIMEOUT_MS	10000
 #define DNS_TIMEOUT_MS		5000
 #define SKEW_S			300
+#define SIP_EVIDENCE_MAX	8192
 
 /* One check in flight. */
 struct pjob {
@@ -99,26 +103,48 @@ defect_class(enum cert_defect d)
 	return NULL;
 }
 
-/* Each defect on its own line, each with the procedure that fixes it. */
+/* Whether the check has a fix for exactly this class of failure. */
+static int
+has_fix(const struct rb_check *c, const char *cls)
+{
+	size_t	i;
+
+	for (i = 0; cls != NULL && i < c->nfixes; i++)
+		if (c->fixes[i].on != NULL && strcmp(c->fixes[i].on, cls) == 0)
+			return 1;
+	return 0;
+}
+
+/* The finer class when the check has a fix for it, else the broader. */
+static const char *
+fix_class(const struct rb_check *c, const char *fine, const char *broad)
+{
+	return fine != NULL && (broad == NULL || has_fix(c, fine)) ? fine :
+	    broad;
+}
+
+/* Each defect on its own line, each with the procedure that fixes it: its
+ * class's fix, else (a sip check) the fix for broad, else any. */
 static char *
 defects_message(struct pjob *j, const struct cert_verdict *v,
-    const char *what)
+    const char *what, const char *broad)
 {
 	struct check_outcome	*o = &j->r->v[j->idx];
 	const struct rb_fix	*f;
+	const char		*cls;
 	struct buf		 b;
 	char			*m, *line;
 	size_t			 i;
 
 	buf_init(&b);
 	for (i = 0; i < v->n; i++) {
+		cls = fix_class(o->check, defect_class(v->defects[i]), broad);
 		/* A fix with a hint says what to do; the generic remedy of
 		 * the message would say it twice. */
-		f = check_fix_for(o->check, defect_class(v->defects[i]));
+		f = check_fix_for(o->check, cls);
 		line = xasprintf("%s%s", what, f != NULL && f->hint != NULL ?
 		    v->facts[i] : v->messages[i]);
-		m = check_fail_message(j->r, o, &j->sc,
-		    defect_class(v->defects[i]), line);
+		m = check_fail_message(j->r, o, &j->sc, cls, line);
 		buf_printf(&b, "%s%s", i ? "\n" : "", m);
 		free(m);
 		free(line);
@@ -171,7 +197,8 @@ on_tls(const struct tls_result *res, void *arg)
 		if (res->judged && res->verdict.n > 0) {
 			o->verdict = CV_FAIL;
 			what = xasprintf("%s: ", res->peer);
-			o->message = defects_message(j, &res->verdict, what);
+			o->message = defects_message(j, &res->verdict, what,
+			    NULL);
 			break;
 		}
 		if (res->judged == 0 && (o->check->name != NULL ||
@@ -279,6 +306,175 @@ on_hello(const struct hello_result *res, void *arg)
 		break;
 	}
 	pjob_done(j);
+}
+
+/* sip */
+
+/* What came back first (the verdict's grounds), then the whole exchange;
+ * the peer's text cleaned. */
+static void
+sip_evidence(struct check_outcome *o, const struct sip_result *res)
+{
+	const struct sip_msg	*m;
+	const char		*d;
+	struct buf		 b;
+	char			*c;
+	size_t			 i, k, len;
+
+	buf_init(&b);
+	buf_printf(&b, "%s %s", res->tls->peer, sip_status_name(res->status));
+	if (res->tls->status == TLS_OK)
+		buf_printf(&b, " %s %s", res->tls->version, res->tls->cipher);
+	if (res->final != NULL)
+		buf_printf(&b, ": %s", res->final->start);
+	buf_printf(&b, "\n");
+	if (res->final != NULL && (d = sip_msg_header(res->final,
+	    "ms-diagnostics")) != NULL)
+		buf_printf(&b, "ms-diagnostics: %s\n", d);
+	if (res->message != NULL)
+		buf_printf(&b, "%s\n", res->message);
+	for (i = 0; i < res->tls->ncerts; i++)
+		buf_printf(&b, "cert %zu: %s (issuer %s) sha256 %s\n", i,
+		    res->tls->certs[i].subject, res->tls->certs[i].issuer,
+		    res->tls->certs[i].sha256);
+	if (res->request != NULL)
+		buf_printf(&b, "sent from %s:\n%s", res->local, res->request);
+	for (i = 0; i < res->nmsgs; i++) {
+		m = &res->msgs[i];
+		buf_printf(&b, "%s\n", m->start);
+		for (k = 0; k < m->nh; k++)
+			buf_printf(&b, "%s: %s\n", m->h[k].name, m->h[k].value);
+		buf_printf(&b, "\n");
+	}
+	c = clean_term(b.s, b.len, &len);
+	buf_free(&b);
+	o->output_len = len;
+	sha256_hex(c, len, o->sha256);
+	if (len > SIP_EVIDENCE_MAX) {
+		c[SIP_EVIDENCE_MAX] = '\0';
+		o->excerpt = xasprintf("%s\n(cut at %d bytes of %zu)\n", c,
+		    SIP_EVIDENCE_MAX, len);
+		free(c);
+	} else
+		o->excerpt = c;
+}
+
+static void
+on_sip(const struct sip_result *res, void *arg)
+{
+	struct pjob		*j = arg;
+	struct check_outcome	*o = &j->r->v[j->idx];
+	struct sip_judgement	 jd;
+	char			*what;
+	const char		*cls;
+
+	o->ms = res->ms;
+	sip_evidence(o, res);
+	sip_judge(res, o->check->status, &jd);
+	switch (jd.verdict) {
+	case SIPV_PASS:
+		o->verdict = CV_PASS;
+		break;
+	case SIPV_INPUT:
+		o->verdict = CV_ERROR;
+		o->input = 1;
+		o->message = xstrdup(jd.what);
+		break;
+	case SIPV_ERROR:
+		/* Unreachable or silent: not a finding about the peer, so
+		 * no procedure is blamed unless the check names one for
+		 * exactly this (a firewall, a route, a service down). */
+		o->verdict = CV_ERROR;
+		o->message = has_fix(o->check, jd.cls) ?
+		    check_fail_message(j->r, o, &j->sc, jd.cls, jd.what) :
+		    xstrdup(jd.what);
+		break;
+	case SIPV_FAIL:
+		o->verdict = CV_FAIL;
+		if (res->status == SIP_E_CERT && res->tls->judged &&
+		    res->tls->verdict.n > 0) {
+			what = xasprintf("%s: ", res->tls->peer);
+			o->message = defects_message(j, &res->tls->verdict,
+			    what, "tls");
+			free(what);
+			break;
+		}
+		cls = fix_class(o->check, jd.sub, jd.cls);
+		o->message = check_fail_message(j->r, o, &j->sc, cls, jd.what);
+		break;
+	}
+	sip_judgement_free(&jd);
+	pjob_done(j);
+}
+
+/* The sip check's values, expanded and checked, then the probe. */
+static int
+run_sip(struct check_run *r, size_t idx, struct pjob *j, char *name,
+    struct diags *d)
+{
+	const struct rb_check	*c = r->v[idx].check;
+	struct sip_want		 w;
+	char			*ca = NULL, *cert = NULL, *key = NULL;
+	char			*from = NULL, *to = NULL, why[160];
+	size_t			 i;
+	int			 rc = -1;
+
+	memset(&w, 0, sizeof(w));
+	if (c->from != NULL)
+		from = tmpl_expand(c->from, scope_lookup, &j->sc);
+	if (c->to != NULL)
+		to = tmpl_expand(c->to, scope_lookup, &j->sc);
+	if (from != NULL && sip_uri_check(from, why, sizeof(why)) == -1)
+		r->v[idx].message = xasprintf("from \"%s\" %s", from, why);
+	else if (to != NULL && sip_uri_check(to, why, sizeof(why)) == -1)
+		r->v[idx].message = xasprintf("to \"%s\" %s", to, why);
+	if (r->v[idx].message != NULL) {
+		r->v[idx].input = 1;
+		r->v[idx].target = xasprintf("here: %s:%d", j->host, j->port);
+		diags_add(d, r->v[idx].inst->proc->id, 0, 0, "%s",
+		    r->v[idx].message);
+		goto out;
+	}
+	if (c->ca != NULL)
+		ca = tmpl_expand(c->ca, scope_lookup, &j->sc);
+	if (c->cert_file != NULL)
+		cert = tmpl_expand(c->cert_file, scope_lookup, &j->sc);
+	if (c->key_file != NULL)
+		key = tmpl_expand(c->key_file, scope_lookup, &j->sc);
+	/* As probe sip: the name connected to is the name judged. */
+	if (name == NULL && !net_is_address(j->host))
+		name = xstrdup(j->host);
+	w.tls.host = j->host;
+	w.tls.port = j->port;
+	w.tls.name = name;
+	w.tls.min = c->min ? hello_version_parse(c->min) : 0;
+	w.tls.max = c->max ? hello_version_parse(c->max) : 0;
+	w.tls.ca = ca;
+	/* Federation is mutual TLS: both usages unless the check says. */
+	w.tls.eku = c->eku.n == 0 ? CERT_EKU_SERVER | CERT_EKU_CLIENT : 0;
+	for (i = 0; i < c->eku.n; i++)
+		w.tls.eku |= strcmp(c->eku.v[i], "clientAuth") == 0 ?
+		    CERT_EKU_CLIENT : CERT_EKU_SERVER;
+	w.tls.client_cert = cert;
+	w.tls.client_key = key;
+	w.tls.timeout_ms = r->timeout_ms ? r->timeout_ms : PROBE_TIMEOUT_MS;
+	w.tls.skew = SKEW_S;
+	w.from = from;
+	w.to = to;
+	w.answer_ms = r->timeout_ms ? r->timeout_ms : SIP_ANSWER_MS;
+	r->v[idx].target = xasprintf("here: %s:%d%s%s, OPTIONS %s%s", j->host,
+	    j->port, name ? " as " : "", name ? name : "", to ? "" : "sip:",
+	    to ? to : name ? name : j->host);
+	sip_probe_start(r->ev, &w, on_sip, j);
+	rc = 0;
+out:
+	free(name);
+	free(ca);
+	free(cert);
+	free(key);
+	free(from);
+	free(to);
+	return rc;
 }
 
 /* tcp */
@@ -481,7 +677,7 @@ run_x509(struct check_run *r, size_t idx, struct scope *sc)
 	}
 	if (v.n > 0) {
 		o->verdict = CV_FAIL;
-		o->message = defects_message(&j, &v, "");
+		o->message = defects_message(&j, &v, "", NULL);
 	} else
 		o->verdict = CV_PASS;
 	goto out;
@@ -597,6 +793,16 @@ check_probe_queue(struct check_run *r, const struct plan_inst *in,
 			free(j);
 			return -1;
 		}
+	}
+	if (c->kind == CK_SIP) {
+		if (run_sip(r, idx, j, name, d) == -1) {
+			r->v[idx].running = 0;
+			r->pending--;
+			free(j->host);
+			free(j);
+			return -1;
+		}
+		return 0;
 	}
 	if (c->cipher != NULL) {
 		j->version = c->max ? hello_version_parse(c->max) : c->min ?

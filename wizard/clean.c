@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,7 @@ struct term {
 	size_t		 line;		/* where the current line starts */
 	int		 cr;		/* a lone "\r": cursor at column 0 */
 	int		 rewritten;	/* text came after a "\r" on the line */
+	int		 text;		/* whole text, not a terminal stream */
 };
 
 /*
@@ -117,7 +119,7 @@ term_csi(struct term *t, const unsigned char *s, size_t len, size_t i)
 		return len;
 	if (s[i] < 0x40 || s[i] > 0x7e)
 		return i;
-	if (s[i] == 'K') {
+	if (s[i] == 'K' && !t->text) {
 		/* EL. "\e[K" after "\r" is how VOS wipes its pager line:
 		 * erase it now (the cursor is at column 0). "\e[1K"/"\e[2K"
 		 * blank the line whatever the cursor. "\e[J"/"\e[2J" are
@@ -137,11 +139,15 @@ term_csi(struct term *t, const unsigned char *s, size_t len, size_t i)
  * do CAN/SUB, so a stray "\e]" cannot hide the rest of a session; cut at
  * the end of the buffer, it is dropped to there (more may arrive). */
 static size_t
-term_string(const unsigned char *s, size_t len, size_t i)
+term_string(const struct term *t, const unsigned char *s, size_t len, size_t i)
 {
 	for (; i < len; i++) {
 		if (s[i] == BEL || s[i] == CAN || s[i] == SUB)
 			return i + 1;
+		/* Whole text (a note, a field): a string left open ends with
+		 * its line, so one stray byte cannot hide the rest. */
+		if (t->text && s[i] == '\n')
+			return i;
 		if (s[i] == ESC) {
 			if (i + 1 < len && s[i + 1] == '\\')
 				return i + 2;
@@ -163,7 +169,7 @@ term_escape(struct term *t, const unsigned char *s, size_t len, size_t i)
 	if (c == '[')
 		return term_csi(t, s, len, i + 2);
 	if (c == ']' || c == 'P' || c == 'X' || c == '^' || c == '_')
-		return term_string(s, len, i + 2);
+		return term_string(t, s, len, i + 2);
 	if (c >= 0x20 && c <= 0x2f) {
 		/* nF: ESC ( B, ESC # 8 ...: intermediates, then a final */
 		for (i += 2; i < len && s[i] >= 0x20 && s[i] <= 0x2f; i++)
@@ -177,8 +183,8 @@ term_escape(struct term *t, const unsigned char *s, size_t len, size_t i)
 	return i + 1;			/* a lone ESC: dropped alone */
 }
 
-char *
-clean_term(const char *in, size_t len, size_t *outlen)
+static char *
+clean_run(const char *in, size_t len, int text, size_t *outlen)
 {
 	const unsigned char	*s = (const unsigned char *)in;
 	struct term		 t;
@@ -187,6 +193,7 @@ clean_term(const char *in, size_t len, size_t *outlen)
 	int			 k;
 
 	memset(&t, 0, sizeof(t));
+	t.text = text;
 	buf_init(&t.out);
 	if (s == NULL)
 		len = 0;
@@ -198,10 +205,15 @@ clean_term(const char *in, size_t len, size_t *outlen)
 		if (s[i] < 0x20 || s[i] == 0x7f) {
 			if (s[i] == '\n')
 				term_newline(&t);
-			else if (s[i] == '\r') {
+			else if (s[i] == '\r' && t.text) {
+				/* nothing may hide text: a lone CR is a line
+				 * end, CR LF one line end */
+				if (i + 1 >= len || s[i + 1] != '\n')
+					term_newline(&t);
+			} else if (s[i] == '\r') {
 				term_settle(&t);
 				t.cr = 1;
-			} else if (s[i] == '\b')
+			} else if (s[i] == '\b' && !t.text)
 				term_backspace(&t);
 			else if (s[i] == '\t')
 				term_text(&t, "\t", 1);
@@ -231,7 +243,83 @@ clean_term(const char *in, size_t len, size_t *outlen)
 }
 
 char *
+clean_term(const char *in, size_t len, size_t *outlen)
+{
+	return clean_run(in, len, 0, outlen);
+}
+
+char *
 clean_str(const char *s, size_t len)
 {
 	return clean_term(s != NULL ? s : "", s != NULL ? len : 0, NULL);
+}
+
+/* Whole text. */
+
+char *
+clean_text(const char *s, int flags)
+{
+	char	*out, *p;
+	size_t	 len;
+
+	out = clean_run(s != NULL ? s : "", s != NULL ? strlen(s) : 0, 1,
+	    &len);
+	if (flags & CLEAN_LINE)
+		for (p = out; *p != '\0'; p++)
+			if (*p == '\n' || *p == '\t')
+				*p = ' ';
+	if (flags & CLEAN_TRIM) {
+		while (len > 0 && (out[len - 1] == ' ' ||
+		    out[len - 1] == '\n' || out[len - 1] == '\t'))
+			len--;
+		out[len] = '\0';
+	}
+	return out;
+}
+
+char *
+clean_line(const char *s)
+{
+	return clean_text(s, CLEAN_LINE | CLEAN_TRIM);
+}
+
+/*
+ * Input for the record. A control character in a note or a name would
+ * reach every terminal and report that shows it; cleaning it there would
+ * make the record say something other than what was given. So it is
+ * refused where it is typed.
+ */
+int
+clean_input_check(const char *s, int multiline, char *why, size_t whylen)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	const unsigned char	*end = p + strlen(s);
+	uint32_t		 c = 0;
+	int			 n;
+
+	while (p < end) {
+		if ((n = utf8_next(p, (size_t)(end - p), &c)) < 0) {
+			snprintf(why, whylen, "is not valid UTF-8 (byte 0x%02x "
+			    "at offset %zu)", *p, (size_t)(p -
+			    (const unsigned char *)s));
+			return -1;
+		}
+		if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) ||
+		    c == 0x7f || (c >= 0x80 && c <= 0x9f)) {
+			snprintf(why, whylen, "contains a control character "
+			    "(U+%04X at offset %zu)%s", (unsigned)c, (size_t)(p -
+			    (const unsigned char *)s), c == ESC ? ", the start "
+			    "of a terminal escape sequence" : "");
+			return -1;
+		}
+		if (is_bidi(c)) {
+			snprintf(why, whylen, "contains a bidirectional control "
+			    "(U+%04X at offset %zu), which makes text read "
+			    "differently from what it says", (unsigned)c,
+			    (size_t)(p - (const unsigned char *)s));
+			return -1;
+		}
+		p += n;
+	}
+	return 0;
 }

@@ -1,14 +1,59 @@
 /* cli.c: what the commands share: store opening, exit codes, options. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "clean.h"
 #include "cli.h"
+#include "session.h"
 #include "store.h"
 #include "util.h"
 #include "vartype.h"
+
+static int	output_errno;
+
+static ssize_t
+output_write(void *cookie, const char *buf, size_t n)
+{
+	size_t	done = 0;
+	ssize_t	w;
+
+	(void)cookie;
+	while (done < n) {
+		if ((w = write(STDOUT_FILENO, buf + done, n - done)) == -1) {
+			if (errno == EINTR)
+				continue;
+			output_errno = errno;
+			return done > 0 ? (ssize_t)done : -1;
+		}
+		done += (size_t)w;
+	}
+	return (ssize_t)n;
+}
+
+void
+cli_output_capture(void)
+{
+	cookie_io_functions_t	 io = { .write = output_write };
+	FILE			*fp;
+
+	if ((fp = fopencookie(NULL, "w", io)) == NULL)
+		return;		/* stdout as it was: only the message is worse */
+	/* A terminal sees each line as it is written, as before. */
+	setvbuf(fp, NULL, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, BUFSIZ);
+	fflush(stdout);
+	stdout = fp;
+}
+
+int
+cli_output_errno(void)
+{
+	return output_errno;
+}
 
 int
 cli_bad_input(struct diags *d)
@@ -48,6 +93,45 @@ cli_store(const struct cli *cli, int flags, struct store **st,
 	    *path == '\0')
 		path = NULL;
 	return store_open(path, flags, st, d);
+}
+
+const char *
+cli_operator(const struct cli *cli, struct diags *d)
+{
+	const char	*given = cli->operator, *what = "--operator";
+	char		 why[160];
+
+	if (given == NULL || *given == '\0') {
+		given = getenv("FEDWIZ_OPERATOR");
+		what = "$FEDWIZ_OPERATOR";
+	}
+	if (given != NULL && *given != '\0') {
+		if (clean_input_check(given, 0, why, sizeof(why)) == -1) {
+			diags_add(d, what, 0, 0, "the operator's name %s; give "
+			    "a plain name", why);
+			return NULL;
+		}
+		if (strlen(given) > 64) {
+			diags_add(d, what, 0, 0, "the operator's name is longer "
+			    "than 64 bytes; give a shorter one");
+			return NULL;
+		}
+	}
+	return session_operator(cli->operator);
+}
+
+int
+cli_note(const struct cli *cli, struct diags *d)
+{
+	char	why[160];
+
+	if (cli->note != NULL &&
+	    clean_input_check(cli->note, 1, why, sizeof(why)) == -1) {
+		diags_add(d, "--note", 0, 0, "the note %s; write it as plain "
+		    "text (newlines and tabs are fine)", why);
+		return -1;
+	}
+	return 0;
 }
 
 long long

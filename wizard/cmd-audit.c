@@ -8,20 +8,32 @@
 #include "store.h"
 #include "util.h"
 
-static int	cmd_audit_exec(struct cli *, int, char **);
+static int	cmd_audit_verify(struct cli *, int, char **);
+
+static const struct cmd_entry cmd_audit_verify_entry = {
+	.name = "verify",
+	.args = "",
+	.summary = "check the event log's hash chain; names the first broken "
+	    "row",
+	.min_args = 0,
+	.max_args = 0,
+	.exec = cmd_audit_verify,
+};
+
+static const struct cmd_entry *const audit_commands[] = {
+	&cmd_audit_verify_entry,
+	NULL
+};
 
 const struct cmd_entry cmd_audit_entry = {
 	.name = "audit",
-	.args = "verify",
-	.summary = "check the event log's hash chain; names the first broken "
-	    "row",
-	.min_args = 1,
-	.max_args = 1,
-	.exec = cmd_audit_exec,
+	.args = "",
+	.summary = "the event log of every session",
+	.sub = audit_commands,
 };
 
 static int
-cmd_audit_exec(struct cli *cli, int argc, char **argv)
+cmd_audit_verify(struct cli *cli, int argc, char **argv)
 {
 	struct store	*st = NULL;
 	struct diags	 d;
@@ -30,12 +42,8 @@ cmd_audit_exec(struct cli *cli, int argc, char **argv)
 	int		 rc;
 
 	(void)argc;
+	(void)argv;
 	diags_init(&d);
-	if (strcmp(argv[0], "verify") != 0) {
-		diags_add(&d, "fedwiz audit", 0, 0, "unknown audit command "
-		    "\"%s\"; the one there is: fedwiz audit verify", argv[0]);
-		return cli_bad_input(&d);
-	}
 	if ((rc = cli_store(cli, STORE_READONLY, &st, &d)) != STORE_OK) {
 		cli_say(&d);
 		return cli_exit(rc);

@@ -29,9 +29,11 @@ static int	cmd_check_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_check_entry = {
 	.name = "check",
-	.args = "RUNBOOK [--procedure ID] [--host H] [--answers F] "
-	    "[--session ID] [--json]",
+	.args = "RUNBOOK",
 	.summary = "run the runbook's checks on every host, all at once",
+	.opts = "answers set session operator procedure host kind json "
+	    "identity password-file enable-secret-file timeout server "
+	    "known-hosts host-keys",
 	.min_args = 1,
 	.max_args = 1,
 	.exec = cmd_check_exec,
@@ -247,7 +249,7 @@ static unsigned
 kind_mask(const char *spec, struct diags *d)
 {
 	static const enum rb_check_kind	 kinds[] = { CK_SSH, CK_TLS, CK_X509,
-					     CK_DNS, CK_TCP };
+					     CK_DNS, CK_TCP, CK_SIP };
 	const char			*p, *e;
 	unsigned			 mask = 0;
 	size_t				 i, len;
@@ -261,7 +263,7 @@ kind_mask(const char *spec, struct diags *d)
 				break;
 		if (i == nitems(kinds)) {
 			diags_add(d, "--kind", 0, 0, "\"%.*s\" is not a kind "
-			    "of check fedwiz runs: ssh, tls, x509, dns, tcp "
+			    "of check fedwiz runs: ssh, tls, x509, dns, tcp, sip "
 			    "(comma-separated)", (int)len, p);
 			return 0;
 		}
@@ -327,12 +329,15 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	struct diags			 d;
 	const struct check_outcome	*v;
 	const struct plan_inst		*in;
+	const char			*op;
 	size_t				 i, k, n;
 	int64_t				 ms;
 	int				 rc, code = EXIT_USAGE;
 
 	(void)argc;
 	diags_init(&d);
+	if ((op = cli_operator(cli, &d)) == NULL)
+		goto out;
 	if ((rc = load(cli, argv[0], &st, &s, &rb, &ans, &pl, &d)) !=
 	    STORE_OK) {
 		code = cli_exit(rc);
@@ -377,8 +382,8 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	check_run_wait(run);
 	v = check_run_outcomes(run, &n);
 	count(v, n, &t);
-	if (s != NULL && (rc = check_run_record(run, s,
-	    session_operator(cli->operator), &d)) != STORE_OK) {
+	if (s != NULL && (rc = check_run_record(run, s, op, &d)) !=
+	    STORE_OK) {
 		code = cli_exit(rc);
 		goto out;
 	}

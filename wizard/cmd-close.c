@@ -1,5 +1,13 @@
-/* cmd-close.c: fedwiz close: the session is over (the window closed, the
- * change is done or abandoned); it stays for reports and audits. */
+/*
+ * cmd-close.c: the two commands that end something about one session, in
+ * one place because they do the same thing: resolve --session (else the
+ * latest open one), make one logged change in the store, say it.
+ *
+ *   fedwiz close: the session is over (the window closed, the change is
+ *   done or abandoned); it stays for reports and audits.
+ *   fedwiz unlock: break a session's lock whose holder is gone (another
+ *   machine crashed; fedwiz cannot tell from here).
+ */
 #include "config.h"
 
 #include <stdio.h>
@@ -10,31 +18,56 @@
 #include "util.h"
 
 static int	cmd_close_exec(struct cli *, int, char **);
+static int	cmd_unlock_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_close_entry = {
 	.name = "close",
-	.args = "[--session ID] [--note TEXT]",
+	.args = "",
 	.summary = "close a session (kept for reports; no longer the default)",
+	.opts = "session note operator",
 	.min_args = 0,
 	.max_args = 0,
 	.exec = cmd_close_exec,
 };
 
+const struct cmd_entry cmd_unlock_entry = {
+	.name = "unlock",
+	.args = "",
+	.summary = "break a session's lock when its holder is gone (logged)",
+	.opts = "session operator",
+	.min_args = 0,
+	.max_args = 0,
+	.exec = cmd_unlock_exec,
+};
+
+enum act {
+	ACT_CLOSE,
+	ACT_UNLOCK
+};
+
 static int
-cmd_close_exec(struct cli *cli, int argc, char **argv)
+act(struct cli *cli, enum act what)
 {
 	struct store	*st = NULL;
 	struct diags	 d;
+	const char	*op;
 	int64_t		 id;
 	int		 rc;
 
-	(void)argc;
-	(void)argv;
 	diags_init(&d);
+	if ((op = cli_operator(cli, &d)) == NULL || cli_note(cli, &d) == -1)
+		return cli_bad_input(&d);
 	if ((rc = cli_target(cli, 0, &st, &id, &d)) != STORE_OK)
 		goto out;
-	rc = store_session_close(st, id, session_operator(cli->operator),
-	    cli->note, &d);
+	if (what == ACT_UNLOCK) {
+		rc = store_lock_break(st, id, op, &d);
+		goto out;
+	}
+	rc = store_session_close(st, id, op, cli->note, &d);
+	/* The window is over: fedwiz.db alone now holds it all, for a
+	 * copy made with cp. */
+	if (rc == STORE_OK)
+		(void)store_checkpoint(st);
 	if (rc == STORE_OK && d.n == 0)
 		diags_add(&d, store_path(st), 0, 0, "session %lld closed; "
 		    "'fedwiz report --session %lld' still writes its record",
@@ -43,4 +76,20 @@ out:
 	cli_say(&d);
 	store_close(st);
 	return cli_exit(rc);
+}
+
+static int
+cmd_close_exec(struct cli *cli, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return act(cli, ACT_CLOSE);
+}
+
+static int
+cmd_unlock_exec(struct cli *cli, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return act(cli, ACT_UNLOCK);
 }

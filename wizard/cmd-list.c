@@ -17,6 +17,7 @@ const struct cmd_entry cmd_list_entry = {
 	.name = "list",
 	.args = "",
 	.summary = "runbooks found: id, title, procedures, steps",
+	.opts = "json",
 	.min_args = 0,
 	.max_args = 0,
 	.exec = cmd_list_exec,

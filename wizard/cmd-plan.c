@@ -17,8 +17,9 @@ static int	cmd_plan_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_plan_entry = {
 	.name = "plan",
-	.args = "RUNBOOK [--answers F] [--set VAR=VALUE]... [--json] [--steps]",
+	.args = "RUNBOOK",
 	.summary = "procedures in dependency order, per host, with status",
+	.opts = "answers set json steps",
 	.min_args = 1,
 	.max_args = 1,
 	.exec = cmd_plan_exec,

@@ -3,6 +3,10 @@
  * --cipher one ClientHello offering one (version, suite) pair, through
  * the same code the tls checks use. What an operator runs to see what the
  * peer on 5061 or 5062 actually presents and accepts.
+ *
+ * The leaf is judged for the usages of --eku, by default both Server and
+ * Client Authentication: federation is mutual TLS, and the certificate a
+ * server presents on 5061 is the one it presents as a client too.
  */
 #include "config.h"
 
@@ -25,10 +29,7 @@ struct probe {
 	int		 done;
 	int		 rc;
 	int		 json;
-	const char	*target;
-	const char	*ca;
-	const char	*name;
-	unsigned	 eku;
+	struct tls_show	 show;
 };
 
 /* The first certificate a peer sends is its own, whatever it says. */
@@ -55,22 +56,46 @@ text_chain(const struct tls_result *r)
 	putchar('\n');
 }
 
-static void
-print_text(struct probe *p, const struct tls_result *r)
+/* "Server Authentication and Client Authentication" for CERT_EKU_* */
+static const char *
+eku_words(unsigned eku)
+{
+	switch (eku & (CERT_EKU_SERVER | CERT_EKU_CLIENT)) {
+	case CERT_EKU_SERVER:
+		return "Server Authentication";
+	case CERT_EKU_CLIENT:
+		return "Client Authentication";
+	}
+	return "Server Authentication and Client Authentication";
+}
+
+static int
+has_eku_defect(const struct cert_verdict *v)
+{
+	size_t	i;
+
+	for (i = 0; i < v->n; i++)
+		if (v->defects[i] == CD_EKU || v->defects[i] == CD_NO_EKU_EXT)
+			return 1;
+	return 0;
+}
+
+void
+cli_tls_text(const struct tls_show *sh, const struct tls_result *r)
 {
 	size_t	i;
 
 	if (r->status != TLS_OK) {
-		printf("%s: %s\n", p->target, tls_status_name(r->status));
+		printf("%s: %s\n", sh->target, tls_status_name(r->status));
 		printf("  ");
 		cli_put_clean(stdout, r->message);
 		putchar('\n');
 		return;
 	}
 	/* The address connected to, when the target was a name. */
-	printf("%s%s%s%s: %s, %s (0x%04X), %.1f s\n", p->target,
-	    strcmp(p->target, r->peer) ? " (" : "", strcmp(p->target,
-	    r->peer) ? r->peer : "", strcmp(p->target, r->peer) ? ")" : "",
+	printf("%s%s%s%s: %s, %s (0x%04X), %.1f s\n", sh->target,
+	    strcmp(sh->target, r->peer) ? " (" : "", strcmp(sh->target,
+	    r->peer) ? r->peer : "", strcmp(sh->target, r->peer) ? ")" : "",
 	    r->version, r->cipher, r->cipher_id, (double)r->ms / 1000);
 	text_chain(r);
 	printf("client certificate: %s", r->client_requested ? "requested" :
@@ -89,12 +114,17 @@ print_text(struct probe *p, const struct tls_result *r)
 	if (!r->judged)
 		return;
 	if (r->verdict.name_how != NULL) {
-		printf("name %s: ", p->name);
+		printf("name %s: ", sh->name);
 		cli_put_clean(stdout, r->verdict.name_how);
 		putchar('\n');
 	}
-	if (p->ca != NULL && r->verdict.n == 0)
-		printf("chain: trusted by %s\n", p->ca);
+	if (sh->ca != NULL && r->verdict.n == 0)
+		printf("chain: trusted by %s\n", sh->ca);
+	if (sh->eku == 0)
+		printf("usages: not judged (--eku any)\n");
+	else if (!has_eku_defect(&r->verdict))
+		printf("usages: lists %s (--eku %s)\n", eku_words(sh->eku),
+		    cert_eku_word(sh->eku));
 	for (i = 0; i < r->verdict.n; i++) {
 		printf("DEFECT ");
 		cli_put_clean(stdout, r->verdict.messages[i]);
@@ -119,52 +149,73 @@ json_certs(struct json *j, const struct tls_result *r)
 	json_arr_end(j);
 }
 
+void
+cli_tls_json(struct json *j, const struct tls_show *sh,
+    const struct tls_result *r)
+{
+	size_t	i;
+
+	json_kstr(j, "peer", r->peer);
+	json_kstr(j, "status", tls_status_name(r->status));
+	json_kstr(j, "message", r->message);
+	json_kint(j, "ms", r->ms);
+	if (r->status == TLS_OK) {
+		json_kstr(j, "version", r->version);
+		json_kstr(j, "cipher", r->cipher);
+		json_kint(j, "cipher_id", r->cipher_id);
+	}
+	json_certs(j, r);
+	json_key(j, "client_certificate");
+	json_obj_begin(j);
+	json_kbool(j, "requested", r->client_requested);
+	json_kbool(j, "sent", r->client_sent);
+	json_key(j, "required");
+	if (r->client_required == -1)
+		json_null(j);
+	else
+		json_bool(j, r->client_required);
+	json_key(j, "ca_names");
+	json_arr_begin(j);
+	for (i = 0; i < r->nca_names; i++)
+		json_str(j, r->ca_names[i]);
+	json_arr_end(j);
+	json_obj_end(j);
+	json_kstr(j, "name_match", r->judged ? r->verdict.name_how : NULL);
+	json_kstr(j, "eku_wanted", cert_eku_word(sh->eku));
+	json_key(j, "defects");
+	json_arr_begin(j);
+	for (i = 0; r->judged && i < r->verdict.n; i++) {
+		json_obj_begin(j);
+		json_kstr(j, "kind", cert_defect_name(r->verdict.defects[i]));
+		json_kstr(j, "message", r->verdict.messages[i]);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
 static void
 print_json(struct probe *p, const struct tls_result *r)
 {
 	struct json	j;
-	size_t		i;
 
 	json_init(&j, stdout);
 	json_obj_begin(&j);
-	json_kstr(&j, "target", p->target);
-	json_kstr(&j, "peer", r->peer);
-	json_kstr(&j, "status", tls_status_name(r->status));
-	json_kstr(&j, "message", r->message);
-	json_kint(&j, "ms", r->ms);
-	if (r->status == TLS_OK) {
-		json_kstr(&j, "version", r->version);
-		json_kstr(&j, "cipher", r->cipher);
-		json_kint(&j, "cipher_id", r->cipher_id);
-	}
-	json_certs(&j, r);
-	json_key(&j, "client_certificate");
-	json_obj_begin(&j);
-	json_kbool(&j, "requested", r->client_requested);
-	json_kbool(&j, "sent", r->client_sent);
-	json_key(&j, "required");
-	if (r->client_required == -1)
-		json_null(&j);
-	else
-		json_bool(&j, r->client_required);
-	json_key(&j, "ca_names");
-	json_arr_begin(&j);
-	for (i = 0; i < r->nca_names; i++)
-		json_str(&j, r->ca_names[i]);
-	json_arr_end(&j);
-	json_obj_end(&j);
-	json_kstr(&j, "name_match", r->judged ? r->verdict.name_how : NULL);
-	json_key(&j, "defects");
-	json_arr_begin(&j);
-	for (i = 0; r->judged && i < r->verdict.n; i++) {
-		json_obj_begin(&j);
-		json_kstr(&j, "kind", cert_defect_name(r->verdict.defects[i]));
-		json_kstr(&j, "message", r->verdict.messages[i]);
-		json_obj_end(&j);
-	}
-	json_arr_end(&j);
+	json_kstr(&j, "target", p->show.target);
+	cli_tls_json(&j, &p->show, r);
 	json_obj_end(&j);
 	json_end(&j);
+}
+
+int
+cli_tls_eku(const struct cli *cli, unsigned *eku, struct diags *d)
+{
+	*eku = CERT_EKU_SERVER | CERT_EKU_CLIENT;
+	if (cli->eku == NULL || cert_eku_parse(cli->eku, eku) == 0)
+		return 0;
+	diags_add(d, "--eku", 0, 0, "\"%s\" is not a usage: give both "
+	    "(Server and Client Authentication, the default: federation is "
+	    "mutual TLS), server, client or any", cli->eku);
+	return -1;
 }
 
 static int
@@ -194,7 +245,7 @@ on_tls(const struct tls_result *r, void *arg)
 	if (p->json)
 		print_json(p, r);
 	else
-		print_text(p, r);
+		cli_tls_text(&p->show, r);
 	p->rc = exit_code(r);
 	p->done = 1;
 }
@@ -208,7 +259,7 @@ on_hello(const struct hello_result *r, void *arg)
 	if (p->json) {
 		json_init(&j, stdout);
 		json_obj_begin(&j);
-		json_kstr(&j, "target", p->target);
+		json_kstr(&j, "target", p->show.target);
 		json_kstr(&j, "peer", r->peer);
 		json_kstr(&j, "status", r->verdict == HELLO_ACCEPTED ?
 		    "accepted" : r->verdict == HELLO_REFUSED ? "refused" :
@@ -228,7 +279,8 @@ on_hello(const struct hello_result *r, void *arg)
 		json_obj_end(&j);
 		json_end(&j);
 	} else {
-		printf("%s (%s): ", p->target, r->peer[0] ? r->peer : "-");
+		printf("%s (%s): ", p->show.target, r->peer[0] ? r->peer :
+		    "-");
 		cli_put_clean(stdout, r->message);
 		putchar('\n');
 	}
@@ -253,8 +305,8 @@ probe_tls(struct cli *cli, int argc, char **argv)
 	if (argc != 2) {
 		fprintf(stderr, "fedwiz: usage: fedwiz probe tls HOST:PORT "
 		    "[--tls1.0|--tls1.1|--tls1.2|--tls1.3] [--cipher 3des|ID] "
-		    "[--name FQDN] [--ca FILE] [--client-cert F --client-key F] "
-		    "[--timeout S] [--json]\n");
+		    "[--name FQDN] [--ca FILE] [--eku both|server|client|any] "
+		    "[--client-cert F --client-key F] [--timeout S] [--json]\n");
 		return EXIT_USAGE;
 	}
 	if (cli_parse_target(argv[1], NULL, &host, &port, 0, &d) == -1)
@@ -292,10 +344,18 @@ probe_tls(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	memset(&p, 0, sizeof(p));
+	if (cli_tls_eku(cli, &p.show.eku, &d) == -1)
+		goto out;
+	if (cipher != -1 && cli->eku != NULL) {
+		diags_add(&d, "--cipher", 0, 0, "--cipher asks only whether the "
+		    "peer accepts the suite (no certificate is judged): leave "
+		    "out --eku");
+		goto out;
+	}
 	p.json = cli->json;
-	p.target = argv[1];
-	p.ca = cli->ca;
-	p.name = cli->name;
+	p.show.target = argv[1];
+	p.show.ca = cli->ca;
+	p.show.name = cli->name;
 	ev = evloop_new();
 	if (cipher != -1)
 		hello_start(ev, host, port, cli->name, version ? version :
@@ -309,6 +369,7 @@ probe_tls(struct cli *cli, int argc, char **argv)
 		w.ca = cli->ca;
 		w.client_cert = cli->client_cert;
 		w.client_key = cli->client_key;
+		w.eku = p.show.eku;
 		w.timeout_ms = ms;
 		w.skew = 300;
 		tls_probe_start(ev, &w, on_tls, &p);

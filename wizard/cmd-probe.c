@@ -23,16 +23,80 @@
 #include "util.h"
 #include "vartype.h"
 
-static int	cmd_probe_exec(struct cli *, int, char **);
+static int	probe_ssh(struct cli *, int, char **);
+
+static const struct cmd_entry cmd_probe_ssh_entry = {
+	.name = "ssh",
+	.args = "[USER@]HOST[:PORT] -- COMMAND",
+	.summary = "run one command on one device through the engine the "
+	    "checks use (host keys, login, device prompts and pagers)",
+	.opts = "profile! identity password-file enable-secret-file timeout "
+	    "known-hosts host-keys json",
+	.min_args = 2,
+	.max_args = -1,
+	.exec = probe_ssh,
+};
+
+static const struct cmd_entry cmd_probe_tls_entry = {
+	.name = "tls",
+	.args = "HOST:PORT",
+	.summary = "connect and handshake as a federation peer would: chain, "
+	    "name, EKUs, mutual TLS; or ask whether one suite is accepted",
+	.opts = "tls1.0 tls1.1 tls1.2 tls1.3 cipher name ca eku client-cert "
+	    "client-key timeout json",
+	.min_args = 1,
+	.max_args = 1,
+	.exec = probe_tls,
+};
+
+static const struct cmd_entry cmd_probe_sip_entry = {
+	.name = "sip",
+	.args = "HOST:PORT",
+	.summary = "the end-to-end test: a SIP OPTIONS over TLS (mutual TLS "
+	    "with --client-cert), what was sent and what the peer answered, "
+	    "ms-diagnostics included",
+	.opts = "tls1.0 tls1.1 tls1.2 tls1.3 name ca eku client-cert "
+	    "client-key from to timeout json",
+	.min_args = 1,
+	.max_args = 1,
+	.exec = probe_sip,
+};
+
+static const struct cmd_entry cmd_probe_cert_entry = {
+	.name = "cert",
+	.args = "FILE",
+	.summary = "what a certificate file holds (.p7b, .cer, .pem, CSR) and "
+	    "whether its leaf would do for federation",
+	.opts = "name ca json",
+	.min_args = 1,
+	.max_args = 1,
+	.exec = probe_cert,
+};
+
+static const struct cmd_entry cmd_probe_dns_entry = {
+	.name = "dns",
+	.args = "NAME",
+	.summary = "look a name up as the dns checks do (A and AAAA, or SRV)",
+	.opts = "srv server timeout json",
+	.min_args = 1,
+	.max_args = 1,
+	.exec = probe_dns,
+};
+
+static const struct cmd_entry *const probe_commands[] = {
+	&cmd_probe_ssh_entry,
+	&cmd_probe_tls_entry,
+	&cmd_probe_sip_entry,
+	&cmd_probe_cert_entry,
+	&cmd_probe_dns_entry,
+	NULL
+};
 
 const struct cmd_entry cmd_probe_entry = {
 	.name = "probe",
-	.args = "ssh|tls|cert|dns ...",
-	.summary = "look at one thing as a check would: ssh [USER@]HOST[:PORT] "
-	    "--profile P -- COMMAND; tls HOST:PORT; cert FILE; dns NAME",
-	.min_args = 1,
-	.max_args = -1,
-	.exec = cmd_probe_exec,
+	.args = "",
+	.summary = "look at one thing as a check would",
+	.sub = probe_commands,
 };
 
 struct probe {
@@ -135,7 +199,7 @@ on_done(void *arg, const struct ssh_target *t, const struct ssh_result *r)
 }
 
 static int
-cmd_probe_exec(struct cli *cli, int argc, char **argv)
+probe_ssh(struct cli *cli, int argc, char **argv)
 {
 	struct ssh_target	 t;
 	struct ssh_opts		 o;
@@ -151,23 +215,6 @@ cmd_probe_exec(struct cli *cli, int argc, char **argv)
 
 	diags_init(&d);
 	buf_init(&cmd);
-	if (strcmp(argv[0], "tls") == 0)
-		return probe_tls(cli, argc, argv);
-	if (strcmp(argv[0], "cert") == 0)
-		return probe_cert(cli, argc, argv);
-	if (strcmp(argv[0], "dns") == 0)
-		return probe_dns(cli, argc, argv);
-	if (strcmp(argv[0], "ssh") != 0) {
-		fprintf(stderr, "fedwiz: unknown probe '%s': probe ssh, tls, "
-		    "cert or dns\n", argv[0]);
-		return EXIT_USAGE;
-	}
-	if (argc < 3) {
-		fprintf(stderr, "fedwiz: usage: fedwiz probe ssh "
-		    "[USER@]HOST[:PORT] --profile P [--identity KEY] [--json] "
-		    "-- COMMAND\n");
-		return EXIT_USAGE;
-	}
 	memset(&t, 0, sizeof(t));
 	if (cli->profile == NULL) {
 		fprintf(stderr, "fedwiz: probe ssh needs --profile: windows, "

@@ -18,9 +18,10 @@ static int	cmd_report_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_report_entry = {
 	.name = "report",
-	.args = "[--session ID] --format md|html|json [-o FILE]",
+	.args = "",
 	.summary = "the change record of a session: who, when, answers, every "
 	    "step with its evidence, the audit chain",
+	.opts = "session format! output",
 	.min_args = 0,
 	.max_args = 0,
 	.exec = cmd_report_exec,
@@ -31,6 +32,7 @@ cmd_report_exec(struct cli *cli, int argc, char **argv)
 {
 	const char * const	*names;
 	enum report_format	 fmt;
+	enum file_how		 how = FILE_REPLACED;
 	struct store		*st = NULL;
 	struct session		*s = NULL;
 	struct report		*r = NULL;
@@ -79,13 +81,14 @@ cmd_report_exec(struct cli *cli, int argc, char **argv)
 	if (fclose(fp) != 0)
 		fatal("cannot render the report: %s", strerror(errno));
 	if (cli->output != NULL) {
-		if (file_write_atomic(cli->output, data, len, &d) != 0) {
+		if (file_write(cli->output, data, len, &how, &d) != 0) {
 			rc = STORE_EENV;
 			goto out;
 		}
 		diags_add(&d, cli->output, 0, 0, "change record of session %lld "
-		    "written (%s, %zu bytes)", (long long)s->id,
-		    report_format_names(&n)[fmt], len);
+		    "written (%s, %zu bytes%s)", (long long)s->id,
+		    report_format_names(&n)[fmt], len, how == FILE_THROUGH ?
+		    ", through: it is not a file" : "");
 	} else
 		fwrite(data, 1, len, stdout);
 

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "catalog.h"
+#include "clean.h"
 #include "cli.h"
 #include "json.h"
 #include "session.h"
@@ -17,8 +18,9 @@ static int	cmd_sessions_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_sessions_entry = {
 	.name = "sessions",
-	.args = "[--json]",
+	.args = "",
 	.summary = "sessions with their runbook, operator, progress and age",
+	.opts = "json",
 	.min_args = 0,
 	.max_args = 0,
 	.exec = cmd_sessions_exec,
@@ -27,7 +29,9 @@ const struct cmd_entry cmd_sessions_entry = {
 static const char *
 age(long long secs, char *buf, size_t len)
 {
-	if (secs < 3600)
+	if (secs < 0)
+		snprintf(buf, len, "-");
+	else if (secs < 3600)
 		snprintf(buf, len, "%lldm", secs / 60);
 	else if (secs < 86400)
 		snprintf(buf, len, "%lldh", secs / 3600);
@@ -48,6 +52,7 @@ cmd_sessions_exec(struct cli *cli, int argc, char **argv)
 	struct json		 j;
 	struct tm		 tm;
 	char			 started[32], ago[32], prog[48];
+	char			*rid, *op, *holder;
 	size_t			 n = 0, i;
 	time_t			 now = store_now();
 	int			 rc, locked;
@@ -95,9 +100,10 @@ cmd_sessions_exec(struct cli *cli, int argc, char **argv)
 			json_kbool(&j, "locked", locked);
 			json_obj_end(&j);
 		} else {
-			localtime_r(&v[i].started, &tm);
-			strftime(started, sizeof(started), "%Y-%m-%d %H:%M",
-			    &tm);
+			if (localtime_r(&v[i].started, &tm) == NULL ||
+			    strftime(started, sizeof(started),
+			    "%Y-%m-%d %H:%M", &tm) == 0)
+				snprintf(started, sizeof(started), "?");
 			if (s != NULL)
 				snprintf(prog, sizeof(prog), "%zu/%zu%s",
 				    pr.finished, pr.steps, pr.failed ?
@@ -105,12 +111,17 @@ cmd_sessions_exec(struct cli *cli, int argc, char **argv)
 			else
 				snprintf(prog, sizeof(prog), "%zu done",
 				    v[i].ndone);
+			rid = clean_line(v[i].runbook_id);
+			op = clean_line(v[i].operator);
+			holder = clean_line(locked ? lock.operator : "");
 			printf("%4lld  %-20s %-12s %-16s %5s  %-13s %s%s%s\n",
-			    (long long)v[i].id, v[i].runbook_id, v[i].operator,
-			    started, age(now - v[i].updated, ago, sizeof(ago)),
+			    (long long)v[i].id, rid, op, started,
+			    age(sub_sat(now, v[i].updated), ago, sizeof(ago)),
 			    prog, v[i].closed ? "closed" : "open",
-			    locked ? ", held by " : "",
-			    locked ? lock.operator : "");
+			    locked ? ", held by " : "", holder);
+			free(rid);
+			free(op);
+			free(holder);
 		}
 		store_lock_clear(&lock);
 		session_free(s);

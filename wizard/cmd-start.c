@@ -14,9 +14,9 @@ static int	cmd_start_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_start_entry = {
 	.name = "start",
-	.args = "RUNBOOK [--answers F] [--set VAR=VALUE]... [--operator NAME] "
-	    "[--window-end HH:MM]",
+	.args = "RUNBOOK",
 	.summary = "start a session; prints its id",
+	.opts = "answers set operator window-end",
 	.min_args = 1,
 	.max_args = 1,
 	.exec = cmd_start_exec,
@@ -27,13 +27,15 @@ cmd_start_exec(struct cli *cli, int argc, char **argv)
 {
 	struct store	*st = NULL;
 	struct diags	 d;
-	const char	*op = session_operator(cli->operator);
+	const char	*op;
 	time_t		 wend = 0;
 	int64_t		 id;
 	int		 rc;
 
 	(void)argc;
 	diags_init(&d);
+	if ((op = cli_operator(cli, &d)) == NULL)
+		return cli_bad_input(&d);
 	if (cli->window_end != NULL && session_parse_time(cli->window_end,
 	    store_now(), &wend) == -1) {
 		diags_add(&d, "--window-end", 0, 0, "\"%s\" is not a time: give "

@@ -1,12 +1,15 @@
 /* cmd-status.c: fedwiz status: where a session stands and what is next. */
 #include "config.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "catalog.h"
+#include "clean.h"
 #include "cli.h"
 #include "json.h"
 #include "planview.h"
@@ -19,8 +22,9 @@ static int	cmd_status_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_status_entry = {
 	.name = "status",
-	.args = "[--session ID] [--json]",
+	.args = "",
 	.summary = "progress per procedure, what is next, what blocks what",
+	.opts = "session json",
 	.min_args = 0,
 	.max_args = 0,
 	.exec = cmd_status_exec,
@@ -42,7 +46,7 @@ static const char *
 span(long long secs, char *buf, size_t len)
 {
 	if (secs < 0)
-		secs = -secs;
+		secs = secs == LLONG_MIN ? LLONG_MAX : -secs;
 	if (secs >= 86400)
 		snprintf(buf, len, "%lldd %lldh", secs / 86400,
 		    secs % 86400 / 3600);
@@ -55,50 +59,59 @@ span(long long secs, char *buf, size_t len)
 }
 
 static void
-status_text(const struct session *s, const struct store_lock *lock,
+status_text(FILE *fp, const struct session *s, const struct store_lock *lock,
     int locked)
 {
 	const struct plan_inst	*in;
 	struct progress		 pr;
 	struct scope		 sc;
 	char			 a[32], b[32], c[32], name[160], *x;
+	char			*op, *host;
 	time_t			 now = store_now();
 	size_t			 step;
 
-	printf("session %lld: %s (%s)\n", (long long)s->id, s->rb->id,
+	fprintf(fp, "session %lld: %s (%s)\n", (long long)s->id, s->rb->id,
 	    s->rb->title);
-	printf("operator %s, started %s on %s (%s ago), last change %s\n",
-	    s->info.operator, clock_str(s->info.started, a, sizeof(a)),
-	    s->info.host, span(now - s->info.started, b, sizeof(b)),
+	op = clean_line(s->info.operator);
+	host = clean_line(s->info.host);
+	fprintf(fp, "operator %s, started %s on %s (%s ago), last change %s\n",
+	    op, clock_str(s->info.started, a, sizeof(a)), host,
+	    span(sub_sat(now, s->info.started), b, sizeof(b)),
 	    clock_str(s->info.updated, c, sizeof(c)));
+	free(op);
+	free(host);
 	if (s->info.closed != 0)
-		printf("CLOSED %s\n", clock_str(s->info.closed, a, sizeof(a)));
+		fprintf(fp, "CLOSED %s\n", clock_str(s->info.closed, a, sizeof(a)));
 	else if (s->info.window_end > 0) {
 		if (s->info.window_end > now)
-			printf("maintenance window ends %s: %s left%s\n",
+			fprintf(fp, "maintenance window ends %s: %s left%s\n",
 			    clock_str(s->info.window_end, a, sizeof(a)),
-			    span(s->info.window_end - now, b, sizeof(b)),
-			    s->info.window_end - now <= 15 * 60 ?
+			    span(sub_sat(s->info.window_end, now), b, sizeof(b)),
+			    sub_sat(s->info.window_end, now) <= 15 * 60 ?
 			    " (15 minutes or less)" : "");
 		else
-			printf("maintenance window ENDED at %s, %s ago\n",
+			fprintf(fp, "maintenance window ENDED at %s, %s ago\n",
 			    clock_str(s->info.window_end, a, sizeof(a)),
-			    span(now - s->info.window_end, b, sizeof(b)));
+			    span(sub_sat(now, s->info.window_end), b, sizeof(b)));
 	}
 	session_progress(s, &pr);
-	printf("progress: %zu of %zu steps done or skipped%s", pr.finished,
+	fprintf(fp, "progress: %zu of %zu steps done or skipped%s", pr.finished,
 	    pr.steps, pr.failed ? ", " : "");
 	if (pr.failed)
-		printf("%zu failed", pr.failed);
-	printf("; %zu of %zu procedures finished\n", pr.inst_done,
+		fprintf(fp, "%zu failed", pr.failed);
+	fprintf(fp, "; %zu of %zu procedures finished\n", pr.inst_done,
 	    pr.instances);
-	if (locked)
-		printf("held by %s on %s (pid %ld) since %s\n", lock->operator,
-		    lock->host, lock->pid, clock_str(lock->since, a,
-		    sizeof(a)));
+	if (locked) {
+		op = clean_line(lock->operator);
+		host = clean_line(lock->host);
+		fprintf(fp, "held by %s on %s (pid %ld) since %s\n", op, host,
+		    lock->pid, clock_str(lock->since, a, sizeof(a)));
+		free(op);
+		free(host);
+	}
 	if (s->drifted) {
 		x = session_drift_text(s);
-		printf("runbook CHANGED since the session started (%s); "
+		fprintf(fp, "runbook CHANGED since the session started (%s); "
 		    "progress is kept for what remains; 'fedwiz step ... "
 		    "--accept-drift' continues on the new runbook\n", x);
 		free(x);
@@ -107,20 +120,20 @@ status_text(const struct session *s, const struct store_lock *lock,
 		plan_inst_scope(s->plan, in, &sc);
 		x = tmpl_expand(in->proc->steps[step - 1].do_, scope_lookup,
 		    &sc);
-		printf("next: %s step %zu: %s\n", plan_inst_name(in, name,
+		fprintf(fp, "next: %s step %zu: %s\n", plan_inst_name(in, name,
 		    sizeof(name)), step, x);
 		if (in->steps[step - 1] == STEP_FAILED)
-			printf("      (it failed: when the cause is fixed, "
+			fprintf(fp, "      (it failed: when the cause is fixed, "
 			    "'fedwiz step %s %zu reopen' and do it again)\n",
 			    name, step);
 		free(x);
 	} else if (pr.inst_done == pr.instances)
-		printf("next: nothing; every procedure is finished\n");
+		fprintf(fp, "next: nothing; every procedure is finished\n");
 	else
-		printf("next: nothing is ready; see what blocks each "
+		fprintf(fp, "next: nothing is ready; see what blocks each "
 		    "procedure below\n");
-	printf("\n");
-	planview_text(stdout, s->plan, s, 0);
+	fprintf(fp, "\n");
+	planview_text(fp, s->plan, s, 0);
 }
 
 /* What the session was started with: values in the runbook's order,
@@ -260,6 +273,9 @@ cmd_status_exec(struct cli *cli, int argc, char **argv)
 	struct store_lock	 lock;
 	struct diags		 d;
 	long long		 sid;
+	char			*text = NULL, *out;
+	size_t			 len = 0;
+	FILE			*fp;
 	int			 rc, locked = 0;
 
 	(void)argc;
@@ -282,7 +298,18 @@ cmd_status_exec(struct cli *cli, int argc, char **argv)
 	else {
 		if (s->warnings.n > 0)
 			diags_print(&s->warnings, stderr);
-		status_text(s, &lock, locked);
+		/* Rendered whole, then cleaned once: runbook text, answers
+		 * and a database's fields all pass through the cleaner
+		 * before the terminal sees them. */
+		if ((fp = open_memstream(&text, &len)) == NULL)
+			fatal("cannot render the status: %s", strerror(errno));
+		status_text(fp, s, &lock, locked);
+		if (fclose(fp) != 0)
+			fatal("cannot render the status: %s", strerror(errno));
+		out = clean_text(text, 0);
+		fputs(out, stdout);
+		free(out);
+		free(text);
 	}
 out:
 	store_lock_clear(&lock);

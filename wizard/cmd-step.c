@@ -15,9 +15,9 @@ static int	cmd_step_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_step_entry = {
 	.name = "step",
-	.args = "PROC[@HOST] STEP done|skip|fail|reopen [--note TEXT] "
-	    "[--session ID] [--force] [--accept-drift]",
+	.args = "PROC[@HOST] STEP done|skip|fail|reopen",
 	.summary = "record a step's outcome (durable once it returns 0)",
+	.opts = "note session operator force accept-drift",
 	.min_args = 3,
 	.max_args = 3,
 	.exec = cmd_step_exec,
@@ -64,7 +64,8 @@ cmd_step_exec(struct cli *cli, int argc, char **argv)
 		    "(steps count from 1)", argv[1]);
 		return cli_bad_input(&d);
 	}
-	if ((sid = cli_session(cli, &d)) < 0)
+	if ((sid = cli_session(cli, &d)) < 0 || cli_note(cli, &d) == -1 ||
+	    (r.operator = cli_operator(cli, &d)) == NULL)
 		return cli_bad_input(&d);
 	proc = xstrdup(argv[0]);
 	if ((at = strchr(proc, '@')) != NULL) {
@@ -79,7 +80,6 @@ cmd_step_exec(struct cli *cli, int argc, char **argv)
 	r.proc = proc;
 	r.host = at;
 	r.note = cli->note;
-	r.operator = session_operator(cli->operator);
 	r.force = cli->force;
 	r.accept_drift = cli->accept_drift;
 

@@ -15,6 +15,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "fileio.h"
 #include "hostkeys.h"
 #include "util.h"
 
@@ -440,12 +441,10 @@ hk_add(const char *file, const char *host, const unsigned char *blob,
 			goto out;
 		}
 	}
-	if ((fd = open(file, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC,
-	    0600)) == -1) {
-		diags_add(d, file, 0, 0, "cannot record the host key: %s",
-		    strerror(errno));
+	/* A regular file (through a link, as OpenSSH does) or /dev/null;
+	 * never a FIFO that would hang the loop. */
+	if ((fd = file_open_append(file, d)) < 0)
 		goto out;
-	}
 	/* A file whose last line has no newline would glue ours to it. */
 	if ((end = lseek(fd, -1, SEEK_END)) >= 0 && pread(fd, &last, 1,
 	    end) == 1 && last != '\n' &&

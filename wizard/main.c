@@ -1,15 +1,41 @@
-/* main.c: parse the command line and run one command. */
+/*
+ * main.c: parse the command line and run one command. The options are one
+ * table (opts[]: name, value, help, where the value lands in struct cli);
+ * each command's entry names the options it takes (cli.h), and both the
+ * usage text and the check that an option belongs to the command come
+ * from there.
+ */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <locale.h>
+#include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "clean.h"
 #include "cli.h"
 #include "tui.h"
 #include "util.h"
+
+static int	wizard_exec(struct cli *, int, char **);
+
+/* No command: the console wizard. */
+static const struct cmd_entry cmd_wizard_entry = {
+	.name = "",
+	.args = "",
+	.summary = "the console wizard: resumes the last open session where "
+	    "it was left, or starts a new one",
+	.opts = "answers set operator identity password-file "
+	    "enable-secret-file timeout server known-hosts host-keys no-color "
+	    "ascii",
+	.min_args = 0,
+	.max_args = 0,
+	.exec = wizard_exec,
+};
 
 static const struct cmd_entry *const commands[] = {
 	&cmd_list_entry,
@@ -28,188 +54,505 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_lab_entry,
 };
 
-
-enum opt_id {
-	OPT_HELP = 'h',
-	OPT_VERSION = 'V',
-	OPT_OUTPUT = 'o',
-	OPT_RUNBOOKS = 256,
-	OPT_STATE,
-	OPT_ANSWERS,
-	OPT_SET,
-	OPT_JSON,
-	OPT_STEPS,
-	OPT_SESSION,
-	OPT_OPERATOR,
-	OPT_WINDOW_END,
-	OPT_NOTE,
-	OPT_FORCE,
-	OPT_ACCEPT_DRIFT,
-	OPT_FORMAT,
-	OPT_KNOWN_HOSTS,
-	OPT_HOST_KEYS,
-	OPT_IDENTITY,
-	OPT_PROFILE,
-	OPT_PASSWORD_FILE,
-	OPT_ENABLE_FILE,
-	OPT_TIMEOUT,
-	OPT_PROCEDURE,
-	OPT_HOST,
-	OPT_TLS10,
-	OPT_TLS11,
-	OPT_TLS12,
-	OPT_TLS13,
-	OPT_CIPHER,
-	OPT_NAME,
-	OPT_CA,
-	OPT_CLIENT_CERT,
-	OPT_CLIENT_KEY,
-	OPT_SRV,
-	OPT_SERVER,
-	OPT_KIND,
-	OPT_NO_COLOR,
-	OPT_ASCII
+enum opt_type {
+	OT_FLAG,	/* int set to 1 */
+	OT_STR,		/* const char *: the value (the last one given) */
+	OT_LIST,	/* const char **, and a size_t count: every value */
+	OT_CONST	/* const char * set to .value: one of a group */
 };
 
-struct opt_entry {
-	struct option	 lo;
-	const char	*arg;
+struct opt_def {
+	const char	*name;
+	int		 letter;	/* the short form; 0: none */
+	enum opt_type	 type;
+	const char	*arg;		/* the value's name in usage */
+	size_t		 off;		/* where it lands in struct cli */
+	size_t		 count_off;	/* OT_LIST: the count's */
+	const char	*value;		/* OT_CONST: what it sets */
 	const char	*help;
-	const char	*cmds;		/* space-separated; NULL: global */
 };
 
-static const struct opt_entry opts[] = {
-	{ { "runbooks", required_argument, NULL, OPT_RUNBOOKS }, "DIR",
-	    "the runbook folder (default: the installed one, or steps/ "
-	    "from the build tree)", NULL },
-	{ { "state", required_argument, NULL, OPT_STATE }, "PATH",
-	    "the progress database (default: $XDG_STATE_HOME/fedwiz/fedwiz.db)",
-	    NULL },
-	{ { "answers", required_argument, NULL, OPT_ANSWERS }, "FILE",
-	    "preseed variables and hosts from a YAML answers file",
-	    "plan start check" },
-	{ { "set", required_argument, NULL, OPT_SET }, "VAR=VALUE",
-	    "set one variable (repeatable; wins over --answers)",
-	    "plan start check" },
-	{ { "json", no_argument, NULL, OPT_JSON }, NULL,
-	    "one JSON document on standard output",
-	    "list plan status sessions check probe" },
-	{ { "steps", no_argument, NULL, OPT_STEPS }, NULL,
-	    "also print every step with its values filled in", "plan" },
-	{ { "session", required_argument, NULL, OPT_SESSION }, "ID",
-	    "the session (default: the most recently active open one)",
-	    "status step report unlock close check" },
-	{ { "operator", required_argument, NULL, OPT_OPERATOR }, "NAME",
-	    "who does it (default: $FEDWIZ_OPERATOR, else your login name)",
-	    "start step unlock close check" },
-	{ { "window-end", required_argument, NULL, OPT_WINDOW_END }, "HH:MM",
-	    "when the maintenance window closes", "start" },
-	{ { "note", required_argument, NULL, OPT_NOTE }, "TEXT",
-	    "why (required to skip or fail a step)", "step close" },
-	{ { "force", no_argument, NULL, OPT_FORCE }, NULL,
-	    "record a step of a blocked procedure anyway (logged)", "step" },
-	{ { "accept-drift", no_argument, NULL, OPT_ACCEPT_DRIFT }, NULL,
-	    "continue a session whose runbook changed (logged)", "step" },
-	{ { "format", required_argument, NULL, OPT_FORMAT }, "md|html|json",
-	    "the report's format", "report" },
-	{ { "output", required_argument, NULL, OPT_OUTPUT }, "FILE",
+#define OFF(f)		offsetof(struct cli, f)
+
+/*
+ * Options every command takes. The rest belong to the commands that name
+ * them in their opts.
+ */
+static const char global_opts[] = "state runbooks help version";
+
+static const struct opt_def opts[] = {
+	{ "state", 0, OT_STR, "PATH", OFF(state), 0, NULL,
+	    "the progress database (default: $XDG_STATE_HOME/fedwiz/fedwiz.db)" },
+	{ "runbooks", 0, OT_STR, "DIR", OFF(runbooks), 0, NULL,
+	    "the runbook folder (default: the installed one, or steps/ from "
+	    "the build tree)" },
+	{ "answers", 0, OT_STR, "FILE", OFF(answers), 0, NULL,
+	    "preseed variables and hosts from a YAML answers file" },
+	{ "set", 0, OT_LIST, "VAR=VALUE", OFF(sets), OFF(nsets), NULL,
+	    "set one variable (repeatable; wins over --answers)" },
+	{ "json", 0, OT_FLAG, NULL, OFF(json), 0, NULL,
+	    "one JSON document on standard output" },
+	{ "steps", 0, OT_FLAG, NULL, OFF(steps), 0, NULL,
+	    "also print every step with its values filled in" },
+	{ "session", 0, OT_STR, "ID", OFF(session), 0, NULL,
+	    "the session (default: the most recently active open one)" },
+	{ "operator", 0, OT_STR, "NAME", OFF(operator), 0, NULL,
+	    "who does it (default: $FEDWIZ_OPERATOR, else your login name)" },
+	{ "window-end", 0, OT_STR, "HH:MM", OFF(window_end), 0, NULL,
+	    "when the maintenance window closes" },
+	{ "note", 0, OT_STR, "TEXT", OFF(note), 0, NULL,
+	    "why (required to skip or fail a step)" },
+	{ "force", 0, OT_FLAG, NULL, OFF(force), 0, NULL,
+	    "record a step of a blocked procedure anyway (logged)" },
+	{ "accept-drift", 0, OT_FLAG, NULL, OFF(accept_drift), 0, NULL,
+	    "continue a session whose runbook changed (logged)" },
+	{ "format", 0, OT_STR, "md|html|json", OFF(format), 0, NULL,
+	    "the report's format" },
+	{ "output", 'o', OT_STR, "FILE", OFF(output), 0, NULL,
 	    "write to FILE (mode 0600, replaced atomically) instead of "
-	    "standard output", "report" },
-	{ { "procedure", required_argument, NULL, OPT_PROCEDURE }, "ID",
-	    "only this procedure's checks", "check" },
-	{ { "host", required_argument, NULL, OPT_HOST }, "NAME",
-	    "only the checks that run on this inventory host", "check" },
-	{ { "kind", required_argument, NULL, OPT_KIND }, "KIND[,KIND]",
-	    "only checks of these kinds: ssh, tls, x509, dns, tcp", "check" },
-	{ { "profile", required_argument, NULL, OPT_PROFILE }, "P",
-	    "the device: windows, linux, cisco-vos or cisco-asa", "probe" },
-	{ { "identity", required_argument, NULL, OPT_IDENTITY }, "KEY",
+	    "standard output" },
+	{ "procedure", 0, OT_STR, "ID", OFF(procedure), 0, NULL,
+	    "only this procedure's checks" },
+	{ "host", 0, OT_STR, "NAME", OFF(host), 0, NULL,
+	    "only the checks that run on this inventory host" },
+	{ "kind", 0, OT_STR, "KIND[,KIND]", OFF(kind), 0, NULL,
+	    "only checks of these kinds: ssh, tls, x509, dns, tcp, sip" },
+	{ "profile", 0, OT_STR, "P", OFF(profile), 0, NULL,
+	    "the device: windows, linux, cisco-vos or cisco-asa" },
+	{ "identity", 0, OT_STR, "KEY", OFF(identity), 0, NULL,
 	    "SSH key file (default: the agent, then ~/.ssh/id_ed25519, "
-	    "id_ecdsa, id_rsa)", "check probe" },
-	{ { "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
-	    "FILE", "SSH password from a file only you can read (else "
-	    "$FEDWIZ_PASSWORD, else asked)", "check probe" },
-	{ { "enable-secret-file", required_argument, NULL, OPT_ENABLE_FILE },
-	    "FILE", "ASA enable secret from a file only you can read (else "
-	    "$FEDWIZ_ENABLE_SECRET, else empty)", "check probe" },
-	{ { "timeout", required_argument, NULL, OPT_TIMEOUT }, "SECONDS",
+	    "id_ecdsa, id_rsa)" },
+	{ "password-file", 0, OT_STR, "FILE", OFF(password_file), 0, NULL,
+	    "SSH password from a file only you can read (else "
+	    "$FEDWIZ_PASSWORD, else asked)" },
+	{ "enable-secret-file", 0, OT_STR, "FILE", OFF(enable_file), 0, NULL,
+	    "ASA enable secret from a file only you can read (else "
+	    "$FEDWIZ_ENABLE_SECRET, else empty)" },
+	{ "timeout", 0, OT_STR, "SECONDS", OFF(timeout), 0, NULL,
 	    "give up on a host silent this long (default: 10 s to connect, "
-	    "30 s to log in, 60 s for a prompt or output)", "check probe" },
-	{ { "tls1.0", no_argument, NULL, OPT_TLS10 }, NULL,
-	    "offer TLS 1.0 only", "probe" },
-	{ { "tls1.1", no_argument, NULL, OPT_TLS11 }, NULL,
-	    "offer TLS 1.1 only", "probe" },
-	{ { "tls1.2", no_argument, NULL, OPT_TLS12 }, NULL,
-	    "offer TLS 1.2 only", "probe" },
-	{ { "tls1.3", no_argument, NULL, OPT_TLS13 }, NULL,
-	    "offer TLS 1.3 only", "probe" },
-	{ { "cipher", required_argument, NULL, OPT_CIPHER }, "3des|ID",
+	    "30 s to log in, 60 s for a prompt or output)" },
+	{ "tls1.0", 0, OT_CONST, NULL, OFF(tls_version), 0, "tls1.0",
+	    "offer TLS 1.0 only" },
+	{ "tls1.1", 0, OT_CONST, NULL, OFF(tls_version), 0, "tls1.1",
+	    "offer TLS 1.1 only" },
+	{ "tls1.2", 0, OT_CONST, NULL, OFF(tls_version), 0, "tls1.2",
+	    "offer TLS 1.2 only" },
+	{ "tls1.3", 0, OT_CONST, NULL, OFF(tls_version), 0, "tls1.3",
+	    "offer TLS 1.3 only" },
+	{ "cipher", 0, OT_STR, "3des|ID", OFF(cipher), 0, NULL,
 	    "offer this one cipher suite (3des: TLS_RSA_WITH_3DES_EDE_CBC_SHA, "
-	    "or a suite id like 0x002F)", "probe" },
-	{ { "name", required_argument, NULL, OPT_NAME }, "FQDN",
-	    "the name the certificate must match (TLS: also sent as SNI)",
-	    "probe" },
-	{ { "ca", required_argument, NULL, OPT_CA }, "FILE",
-	    "verify the peer's chain against these CA certificates (.p7b, "
-	    ".pem, .cer)", "probe" },
-	{ { "client-cert", required_argument, NULL, OPT_CLIENT_CERT }, "FILE",
-	    "present this client certificate (PEM)", "probe" },
-	{ { "client-key", required_argument, NULL, OPT_CLIENT_KEY }, "FILE",
-	    "the client certificate's private key (PEM)", "probe" },
-	{ { "srv", no_argument, NULL, OPT_SRV }, NULL,
-	    "look up SRV records (default: A and AAAA)", "probe" },
-	{ { "server", required_argument, NULL, OPT_SERVER }, "IP[:PORT]",
-	    "ask this DNS server (default: /etc/resolv.conf's)", "probe check" },
-	{ { "known-hosts", required_argument, NULL, OPT_KNOWN_HOSTS }, "FILE",
+	    "or a suite id like 0x002F)" },
+	{ "name", 0, OT_STR, "FQDN", OFF(name), 0, NULL,
+	    "the name the certificate must match (TLS: also sent as SNI)" },
+	{ "ca", 0, OT_STR, "FILE", OFF(ca), 0, NULL,
+	    "verify the chain against these CA certificates (.p7b, .pem, "
+	    ".cer)" },
+	{ "client-cert", 0, OT_STR, "FILE", OFF(client_cert), 0, NULL,
+	    "present this client certificate (PEM)" },
+	{ "client-key", 0, OT_STR, "FILE", OFF(client_key), 0, NULL,
+	    "the client certificate's private key (PEM)" },
+	{ "eku", 0, OT_STR, "both|server|client|any", OFF(eku), 0, NULL,
+	    "the usages the peer's certificate must list: Server and Client "
+	    "Authentication (both, the default: federation is mutual TLS), "
+	    "one of them, or any" },
+	{ "from", 0, OT_STR, "URI", OFF(from), 0, NULL,
+	    "the From of the SIP OPTIONS (default: sip:fedwiz@ this host's "
+	    "name)" },
+	{ "to", 0, OT_STR, "URI", OFF(to), 0, NULL,
+	    "the To and request URI of the SIP OPTIONS (default: sip: the "
+	    "--name, else the host)" },
+	{ "srv", 0, OT_FLAG, NULL, OFF(srv), 0, NULL,
+	    "look up SRV records (default: A and AAAA)" },
+	{ "server", 0, OT_STR, "IP[:PORT]", OFF(server), 0, NULL,
+	    "ask this DNS server (default: /etc/resolv.conf's)" },
+	{ "known-hosts", 0, OT_STR, "FILE", OFF(known_hosts), 0, NULL,
 	    "OpenSSH known_hosts to check host keys against (default: "
-	    "~/.ssh/known_hosts)", NULL },
-	{ { "host-keys", required_argument, NULL, OPT_HOST_KEYS },
-	    "strict|accept-new|ask", "an unknown host key: refused with its "
-	    "fingerprint (strict, the default), recorded, or asked about",
-	    NULL },
-	{ { "no-color", no_argument, NULL, OPT_NO_COLOR }, NULL,
-	    "the console in monochrome (also when $NO_COLOR is set)", NULL },
-	{ { "ascii", no_argument, NULL, OPT_ASCII }, NULL,
+	    "~/.ssh/known_hosts)" },
+	{ "host-keys", 0, OT_STR, "strict|accept-new|ask", OFF(host_keys), 0,
+	    NULL, "an unknown host key: refused with its fingerprint (strict, "
+	    "the default; the wizard asks), recorded, or asked about" },
+	{ "no-color", 0, OT_FLAG, NULL, OFF(no_color), 0, NULL,
+	    "the console in monochrome (also when $NO_COLOR is set)" },
+	{ "ascii", 0, OT_FLAG, NULL, OFF(ascii), 0, NULL,
 	    "draw the console with ASCII only (the default when the locale "
-	    "is not UTF-8)", NULL },
-	{ { "help", no_argument, NULL, OPT_HELP }, NULL,
-	    "this help", NULL },
-	{ { "version", no_argument, NULL, OPT_VERSION }, NULL,
-	    "print the version", NULL },
+	    "is not UTF-8)" },
+	{ "help", 'h', OT_FLAG, NULL, OFF(help), 0, NULL,
+	    "this help; after a command, that command's" },
+	{ "version", 'V', OT_FLAG, NULL, OFF(version), 0, NULL,
+	    "print the version" },
 };
+
+#define OPT_VAL(i)	(256 + (int)(i))
+
+static const struct opt_def *
+opt_named(const char *name, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(opts); i++)
+		if (strlen(opts[i].name) == len &&
+		    strncmp(opts[i].name, name, len) == 0)
+			return &opts[i];
+	/* A spec naming no option is the program's own defect: the tests
+	 * run every command's --help, which comes here for each name. */
+	fatal("internal error: a command names an option \"%.*s\" that the "
+	    "option table does not have", (int)len, name);
+}
+
+/* Each name of a spec in turn: *p moves past it; 0 at the end. */
+static int
+spec_next(const char **p, const struct opt_def **o, int *required)
+{
+	const char	*s = *p, *e;
+
+	while (*s == ' ')
+		s++;
+	if (*s == '\0')
+		return 0;
+	for (e = s; *e != '\0' && *e != ' '; e++)
+		;
+	*p = e;
+	*required = e[-1] == '!';
+	*o = opt_named(s, (size_t)(e - s) - (size_t)*required);
+	return 1;
+}
+
+static int
+spec_has(const char *spec, const struct opt_def *o)
+{
+	const struct opt_def	*x;
+	int			 req;
+
+	while (spec != NULL && spec_next(&spec, &x, &req))
+		if (x == o)
+			return 1;
+	return 0;
+}
+
+/* The option belongs to cmd (within its group, if it is in one). */
+static int
+opt_allowed(const struct opt_def *o, const struct cmd_entry *group,
+    const struct cmd_entry *cmd)
+{
+	return spec_has(global_opts, o) || spec_has(cmd->opts, o) ||
+	    (group != NULL && spec_has(group->opts, o));
+}
+
+/* "probe tls", "check", "the wizard": how messages name a command. */
+static void
+cmd_label(char *buf, size_t len, const struct cmd_entry *group,
+    const struct cmd_entry *cmd)
+{
+	if (cmd == &cmd_wizard_entry)
+		snprintf(buf, len, "the wizard");
+	else
+		snprintf(buf, len, "%s%s%s", group ? group->name : "",
+		    group ? " " : "", cmd->name);
+}
+
+/* Output wrapped at 79 columns, continued lines indented. */
+struct wrap {
+	FILE	*fp;
+	int	 col;
+	int	 indent;
+	int	 fresh;		/* at the start of a line */
+};
+
+static void
+wrap_word(struct wrap *w, const char *word)
+{
+	int	n = (int)strlen(word);
+
+	if (!w->fresh && w->col + 1 + n > 79) {
+		fprintf(w->fp, "\n%*s", w->indent, "");
+		w->col = w->indent;
+	} else if (!w->fresh) {
+		fputc(' ', w->fp);
+		w->col++;
+	}
+	fputs(word, w->fp);
+	w->col += n;
+	w->fresh = 0;
+}
+
+/* Words of s, each through wrap_word. */
+static void
+wrap_words(struct wrap *w, const char *s)
+{
+	char	word[256];
+	size_t	n;
+
+	while (*s != '\0') {
+		while (*s == ' ')
+			s++;
+		n = strcspn(s, " ");
+		if (n == 0)
+			break;
+		snprintf(word, sizeof(word), "%.*s", (int)n, s);
+		wrap_word(w, word);
+		s += n;
+	}
+}
+
+/* A paragraph at indent, wrapped, ended with a newline. */
+static void
+wrap_para(FILE *fp, int indent, const char *s)
+{
+	struct wrap	w = { fp, indent, indent, 1 };
+
+	fprintf(fp, "%*s", indent, "");
+	wrap_words(&w, s);
+	fputc('\n', fp);
+}
+
+/* The options of a spec as usage shows them: [--json] [--set V]...; a
+ * group of options setting one thing as [--tls1.0|--tls1.1]. */
+static void
+usage_opts(struct wrap *w, const char *spec)
+{
+	const struct opt_def	*o, *next;
+	const char		*p = spec, *q;
+	char			 item[256];
+	size_t			 n = 0;
+	int			 req, req2;
+
+	if (spec == NULL)
+		return;
+	while (spec_next(&p, &o, &req)) {
+		if (o->type == OT_CONST) {
+			if (n == 0)
+				n = (size_t)snprintf(item, sizeof(item), "[");
+			n += (size_t)snprintf(item + n, sizeof(item) - n, "%s--%s",
+			    item[n - 1] == '[' ? "" : "|", o->name);
+			q = p;
+			if (spec_next(&q, &next, &req2) && next->type ==
+			    OT_CONST && next->off == o->off)
+				continue;
+			snprintf(item + n, sizeof(item) - n, "]");
+			n = 0;
+		} else
+			snprintf(item, sizeof(item), "%s%s%s%s%s%s%s",
+			    req ? "" : "[", o->letter ? "-" : "--", o->letter ?
+			    (char[]){ (char)o->letter, '\0' } : o->name,
+			    o->arg ? " " : "", o->arg ? o->arg : "", req ? "" :
+			    "]", o->type == OT_LIST ? "..." : "");
+		wrap_word(w, item);
+	}
+}
+
+/* "fedwiz probe tls HOST:PORT [--tls1.0|...] [--json]", wrapped. */
+static void
+usage_line(FILE *fp, const char *lead, const struct cmd_entry *group,
+    const struct cmd_entry *cmd)
+{
+	struct wrap	 w = { fp, 0, 8, 1 };
+	const char	*tail;
+	char		 head[256];
+	size_t		 n;
+
+	snprintf(head, sizeof(head), "%sfedwiz", lead);
+	wrap_word(&w, head);
+	if (group != NULL)
+		wrap_word(&w, group->name);
+	if (*cmd->name != '\0')
+		wrap_word(&w, cmd->name);
+	tail = strstr(cmd->args, " -- ");
+	n = tail != NULL ? (size_t)(tail - cmd->args) : strlen(cmd->args);
+	snprintf(head, sizeof(head), "%.*s", (int)n, cmd->args);
+	wrap_words(&w, head);
+	if (cmd->sub != NULL && *cmd->args == '\0')
+		wrap_word(&w, "COMMAND ...");
+	if (group != NULL)
+		usage_opts(&w, group->opts);
+	usage_opts(&w, cmd->opts);
+	/* "-- COMMAND" stays together. */
+	if (tail != NULL)
+		wrap_word(&w, tail + 1);
+	fputc('\n', fp);
+}
+
+/* "  -o, --output FILE   write to FILE ...", the help wrapped beside it
+ * (under it when the left part is long). */
+static void
+usage_opt(FILE *fp, const struct opt_def *o, const char *more)
+{
+	struct wrap	 w = { fp, 27, 27, 1 };
+	char		 left[64];
+	int		 n;
+
+	n = snprintf(left, sizeof(left), "  %s%c%s--%s%s%s", o->letter ? "-" :
+	    "", o->letter ? o->letter : ' ', o->letter ? ", " : "", o->name,
+	    o->arg ? " " : "", o->arg ? o->arg : "");
+	if (!o->letter)
+		n = snprintf(left, sizeof(left), "  --%s%s%s", o->name, o->arg ?
+		    " " : "", o->arg ? o->arg : "");
+	if (n > 26)
+		fprintf(fp, "%s\n%27s", left, "");
+	else
+		fprintf(fp, "%-27s", left);
+	wrap_words(&w, o->help);
+	if (more != NULL)
+		wrap_words(&w, more);
+	fputc('\n', fp);
+}
+
+static void	users_of(char *, size_t, const struct opt_def *);
 
 static void
 usage(FILE *fp)
 {
-	size_t	i;
-	char	left[64];
+	const struct cmd_entry	*const *s;
+	char			 users[512], line[600];
+	size_t			 i;
 
 	fprintf(fp, "usage: fedwiz [options] COMMAND [args]\n\n"
 	    "fedwiz walks an engineer through federating Cisco IM and Presence "
 	    "with\nMicrosoft Lync or OCS, from runbooks made of the vendor "
 	    "procedures.\n\ncommands:\n");
+	usage_line(fp, "  ", NULL, &cmd_wizard_entry);
+	wrap_para(fp, 6, cmd_wizard_entry.summary);
 	for (i = 0; i < nitems(commands); i++) {
-		fprintf(fp, "  fedwiz %s %s\n", commands[i]->name,
-		    commands[i]->args);
-		fprintf(fp, "      %s\n", commands[i]->summary);
+		if (commands[i]->sub == NULL) {
+			usage_line(fp, "  ", NULL, commands[i]);
+			wrap_para(fp, 6, commands[i]->summary);
+			continue;
+		}
+		for (s = commands[i]->sub; *s != NULL; s++) {
+			usage_line(fp, "  ", commands[i], *s);
+			wrap_para(fp, 6, (*s)->summary);
+		}
 	}
-	fprintf(fp, "\noptions:\n");
+	fprintf(fp, "\noptions (each for the commands named; 'fedwiz COMMAND "
+	    "--help' lists a\ncommand's own):\n");
 	for (i = 0; i < nitems(opts); i++) {
-		snprintf(left, sizeof(left), "--%s%s%s", opts[i].lo.name,
-		    opts[i].arg ? " " : "", opts[i].arg ? opts[i].arg : "");
-		fprintf(fp, "  %-22s %s%s%s%s\n", left, opts[i].help,
-		    opts[i].cmds ? " [" : "", opts[i].cmds ? opts[i].cmds : "",
-		    opts[i].cmds ? "]" : "");
+		if (spec_has(global_opts, &opts[i])) {
+			usage_opt(fp, &opts[i], NULL);
+			continue;
+		}
+		users_of(users, sizeof(users), &opts[i]);
+		snprintf(line, sizeof(line), "(for: %s)", users);
+		usage_opt(fp, &opts[i], line);
 	}
 	fprintf(fp, "\nexit status: 0 ok, 1 a check failed, 2 bad input or "
 	    "usage, 3 environment.\nSee fedwiz(1) and steps/README.md.\n");
 }
 
+/* "fedwiz: before ARG after": a message quoting a command-line word,
+ * cleaned (clean.h). */
+static void
+say_arg(const char *before, const char *arg, const char *after)
+{
+	char	*c = clean_line(arg);
+
+	fprintf(stderr, "fedwiz: %s%s%s\n", before, c, after);
+	free(c);
+}
+
+/* fedwiz CMD --help: its usage, what it does, its options. */
+static void
+usage_cmd(FILE *fp, const struct cmd_entry *group,
+    const struct cmd_entry *cmd)
+{
+	const struct cmd_entry	*const *s;
+	const struct opt_def	*o;
+	const char		*p;
+	int			 req;
+
+	if (cmd->sub != NULL) {
+		fprintf(fp, "fedwiz %s: %s\n\n", cmd->name, cmd->summary);
+		for (s = cmd->sub; *s != NULL; s++) {
+			usage_line(fp, "", cmd, *s);
+			wrap_para(fp, 6, (*s)->summary);
+		}
+		fprintf(fp, "\n'fedwiz %s COMMAND --help' says more about one.\n",
+		    cmd->name);
+		return;
+	}
+	usage_line(fp, "usage: ", group, cmd);
+	wrap_para(fp, 0, cmd->summary);
+	if ((group == NULL || group->opts == NULL) && cmd->opts == NULL)
+		fprintf(fp, "\nno options of its own.\n");
+	else
+		fprintf(fp, "\noptions:\n");
+	if (group != NULL && (p = group->opts) != NULL)
+		while (spec_next(&p, &o, &req))
+			usage_opt(fp, o, NULL);
+	for (p = cmd->opts; p != NULL && spec_next(&p, &o, &req);)
+		usage_opt(fp, o, NULL);
+	fprintf(fp, "\nevery command also takes:\n");
+	for (p = global_opts; spec_next(&p, &o, &req);)
+		usage_opt(fp, o, NULL);
+	fprintf(fp, "\nexit status: 0 ok, 1 a check failed, 2 bad input or "
+	    "usage, 3 environment.\n");
+}
+
+/* The commands that take o, for the message refusing it elsewhere. */
+static void
+users_of(char *buf, size_t len, const struct opt_def *o)
+{
+	const struct cmd_entry	*c, *const *s;
+	char			 label[64];
+	size_t			 i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < nitems(commands) && n < len; i++) {
+		c = commands[i];
+		if (spec_has(c->opts, o))
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+			    n ? ", " : "", c->name);
+		for (s = c->sub; s != NULL && *s != NULL && n < len; s++)
+			if (!spec_has(c->opts, o) && spec_has((*s)->opts, o)) {
+				cmd_label(label, sizeof(label), c, *s);
+				n += (size_t)snprintf(buf + n, len - n, "%s%s",
+				    n ? ", " : "", label);
+			}
+	}
+	if (n < len && spec_has(cmd_wizard_entry.opts, o))
+		snprintf(buf + n, len - n, "%sthe wizard", n ? ", " : "");
+}
+
+/* Store one option's value in cli; -1 (said) when it clashes. */
+static int
+opt_store(struct cli *cli, const struct opt_def *o, const char *arg)
+{
+	char		 *base = (char *)cli;
+	const char	**str = (const char **)(void *)(base + o->off);
+	const char	***list;
+	size_t		 *count, i, n;
+
+	switch (o->type) {
+	case OT_FLAG:
+		*(int *)(void *)(base + o->off) = 1;
+		break;
+	case OT_STR:
+		*str = arg;
+		break;
+	case OT_LIST:
+		list = (const char ***)(void *)(base + o->off);
+		count = (size_t *)(void *)(base + o->count_off);
+		*list = xreallocarray(*list, *count + 1, sizeof(**list));
+		(*list)[(*count)++] = arg;
+		break;
+	case OT_CONST:
+		if (*str != NULL && strcmp(*str, o->value) != 0) {
+			fprintf(stderr, "fedwiz: give one of");
+			for (i = 0, n = 0; i < nitems(opts); i++)
+				if (opts[i].type == OT_CONST &&
+				    opts[i].off == o->off)
+					fprintf(stderr, "%s --%s", n++ ? "," : "",
+					    opts[i].name);
+			fputc('\n', stderr);
+			return -1;
+		}
+		*str = o->value;
+		break;
+	}
+	return 0;
+}
+
 /*
- * Where the command word is: the first argument that is neither a global
- * option nor the value of one. `lab` parses what follows it itself (its
- * --state is the lab's starting state, --dir its folder), so the global
- * options are read only before it.
+ * Where the command word is: the first argument that is neither an
+ * option nor an option's value; -1 when there is none.
  */
 static int
 command_index(int argc, char **argv)
@@ -223,18 +566,19 @@ command_index(int argc, char **argv)
 		if (strncmp(argv[i], "--", 2) == 0) {
 			len = strcspn(argv[i] + 2, "=");
 			for (k = 0; k < nitems(opts); k++)
-				if (strlen(opts[k].lo.name) == len &&
-				    strncmp(opts[k].lo.name, argv[i] + 2, len) ==
-				    0)
+				if (strlen(opts[k].name) == len &&
+				    strncmp(opts[k].name, argv[i] + 2, len) == 0)
 					break;
-			if (k < nitems(opts) && opts[k].lo.has_arg ==
-			    required_argument && argv[i][2 + len] != '=')
+			if (k < nitems(opts) && opts[k].arg != NULL &&
+			    argv[i][2 + len] != '=')
 				i++;
 			continue;
 		}
 		if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			if (strcmp(argv[i], "-o") == 0)
-				i++;
+			for (k = 0; k < nitems(opts); k++)
+				if (opts[k].letter == argv[i][1] &&
+				    opts[k].arg != NULL && argv[i][2] == '\0')
+					i++;
 			continue;
 		}
 		return i;
@@ -242,248 +586,202 @@ command_index(int argc, char **argv)
 	return -1;
 }
 
-static const struct opt_entry *
-opt_by_val(int val)
-{
-	size_t	i;
-
-	for (i = 0; i < nitems(opts); i++)
-		if (opts[i].lo.val == val)
-			return &opts[i];
-	return NULL;
-}
-
 static int
-opt_allowed(const struct opt_entry *o, const char *cmd)
+wizard_exec(struct cli *cli, int argc, char **argv)
 {
-	const char	*p;
-	size_t		 len = strlen(cmd);
-
-	if (o->cmds == NULL)
-		return 1;
-	for (p = o->cmds; (p = strstr(p, cmd)) != NULL; p += len)
-		if ((p == o->cmds || p[-1] == ' ') && (p[len] == '\0' ||
-		    p[len] == ' '))
-			return 1;
-	return 0;
+	(void)argc;
+	(void)argv;
+	return tui_main(cli);
 }
 
 int
 main(int argc, char **argv)
 {
 	struct option			 lopts[nitems(opts) + 1];
-	const struct cmd_entry		*cmd = NULL;
-	const struct opt_entry		*o;
+	const struct cmd_entry		*cmd = NULL, *group = NULL;
+	const struct cmd_entry		*const *s;
+	const struct opt_def		*o;
 	struct cli			 cli;
-	int				 c, i, nargs, seen[512], rc, labat;
-	size_t				 k;
+	char				 shorts[32], label[64], users[512];
+	char				*word;
+	unsigned char			 seen[nitems(opts)];
+	int				 c, nargs, first, rc, labat;
+	size_t				 k, ns = 0;
 
 	setlocale(LC_ALL, "");
+	/*
+	 * A write to a connection the peer has reset (a TLS server that
+	 * refuses our certificate with an alert and hangs up while we send
+	 * the SIP request) must be an error fedwiz reports, not a SIGPIPE
+	 * that kills it; OpenSSH's ssh ignores it early for the same
+	 * reason. Output to a closed pipe then fails with EPIPE, which the
+	 * end of main reports (exit 3).
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	memset(&cli, 0, sizeof(cli));
 	memset(seen, 0, sizeof(seen));
-	for (k = 0; k < nitems(opts); k++)
-		lopts[k] = opts[k].lo;
+	shorts[ns++] = ':';
+	for (k = 0; k < nitems(opts); k++) {
+		lopts[k].name = opts[k].name;
+		lopts[k].has_arg = opts[k].arg != NULL ? required_argument :
+		    no_argument;
+		lopts[k].flag = NULL;
+		lopts[k].val = OPT_VAL(k);
+		if (opts[k].letter != 0) {
+			shorts[ns++] = (char)opts[k].letter;
+			if (opts[k].arg != NULL)
+				shorts[ns++] = ':';
+		}
+	}
+	shorts[ns] = '\0';
 	memset(&lopts[k], 0, sizeof(lopts[k]));
 
 	opterr = 0;
+	/*
+	 * `lab` reads the options after it itself (cmd-lab.c): there
+	 * --state is the lab's starting state (fresh|configured), as the
+	 * lab's command line has it, while before `lab` the global --state
+	 * still names fedwiz's database (the lab's default folder is beside
+	 * it). So options are parsed here only up to the word `lab`.
+	 */
 	labat = command_index(argc, argv);
 	if (labat < 0 || strcmp(argv[labat], "lab") != 0)
 		labat = -1;
-	while ((c = getopt_long(labat > 0 ? labat : argc, argv, ":hVo:", lopts,
+	while ((c = getopt_long(labat > 0 ? labat : argc, argv, shorts, lopts,
 	    NULL)) != -1) {
-		switch (c) {
-		case OPT_HELP:
-			usage(stdout);
-			return EXIT_OK;
-		case OPT_VERSION:
-			printf("fedwiz %s\n", PACKAGE_VERSION);
-			return EXIT_OK;
-		case OPT_RUNBOOKS:
-			cli.runbooks = optarg;
-			break;
-		case OPT_ANSWERS:
-			cli.answers = optarg;
-			break;
-		case OPT_SET:
-			cli.sets = xreallocarray(cli.sets, cli.nsets + 1,
-			    sizeof(*cli.sets));
-			cli.sets[cli.nsets++] = optarg;
-			break;
-		case OPT_JSON:
-			cli.json = 1;
-			break;
-		case OPT_STEPS:
-			cli.steps = 1;
-			break;
-		case OPT_STATE:
-			cli.state = optarg;
-			break;
-		case OPT_SESSION:
-			cli.session = optarg;
-			break;
-		case OPT_OPERATOR:
-			cli.operator = optarg;
-			break;
-		case OPT_WINDOW_END:
-			cli.window_end = optarg;
-			break;
-		case OPT_NOTE:
-			cli.note = optarg;
-			break;
-		case OPT_FORCE:
-			cli.force = 1;
-			break;
-		case OPT_ACCEPT_DRIFT:
-			cli.accept_drift = 1;
-			break;
-		case OPT_FORMAT:
-			cli.format = optarg;
-			break;
-		case OPT_OUTPUT:
-			cli.output = optarg;
-			break;
-		case OPT_KNOWN_HOSTS:
-			cli.known_hosts = optarg;
-			break;
-		case OPT_HOST_KEYS:
-			cli.host_keys = optarg;
-			break;
-		case OPT_IDENTITY:
-			cli.identity = optarg;
-			break;
-		case OPT_PROFILE:
-			cli.profile = optarg;
-			break;
-		case OPT_PASSWORD_FILE:
-			cli.password_file = optarg;
-			break;
-		case OPT_ENABLE_FILE:
-			cli.enable_file = optarg;
-			break;
-		case OPT_TIMEOUT:
-			cli.timeout = optarg;
-			break;
-		case OPT_PROCEDURE:
-			cli.procedure = optarg;
-			break;
-		case OPT_HOST:
-			cli.host = optarg;
-			break;
-		case OPT_TLS10:
-		case OPT_TLS11:
-		case OPT_TLS12:
-		case OPT_TLS13:
-			if (cli.tls_version != NULL) {
-				fprintf(stderr, "fedwiz: give one of --tls1.0, "
-				    "--tls1.1, --tls1.2, --tls1.3\n");
-				return EXIT_USAGE;
-			}
-			cli.tls_version = c == OPT_TLS10 ? "tls1.0" :
-			    c == OPT_TLS11 ? "tls1.1" : c == OPT_TLS12 ?
-			    "tls1.2" : "tls1.3";
-			break;
-		case OPT_CIPHER:
-			cli.cipher = optarg;
-			break;
-		case OPT_NAME:
-			cli.name = optarg;
-			break;
-		case OPT_CA:
-			cli.ca = optarg;
-			break;
-		case OPT_CLIENT_CERT:
-			cli.client_cert = optarg;
-			break;
-		case OPT_CLIENT_KEY:
-			cli.client_key = optarg;
-			break;
-		case OPT_SRV:
-			cli.srv = 1;
-			break;
-		case OPT_SERVER:
-			cli.server = optarg;
-			break;
-		case OPT_KIND:
-			cli.kind = optarg;
-			break;
-		case OPT_NO_COLOR:
-			cli.no_color = 1;
-			break;
-		case OPT_ASCII:
-			cli.ascii = 1;
-			break;
-		case ':':
-			fprintf(stderr, "fedwiz: %s needs a value (try fedwiz "
-			    "--help)\n", argv[optind - 1]);
-			return EXIT_USAGE;
-		default:
-			fprintf(stderr, "fedwiz: unknown option '%s' (try "
-			    "fedwiz --help)\n", argv[optind - 1]);
+		o = NULL;
+		if (c >= OPT_VAL(0) && c < OPT_VAL(nitems(opts)))
+			o = &opts[c - OPT_VAL(0)];
+		for (k = 0; o == NULL && k < nitems(opts); k++)
+			if (opts[k].letter != 0 && opts[k].letter == c)
+				o = &opts[k];
+		if (c == ':') {
+			say_arg("", argv[optind - 1], " needs a value (try "
+			    "fedwiz --help)");
 			return EXIT_USAGE;
 		}
-		if (c >= 0 && c < (int)nitems(seen))
-			seen[c] = 1;
+		if (o == NULL) {
+			say_arg("unknown option '", argv[optind - 1], "' (try "
+			    "fedwiz --help)");
+			return EXIT_USAGE;
+		}
+		if (opt_store(&cli, o, optarg) == -1)
+			return EXIT_USAGE;
+		seen[o - opts] = 1;
+	}
+	if (cli.version) {
+		printf("fedwiz %s\n", PACKAGE_VERSION);
+		return EXIT_OK;
 	}
 	if (labat > 0) {
-		/* Global options before `lab` are those of fedwiz (--state
-		 * still names its database, the lab's default folder is
-		 * beside it); the lab's own follow it. */
-		for (i = 0; i < (int)nitems(seen); i++) {
-			if (!seen[i] || (o = opt_by_val(i)) == NULL ||
-			    o->cmds == NULL)
+		for (k = 0; k < nitems(opts); k++) {
+			if (!seen[k] || opt_allowed(&opts[k], NULL,
+			    &cmd_lab_entry))
 				continue;
+			users_of(users, sizeof(users), &opts[k]);
 			fprintf(stderr, "fedwiz: --%s is not an option of 'lab' "
-			    "(it is for: %s)\n", o->lo.name, o->cmds);
+			    "(it is for: %s)\n", opts[k].name, users);
 			return EXIT_USAGE;
 		}
-		if (labat + 1 >= argc) {
-			fprintf(stderr, "fedwiz: usage: fedwiz lab %s\n",
-			    cmd_lab_entry.args);
-			return EXIT_USAGE;
-		}
+		if (cli.help || labat + 1 >= argc)
+			return cmd_lab_entry.exec(&cli, 1, (char *[]){
+			    (char *)"--help", NULL }) == EXIT_OK && cli.help ?
+			    EXIT_OK : EXIT_USAGE;
+		cli_output_capture();
 		rc = cmd_lab_entry.exec(&cli, argc - labat - 1, argv + labat +
 		    1);
 		free(cli.sets);
 		if (fflush(stdout) != 0 || ferror(stdout)) {
-			perror("fedwiz: writing output");
+			fprintf(stderr, "fedwiz: writing output: %s\n",
+			    strerror(cli_output_errno() != 0 ?
+			    cli_output_errno() : EIO));
 			return EXIT_ENV;
 		}
 		return rc;
 	}
-	if (optind >= argc) {
-		/* No command: the console wizard. */
-		rc = tui_main(&cli);
-		free(cli.sets);
-		return rc;
-	}
-	for (k = 0; k < nitems(commands); k++)
-		if (strcmp(commands[k]->name, argv[optind]) == 0)
+
+	/* The command, and in a group the subcommand. */
+	first = optind;
+	if (first >= argc)
+		cmd = &cmd_wizard_entry;
+	for (k = 0; cmd == NULL && k < nitems(commands); k++)
+		if (strcmp(commands[k]->name, argv[first]) == 0)
 			cmd = commands[k];
 	if (cmd == NULL) {
-		fprintf(stderr, "fedwiz: unknown command '%s' (try fedwiz "
-		    "--help)\n", argv[optind]);
+		say_arg("unknown command '", argv[first], "' (try fedwiz "
+		    "--help)");
 		return EXIT_USAGE;
 	}
-	for (i = 0; i < (int)nitems(seen); i++) {
-		if (!seen[i] || (o = opt_by_val(i)) == NULL)
-			continue;
-		if (!opt_allowed(o, cmd->name)) {
-			fprintf(stderr, "fedwiz: --%s is not an option of '%s' "
-			    "(it is for: %s)\n", o->lo.name, cmd->name, o->cmds);
+	if (cli.help && cmd == &cmd_wizard_entry) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (cmd->sub != NULL) {
+		group = cmd;
+		cmd = NULL;
+		first++;
+		if (first >= argc) {
+			if (cli.help) {
+				usage_cmd(stdout, NULL, group);
+				return EXIT_OK;
+			}
+			fprintf(stderr, "fedwiz: usage: fedwiz %s COMMAND ...; "
+			    "its commands:\n", group->name);
+			usage_cmd(stderr, NULL, group);
+			return EXIT_USAGE;
+		}
+		for (s = group->sub; *s != NULL; s++)
+			if (strcmp((*s)->name, argv[first]) == 0)
+				cmd = *s;
+		if (cmd == NULL) {
+			word = clean_line(argv[first]);
+			fprintf(stderr, "fedwiz: unknown %s command '%s': ",
+			    group->name, word);
+			free(word);
+			for (s = group->sub; *s != NULL; s++)
+				fprintf(stderr, "%s%s %s", s == group->sub ? "" :
+				    s[1] == NULL ? " or " : ", ", group->name,
+				    (*s)->name);
+			fprintf(stderr, " (fedwiz %s --help)\n", group->name);
 			return EXIT_USAGE;
 		}
 	}
-	nargs = argc - optind - 1;
-	if (nargs < cmd->min_args || (cmd->max_args >= 0 &&
-	    nargs > cmd->max_args)) {
-		fprintf(stderr, "fedwiz: usage: fedwiz %s %s\n", cmd->name,
-		    cmd->args);
+	if (cli.help) {
+		usage_cmd(stdout, group, cmd);
+		return EXIT_OK;
+	}
+	cmd_label(label, sizeof(label), group, cmd);
+	for (k = 0; k < nitems(opts); k++) {
+		if (!seen[k] || opt_allowed(&opts[k], group, cmd))
+			continue;
+		users_of(users, sizeof(users), &opts[k]);
+		fprintf(stderr, "fedwiz: --%s is not an option of %s%s%s "
+		    "(it is for: %s)\n", opts[k].name, cmd ==
+		    &cmd_wizard_entry ? "" : "'", label, cmd ==
+		    &cmd_wizard_entry ? "" : "'", users);
 		return EXIT_USAGE;
 	}
-	rc = cmd->exec(&cli, nargs, argv + optind + 1);
+	nargs = first < argc ? argc - first - 1 : 0;
+	if (nargs < cmd->min_args || (cmd->max_args >= 0 &&
+	    nargs > cmd->max_args)) {
+		usage_line(stderr, "fedwiz: usage: ", group, cmd);
+		return EXIT_USAGE;
+	}
+	/* Headless: standard output that remembers why a write failed. */
+	if (cmd != &cmd_wizard_entry)
+		cli_output_capture();
+	/* A subcommand sees its own name as argv[0]. */
+	if (cmd == &cmd_wizard_entry)
+		rc = cmd->exec(&cli, 0, argv + first);
+	else if (group != NULL)
+		rc = cmd->exec(&cli, nargs + 1, argv + first);
+	else
+		rc = cmd->exec(&cli, nargs, argv + first + 1);
 	free(cli.sets);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		perror("fedwiz: writing output");
+		fprintf(stderr, "fedwiz: writing output: %s\n",
+		    strerror(cli_output_errno() != 0 ? cli_output_errno() :
+		    EIO));
 		return EXIT_ENV;
 	}
 	return rc;

@@ -237,6 +237,46 @@ need_cb(void *arg, const char *name, size_t off)
 	nc->v[nc->n++] = name;
 }
 
+/* Whether instance in (of procedure p) waits only for the same host's
+ * instance of q: both fan out over the same host list, in the same
+ * order. */
+static int
+same_host_dep(const struct plan_inst *in, const struct rb_proc *q)
+{
+	return in->host != NULL && q->role == in->proc->role;
+}
+
+static int
+finished(enum inst_status s)
+{
+	return s == INST_DONE || s == INST_SKIPPED;
+}
+
+size_t
+plan_blocker(const struct plan *pl, const struct plan_inst *in, size_t k)
+{
+	const struct rb_proc	*p = in->proc;
+	size_t			 j, q, dep, pos = (size_t)(in - pl->inst) -
+	    pl->first[p->index];
+
+	for (j = 0; j < p->requires.n; j++) {
+		q = p->req[j];
+		if (same_host_dep(in, &pl->rb->procs[q])) {
+			dep = pl->first[q] + pos;
+			if (finished(pl->inst[dep].status))
+				continue;
+			if (k == 0)
+				return dep;
+			k--;
+		} else {
+			if (k < pl->nopen[q])
+				return pl->open[q][k];
+			k -= pl->nopen[q];
+		}
+	}
+	fatal("plan_blocker: %zu is past the blockers of %s", k, p->id);
+}
+
 static void
 set_status(struct plan *pl, struct plan_inst *in, plan_state_fn states,
     void *ctx)
@@ -245,7 +285,7 @@ set_status(struct plan *pl, struct plan_inst *in, plan_state_fn states,
 	const struct rb_step	*s;
 	struct need_ctx		 nc;
 	struct scope		 sc;
-	size_t			 i, nexplicit = 0;
+	size_t			 i, q, pos, nexplicit = 0;
 
 	plan_inst_scope(pl, in, &sc);
 	in->applies = p->when ? cond_eval(p->when, scope_lookup, &sc) : T_TRUE;
@@ -288,20 +328,16 @@ set_status(struct plan *pl, struct plan_inst *in, plan_state_fn states,
 			break;
 		}
 	}
-	for (i = 0; i < in->ndeps; i++) {
-		enum inst_status ds = pl->inst[in->deps[i]].status;
-		if (ds != INST_DONE && ds != INST_SKIPPED)
-			in->nblocked++;
-	}
-	if (in->nblocked > 0) {
-		in->blocked_by = arena_calloc(pl->arena, in->nblocked,
-		    sizeof(*in->blocked_by));
-		in->nblocked = 0;
-		for (i = 0; i < in->ndeps; i++) {
-			enum inst_status ds = pl->inst[in->deps[i]].status;
-			if (ds != INST_DONE && ds != INST_SKIPPED)
-				in->blocked_by[in->nblocked++] = in->deps[i];
-		}
+	/* Required procedures come earlier in the order: their instances'
+	 * status, and their lists of open instances, are known by now. */
+	pos = (size_t)(in - pl->inst) - pl->first[p->index];
+	for (i = 0; i < p->requires.n; i++) {
+		q = p->req[i];
+		if (same_host_dep(in, &pl->rb->procs[q]))
+			in->nblocked += !finished(
+			    pl->inst[pl->first[q] + pos].status);
+		else
+			in->nblocked += pl->nopen[q];
 	}
 	if (in->applies == T_UNKNOWN) {
 		memset(&nc, 0, sizeof(nc));
@@ -327,17 +363,33 @@ set_status(struct plan *pl, struct plan_inst *in, plan_state_fn states,
 		in->status = INST_READY;
 }
 
+/* A procedure's instances that are not finished, once all have a status:
+ * what every instance that requires it from another role waits for. */
+static void
+list_open(struct plan *pl, size_t p)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < pl->count[p]; i++)
+		n += !finished(pl->inst[pl->first[p] + i].status);
+	pl->nopen[p] = n;
+	pl->open[p] = arena_calloc(pl->arena, n + 1, sizeof(**pl->open));
+	for (n = 0, i = 0; i < pl->count[p]; i++)
+		if (!finished(pl->inst[pl->first[p] + i].status))
+			pl->open[p][n++] = pl->first[p] + i;
+}
+
 int
 plan_build(const struct runbook *rb, const struct answers *ans,
     plan_state_fn states, void *ctx, struct plan **out, struct diags *diags)
 {
 	const struct role_hosts	 *rh;
-	const struct rb_proc	 *p, *q;
+	const struct rb_proc	 *p;
 	struct plan		 *pl;
 	struct plan_inst	 *in;
-	size_t			 *order, *first, *count, i, j, k, h, n = 0, nd;
+	size_t			 *order, i, h, n = 0, np = rb->nprocs + 1;
 
-	order = xcalloc(rb->nprocs + 1, sizeof(*order));
+	order = xcalloc(np, sizeof(*order));
 	if (plan_order(rb, order, diags) == -1) {
 		free(order);
 		return -1;
@@ -354,55 +406,40 @@ plan_build(const struct runbook *rb, const struct answers *ans,
 		n += rh != NULL && rh->n > 0 ? rh->n : 1;
 	}
 	pl->inst = arena_calloc(pl->arena, n + 1, sizeof(*pl->inst));
-	first = xcalloc(rb->nprocs + 1, sizeof(*first));
-	count = xcalloc(rb->nprocs + 1, sizeof(*count));
+	pl->first = arena_calloc(pl->arena, np, sizeof(*pl->first));
+	pl->count = arena_calloc(pl->arena, np, sizeof(*pl->count));
+	pl->open = arena_calloc(pl->arena, np, sizeof(*pl->open));
+	pl->nopen = arena_calloc(pl->arena, np, sizeof(*pl->nopen));
 	for (i = 0; i < rb->nprocs; i++) {
 		p = &rb->procs[order[i]];
 		rh = p->role ? answers_hosts(ans, p->role->id) : NULL;
-		first[order[i]] = pl->n;
+		pl->first[order[i]] = pl->n;
 		if (rh == NULL || rh->n == 0) {
 			pl->inst[pl->n++].proc = p;
-			count[order[i]] = 1;
+			pl->count[order[i]] = 1;
 			continue;
 		}
 		for (h = 0; h < rh->n; h++) {
 			pl->inst[pl->n].proc = p;
 			pl->inst[pl->n++].host = &rh->hosts[h];
 		}
-		count[order[i]] = rh->n;
+		pl->count[order[i]] = rh->n;
 	}
 
 	/*
-	 * Dependencies: an instance waits for the same host's instance when
-	 * both procedures run on the same role, and for every instance
-	 * otherwise. Required procedures come earlier in the order, so their
-	 * status is known when this one's is set.
+	 * Status in plan order: an instance waits for the same host's
+	 * instance when both procedures run on the same role, and for every
+	 * instance otherwise (plan_blocker). When a procedure's last
+	 * instance has its status, its open instances are listed once for
+	 * all that require it.
 	 */
 	for (i = 0; i < pl->n; i++) {
 		in = &pl->inst[i];
-		p = in->proc;
-		nd = 0;
-		for (j = 0; j < p->requires.n; j++)
-			nd += count[p->req[j]];
-		in->deps = arena_calloc(pl->arena, nd + 1, sizeof(*in->deps));
-		for (j = 0; j < p->requires.n; j++) {
-			q = &rb->procs[p->req[j]];
-			/* Same role: both fan out over the same host list in
-			 * the same order, so the host's position is enough. */
-			if (in->host != NULL && q->role == p->role) {
-				rh = answers_hosts(ans, p->role->id);
-				in->deps[in->ndeps++] = first[q->index] +
-				    (size_t)(in->host - rh->hosts);
-				continue;
-			}
-			for (k = first[q->index];
-			    k < first[q->index] + count[q->index]; k++)
-				in->deps[in->ndeps++] = k;
-		}
 		set_status(pl, in, states, ctx);
+		if (i + 1 == pl->first[in->proc->index] +
+		    pl->count[in->proc->index])
+			list_open(pl, in->proc->index);
 	}
-	free(first);
-	free(count);
 	free(order);
 	*out = pl;
 	return 0;

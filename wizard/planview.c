@@ -1,12 +1,15 @@
 /* planview.c: a plan (and a session's states) as text or JSON. */
 #include "config.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "answers.h"
+#include "clean.h"
 #include "cond.h"
 #include "json.h"
 #include "plan.h"
@@ -33,7 +36,7 @@ print_state(FILE *fp, const struct session *ses, const struct plan_inst *in,
     size_t step, const char *indent)
 {
 	const struct store_step	*ss;
-	char			 when[32];
+	char			 when[32], *op, *note;
 
 	if (in->steps[step - 1] == STEP_PENDING || ses == NULL) {
 		if (in->steps[step - 1] != STEP_PENDING)
@@ -45,10 +48,14 @@ print_state(FILE *fp, const struct session *ses, const struct plan_inst *in,
 	    NULL, step);
 	if (ss == NULL)
 		return;
+	op = clean_line(ss->operator);
+	note = ss->note ? clean_line(ss->note) : NULL;
 	fprintf(fp, "%s[%s by %s %s%s%s]\n", indent,
-	    plan_step_status_name(ss->status), ss->operator,
-	    when_str(ss->at, when, sizeof(when)), ss->note ? ": " : "",
-	    ss->note ? ss->note : "");
+	    plan_step_status_name(ss->status), op,
+	    when_str(ss->at, when, sizeof(when)), note ? ": " : "",
+	    note ? note : "");
+	free(op);
+	free(note);
 }
 
 /* Without --steps, a failed step is still worth a line: what and why. */
@@ -57,14 +64,17 @@ print_failures(FILE *fp, const struct session *ses, const struct plan_inst *in)
 {
 	const struct store_step	*ss;
 	size_t			 i;
+	char			*note;
 
 	for (i = 0; i < in->proc->nsteps; i++) {
 		if (in->steps[i] != STEP_FAILED)
 			continue;
 		ss = session_step_state(ses, in->proc->id, in->host ?
 		    in->host->name : NULL, i + 1);
+		note = ss && ss->note ? clean_line(ss->note) : NULL;
 		fprintf(fp, "%6s step %zu failed%s%s\n", "", i + 1,
-		    ss && ss->note ? ": " : "", ss && ss->note ? ss->note : "");
+		    note ? ": " : "", note ? note : "");
+		free(note);
 	}
 }
 
@@ -130,6 +140,12 @@ planview_check_summary(const struct rb_check *c, struct scope *sc)
 		a = tmpl_expand(c->host, scope_lookup, sc);
 		b = tmpl_expand(c->port, scope_lookup, sc);
 		s = xasprintf("tcp %s:%s", a, b);
+		break;
+	case CK_SIP:
+		a = tmpl_expand(c->host, scope_lookup, sc);
+		b = tmpl_expand(c->port, scope_lookup, sc);
+		s = xasprintf("sip OPTIONS to %s:%s%s%s", a, b,
+		    c->status ? ", expects " : "", c->status ? c->status : "");
 		break;
 	case CK_X509:
 		a = tmpl_expand(c->file, scope_lookup, sc);
@@ -210,8 +226,8 @@ print_steps(FILE *fp, const struct rb_step *steps, size_t n, struct scope *sc,
 	}
 }
 
-void
-planview_text(FILE *fp, const struct plan *pl, const struct session *ses,
+static void
+text_body(FILE *fp, const struct plan *pl, const struct session *ses,
     int steps)
 {
 	const struct runbook	*rb = pl->rb;
@@ -246,8 +262,8 @@ planview_text(FILE *fp, const struct plan *pl, const struct session *ses,
 			fprintf(fp, "%6s blocked by:", "");
 			for (k = 0; k < in->nblocked; k++)
 				fprintf(fp, "%s %s", k ? "," : "",
-				    plan_inst_name(&pl->inst[in->blocked_by[k]],
-				    name, sizeof(name)));
+				    plan_inst_name(&pl->inst[plan_blocker(pl,
+				    in, k)], name, sizeof(name)));
 			fprintf(fp, "\n");
 		}
 		if (ses != NULL && !steps)
@@ -283,6 +299,30 @@ planview_text(FILE *fp, const struct plan *pl, const struct session *ses,
 	}
 }
 
+/*
+ * Rendered whole, then cleaned once: titles and step text from the runbook
+ * file, answers, and the database's notes reach the terminal only through
+ * the cleaner.
+ */
+void
+planview_text(FILE *fp, const struct plan *pl, const struct session *ses,
+    int steps)
+{
+	FILE	*ms;
+	char	*text = NULL, *out;
+	size_t	 len = 0;
+
+	if ((ms = open_memstream(&text, &len)) == NULL)
+		fatal("cannot render the plan: %s", strerror(errno));
+	text_body(ms, pl, ses, steps);
+	if (fclose(ms) != 0)
+		fatal("cannot render the plan: %s", strerror(errno));
+	out = clean_text(text, 0);
+	fputs(out, fp);
+	free(out);
+	free(text);
+}
+
 /* on: whether what holds these steps applies (the procedure, the parent
  * step); a step or check under one that does not, does not either. */
 static void
@@ -300,15 +340,8 @@ json_steps(struct json *j, const struct rb_step *steps, size_t n,
 		s = &steps[i];
 		json_obj_begin(j);
 		json_kint(j, "n", (long long)(i + 1));
-		x = tmpl_expand(s->do_, scope_lookup, sc);
-		json_kstr(j, "do", x);
-		free(x);
-		if (s->command != NULL) {
-			x = tmpl_expand(s->command, scope_lookup, sc);
-			json_kstr(j, "command", x);
-			free(x);
-		} else
-			json_kstr(j, "command", NULL);
+		json_kstr_tmpl(j, "do", s->do_, scope_lookup, sc);
+		json_kstr_tmpl(j, "command", s->command, scope_lookup, sc);
 		if (top) {
 			json_kstr(j, "status",
 			    plan_step_status_name(in->steps[i]));
@@ -340,15 +373,149 @@ json_steps(struct json *j, const struct rb_step *steps, size_t n,
 	json_arr_end(j);
 }
 
+/*
+ * The steps of a procedure come out the same on every host they read the
+ * same values on: a large plan is mostly those repeats. So without a
+ * session (no per-host states), the first instance's "steps" are kept and
+ * repeated for the next instance of the procedure whose step states and
+ * values of every variable its steps read (scope_lookup decides, host
+ * builtins and per-host values included) are the same, by pointer.
+ */
+struct steps_memo {
+	const struct rb_proc	 *proc;
+	const char		**names;	/* the variables read */
+	size_t			  nnames;
+	const char		**vals;		/* their values then */
+	const struct plan_inst	 *in;		/* the states then */
+	int			  on;
+	struct buf		  json;		/* "[...]" */
+	int			  valid;
+};
+
+static void
+memo_name(void *arg, const char *name, size_t off)
+{
+	struct steps_memo	*m = arg;
+	size_t			 i;
+
+	(void)off;
+	for (i = 0; i < m->nnames; i++)
+		if (strcmp(m->names[i], name) == 0)
+			return;
+	m->names = xreallocarray(m->names, m->nnames + 1, sizeof(*m->names));
+	m->names[m->nnames++] = xstrdup(name);
+}
+
+static void
+memo_tmpl(struct steps_memo *m, const char *t)
+{
+	const char	*why;
+	size_t		 bad;
+
+	if (t != NULL)
+		(void)tmpl_scan(t, memo_name, m, &bad, &why);
+}
+
+/* Every variable what json_steps writes reads: templates and whens. */
+static void
+memo_walk(struct steps_memo *m, const struct rb_step *steps, size_t n)
+{
+	const struct rb_check	*c;
+	size_t			 i, k;
+
+	for (i = 0; i < n; i++) {
+		memo_tmpl(m, steps[i].do_);
+		memo_tmpl(m, steps[i].command);
+		if (steps[i].when != NULL)
+			cond_walk_vars(steps[i].when, memo_name, m);
+		for (k = 0; k < steps[i].nchecks; k++) {
+			c = &steps[i].checks[k];
+			memo_tmpl(m, c->command);
+			memo_tmpl(m, c->host);
+			memo_tmpl(m, c->port);
+			memo_tmpl(m, c->file);
+			memo_tmpl(m, c->name);
+			memo_tmpl(m, c->text);
+			if (c->when != NULL)
+				cond_walk_vars(c->when, memo_name, m);
+		}
+		memo_walk(m, steps[i].steps, steps[i].nsteps);
+	}
+}
+
+static void
+memo_clear(struct steps_memo *m)
+{
+	size_t	i;
+
+	for (i = 0; i < m->nnames; i++)
+		free((char *)(uintptr_t)m->names[i]);
+	free(m->names);
+	free(m->vals);
+	m->names = m->vals = NULL;
+	m->nnames = 0;
+	m->json.len = 0;
+	m->valid = 0;
+	m->proc = NULL;
+}
+
+/* Whether in's steps would come out as the memo's. */
+static int
+memo_hit(struct steps_memo *m, const struct plan_inst *in, struct scope *sc,
+    int on)
+{
+	size_t	i, n = in->proc->nsteps;
+
+	if (!m->valid || m->proc != in->proc || m->on != on ||
+	    memcmp(m->in->steps, in->steps, n * sizeof(*in->steps)) != 0 ||
+	    memcmp(m->in->step_na, in->step_na, n) != 0)
+		return 0;
+	for (i = 0; i < m->nnames; i++)
+		if (scope_lookup(sc, m->names[i]) != m->vals[i])
+			return 0;
+	return 1;
+}
+
+/* Write in's steps, and keep them in the memo for the next instances. */
+static void
+memo_steps(struct json *j, struct steps_memo *m, const struct plan_inst *in,
+    struct scope *sc, int on)
+{
+	size_t	i;
+
+	if (memo_hit(m, in, sc, on)) {
+		json_raw_value(j, m->json.s, m->json.len);
+		return;
+	}
+	if (m->proc != in->proc) {
+		memo_clear(m);
+		m->proc = in->proc;
+		memo_walk(m, in->proc->steps, in->proc->nsteps);
+		m->vals = xcalloc(m->nnames + 1, sizeof(*m->vals));
+	}
+	for (i = 0; i < m->nnames; i++)
+		m->vals[i] = scope_lookup(sc, m->names[i]);
+	m->in = in;
+	m->on = on;
+	m->json.len = 0;
+	json_capture(j, &m->json);
+	json_steps(j, in->proc->steps, in->proc->nsteps, sc, in, NULL, 1, on);
+	json_capture(j, NULL);
+	m->valid = 1;
+}
+
 void
 planview_json_procedures(struct json *j, const struct plan *pl,
     const struct session *ses)
 {
+	struct steps_memo	 memo;
 	const struct plan_inst	*in;
 	struct scope		 sc = { pl->rb, pl->ans, NULL };
 	char			 name[160];
 	size_t			 i, k;
 
+	memset(&memo, 0, sizeof(memo));
+	buf_init(&memo.json);
 	json_key(j, "procedures");
 	json_arr_begin(j);
 	for (i = 0; i < pl->n; i++) {
@@ -374,7 +541,8 @@ planview_json_procedures(struct json *j, const struct plan *pl,
 		json_key(j, "blocked_by");
 		json_arr_begin(j);
 		for (k = 0; k < in->nblocked; k++)
-			json_str(j, plan_inst_name(&pl->inst[in->blocked_by[k]],
+			json_str(j, plan_inst_name(&pl->inst[plan_blocker(pl,
+			    in, k)],
 			    name, sizeof(name)));
 		json_arr_end(j);
 		json_key(j, "needs");
@@ -383,11 +551,16 @@ planview_json_procedures(struct json *j, const struct plan *pl,
 			json_str(j, in->needs[k]);
 		json_arr_end(j);
 		json_key(j, "steps");
-		json_steps(j, in->proc->steps, in->proc->nsteps, &sc, in, ses, 1,
-		    in->applies != T_FALSE);
+		if (ses == NULL)
+			memo_steps(j, &memo, in, &sc, in->applies != T_FALSE);
+		else
+			json_steps(j, in->proc->steps, in->proc->nsteps, &sc,
+			    in, ses, 1, in->applies != T_FALSE);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
+	memo_clear(&memo);
+	buf_free(&memo.json);
 }
 
 void

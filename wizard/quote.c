@@ -7,11 +7,13 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/evp.h>
 
@@ -431,6 +433,14 @@ quote_command(const struct profile *p, const char *tmpl, struct scope *sc,
 		    p != NULL ? p->title : "a host without a device profile");
 		return -1;
 	}
+	/* The second wall: a host's profile may differ from its role's, so
+	 * the template is judged again for the language it goes to. */
+	if (quote_template_check(p, tmpl, &bad, &why) == -1) {
+		diags_add(d, NULL, 0, 0, "command template, offset %zu: a "
+		    "reference stands where no quoting can keep its value "
+		    "from changing the %s command: %s", bad, p->title, why);
+		return -1;
+	}
 	buf_init(&b);
 	if ((p->id == PROF_WINDOWS ? expand_ps(tmpl, &b, &c) :
 	    expand(tmpl, &b, cmd_ref, &c)) == -1) {
@@ -549,4 +559,889 @@ quote_powershell(const char *cmd, const char *module, int list)
 	out[pre + (size_t)n] = '\0';
 	buf_free(&u16);
 	return out;
+}
+
+/*
+ * Where a reference stands (quote_template_check). A value quoted by
+ * quote_value is one literal word only where the language reads a word:
+ * inside a string it is text of that string (sh runs $(...) inside "...";
+ * PowerShell too), after an escape its opening quote is taken literally,
+ * and a program that runs its arguments as code (eval, sh -c,
+ * Invoke-Expression) runs the value whatever the quoting. So each language
+ * gets a small lexer that follows quotes, substitutions and comments the
+ * way the shell reads the template's own text, and says where each
+ * reference lands.
+ */
+
+#define LEX_DEPTH	32
+
+struct lex {
+	const char	*s;
+	size_t		 i;
+	size_t		 bad;		/* offset of the refused reference */
+	const char	*why;
+};
+
+/* A reference "${name}" at s+i (not the literal "$${"): its length. */
+static size_t
+lex_ref(const char *s, size_t i)
+{
+	char	*name;
+	size_t	 n;
+
+	if (s[i] != '$' || s[i + 1] != '{')
+		return 0;
+	if ((n = ref_at(s + i, &name)) > 0)
+		free(name);
+	return n;
+}
+
+static int
+lex_refuse(struct lex *x, size_t at, const char *why)
+{
+	x->bad = at;
+	x->why = why;
+	return -1;
+}
+
+/* Refuse the first reference in s[from, to), if any. */
+static int
+lex_no_ref(struct lex *x, size_t from, size_t to, const char *why)
+{
+	size_t	i;
+
+	for (i = from; i < to && x->s[i] != '\0'; i++) {
+		if (x->s[i] == '$' && x->s[i + 1] == '$' && x->s[i + 2] == '{') {
+			i += 2;
+			continue;
+		}
+		if (lex_ref(x->s, i) > 0)
+			return lex_refuse(x, i, why);
+	}
+	return 0;
+}
+
+/* The end of "${...}" (literal in the template, a parameter expansion or
+ * braced variable for the shell) whose "{" is at s[i]: after its "}". */
+static size_t
+lex_braces(const char *s, size_t i)
+{
+	int	depth = 0;
+
+	for (; s[i] != '\0'; i++) {
+		if (s[i] == '{')
+			depth++;
+		else if (s[i] == '}' && --depth == 0)
+			return i + 1;
+	}
+	return i;
+}
+
+/* The word (as the shell splits at blanks) starting at s[i], for matching
+ * program names: its last path component, at most len-1 bytes. */
+static void
+lex_word(const char *s, size_t from, size_t to, char *out, size_t len)
+{
+	const char	*slash;
+	size_t		 n;
+
+	n = to - from;
+	if ((slash = memrchr(s + from, '/', n)) != NULL) {
+		n -= (size_t)(slash + 1 - (s + from));
+		from = (size_t)(slash + 1 - s);
+	}
+	if (n >= len)
+		n = len - 1;
+	memcpy(out, s + from, n);
+	out[n] = '\0';
+}
+
+static int
+word_in(const char *w, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strcasecmp(w, *list) == 0)
+			return 1;
+	return 0;
+}
+
+/* POSIX sh (and what bash adds that a login shell would read). */
+
+enum sh_ctx { SH_CMD, SH_DQ, SH_BQ, SH_ARITH, SH_DBRACK };
+
+struct sh_level {
+	enum sh_ctx	 ctx;
+	int		 parens;	/* SH_ARITH: "(" still open */
+	int		 group;		/* SH_CMD: closed by ")" */
+	/* SH_CMD: the simple command being read */
+	int		 words;		/* words so far, assignments aside */
+	int		 runner;	/* eval, ssh, watch among them */
+	int		 shell;		/* a shell or su among them */
+	int		 in_word;
+	int		 redirect;	/* the next word is a redirection's */
+	size_t		 word;		/* where the current word started */
+	char		 prev[16];	/* the last word */
+};
+
+static const char *const sh_runners[] = { "eval", "ssh", "watch", NULL };
+static const char *const sh_shells[] = { "sh", "bash", "dash", "ksh", "zsh",
+    "ash", "mksh", "busybox", "su", "script", NULL };
+
+/* "-c", "-lc", "-ec": an option word that hands the next word to -c. */
+static int
+sh_dash_c(const char *w)
+{
+	if (w[0] != '-' || w[1] == '-' || w[1] == '\0')
+		return 0;
+	for (w++; *w != '\0'; w++)
+		if (*w == 'c')
+			return 1;
+	return 0;
+}
+
+/* NAME=...: an assignment before the command, not its name. */
+static int
+sh_assignment(const char *s, size_t from, size_t to)
+{
+	size_t	i = from;
+
+	if (!(isalpha((unsigned char)s[i]) || s[i] == '_'))
+		return 0;
+	while (i < to && (isalnum((unsigned char)s[i]) || s[i] == '_'))
+		i++;
+	return i < to && s[i] == '=';
+}
+
+static void
+sh_word_end(const char *s, struct sh_level *l, size_t end)
+{
+	char	w[16];
+
+	if (!l->in_word)
+		return;
+	l->in_word = 0;
+	if (l->redirect) {
+		l->redirect = 0;
+		return;
+	}
+	if (l->words == 0 && sh_assignment(s, l->word, end))
+		return;
+	lex_word(s, l->word, end, w, sizeof(w));
+	if (word_in(w, sh_runners))
+		l->runner = 1;
+	if (word_in(w, sh_shells))
+		l->shell = 1;
+	memcpy(l->prev, w, sizeof(w));
+	l->words++;
+}
+
+static void
+sh_command_end(const char *s, struct sh_level *l, size_t end)
+{
+	sh_word_end(s, l, end);
+	l->words = l->runner = l->shell = l->redirect = 0;
+	l->prev[0] = '\0';
+}
+
+static void
+sh_word_start(struct sh_level *l, size_t i)
+{
+	if (!l->in_word) {
+		l->in_word = 1;
+		l->word = i;
+	}
+}
+
+/* A reference in command context: where in the command it stands. */
+static int
+sh_cmd_ref(struct lex *x, struct sh_level *l, size_t i)
+{
+	if (l->redirect && !l->in_word)
+		return 0;
+	if (l->words == 0 && !(l->in_word && sh_assignment(x->s, l->word, i)))
+		return lex_refuse(x, i, "it would be the command's name, so "
+		    "the answer would choose the program that runs");
+	if (l->runner)
+		return lex_refuse(x, i, "the command runs its arguments as "
+		    "shell code (eval, ssh, watch), quoted or not");
+	if (l->shell && !l->in_word && sh_dash_c(l->prev))
+		return lex_refuse(x, i, "it is the script of a shell's -c, "
+		    "which runs it as code; pass it as an argument after the "
+		    "script instead (sh -c '...' sh ${value})");
+	return 0;
+}
+
+/*
+ * The here-document whose "<<" is at s[i]: refuse a reference as its
+ * delimiter, and note the delimiter to skip its body at the next newline.
+ */
+static size_t
+sh_heredoc_start(struct lex *x, size_t i, char *delim, size_t dlen,
+    int *strip, int *bad)
+{
+	const char	*s = x->s;
+	size_t		 n = 0;
+
+	i += 2;
+	*strip = s[i] == '-';
+	if (*strip)
+		i++;
+	while (s[i] == ' ' || s[i] == '\t')
+		i++;
+	for (; s[i] != '\0' && strchr(" \t\n;&|<>()", s[i]) == NULL; i++) {
+		if (lex_ref(s, i) > 0) {
+			*bad = lex_refuse(x, i, "it would be a here-document's "
+			    "delimiter");
+			return i;
+		}
+		if (strchr("'\"\\", s[i]) == NULL && n + 1 < dlen)
+			delim[n++] = s[i];
+	}
+	delim[n] = '\0';
+	return i;
+}
+
+/* A here-document's body, from the line after its "<<": no reference may
+ * stand in it (its text is expanded like "..."). Returns the index after
+ * its delimiter line. */
+static size_t
+sh_heredoc_body(struct lex *x, size_t i, const char *delim, int strip,
+    int *bad)
+{
+	const char	*s = x->s, *eol;
+	size_t		 line, n, dl = strlen(delim);
+
+	while (s[i] != '\0') {
+		line = i;
+		eol = strchr(s + i, '\n');
+		n = eol != NULL ? (size_t)(eol - s) - i : strlen(s + i);
+		if (strip)
+			while (n > 0 && s[line] == '\t') {
+				line++;
+				n--;
+			}
+		if (n == dl && strncmp(s + line, delim, dl) == 0)
+			return line + n;
+		if (lex_no_ref(x, line, line + n, "it would be inside a "
+		    "here-document, whose text the shell expands like "
+		    "\"...\"") == -1) {
+			*bad = -1;
+			return i;
+		}
+		i = line + n + (eol != NULL);
+	}
+	return i;
+}
+
+static int
+lex_sh(struct lex *x)
+{
+	struct sh_level	 st[LEX_DEPTH], *l;
+	const char	*s = x->s;
+	char		 delim[64] = "";
+	size_t		 i = 0, n;
+	int		 d = 0, strip = 0, pending = 0, bad = 0;
+
+	memset(st, 0, sizeof(st));
+	l = &st[0];
+#define PUSH(c) do {							\
+	if (d + 1 >= LEX_DEPTH)						\
+		return lex_refuse(x, i, "it is nested too deep to "	\
+		    "follow");						\
+	l = &st[++d];							\
+	memset(l, 0, sizeof(*l));					\
+	l->ctx = (c);							\
+} while (0)
+#define POP() do {							\
+	if (d > 0)							\
+		l = &st[--d];						\
+} while (0)
+
+	while (s[i] != '\0') {
+		if (s[i] == '$' && s[i + 1] == '$' && s[i + 2] == '{') {
+			/* a literal "${": the shell's own expansion */
+			if (l->ctx == SH_CMD)
+				sh_word_start(l, i);
+			n = lex_braces(s, i + 2);
+			if (lex_no_ref(x, i + 3, n, "it would be inside a "
+			    "${...} expansion") == -1)
+				return -1;
+			i = n;
+			continue;
+		}
+		if ((n = lex_ref(s, i)) > 0) {
+			switch (l->ctx) {
+			case SH_CMD:
+				if (sh_cmd_ref(x, l, i) == -1)
+					return -1;
+				sh_word_start(l, i);
+				break;
+			case SH_DQ:
+				return lex_refuse(x, i, "it would be inside a "
+				    "double-quoted string, where the shell "
+				    "runs $(...) and `...` of the value; "
+				    "write it outside the quotes");
+			case SH_BQ:
+				return lex_refuse(x, i, "it would be inside "
+				    "`...`, which ends at the value's own "
+				    "backquote; use $(...)");
+			case SH_ARITH:
+				return lex_refuse(x, i, "it would be in "
+				    "arithmetic, which evaluates the value as "
+				    "an expression");
+			case SH_DBRACK:
+				return lex_refuse(x, i, "it would be inside "
+				    "[[ ... ]], where bash evaluates the "
+				    "operands of -eq and the like as "
+				    "arithmetic; use [ ... ]");
+			}
+			i += n;
+			continue;
+		}
+		switch (l->ctx) {
+		case SH_DQ:
+			if (s[i] == '"')
+				POP();
+			else if (s[i] == '\\' && s[i + 1] != '\0')
+				i++;
+			else if (s[i] == '`')
+				PUSH(SH_BQ);
+			else if (s[i] == '$' && s[i + 1] == '(' &&
+			    s[i + 2] == '(') {
+				PUSH(SH_ARITH);
+				l->parens = 2;
+				i += 2;
+			} else if (s[i] == '$' && s[i + 1] == '(') {
+				PUSH(SH_CMD);
+				l->group = 1;
+				i++;
+			}
+			i++;
+			continue;
+		case SH_BQ:
+			if (s[i] == '`')
+				POP();
+			else if (s[i] == '\\' && s[i + 1] != '\0')
+				i++;
+			i++;
+			continue;
+		case SH_ARITH:
+			if (s[i] == '(')
+				l->parens++;
+			else if (s[i] == ')' && --l->parens == 0)
+				POP();
+			i++;
+			continue;
+		case SH_DBRACK:
+			if (s[i] == ']' && s[i + 1] == ']') {
+				POP();
+				i++;
+			}
+			i++;
+			continue;
+		case SH_CMD:
+			break;
+		}
+		/* Command context. */
+		switch (s[i]) {
+		case ' ':
+		case '\t':
+			sh_word_end(s, l, i);
+			break;
+		case '\n':
+			sh_command_end(s, l, i);
+			if (pending) {
+				i = sh_heredoc_body(x, i + 1, delim, strip,
+				    &bad);
+				if (bad)
+					return -1;
+				pending = 0;
+				continue;
+			}
+			break;
+		case ';':
+		case '&':
+		case '|':
+			sh_command_end(s, l, i);
+			break;
+		case '<':
+		case '>':
+			sh_word_end(s, l, i);
+			if (s[i] == '<' && s[i + 1] == '<' && s[i + 2] != '<') {
+				i = sh_heredoc_start(x, i, delim,
+				    sizeof(delim), &strip, &bad);
+				if (bad)
+					return -1;
+				pending = 1;
+				continue;
+			}
+			while (s[i + 1] == '<' || s[i + 1] == '>' ||
+			    s[i + 1] == '&' || s[i + 1] == '|')
+				i++;
+			l->redirect = 1;
+			break;
+		case '(':
+			sh_word_end(s, l, i);
+			if (s[i + 1] == '(') {
+				PUSH(SH_ARITH);
+				l->parens = 2;
+				i++;
+			} else {
+				PUSH(SH_CMD);
+				l->group = 1;
+			}
+			break;
+		case ')':
+			sh_command_end(s, l, i);
+			if (l->group)
+				POP();
+			break;
+		case '\'':
+			sh_word_start(l, i);
+			n = i + 1;
+			while (s[n] != '\0' && s[n] != '\'')
+				n++;
+			if (lex_no_ref(x, i + 1, n, "it would be inside a "
+			    "single-quoted string, which the value's quoting "
+			    "would end; write it outside the quotes") == -1)
+				return -1;
+			i = s[n] != '\0' ? n : n - 1;
+			break;
+		case '"':
+			sh_word_start(l, i);
+			PUSH(SH_DQ);
+			break;
+		case '`':
+			sh_word_start(l, i);
+			PUSH(SH_BQ);
+			break;
+		case '\\':
+			sh_word_start(l, i);
+			if (lex_ref(s, i + 1) > 0)
+				return lex_refuse(x, i + 1, "it would follow a "
+				    "backslash, which makes the value's "
+				    "opening quote a literal character");
+			if (s[i + 1] != '\0')
+				i++;
+			break;
+		case '#':
+			if (!l->in_word) {
+				/* a comment: to the end of the line */
+				while (s[i + 1] != '\0' && s[i + 1] != '\n')
+					i++;
+				break;
+			}
+			sh_word_start(l, i);
+			break;
+		case '$':
+			sh_word_start(l, i);
+			if (s[i + 1] == '(' && s[i + 2] == '(') {
+				PUSH(SH_ARITH);
+				l->parens = 2;
+				i += 2;
+			} else if (s[i + 1] == '(') {
+				PUSH(SH_CMD);
+				l->group = 1;
+				i++;
+			} else if (s[i + 1] == '\'') {
+				/* $'...': backslash escapes inside */
+				n = i + 2;
+				while (s[n] != '\0' && s[n] != '\'')
+					n += s[n] == '\\' && s[n + 1] != '\0' ?
+					    2 : 1;
+				if (lex_no_ref(x, i + 2, n, "it would be "
+				    "inside a $'...' string") == -1)
+					return -1;
+				i = s[n] != '\0' ? n : n - 1;
+			} else if (s[i + 1] == '"') {
+				PUSH(SH_DQ);
+				i++;
+			} else if (s[i + 1] == '{') {
+				/* not one of ours (malformed): the shell's */
+				n = lex_braces(s, i + 1);
+				i = n - 1;
+			}
+			break;
+		case '[':
+			if (!l->in_word && s[i + 1] == '[' &&
+			    (s[i + 2] == ' ' || s[i + 2] == '\t')) {
+				PUSH(SH_DBRACK);
+				i++;
+				break;
+			}
+			sh_word_start(l, i);
+			break;
+		default:
+			sh_word_start(l, i);
+			break;
+		}
+		i++;
+	}
+#undef PUSH
+#undef POP
+	return 0;
+}
+
+/* PowerShell. */
+
+enum ps_ctx { PS_CMD, PS_DQ };
+
+struct ps_level {
+	enum ps_ctx	 ctx;
+	char		 closer;	/* PS_CMD: ")" or "}" ends it */
+	int		 cmdpos;	/* the next word starts a command */
+	int		 callop;	/* after "&" or ".": the next word
+					   names the command to run */
+	int		 runner;	/* the command runs its arguments */
+	int		 in_word;
+};
+
+static const char *const ps_runners[] = { "invoke-expression", "iex", "cmd",
+    "cmd.exe", "powershell", "powershell.exe", "pwsh", "pwsh.exe", "ssh",
+    "ssh.exe", "start-process", "saps", "start", "wsl", "wsl.exe", "bash",
+    "sh", NULL };
+
+/*
+ * PowerShell's quote characters: 1 single (' and U+2018..U+201B), 2
+ * double (" and U+201C..U+201E), 0 none; *len its bytes.
+ */
+static int
+ps_quote(const char *s, size_t *len)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+
+	*len = 1;
+	if (*u == '\'')
+		return 1;
+	if (*u == '"')
+		return 2;
+	if (u[0] == 0xe2 && u[1] == 0x80) {
+		*len = 3;
+		if (u[2] >= 0x98 && u[2] <= 0x9b)
+			return 1;
+		if (u[2] >= 0x9c && u[2] <= 0x9e)
+			return 2;
+	}
+	*len = 1;
+	return 0;
+}
+
+/* A code point's length at s (at least 1), to step over an escaped one. */
+static size_t
+cp_len(const char *s)
+{
+	uint32_t	c;
+	int		n;
+
+	if (*s == '\0')
+		return 0;
+	n = utf8_next((const unsigned char *)s, strlen(s), &c);
+	return n > 0 ? (size_t)n : 1;
+}
+
+/*
+ * A reference in command context. expand_ps quotes the whole word that
+ * holds it, as one single-quoted string with its text; a quote or a
+ * backtick in that word would be read by PowerShell as the template's
+ * author meant it, not as the literal text it becomes, so it is refused.
+ */
+static int
+ps_cmd_ref(struct lex *x, struct ps_level *l, size_t i)
+{
+	const char	*s = x->s;
+	size_t		 a = 0, b = 0, q, n;
+
+	/* The word as expand_ps splits them (a reference's braces are not
+	 * separators there). */
+	for (;;) {
+		while (s[b] != '\0' && ps_sep(s[b]))
+			b++;
+		for (a = b; !ps_sep(s[b]); )
+			if ((n = escaped_ref(s + b)) > 0 ||
+			    (n = lex_ref(s, b)) > 0)
+				b += n;
+			else
+				b++;
+		if (b > i || s[b] == '\0')
+			break;
+	}
+	for (; a < b; a++)
+		if (s[a] == '`' || ps_quote(s + a, &q) != 0)
+			return lex_refuse(x, i, "it shares a word with a quote "
+			    "or a backtick, which PowerShell would read "
+			    "around the value; make the reference a word of "
+			    "its own, or glue it only to plain text");
+	/* A quoted string where a command starts is only a string; after
+	 * "&" or "." it names what runs. */
+	if (l->callop)
+		return lex_refuse(x, i, "it would name the command that the "
+		    "call operator (& or .) runs, so the answer would choose "
+		    "what runs");
+	if (l->runner)
+		return lex_refuse(x, i, "the command runs its arguments as "
+		    "code (Invoke-Expression, cmd, powershell, ssh, "
+		    "Start-Process...), quoted or not");
+	return 0;
+}
+
+static void
+ps_word_end(const char *s, struct ps_level *l, size_t from, size_t to)
+{
+	char	w[24];
+
+	if (!l->in_word)
+		return;
+	l->in_word = 0;
+	if (!l->cmdpos)
+		return;
+	lex_word(s, from, to, w, sizeof(w));
+	/* "& cmd" and ". script": the name comes next */
+	if (strcmp(w, "&") == 0 || strcmp(w, ".") == 0) {
+		l->callop = 1;
+		return;
+	}
+	l->cmdpos = l->callop = 0;
+	if (word_in(w, ps_runners))
+		l->runner = 1;
+}
+
+static int
+lex_ps(struct lex *x)
+{
+	struct ps_level	 st[LEX_DEPTH], *l;
+	const char	*s = x->s, *e;
+	size_t		 i = 0, n, q, word = 0;
+	int		 d = 0, k;
+
+	memset(st, 0, sizeof(st));
+	l = &st[0];
+	l->cmdpos = 1;
+#define PUSH(c, close) do {						\
+	if (d + 1 >= LEX_DEPTH)						\
+		return lex_refuse(x, i, "it is nested too deep to "	\
+		    "follow");						\
+	l = &st[++d];							\
+	memset(l, 0, sizeof(*l));					\
+	l->ctx = (c);							\
+	l->closer = (close);						\
+	l->cmdpos = 1;							\
+} while (0)
+#define POP() do {							\
+	if (d > 0)							\
+		l = &st[--d];						\
+} while (0)
+
+	while (s[i] != '\0') {
+		if (s[i] == '$' && s[i + 1] == '$' && s[i + 2] == '{') {
+			/* a literal "${": PowerShell's ${braced} variable */
+			if (l->ctx == PS_CMD && !l->in_word) {
+				l->in_word = 1;
+				word = i;
+			}
+			n = lex_braces(s, i + 2);
+			if (lex_no_ref(x, i + 3, n, "it would be inside a "
+			    "${...} variable name") == -1)
+				return -1;
+			i = n;
+			continue;
+		}
+		if ((n = lex_ref(s, i)) > 0) {
+			if (l->ctx == PS_DQ)
+				return lex_refuse(x, i, "it would be inside a "
+				    "double-quoted string, where PowerShell "
+				    "runs $(...) of the value; write it "
+				    "outside the quotes");
+			if (ps_cmd_ref(x, l, i) == -1)
+				return -1;
+			if (!l->in_word) {
+				l->in_word = 1;
+				word = i;
+			}
+			i += n;
+			continue;
+		}
+		k = ps_quote(s + i, &q);
+		if (l->ctx == PS_DQ) {
+			if (k == 2) {
+				if (ps_quote(s + i + q, &n) == 2)
+					i += q + n;	/* "" inside "..." */
+				else {
+					POP();
+					i += q;
+				}
+				continue;
+			}
+			if (s[i] == '`' && s[i + 1] != '\0')
+				i += 1 + cp_len(s + i + 1);
+			else if (s[i] == '$' && s[i + 1] == '(') {
+				PUSH(PS_CMD, ')');
+				i += 2;
+			} else
+				i++;
+			continue;
+		}
+		/* Command context. */
+		if (k == 1) {
+			/* '...': a doubled quote is one quote */
+			if (!l->in_word) {
+				l->in_word = 1;
+				word = i;
+			}
+			n = i + q;
+			while (s[n] != '\0') {
+				if (ps_quote(s + n, &q) == 1) {
+					if (ps_quote(s + n + q, &q) == 1) {
+						n += 2 * q;
+						continue;
+					}
+					break;
+				}
+				n++;
+			}
+			if (lex_no_ref(x, i, n, "it would be inside a "
+			    "single-quoted string, which the value's quoting "
+			    "would end; write it outside the quotes") == -1)
+				return -1;
+			i = s[n] != '\0' ? n + q : n;
+			continue;
+		}
+		if (k == 2) {
+			if (!l->in_word) {
+				l->in_word = 1;
+				word = i;
+			}
+			PUSH(PS_DQ, 0);
+			i += q;
+			continue;
+		}
+		if (s[i] == '@' && (s[i + 1] == '\'' || s[i + 1] == '"') &&
+		    (s[i + 2] == '\n' || (s[i + 2] == '\r' &&
+		    s[i + 3] == '\n'))) {
+			/* a here-string, to a line that starts with '@ */
+			e = strstr(s + i + 2, s[i + 1] == '\'' ? "\n'@" :
+			    "\n\"@");
+			n = e != NULL ? (size_t)(e - s) + 3 : strlen(s);
+			if (lex_no_ref(x, i, n, "it would be inside a "
+			    "here-string") == -1)
+				return -1;
+			i = n;
+			continue;
+		}
+		if (s[i] == '<' && s[i + 1] == '#') {
+			e = strstr(s + i + 2, "#>");
+			n = e != NULL ? (size_t)(e - s) + 2 : strlen(s);
+			if (lex_no_ref(x, i, n, "it would be inside a <# #> "
+			    "comment, which the value could end") == -1)
+				return -1;
+			i = n;
+			continue;
+		}
+		if (s[i] == '#' && !l->in_word) {
+			while (s[i] != '\0' && s[i] != '\n')
+				i++;
+			continue;
+		}
+		if (s[i] == '`') {
+			if (lex_ref(s, i + 1) > 0)
+				return lex_refuse(x, i + 1, "it would follow "
+				    "the escape character `, which makes the "
+				    "value's opening quote a literal "
+				    "character");
+			if (!l->in_word) {
+				l->in_word = 1;
+				word = i;
+			}
+			i += 1 + (s[i + 1] != '\0' ? cp_len(s + i + 1) : 0);
+			continue;
+		}
+		if (ps_sep(s[i]) || s[i] == '\n' || s[i] == '\r') {
+			ps_word_end(s, l, word, i);
+			switch (s[i]) {
+			case ';':
+			case '|':
+			case '\n':
+				l->cmdpos = 1;
+				l->runner = l->callop = 0;
+				break;
+			case '(':
+				PUSH(PS_CMD, ')');
+				break;
+			case '{':
+				PUSH(PS_CMD, '}');
+				break;
+			case ')':
+			case '}':
+				if (l->closer == s[i]) {
+					POP();
+					/* (cmd) as an argument: a value */
+					l->in_word = 0;
+				}
+				break;
+			}
+			i++;
+			continue;
+		}
+		if (s[i] == '$' && (s[i + 1] == '(' || s[i + 1] == '{')) {
+			/* $(...) subexpression; ${ not ours: a variable */
+			if (!l->in_word) {
+				l->in_word = 1;
+				word = i;
+			}
+			if (s[i + 1] == '(') {
+				ps_word_end(s, l, word, i);
+				PUSH(PS_CMD, ')');
+				i += 2;
+			} else
+				i = lex_braces(s, i + 1);
+			continue;
+		}
+		if (s[i] == '@' && s[i + 1] == '(') {
+			ps_word_end(s, l, word, i);
+			PUSH(PS_CMD, ')');
+			i += 2;
+			continue;
+		}
+		if (s[i] == '&' && s[i + 1] == '&') {
+			ps_word_end(s, l, word, i);
+			l->cmdpos = 1;
+			l->runner = l->callop = 0;
+			i += 2;
+			continue;
+		}
+		if (!l->in_word) {
+			l->in_word = 1;
+			word = i;
+		}
+		i++;
+	}
+#undef PUSH
+#undef POP
+	return 0;
+}
+
+int
+quote_template_check(const struct profile *p, const char *tmpl, size_t *off,
+    const char **why)
+{
+	struct lex	x = { tmpl, 0, 0, NULL };
+	int		rc;
+
+	if (p == NULL)
+		return 0;
+	switch (p->id) {
+	case PROF_LINUX:
+		rc = lex_sh(&x);
+		break;
+	case PROF_WINDOWS:
+		rc = lex_ps(&x);
+		break;
+	default:
+		/* a Cisco value is one plain token: nothing to end */
+		return 0;
+	}
+	if (rc == -1) {
+		*off = x.bad;
+		*why = x.why;
+	}
+	return rc;
 }

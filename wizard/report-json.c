@@ -124,10 +124,10 @@ json_head(struct json *j, const struct report *r)
 	json_ktime(j, "window_end", r->window_end);
 	json_key(j, "window_seconds");
 	if (r->window_end > 0)
-		json_int(j, (long long)(r->window_end - r->started));
+		json_int(j, sub_sat(r->window_end, r->started));
 	else
 		json_null(j);
-	json_kint(j, "used_seconds", (long long)(r->last_change - r->started));
+	json_kint(j, "used_seconds", sub_sat(r->last_change, r->started));
 	json_kstr(j, "time_used", r->time_used);
 	json_kstr(j, "drift", r->drift);
 	json_strs(j, "warnings", r->warnings, r->nwarnings);

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <time.h>
 
 #include "answers.h"
+#include "clean.h"
 #include "plan.h"
 #include "report.h"
 #include "report-int.h"
@@ -45,119 +47,19 @@ const char *const report_status_class[] = {
 
 /* Text. */
 
-/* Length of the UTF-8 sequence at p and its code point; 0 if invalid
- * (overlong, surrogate, beyond U+10FFFF, truncated). */
-static size_t
-utf8_seq(const unsigned char *p, uint32_t *cp)
-{
-	size_t	n, i;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-		*cp = p[0] & 0x1fu;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		*cp = p[0] & 0x0fu;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		*cp = p[0] & 0x07u;
-	} else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		*cp = (*cp << 6) | (p[i] & 0x3fu);
-	}
-	if ((n == 3 && *cp < 0x800) || (n == 4 && *cp < 0x10000) ||
-	    (*cp >= 0xd800 && *cp <= 0xdfff) || *cp > 0x10ffff)
-		return 0;
-	return n;
-}
-
-/*
- * Code points that change how the text around them is shown rather than
- * being text: C1 controls (0x9b is a CSI on some terminals) and the bidi
- * embeddings, overrides and isolates, which can make a note or an output
- * line read differently from what it says.
- */
-static int
-invisible(uint32_t cp)
-{
-	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x200e || cp == 0x200f ||
-	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
-}
-
-/*
- * A terminal escape sequence, whole: dropping only the ESC would leave
- * "[1m" in the text. CSI runs to its final byte; OSC, DCS and the other
- * strings run to BEL or ESC \; anything else is ESC and one character.
- */
-static const unsigned char *
-skip_escape(const unsigned char *p)
-{
-	p++;
-	if (*p == '[') {
-		for (p++; *p >= 0x30 && *p <= 0x3f; p++)
-			;
-		for (; *p >= 0x20 && *p <= 0x2f; p++)
-			;
-		return *p >= 0x40 && *p <= 0x7e ? p + 1 : p;
-	}
-	if (*p == ']' || *p == 'P' || *p == '_' || *p == '^' || *p == 'X') {
-		/* Unterminated, it ends with its line: a report must not
-		 * lose the rest of an output to one stray byte. */
-		for (p++; *p != '\0' && *p != 0x07 && *p != '\n'; p++)
-			if (*p == 0x1b && p[1] == '\\')
-				return p + 2;
-		return *p == 0x07 ? p + 1 : p;
-	}
-	return *p >= 0x20 && *p <= 0x7e ? p + 1 : p;
-}
-
 /*
  * Notes, check output and answers come from operators and remote hosts:
- * keep printable text only. Valid UTF-8 out (a bad byte becomes U+FFFD),
- * no control characters; a newline stays in multi-line fields and is a
- * space elsewhere; a tab is a space; trailing blank space goes.
+ * the one cleaner (clean.h) keeps printable text only; a newline stays in
+ * multi-line fields and is a space elsewhere; trailing blank space goes.
  */
 static char *
 clean(struct arena *a, const char *s, int multiline)
 {
-	const unsigned char	*p = (const unsigned char *)(s ? s : "");
-	struct buf		 b;
-	uint32_t		 cp;
-	size_t			 n;
-	char			*out;
+	char	*c, *out;
 
-	buf_init(&b);
-	while (*p != '\0') {
-		if (*p == 0x1b) {
-			p = skip_escape(p);
-			continue;
-		}
-		if (*p < 0x80) {
-			if (*p == '\n' && multiline)
-				buf_addc(&b, '\n');
-			else if (*p == '\n' || *p == '\t')
-				buf_addc(&b, ' ');
-			else if (*p >= 0x20 && *p != 0x7f)
-				buf_addc(&b, (char)*p);
-			p++;
-			continue;
-		}
-		if ((n = utf8_seq(p, &cp)) == 0) {
-			buf_adds(&b, "\xef\xbf\xbd");
-			p++;
-			continue;
-		}
-		if (!invisible(cp))
-			buf_add(&b, (const char *)p, n);
-		p += n;
-	}
-	while (b.len > 0 && (b.s[b.len - 1] == ' ' || b.s[b.len - 1] == '\n'))
-		b.s[--b.len] = '\0';
-	out = arena_strdup(a, b.s ? b.s : "");
-	buf_free(&b);
+	c = clean_text(s, (multiline ? 0 : CLEAN_LINE) | CLEAN_TRIM);
+	out = arena_strdup(a, c);
+	free(c);
 	return out;
 }
 
@@ -198,7 +100,7 @@ const char *
 report_span(long long secs, char *buf, size_t len)
 {
 	if (secs < 0)
-		secs = -secs;
+		secs = secs == LLONG_MIN ? LLONG_MAX : -secs;
 	if (secs >= 86400)
 		snprintf(buf, len, secs % 86400 / 3600 ? "%lldd %lldh" :
 		    "%lldd", secs / 86400, secs % 86400 / 3600);
@@ -344,9 +246,9 @@ gather_time(struct report *r)
 {
 	struct buf	x;
 	char		a[32], b[32], c[32];
-	long long	used = (long long)(r->last_change - r->started);
-	long long	len = (long long)(r->window_end - r->started);
-	long long	over = (long long)(r->last_change - r->window_end);
+	long long	used = sub_sat(r->last_change, r->started);
+	long long	len = sub_sat(r->window_end, r->started);
+	long long	over = sub_sat(r->last_change, r->window_end);
 
 	report_span(used, a, sizeof(a));
 	buf_init(&x);
@@ -550,7 +452,7 @@ gather_insts(struct report *r, const struct session *s, struct strmap *map)
 		ri->blocked_by = arena_calloc(r->a, in->nblocked + 1,
 		    sizeof(*ri->blocked_by));
 		for (k = 0; k < in->nblocked; k++) {
-			plan_inst_name(&pl->inst[in->blocked_by[k]], name,
+			plan_inst_name(&pl->inst[plan_blocker(pl, in, k)], name,
 			    sizeof(name));
 			ri->blocked_by[k] = clean(r->a, name, 0);
 		}
@@ -1109,7 +1011,7 @@ report_worked(const struct r_inst *ri, struct buf *b)
 	else
 		buf_printf(b, " Worked on from %s to %s (%s).", a,
 		    report_iso(ri->last, z, sizeof(z)),
-		    report_span(ri->last - ri->first, d, sizeof(d)));
+		    report_span(sub_sat(ri->last, ri->first), d, sizeof(d)));
 }
 
 /* What the excerpt under a check is, when it is not the whole output. */

@@ -21,7 +21,9 @@
 
 #include "cond.h"
 #include "profile.h"
+#include "quote.h"
 #include "runbook.h"
+#include "sip.h"
 #include "template.h"
 #include "util.h"
 #include "vartype.h"
@@ -1028,7 +1030,8 @@ static const char *const certkind_enum[] = { "chain", "cert", "csr", NULL };
 static const char *const dnstype_enum[] = { "A", "AAAA", "SRV", NULL };
 /* The kinds of failure a fix answers (check.c names each failure so). */
 static const char *const fixon_enum[] = { "any", "connect", "refused",
-    "client_cert", "chain", "name", "eku", "validity", "answer", NULL };
+    "client_cert", "chain", "name", "eku", "validity", "answer", "tls",
+    "status", "closed", "timeout", NULL };
 
 static const char *
 expand_probe(void *ctx, const char *name)
@@ -1042,12 +1045,12 @@ static int
 ssh_post(struct loader *ld, const struct ynode *n, void *obj)
 {
 	struct rb_check		*c = obj;
-	const struct ynode	*rn = ymap_get(n, "role");
-	const char		*rid;
+	const struct ynode	*rn = ymap_get(n, "role"), *cn;
+	const char		*rid, *why;
 	char			*re, msg[200];
 	regex_t			 rx;
-	size_t			 i;
-	int			 rc, x;
+	size_t			 i, off;
+	int			 rc, x, line, col;
 
 	rid = c->role_id != NULL ? c->role_id : ld->proc ? ld->proc->on : NULL;
 	if (rid == NULL) {
@@ -1070,6 +1073,16 @@ ssh_post(struct loader *ld, const struct ynode *n, void *obj)
 	}
 	if (c->command == NULL)
 		return -1;
+	if (quote_template_check(c->role->profile, c->command, &off,
+	    &why) == -1) {
+		cn = ymap_get(n, "command");
+		ydoc_locate(ld->doc, cn != NULL ? cn : n, "${",
+		    occurrence(c->command, "${", off), &line, &col);
+		err(ld, line, col, "the reference in this %s command stands "
+		    "where no quoting can keep an answer from changing what "
+		    "the command does: %s", c->role->profile->name, why);
+		return -1;
+	}
 	if (c->contains.n + c->regex.n + c->absent.n == 0 &&
 	    c->exit_status == NULL) {
 		err_at(ld, n, "ssh check has no expectation (contains, regex, "
@@ -1126,6 +1139,42 @@ tls_post(struct loader *ld, const struct ynode *n, void *obj)
 			    "3des or a suite id like 0x000A", c->cipher);
 			return -1;
 		}
+	}
+	return 0;
+}
+
+/* A sip check: what can be checked before the values are known. */
+static int
+sip_post(struct loader *ld, const struct ynode *n, void *obj)
+{
+	struct rb_check	*c = obj;
+	char		 why[160];
+
+	if (c->min != NULL && c->max != NULL && strcmp(c->min, c->max) > 0) {
+		err_at(ld, ymap_get(n, "min"), "min %s is above max %s",
+		    c->min, c->max);
+		return -1;
+	}
+	if (c->key_file != NULL && c->cert_file == NULL) {
+		err_at(ld, ymap_get(n, "client_key"), "client_key without "
+		    "client_cert: give the certificate this side presents too");
+		return -1;
+	}
+	if (c->status != NULL && sip_status_spec(c->status, why,
+	    sizeof(why)) == -1) {
+		err_at(ld, ymap_get(n, "status"), "status %s", why);
+		return -1;
+	}
+	if (c->from != NULL && strstr(c->from, "${") == NULL &&
+	    sip_uri_check(c->from, why, sizeof(why)) == -1) {
+		err_at(ld, ymap_get(n, "from"), "from \"%s\" %s", c->from,
+		    why);
+		return -1;
+	}
+	if (c->to != NULL && strstr(c->to, "${") == NULL &&
+	    sip_uri_check(c->to, why, sizeof(why)) == -1) {
+		err_at(ld, ymap_get(n, "to"), "to \"%s\" %s", c->to, why);
+		return -1;
 	}
 	return 0;
 }
@@ -1187,22 +1236,39 @@ dns_post(struct loader *ld, const struct ynode *n, void *obj)
 	return 0;
 }
 
+/* A sip check's final status as a class of failure: status_403. */
+static int
+is_status_class(const char *s)
+{
+	return strncmp(s, "status_", 7) == 0 && strlen(s) == 10 &&
+	    s[7] >= '2' && s[7] <= '6' && isdigit((unsigned char)s[8]) &&
+	    isdigit((unsigned char)s[9]);
+}
+
 static int
 fix_post(struct loader *ld, const struct ynode *n, void *obj)
 {
 	struct rb_fix	*f = obj;
+	char		 list[256];
 
-	(void)ld;
 	f->pos.line = n->line;
 	f->pos.col = n->col;
+	if (f->on != NULL && !in_enum(fixon_enum, f->on) &&
+	    !is_status_class(f->on)) {
+		err_at(ld, ymap_get(n, "on"), "on \"%s\" is not one of: %s, "
+		    "status_NNN (a final SIP status, e.g. status_403)", f->on,
+		    enum_list(fixon_enum, list, sizeof(list)));
+		return -1;
+	}
 	if (f->on != NULL && strcmp(f->on, "any") == 0)
 		f->on = NULL;
 	return 0;
 }
 
 static const struct field fix_fields[] = {
-	{ .key = "on", .type = F_ENUM, .off = offsetof(struct rb_fix, on),
-	    .enums = fixon_enum },
+	/* An enum, or status_NNN: fix_post checks it. */
+	{ .key = "on", .type = F_TEXT, .off = offsetof(struct rb_fix, on),
+	    .expect = "a class of failure" },
 	{ .key = "procedure", .type = F_ID, .required = 1,
 	    .off = offsetof(struct rb_fix, procedure),
 	    .expect = "a procedure id" },
@@ -1306,6 +1372,30 @@ static const struct field tcp_fields[] = {
 	FIX_FIELD,
 };
 
+static const struct field sip_fields[] = {
+	{ .key = "when", .type = F_COND, .off = offsetof(struct rb_check,
+	    when_src), .off2 = offsetof(struct rb_check, when) },
+	{ .key = "host", .type = F_HOST, .required = 1,
+	    .off = offsetof(struct rb_check, host), .expect = "a host" },
+	{ .key = "port", .type = F_PORT, .required = 1,
+	    .off = offsetof(struct rb_check, port), .expect = "a port" },
+	{ .key = "min", .type = F_ENUM, .off = offsetof(struct rb_check, min),
+	    .enums = proto_enum },
+	{ .key = "max", .type = F_ENUM, .off = offsetof(struct rb_check, max),
+	    .enums = proto_enum },
+	FIELD("name", F_TMPL, 0, struct rb_check, name),
+	FIELD("ca", F_TMPL, 0, struct rb_check, ca),
+	{ .key = "eku", .type = F_ENUMLIST, .off = offsetof(struct rb_check,
+	    eku), .enums = eku_enum, .expect = "serverAuth or clientAuth" },
+	FIELD("client_cert", F_TMPL, 0, struct rb_check, cert_file),
+	FIELD("client_key", F_TMPL, 0, struct rb_check, key_file),
+	FIELD("from", F_TMPL, 0, struct rb_check, from),
+	FIELD("to", F_TMPL, 0, struct rb_check, to),
+	{ .key = "status", .type = F_TEXT, .off = offsetof(struct rb_check,
+	    status), .expect = "final SIP statuses such as 2xx or 200" },
+	FIX_FIELD,
+};
+
 static const struct schema ssh_schema = { "ssh check", sizeof(struct rb_check),
     ssh_fields, nitems(ssh_fields), ssh_post };
 static const struct schema tls_schema = { "tls check", sizeof(struct rb_check),
@@ -1316,6 +1406,8 @@ static const struct schema dns_schema = { "dns check", sizeof(struct rb_check),
     dns_fields, nitems(dns_fields), dns_post };
 static const struct schema tcp_schema = { "tcp check", sizeof(struct rb_check),
     tcp_fields, nitems(tcp_fields), no_post };
+static const struct schema sip_schema = { "sip check", sizeof(struct rb_check),
+    sip_fields, nitems(sip_fields), sip_post };
 
 static const struct check_kind {
 	const char		*name;
@@ -1327,6 +1419,7 @@ static const struct check_kind {
 	{ "x509", CK_X509, &x509_schema },
 	{ "dns", CK_DNS, &dns_schema },
 	{ "tcp", CK_TCP, &tcp_schema },
+	{ "sip", CK_SIP, &sip_schema },
 	{ "manual", CK_MANUAL, NULL },
 };
 
@@ -1350,16 +1443,18 @@ decode_one_check(struct loader *ld, const struct ynode *n, struct rb_check *c)
 	char			 list[64];
 	size_t			 i;
 
+	for (i = 0; i < nitems(check_kinds); i++)
+		names[i] = check_kinds[i].name;
 	if (n->kind != Y_MAP || n->n != 1) {
-		err_at(ld, n, "a check is a mapping with exactly one of ssh, "
-		    "tls, x509, dns, tcp, manual%s", n->kind == Y_MAP &&
-		    n->n > 1 ? " (use a list for several checks)" : "");
+		err_at(ld, n, "a check is a mapping with exactly one of %s%s",
+		    join_words(names, nitems(names), list, sizeof(list)),
+		    n->kind == Y_MAP && n->n > 1 ? " (use a list for several "
+		    "checks)" : "");
 		return -1;
 	}
 	k = n->items[0];
 	v = n->items[1];
 	for (i = 0; i < nitems(check_kinds); i++) {
-		names[i] = check_kinds[i].name;
 		if (strcmp(check_kinds[i].name, k->str) == 0)
 			ck = &check_kinds[i];
 	}
@@ -1887,6 +1982,15 @@ fp_steps(struct buf *b, const struct rb_step *steps, size_t n)
 			fp_str(b, c->dns_type);
 			fp_list(b, &c->expect);
 			fp_str(b, c->text);
+			/* Only sip checks have these: a runbook without one
+			 * keeps the fingerprint it had. */
+			if (c->kind == CK_SIP) {
+				fp_str(b, c->cert_file);
+				fp_str(b, c->key_file);
+				fp_str(b, c->from);
+				fp_str(b, c->to);
+				fp_str(b, c->status);
+			}
 		}
 		fp_steps(b, steps[i].steps, steps[i].nsteps);
 	}

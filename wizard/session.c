@@ -588,7 +588,7 @@ session_step(struct session *s, const struct step_request *r, int *changed,
 		buf_init(&b);
 		for (i = 0; i < in->nblocked; i++)
 			buf_printf(&b, "%s%s", i ? ", " : "", plan_inst_name(
-			    &s->plan->inst[in->blocked_by[i]], name,
+			    &s->plan->inst[plan_blocker(s->plan, in, i)], name,
 			    sizeof(name)));
 		if (!r->force) {
 			diags_add(d, "fedwiz step", 0, 0, "%s%s%s is blocked by "

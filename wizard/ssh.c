@@ -24,6 +24,7 @@
 
 #include "clean.h"
 #include "evloop.h"
+#include "fileio.h"
 #include "hostkeys.h"
 #include "profile.h"
 #include "prompt.h"
@@ -108,6 +109,7 @@ struct conn {
 	LIBSSH2_SESSION		*s;
 	LIBSSH2_CHANNEL		*ch;
 	uint64_t		 deadline;	/* timer id; 0: none */
+	int64_t			 deadline_at;	/* when it fires */
 	uint64_t		 keepalive;
 	uint64_t		 kick;		/* a drive() queued from ssh_run */
 
@@ -120,9 +122,10 @@ struct conn {
 	size_t			 nkeys;
 	size_t			 key;
 	int			 key_secret;	/* asked for this key's passphrase */
+	int			 key_asking;	/* its passphrase is being asked */
 	int			 tried_password;
 	int			 tried_kbdint;
-	char			 secret[512];
+	char			 secret[SSH_SECRET_MAX];
 	int			 have_secret;
 	int			 rsa_refused;
 	struct buf		 tried;
@@ -138,6 +141,15 @@ struct conn {
 	int			 shell_open;
 	char			 mode;		/* ASA '>' '#' */
 
+	/* A question to a person (cb.ask): while q_id is set and no answer
+	 * is in, the connection is parked: no deadline, no reads. */
+	uint64_t		 q_id;
+	int			 q_answered;
+	enum ssh_question_kind	 q_kind;
+	enum hostkey_answer	 q_hostkey;
+	int			 q_secret;	/* a secret was given (in secret) */
+	int64_t			 q_left;	/* the deadline's time left; 0 */
+
 	struct cmd		*head;		/* queued, head running */
 	struct cmd		*last;
 	char			 why[1024];	/* the last failure, in words */
@@ -148,6 +160,8 @@ struct ssh_engine {
 	struct ssh_opts	 o;
 	struct conn	*conns;
 	size_t		 pending;
+	uint64_t	 next_question;
+	size_t		 questions;	/* asked, not answered */
 	int		 waking;	/* in wake_queued */
 	int		 stopping;	/* in ssh_engine_free */
 };
@@ -382,6 +396,115 @@ arm(struct conn *c, int64_t ms)
 	if (c->deadline != 0)
 		evloop_timer_del(c->eng->ev, c->deadline);
 	c->deadline = ms > 0 ? evloop_timer(c->eng->ev, ms, on_deadline, c) : 0;
+	c->deadline_at = ms > 0 ? evloop_now() + ms : 0;
+}
+
+/*
+ * Questions to a person (cb.ask). Asking parks the connection: its
+ * deadline stops (the time left is kept) and step() does nothing until
+ * the answer is in; the answer wakes it from the loop, and the step that
+ * asked runs again and takes the answer (q_take).
+ */
+static void
+park(struct conn *c, enum ssh_question_kind kind, const char *keytype,
+    const char *fp, const char *secret_kind, const char *prompt)
+{
+	struct ssh_engine	*e = c->eng;
+	struct ssh_question	 q;
+	int64_t			 now = evloop_now();
+
+	c->q_id = ++e->next_question;
+	c->q_answered = 0;
+	c->q_kind = kind;
+	c->q_hostkey = HKA_REFUSE;
+	c->q_secret = 0;
+	c->q_left = c->deadline != 0 ? (c->deadline_at > now ?
+	    c->deadline_at - now : 1) : 0;
+	arm(c, 0);
+	e->questions++;
+	memset(&q, 0, sizeof(q));
+	q.id = c->q_id;
+	q.kind = kind;
+	q.target = &c->t;
+	q.hostname = c->hostname;
+	q.keytype = keytype;
+	q.fingerprint = fp;
+	q.known_hosts = e->o.known_hosts;
+	q.secret_kind = secret_kind;
+	q.prompt = prompt;
+	e->o.cb.ask(e->o.cb.ctx, &q);
+}
+
+/* Whether an answer of this kind is in; it is then taken. */
+static int
+q_take(struct conn *c, enum ssh_question_kind kind)
+{
+	if (c->q_id == 0 || !c->q_answered || c->q_kind != kind)
+		return 0;
+	c->q_id = 0;
+	c->q_answered = 0;
+	return 1;
+}
+
+static struct conn *
+asking(struct ssh_engine *e, uint64_t id, enum ssh_question_kind kind)
+{
+	struct conn	*c;
+
+	if (id == 0)
+		return NULL;
+	for (c = e->conns; c != NULL; c = c->next)
+		if (c->q_id == id && !c->q_answered && c->q_kind == kind &&
+		    c->state != C_DEAD)
+			return c;
+	return NULL;
+}
+
+/* The answer is in: the deadline goes on where it stopped, and the
+ * connection resumes from the loop. */
+static void
+unpark(struct conn *c)
+{
+	c->q_answered = 1;
+	c->eng->questions--;
+	if (c->q_left > 0)
+		arm(c, c->q_left);
+	if (c->kick == 0)
+		c->kick = evloop_timer(c->eng->ev, 0, kick, c);
+}
+
+int
+ssh_answer_hostkey(struct ssh_engine *e, uint64_t id, enum hostkey_answer a)
+{
+	struct conn	*c;
+
+	if ((c = asking(e, id, SSHQ_HOSTKEY)) == NULL)
+		return -1;
+	c->q_hostkey = a;
+	unpark(c);
+	return 0;
+}
+
+int
+ssh_answer_secret(struct ssh_engine *e, uint64_t id, const char *secret)
+{
+	struct conn	*c;
+
+	if ((c = asking(e, id, SSHQ_SECRET)) == NULL)
+		return -1;
+	if (secret != NULL && strlen(secret) >= sizeof(c->secret))
+		return -1;
+	wipe(c->secret, sizeof(c->secret));
+	if ((c->q_secret = secret != NULL))
+		memcpy(c->secret, secret, strlen(secret) + 1);
+	unpark(c);
+	return 0;
+}
+
+size_t
+ssh_questions(const struct ssh_engine *e)
+{
+	return e->questions;
 }
 
 /* Failure: every queued command gets the same reason. */
@@ -416,6 +539,8 @@ conn_free(struct conn *c)
 		evloop_timer_del(e->ev, c->keepalive);
 	if (c->kick != 0)
 		evloop_timer_del(e->ev, c->kick);
+	if (c->q_id != 0 && !c->q_answered)
+		e->questions--;
 	if (c->fd != -1)
 		evloop_fd_del(e->ev, c->fd);
 	resolve_cancel(c->res);
@@ -588,8 +713,11 @@ st_hostkey(struct conn *c)
 	const char		*file = c->eng->o.known_hosts, *label;
 	char			 fp[80], *msg;
 	size_t			 len = 0;
-	int			 type;
+	int			 type, answered;
 
+	/* Run again once a person answered (cb.ask): the file is read
+	 * again, as another host's answer may have recorded this key. */
+	answered = q_take(c, SSHQ_HOSTKEY);
 	blob = (const unsigned char *)libssh2_session_hostkey(c->s, &len,
 	    &type);
 	if (blob == NULL || len == 0) {
@@ -648,10 +776,25 @@ st_hostkey(struct conn *c)
 		ans = HKA_ALWAYS;
 		break;
 	case HKP_ASK:
-		ans = c->eng->o.cb.hostkey != NULL ? c->eng->o.cb.hostkey(
-		    c->eng->o.cb.ctx, &c->t, c->hostname, label, fp) :
-		    HKA_REFUSE;
+		if (c->eng->o.cb.ask != NULL && !answered) {
+			park(c, SSHQ_HOSTKEY, label, fp, NULL, NULL);
+			diags_free(&d);
+			return S_WAIT;
+		}
+		if (c->eng->o.cb.ask != NULL)
+			ans = c->q_hostkey;
+		else
+			ans = c->eng->o.cb.hostkey != NULL ?
+			    c->eng->o.cb.hostkey(c->eng->o.cb.ctx, &c->t,
+			    c->hostname, label, fp) : HKA_REFUSE;
 		break;
+	}
+	if (ans == HKA_REFUSE && c->eng->o.policy == HKP_ASK) {
+		conn_fail(c, SSH_E_HOSTKEY, "the host key of %s (%s %s) was "
+		    "refused; fedwiz sent nothing to it", c->hostname, label,
+		    fp);
+		diags_free(&d);
+		return S_STOP;
 	}
 	if (ans == HKA_REFUSE) {
 		conn_fail(c, SSH_E_HOSTKEY, "the host key of %s is not known: "
@@ -726,11 +869,30 @@ tried(struct conn *c, const char *what)
 	buf_printf(&c->tried, "%s%s", c->tried.len ? ", " : "", what);
 }
 
+/*
+ * A secret of kind into c->secret: 0, -1 when there is none, or 1 when a
+ * person was asked (cb.ask): the caller waits (S_WAIT) and runs again
+ * when the answer is in, and then this returns 0 or -1.
+ */
 static int
 ask(struct conn *c, const char *kind, const char *prompt)
 {
 	if (c->have_secret && strcmp(kind, "password") == 0)
 		return 0;
+	if (c->eng->o.cb.ask != NULL) {
+		if (q_take(c, SSHQ_SECRET)) {
+			if (!c->q_secret) {
+				wipe(c->secret, sizeof(c->secret));
+				return -1;
+			}
+			c->have_secret = strcmp(kind, "password") == 0;
+			return 0;
+		}
+		wipe(c->secret, sizeof(c->secret));
+		c->have_secret = 0;
+		park(c, SSHQ_SECRET, NULL, NULL, kind, prompt);
+		return 1;
+	}
 	wipe(c->secret, sizeof(c->secret));
 	c->have_secret = 0;
 	if (c->eng->o.cb.secret == NULL || c->eng->o.cb.secret(c->eng->o.cb.ctx,
@@ -782,6 +944,8 @@ st_auth_list(struct conn *c)
 static enum step_rc
 st_auth_next(struct conn *c)
 {
+	int	rc;
+
 	if (allows(c, "publickey") && !c->tried_agent &&
 	    c->identity == NULL && getenv("SSH_AUTH_SOCK") != NULL) {
 		c->tried_agent = 1;
@@ -794,16 +958,20 @@ st_auth_next(struct conn *c)
 		return S_NEXT;
 	}
 	if (allows(c, "password") && !c->tried_password) {
+		if ((rc = ask(c, "password", "password")) == 1)
+			return S_WAIT;
 		c->tried_password = 1;
-		if (ask(c, "password", "password") == 0) {
+		if (rc == 0) {
 			c->state = C_AUTH_PASSWORD;
 			return S_NEXT;
 		}
 		tried(c, "password (none given)");
 	}
 	if (allows(c, "keyboard-interactive") && !c->tried_kbdint) {
+		if ((rc = ask(c, "password", "password")) == 1)
+			return S_WAIT;
 		c->tried_kbdint = 1;
-		if (ask(c, "password", "password") == 0) {
+		if (rc == 0) {
 			c->state = C_AUTH_KBDINT;
 			return S_NEXT;
 		}
@@ -863,12 +1031,25 @@ static enum step_rc
 st_auth_key(struct conn *c)
 {
 	const char	*path = c->keys[c->key];
-	char		*what;
-	int		 rc;
+	char		*what, why[200];
+	int		 rc, got;
 
-	rc = libssh2_userauth_publickey_fromfile_ex(c->s, c->user,
-	    (unsigned)strlen(c->user), NULL, path, c->key_secret ? c->secret :
-	    NULL);
+	/* A key others can read is not used (fileio.h, OpenSSH's rule). */
+	if (!c->key_secret && !c->key_asking &&
+	    file_private_ok(path, why, sizeof(why)) == -1) {
+		what = xasprintf("%s (%s)", path, why);
+		tried(c, what);
+		free(what);
+		c->key++;
+		c->state = C_AUTH_NEXT;
+		return S_NEXT;
+	}
+	if (c->key_asking)	/* the passphrase's answer is in */
+		rc = LIBSSH2_ERROR_FILE;
+	else
+		rc = libssh2_userauth_publickey_fromfile_ex(c->s, c->user,
+		    (unsigned)strlen(c->user), NULL, path, c->key_secret ?
+		    c->secret : NULL);
 	if (rc == LIBSSH2_ERROR_EAGAIN)
 		return S_AGAIN;
 	if (rc == 0) {
@@ -880,12 +1061,14 @@ st_auth_key(struct conn *c)
 	/* A key that does not open without a passphrase: ask once. */
 	if (rc == LIBSSH2_ERROR_FILE && !c->key_secret) {
 		what = xasprintf("passphrase for %s", path);
-		if (ask(c, "passphrase", what) == 0) {
-			free(what);
+		got = ask(c, "passphrase", what);
+		free(what);
+		if ((c->key_asking = got == 1))
+			return S_WAIT;
+		if (got == 0) {
 			c->key_secret = 1;
 			return S_NEXT;
 		}
-		free(what);
 	}
 	what = xasprintf("%s%s", path, rc == LIBSSH2_ERROR_FILE ? (c->key_secret ?
 	    " (wrong passphrase or unreadable key)" :
@@ -1184,6 +1367,7 @@ shell_reached(struct conn *c, enum prompt_state ps, const struct prompt_hit *h)
 	char		*text, *out;
 	const char	*err;
 	size_t		 n, outlen, errlen;
+	int		 rc;
 
 	switch (c->goal) {
 	case SG_BANNER:
@@ -1226,7 +1410,9 @@ shell_reached(struct conn *c, enum prompt_state ps, const struct prompt_hit *h)
 		if (ps == PS_PASSWORD) {
 			/* No secret given: an ASA without one takes an empty
 			 * one (DESIGN.md), so empty is the default. */
-			if (ask(c, "enable", "enable secret") == -1)
+			if ((rc = ask(c, "enable", "enable secret")) == 1)
+				return S_WAIT;
+			if (rc == -1)
 				c->secret[0] = '\0';
 			c->goal = SG_ENABLE_SECRET;
 			send_line(c, c->secret, strlen(c->secret));
@@ -1302,7 +1488,8 @@ st_shell_wait(struct conn *c)
 	}
 	if (got && c->goal == SG_COMMAND)
 		arm(c, c->eng->o.idle_ms);
-	if (!got)
+	/* Nothing new, unless a person's answer came for what was there. */
+	if (!got && !(c->q_id != 0 && c->q_answered))
 		return S_AGAIN;
 	ps = scan_tail(c, &hit);
 	if (ps == PS_PAGER) {
@@ -1343,6 +1530,8 @@ st_ready(struct conn *c)
 static enum step_rc
 step(struct conn *c)
 {
+	if (c->q_id != 0 && !c->q_answered && c->state != C_DEAD)
+		return S_WAIT;		/* parked: a person is asked */
 	switch (c->state) {
 	case C_CONNECT:		return st_connect(c);
 	case C_RESOLVE:		return S_WAIT;

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -568,6 +569,57 @@ event_append(struct store *st, int64_t session, time_t at, const char *op,
 
 /* Opening. */
 
+/*
+ * SQLite syncs a WAL's folder the first time it syncs a WAL it opened with
+ * SQLITE_OPEN_CREATE, which it always asks for: one folder sync per
+ * command on top of the commit's. A WAL that exists was synced into its
+ * folder when it was made, so this VFS, otherwise the platform's, opens an
+ * existing one without CREATE (and with it again, should it vanish in
+ * between).
+ */
+static sqlite3_vfs	 vfs_fedwiz;
+static sqlite3_vfs	*vfs_os;
+static pthread_once_t	 vfs_once = PTHREAD_ONCE_INIT;
+
+static int
+vfs_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int flags,
+    int *out)
+{
+	struct stat	sb;
+	int		rc;
+
+	(void)v;
+	if ((flags & SQLITE_OPEN_WAL) && (flags & SQLITE_OPEN_CREATE) &&
+	    name != NULL && lstat(name, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		rc = vfs_os->xOpen(vfs_os, name, f, flags & ~SQLITE_OPEN_CREATE,
+		    out);
+		if (rc != SQLITE_CANTOPEN)
+			return rc;
+	}
+	return vfs_os->xOpen(vfs_os, name, f, flags, out);
+}
+
+static void
+vfs_init(void)
+{
+	if ((vfs_os = sqlite3_vfs_find(NULL)) == NULL)
+		return;
+	vfs_fedwiz = *vfs_os;
+	vfs_fedwiz.pNext = NULL;
+	vfs_fedwiz.zName = "fedwiz";
+	vfs_fedwiz.xOpen = vfs_open;
+	if (sqlite3_vfs_register(&vfs_fedwiz, 0) != SQLITE_OK)
+		vfs_os = NULL;
+}
+
+/* The VFS to open the store with: ours, else the default. */
+static const char *
+vfs_name(void)
+{
+	pthread_once(&vfs_once, vfs_init);
+	return vfs_os != NULL ? "fedwiz" : NULL;
+}
+
 char *
 store_default_path(struct diags *d)
 {
@@ -639,7 +691,33 @@ fsync_dir(const char *file)
 	free(dir);
 }
 
-/* Create an empty 0600 file for SQLite to fill, or check an existing one. */
+/*
+ * The folder of the default database, made 0700 when fedwiz creates it and
+ * tightened when it is a real folder of ours. One reached through a
+ * symbolic link is left as it is: its mode is its owner's business, and a
+ * chmod must never go through a link to somebody else's folder.
+ */
+static void
+tighten_dir(const char *dir)
+{
+	struct stat	sb;
+	int		fd;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return;
+	if (fstat(fd, &sb) == 0 && sb.st_uid == getuid() &&
+	    (sb.st_mode & 077) != 0)
+		fchmod(fd, 0700);
+	close(fd);
+}
+
+/*
+ * Create an empty 0600 file for SQLite to fill, or check an existing one.
+ * The database is never reached through a symbolic link (lstat here,
+ * SQLITE_OPEN_NOFOLLOW when SQLite opens it): a link would let fedwiz
+ * initialise, chmod and write whatever file it points to.
+ */
 static int
 prepare_file(const char *path, int readonly, int is_default, int *created,
     struct diags *d)
@@ -649,7 +727,13 @@ prepare_file(const char *path, int readonly, int is_default, int *created,
 	int		 fd;
 
 	*created = 0;
-	if (stat(path, &sb) == 0) {
+	if (lstat(path, &sb) == 0) {
+		if (S_ISLNK(sb.st_mode)) {
+			diags_add(d, path, 0, 0, "a symbolic link; fedwiz "
+			    "opens its database only by its own path, never "
+			    "through a link: give --state the file itself");
+			return STORE_EINPUT;
+		}
 		if (!S_ISREG(sb.st_mode)) {
 			diags_add(d, path, 0, 0, "not a regular file; give "
 			    "--state a database file");
@@ -676,10 +760,12 @@ prepare_file(const char *path, int readonly, int is_default, int *created,
 			free(dir);
 			return STORE_EENV;
 		}
-		chmod(dir, 0700);
+		tighten_dir(dir);
 		free(dir);
 	}
-	fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+	/* O_EXCL: not through a link, not over a file that appeared since. */
+	fd = open(path, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC,
+	    0600);
 	if (fd == -1) {
 		diags_add(d, path, 0, 0, "cannot create the database: %s%s",
 		    strerror(errno), errno == ENOENT ? " (its folder does not "
@@ -692,17 +778,58 @@ prepare_file(const char *path, int readonly, int is_default, int *created,
 	return STORE_OK;
 }
 
-/* Ours, readable by others: tighten it, and say so. Only once the file
- * is known to be fedwiz's: one it refuses is left exactly as it was. */
+/*
+ * path+suffix to 0600 if it is a regular file of ours readable by others;
+ * 1 if it was. Never through a link.
+ *
+ * SQLite already has the database, and its -wal and -shm, open in this
+ * process with POSIX locks on them, and close(2) of any other descriptor
+ * of the same file drops every POSIX lock the process holds on it: the
+ * wizard then shared the WAL index with other processes unlocked, and
+ * `fedwiz status` beside it no longer saw its transitions. An O_PATH
+ * descriptor is not a file open for I/O, and its close leaves the locks
+ * alone (Linux: filp_close skips locks_remove_posix for FMODE_PATH). It
+ * cannot fchmod, so the mode goes through /proc/self/fd, as glibc's
+ * fchmodat(AT_SYMLINK_NOFOLLOW) does; without /proc the file stays as it
+ * is.
+ */
+static int
+tighten_one(const char *path, const char *suffix)
+{
+	struct stat	 sb;
+	char		*p = xasprintf("%s%s", path, suffix);
+	char		 proc[64];
+	int		 fd, was = 0;
+
+	if ((fd = open(p, O_PATH | O_NOFOLLOW | O_CLOEXEC)) != -1) {
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    (sb.st_mode & 077) != 0 && sb.st_uid == getuid() &&
+		    chmod(proc, 0600) == 0)
+			was = 1;
+		close(fd);
+	}
+	free(p);
+	return was;
+}
+
+/*
+ * Ours, readable by others: tighten it, and say so. Only once the file is
+ * known to be fedwiz's: one it refuses is left exactly as it was. SQLite
+ * gives the -wal and -shm files it creates the database's mode, so they
+ * are tightened too (a read-only command creates them as well).
+ */
 static void
 tighten_mode(const char *path, struct diags *d)
 {
-	struct stat	sb;
+	int	db, side;
 
-	if (stat(path, &sb) == 0 && (sb.st_mode & 077) != 0 &&
-	    sb.st_uid == getuid() && chmod(path, 0600) == 0)
+	db = tighten_one(path, "");
+	side = tighten_one(path, "-wal") | tighten_one(path, "-shm");
+	if (db || side)
 		diags_add(d, path, 0, 0, "warning: was readable by other "
-		    "users; now mode 0600");
+		    "users; now mode 0600%s", side ? " (with its -wal and "
+		    "-shm files)" : "");
 }
 
 static int
@@ -729,14 +856,30 @@ backup(struct store *st, long long version, struct diags *d)
 {
 	sqlite3		*dst;
 	sqlite3_backup	*bk;
+	struct stat	 sb;
 	char		*path;
-	int		 rc;
+	int		 rc, fd;
 
 	path = xasprintf("%s.v%lld.bak", st->path, version);
+	memset(&sb, 0, sizeof(sb));
+	/* 0600 from the start, and never through a link (a backup is the
+	 * whole record, as private as the database). */
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC, 0600)) == -1 || fstat(fd, &sb) == -1 ||
+	    !S_ISREG(sb.st_mode) || fchmod(fd, 0600) == -1) {
+		diags_add(d, path, 0, 0, "cannot back up the database before "
+		    "upgrading it: %s; nothing was changed", fd != -1 &&
+		    sb.st_mode != 0 && !S_ISREG(sb.st_mode) ? "not a regular "
+		    "file" : strerror(errno));
+		if (fd != -1)
+			close(fd);
+		free(path);
+		return STORE_EENV;
+	}
+	close(fd);
 	rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL);
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, NULL);
 	if (rc == SQLITE_OK) {
-		chmod(path, 0600);
 		bk = sqlite3_backup_init(dst, "main", st->db, "main");
 		if (bk != NULL) {
 			sqlite3_backup_step(bk, -1);
@@ -857,14 +1000,25 @@ store_open(const char *path, int flags, struct store **out, struct diags *d)
 	if (rc != STORE_OK)
 		goto bad;
 	oflags = st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-	rc = sqlite3_open_v2(st->path, &st->db, oflags | SQLITE_OPEN_NOMUTEX,
-	    NULL);
+	rc = sqlite3_open_v2(st->path, &st->db, oflags | SQLITE_OPEN_NOMUTEX |
+	    SQLITE_OPEN_NOFOLLOW, vfs_name());
 	if (rc != SQLITE_OK) {
 		rc = fail(st, d, rc, "opening");
 		goto bad;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, 5000);
+	/*
+	 * One fdatasync per transition, the durable floor: the commit's, of
+	 * the WAL (synchronous=FULL). The last connection to close used to
+	 * checkpoint (a sync of the WAL and one of the database) and delete
+	 * the WAL, so the next command recreated it (a sync of its header and
+	 * one of the folder): five in all for one `fedwiz step`. Without the
+	 * checkpoint on close the WAL stays, and is checkpointed as SQLite
+	 * does anyway when it passes 1,000 pages. The WAL is then part of the
+	 * database: fedwiz.db-wal goes with fedwiz.db (fedwiz(1), FILES).
+	 */
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	if (!st->readonly && sqlite3_db_readonly(st->db, "main") == 1) {
 		diags_add(d, st->path, 0, 0, "the database is read-only (file "
 		    "permissions): fedwiz cannot record progress there. Fix "
@@ -874,8 +1028,7 @@ store_open(const char *path, int flags, struct store **out, struct diags *d)
 	}
 	if ((rc = check_identity(st, &fresh, &version, d)) != STORE_OK)
 		goto bad;
-	if (!st->readonly)
-		tighten_mode(st->path, d);
+	tighten_mode(st->path, d);
 	if (fresh && st->readonly) {
 		diags_add(d, st->path, 0, 0, "no progress recorded yet; start "
 		    "a session with 'fedwiz start RUNBOOK'");
@@ -914,6 +1067,17 @@ store_close(struct store *st)
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
+}
+
+int
+store_checkpoint(struct store *st)
+{
+	int	log = 0, done = 0;
+
+	if (st->readonly || sqlite3_wal_checkpoint_v2(st->db, NULL,
+	    SQLITE_CHECKPOINT_TRUNCATE, &log, &done) != SQLITE_OK)
+		return -1;
+	return log == done ? 0 : -1;
 }
 
 const char *

@@ -68,36 +68,58 @@ tmpl_scan(const char *s, void (*fn)(void *, const char *, size_t), void *ctx,
 	return 0;
 }
 
-char *
-tmpl_expand(const char *s, tmpl_lookup lookup, void *ctx)
+void
+tmpl_emit(const char *s, tmpl_lookup lookup, void *ctx, tmpl_out out,
+    void *octx)
 {
-	struct buf	 b;
-	char		 name[TMPL_NAME_MAX + 1];
+	char		 name[TMPL_NAME_MAX + 3];
 	const char	*p = s, *q, *v, *why;
 	int		 n;
 
-	buf_init(&b);
 	while ((q = strchr(p, '$')) != NULL) {
-		buf_add(&b, p, (size_t)(q - p));
+		if (q > p)
+			out(octx, p, (size_t)(q - p));
 		if (q[1] == '$' && q[2] == '{') {
-			buf_adds(&b, "${");
+			out(octx, "${", 2);
 			p = q + 3;
 			continue;
 		}
 		if (q[1] != '{' || (n = ref_len(q, &why)) == -1) {
-			buf_addc(&b, '$');
+			out(octx, "$", 1);
 			p = q + 1;
 			continue;
 		}
-		memcpy(name, q + 2, (size_t)n - 3);
-		name[n - 3] = '\0';
-		if ((v = lookup(ctx, name)) != NULL)
-			buf_adds(&b, v);
-		else
-			buf_printf(&b, "<%s>", name);
+		memcpy(name + 1, q + 2, (size_t)n - 3);
+		name[n - 2] = '\0';
+		if ((v = lookup(ctx, name + 1)) != NULL)
+			out(octx, v, strlen(v));
+		else {
+			/* "<name>", as the operator sees a missing value */
+			name[0] = '<';
+			name[n - 2] = '>';
+			out(octx, name, (size_t)n - 1);
+		}
 		p = q + n;
 	}
-	buf_adds(&b, p);
+	if (*p != '\0')
+		out(octx, p, strlen(p));
+}
+
+static void
+to_buf(void *b, const char *s, size_t n)
+{
+	buf_add(b, s, n);
+}
+
+char *
+tmpl_expand(const char *s, tmpl_lookup lookup, void *ctx)
+{
+	struct buf	b;
+
+	buf_init(&b);
+	tmpl_emit(s, lookup, ctx, to_buf, &b);
+	if (b.s == NULL)
+		buf_adds(&b, "");
 	return buf_steal(&b);
 }
 

@@ -59,6 +59,10 @@ struct tls_probe {
 	struct tls_result	 r;
 	tls_done_fn		 done;
 	void			*arg;
+	int			 open;		/* handshake done, still up */
+	int			 kept;		/* tls_probe_keep: the caller's */
+	int			 conn_alert;	/* the peer's alert after the
+						   handshake; -1: none */
 };
 
 static void	finish(struct tls_probe *);
@@ -131,6 +135,8 @@ on_msg(int write_p, int version, int content_type, const void *buf,
 	if (content_type == SSL3_RT_HANDSHAKE && len > 0 &&
 	    b[0] == SSL3_MT_CERTIFICATE_REQUEST)
 		p->r.client_requested = 1;
+	else if (content_type == SSL3_RT_ALERT && len >= 2 && p->kept)
+		p->conn_alert = b[1];
 	else if (content_type == SSL3_RT_ALERT && len >= 2 && p->r.alert == -1)
 		p->r.alert = b[1];
 }
@@ -373,6 +379,7 @@ step(struct tls_probe *p)
 		 * proves neither. */
 		p->r.client_required = p->r.alert == 40 || p->r.alert == 42 ||
 		    p->r.alert == 116 ? 1 : p->r.alert == 0 ? 0 : -1;
+		p->open = 0;
 		finish(p);
 		return;
 	}
@@ -380,6 +387,7 @@ step(struct tls_probe *p)
 	errno = 0;
 	rc = SSL_connect(p->ssl);
 	if (rc == 1) {
+		p->open = 1;
 		collect(p);
 		p->r.status = TLS_OK;
 		if (!p->r.client_requested) {
@@ -416,7 +424,8 @@ on_io(struct evloop *ev, int fd, short revents, void *arg)
 	(void)ev;
 	(void)fd;
 	(void)revents;
-	step(arg);
+	if (!((struct tls_probe *)arg)->kept)
+		step(arg);
 }
 
 static void
@@ -522,7 +531,83 @@ finish(struct tls_probe *p)
 		snprintf(p->r.peer, sizeof(p->r.peer), "%s:%d", p->w.host,
 		    p->w.port);
 	p->done(&p->r, p->arg);
-	probe_free(p);
+	if (!p->kept)
+		probe_free(p);
+}
+
+int
+tls_probe_keep(struct tls_probe *p)
+{
+	if (p->r.status != TLS_OK || !p->open || p->kept)
+		return -1;
+	if (p->timer != 0)
+		evloop_timer_del(p->ev, p->timer);
+	if (p->after_timer != 0)
+		evloop_timer_del(p->ev, p->after_timer);
+	p->timer = p->after_timer = 0;
+	evloop_fd_events(p->ev, p->fd, 0);
+	p->kept = 1;
+	return 0;
+}
+
+const struct tls_result *
+tls_probe_result(const struct tls_probe *p)
+{
+	return &p->r;
+}
+
+SSL *
+tls_probe_ssl(struct tls_probe *p)
+{
+	return p->kept ? p->ssl : NULL;
+}
+
+int
+tls_probe_fd(const struct tls_probe *p)
+{
+	return p->kept ? p->fd : -1;
+}
+
+int
+tls_alert_about_cert(int a)
+{
+	return (a >= 42 && a <= 46) || a == 48 || a == 116;
+}
+
+enum tls_io
+tls_probe_io_error(struct tls_probe *p, int err, char **msg)
+{
+	char	why[160];
+	int	a = p->conn_alert;
+
+	ssl_reason(why, sizeof(why));
+	if (a > 0 && tls_alert_about_cert(a)) {
+		*msg = xasprintf("%s ended the connection with the alert %s: "
+		    "it %s the client certificate%s", p->r.peer,
+		    hello_alert_name(a), a == 116 ? "requires" : "refused",
+		    p->r.client_sent ? " we presented" : "");
+		return TLS_IO_CERT;
+	}
+	if (a > 0) {
+		*msg = xasprintf("%s ended the connection with the alert %s",
+		    p->r.peer, hello_alert_name(a));
+		return TLS_IO_ALERT;
+	}
+	if (a == 0 || err == SSL_ERROR_ZERO_RETURN) {
+		*msg = xasprintf("%s closed the connection (close_notify)",
+		    p->r.peer);
+		return TLS_IO_CLOSED;
+	}
+	if (err == SSL_ERROR_SYSCALL || strstr(why, "unexpected eof") !=
+	    NULL) {
+		*msg = xasprintf("%s closed the connection without a word "
+		    "(%s)", p->r.peer, errno ? strerror(errno) :
+		    "end of stream");
+		return TLS_IO_CLOSED;
+	}
+	*msg = xasprintf("the TLS connection to %s failed: %s", p->r.peer,
+	    why);
+	return TLS_IO_ERROR;
 }
 
 static char *
@@ -550,6 +635,7 @@ tls_probe_start(struct evloop *ev, const struct tls_want *w, tls_done_fn done,
 	p->arg = arg;
 	p->start = evloop_now();
 	p->r.alert = -1;
+	p->conn_alert = -1;
 	p->r.client_required = -1;
 	if (p->w.ca != NULL && (p->trust = certfile_store(p->w.ca, &err)) ==
 	    NULL) {

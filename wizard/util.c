@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #include <openssl/evp.h>
 
+#include "clean.h"
 #include "util.h"
 
 static void (*fatal_cleanup)(void);
@@ -154,15 +156,17 @@ arena_free(struct arena *a)
 	free(a);
 }
 
-void *
-arena_alloc(struct arena *a, size_t n)
+/* n bytes aligned to align (a power of two): strings take 1, so that a
+ * large runbook's hundreds of thousands of them are not each padded. */
+static void *
+arena_take(struct arena *a, size_t n, size_t align)
 {
 	struct ablock	*b;
-	size_t		 align = sizeof(max_align_t), size;
+	size_t		 size, at;
 
-	n = (n + align - 1) & ~(align - 1);
 	b = a->head;
-	if (b == NULL || b->size - b->used < n) {
+	at = b != NULL ? (b->used + align - 1) & ~(align - 1) : 0;
+	if (b == NULL || at > b->size || b->size - at < n) {
 		size = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
 		b = xmalloc(sizeof(*b) + size);
 		b->used = 0;
@@ -177,9 +181,18 @@ arena_alloc(struct arena *a, size_t n)
 			a->head = b;
 		}
 		a->total += sizeof(*b) + size;
+		at = 0;
 	}
-	b->used += n;
-	return (char *)b->data + b->used - n;
+	b->used = at + n;
+	return (char *)b->data + at;
+}
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	size_t	align = sizeof(max_align_t);
+
+	return arena_take(a, (n + align - 1) & ~(align - 1), align);
 }
 
 void *
@@ -199,7 +212,7 @@ arena_strndup(struct arena *a, const char *s, size_t n)
 {
 	char	*p;
 
-	p = arena_alloc(a, n + 1);
+	p = arena_take(a, n + 1, 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
@@ -325,20 +338,25 @@ diags_vadd(struct diags *d, const char *file, int line, int col,
 {
 	struct diag	*g;
 	size_t		 max = d->max ? d->max : 100;
-	char		*msg;
+	char		*msg, *raw;
 
 	if (d->n >= max) {
 		d->dropped++;
 		return;
 	}
-	if (vasprintf(&msg, fmt, ap) == -1)
+	if (vasprintf(&raw, fmt, ap) == -1)
 		fatal("out of memory formatting a message");
+	/* A message quotes what it is about (a value, a key, a host name,
+	 * a file name): all of it from outside, so all of it cleaned, on
+	 * one line, whoever prints it. */
+	msg = clean_line(raw);
+	free(raw);
 	if (d->n == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 8;
 		d->v = xreallocarray(d->v, d->cap, sizeof(*d->v));
 	}
 	g = &d->v[d->n++];
-	g->file = xstrdup(file != NULL ? file : "fedwiz");
+	g->file = clean_line(file != NULL ? file : "fedwiz");
 	g->line = line;
 	g->col = col;
 	g->msg = msg;
@@ -445,8 +463,13 @@ read_file(const char *path, size_t max, char **out, size_t *outlen)
 	ssize_t		 r;
 	int		 fd, error = 0;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	/* O_NONBLOCK: a FIFO with no writer must not hang the open (then
+	 * it reads as empty); cleared at once, so a pipe with a writer, as
+	 * --answers <(cmd) gives, is read as it comes. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
 		return -errno;
+	if ((r = fcntl(fd, F_GETFL)) != -1)
+		fcntl(fd, F_SETFL, (int)r & ~O_NONBLOCK);
 	if (fstat(fd, &st) == -1) {
 		error = -errno;
 		goto out;
@@ -462,8 +485,10 @@ read_file(const char *path, size_t max, char **out, size_t *outlen)
 	buf_init(&b);
 	/* One allocation for a regular file (it may still grow or shrink
 	 * while read; the loop copes). */
+	/* + 2: room for the NUL and for the read that says end of file,
+	 * which would otherwise double the buffer of a 6 MB runbook. */
 	if (S_ISREG(st.st_mode) && st.st_size > 0) {
-		b.cap = (size_t)st.st_size + 1;
+		b.cap = (size_t)st.st_size + 2;
 		b.s = xmalloc(b.cap);
 		b.s[0] = '\0';
 	}
@@ -658,4 +683,14 @@ utf8_next(const unsigned char *p, size_t n, uint32_t *cp)
 	}
 	*cp = c;
 	return need + 1;
+}
+
+long long
+sub_sat(long long a, long long b)
+{
+	long long	r;
+
+	if (__builtin_sub_overflow(a, b, &r))
+		return b < 0 ? LLONG_MAX : LLONG_MIN;
+	return r;
 }

@@ -136,6 +136,39 @@ attach(struct builder *b, struct ynode *n)
 	add_child(f, n);
 }
 
+static void	position_of(const struct ydoc *, size_t, int *, int *);
+
+/*
+ * A value holding NUL: located at its escape in the source when it can be
+ * found there (the first of \0, \x00, \u0000, \U00000000), else at the
+ * value.
+ */
+static void
+nul_error(struct builder *b, const yaml_event_t *ev)
+{
+	static const char *const escapes[] = { "\\0", "\\x00", "\\u0000",
+	    "\\U00000000" };
+	const char	*src = b->doc->src, *p, *best = NULL;
+	size_t		 from = ev->start_mark.index, to = ev->end_mark.index, i;
+	int		 line = (int)ev->start_mark.line + 1;
+	int		 col = (int)ev->start_mark.column + 1;
+
+	if (to > b->doc->srclen)
+		to = b->doc->srclen;
+	for (i = 0; from < to && i < nitems(escapes); i++) {
+		p = memmem(src + from, to - from, escapes[i],
+		    strlen(escapes[i]));
+		if (p != NULL && (best == NULL || p < best))
+			best = p;
+	}
+	if (best != NULL)
+		position_of(b->doc, (size_t)(best - src), &line, &col);
+	diags_add(b->diags, b->doc->file, line, col, "a NUL character "
+	    "(\\0) inside a value: everything after it would be lost, so "
+	    "the value is refused; remove the escape");
+	b->failed = 1;
+}
+
 static int
 unsupported(struct builder *b, const yaml_event_t *ev, const char *what)
 {
@@ -190,11 +223,19 @@ on_event(struct builder *b, yaml_event_t *ev)
 	case YAML_SCALAR_EVENT:
 		if ((n = new_node(b, Y_SCALAR, ev)) == NULL)
 			return -1;
-		/* libyaml's reader refuses NUL and other control bytes, so
-		 * the value is a proper C string. */
+		/* libyaml's reader refuses a raw NUL, but a double-quoted
+		 * "\0", "\x00" or "\u0000" makes one, and a C string would
+		 * end there: "127.0.0.1\0.fe1.corp" would be 127.0.0.1. */
+		if (memchr(ev->data.scalar.value, '\0',
+		    ev->data.scalar.length) != NULL) {
+			nul_error(b, ev);
+			n->str = arena_strdup(b->doc->strarena, "");
+			attach(b, n);
+			return 0;
+		}
 		n->str = arena_strndup(b->doc->strarena,
 		    (char *)ev->data.scalar.value, ev->data.scalar.length);
-		n->len = ev->data.scalar.length;
+		n->len = (uint32_t)ev->data.scalar.length;
 		switch (ev->data.scalar.style) {
 		case YAML_PLAIN_SCALAR_STYLE:
 			n->style = Y_PLAIN;
@@ -271,8 +312,6 @@ index_lines(const struct ydoc *cdoc)
 		doc->lines[k++] = (size_t)(p - doc->src) + 1;
 	doc->nlines = n;
 }
-
-static void	position_of(const struct ydoc *, size_t, int *, int *);
 
 /* What libyaml's terse problems usually mean in a hand-written runbook. */
 static const char *

@@ -36,4 +36,21 @@ expect_exit 0 "$FEDWIZ" plan lync-imp-tls --json \
 jq -e '[.procedures[].steps[] | .command // ""] |
     any(contains("c:\\certs\\\"new\".csr"))' "$T/out" >/dev/null ||
 	fail "escaped value lost"
+# A procedure's steps are written once and repeated for the hosts they
+# read the same values on: each host still gets its own ${host},
+# ${host_name}, and its own step states; a host without an address gets
+# its name for ${host}.
+write "$T/rl.yaml" <<'YAML'
+runbook: roles-and-literals
+hosts:
+  imp: [ { name: imp1, address: 192.0.2.1 }, { name: imp2 }, { name: imp3, address: 192.0.2.3 } ]
+YAML
+expect_exit 0 "$FEDWIZ" --runbooks "$FEDWIZ_SRCDIR/tests/data/good" plan \
+    roles-and-literals --answers "$T/rl.yaml" --json
+jq -e '[.procedures[] | select(.host != null) | .host + " " +
+    (.steps[] | .do | select(test("SIP Proxy")))] == [
+    "imp1 Restart the SIP Proxy on 192.0.2.1.",
+    "imp2 Restart the SIP Proxy on imp2.",
+    "imp3 Restart the SIP Proxy on 192.0.2.3."]' "$T/out" \
+    >/dev/null || { jq '[.procedures[] | {host, do: [.steps[].do]}]' "$T/out"; fail "per-host values in repeated steps"; }
 echo "ok: json shape"

@@ -2,6 +2,7 @@
 # run.sh: build and run the libFuzzer harnesses (not part of make check).
 #
 #   tests/fuzz/run.sh [SECONDS]      each harness for SECONDS (default 60)
+#   FUZZ_ONLY="sip cond" tests/fuzz/run.sh 600    only those harnesses
 #
 # Needs clang and libclang-rt-14-dev (Debian). Builds with ASan+UBSan into
 # build-fuzz/, seeds each corpus from the project's own files, and keeps
@@ -18,12 +19,15 @@ mkdir -p "$B"
 CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
 INC="-I. -Iinclude $(pkg-config --cflags yaml-0.1 openssl)"
 LIBS="$(pkg-config --libs yaml-0.1 openssl) -lpthread"
-SRC="wizard/answers.c wizard/catalog.c wizard/certinfo.c wizard/cond.c
-wizard/json.c wizard/plan.c wizard/profile.c wizard/runbook.c
-wizard/template.c wizard/util.c wizard/vartype.c wizard/ydoc.c"
+# sip.c (the loader checks a sip check's statuses and URIs with it) brings
+# the TLS probe and the event loop it runs on.
+SRC="wizard/answers.c wizard/catalog.c wizard/certinfo.c wizard/clean.c
+wizard/cond.c wizard/evloop.c wizard/hello.c wizard/json.c wizard/net.c
+wizard/plan.c wizard/profile.c wizard/resolve.c wizard/runbook.c wizard/sip.c
+wizard/template.c wizard/tls.c wizard/util.c wizard/vartype.c wizard/ydoc.c"
 DEFS='-DFEDWIZ_DATADIR="/nonexistent" -DFEDWIZ_SRCDIR="." -DFEDWIZ_BUILDDIR="."'
 
-for h in runbook cond answers certfile; do
+for h in ${FUZZ_ONLY:-runbook cond answers certfile sip}; do
 	echo "=== fuzz_$h: building"
 	# shellcheck disable=SC2086
 	clang $CFLAGS $INC $DEFS -o "$B/fuzz_$h" tests/fuzz/fuzz_$h.c $SRC $LIBS
@@ -37,6 +41,10 @@ for h in runbook cond answers certfile; do
 	certfile) cp tests/fuzz/fuzz_certfile.c "$corpus/seed-text"
 	      sh tests/tls/mkpki.sh "$B/pki" && cp "$B"/pki/*.pem "$B"/pki/*.p7b \
 	          "$B"/pki/*.cer "$B"/pki/*.der "$corpus"/ ;;
+	sip) printf '\001SIP/2.0 100 Trying\r\nCall-ID: abc@fedwiz\r\nCSeq: 1 OPTIONS\r\nl: 3\r\n\r\nabcSIP/2.0 200 OK\r\ni: abc@fedwiz\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n' >"$corpus/seed1"
+	     printf '\377\r\nOPTIONS sip:x SIP/2.0\r\nl: 0\r\n\r\nSIP/2.0 403 Forbidden\nCall-ID: abc@fedwiz\nCSeq: 1 OPTIONS\nms-diagnostics: 1034;reason="x"\n  ;folded\n\n' >"$corpus/seed2"
+	     printf '\100200, 2xx,403' >"$corpus/seed3"
+	     printf '\002sip:user@example.com;transport=tls' >"$corpus/seed4" ;;
 	esac
 	echo "=== fuzz_$h: ${SECS}s"
 	(cd "$B" && "./fuzz_$h" -max_total_time="$SECS" -max_len=65536 \

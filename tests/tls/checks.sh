@@ -68,6 +68,9 @@ for s in 1 2; do
 	[ "$(verdict $s)" = fail ] || fail "noclient step $s: $(outcome $s)"
 	message $s | grep -qF "$WANT" || fail "noclient step $s: $(message $s)"
 	message $s | grep -qF "$FIX" || fail "noclient step $s, fix: $(message $s)"
+	# The hint replaces the generic remedy, not the reason.
+	message $s | grep -qF "Public CAs stopped issuing Client Authentication" ||
+	    fail "noclient step $s, why: $(message $s)"
 done
 # The same in the text output, for the operator at 2 a.m.
 expect_exit 1 "$FEDWIZ" --runbooks "$FEDWIZ_SRCDIR/tests/data/tls" check tls-checks \

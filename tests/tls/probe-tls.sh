@@ -86,11 +86,44 @@ tls_s_server sanonly -tls1_3 -cert "$PKI/sanonly.pem" -key "$KEY" \
     -cert_chain "$(tls_extra sanonly)"
 probe 0 127.0.0.1:$TLS_PORT --name pool1.example.com --ca "$PKI/chain.p7b"
 j .name_match | grep -q "SAN" || fail "sanonly: $(j .name_match)"
-# EKUs are reported as they are: no extension at all is told apart.
+# EKUs: federation is mutual TLS, so by default the leaf must list both
+# Server and Client Authentication. No extension at all is told apart.
 tls_s_server noeku -tls1_2 -cert "$PKI/noeku.pem" -key "$KEY" \
     -cert_chain "$(tls_extra noeku)"
-probe 0 127.0.0.1:$TLS_PORT --ca "$PKI/chain.p7b"
+probe 1 127.0.0.1:$TLS_PORT --ca "$PKI/chain.p7b"
 [ "$(j '.certificates[0].eku_extension')" = false ] || fail "noeku: $(j -c '.certificates[0]')"
+[ "$(j -c '[.defects[].kind]')" = '["no_eku_ext"]' ] || fail "noeku: $(j -c .defects)"
+[ "$(j .eku_wanted)" = both ] || fail "noeku: eku_wanted $(j .eku_wanted)"
+# --eku any judges no usage.
+probe 0 127.0.0.1:$TLS_PORT --ca "$PKI/chain.p7b" --eku any
+# A server certificate without clientAuth: what a public CA issues since
+# 2026. Exit 1, the usage named by name and OID, the reason said plainly.
+tls_s_server noclient -tls1_3 -cert "$PKI/noclient.pem" -key "$KEY" \
+    -cert_chain "$(tls_extra noclient)"
+NOCLIENT=$TLS_PORT
+probe 1 127.0.0.1:$NOCLIENT --name pool1.example.com --ca "$PKI/chain.p7b"
+[ "$(j -c '[.defects[].kind]')" = '["eku"]' ] || fail "noclient: $(j -c .defects)"
+j '.defects[0].message' | grep -qF "lacks Client Authentication (1.3.6.1.5.5.7.3.2)" ||
+    fail "noclient: $(j '.defects[0].message')"
+j '.defects[0].message' | grep -qF "Public CAs stopped issuing Client Authentication in server certificates" ||
+    fail "noclient, why: $(j '.defects[0].message')"
+expect_exit 1 "$FEDWIZ" probe tls 127.0.0.1:$NOCLIENT --name pool1.example.com --ca "$PKI/chain.p7b"
+grep -q "^DEFECT certificate lacks Client Authentication (1.3.6.1.5.5.7.3.2)" "$T/out" &&
+    grep -qF "template that still issues Client Authentication" "$T/out" ||
+    fail "noclient, text: $(cat "$T/out")"
+# A peer whose certificate serves only as a server's: --eku server.
+probe 0 127.0.0.1:$NOCLIENT --name pool1.example.com --ca "$PKI/chain.p7b" --eku server
+[ "$(j .eku_wanted)" = server ] || fail "--eku server: $(j .eku_wanted)"
+expect_exit 0 "$FEDWIZ" probe tls 127.0.0.1:$NOCLIENT --eku server
+grep -q "^usages: lists Server Authentication (--eku server)" "$T/out" || fail "--eku server, text: $(cat "$T/out")"
+probe 1 127.0.0.1:$NOCLIENT --eku client
+# A leaf with clientAuth only fails the default on the missing serverAuth.
+tls_s_server clientonly -tls1_2 -cert "$PKI/client.pem" -key "$PKI/client.key" \
+    -cert_chain "$(tls_extra client)"
+probe 1 127.0.0.1:$TLS_PORT --ca "$PKI/chain.p7b"
+j '.defects[0].message' | grep -qF "lacks Server Authentication (1.3.6.1.5.5.7.3.1)" ||
+    fail "client-only leaf: $(j -c .defects)"
+probe 0 127.0.0.1:$TLS_PORT --ca "$PKI/chain.p7b" --eku client
 
 # Client certificates, TLS 1.2 and 1.3: -verify asks, -Verify insists.
 for v in tls1_2 tls1_3; do
@@ -155,6 +188,10 @@ expect_exit 2 "$FEDWIZ" probe tls 127.0.0.1:443 --cipher rc5
 grep -q "not a cipher suite" "$T/err" || fail "bad cipher: $(cat "$T/err")"
 expect_exit 2 "$FEDWIZ" probe tls 127.0.0.1:443 --tls1.3 --cipher 3des
 expect_exit 2 "$FEDWIZ" probe tls 127.0.0.1:443 --tls1.0 --tls1.2
+expect_exit 2 "$FEDWIZ" probe tls 127.0.0.1:443 --eku serverAuth
+grep -q '"serverAuth" is not a usage' "$T/err" || fail "bad --eku: $(cat "$T/err")"
+expect_exit 2 "$FEDWIZ" probe tls 127.0.0.1:443 --cipher 3des --eku any
+expect_exit 2 "$FEDWIZ" probe cert "$PKI/good.pem" --eku server
 printf 'not a certificate\n' >"$T/garbage.pem"
 expect_exit 2 "$FEDWIZ" probe tls 127.0.0.1:$P --ca "$T/garbage.pem"
 grep -q "garbage.pem" "$T/out" "$T/err" || fail "bad CA file not named: $(cat "$T/out" "$T/err")"

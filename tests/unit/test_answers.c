@@ -158,6 +158,22 @@ test_answers_errors_are_located(void **state)
 	expect("vars: [\n", "2:1: YAML:");
 }
 
+/* A "\0" escape would cut a value short where a C string ends: an
+ * address 127.0.0.1\0.fe1.corp connected to 127.0.0.1. Refused at the
+ * escape, in every form YAML has for it, in values and keys alike. */
+static void
+test_answers_nul_escape_refused(void **state)
+{
+	(void)state;
+	expect("hosts:\n  fe: [ {name: a, address: \"127.0.0.1\\0.fe1.corp\"} "
+	    "]\n", "2:38: a NUL character");
+	expect("hosts:\n  fe: [ {name: a, user: \"root\\x00admin\"} ]\n",
+	    "2:30: a NUL character");
+	expect("vars: { imp_fqdn: \"a.example.com\\u0000.evil\" }\n",
+	    "1:33: a NUL character");
+	expect("vars: { \"imp_fqdn\\0x\": a.b.c }\n", "1:18: a NUL character");
+}
+
 int
 main(void)
 {
@@ -165,6 +181,7 @@ main(void)
 		cmocka_unit_test(test_answers_set_vars_and_hosts),
 		cmocka_unit_test(test_answers_set_overrides_file),
 		cmocka_unit_test(test_answers_errors_are_located),
+		cmocka_unit_test(test_answers_nul_escape_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

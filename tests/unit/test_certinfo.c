@@ -603,6 +603,12 @@ test_eku_without_client_auth(void **state)
 	    strlen(LACKS_CLIENT)) == 0);
 	assert_contains(v.messages[0], "lists only Server Authentication "
 	    "(1.3.6.1.5.5.7.3.1)");
+	/* why a renewed server certificate lacks it, said plainly, in the
+	 * fact (kept when a check's fix gives the remedy) */
+	assert_contains(v.facts[0], "Public CAs stopped issuing Client "
+	    "Authentication in server certificates in 2026");
+	assert_contains(v.messages[0], "template that still issues Client "
+	    "Authentication (1.3.6.1.5.5.7.3.2)");
 	cert_verdict_free(&v);
 	/* what was not asked is not a defect */
 	assert_int_equal(judge(x, NULL, NULL, NULL, CERT_EKU_SERVER, &v), 0);
@@ -619,6 +625,8 @@ test_eku_without_client_auth(void **state)
 	assert_contains(v.messages[1], "lacks Client Authentication");
 	assert_contains(v.messages[1], "lists only Code Signing "
 	    "(1.3.6.1.5.5.7.3.3), 1.2.3.4");
+	/* not a server certificate: no word about public CAs */
+	assert_null(strstr(v.messages[1], "Public CAs"));
 	cert_verdict_free(&v);
 	X509_free(x);
 
@@ -628,6 +636,30 @@ test_eku_without_client_auth(void **state)
 	assert_int_equal(judge(x, NULL, NULL, NULL, BOTH, &v), 0);
 	cert_verdict_free(&v);
 	X509_free(x);
+}
+
+static void
+test_eku_words(void **state)
+{
+	unsigned	b = 99;
+
+	(void)state;
+	assert_int_equal(cert_eku_parse("both", &b), 0);
+	assert_int_equal(b, CERT_EKU_SERVER | CERT_EKU_CLIENT);
+	assert_int_equal(cert_eku_parse("server", &b), 0);
+	assert_int_equal(b, CERT_EKU_SERVER);
+	assert_int_equal(cert_eku_parse("client", &b), 0);
+	assert_int_equal(b, CERT_EKU_CLIENT);
+	assert_int_equal(cert_eku_parse("any", &b), 0);
+	assert_int_equal(b, 0);
+	b = 7;
+	assert_int_equal(cert_eku_parse("serverAuth", &b), -1);
+	assert_int_equal(cert_eku_parse("", &b), -1);
+	assert_int_equal(b, 7);
+	assert_string_equal(cert_eku_word(CERT_EKU_SERVER | CERT_EKU_CLIENT),
+	    "both");
+	assert_string_equal(cert_eku_word(CERT_EKU_CLIENT), "client");
+	assert_string_equal(cert_eku_word(0), "any");
 }
 
 static void
@@ -1445,6 +1477,7 @@ main(void)
 		cmocka_unit_test(test_name_by_cn_only_without_dns_sans),
 		cmocka_unit_test(test_name_ip_and_wildcard),
 		cmocka_unit_test(test_eku_without_client_auth),
+		cmocka_unit_test(test_eku_words),
 		cmocka_unit_test(test_no_eku_extension_is_its_own_defect),
 		cmocka_unit_test(test_expired_and_not_yet_valid),
 		cmocka_unit_test(test_untrusted_root),

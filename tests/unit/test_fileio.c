@@ -170,7 +170,7 @@ test_fileio_folder_target_keeps_folder_and_no_temp(void **state)
 	/* rename cannot put a file over a folder: the temp file must go. */
 	assert_int_equal(file_write_atomic(p, "x", 1, &d), -EISDIR);
 	assert_int_equal(d.n, 1);
-	assert_contains(d.v[0].msg, "cannot replace it");
+	assert_contains(d.v[0].msg, "a folder");
 	ls = listing(t->path);
 	assert_string_equal(ls, "sub");
 	free(ls);
@@ -201,6 +201,67 @@ test_fileio_bare_name_writes_in_cwd(void **state)
 	diags_free(&d);
 }
 
+/* Appending (known_hosts): a file, through a link; never a FIFO, which
+ * would hang the open, nor a folder. */
+static void
+test_fileio_append_refuses_fifo_and_folder(void **state)
+{
+	struct tmpdir	*t = *state;
+	struct diags	 d;
+	char		*fifo = xasprintf("%s/fifo", t->path);
+	char		*file = xasprintf("%s/kh", t->path);
+	char		*link = xasprintf("%s/kh-link", t->path);
+	struct stat	 sb;
+	int		 fd;
+
+	diags_init(&d);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_true(file_open_append(fifo, &d) < 0);
+	assert_int_equal(d.n, 1);
+	assert_contains(d.v[0].msg, "FIFO");
+	assert_true(file_open_append(t->path, &d) < 0);
+	assert_contains(d.v[1].msg, "folder");
+	/* A link to a file yet to be made: created there, 0600. */
+	assert_int_equal(symlink("kh", link), 0);
+	fd = file_open_append(link, &d);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "x\n", 2), 2);
+	close(fd);
+	content_is(file, "x\n");
+	assert_int_equal(lstat(link, &sb), 0);
+	assert_true(S_ISLNK(sb.st_mode));
+	assert_int_equal(stat(file, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	fd = file_open_append("/dev/null", &d);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(d.n, 2);
+	free(fifo);
+	free(file);
+	free(link);
+	diags_free(&d);
+}
+
+/* A FIFO is written through when a reader is there, and refused at once
+ * (not waited on forever) when none is. */
+static void
+test_fileio_fifo_without_reader_refused(void **state)
+{
+	struct tmpdir	*t = *state;
+	struct diags	 d;
+	char		*fifo = xasprintf("%s/out", t->path), *ls;
+
+	diags_init(&d);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(file_write_atomic(fifo, "x", 1, &d), -ENXIO);
+	assert_contains(d.v[0].msg, "nobody reads");
+	ls = listing(t->path);
+	assert_string_equal(ls, "out");
+	free(ls);
+	free(fifo);
+	diags_free(&d);
+}
+
 int
 main(void)
 {
@@ -216,6 +277,11 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_fileio_bare_name_writes_in_cwd, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_fileio_append_refuses_fifo_and_folder, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_fileio_fifo_without_reader_refused, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -244,6 +244,60 @@ test_loader_model_is_complete(void **state)
 	runbook_free(rb);
 }
 
+/* The sip check: its fields, and fix classes by final status. */
+static void
+test_loader_sip_check(void **state)
+{
+	struct runbook		*rb;
+	const struct rb_check	*c;
+	const char		*text = RB_HEAD
+	    "vars:\n"
+	    "  - { name: imp, prompt: I, type: fqdn }\n"
+	    "  - { name: cert, prompt: C, type: path }\n"
+	    "  - { name: dom, prompt: D, type: fqdn }\n"
+	    "procedures:\n"
+	    "  - id: fed\n    title: Fed\n"
+	    "    steps:\n"
+	    "      - do: Test it\n"
+	    "        check:\n"
+	    "          sip:\n"
+	    "            host: '${imp}'\n"
+	    "            port: 5062\n"
+	    "            name: '${imp}'\n"
+	    "            ca: ca.p7b\n"
+	    "            client_cert: '${cert}'\n"
+	    "            client_key: '${cert}.key'\n"
+	    "            from: 'sip:fedwiz@${dom}'\n"
+	    "            to: 'sip:${imp}'\n"
+	    "            status: 200, 202\n"
+	    "            min: tls1.2\n"
+	    "            eku: [serverAuth]\n"
+	    "            fix:\n"
+	    "              - { on: status_403, procedure: fed }\n"
+	    "              - { on: timeout, procedure: fed }\n"
+	    "              - { on: tls, procedure: fed }\n";
+
+	(void)state;
+	rb = rb_from(text);
+	c = &runbook_proc(rb, "fed")->steps[0].checks[0];
+	assert_int_equal(c->kind, CK_SIP);
+	assert_string_equal(rb_check_kind_name(c->kind), "sip");
+	assert_string_equal(c->host, "${imp}");
+	assert_string_equal(c->port, "5062");
+	assert_string_equal(c->cert_file, "${cert}");
+	assert_string_equal(c->key_file, "${cert}.key");
+	assert_string_equal(c->from, "sip:fedwiz@${dom}");
+	assert_string_equal(c->to, "sip:${imp}");
+	assert_string_equal(c->status, "200, 202");
+	assert_string_equal(c->min, "tls1.2");
+	assert_int_equal(c->eku.n, 1);
+	assert_null(c->client_cert);
+	assert_int_equal(c->nfixes, 3);
+	assert_string_equal(c->fixes[0].on, "status_403");
+	assert_string_equal(c->fixes[1].on, "timeout");
+	runbook_free(rb);
+}
+
 int
 main(void)
 {
@@ -254,6 +308,7 @@ main(void)
 		cmocka_unit_test(test_loader_limits_hold),
 		cmocka_unit_test(test_loader_rejects_binary_and_nul),
 		cmocka_unit_test(test_loader_model_is_complete),
+		cmocka_unit_test(test_loader_sip_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

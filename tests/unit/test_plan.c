@@ -157,8 +157,8 @@ test_plan_fans_out_per_host(void **state)
 	free(s);
 	/* Same role: route@fe1 waits only for cert@fe1. */
 	assert_int_equal(pl->inst[2].nblocked, 1);
-	assert_string_equal(plan_inst_name(&pl->inst[pl->inst[2].blocked_by[0]],
-	    name, sizeof(name)), "cert@fe1");
+	assert_string_equal(plan_inst_name(&pl->inst[plan_blocker(pl,
+	    &pl->inst[2], 0)], name, sizeof(name)), "cert@fe1");
 	/* Other role: peer@imp1 waits for route on every front end. */
 	assert_int_equal(pl->inst[4].nblocked, 2);
 	/* No role: once waits for cert everywhere. */
@@ -323,6 +323,122 @@ test_plan_all_skipped_is_skipped(void **state)
 	diags_free(&d);
 }
 
+
+/*
+ * Memory grows with the hosts, not with their square. A role of n front
+ * ends, each procedure on it requiring the one before (same role: one
+ * dependency per instance, not n); one procedure on another role requires
+ * the last (every front end, once per procedure, not per instance).
+ */
+static const char many_rb[] = RB_HEAD
+    "roles:\n"
+    "  - { id: fe, title: FE, profile: windows, many: true }\n"
+    "  - { id: imp, title: IMP, profile: cisco-vos, many: true }\n"
+    "procedures:\n"
+    "  - { id: a, title: A, on: fe, steps: [ {do: x} ] }\n"
+    "  - { id: b, title: B, on: fe, requires: [a], steps: [ {do: x} ] }\n"
+    "  - { id: c, title: C, on: fe, requires: [a, b], steps: [ {do: x} ] }\n"
+    "  - { id: d, title: D, on: fe, requires: [c], steps: [ {do: x} ] }\n"
+    "  - { id: e, title: E, on: imp, requires: [d], steps: [ {do: x} ] }\n"
+    "  - { id: f, title: F, on: imp, requires: [e, d], steps: [ {do: x} ] }\n";
+
+static struct plan *
+plan_many(const struct runbook *rb, struct answers *a, size_t n)
+{
+	struct host	 h;
+	struct plan	*pl;
+	struct diags	 d;
+	char		 name[32];
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		memset(&h, 0, sizeof(h));
+		snprintf(name, sizeof(name), "%s%zu", i % 2 ? "imp" : "fe", i);
+		h.name = name;
+		h.role = i % 2 ? "imp" : "fe";
+		h.port = 22;
+		assert_int_equal(answers_add_host(a, rb, &h), 0);
+	}
+	diags_init(&d);
+	assert_int_equal(plan_build(rb, a, NULL, NULL, &pl, &d), 0);
+	diags_free(&d);
+	return pl;
+}
+
+static const struct plan_inst *
+inst_named(const struct plan *pl, const char *want)
+{
+	char	name[160];
+	size_t	i;
+
+	for (i = 0; i < pl->n; i++)
+		if (strcmp(plan_inst_name(&pl->inst[i], name, sizeof(name)),
+		    want) == 0)
+			return &pl->inst[i];
+	fail_msg("no instance %s", want);
+	return NULL;
+}
+
+static const char *
+blocker_name(const struct plan *pl, const char *inst, size_t k)
+{
+	static char	name[160];
+
+	return plan_inst_name(&pl->inst[plan_blocker(pl, inst_named(pl, inst),
+	    k)], name, sizeof(name));
+}
+
+static void
+assert_blockers(const struct plan *pl, const char *inst, const char *want)
+{
+	const struct plan_inst	*in = inst_named(pl, inst);
+	struct buf		 b;
+	size_t			 k;
+
+	buf_init(&b);
+	for (k = 0; k < in->nblocked; k++)
+		buf_printf(&b, "%s%s", k ? " " : "", blocker_name(pl, inst, k));
+	assert_string_equal(b.s ? b.s : "", want);
+	buf_free(&b);
+}
+
+static void
+test_plan_memory_linear_in_hosts(void **state)
+{
+	struct runbook	*rb = rb_from(many_rb);
+	struct answers	*a1 = answers_new(), *a4 = answers_new();
+	struct plan	*p1, *p4;
+	size_t		 m1, m4;
+
+	(void)state;
+	p1 = plan_many(rb, a1, 1000);
+	p4 = plan_many(rb, a4, 4000);
+	assert_int_equal(p1->n, 500 * 6);
+	assert_int_equal(p4->n, 2000 * 6);
+	m1 = arena_size(p1->arena);
+	m4 = arena_size(p4->arena);
+	/* What waits for what is unchanged: c@fe0 for a@fe0 and b@fe0 (its
+	 * own host's), e@imp1 for d on each of the 2000 front ends, f@imp1
+	 * for e@imp1 then those 2000 again. */
+	assert_blockers(p4, "c@fe0", "a@fe0 b@fe0");
+	assert_blockers(p4, "c@fe3998", "a@fe3998 b@fe3998");
+	assert_int_equal(inst_named(p4, "e@imp1")->nblocked, 2000);
+	assert_int_equal(inst_named(p4, "f@imp1")->nblocked, 2001);
+	assert_string_equal(blocker_name(p4, "f@imp1", 0), "e@imp1");
+	assert_string_equal(blocker_name(p4, "f@imp1", 1), "d@fe0");
+	assert_string_equal(blocker_name(p4, "f@imp1", 2000), "d@fe3998");
+	/* Four times the hosts: about four times the memory (sixteen
+	 * when it was quadratic), and a bounded cost per instance. */
+	if (m4 > 5 * m1 || m4 / p4->n > 512)
+		fail_msg("plan of %zu instances: %zu bytes; of %zu: %zu bytes",
+		    p1->n, m1, p4->n, m4);
+	plan_free(p1);
+	plan_free(p4);
+	answers_free(a1);
+	answers_free(a4);
+	runbook_free(rb);
+}
+
 int
 main(void)
 {
@@ -331,6 +447,7 @@ main(void)
 		cmocka_unit_test(test_plan_requires_come_first),
 		cmocka_unit_test(test_plan_cycle_names_path),
 		cmocka_unit_test(test_plan_fans_out_per_host),
+		cmocka_unit_test(test_plan_memory_linear_in_hosts),
 		cmocka_unit_test(test_plan_without_hosts_is_one_instance),
 		cmocka_unit_test(test_plan_status_from_steps),
 		cmocka_unit_test(test_plan_when_skips_and_blocks),

@@ -405,16 +405,22 @@ test_quote_command_powershell_glued_word(void **state)
 	assert_string_equal(out, "Get-CsTrustedApplication -Identity "
 	    "'imp1.example.com/urn:application:rcc'");
 	free(out);
-	/* Quotes in the value and in the text are doubled, typographic
-	 * ones too; a word that is one reference is quoted alone; text
-	 * with no reference is left as written. */
-	out = command(f, "windows", "Get-X -A x${file}\xe2\x80\x98y -B "
-	    "(${tp}) -C 'lit' -D $${tp}:${port}", &errs);
+	/* Quotes in the value are doubled, typographic ones too; a word
+	 * that is one reference is quoted alone; text with no reference is
+	 * left as written. */
+	out = command(f, "windows", "Get-X -A x${file}y -B (${tp}) -C 'lit' "
+	    "-D $${tp}:${port}", &errs);
 	assert_non_null(out);
 	assert_string_equal(out, "Get-X -A 'xo''neil\xe2\x80\x99\xe2\x80"
-	    "\x99s\xe2\x80\x98\xe2\x80\x98y' -B ('imp1.example.com') -C "
-	    "'lit' -D '${tp}:5062'");
+	    "\x99sy' -B ('imp1.example.com') -C 'lit' -D '${tp}:5062'");
 	free(out);
+	/* A quote in the word itself (a typographic one too) is refused:
+	 * PowerShell would read it as the start of a string around the
+	 * value. */
+	out = command(f, "windows", "Get-X -A x${file}\xe2\x80\x98y", &errs);
+	assert_null(out);
+	assert_contains(errs, "shares a word with a quote");
+	free(errs);
 	/* On sh, 'a'/b is one word already. */
 	out = command(f, "linux", "x ${tp}/urn", &errs);
 	assert_string_equal(out, "x 'imp1.example.com'/urn");
@@ -712,11 +718,178 @@ test_quote_powershell_known_encoding(void **state)
 	free(line);
 }
 
+
+/* Where a reference may stand (quote_template_check): outside every quote,
+ * substitution and comment that a value's quoting could end, never as the
+ * command's name, never as code for eval, sh -c, ssh, Invoke-Expression. */
+struct placement {
+	const char	*tmpl;
+	const char	*refused;	/* NULL: accepted; else in why */
+};
+
+static void
+placed(const char *profile, const struct placement *v, size_t n)
+{
+	const char	*why;
+	size_t		 i, off;
+	int		 rc;
+
+	for (i = 0; i < n; i++) {
+		why = NULL;
+		off = 9999;
+		rc = quote_template_check(prof(profile), v[i].tmpl, &off,
+		    &why);
+		if (v[i].refused == NULL && rc != 0)
+			fail_msg("%s refused [%s] at %zu: %s", profile,
+			    v[i].tmpl, off, why);
+		if (v[i].refused != NULL) {
+			if (rc != -1)
+				fail_msg("%s took [%s]", profile, v[i].tmpl);
+			assert_non_null(why);
+			if (strstr(why, v[i].refused) == NULL)
+				fail_msg("%s [%s]: \"%s\" lacks \"%s\"", profile,
+				    v[i].tmpl, why, v[i].refused);
+			/* the offset is the reference's "${" */
+			assert_true(off < strlen(v[i].tmpl));
+			assert_memory_equal(v[i].tmpl + off, "${", 2);
+		}
+	}
+}
+
+static void
+test_quote_template_check_sh(void **state)
+{
+	static const struct placement v[] = {
+		{ "echo v=${v}", NULL },
+		{ "grep -c ${tp} ${file} # port ${port}", NULL },
+		{ "X=${v} cmd", NULL },
+		{ "echo $(echo ${v}) \"$(echo ${v})\"", NULL },
+		{ "[ ${v} -eq 1 ] && echo yes", NULL },
+		{ "sh -c 'echo \"$1\"' sh ${v}", NULL },
+		{ "cat <<EOF\nx\nEOF\necho ${v}", NULL },
+		{ "case ${v} in a) echo a;; esac", NULL },
+		{ "echo x > ${v}", NULL },
+		{ "echo \"v=${v}\"", "double-quoted" },
+		{ "echo \"a\" \"${v}", "double-quoted" },
+		{ "echo 'v=${v}'", "single-quoted" },
+		{ "echo $'${v}'", "$'...'" },
+		{ "echo \\${v}", "backslash" },
+		{ "echo `echo ${v}`", "`...`" },
+		{ "echo $((${v} + 1))", "arithmetic" },
+		{ "((x = ${v}))", "arithmetic" },
+		{ "[[ ${v} -eq 1 ]]", "[[ ... ]]" },
+		{ "echo $${HOME:-${v}}", "${...}" },
+		{ "cat <<EOF\na ${v}\nEOF", "here-document" },
+		{ "cat <<-'EOF'\n\t${v}\n\tEOF", "here-document" },
+		{ "cat <<${v}", "delimiter" },
+		{ "${v} --version", "command's name" },
+		{ "true; /usr/bin/${v}", "command's name" },
+		{ "ls | ${v}", "command's name" },
+		{ "eval echo ${v}", "as shell code" },
+		{ "ssh host ls ${v}", "as shell code" },
+		{ "sh -c ${v}", "-c" },
+		{ "sudo bash -lc ${v} x", "-c" },
+		{ "su root -c ${v}", "-c" },
+	};
+
+	(void)state;
+	placed("linux", v, nitems(v));
+}
+
+static void
+test_quote_template_check_powershell(void **state)
+{
+	static const struct placement v[] = {
+		{ "Get-Item -Path ${file} -Filter ${tp}", NULL },
+		{ "Get-X -Identity ${a}/urn:application:rcc", NULL },
+		{ "Get-X (${tp}) ('a' + ${tp})", NULL },
+		{ "Get-X \"a $(Get-Y ${x}) b\"", NULL },
+		{ "Get-X ${x} # \"comment", NULL },
+		{ "Get-CsTopology -AsXml | Select-Object @{Name='A'; Expression="
+		    "{$_.Contains('IPAddress=\"' + ${v} + '\"')}}", NULL },
+		{ "Write-Output \"v = ${v}\"", "double-quoted" },
+		{ "Write-Output \xe2\x80\x9cv = ${v}\xe2\x80\x9d",
+		    "double-quoted" },
+		{ "Write-Output 'v = ${v}'", "single-quoted" },
+		{ "Write-Output \xe2\x80\x98v = ${v}\xe2\x80\x99",
+		    "single-quoted" },
+		{ "Write-Output @\"\n${v}\n\"@", "here-string" },
+		{ "<# ${v} #> Get-X", "comment" },
+		{ "Get-X a`${v}", "escape character" },
+		{ "Get-X \"v=\"${v}", "quote" },
+		{ "Get-X x${v}'y'", "quote" },
+		{ "& ${v}", "call operator" },
+		{ "Get-X; . ${v}", "call operator" },
+		{ "Invoke-Expression ${v}", "as code" },
+		{ "Get-X | iex ${v}", "as code" },
+		{ "cmd /c type ${v}", "as code" },
+		{ "powershell -Command ${v}", "as code" },
+		{ "Start-Process notepad -ArgumentList ${v}", "as code" },
+	};
+
+	(void)state;
+	placed("windows", v, nitems(v));
+}
+
+/* The second wall: quote_command refuses what the check refuses, for the
+ * host's own profile, and the Cisco CLIs take a reference anywhere (a
+ * value there is one plain token). */
+static void
+test_quote_command_refuses_reference_in_quotes(void **state)
+{
+	struct fixture	*f = *state;
+	char		*out, *errs;
+
+	answers_put(f->ans, "tp", "$(touch /tmp/fedwiz-never)");
+	out = command(f, "linux", "echo \"v=${tp}\"", &errs);
+	assert_null(out);
+	assert_contains(errs, "offset 8");
+	assert_contains(errs, "double-quoted");
+	free(errs);
+	out = command(f, "windows", "Write-Output \"v = ${tp}\"", &errs);
+	assert_null(out);
+	assert_contains(errs, "double-quoted");
+	free(errs);
+	answers_put(f->ans, "tp", "imp");
+	out = command(f, "cisco-asa", "show run | i \"${tp}\"", &errs);
+	assert_non_null(out);
+	assert_string_equal(out, "show run | i \"imp\"");
+	free(out);
+}
+
+/* What PowerShell would run: the decoded -EncodedCommand script holds the
+ * hostile value only inside one single-quoted string. */
+static void
+test_quote_command_powershell_script_keeps_value_inert(void **state)
+{
+	struct fixture	*f = *state;
+	char		*out, *errs, *line, *script;
+
+	answers_put(f->ans, "tp", "x'; Remove-Item C:\\ -Recurse; '$(whoami)");
+	out = command(f, "windows", "Write-Output v= ${tp}", &errs);
+	assert_non_null(out);
+	line = quote_powershell(out, NULL, 0);
+	script = ps_decode(line);
+	assert_string_equal(script, "Write-Output v= 'x''; Remove-Item "
+	    "C:\\ -Recurse; ''$(whoami)'");
+	free(script);
+	free(line);
+	free(out);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quote_sh_single_quotes),
+		cmocka_unit_test(test_quote_template_check_sh),
+		cmocka_unit_test(test_quote_template_check_powershell),
+		cmocka_unit_test_setup_teardown(
+		    test_quote_command_refuses_reference_in_quotes, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_quote_command_powershell_script_keeps_value_inert,
+		    setup, teardown),
 		cmocka_unit_test(test_quote_sh_round_trips_through_real_sh),
 		cmocka_unit_test(test_quote_sh_refuses_controls_and_bad_utf8),
 		cmocka_unit_test(
