@@ -682,8 +682,8 @@ cmd_lab_exec(struct cli *cli, int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	diags_init(&d);
 	sub = argv[0];
-	if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0 ||
-	    strcmp(sub, "help") == 0) {
+	if (cli->help || strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0 ||
+	    strcmp(sub, "help") == 0 || strcmp(sub, "lab") == 0) {
 		lab_usage(stdout);
 		return EXIT_OK;
 	}

@@ -18,7 +18,6 @@
 #include "evloop.h"
 #include "json.h"
 #include "plan.h"
-#include "resolve.h"
 #include "runbook.h"
 #include "session.h"
 #include "ssh.h"
@@ -350,11 +349,9 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	if (cli->known_hosts == NULL && pl->ans != NULL &&
 	    pl->ans->known_hosts != NULL)
 		cli->known_hosts = pl->ans->known_hosts;
-	if (pl->ans != NULL && pl->ans->dns_server != NULL) {
-		if (cli->server == NULL)
-			cli->server = pl->ans->dns_server;
-		resolve_set_server(pl->ans->dns_server);
-	}
+	if (pl->ans != NULL && pl->ans->dns_server != NULL &&
+	    cli->server == NULL)
+		cli->server = pl->ans->dns_server;
 	if ((cs = cli_ssh_new(cli, &o, &d)) == NULL)
 		goto out;
 	ev = evloop_new();

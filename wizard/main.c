@@ -683,10 +683,15 @@ main(int argc, char **argv)
 			    "(it is for: %s)\n", opts[k].name, users);
 			return EXIT_USAGE;
 		}
-		if (cli.help || labat + 1 >= argc)
-			return cmd_lab_entry.exec(&cli, 1, (char *[]){
-			    (char *)"--help", NULL }) == EXIT_OK && cli.help ?
-			    EXIT_OK : EXIT_USAGE;
+		if (cli.help || labat + 1 >= argc) {
+			/* fedwiz lab: its usage (on stderr, and exit 2, when
+			 * no subcommand was given). */
+			if (cli.help)
+				return cmd_lab_entry.exec(&cli, 1, argv + labat);
+			fprintf(stderr, "fedwiz: usage: fedwiz lab %s\n",
+			    cmd_lab_entry.args);
+			return EXIT_USAGE;
+		}
 		cli_output_capture();
 		rc = cmd_lab_entry.exec(&cli, argc - labat - 1, argv + labat +
 		    1);
