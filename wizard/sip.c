@@ -862,10 +862,16 @@ build_request(struct sip_probe *s)
 static void
 io_failed(struct sip_probe *s, int err)
 {
-	char		*msg, *what;
+	char		*msg, *what, buf[256];
 	enum tls_io	 k;
 	size_t		 n = 0;
 
+	/* A write that failed (the peer reset the connection) may have an
+	 * alert waiting behind it, which says why: read what is there. */
+	if (!s->reading) {
+		ERR_clear_error();
+		(void)SSL_read(s->ssl, buf, sizeof(buf));
+	}
 	k = tls_probe_io_error(s->tp, err, &msg);
 	ERR_clear_error();
 	if (s->reading)

@@ -197,6 +197,17 @@ make_ctx(struct tls_probe *p)
 	 * ask for its passphrase on /dev/tty behind the screen's back. */
 	SSL_CTX_set_default_passwd_cb(p->ctx, no_passphrase);
 	SSL_CTX_set_default_passwd_cb_userdata(p->ctx, &asked);
+	/* OpenSSL says "system lib" for a file it cannot open. */
+	if (access(p->w.client_cert, R_OK) == -1) {
+		set_message(p, TLS_E_INPUT, "client certificate %s: cannot "
+		    "read: %s", p->w.client_cert, strerror(errno));
+		return -1;
+	}
+	if (p->w.client_key != NULL && access(p->w.client_key, R_OK) == -1) {
+		set_message(p, TLS_E_INPUT, "client key %s: cannot read: %s",
+		    p->w.client_key, strerror(errno));
+		return -1;
+	}
 	if (SSL_CTX_use_certificate_chain_file(p->ctx, p->w.client_cert) !=
 	    1) {
 		ssl_reason(why, sizeof(why));

@@ -19,12 +19,14 @@ mkdir -p "$B"
 CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
 INC="-I. -Iinclude $(pkg-config --cflags yaml-0.1 openssl)"
 LIBS="$(pkg-config --libs yaml-0.1 openssl) -lpthread"
-# sip.c (the loader checks a sip check's statuses and URIs with it) brings
-# the TLS probe and the event loop it runs on.
+# The loader checks commands' quoted references with quote.c and a sip
+# check's statuses and URIs with sip.c, which brings the TLS probe and the
+# event loop it runs on.
 SRC="wizard/answers.c wizard/catalog.c wizard/certinfo.c wizard/clean.c
 wizard/cond.c wizard/evloop.c wizard/hello.c wizard/json.c wizard/net.c
-wizard/plan.c wizard/profile.c wizard/resolve.c wizard/runbook.c wizard/sip.c
-wizard/template.c wizard/tls.c wizard/util.c wizard/vartype.c wizard/ydoc.c"
+wizard/plan.c wizard/profile.c wizard/quote.c wizard/resolve.c wizard/runbook.c
+wizard/sip.c wizard/template.c wizard/tls.c wizard/util.c wizard/vartype.c
+wizard/ydoc.c"
 DEFS='-DFEDWIZ_DATADIR="/nonexistent" -DFEDWIZ_SRCDIR="." -DFEDWIZ_BUILDDIR="."'
 
 for h in ${FUZZ_ONLY:-runbook cond answers certfile sip}; do
@@ -34,7 +36,8 @@ for h in ${FUZZ_ONLY:-runbook cond answers certfile sip}; do
 	corpus="$B/corpus-$h"
 	mkdir -p "$corpus"
 	case $h in
-	runbook) cp steps/*.yaml tests/data/good/*.yaml tests/data/bad/*.yaml "$corpus"/ ;;
+	runbook) cp steps/*.yaml tests/data/good/*.yaml tests/data/bad/*.yaml \
+	    tests/data/sip/*.yaml "$corpus"/ ;;
 	cond) printf 'a == "x" and not (b in ["tls", "tcp"]) or a' >"$corpus/seed1"
 	      printf 'go ${a} $${b} ${bad' >"$corpus/seed2" ;;
 	answers) printf 'runbook: t\nvars: { f: a.b, p: 5061, c: tls, b: yes, o: "1.2.3", i: 4 }\nhosts:\n  fe: [ {name: fe1, address: 192.0.2.1, port: 22, user: u, profile: linux} ]\n  ca: [ {name: ca1} ]\n' >"$corpus/seed1" ;;

@@ -184,4 +184,12 @@ printf 'not a certificate\n' >"$T/garbage.pem"
 expect_exit 2 "$FEDWIZ" probe sip 127.0.0.1:$SIP_OK --ca "$T/garbage.pem"
 grep -q "garbage.pem" "$T/err" || fail "bad CA file: $(cat "$T/out" "$T/err")"
 expect_exit 2 "$FEDWIZ" probe sip 127.0.0.1:$SIP_OK --timeout soon
+# A client certificate or key that is not there is named, with why (it
+# said "system lib" before).
+expect_exit 2 "$FEDWIZ" probe sip 127.0.0.1:$SIP_MTLS --client-cert "$T/none.pem"
+grep -q "client certificate $T/none.pem: cannot read: No such file or directory" "$T/err" ||
+    fail "missing client cert: $(cat "$T/err")"
+expect_exit 2 "$FEDWIZ" probe sip 127.0.0.1:$SIP_MTLS --client-cert "$PKI/client.chain.pem" \
+    --client-key "$T/none.key"
+grep -q "client key $T/none.key: cannot read" "$T/err" || fail "missing client key: $(cat "$T/err")"
 echo "ok: probe sip"
