@@ -622,6 +622,15 @@ fresh(struct lab *lab)
 		cs_site(lab, "lync2", "Shelbyville", "lyncse1.lync.example.net",
 		    se, 1);
 	}
+	/* The Lync side of that federation is the partner's, outside the
+	 * runbook (it configures CUP only), and done already: CUP is a
+	 * trusted application pool with a static route to its domain, so an
+	 * OPTIONS from cup1 gets 200 once cup1's side is right. */
+	fx_cs_route_add(lab, "lync2", "TLS", 5062, "cup1.example.com",
+	    "*.example.com", 1, 0);
+	fx_cs_pool_add(lab, "lync2", "cup1.example.com",
+	    "lyncse1.lync.example.net", "Site:Shelbyville", 1, 1);
+	fx_cs_app_add(lab, "lync2", "cup1.example.com", "CUP", 5062);
 	dns_base(lab);
 }
 

@@ -5,7 +5,7 @@
  * ...) on the host's own loopback address, as labtls.c computes them
  * from lab state: which certificate, which protocol versions and
  * ciphers, whether a client certificate is requested or required, which
- * CAs the request names. It follows the state: every 300 ms it looks at
+ * CAs the request names. It follows the state: every 100 ms it looks at
  * the lab's change generation and rebinds, re-keys or closes listeners
  * that changed (new connections see the change; one in progress keeps
  * what it started with).
@@ -41,7 +41,9 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
+#include "fileio.h"
 #include "lab.h"
+#include "labfx.h"
 #include "labpki.h"
 #include "labsip.h"
 #include "labtls.h"
@@ -80,6 +82,7 @@ struct conn {
 	int			 closing;
 	char			 peer_cn[256];
 	int			 peer_cert;
+	int			 alert;		/* a client certificate refused */
 };
 
 static volatile sig_atomic_t	 quit;
@@ -154,28 +157,45 @@ chain_pem(int64_t cert)
 	return b.s != NULL ? buf_steal(&b) : xstrdup("");
 }
 
-/* The CAs a client certificate request names: the host's trust store. */
+/*
+ * The CAs a client certificate must chain to, which the request names
+ * too: a Windows server's Trusted Root store; IM and Presence's
+ * cup-trust certificates; an ASA's trustpoints' CA certificates.
+ */
 static char *
 trust_pem(const struct lab_listener *l)
 {
 	struct lab_host	 h;
-	int64_t		*v;
+	int64_t		*v, id;
 	size_t		 n, i;
 	struct buf	 b;
 	struct lab_cert	 c;
 	char		**names = NULL;
+	struct lab_obj	 o;
 
 	buf_init(&b);
 	if (lab_host_get(lab, l->host, &h) != 0)
 		return xstrdup("");
 	if (strcmp(h.profile, "windows") == 0)
 		v = lab_store_list(lab, h.name, "Root", &n, NULL);
-	else
+	else if (strcmp(h.profile, "cisco-asa") == 0) {
+		int64_t	*tps = lab_obj_list(lab, h.name, "Trustpoint", &n);
+
+		v = xcalloc(n + 1, sizeof(*v));
+		for (i = 0; i < n; i++) {
+			v[i] = 0;
+			if (lab_obj_load(lab, tps[i], &o) != 0)
+				continue;
+			v[i] = fx_asa_tp_cert(lab, h.name, o.ident, "ca");
+			lab_obj_free(&o);
+		}
+		free(tps);
+	} else
 		v = lab_store_list(lab, h.name, "trust", &n, &names);
 	for (i = 0; i < n; i++) {
 		if (names != NULL && strncmp(names[i], "cup-trust/", 10) != 0)
 			continue;
-		if (lab_cert_load(lab, v[i], &c) == 0) {
+		if ((id = v[i]) != 0 && lab_cert_load(lab, id, &c) == 0) {
 			buf_adds(&b, c.pem);
 			lab_cert_free(&c);
 		}
@@ -187,6 +207,59 @@ trust_pem(const struct lab_listener *l)
 	}
 	free(v);
 	return b.s != NULL ? buf_steal(&b) : xstrdup("");
+}
+
+/*
+ * A client certificate is judged as the devices judge it, during the
+ * handshake: one that does not chain to the trust above gets the fatal
+ * alert unknown_ca (Schannel's SEC_E_UNTRUSTED_ROOT; IM and Presence
+ * and the ASA likewise), an expired one certificate_expired, and one
+ * whose Extended Key Usage lacks Client Authentication
+ * unsupported_certificate (the "certificate without clientAuth" of a
+ * public CA since 2025: Lync, OCS and IM and Presence refuse it as a
+ * client). Which alert goes is kept in the connection; the handshake
+ * fails.
+ */
+static int
+verify_client(gnutls_session_t s)
+{
+	struct conn		*c = gnutls_session_get_ptr(s);
+	const gnutls_datum_t	*certs;
+	unsigned		 n = 0, status = 0, i, crit;
+	gnutls_x509_crt_t	 x;
+	char			 oid[128];
+	size_t			 len;
+	int			 rc, has_eku = 0, client = 0;
+
+	certs = gnutls_certificate_get_peers(s, &n);
+	if (c == NULL || certs == NULL || n == 0)
+		return 0;
+	if (gnutls_certificate_verify_peers2(s, &status) < 0 || status != 0) {
+		c->alert = (status & GNUTLS_CERT_EXPIRED) != 0 &&
+		    (status & (GNUTLS_CERT_SIGNER_NOT_FOUND |
+		    GNUTLS_CERT_SIGNER_NOT_CA)) == 0 ?
+		    GNUTLS_A_CERTIFICATE_EXPIRED : GNUTLS_A_UNKNOWN_CA;
+		return -1;
+	}
+	gnutls_x509_crt_init(&x);
+	if (gnutls_x509_crt_import(x, &certs[0], GNUTLS_X509_FMT_DER) == 0)
+		for (i = 0; ; i++) {
+			len = sizeof(oid);
+			rc = gnutls_x509_crt_get_key_purpose_oid(x, i, oid,
+			    &len, &crit);
+			if (rc < 0)
+				break;
+			has_eku = 1;
+			if (strcmp(oid, GNUTLS_KP_TLS_WWW_CLIENT) == 0 ||
+			    strcmp(oid, GNUTLS_KP_ANY) == 0)
+				client = 1;
+		}
+	gnutls_x509_crt_deinit(x);
+	if (has_eku && !client) {
+		c->alert = GNUTLS_A_UNSUPPORTED_CERTIFICATE;
+		return -1;
+	}
+	return 0;
 }
 
 static char *
@@ -202,6 +275,34 @@ fingerprint(const struct lab_listener *l)
 	free(prio);
 	free(trust);
 	return fp;
+}
+
+/*
+ * What a listener presents, kept as files (DIR/tls/HOST-PORT.pem, the
+ * chain, and HOST-PORT.key, 0600): a sip check (or `fedwiz probe sip
+ * --client-cert`) presents them to play that server as a peer would.
+ */
+static void
+export_presented(const struct lab_listener *l, const char *chain,
+    const char *key)
+{
+	struct diags	 d;
+	char		*dir, *p;
+
+	diags_init(&d);
+	dir = lab_path(lab, "tls");
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+		logf_("%s: %s", dir, strerror(errno));
+	p = xasprintf("%s/%s-%d.key", dir, l->host, l->port);
+	(void)file_write_atomic(p, key, strlen(key), &d);
+	free(p);
+	p = xasprintf("%s/%s-%d.pem", dir, l->host, l->port);
+	(void)file_write_atomic(p, chain, strlen(chain), &d);
+	free(p);
+	free(dir);
+	if (d.n > 0)
+		diags_print(&d, stderr);
+	diags_free(&d);
 }
 
 static struct cred *
@@ -234,6 +335,8 @@ make_cred(const struct lab_listener *l)
 	dk.size = (unsigned)strlen(key);
 	rc = gnutls_certificate_set_x509_key_mem2(c->c, &dc, &dk,
 	    GNUTLS_X509_FMT_PEM, NULL, 0);
+	if (rc >= 0)
+		export_presented(l, chain, key);
 	wipe(key, strlen(key));
 	free(key);
 	free(chain);
@@ -245,6 +348,7 @@ make_cred(const struct lab_listener *l)
 		free(c);
 		return NULL;
 	}
+	gnutls_certificate_set_verify_function(c->c, verify_client);
 	trust = trust_pem(l);
 	if (*trust != '\0') {
 		dt.data = (unsigned char *)trust;
@@ -381,6 +485,7 @@ accept_on(struct lsn *ls)
 		c->deadline = now_ms() + HANDSHAKE_MS;
 		if (ls->l.tls) {
 			gnutls_init(&c->s, GNUTLS_SERVER | GNUTLS_NONBLOCK);
+			gnutls_session_set_ptr(c->s, c);
 			ls->cred->refs++;
 			c->cred = ls->cred;
 			gnutls_priority_set(c->s, c->cred->prio);
@@ -462,8 +567,14 @@ conn_io(struct conn *c, short rev)
 		if (rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED)
 			return;
 		if (rc < 0) {
-			logf_("%s:%d (%s): handshake: %s", c->l.address,
-			    c->l.port, c->l.host, gnutls_strerror(rc));
+			logf_("%s:%d (%s): handshake: %s%s%s", c->l.address,
+			    c->l.port, c->l.host, gnutls_strerror(rc),
+			    c->alert ? ": client certificate refused, " : "",
+			    c->alert ? gnutls_alert_get_strname(
+			    (gnutls_alert_description_t)c->alert) : "");
+			if (c->alert)
+				(void)gnutls_alert_send(c->s, GNUTLS_AL_FATAL,
+				    (gnutls_alert_description_t)c->alert);
 			conn_close(c);
 			return;
 		}
