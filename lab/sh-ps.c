@@ -2285,13 +2285,26 @@ bind(struct ps *ps, const struct ps_cmd *cmd, const struct ps_node *n,
 				    "NamedParameterNotFound,%s", cmd->name), "A parameter "
 				    "cannot be found that matches parameter "
 				    "name '%s'.", c->s);
-			else
+			else {
+				/* "Possible matches include: -Filter -Force."
+				 * (PowerShell's ParameterBinderStrings). */
+				struct buf	pm;
+
+				buf_init(&pm);
+				for (k = 0; cmd->params[k] != NULL; k++) {
+					name = cmd->params[k] +
+					    (cmd->params[k][0] == '!');
+					if (param_match(name, c->s))
+						buf_printf(&pm, " -%s", name);
+				}
 				ps_error(ps, cmd->name, ps_fmt(ps, "InvalidArgument: (:) "
 				    "[%s], ParameterBindingException", cmd->name), ps_fmt(ps,
 				    "AmbiguousParameter,%s", cmd->name), "Parameter cannot "
 				    "be processed because the parameter name "
-				    "'%s' is ambiguous.",
-				    c->s);
+				    "'%s' is ambiguous. Possible matches include:%s.",
+				    c->s, pm.s != NULL ? pm.s : "");
+				buf_free(&pm);
+			}
 			return -1;
 		}
 		sw = cmd->params[match][0] == '!';

@@ -41,6 +41,17 @@ struct ps_val {
 	const struct ps_node	*sb;		/* PS_SB */
 	const char		*sbtext;	/* PS_SB: its source */
 	int			 fmt;		/* a line of formatted output */
+	struct ps_fmtblk	*fb;		/* with fmt: what Format-List or
+						   Format-Table made, laid out
+						   when it reaches an Out-*
+						   cmdlet, at its width */
+};
+
+struct ps_fmtblk {
+	int			 f;		/* enum ps_fmt */
+	struct ps_val		*items;
+	const char		**names;
+	size_t			 n;
 };
 
 struct ps_prop {
@@ -158,6 +169,9 @@ enum ps_fmt { PF_LIST, PF_TABLE, PF_DEFAULT };
  * NULL (the default set) or names (with "*" for all), n of them. */
 void		 ps_format(struct ps *, enum ps_fmt, struct ps_val *,
 		    const char *const *, size_t, int, struct ps_val *);
+/* Items with each Format-* block laid out as lines at width (0: the
+ * host's), as PowerShell's Out-* cmdlets render format objects. */
+struct ps_val	*ps_expand(struct ps *, struct ps_val *, int);
 /* Out-Default: print items as the console host does. */
 void		 ps_out_default(struct ps *, struct ps_val *);
 /* A property value as Format-List shows it. */

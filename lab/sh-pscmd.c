@@ -288,6 +288,21 @@ route_obj(struct ps *ps, const char *transport, const char *dest, int64_t port,
 	    "SipProxyTransport", PK_TRANSPORT);
 	ps_set(ps, t, "TransportChoice", ps_objv(ps, ch));
 	ps_set(ps, t, "Port", ps_int(ps, port));
+	/* How Transport prints in a route's list: "TransportChoice=Certificate
+	 * =Microsoft.Rtc.Management.WritableConfig.Settings.SipProxy.
+	 * UseDefaultCert;Fqdn=vcsc.contoso.com;Port=5061" (a Lync route to a
+	 * VCS, Tom Larsen's published output of Select-Object -ExpandProperty
+	 * Route); a TCP route names its address the same way. */
+	if (strcmp(transport, "TCP") == 0)
+		ch->tostr = arena_strdup(ps->a, ps_fmt(ps, "IPAddress=%s",
+		    dest));
+	else
+		ch->tostr = arena_strdup(ps->a, ps_fmt(ps, "Certificate=%s;"
+		    "Fqdn=%s", usedefault ? "Microsoft.Rtc.Management."
+		    "WritableConfig.Settings.SipProxy.UseDefaultCert" : "",
+		    dest));
+	t->tostr = arena_strdup(ps->a, ps_fmt(ps, "TransportChoice=%s;Port=%lld",
+	    ch->tostr, (long long)port));
 	r = ps_obj(ps, "Microsoft.Rtc.Management.WritableConfig.Policy.Voice."
 	    "StaticRoute", PK_ROUTE);
 	ps_set(ps, r, "Transport", ps_objv(ps, t));
@@ -673,28 +688,41 @@ name_list(struct ps *ps, struct ps_val *v, size_t *n)
 	return names;
 }
 
+/*
+ * Format-List and Format-Table: one block of format records, laid out by
+ * whichever Out-* cmdlet ends the pipeline (the console at the host's
+ * width, Out-String -Width, Out-File -Width), as PowerShell's formatting
+ * objects are (about_Format.ps1xml). As text anywhere else, a block is
+ * the type name PowerShell's records show.
+ */
+static struct ps_val *
+format_block(struct ps *ps, struct ps_args *a, struct ps_val *in,
+    enum ps_fmt f)
+{
+	struct ps_val		*out = ps_arr(ps), *v;
+	struct ps_fmtblk	*fb = arena_calloc(ps->a, 1, sizeof(*fb));
+
+	fb->f = (int)f;
+	fb->items = items_of(ps, in);
+	fb->names = name_list(ps, ps_arg(a, "Property", NULL), &fb->n);
+	v = ps_str(ps, "Microsoft.PowerShell.Commands.Internal.Format."
+	    "FormatEntryData");
+	v->fmt = 1;
+	v->fb = fb;
+	ps_push(ps, out, v);
+	return out;
+}
+
 static struct ps_val *
 c_format_list(struct ps *ps, struct ps_args *a, struct ps_val *in)
 {
-	struct ps_val	*out = ps_arr(ps), *prop = ps_arg(a, "Property", NULL);
-	const char	**names;
-	size_t		  n;
-
-	names = name_list(ps, prop, &n);
-	ps_format(ps, PF_LIST, items_of(ps, in), names, n, 0, out);
-	return out;
+	return format_block(ps, a, in, PF_LIST);
 }
 
 static struct ps_val *
 c_format_table(struct ps *ps, struct ps_args *a, struct ps_val *in)
 {
-	struct ps_val	*out = ps_arr(ps), *prop = ps_arg(a, "Property", NULL);
-	const char	**names;
-	size_t		  n;
-
-	names = name_list(ps, prop, &n);
-	ps_format(ps, PF_TABLE, items_of(ps, in), names, n, 0, out);
-	return out;
+	return format_block(ps, a, in, PF_TABLE);
 }
 
 /* Out-String: what the console would show, as one string; -Width sets
@@ -718,6 +746,7 @@ c_out_string(struct ps *ps, struct ps_args *a, struct ps_val *in)
 		ps->width = (int)width;
 	} else
 		ps->width = 80;
+	items = ps_expand(ps, items, ps->width);
 	lines = ps_arr(ps);
 	for (i = 0; i < items->n; ) {
 		if (items->a[i]->fmt || items->a[i]->t != PS_OBJ) {
@@ -1204,6 +1233,7 @@ text_of_items(struct ps *ps, struct ps_val *items, struct buf *b)
 
 	if (items == NULL)
 		return;
+	items = ps_expand(ps, items, ps->width);
 	for (i = 0; i < items->n; i++) {
 		if (items->a[i]->t == PS_OBJ && !items->a[i]->fmt) {
 			struct ps_val	*one = ps_arr(ps);
@@ -1224,10 +1254,12 @@ static struct ps_val *
 c_out_file(struct ps *ps, struct ps_args *a, struct ps_val *in)
 {
 	struct ps_val	*p = ps_arg(a, "FilePath", NULL);
-	struct ps_val	*v = ps_arg(a, "InputObject", NULL);
+	struct ps_val	*v = ps_arg(a, "InputObject", NULL), *w;
 	struct buf	 b;
 	const char	*path;
 	char		*old = NULL;
+	int64_t		 width;
+	int		 saved = ps->width;
 
 	if (p == NULL) {
 		ps_error(ps, a->cmdname, "InvalidArgument: (:) [Out-File], "
@@ -1238,6 +1270,11 @@ c_out_file(struct ps *ps, struct ps_args *a, struct ps_val *in)
 		return NULL;
 	}
 	path = full_path(ps, ps_text(ps, p));
+	if ((w = ps_arg(a, "Width", NULL)) != NULL) {
+		width = w->t == PS_INT ? w->i : strtoll(ps_text(ps, w), NULL,
+		    10);
+		ps->width = width < 2 ? 2 : width > 65536 ? 65536 : (int)width;
+	}
 	buf_init(&b);
 	if (ps_switch(a, "Append") && lab_file_read(ps->lab, ps->host.name,
 	    path, &old, NULL) == 0) {
@@ -1251,6 +1288,7 @@ c_out_file(struct ps *ps, struct ps_args *a, struct ps_val *in)
 		text_of_items(ps, one, &b);
 	}
 	text_of_items(ps, in, &b);
+	ps->width = saved;
 	lab_begin(ps->lab);
 	lab_file_write(ps->lab, ps->host.name, path, b.s ? b.s : "", b.len);
 	lab_commit(ps->lab);

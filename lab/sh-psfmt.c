@@ -96,7 +96,11 @@ names_of(const struct ps_obj *o, const char *const *want, size_t nwant,
 				continue;
 			}
 			/* Wildcards pick matching properties; a plain name
-			 * its property (or a blank column). */
+			 * its property: in a table a blank column when the
+			 * object has none, in a list nothing (PowerShell's
+			 * PSPropertyExpression.ResolveNames resolves an exact
+			 * name only to a member the object has; Format-Table
+			 * keeps its header from the first object). */
 			if (strpbrk(want[i], "*?[") != NULL) {
 				for (k = 0; k < o->n; k++)
 					if (ps_like(o->p[k].name, want[i])) {
@@ -106,10 +110,12 @@ names_of(const struct ps_obj *o, const char *const *want, size_t nwant,
 					}
 				continue;
 			}
-			*names = xreallocarray(*names, *n + 1, sizeof(**names));
 			for (k = 0; k < o->n; k++)
 				if (ps_ieq(o->p[k].name, want[i]))
 					break;
+			if (k == o->n && !table)
+				continue;
+			*names = xreallocarray(*names, *n + 1, sizeof(**names));
 			(*names)[(*n)++] = k < o->n ? o->p[k].name : want[i];
 		}
 		return;
@@ -295,6 +301,7 @@ ps_format(struct ps *ps, enum ps_fmt f, struct ps_val *items,
 
 	if (width <= 0)
 		width = ps->width;
+	items = ps_expand(ps, items, width);
 	if (items->n == 0)
 		return;
 	if (f == PF_TABLE) {
@@ -342,12 +349,40 @@ put(struct ps *ps, const char *s)
 	}
 }
 
+struct ps_val *
+ps_expand(struct ps *ps, struct ps_val *items, int width)
+{
+	struct ps_val	*out;
+	size_t		 i;
+
+	if (items == NULL)
+		return NULL;
+	for (i = 0; i < items->n; i++)
+		if (items->a[i]->fb != NULL)
+			break;
+	if (i == items->n)
+		return items;
+	out = ps_arr(ps);
+	for (i = 0; i < items->n; i++) {
+		struct ps_fmtblk	*fb = items->a[i]->fb;
+
+		if (fb == NULL)
+			ps_push(ps, out, items->a[i]);
+		else
+			ps_format(ps, (enum ps_fmt)fb->f, fb->items,
+			    fb->names, fb->n, width, out);
+	}
+	return out;
+}
+
 void
 ps_out_default(struct ps *ps, struct ps_val *items)
 {
 	struct ps_val	*group, *lines;
 	size_t		 i, k;
 	enum ps_fmt	 f;
+
+	items = ps_expand(ps, items, 0);
 
 	for (i = 0; i < items->n; ) {
 		struct ps_val	*v = items->a[i];

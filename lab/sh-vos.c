@@ -148,20 +148,54 @@ options_pager(struct vos *v)
 	fflush(v->t.out);
 }
 
+/*
+ * The nodes' time zone, America/New_York: EST (UTC-5), and EDT (UTC-4)
+ * from the second Sunday of March, 2:00 local, to the first Sunday of
+ * November, 2:00 local (the US rule since 2007).
+ */
+static int
+eastern(time_t t, struct tm *tm)
+{
+	struct tm	u, b;
+	time_t		start, end;
+	int		dst;
+
+	gmtime_r(&t, &u);
+	memset(&b, 0, sizeof(b));
+	b.tm_year = u.tm_year;
+	b.tm_mon = 2;
+	b.tm_mday = 1;
+	b.tm_hour = 7;				/* 2:00 EST */
+	start = timegm(&b);
+	gmtime_r(&start, &b);
+	start += (time_t)(((7 - b.tm_wday) % 7) + 7) * 86400;
+	memset(&b, 0, sizeof(b));
+	b.tm_year = u.tm_year;
+	b.tm_mon = 10;
+	b.tm_mday = 1;
+	b.tm_hour = 6;				/* 2:00 EDT */
+	end = timegm(&b);
+	gmtime_r(&end, &b);
+	end += (time_t)((7 - b.tm_wday) % 7) * 86400;
+	dst = t >= start && t < end;
+	t -= (dst ? 4 : 5) * 3600;
+	gmtime_r(&t, tm);
+	return dst;
+}
+
 static const char *
 now_text(char *buf, size_t len, int utc)
 {
 	time_t		t = time(NULL);
 	struct tm	tm;
+	int		dst = 0;
 
 	if (utc)
 		gmtime_r(&t, &tm);
-	else {
-		t -= 4 * 3600;
-		gmtime_r(&t, &tm);
-	}
-	strftime(buf, len, utc ? "%a %b %d %H:%M:%S UTC %Y" :
-	    "%a %b %d %H:%M:%S EDT %Y", &tm);
+	else
+		dst = eastern(t, &tm);
+	strftime(buf, len, utc ? "%a %b %d %H:%M:%S UTC %Y" : dst ?
+	    "%a %b %d %H:%M:%S EDT %Y" : "%a %b %d %H:%M:%S EST %Y", &tm);
 	return buf;
 }
 
@@ -399,16 +433,16 @@ static void
 show_status(struct vos *v)
 {
 	char		 d[64];
-	time_t		 t = time(NULL) - 4 * 3600;
 	struct tm	 tm;
 	char		*ver = platform(v, "Version");
+	int		 dst = eastern(time(NULL), &tm);
 
-	gmtime_r(&t, &tm);
 	strftime(d, sizeof(d), "%a %b %d, %Y %H:%M:%S", &tm);
 	emit(v, "%s", "");
 	emit(v, "Host Name         : %s", v->h.name);
 	emit(v, "Date              : %s", d);
-	emit(v, "Time Zone         : Eastern Daylight Time (America/New_York)");
+	emit(v, "Time Zone         : %s (America/New_York)", dst ?
+	    "Eastern Daylight Time" : "Eastern Standard Time");
 	emit(v, "Locale            : English, United States");
 	emit(v, "Product Ver       : %s", ver ? ver : "");
 	emit(v, "Unified OS Version : 7.0.0.0-4");
