@@ -48,7 +48,7 @@ static int	cmd_lab_exec(struct cli *, int, char **);
  * shows them in its args. */
 const struct cmd_entry cmd_lab_entry = {
 	.name = "lab",
-	.args = "up|down|status|reset|do [PROC@HOST|--list] [--dir DIR] "
+	.args = "up|down|status|reset|do [PROC[@HOST]|--list] [--dir DIR] "
 	    "[--state fresh|configured] [--json]",
 	.summary = "the training lab: a federation estate on 127.0.0.0/8 "
 	    "(fedwiz lab --help; doc/lab.md)",
@@ -66,7 +66,7 @@ lab_usage(FILE *fp)
 	    "       fedwiz lab down [--dir DIR]\n"
 	    "       fedwiz lab status [--dir DIR] [--json]\n"
 	    "       fedwiz lab reset [--dir DIR] [--state fresh|configured]\n"
-	    "       fedwiz lab do PROC@HOST [--dir DIR]\n"
+	    "       fedwiz lab do PROC[@HOST] [--dir DIR]\n"
 	    "       fedwiz lab do --list [--dir DIR] [--json]\n"
 	    "\n"
 	    "  --dir DIR      the lab's folder (default: lab/ beside fedwiz's "
@@ -580,6 +580,40 @@ lab_do_list(struct labopt *o)
 	return LAB_OK;
 }
 
+/* PROC without @HOST: the one host of the lab it clicks on (its name,
+ * static storage of the lab's host list); NULL with a diag when none or
+ * several. */
+static char *
+do_host(struct lab *lab, const char *proc, struct diags *d)
+{
+	static char		 name[64];
+	struct lab_host		*hv;
+	struct buf		 b;
+	size_t			 n, i, found = 0;
+
+	lab_hosts(lab, &hv, &n);
+	buf_init(&b);
+	for (i = 0; i < n; i++) {
+		if (strcmp(hv[i].kind, "alias") == 0 ||
+		    labdo_find(proc, hv[i].kind) == NULL)
+			continue;
+		if (found++ == 0)
+			snprintf(name, sizeof(name), "%s", hv[i].name);
+		buf_printf(&b, "%s%s@%s", found > 1 ? ", " : "", proc,
+		    hv[i].name);
+	}
+	free(hv);
+	if (found == 0)
+		diags_add(d, proc, 0, 0, "the lab has nothing to click for %s: "
+		    "its steps are typed at the device, or no runbook of the "
+		    "lab has it (fedwiz lab do --list)", proc);
+	else if (found > 1)
+		diags_add(d, proc, 0, 0, "%s runs on several hosts of the lab: "
+		    "say which: %s", proc, b.s);
+	buf_free(&b);
+	return found == 1 ? name : NULL;
+}
+
 static int
 lab_do(struct labopt *o, int argc, char **argv, struct diags *d)
 {
@@ -593,19 +627,20 @@ lab_do(struct labopt *o, int argc, char **argv, struct diags *d)
 	if (o->list)
 		return lab_do_list(o);
 	if (argc != 1) {
-		diags_add(d, "lab do", 0, 0, "give one PROC@HOST (fedwiz lab do "
+		diags_add(d, "lab do", 0, 0, "give one PROC[@HOST] (fedwiz lab do "
 		    "--list shows what the lab can do)");
 		return LAB_EINPUT;
 	}
 	proc = xstrdup(argv[0]);
-	if ((at = strchr(proc, '@')) == NULL || at == proc || at[1] == '\0') {
-		diags_add(d, argv[0], 0, 0, "expected PROC@HOST, e.g. "
+	if ((at = strchr(proc, '@')) != NULL && (at == proc || at[1] == '\0')) {
+		diags_add(d, argv[0], 0, 0, "expected PROC[@HOST], e.g. "
 		    "install-ca-chain@fe1 (the instance as fedwiz plan and "
 		    "status name it)");
 		free(proc);
 		return LAB_EINPUT;
 	}
-	*at++ = '\0';
+	if (at != NULL)
+		*at++ = '\0';
 	if ((fd = lock_dir(o->dir, 0, d)) == -1) {
 		free(proc);
 		return LAB_ESTATE;
@@ -614,6 +649,10 @@ lab_do(struct labopt *o, int argc, char **argv, struct diags *d)
 		goto out;
 	lab->who = "lab do";
 	lab->settle = labrun_settle;
+	if (at == NULL && (at = do_host(lab, proc, d)) == NULL) {
+		rc = LAB_EINPUT;
+		goto out;
+	}
 	if (estate_host(lab, at, &h) == -1) {
 		diags_add(d, at, 0, 0, "no host %s in this lab (fedwiz lab "
 		    "status lists them)", at);

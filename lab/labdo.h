@@ -1,7 +1,7 @@
 /*
  * labdo.h: what the trainee clicks. Steps done in web pages, MMC, the
  * Lync Deployment Wizard or a text editor cannot be typed into a device
- * shell; `fedwiz lab do PROC@HOST` applies them to lab state. A
+ * shell; `fedwiz lab do PROC[@HOST]` applies them to lab state. A
  * procedure is known by its id and the kind of host it runs on (the same
  * id means the same clicks on the same kind of device in every runbook);
  * the values are the lab's own (the answers files it wrote).

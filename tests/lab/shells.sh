@@ -143,4 +143,20 @@ grep -q "^           ^$" "$T/asa.txt" &&
 grep -q '^crypto ca trustpoint lab_tp$' "$T/asa.txt" &&
     grep -q '^ enrollment self$' "$T/asa.txt" ||
     fail "the trustpoint made in config mode is not in the running config: $(cat "$T/asa.txt")"
+# --- lab do: the clicks change state that the shells then read ---------------
+# A procedure on one host of the lab needs no @HOST; one on several does.
+ps ocsr2 'Get-ItemProperty HKLM:\System\CurrentControlSet\Control\Lsa\FIPSAlgorithmPolicy | Select-Object -ExpandProperty Enabled'
+[ "$(cat "$T/ps.txt")" = 0 ] || fail "FIPS before: $(cat "$T/ps.txt") $(ps_err)"
+expect_exit 0 "$FEDWIZ" lab do enable-fips --dir "$L"
+grep -q '^lab do enable-fips@ocsr2: Local Security Policy' "$T/out" || fail "lab do enable-fips: $(cat "$T/out")"
+ps ocsr2 'Get-ItemProperty HKLM:\System\CurrentControlSet\Control\Lsa\FIPSAlgorithmPolicy | Select-Object -ExpandProperty Enabled'
+[ "$(cat "$T/ps.txt")" = 1 ] || fail "FIPS after lab do: $(cat "$T/ps.txt") $(ps_err)"
+expect_exit 0 "$FEDWIZ" lab do enable-fips@ocsr2 --dir "$L"
+grep -q 'nothing to change' "$T/out" || fail "lab do twice: $(cat "$T/out")"
+expect_exit 2 "$FEDWIZ" lab do restart-services --dir "$L"
+grep -q 'say which: restart-services@ocsr2, restart-services@cup1' "$T/err" || fail "ambiguous: $(cat "$T/err")"
+expect_exit 2 "$FEDWIZ" lab do enable-fips@fe9 --dir "$L"
+grep -q 'no host fe9 in this lab' "$T/err" || fail "unknown host: $(cat "$T/err")"
+expect_exit 2 "$FEDWIZ" lab do enable-fips@fe1 --dir "$L"
+grep -q 'nothing to click for enable-fips on fe1' "$T/err" || fail "wrong host: $(cat "$T/err")"
 echo "ok: the Lync, IM and Presence and ASA shells answer from lab state"
