@@ -62,7 +62,11 @@ static void
 lab_usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: fedwiz lab up [--dir DIR] [--state fresh|configured]\n"
+	    "usage: fedwiz lab up|down|status|reset|do [PROC[@HOST]|--list] "
+	    "[--dir DIR]\n"
+	    "        [--state fresh|configured] [--json]\n"
+	    "\n"
+	    "       fedwiz lab up [--dir DIR] [--state fresh|configured]\n"
 	    "       fedwiz lab down [--dir DIR]\n"
 	    "       fedwiz lab status [--dir DIR] [--json]\n"
 	    "       fedwiz lab reset [--dir DIR] [--state fresh|configured]\n"

@@ -605,7 +605,7 @@ main(int argc, char **argv)
 	char				 shorts[32], label[64], users[512];
 	char				*word;
 	unsigned char			 seen[nitems(opts)];
-	int				 c, nargs, first, rc, labat;
+	int				 c, nargs, first, rc, labat, i;
 	size_t				 k, ns = 0;
 
 	setlocale(LC_ALL, "");
@@ -677,6 +677,35 @@ main(int argc, char **argv)
 		for (k = 0; k < nitems(opts); k++) {
 			if (!seen[k] || opt_allowed(&opts[k], NULL,
 			    &cmd_lab_entry))
+				continue;
+			users_of(users, sizeof(users), &opts[k]);
+			fprintf(stderr, "fedwiz: --%s is not an option of 'lab' "
+			    "(it is for: %s)\n", opts[k].name, users);
+			return EXIT_USAGE;
+		}
+		/* After `lab`, fedwiz's options that are not the lab's own
+		 * are refused as for any other command. */
+		for (i = labat + 1; i < argc; i++) {
+			const char	*w = argv[i];
+			size_t		 len;
+
+			if (strcmp(w, "--") == 0)
+				break;
+			if (strncmp(w, "--", 2) != 0)
+				continue;
+			w += 2;
+			len = strcspn(w, "=");
+			if ((len == 3 && strncmp(w, "dir", 3) == 0) ||
+			    (len == 5 && strncmp(w, "state", 5) == 0) ||
+			    (len == 4 && strncmp(w, "json", 4) == 0) ||
+			    (len == 4 && strncmp(w, "list", 4) == 0) ||
+			    (len == 4 && strncmp(w, "help", 4) == 0))
+				continue;
+			for (k = 0; k < nitems(opts); k++)
+				if (strlen(opts[k].name) == len &&
+				    strncmp(opts[k].name, w, len) == 0)
+					break;
+			if (k == nitems(opts))
 				continue;
 			users_of(users, sizeof(users), &opts[k]);
 			fprintf(stderr, "fedwiz: --%s is not an option of 'lab' "

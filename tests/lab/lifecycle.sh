@@ -3,7 +3,8 @@
 # ready; status reads it; up twice is refused and says why; down stops
 # every process it started and leaves nothing listening; a port in use is
 # named with its holder and nothing is left half-started; a lab killed
-# with -9 is taken for stale and started again.
+# with -9 is taken for stale and started again; a second lab runs beside
+# the first on addresses of its own.
 . "$FEDWIZ_SRCDIR/tests/cli/lib.sh"
 . "$FEDWIZ_SRCDIR/tests/lab/lib.sh"
 
@@ -39,6 +40,22 @@ expect_exit 2 "$FEDWIZ" lab up --dir "$L"
 grep -q "already up" "$T/err" || fail "up twice: $(cat "$T/err")"
 [ "$("$FEDWIZ" lab status --dir "$L" --json | jq -r .running)" = up ] ||
     fail "the lab is not up after the refused second up"
+
+# A second lab beside it (a seat): its own block, keys and processes;
+# each answers on its own addresses; taking one down leaves the other.
+L2="$T/lab2"
+expect_exit 0 lab_up "$L2"
+block2=$("$FEDWIZ" lab status --dir "$L2" --json | jq -r .block)
+[ "$block2" != "$block" ] || fail "two labs share $block"
+cmp -s "$L/id_ed25519" "$L2/id_ed25519" && fail "two labs share a key"
+lab_ssh "$L2" fe1 'powershell -NoProfile -Command "hostname"' >"$T/o" 2>&1 ||
+    fail "fe1 of the second lab: $(cat "$T/o")"
+expect_exit 0 lab_down "$L2"
+lab_no_trace "$L2"
+[ "$("$FEDWIZ" lab status --dir "$L" --json | jq -r .running)" = up ] ||
+    fail "the first lab is not up after the second went down"
+lab_ssh "$L" fe1 'powershell -NoProfile -Command "hostname"' >"$T/o" 2>&1 ||
+    fail "fe1 of the first lab after the second went down: $(cat "$T/o")"
 
 # Down: nothing left.
 expect_exit 0 lab_down "$L"
@@ -89,4 +106,4 @@ expect_exit 2 "$FEDWIZ" lab up --dir "$L" --state broken
 grep -q "'broken' is not a lab state: fresh or configured" "$T/err" || fail "bad state: $(cat "$T/err")"
 expect_exit 2 "$FEDWIZ" lab status --dir "$T/none"
 grep -q "no lab here" "$T/err" || fail "status of no lab: $(cat "$T/err")"
-echo "ok: lab up, status, up twice, down, port in use, kill -9"
+echo "ok: lab up, status, up twice, two labs, down, port in use, kill -9"
