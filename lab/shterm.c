@@ -49,10 +49,13 @@ term_line(struct term *t, char *buf, size_t n)
 	size_t	len = 0;
 	char	c;
 	ssize_t	r;
+	int	esc = 0;	/* 1: after ESC; 2: in a CSI; 3: after ESC O */
 
 	fflush(t->out);
 	/* Byte by byte, so nothing after the line is read ahead and lost
-	 * to a later key or secret. */
+	 * to a later key or secret. A key's escape sequence (arrows, Home,
+	 * End: ESC [ ... final, ESC O x) moves a device's cursor; it is never
+	 * part of the command. */
 	for (;;) {
 		r = read(0, &c, 1);
 		if (r <= 0) {
@@ -64,6 +67,23 @@ term_line(struct term *t, char *buf, size_t n)
 			break;
 		if (c == '\r')
 			continue;
+		if (esc == 1) {
+			esc = c == '[' ? 2 : c == 'O' ? 3 : 0;
+			continue;
+		}
+		if (esc == 2) {
+			if (c >= 0x40 && c <= 0x7e)
+				esc = 0;
+			continue;
+		}
+		if (esc == 3) {
+			esc = 0;
+			continue;
+		}
+		if (c == 0x1b) {
+			esc = 1;
+			continue;
+		}
 		if (len + 1 < n)
 			buf[len++] = c;
 	}

@@ -128,9 +128,11 @@ grep -q 'Cisco SIP Proxy\[STARTED\]' "$T/vos.txt" || fail "utils service list: $
 # --- the ASA ------------------------------------------------------------------
 {
 	sleep 1
-	for l in enable '' 'show foo' 'conf t' 'crypto ca trustpoint lab_tp' \
-	    'enrollment self' end 'show running-config crypto ca trustpoint' exit; do
-		printf '%s\r' "$l"
+	# (An End key's escape sequence inside a command is no part of it.)
+	for l in enable '' 'show foo' 'show ntp status\033[4~' 'conf t' \
+	    'crypto ca trustpoint lab_tp' 'enrollment self' end \
+	    'show running-config crypto ca trustpoint' exit; do
+		printf '%b\r' "$l"
 		sleep 0.3
 	done
 } | lab_ssh "$L" asa1 -tt >"$T/asa.out" 2>&1 || true
@@ -140,6 +142,8 @@ grep -q '^asa1# ' "$T/asa.txt" || fail "enable with the blank secret: $(cat "$T/
 grep -q "^           ^$" "$T/asa.txt" &&
     grep -q "^ERROR: % Invalid input detected at '^' marker.$" "$T/asa.txt" ||
     fail "show foo: $(cat "$T/asa.txt")"
+grep -q '^Clock is synchronized, stratum 3, reference is ' "$T/asa.txt" ||
+    fail "show ntp status with an End key in it: $(cat "$T/asa.txt")"
 grep -q '^crypto ca trustpoint lab_tp$' "$T/asa.txt" &&
     grep -q '^ enrollment self$' "$T/asa.txt" ||
     fail "the trustpoint made in config mode is not in the running config: $(cat "$T/asa.txt")"
