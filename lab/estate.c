@@ -937,6 +937,7 @@ ans_head(struct lab *lab, struct buf *b, const char *rb)
 	    "check of %s\n# runs against the lab's hosts (a practice "
 	    "session, not a change record).\n", lab->dir, rb);
 	buf_printf(b, "runbook: %s\n", rb);
+	buf_printf(b, "lab: '%s'\n", lab->dir);
 	buf_printf(b, "known_hosts: '%s'\n", kh);
 	buf_printf(b, "dns_server: '%s.%d:%lld'\n", block, OCTET_DNS,
 	    (long long)dport);

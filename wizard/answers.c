@@ -514,7 +514,8 @@ answers_parse(struct answers *a, const struct runbook *rb, const char *path,
 			if (load_hosts(a, rb, doc, v, d, &seen) == -1)
 				rc = -1;
 		} else if (strcmp(k->str, "known_hosts") == 0 ||
-		    strcmp(k->str, "dns_server") == 0) {
+		    strcmp(k->str, "dns_server") == 0 ||
+		    strcmp(k->str, "lab") == 0) {
 			if (want_text(doc, v, k->str, d) == -1) {
 				rc = -1;
 				continue;
@@ -528,12 +529,14 @@ answers_parse(struct answers *a, const struct runbook *rb, const char *path,
 			if (strcmp(k->str, "known_hosts") == 0)
 				a->known_hosts = arena_strdup(a->arena,
 				    v->str);
+			else if (strcmp(k->str, "lab") == 0)
+				a->lab = arena_strdup(a->arena, v->str);
 			else
 				a->dns_server = arena_strdup(a->arena, v->str);
 		} else {
 			diags_add(d, path, k->line, k->col, "unknown key \"%s\" "
 			    "in answers file; expected runbook, vars, hosts, "
-			    "known_hosts, dns_server", k->str);
+			    "known_hosts, dns_server, lab", k->str);
 			rc = -1;
 		}
 	}
@@ -544,8 +547,8 @@ out:
 	return rc;
 }
 
-/* The estate's settings: known_hosts a path, dns_server a server as
- * `probe dns --server` takes it. */
+/* The estate's settings: known_hosts and lab paths, dns_server a server
+ * as `probe dns --server` takes it. */
 static int
 setting_check(const char *key, const char *value, char *why, size_t len)
 {
@@ -563,7 +566,7 @@ setting_check(const char *key, const char *value, char *why, size_t len)
 	memset(&sp, 0, sizeof(sp));
 	sp.type = VT_PATH;
 	if (vartype_check(&sp, value, NULL, w, sizeof(w)) == -1) {
-		snprintf(why, len, "known_hosts: %s", w);
+		snprintf(why, len, "%s: %s", key, w);
 		return -1;
 	}
 	return 0;
