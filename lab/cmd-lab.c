@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "catalog.h"
 #include "cli.h"
 #include "estate.h"
 #include "json.h"
@@ -37,6 +38,7 @@
 
 struct labopt {
 	const char	*dir;
+	const char	*runbooks;	/* the folder the answers follow */
 	const char	*state;
 	int		 json;
 	int		 list;
@@ -357,7 +359,7 @@ lab_up(struct labopt *o, struct diags *d)
 		phase(&t0, "state built");
 	}
 	free(state);
-	if (estate_answers(lab, d) != 0 || labsvc_known_hosts(lab, d) != 0) {
+	if (estate_answers(lab, o->runbooks, d) != 0 || labsvc_known_hosts(lab, d) != 0) {
 		rc = LAB_EENV;
 		goto out;
 	}
@@ -546,7 +548,7 @@ lab_reset(struct labopt *o, struct diags *d)
 	lab_begin(lab);
 	estate_build(lab, state);
 	lab_commit(lab);
-	if (estate_answers(lab, d) != 0 || labsvc_dns_sync(lab, d) != 0)
+	if (estate_answers(lab, o->runbooks, d) != 0 || labsvc_dns_sync(lab, d) != 0)
 		rc = LAB_EENV;
 	else
 		printf("lab reset: %s is %s again\n", lab->dir, state);
@@ -760,6 +762,7 @@ cmd_lab_exec(struct cli *cli, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	o.runbooks = catalog_dir(cli->runbooks);
 	if (o.dir == NULL)
 		o.dir = dir = default_dir(cli);
 	if (o.dir[0] == '\0') {

@@ -43,13 +43,16 @@ known_defect() {
 	    print $6; exit }' "$DEFECTS"
 }
 
-# gen RB: the state of the runbook's hosts (and the CA all share). The
-# runbooks are walked at the same time: the lab's own generation moves
-# with all of them, these digests only with this one's.
+# gen RB HOST: the state of the runbook's own hosts, and of a shared one
+# (the CA) only when the procedure runs there. The runbooks are walked at
+# the same time: the lab's own generation moves with all of them, and so
+# does the CA every runbook submits to; these digests move only with
+# this runbook's work.
 gen() {
-	"$FEDWIZ" lab status --dir "$L" --json | jq -r --arg r "$1" \
+	"$FEDWIZ" lab status --dir "$L" --json | jq -r --arg r "$1" --arg h "$2" \
 	    '[.hosts[] | select(.digest != null) | select((.runbooks |
-	    split(" ") | index($r)) or .runbooks == "all") | .digest] | join(",")'
+	    split(" ") | index($r)) or (.runbooks == "all" and .name == $h)) |
+	    .digest] | join(",")'
 }
 
 # checks RB PROC HOST OUT: the instance's check verdicts, one a line:
@@ -288,7 +291,7 @@ walk() {
 		else
 			: >"$W/before"
 		fi
-		g0=$(gen "$rb")
+		g0=$(gen "$rb" "$host")
 		jq -r '.steps[] | select(.applies) | [(.n | tostring),
 		    (.command // "" | sub("\n$"; "") | gsub("\n"; "\u001e"))] |
 		    join("\u001f")' <<<"$inst" >"$W/cmds"
@@ -298,7 +301,7 @@ walk() {
 			echo "    lab do $id@$host"
 			gui_do "$id" "$host"
 		fi
-		g1=$(gen "$rb")
+		g1=$(gen "$rb" "$host")
 		checks "$rb" "$id" "$host" "$W/after"
 		# After: every applicable check passes.
 		while IFS=$(printf '\037') read -r v k target msg step; do
