@@ -49,6 +49,11 @@ const char *const estate_runbooks[] = {
 	NULL
 };
 
+/* What a running estate already holds was issued this many days ago
+ * (its CAs three times as long): a certificate a trainee has a CA issue
+ * now is the newest, as on a real server. */
+#define ESTATE_AGE	400
+
 struct est_host {
 	const char	*name;
 	const char	*kind;
@@ -185,6 +190,7 @@ cert(struct lab *lab, const char *host, int64_t issuer, const char *subject,
 	s.sans = sans;
 	s.ekus = ekus;
 	s.friendly = friendly;
+	s.age = ESTATE_AGE;
 	return lab_cert_issue(lab, host_key(lab, host), issuer, &s);
 }
 
@@ -222,6 +228,15 @@ windows_base(struct lab *lab, const char *host, const char *os)
 	lab_reg_set(lab, host, FX_LSA_KEY, "lmcompatibilitylevel", 'i', "3");
 	lab_reg_set(lab, host, FX_LSA_KEY, "NoLmHash", 'i', "1");
 	lab_reg_set(lab, host, FX_FIPS_KEY, "Enabled", 'i', "0");
+	/* Schannel's key is always there, with its EventLogging value;
+	 * the protocol and cipher keys under it are made by hardening (or
+	 * by Windows Server 2008 R2 for SSL 2.0's client side). */
+	lab_reg_set(lab, host, "HKLM\\System\\CurrentControlSet\\Control\\"
+	    "SecurityProviders\\SCHANNEL", "EventLogging", 'i', "1");
+	if (strstr(os, "2008 R2") != NULL)
+		lab_reg_set(lab, host, "HKLM\\System\\CurrentControlSet\\"
+		    "Control\\SecurityProviders\\SCHANNEL\\Protocols\\"
+		    "SSL 2.0\\Client", "DisabledByDefault", 'i', "1");
 }
 
 static const char *const imp_services[][2] = {
@@ -303,6 +318,7 @@ imp_base(struct lab *lab, const struct lab_host *h, int casigned,
 	s.subject = subject;
 	s.sans = h->fqdn;
 	s.ekus = "serverAuth clientAuth";
+	s.age = ESTATE_AGE;
 	self = lab_cert_issue(lab, host_key(lab, h->name), 0, &s);
 	lab_store_add(lab, h->name, "own", self, "tomcat/tomcat.pem");
 	lab_store_add(lab, h->name, "own", self, "ipsec/ipsec.pem");
@@ -544,6 +560,7 @@ cucm_base(struct lab *lab, const struct lab_host *h)
 	s.subject = subject;
 	s.sans = h->fqdn;
 	s.ekus = "serverAuth clientAuth";
+	s.age = ESTATE_AGE;
 	self = lab_cert_issue(lab, host_key(lab, h->name), 0, &s);
 	for (i = 0; i < nitems(units); i++) {
 		char	*n = xasprintf("%s/%s.pem", units[i], units[i]);
@@ -574,6 +591,7 @@ fresh(struct lab *lab)
 	s.subject = "CN=example-CA1, DC=example, DC=com";
 	s.ca = 1;
 	s.days = 3650;
+	s.age = 3 * ESTATE_AGE;
 	ca = lab_cert_issue(lab, host_key(lab, FX_CA_HOST), 0, &s);
 	lab_meta_setf(lab, "ca_cert", "%lld", (long long)ca);
 	s.subject = "CN=example-OLDCA, DC=example, DC=com";
