@@ -147,7 +147,7 @@ QUESTION='(\[yes/no\]: |\(default is "Y"\): |[Pp]assword: |End with the word "qu
 
 # gui_do PROC HOST: the procedure's clicks, when it has any.
 gui_do() {
-	"$FEDWIZ" lab do "$1@$2" --dir "$L" >"$W/do.out" 2>"$W/do.err" ||
+	"$FEDWIZ" lab do "$1${2:+@$2}" --dir "$L" >"$W/do.out" 2>"$W/do.err" ||
 	    problem "lab do $1@$2: $(cat "$W/do.err")"
 	sed 's/^/      /' "$W/do.out"
 }
