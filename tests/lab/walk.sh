@@ -260,7 +260,7 @@ run_session() {
 }
 
 walk() {
-	local rb=$1 inst id host kind profile entry typed g0 g1 changed
+	local rb=$1 inst id host at role kind profile entry typed g0 g1 changed
 	local bad before_fail runnable listed passed_before
 	declare -A done_once=()
 	echo "=== $rb"
@@ -270,11 +270,22 @@ walk() {
 	while IFS= read -r inst; do
 		id=$(jq -r .id <<<"$inst")
 		host=$(jq -r '.host // ""' <<<"$inst")
-		kind=$(jq -r --arg h "$host" '.hosts[] | select(.name == $h) |
+		# An instance done once for its role (no host): its commands
+		# and clicks go to the role's first host, its checks run as
+		# the plan places them.
+		at=$host
+		role=$(jq -r '.role // ""' <<<"$inst")
+		if [ -z "$host" ] && [ -n "$role" ]; then
+			at=$(awk -v r="  $role:" '$0 == r { on = 1; next }
+			    on && /^    - \{ name: / { sub(/^    - \{ name: /, "");
+			    sub(/,.*/, ""); print; exit } on && !/^    / { exit }' \
+			    "$L/answers/$rb.yaml")
+		fi
+		kind=$(jq -r --arg h "$at" '.hosts[] | select(.name == $h) |
 		    .kind' "$T/status.json")
-		profile=$(jq -r --arg h "$host" '.hosts[] | select(.name == $h) |
+		profile=$(jq -r --arg h "$at" '.hosts[] | select(.name == $h) |
 		    .profile' "$T/status.json")
-		ADDR=$(jq -r --arg h "$host" '.hosts[] | select(.name == $h) |
+		ADDR=$(jq -r --arg h "$at" '.hosts[] | select(.name == $h) |
 		    .address' "$T/status.json")
 		entry=$(jq -c --arg p "$id" --arg k "$kind" '[.[] |
 		    select(.procedure == $p and (.kinds | split(" ") |
@@ -282,7 +293,7 @@ walk() {
 		GUI=$([ -n "$entry" ] && echo 1 || true)
 		typed=$([ -z "$entry" ] || [ "$(jq -r .typed <<<"$entry")" = true ] && echo 1 || true)
 		PROC=$id
-		HOST=$host
+		HOST=$at
 		LATER=${done_once[$id]:-}
 		echo "--- $id@$host ($kind)${GUI:+, clicks}${typed:+, typed}"
 		# Before: only a first instance is judged on it.
@@ -291,17 +302,17 @@ walk() {
 		else
 			: >"$W/before"
 		fi
-		g0=$(gen "$rb" "$host")
+		g0=$(gen "$rb" "$at")
 		jq -r '.steps[] | select(.applies) | [(.n | tostring),
 		    (.command // "" | sub("\n$"; "") | gsub("\n"; "\u001e"))] |
 		    join("\u001f")' <<<"$inst" >"$W/cmds"
 		if [ -n "$typed" ] && grep -q $'\037'. "$W/cmds"; then
 			run_session "$profile"
 		elif [ -n "$GUI" ]; then
-			echo "    lab do $id@$host"
-			gui_do "$id" "$host"
+			echo "    lab do $id@$at"
+			gui_do "$id" "$at"
 		fi
-		g1=$(gen "$rb" "$host")
+		g1=$(gen "$rb" "$at")
 		checks "$rb" "$id" "$host" "$W/after"
 		# After: every applicable check passes.
 		while IFS=$(printf '\037') read -r v k target msg step; do
