@@ -66,7 +66,7 @@ latency(const char *db, int n)
 		a = now_ms();
 		if (store_step_set(st, sid, "proc", "fe1", (size_t)(i / 2 % 50) +
 		    1, i % 2 ? STEP_PENDING : STEP_DONE, "bench", "bench", NULL,
-		    &changed, &d) != STORE_OK || !changed) {
+		    STEP_VIA_OPERATOR, &changed, &d) != STORE_OK || !changed) {
 			diags_print(&d, stderr);
 			return 1;
 		}
@@ -118,7 +118,7 @@ fill(const char *db, const char *dir, long long id)
 			if (store_step_set(st, s->id, in->proc->id, in->host ?
 			    in->host->name : NULL, k + 1, (i + k) % 7 ?
 			    STEP_DONE : STEP_SKIPPED, "filled by bench", "bench",
-			    NULL, &changed, &d) != STORE_OK) {
+			    NULL, STEP_VIA_OPERATOR, &changed, &d) != STORE_OK) {
 				diags_print(&d, stderr);
 				return 1;
 			}

@@ -17,6 +17,12 @@ struct host {
 	int			 port;		/* SSH port, default 22 */
 	const char		*identity;	/* SSH key file; NULL: default */
 	const char		*role;
+	const char		*site;		/* the jump host's site it is
+						   reached through; NULL: none */
+	/* Its own values of the variables per host of its role. */
+	const char		**var_names;
+	const char		**var_values;	/* normalised */
+	size_t			  nvars;
 	struct rb_pos		 pos;
 };
 
@@ -58,12 +64,33 @@ int			 answers_load(struct answers *, const struct runbook *,
 int			 answers_parse(struct answers *, const struct runbook *,
 			     const char *, const char *, size_t,
 			     struct diags *);
-/* "VAR=VALUE" from the command line; wins over the file. */
+/*
+ * "VAR=VALUE" from the command line; wins over the file. "VAR@HOST=VALUE"
+ * for a variable per host of HOST's role; VAR=VALUE does for one when its
+ * role lists exactly one host.
+ */
 int			 answers_set(struct answers *, const struct runbook *,
 			     const char *, struct diags *);
+/*
+ * Check value for variable name (on host, for a per-host variable; NULL
+ * otherwise) as answers_set does, without storing it: 0 and *norm
+ * (malloc'd, normalised), or -1 and why. *hostp is the host the value
+ * goes to (NULL: the deployment's), chosen as answers_set chooses it.
+ */
+int			 answers_check_value(const struct answers *,
+			     const struct runbook *, const char *,
+			     const char *, const char *,
+			     const struct host **, char **, char *, size_t);
 /* Put a value already checked (from the store). */
 void			 answers_put(struct answers *, const char *,
 			     const char *);
+/* The same for a host's own value; -1 when no host has that name. */
+int			 answers_put_host(struct answers *, const char *,
+			     const char *, const char *);
+/* A host's own value of a variable, or NULL. */
+const char		*answers_host_var(const struct host *, const char *);
+/* The host of that name (any role), or NULL. */
+const struct host	*answers_host(const struct answers *, const char *);
 /* Add a host (copied) to its role, as the store recorded it; the profile
  * falls back to the role's. -1 if the role is not in the runbook (any
  * more). */
@@ -95,12 +122,17 @@ const struct role_hosts	*answers_hosts(const struct answers *, const char *);
 
 /*
  * What ${name} and `when` see: the answer, else the default, else nothing;
- * plus ${host} and ${host_name} inside a procedure instance.
+ * plus ${host} and ${host_name} inside a procedure instance. A variable
+ * per host of a role takes the value of the scope's host of that role
+ * (host, else inst), else its default.
  */
 struct scope {
 	const struct runbook	*rb;
 	const struct answers	*ans;		/* may be NULL */
 	const struct host	*host;		/* may be NULL */
+	/* Where host is the one an ssh check runs on: the instance's own
+	 * host, whose per-host values apply when host's role has none. */
+	const struct host	*inst;
 };
 const char		*scope_lookup(void *, const char *);
 

@@ -106,6 +106,13 @@ const struct check_outcome *check_run_outcomes(const struct check_run *,
 const char		*check_verdict_name(enum check_verdict);
 
 /*
+ * "needs an answer for X[ on HOST], ..." (malloc'd) when a value the check
+ * needs has none in this scope, else NULL: such a check is not run, and
+ * every kind says so in these words.
+ */
+char			*check_missing(const struct rb_check *, struct scope *);
+
+/*
  * Judge an ssh check's output (exposed for tests): the verdict and, for
  * CV_FAIL, why in msg.
  */

@@ -29,6 +29,8 @@ struct cli {
 	const char	 *output;	/* -o */
 	int		  force;	/* --force */
 	int		  accept_drift;	/* --accept-drift */
+	const char	 *head;		/* --head */
+	const char	 *user;		/* --user */
 	/* SSH: checks and probes */
 	const char	 *known_hosts;	/* --known-hosts */
 	const char	 *host_keys;	/* --host-keys */
@@ -109,6 +111,15 @@ extern const struct cmd_entry cmd_close_entry;
 extern const struct cmd_entry cmd_check_entry;
 extern const struct cmd_entry cmd_probe_entry;
 extern const struct cmd_entry cmd_lab_entry;
+extern const struct cmd_entry cmd_set_entry;
+extern const struct cmd_entry cmd_host_entry;
+
+/* After an edit (cmd-set.c): what changed and which steps to re-verify. */
+struct diags;
+struct session;
+struct edit_result;
+void	cli_say_reverify(const struct session *, const struct edit_result *,
+	    struct diags *);
 
 /*
  * The probes other than ssh (cmd-probe-tls.c, cmd-probe-cert.c,

@@ -30,6 +30,14 @@ enum inst_status {
 	INST_FAILED
 };
 
+/* A value a step needs and nobody gave: var (on host, for a variable per
+ * host; NULL otherwise). */
+struct plan_need {
+	size_t			 step;		/* 1-based; 0: the `when` */
+	const struct rb_var	*var;
+	const char		*host;
+};
+
 /* The state of step (1-based) of proc on host (NULL: no host). */
 typedef enum step_status (*plan_state_fn)(void *, const char *, const char *,
     size_t);
@@ -44,6 +52,10 @@ struct plan_inst {
 	size_t			  nblocked;
 	const char		**needs;	/* variables `when` waits for */
 	size_t			  nneeds;
+	/* Values its applicable steps use (their text, command, checks)
+	 * that have no answer and no default, in step order. */
+	struct plan_need	 *step_needs;
+	size_t			  nstep_needs;
 	enum step_status	 *steps;	/* per top-level step */
 	unsigned char		 *step_na;	/* the step's `when` is false */
 	size_t			  ndone;
@@ -68,6 +80,10 @@ struct plan {
 	size_t			*count;		/*   instance, how many */
 	size_t		       **open;		/*   those not done/skipped */
 	size_t			*nopen;
+	/* Every value missing for what applies (step 0), once each, in
+	 * plan order: what start, status and the wizard ask for. */
+	struct plan_need	*missing;
+	size_t			 nmissing;
 };
 
 /*
@@ -92,6 +108,13 @@ size_t		 plan_blocker(const struct plan *, const struct plan_inst *,
 		     size_t);
 /* "proc@host" or "proc"; buf of at least 160 bytes. */
 const char	*plan_inst_name(const struct plan_inst *, char *, size_t);
+/* The needs of step (1-based) of an instance: the first, and how many
+ * follow it in in->step_needs (0: none). */
+const struct plan_need *plan_step_needs(const struct plan_inst *, size_t,
+		     size_t *);
+/* "lync_fqdn on fe1", "ca_server": a need in words; buf >= 160 bytes. */
+const char	*plan_need_name(const struct plan_need *, char *, size_t);
+
 /* The scope for expanding this instance's text. */
 void		 plan_inst_scope(const struct plan *, const struct plan_inst *,
 		     struct scope *);

@@ -45,6 +45,9 @@ void		 report_free(struct report *);
 
 /* NULL when the audit chain verifies; else what is wrong, one line. */
 const char	*report_audit_problem(const struct report *);
+/* The chain's head, "N:HASH" (event count, last hash), when it verifies;
+ * else NULL: what the operator pastes into the change ticket. */
+const char	*report_audit_head(const struct report *);
 
 void		 report_write(FILE *, const struct report *,
 		     enum report_format);

@@ -34,6 +34,10 @@ struct rb_var {
 	long long		 max;
 	int			 has_min;
 	int			 has_max;
+	/* Answered per host of this role (`per_host: ROLE`): each host of
+	 * the role has its own value; NULL: one value for the deployment. */
+	const char		*per_host;
+	const struct rb_role	*role;
 	struct rb_pos		 pos;
 };
 
@@ -65,6 +69,16 @@ enum rb_check_kind {
 	CK_SIP
 };
 
+/*
+ * A variable a step or check uses, and whose value it takes: the
+ * instance's (its host's, for a per-host variable), or, inside an ssh
+ * check, also the host of ssh_role the command runs on.
+ */
+struct rb_use {
+	const struct rb_var	*var;
+	const struct rb_role	*ssh_role;	/* NULL: outside ssh checks */
+};
+
 /* Which procedure puts a failed check right, per kind of failure. */
 struct rb_fix {
 	const char		*on;		/* failure class; NULL: any */
@@ -87,6 +101,9 @@ struct rb_check {
 	struct rb_strlist	 regex;
 	struct rb_strlist	 absent;
 	const char		*exit_status;	/* NULL: not checked */
+	const char		*timeout;	/* seconds the command may run
+						   in all; NULL: the default */
+	int64_t			 timeout_ms;	/* the same, parsed; 0: none */
 	/* tls, tcp, sip */
 	const char		*host;
 	const char		*port;
@@ -116,6 +133,10 @@ struct rb_check {
 	/* every kind but manual */
 	struct rb_fix		*fixes;
 	size_t			 nfixes;
+	/* The variables its probe needs (its fields but `when` and the fix
+	 * hints): without a value the check cannot run. */
+	struct rb_use		*uses;
+	size_t			 nuses;
 };
 
 struct rb_step {
@@ -130,7 +151,17 @@ struct rb_step {
 	size_t			 nchecks;
 	struct rb_step		*steps;		/* sub-steps */
 	size_t			 nsteps;
+	/* Top-level steps: every variable the step, its sub-steps and their
+	 * checks use (fix hints aside), each once per context. */
+	struct rb_use		*uses;
+	size_t			 nuses;
 	struct rb_pos		 pos;
+};
+
+/* Where a once-per-deployment procedure's own-role ssh checks run. */
+enum rb_verify {
+	RB_VERIFY_ONE_HOST,	/* the first host listed of the role */
+	RB_VERIFY_EVERY_HOST	/* every host of the role */
 };
 
 struct rb_proc {
@@ -139,6 +170,12 @@ struct rb_proc {
 	const char		*section;
 	const char		*on;
 	const struct rb_role	*role;		/* NULL: done once */
+	/* `once: true` with `on:`: configures shared state (the CMS, a
+	 * pool, the cluster): one instance for the deployment, done from
+	 * any host of the role; its ssh checks run as verify says. */
+	int			 once;
+	const char		*verify_name;
+	enum rb_verify		 verify;
 	struct rb_strlist	 requires;
 	size_t			*req;		/* indices into procs */
 	const char		*when_src;
@@ -177,6 +214,9 @@ struct runbook {
 	struct strmap		 proc_index;
 };
 
+/* Whether instances of p are one per host of its role. */
+#define RB_PER_HOST(p)	((p)->role != NULL && !(p)->once)
+
 /* Built-in variables, defined inside procedures with `on:`. */
 #define RB_BUILTIN_HOST		"host"
 #define RB_BUILTIN_HOST_NAME	"host_name"
@@ -199,6 +239,9 @@ void			 runbook_free(struct runbook *);
  */
 void			 runbook_proc_fingerprint(const struct rb_proc *,
 			     char [65]);
+/* Whether every field of every schema can be walked (fingerprinted):
+ * 1, or 0 with *bad the key of a custom field that says no storage. */
+int			 runbook_schema_walkable(const char **);
 
 const struct rb_var	*runbook_var(const struct runbook *, const char *);
 const struct rb_role	*runbook_role(const struct runbook *, const char *);

@@ -27,6 +27,15 @@ struct drift {
 	size_t		  nchanged;
 };
 
+/* A step record that is not the replay of the log: the row as stored
+ * (row.proc NULL when it was deleted). */
+struct forged {
+	struct store_step	 row;
+	const char		*proc;
+	const char		*host;
+	size_t			 step;
+};
+
 struct session {
 	struct store		*st;
 	int64_t			 id;
@@ -43,6 +52,11 @@ struct session {
 	struct plan		*plan;
 	struct drift		 drift;
 	int			 drifted;
+	/* Step records the event log does not back: the session goes by
+	 * the log, and refuses to record more (STORE_ETAMPER). The records
+	 * as stored are in forged (NULL proc: the record was deleted). */
+	size_t			 tampered;
+	struct forged		*forged;
 	struct diags		 warnings;	/* said once, not fatal */
 };
 
@@ -83,6 +97,8 @@ struct step_request {
 	const char		*operator;
 	int			 force;		/* record even if blocked */
 	int			 accept_drift;	/* go on, runbook changed */
+	enum step_via		 via;		/* done: its checks all passed
+						   (STEP_VIA_CHECKS) */
 };
 
 /*
@@ -91,6 +107,19 @@ struct step_request {
  */
 int		 session_step(struct session *, const struct step_request *,
 		     int *, struct diags *);
+
+/* A session whose step records the log does not back takes no more:
+ * 1 and why in diags (what names the caller), else 0. */
+int		 session_refuse_tampered(const struct session *, const char *,
+		     struct diags *);
+
+/*
+ * The record of a step as stored, for the change record that shows what
+ * was claimed: the row the log does not back when it was forged (*forged
+ * 1; NULL when the row was deleted), else session_step_state's.
+ */
+const struct store_step *session_record_state(const struct session *,
+		     const char *, const char *, size_t, int *);
 
 /* The state of one step, for callers that show it. */
 const struct store_step *session_step_state(const struct session *,
@@ -120,6 +149,49 @@ int		 session_next(const struct session *,
 
 /* "added: a; removed: b; changed: c", malloc'd. */
 char		*session_drift_text(const struct session *);
+
+/* A step an edit of answers or inventory touched: it used the value (or
+ * ran a check on the host), and it is finished or has evidence, which is
+ * now stale. Re-verify it. */
+struct reverify {
+	const char		*proc;
+	const char		*host;		/* NULL: done once */
+	size_t			 step;
+	enum step_status	 status;
+	int			 evidence;	/* it had current evidence */
+};
+
+struct edit_result {
+	int			 changed;	/* 0: it was so already */
+	char			*what;		/* the edit in words */
+	struct reverify		*v;		/* what to re-verify */
+	size_t			 n;
+	size_t			 nstale;	/* evidence rows marked stale */
+};
+void		 edit_result_free(struct edit_result *);
+
+/*
+ * Edit an answer during the session: value (checked by the variable's
+ * type) for name, on host for a variable per host (NULL: the deployment's;
+ * for one per host, fine when its role lists one host). One event in the
+ * hash chain; the evidence of the steps that used the old value is made
+ * stale, and *res says which to re-verify. A closed session, or one whose
+ * record the log does not back, is refused.
+ */
+int		 session_set(struct session *, const char *, const char *,
+		     const char *, const char *, struct edit_result *,
+		     struct diags *);
+/*
+ * Add a host to its role (h->role), or change the one of that name (its
+ * address, user, port, profile, identity), or remove it (its own answers
+ * go with it; its recorded steps stay in the record). Evidence that ran
+ * on it, or on every host of its role, is made stale.
+ */
+int		 session_host_set(struct session *, const struct host *,
+		     const char *, struct edit_result *, struct diags *);
+int		 session_host_remove(struct session *, const char *,
+		     const char *, const char *, struct edit_result *,
+		     struct diags *);
 
 /* The plan instance of proc on host (NULL host: done once), or NULL. */
 const struct plan_inst *session_inst(const struct session *, const char *,

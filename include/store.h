@@ -16,7 +16,7 @@
 #include "plan.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 /* PRAGMA application_id: "FWZ1". A database without it is not ours. */
 #define STORE_APPLICATION_ID	0x46575a31
 
@@ -27,9 +27,10 @@ enum store_err {
 				   session/step: bad input (exit 2) */
 	STORE_EENV = -2,	/* read-only, disk full, busy, I/O: the
 				   environment (exit 3) */
-	STORE_ELOCKED = -3,	/* another fedwiz holds the session (exit 3) */
-	STORE_ESTATE = -4	/* transition not allowed from this state
+	STORE_ESTATE = -4,	/* transition not allowed from this state
 				   (exit 2) */
+	STORE_ETAMPER = -5	/* the record does not match its event log:
+				   edited behind fedwiz's back (exit 1) */
 };
 
 #define STORE_READONLY	0x1	/* never create, never write */
@@ -50,11 +51,28 @@ struct store_session {
 	size_t		 nfailed;	/* in store_session_list only */
 };
 
-struct store_lock {
+/* An open console (a wizard, or whatever registers) on a session. */
+struct store_console {
+	int64_t		 id;
 	char		*operator;
-	char		*host;
+	char		*host;		/* the machine it runs on */
 	long		 pid;
+	char		*what;		/* "wizard" */
 	time_t		 since;
+	time_t		 seen;		/* its last heartbeat */
+};
+
+/* A console beats this often; one on another machine silent for
+ * STORE_CONSOLE_EXPIRY seconds is gone (one on this machine is gone
+ * when its process is). */
+#define STORE_CONSOLE_BEAT	30
+#define STORE_CONSOLE_EXPIRY	120
+
+/* How a step got its state: the operator said so, or its checks all
+ * passed (the wizard checks those again on resume). */
+enum step_via {
+	STEP_VIA_OPERATOR,
+	STEP_VIA_CHECKS
 };
 
 struct store_step {
@@ -65,6 +83,7 @@ struct store_step {
 	char		*note;
 	char		*operator;
 	time_t		 at;
+	enum step_via	 via;
 };
 
 struct store_check {
@@ -81,6 +100,28 @@ struct store_check {
 	size_t		 output_len;
 	time_t		 at;
 	int64_t		 duration_ms;
+	/* Evidence origin: "collected" (NULL too), "pasted", "imported";
+	 * detail: who pasted it, the site and jump host it came through. */
+	const char	*origin;
+	const char	*origin_detail;
+	/* Read back: the edit (event id) that made it stale, and why;
+	 * 0 and NULL while it is current. */
+	int64_t		 stale_event;
+	char		*stale_why;
+};
+
+/* A step whose evidence an edit makes stale. */
+struct store_stale {
+	const char	*proc;
+	const char	*host;		/* "" or NULL: a procedure done once */
+	size_t		 step;
+};
+
+/* Where the event log ends: what to paste into the change ticket. */
+struct store_head {
+	size_t		 count;		/* events */
+	int64_t		 last_id;
+	char		 hash[65];	/* the last event's; "" when none */
 };
 
 struct store_event {
@@ -99,6 +140,8 @@ struct store_event {
 	char		*to;
 	char		*note;
 	char		*extra;		/* "forced while blocked by ..." */
+	char		*via;		/* "checks": completed by its checks;
+					   "" otherwise */
 	char		*prev_hash;
 	char		*hash;
 };
@@ -136,6 +179,15 @@ int		 store_begin(struct store *, struct diags *);
 int		 store_commit(struct store *, struct diags *);
 void		 store_rollback(struct store *);
 
+/*
+ * Several reads as one snapshot: what other consoles commit in between is
+ * not seen half (a step record read before another console's transition
+ * and its event read after it would look forged). Nothing is locked: the
+ * writers go on. No-op inside a transaction.
+ */
+int		 store_snapshot_begin(struct store *, struct diags *);
+void		 store_snapshot_end(struct store *);
+
 /* Sessions. */
 int		 store_session_create(struct store *, const char *,
 		     const char *, const char *, size_t, const char *,
@@ -154,36 +206,58 @@ int		 store_session_runbook(struct store *, int64_t, const char *,
 		     char **, size_t *, struct diags *);
 
 /* Answers and inventory of a session. */
-/* Answers and hosts are logged as the operator's (the argument before
- * the diags). */
+/* Answers and hosts as a session starts, logged as the operator's (the
+ * argument before the diags). An answer's host is NULL for the
+ * deployment's value, else the host whose own value it is. */
 int		 store_answer_set(struct store *, int64_t, const char *,
-		     const char *, const char *, struct diags *);
+		     const char *, const char *, const char *,
+		     struct diags *);
 int		 store_host_add(struct store *, int64_t, const struct host *,
 		     const char *, struct diags *);
-/* Visit answers (name, value) and hosts (profile unresolved: only
- * profile_name) in the order they were given. */
+/*
+ * Edits during a session, each one transaction: the new state, one event
+ * (kind answer, host or host-removed; detail says what changed and which
+ * steps to re-verify), and the evidence of those steps marked stale by
+ * that event. value NULL removes an answer; store_host_edit adds the host,
+ * or replaces the one of that name, or (remove) forgets it and its own
+ * answers. *nstale: evidence rows marked. Refused on a closed session.
+ */
+int		 store_answer_edit(struct store *, int64_t, const char *,
+		     const char *, const char *, const char *,
+		     const struct store_stale *, size_t, const char *,
+		     size_t *, struct diags *);
+int		 store_host_edit(struct store *, int64_t, const struct host *,
+		     int, const char *, const struct store_stale *, size_t,
+		     const char *, size_t *, struct diags *);
+/* Visit answers (name, host or NULL, value) and hosts (profile
+ * unresolved: only profile_name) in the order they were given. */
 int		 store_answers(struct store *, int64_t,
-		     void (*)(void *, const char *, const char *), void *,
-		     struct diags *);
+		     void (*)(void *, const char *, const char *,
+		     const char *), void *, struct diags *);
 int		 store_hosts(struct store *, int64_t,
 		     void (*)(void *, const struct host *), void *,
 		     struct diags *);
 
-/* Step states: all of a session's, for plan_build's callback. Rows and
- * strings live in the arena (a session can have tens of thousands). */
+/* Step states: all of a session's, for plan_build's callback, in key
+ * order (proc, host, step). Rows and strings live in the arena (a
+ * session can have tens of thousands). */
 int		 store_steps(struct store *, int64_t, struct arena *,
 		     struct store_step **, size_t *, struct diags *);
 
 /*
- * One durable transition: in one IMMEDIATE transaction, refuse if another
- * live fedwiz holds the session (a dead holder on this host is taken over,
- * noted in diags as a warning), check the move from the current state is
- * allowed, write the step row and its event. STORE_OK only once committed.
- * A move to the state the step is already in changes nothing (*changed 0).
+ * One durable transition: in one IMMEDIATE transaction (SQLite serialises
+ * every console's), check the move from the step's current state is
+ * allowed (a finished step needs a reopen first; the message says who
+ * finished it and when), write the step row and its event. STORE_OK only
+ * once committed. A move to the state the step is already in changes
+ * nothing (*changed 0; a note in diags says who and when). via: who
+ * completed it, the operator or its checks (a fact in the row and the
+ * event).
  */
 int		 store_step_set(struct store *, int64_t, const char *,
 		     const char *, size_t, enum step_status, const char *,
-		     const char *, const char *, int *, struct diags *);
+		     const char *, const char *, enum step_via, int *,
+		     struct diags *);
 
 /* A check run and its evidence, with its event. */
 int		 store_check_add(struct store *, int64_t,
@@ -217,25 +291,68 @@ int		 store_events(struct store *, int64_t, struct store_event **,
 void		 store_events_free(struct store_event *, size_t);
 
 /*
- * Walk the whole chain. 0 and *count when every row's hash is right and
+ * Walk the whole chain. 0 and *head when every row's hash is right and
  * follows its predecessor; STORE_EINPUT with *bad the first broken row id
- * and why in diags.
+ * and why in diags (head->count then: the events before it that verify).
  */
-int		 store_audit_verify(struct store *, size_t *, int64_t *,
+int		 store_audit_verify(struct store *, struct store_head *,
+		     int64_t *, struct diags *);
+/*
+ * Whether the log still holds the head an operator pasted (event n with
+ * that hash): after store_audit_verify, this proves nothing up to it was
+ * rewritten or removed since. STORE_EINPUT with why in diags.
+ */
+int		 store_audit_anchor(struct store *, size_t, const char *,
+		     struct diags *);
+/*
+ * Every steps row (of one session; 0: all) against the replay of the
+ * event log: its status, note, operator, time and via are those of the
+ * step's last event, and every step with events has its row. fn gets
+ * each that is not (the row as stored, NULL when it is missing; what the
+ * log says, NULL when it has no event), and *nbad counts them.
+ */
+int		 store_audit_replay(struct store *, int64_t,
+		     void (*)(void *, int64_t, const struct store_step *,
+		     const struct store_step *), void *, size_t *,
+		     struct diags *);
+/* The same for one session whose rows were read by store_steps (in its
+ * order), without reading them again. */
+int		 store_replay_rows(struct store *, int64_t,
+		     const struct store_step *, size_t,
+		     void (*)(void *, int64_t, const struct store_step *,
+		     const struct store_step *), void *, size_t *,
 		     struct diags *);
 
-/* Long-lived hold on a session (the wizard): STORE_ELOCKED with *holder
- * when another live fedwiz has it. */
-int		 store_lock(struct store *, int64_t, const char *,
-		     struct store_lock *, struct diags *);
-int		 store_unlock(struct store *, int64_t);
-/* Who holds the session, if anyone: 1 and *holder, or 0. */
-int		 store_lock_holder(struct store *, int64_t, struct store_lock *,
+/*
+ * Open consoles (presence). A console joins a session when it opens it,
+ * beats every STORE_CONSOLE_BEAT seconds, leaves when it closes it. None
+ * of this is part of the record (no events) and none of it holds anyone
+ * back: any number of consoles and commands record on a session at once.
+ */
+int		 store_console_join(struct store *, int64_t, const char *,
+		     const char *, int64_t *, struct diags *);
+int		 store_console_beat(struct store *, int64_t, struct diags *);
+void		 store_console_leave(struct store *, int64_t);
+/* The consoles on a session that are alive, oldest first; the dead ones
+ * are forgotten on the way when the store is writable. */
+int		 store_consoles(struct store *, int64_t,
+		     struct store_console **, size_t *, struct diags *);
+void		 store_consoles_free(struct store_console *, size_t);
+/* Forget the consoles of a session registered from other machines (the
+ * operator knows they are gone), and dead ones here: *n forgotten. */
+int		 store_consoles_forget(struct store *, int64_t, size_t *,
 		     struct diags *);
-void		 store_lock_clear(struct store_lock *);
-/* Break a lock (the operator knows its holder is gone), with an event. */
-int		 store_lock_break(struct store *, int64_t, const char *,
-		     struct diags *);
+
+/*
+ * Whether another connection (another console, a command in another
+ * terminal) committed since the last call: PRAGMA data_version, one cheap
+ * read. A console polls it on a timer and reloads when it says 1.
+ */
+int		 store_changed(struct store *);
+/* The id of the session's last event (0: none): when store_changed says
+ * 1, whether the record moved (a step, a check, an edit) or only
+ * something beside it (a console joined or beat, a position saved). */
+int64_t		 store_session_last_event(struct store *, int64_t);
 
 const char	*store_step_status_db(enum step_status);
 

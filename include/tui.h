@@ -122,6 +122,11 @@ struct tui {
 	int			 checking;	/* it has checks in flight */
 	char			 proc_buf[128];
 	char			 host_buf[128];
+	/* This console's registration on the open session (store.h
+	 * presence); 0: none. Beats every STORE_CONSOLE_BEAT seconds. */
+	int64_t			 console;
+	time_t			 beat;
+	int64_t			 last_event;	/* of the session as read */
 };
 
 /* Run the wizard; returns an exit code. */

@@ -412,15 +412,20 @@ record(struct tui *t, struct proc_view *pv, enum step_status to,
 		diags_free(&d);
 		return SCR_REDRAW;
 	}
+	/* Another console got there first: say who and when (the store's
+	 * words), and show the step as it is. */
+	if (!changed && d.n > 0)
+		tui_say(t, 0, "%s", d.v[0].msg);
 	diags_free(&d);
 	if (tui_open_session(t, id) == -1)
 		return SCR_REDRAW;
 	sync(t, pv);
 	if (pv->in == NULL)
 		return SCR_REDRAW;
-	tui_say(t, 0, "Step %zu %s.", step, to == STEP_DONE ? "done" :
-	    to == STEP_SKIPPED ? "skipped" : to == STEP_FAILED ? "failed" :
-	    "reopened");
+	if (changed)
+		tui_say(t, 0, "Step %zu %s.", step, to == STEP_DONE ? "done" :
+		    to == STEP_SKIPPED ? "skipped" : to == STEP_FAILED ?
+		    "failed" : "reopened");
 	/* On to the next step that is still to do. */
 	if (to == STEP_DONE || to == STEP_SKIPPED)
 		while (pv->cur + 1 < pv->in->proc->nsteps &&

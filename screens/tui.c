@@ -399,7 +399,7 @@ draw_status(struct tui *t)
 		    t->ses->rb->id, pg.finished, pg.steps, pg.failed ?
 		    "  FAILED STEPS" : "");
 		if (t->ses->info.window_end > 0) {
-			mins = (long)(t->ses->info.window_end - t->now) / 60;
+			mins = (long)(sub_sat(t->ses->info.window_end, t->now) / 60);
 			if (mins < 0)
 				snprintf(right, sizeof(right), "window closed "
 				    "%ld min ago ", -mins);
@@ -725,6 +725,36 @@ on_sig(struct evloop *ev, int fd, short revents, void *arg)
 
 /* The clock in the status bar moves once a minute; nothing else wakes
  * an idle wizard. */
+/*
+ * Every second: did another console or command record on the session?
+ * One read of PRAGMA data_version; when it moved, the session is read
+ * again and redrawn. Every STORE_CONSOLE_BEAT seconds the console says it
+ * is still here. Not while checks run: their outcomes point into the
+ * session as it is (the run's end reads it again anyway).
+ */
+static void
+on_second(struct evloop *ev, void *arg)
+{
+	struct loop_state	*ls = arg;
+	struct tui		*t = ls->t;
+	struct diags		 d;
+
+	if (t->ses != NULL && !t->checking && store_changed(t->st) &&
+	    store_session_last_event(t->st, t->ses->id) != t->last_event &&
+	    tui_open_session(t, t->ses->id) == 0) {
+		tui_say(t, 0, "Another console recorded on this session; "
+		    "shown as it is now.");
+		ls->dirty = 1;
+	}
+	if (t->console != 0 && store_now() - t->beat >= STORE_CONSOLE_BEAT) {
+		diags_init(&d);
+		(void)store_console_beat(t->st, t->console, &d);
+		diags_free(&d);
+		t->beat = store_now();
+	}
+	evloop_timer(ev, 1000, on_second, ls);
+}
+
 static void
 on_minute(struct evloop *ev, void *arg)
 {
@@ -803,27 +833,30 @@ int
 tui_open_session(struct tui *t, int64_t id)
 {
 	struct session	*s = NULL;
-	struct store_lock holder;
 	struct diags	 d;
 	char		 proc[128], host[128];
 	size_t		 step = 0;
+	int64_t		 cid, last;
 
 	diags_init(&d);
-	/* The session is this wizard's while it is open: a second fedwiz
-	 * (here or on another console) is told who holds it. */
+	/* Nobody holds a session: this console says it is here (others
+	 * list it), and every console records through the same rules. */
 	if (t->ses == NULL || t->ses->id != id) {
-		memset(&holder, 0, sizeof(holder));
-		if (store_lock(t->st, id, t->operator, &holder, &d) != 0) {
+		if (store_console_join(t->st, id, t->operator, "wizard", &cid,
+		    &d) != 0) {
 			tui_say(t, 1, "%s", d.n ? d.v[d.n - 1].msg :
-			    "the session is held by another fedwiz");
-			store_lock_clear(&holder);
+			    "cannot open the session");
 			diags_free(&d);
 			return -1;
 		}
-		store_lock_clear(&holder);
-		if (t->ses != NULL)
-			(void)store_unlock(t->st, t->ses->id);
+		if (t->console != 0)
+			store_console_leave(t->st, t->console);
+		t->console = cid;
+		t->beat = store_now();
 	}
+	/* Read before the session: a record that moves in between is seen
+	 * as moved, and read again, on the next tick. */
+	last = store_session_last_event(t->st, id);
 	if (session_open(t->st, id, catalog_dir(t->cli->runbooks), &s,
 	    &d) != 0) {
 		tui_say(t, 1, "%s", d.n ? d.v[0].msg : "cannot open the "
@@ -835,6 +868,7 @@ tui_open_session(struct tui *t, int64_t id)
 	session_free(t->ses);
 	t->ses = s;
 	t->ses_gen++;
+	t->last_event = last;
 	tui_reload_evidence(t);
 	t->proc = t->host = NULL;
 	t->step = 0;
@@ -957,6 +991,7 @@ tui_main(const struct cli *cli)
 	evloop_fd(t.ev, STDIN_FILENO, POLLIN, on_tty, &ls);
 	evloop_fd(t.ev, sig_pipe[0], POLLIN, on_sig, &ls);
 	on_minute(t.ev, &ls);
+	evloop_timer(t.ev, 1000, on_second, &ls);
 	while (!ls.done) {
 		if (ls.dirty) {
 			draw(&t);
@@ -971,8 +1006,8 @@ tui_main(const struct cli *cli)
 	}
 	screen_of(&t)->leave(&t, t.data);
 	tui_checks_free(&t);
-	if (t.ses != NULL)
-		(void)store_unlock(t.st, t.ses->id);
+	if (t.console != 0)
+		store_console_leave(t.st, t.console);
 	term_restore();
 	signals(0);
 	evloop_free(t.ev);

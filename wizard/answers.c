@@ -62,33 +62,80 @@ put_value(struct answers *a, const char *name, const char *value)
 	a->nvalues++;
 }
 
-/* Check a value for variable name; 0 and stored, or -1 with why. */
+/* The variable, or NULL and why (with the closest name). */
+static const struct rb_var *
+var_named(const struct runbook *rb, const char *name, char *why,
+    size_t whylen)
+{
+	const struct rb_var	*v;
+	const char		**names, *near;
+	size_t			  i;
+
+	if ((v = runbook_var(rb, name)) != NULL)
+		return v;
+	names = xreallocarray(NULL, rb->nvars + 1, sizeof(*names));
+	for (i = 0; i < rb->nvars; i++)
+		names[i] = rb->vars[i].name;
+	near = closest_word(name, names, rb->nvars);
+	snprintf(why, whylen, "runbook %s has no variable \"%s\"%s%s%s",
+	    rb->id, name, near ? "; did you mean \"" : "", near ? near : "",
+	    near ? "\"?" : "");
+	free(names);
+	return NULL;
+}
+
+/* value checked by v's type: 0 and *norm (malloc'd), or -1 and why. */
+static int
+value_checked(const struct rb_var *v, const char *value, char **norm,
+    char *why, size_t whylen)
+{
+	char	vwhy[200];
+
+	if (vartype_check(&v->spec, value, norm, vwhy, sizeof(vwhy)) == -1) {
+		snprintf(why, whylen, "%s: \"%s\" %s (a %s is %s)", v->name,
+		    value, vwhy, vartype_name(v->spec.type),
+		    vartype_expect(v->spec.type));
+		return -1;
+	}
+	return 0;
+}
+
+/* "fe1, fe2": the hosts of a role, for messages. */
+static void
+role_host_names(const struct answers *a, const char *role, char *buf,
+    size_t len)
+{
+	const struct role_hosts	*rh = answers_hosts(a, role);
+	size_t			 i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; rh != NULL && i < rh->n && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+		    i ? ", " : "", rh->hosts[i].name);
+	if (buf[0] == '\0')
+		snprintf(buf, len, "none listed yet");
+}
+
+/* Check a value for variable name; 0 and stored, or -1 with why. A
+ * variable per host has no value for the deployment. */
 static int
 set_checked(struct answers *a, const struct runbook *rb, const char *name,
     const char *value, char *why, size_t whylen)
 {
 	const struct rb_var	*v;
-	const char		**names, *near;
-	char			 *norm, vwhy[200];
-	size_t			  i;
+	char			*norm;
 
-	if ((v = runbook_var(rb, name)) == NULL) {
-		names = xreallocarray(NULL, rb->nvars + 1, sizeof(*names));
-		for (i = 0; i < rb->nvars; i++)
-			names[i] = rb->vars[i].name;
-		near = closest_word(name, names, rb->nvars);
-		snprintf(why, whylen, "runbook %s has no variable \"%s\"%s%s%s",
-		    rb->id, name, near ? "; did you mean \"" : "",
-		    near ? near : "", near ? "\"?" : "");
-		free(names);
+	if ((v = var_named(rb, name, why, whylen)) == NULL)
+		return -1;
+	if (v->per_host != NULL) {
+		snprintf(why, whylen, "%s is answered per host of %s "
+		    "(per_host): give it on each %s host's entry, e.g. "
+		    "- { name: fe1, address: 192.0.2.10, vars: { %s: ... } }",
+		    name, v->per_host, v->per_host, name);
 		return -1;
 	}
-	if (vartype_check(&v->spec, value, &norm, vwhy, sizeof(vwhy)) == -1) {
-		snprintf(why, whylen, "%s: \"%s\" %s (a %s is %s)", name, value,
-		    vwhy, vartype_name(v->spec.type),
-		    vartype_expect(v->spec.type));
+	if (value_checked(v, value, &norm, why, whylen) == -1)
 		return -1;
-	}
 	put_value(a, name, norm);
 	wipe(norm, strlen(norm));
 	free(norm);
@@ -96,30 +143,160 @@ set_checked(struct answers *a, const struct runbook *rb, const char *name,
 }
 
 int
+answers_check_value(const struct answers *a, const struct runbook *rb,
+    const char *name, const char *host, const char *value,
+    const struct host **hostp, char **norm, char *why, size_t whylen)
+{
+	const struct rb_var	*v;
+	const struct role_hosts	*rh;
+	const struct host	*h = NULL;
+	char			 list[256];
+
+	*hostp = NULL;
+	if ((v = var_named(rb, name, why, whylen)) == NULL)
+		return -1;
+	if (v->per_host == NULL && host != NULL) {
+		snprintf(why, whylen, "%s is one value for the whole "
+		    "deployment, not per host: leave out the host", name);
+		return -1;
+	}
+	if (v->per_host != NULL && host == NULL) {
+		rh = answers_hosts(a, v->per_host);
+		if (rh == NULL || rh->n != 1) {
+			role_host_names(a, v->per_host, list, sizeof(list));
+			snprintf(why, whylen, "%s is answered per host of %s "
+			    "(hosts: %s)", name, v->per_host, list);
+			return -2;
+		}
+		h = &rh->hosts[0];
+	} else if (v->per_host != NULL) {
+		if ((h = answers_host(a, host)) == NULL) {
+			role_host_names(a, v->per_host, list, sizeof(list));
+			snprintf(why, whylen, "no host \"%s\" in the inventory "
+			    "(hosts of %s: %s)", host, v->per_host, list);
+			return -1;
+		}
+		if (h->role == NULL || strcmp(h->role, v->per_host) != 0) {
+			snprintf(why, whylen, "%s is answered per host of %s, "
+			    "and %s is a host of %s", name, v->per_host, host,
+			    h->role ? h->role : "no role");
+			return -1;
+		}
+	}
+	if (value_checked(v, value, norm, why, whylen) == -1)
+		return -1;
+	*hostp = h;
+	return 0;
+}
+
+int
 answers_set(struct answers *a, const struct runbook *rb, const char *assign,
     struct diags *diags)
 {
-	const char	*eq = strchr(assign, '=');
-	char		*name, why[400];
-	int		 rc;
+	const struct host	*h;
+	const char		*eq = strchr(assign, '=');
+	char			*name, *host, *norm, why[400];
+	int			 rc;
 
 	if (eq == NULL || eq == assign) {
-		diags_add(diags, "--set", 0, 0, "\"%s\" is not VAR=VALUE",
-		    assign);
+		diags_add(diags, "--set", 0, 0, "\"%s\" is not VAR=VALUE (or "
+		    "VAR@HOST=VALUE for a value per host)", assign);
 		return -1;
 	}
 	name = xstrndup(assign, (size_t)(eq - assign));
-	rc = set_checked(a, rb, name, eq + 1, why, sizeof(why));
-	if (rc == -1)
-		diags_add(diags, "--set", 0, 0, "%s", why);
+	if ((host = strchr(name, '@')) != NULL)
+		*host++ = '\0';
+	rc = answers_check_value(a, rb, name, host, eq + 1, &h, &norm, why,
+	    sizeof(why));
+	if (rc == 0) {
+		if (h != NULL)
+			(void)answers_put_host(a, h->name, name, norm);
+		else
+			put_value(a, name, norm);
+		wipe(norm, strlen(norm));
+		free(norm);
+	} else
+		diags_add(diags, "--set", 0, 0, "%s%s%s%s", why, rc == -2 ?
+		    ": give " : "", rc == -2 ? name : "", rc == -2 ?
+		    "@HOST=VALUE" : "");
 	free(name);
-	return rc;
+	return rc == 0 ? 0 : -1;
 }
 
 void
 answers_put(struct answers *a, const char *name, const char *value)
 {
 	put_value(a, name, value);
+}
+
+/* Put (or replace) a host's own value, in the answers' arena. */
+static void
+host_var_put(struct arena *ar, struct host *h, const char *name,
+    const char *value)
+{
+	const char	**nn, **nv;
+	size_t		  i;
+
+	for (i = 0; i < h->nvars; i++)
+		if (strcmp(h->var_names[i], name) == 0) {
+			h->var_values[i] = arena_strdup(ar, value);
+			return;
+		}
+	/* A host has a handful: grow by one, in the arena. */
+	nn = arena_calloc(ar, h->nvars + 1, sizeof(*nn));
+	nv = arena_calloc(ar, h->nvars + 1, sizeof(*nv));
+	if (h->nvars > 0) {
+		memcpy(nn, h->var_names, h->nvars * sizeof(*nn));
+		memcpy(nv, h->var_values, h->nvars * sizeof(*nv));
+	}
+	nn[h->nvars] = arena_strdup(ar, name);
+	nv[h->nvars] = arena_strdup(ar, value);
+	h->var_names = nn;
+	h->var_values = nv;
+	h->nvars++;
+}
+
+static struct host *
+host_find(const struct answers *a, const char *name)
+{
+	size_t	i, k;
+
+	if (a == NULL)
+		return NULL;
+	for (i = 0; i < a->nroles; i++)
+		for (k = 0; k < a->roles[i].n; k++)
+			if (strcmp(a->roles[i].hosts[k].name, name) == 0)
+				return &a->roles[i].hosts[k];
+	return NULL;
+}
+
+const struct host *
+answers_host(const struct answers *a, const char *name)
+{
+	return host_find(a, name);
+}
+
+int
+answers_put_host(struct answers *a, const char *host, const char *name,
+    const char *value)
+{
+	struct host	*h;
+
+	if ((h = host_find(a, host)) == NULL)
+		return -1;
+	host_var_put(a->arena, h, name, value);
+	return 0;
+}
+
+const char *
+answers_host_var(const struct host *h, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; h != NULL && i < h->nvars; i++)
+		if (strcmp(h->var_names[i], name) == 0)
+			return h->var_values[i];
+	return NULL;
 }
 
 int
@@ -166,11 +343,17 @@ answers_add_host(struct answers *a, const struct runbook *rb,
 	h->port = in->port > 0 ? in->port : 22;
 	h->identity = in->identity && *in->identity ? arena_strdup(a->arena,
 	    in->identity) : NULL;
+	h->site = in->site && *in->site ? arena_strdup(a->arena, in->site) :
+	    NULL;
 	h->profile_name = in->profile_name && *in->profile_name ?
 	    arena_strdup(a->arena, in->profile_name) : NULL;
 	h->profile = h->profile_name ? profile_find(h->profile_name) : NULL;
 	if (h->profile == NULL)
 		h->profile = r->profile;
+	h->var_names = h->var_values = NULL;
+	h->nvars = 0;
+	for (i = 0; i < in->nvars; i++)
+		host_var_put(a->arena, h, in->var_names[i], in->var_values[i]);
 	return 0;
 }
 
@@ -197,6 +380,12 @@ answers_hosts(const struct answers *a, const char *role)
 	return NULL;
 }
 
+static int
+of_role(const struct host *h, const char *role)
+{
+	return h != NULL && h->role != NULL && strcmp(h->role, role) == 0;
+}
+
 const char *
 scope_lookup(void *arg, const char *name)
 {
@@ -211,11 +400,23 @@ scope_lookup(void *arg, const char *name)
 		if (strcmp(name, RB_BUILTIN_HOST_NAME) == 0)
 			return sc->host->name;
 	}
+	if ((v = runbook_var(sc->rb, name)) == NULL)
+		return answers_get(sc->ans, name);
+	if (v->per_host != NULL) {
+		/* The host the text is about: where the ssh check runs,
+		 * else the instance's own. Never another host's value. */
+		if (of_role(sc->host, v->per_host) &&
+		    (s = answers_host_var(sc->host, name)) != NULL)
+			return s;
+		if (!of_role(sc->host, v->per_host) &&
+		    of_role(sc->inst, v->per_host) &&
+		    (s = answers_host_var(sc->inst, name)) != NULL)
+			return s;
+		return v->def;
+	}
 	if ((s = answers_get(sc->ans, name)) != NULL)
 		return s;
-	if ((v = runbook_var(sc->rb, name)) != NULL)
-		return v->def;
-	return NULL;
+	return v->def;
 }
 
 /* The answers file. */
@@ -246,12 +447,70 @@ host_name_ok(const char *s)
 	return p - s <= 64;
 }
 
+/* A host entry's vars: its own values of the variables per host of its
+ * role. */
 static int
-load_host(struct answers *a, const struct ydoc *doc, const struct ynode *n,
-    const struct rb_role *role, struct host *h, struct diags *d)
+load_host_vars(struct answers *a, const struct runbook *rb,
+    const struct ydoc *doc, const struct ynode *n, const struct rb_role *role,
+    struct host *h, struct diags *d)
+{
+	const struct rb_var	*v;
+	const struct ynode	*vk, *vv;
+	char			*norm, why[400];
+	size_t			 j;
+	int			 rc = 0;
+
+	if (n->kind != Y_MAP) {
+		diags_add(d, doc->file, n->line, n->col, "a host's \"vars\" "
+		    "maps its own variables to values: vars: { lync_fqdn: "
+		    "fe1.example.com }");
+		return -1;
+	}
+	for (j = 0; j < n->n; j++) {
+		vk = n->items[2 * j];
+		vv = n->items[2 * j + 1];
+		if ((v = var_named(rb, vk->str, why, sizeof(why))) == NULL) {
+			diags_add(d, doc->file, vk->line, vk->col, "%s", why);
+			rc = -1;
+			continue;
+		}
+		if (v->per_host == NULL) {
+			diags_add(d, doc->file, vk->line, vk->col, "%s is one "
+			    "value for the whole deployment, not per host: put "
+			    "it under the top-level vars:", v->name);
+			rc = -1;
+			continue;
+		}
+		if (strcmp(v->per_host, role->id) != 0) {
+			diags_add(d, doc->file, vk->line, vk->col, "%s is "
+			    "answered per host of %s, and this is a host of %s",
+			    v->name, v->per_host, role->id);
+			rc = -1;
+			continue;
+		}
+		if (want_text(doc, vv, vk->str, d) == -1) {
+			rc = -1;
+			continue;
+		}
+		if (value_checked(v, vv->str, &norm, why, sizeof(why)) == -1) {
+			diags_add(d, doc->file, vv->line, vv->col, "%s", why);
+			rc = -1;
+			continue;
+		}
+		host_var_put(a->arena, h, v->name, norm);
+		wipe(norm, strlen(norm));
+		free(norm);
+	}
+	return rc;
+}
+
+static int
+load_host(struct answers *a, const struct runbook *rb, const struct ydoc *doc,
+    const struct ynode *n, const struct rb_role *role, struct host *h,
+    struct diags *d)
 {
 	static const char *const keys[] = { "name", "address", "user", "port",
-	    "profile", "identity" };
+	    "profile", "identity", "vars" };
 	const struct ynode	*k, *v;
 	const char *const	*pnames;
 	const char		*near;
@@ -274,14 +533,21 @@ load_host(struct answers *a, const struct ydoc *doc, const struct ynode *n,
 		v = n->items[2 * i + 1];
 		if (strcmp(k->str, "name") != 0 && strcmp(k->str, "address") &&
 		    strcmp(k->str, "user") && strcmp(k->str, "port") &&
-		    strcmp(k->str, "profile") && strcmp(k->str, "identity")) {
+		    strcmp(k->str, "profile") && strcmp(k->str, "identity") &&
+		    strcmp(k->str, "vars")) {
 			near = closest_word(k->str, keys, nitems(keys));
 			diags_add(d, doc->file, k->line, k->col, "unknown key "
 			    "\"%s\" in host; %s%s%s", k->str, near ?
 			    "did you mean \"" : "expected name, address, user, "
-			    "port, profile, identity", near ? near : "", near ?
-			    "\"?" : "");
+			    "port, profile, identity, vars", near ? near : "",
+			    near ? "\"?" : "");
 			rc = -1;
+			continue;
+		}
+		if (strcmp(k->str, "vars") == 0) {
+			if (!ynode_is_null(v) && load_host_vars(a, rb, doc, v,
+			    role, h, d) == -1)
+				rc = -1;
 			continue;
 		}
 		if (want_text(doc, v, k->str, d) == -1) {
@@ -408,7 +674,7 @@ load_hosts(struct answers *a, const struct runbook *rb, const struct ydoc *doc,
 		    sizeof(*rh->hosts));
 		rh->cap = v->n + 1;
 		for (j = 0; j < v->n; j++) {
-			if (load_host(a, doc, v->items[j], role,
+			if (load_host(a, rb, doc, v->items[j], role,
 			    &rh->hosts[rh->n], d) == -1) {
 				rc = -1;
 				continue;
@@ -645,10 +911,11 @@ merge_hosts(struct answers *a, const struct runbook *rb,
 {
 	const struct rb_role	*role;
 	const struct role_hosts	*have;
+	const struct rb_var	*v;
 	const char		*field;
 	struct host		 h;
-	char			 why[400];
-	size_t			 j, old, n;
+	char			 why[400], *norm;
+	size_t			 j, k, old, n;
 	int			 rc = 0;
 
 	if ((role = runbook_role(rb, rh->role)) == NULL) {
@@ -670,6 +937,23 @@ merge_hosts(struct answers *a, const struct runbook *rb,
 			rc = -1;
 			continue;
 		}
+		for (k = 0; k < rh->hosts[j].nvars; k++) {
+			v = runbook_var(rb, rh->hosts[j].var_names[k]);
+			if (v == NULL || v->per_host == NULL ||
+			    strcmp(v->per_host, role->id) != 0) {
+				diags_add(d, from, 0, 0, "%s: %s is not a "
+				    "variable per host of %s",
+				    rh->hosts[j].name,
+				    rh->hosts[j].var_names[k], role->id);
+				rc = -1;
+			} else if (value_checked(v, rh->hosts[j].var_values[k],
+			    &norm, why, sizeof(why)) == -1) {
+				diags_add(d, from, 0, 0, "%s: %s",
+				    rh->hosts[j].name, why);
+				rc = -1;
+			} else
+				free(norm);
+		}
 		if (strmap_put(seen, rh->hosts[j].name, 0, &old)) {
 			diags_add(d, from, 0, 0, "host name \"%s\" is listed "
 			    "twice; names are unique across roles",
@@ -682,7 +966,17 @@ merge_hosts(struct answers *a, const struct runbook *rb,
 			/* The role is the list's, whatever the copy says. */
 			h = rh->hosts[j];
 			h.role = role->id;
+			h.nvars = 0;
 			(void)answers_add_host(a, rb, &h);
+			for (k = 0; k < rh->hosts[j].nvars; k++) {
+				v = runbook_var(rb, rh->hosts[j].var_names[k]);
+				if (value_checked(v, rh->hosts[j].var_values[k],
+				    &norm, why, sizeof(why)) == -1)
+					continue;
+				(void)answers_put_host(a, h.name, v->name,
+				    norm);
+				free(norm);
+			}
 		}
 	return rc;
 }

@@ -146,6 +146,73 @@ check_fail_message(const struct check_run *r, const struct check_outcome *o,
 	return msg;
 }
 
+/*
+ * What a check needs that has no value in this scope (the instance's, or
+ * for an ssh check the host it runs on): "needs an answer for X[ on H],
+ * ..." (malloc'd), the same words for every kind, or NULL when nothing is
+ * missing. A check that needs a value is not run: it would probe
+ * "<name>".
+ */
+char *
+check_missing(const struct rb_check *c, struct scope *sc)
+{
+	const struct rb_var	*v;
+	const struct host	*h;
+	struct buf		 b;
+	size_t			 i, k, n = 0;
+
+	buf_init(&b);
+	for (i = 0; i < c->nuses; i++) {
+		v = c->uses[i].var;
+		if (scope_lookup(sc, v->name) != NULL)
+			continue;
+		/* The same variable in two contexts is one answer. */
+		for (k = 0; k < i && c->uses[k].var != v; k++)
+			;
+		if (k < i)
+			continue;
+		h = NULL;
+		if (v->per_host != NULL)
+			h = sc->host != NULL && sc->host->role != NULL &&
+			    strcmp(sc->host->role, v->per_host) == 0 ?
+			    sc->host : sc->inst;
+		buf_printf(&b, "%s%s%s%s", n++ ? ", " : "needs an answer for ",
+		    v->name, h != NULL ? " on " : "", h != NULL ? h->name : "");
+	}
+	return n > 0 ? buf_steal(&b) : (buf_free(&b), NULL);
+}
+
+/* What a check would have probed, placeholders showing: its target. */
+static char *
+missing_target(const struct rb_check *c, struct scope *sc)
+{
+	char	*a, *b, *t;
+
+	switch (c->kind) {
+	case CK_TLS:
+	case CK_TCP:
+	case CK_SIP:
+		a = tmpl_expand(c->host, scope_lookup, sc);
+		b = tmpl_expand(c->port, scope_lookup, sc);
+		t = xasprintf("here: %s:%s", a, b);
+		free(b);
+		break;
+	case CK_X509:
+		a = tmpl_expand(c->file, scope_lookup, sc);
+		t = xasprintf("here: %s", a);
+		break;
+	case CK_DNS:
+		a = tmpl_expand(c->name, scope_lookup, sc);
+		t = xasprintf("here: %s %s", c->dns_type ? c->dns_type : "A",
+		    a);
+		break;
+	default:
+		return xasprintf("here: %s check", rb_check_kind_name(c->kind));
+	}
+	free(a);
+	return t;
+}
+
 /* Whether an outcome on host h is wanted under --host. */
 static int
 wanted(const struct check_run *r, const struct host *h)
@@ -305,6 +372,11 @@ on_done(void *arg, const struct ssh_target *t, const struct ssh_result *res)
 	if (res->status != SSH_OK) {
 		o->verdict = CV_ERROR;
 		o->message = xstrdup(res->message);
+		/* Stopped at its limit: what came is the evidence of what
+		 * the device was doing (a pager, a stream). */
+		if (res->len > 0)
+			o->excerpt = clean_term(res->output, res->len >
+			    EXCERPT_MAX ? EXCERPT_MAX : res->len, &len);
 	} else {
 		o->verdict = check_judge_ssh(o->check, &j->sc, res, &msg);
 		o->input = o->verdict == CV_ERROR;
@@ -397,6 +469,17 @@ queue_ssh(struct check_run *r, const struct plan_inst *in, size_t step,
 	j->sc.rb = r->pl->rb;
 	j->sc.ans = r->pl->ans;
 	j->sc.host = h;
+	j->sc.inst = in->host;
+	if ((line = check_missing(c, &j->sc)) != NULL) {
+		idx = check_add(r, in, step, c, h, CV_ERROR, xasprintf("%s: %s",
+		    h->name, line));
+		r->v[idx].target = xasprintf("%s: %s", h->name, c->command);
+		r->v[idx].input = 1;
+		diags_add(d, h->name, 0, 0, "%s", r->v[idx].message);
+		free(line);
+		free(j);
+		return -1;
+	}
 	diags_init(&qd);
 	if (quote_command(h->profile, c->command, &j->sc, &cmd, &qd) == -1) {
 		idx = check_add(r, in, step, c, h, CV_ERROR, xasprintf("%s: %s",
@@ -426,7 +509,7 @@ queue_ssh(struct check_run *r, const struct plan_inst *in, size_t step,
 	t.profile = h->profile;
 	t.identity = h->identity ? h->identity : r->identity;
 	r->pending++;
-	ssh_run(r->eng, &t, line, on_done, j);
+	ssh_run_within(r->eng, &t, line, c->timeout_ms, on_done, j);
 	free(line);
 	free(cmd);
 	return 0;
@@ -445,6 +528,11 @@ run_ssh(struct check_run *r, const struct plan_inst *in, size_t step,
 	if (in->host != NULL && c->role == in->proc->role)
 		return queue_ssh(r, in, step, c, in->host, d);
 	rh = answers_hosts(r->pl->ans, c->role->id);
+	/* Done once for the deployment: its own-role checks run on one host
+	 * (the first listed) unless it says verify: every_host. */
+	if (in->proc->once && c->role == in->proc->role &&
+	    in->proc->verify == RB_VERIFY_ONE_HOST && rh != NULL && rh->n > 0)
+		return queue_ssh(r, in, step, c, &rh->hosts[0], d);
 	if ((rh == NULL || rh->n == 0) && r->only != NULL)
 		return 0;	/* --host is not in this role */
 	if (rh == NULL || rh->n == 0) {
@@ -470,6 +558,7 @@ run_steps(struct check_run *r, const struct plan_inst *in, size_t top,
 	const struct rb_step	*s;
 	const struct rb_check	*c;
 	const char		*why;
+	char			*miss;
 	size_t			 i, k, idx;
 	int			 step_na, check_na, rc = 0;
 
@@ -497,6 +586,19 @@ run_steps(struct check_run *r, const struct plan_inst *in, size_t top,
 				    why ? xasprintf("does not apply (when: %s)",
 				    why) : xstrdup("does not apply here"));
 				r->v[idx].target = xstrdup("");
+				continue;
+			}
+			/* Every kind run from here says a missing value the
+			 * same way, before anything is built (ssh checks: per
+			 * host, in queue_ssh). */
+			if (c->kind != CK_SSH && c->kind != CK_MANUAL &&
+			    (miss = check_missing(c, sc)) != NULL) {
+				idx = check_add(r, in, top, c, in->host,
+				    CV_ERROR, miss);
+				r->v[idx].target = missing_target(c, sc);
+				r->v[idx].input = 1;
+				diags_add(d, in->proc->id, 0, 0, "%s", miss);
+				rc = -1;
 				continue;
 			}
 			switch (c->kind) {

@@ -78,6 +78,8 @@ cli_exit(int store_rc)
 	case STORE_EINPUT:
 	case STORE_ESTATE:
 		return EXIT_USAGE;
+	case STORE_ETAMPER:
+		return EXIT_CHECK;
 	default:
 		return EXIT_ENV;
 	}

@@ -5,8 +5,10 @@
  *
  *   fedwiz close: the session is over (the window closed, the change is
  *   done or abandoned); it stays for reports and audits.
- *   fedwiz unlock: break a session's lock whose holder is gone (another
- *   machine crashed; fedwiz cannot tell from here).
+ *   fedwiz unlock: sessions are not locked any more (any number of
+ *   consoles record on one at once); it forgets the consoles listed on
+ *   the session from machines that are gone, before their entries
+ *   expire.
  */
 #include "config.h"
 
@@ -33,7 +35,9 @@ const struct cmd_entry cmd_close_entry = {
 const struct cmd_entry cmd_unlock_entry = {
 	.name = "unlock",
 	.args = "",
-	.summary = "break a session's lock when its holder is gone (logged)",
+	.summary = "forget the consoles listed on a session from machines that "
+	    "are gone (sessions are not locked: several consoles work one at "
+	    "once)",
 	.opts = "session operator",
 	.min_args = 0,
 	.max_args = 0,
@@ -52,6 +56,7 @@ act(struct cli *cli, enum act what)
 	struct diags	 d;
 	const char	*op;
 	int64_t		 id;
+	size_t		 n;
 	int		 rc;
 
 	diags_init(&d);
@@ -60,7 +65,13 @@ act(struct cli *cli, enum act what)
 	if ((rc = cli_target(cli, 0, &st, &id, &d)) != STORE_OK)
 		goto out;
 	if (what == ACT_UNLOCK) {
-		rc = store_lock_break(st, id, op, &d);
+		if ((rc = store_consoles_forget(st, id, &n, &d)) == STORE_OK)
+			diags_add(&d, store_path(st), 0, 0, "session %lld: %zu "
+			    "console%s of other machines forgotten (those on "
+			    "this machine go by themselves when their process "
+			    "does); sessions are not locked: any number of "
+			    "consoles record on one at once", (long long)id, n,
+			    n == 1 ? "" : "s");
 		goto out;
 	}
 	rc = store_session_close(st, id, op, cli->note, &d);

@@ -47,7 +47,7 @@ cmd_sessions_exec(struct cli *cli, int argc, char **argv)
 	struct store		*st = NULL;
 	struct session		*s;
 	struct progress		 pr;
-	struct store_lock	 lock;
+	struct store_console	*cons;
 	struct diags		 d, quiet;
 	struct json		 j;
 	struct tm		 tm;
@@ -55,7 +55,8 @@ cmd_sessions_exec(struct cli *cli, int argc, char **argv)
 	char			*rid, *op, *holder;
 	size_t			 n = 0, i;
 	time_t			 now = store_now();
-	int			 rc, locked;
+	size_t			 ncons;
+	int			 rc;
 
 	(void)argc;
 	(void)argv;
@@ -83,8 +84,9 @@ cmd_sessions_exec(struct cli *cli, int argc, char **argv)
 		    &quiet) == STORE_OK)
 			session_progress(s, &pr);
 		diags_free(&quiet);
-		memset(&lock, 0, sizeof(lock));
-		locked = store_lock_holder(st, v[i].id, &lock, &d) == 1;
+		cons = NULL;
+		ncons = 0;
+		(void)store_consoles(st, v[i].id, &cons, &ncons, &d);
 		if (cli->json) {
 			json_obj_begin(&j);
 			json_kint(&j, "id", (long long)v[i].id);
@@ -97,7 +99,7 @@ cmd_sessions_exec(struct cli *cli, int argc, char **argv)
 			json_kint(&j, "finished", (long long)pr.finished);
 			json_kint(&j, "failed", (long long)pr.failed);
 			json_kbool(&j, "open", v[i].closed == 0);
-			json_kbool(&j, "locked", locked);
+			json_kint(&j, "consoles", (long long)ncons);
 			json_obj_end(&j);
 		} else {
 			if (localtime_r(&v[i].started, &tm) == NULL ||
@@ -113,17 +115,21 @@ cmd_sessions_exec(struct cli *cli, int argc, char **argv)
 				    v[i].ndone);
 			rid = clean_line(v[i].runbook_id);
 			op = clean_line(v[i].operator);
-			holder = clean_line(locked ? lock.operator : "");
-			printf("%4lld  %-20s %-12s %-16s %5s  %-13s %s%s%s\n",
+			holder = clean_line(ncons > 0 ? cons[0].operator : "");
+			printf("%4lld  %-20s %-12s %-16s %5s  %-13s %s",
 			    (long long)v[i].id, rid, op, started,
 			    age(sub_sat(now, v[i].updated), ago, sizeof(ago)),
-			    prog, v[i].closed ? "closed" : "open",
-			    locked ? ", held by " : "", holder);
+			    prog, v[i].closed ? "closed" : "open");
+			if (ncons > 0)
+				printf(", %zu console%s (%s%s)", ncons,
+				    ncons == 1 ? "" : "s", holder,
+				    ncons > 1 ? ", ..." : "");
+			printf("\n");
 			free(rid);
 			free(op);
 			free(holder);
 		}
-		store_lock_clear(&lock);
+		store_consoles_free(cons, ncons);
 		session_free(s);
 	}
 	if (cli->json) {

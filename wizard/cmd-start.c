@@ -22,6 +22,44 @@ const struct cmd_entry cmd_start_entry = {
 	.exec = cmd_start_exec,
 };
 
+/*
+ * A session starts without every answer (the wizard's forms start one the
+ * same way): the steps that use a missing value say "needs an answer",
+ * and here is what is missing and the command that gives it.
+ */
+static void
+say_missing(struct store *st, int64_t id, const struct cli *cli,
+    struct diags *d)
+{
+	struct session		*s = NULL;
+	const struct plan_need	*nd;
+	struct diags		 quiet;
+	struct buf		 b;
+	char			 name[160];
+	size_t			 i;
+
+	diags_init(&quiet);
+	if (session_open(st, id, catalog_dir(cli->runbooks), &s, &quiet) !=
+	    STORE_OK || s->plan->nmissing == 0) {
+		session_free(s);
+		diags_free(&quiet);
+		return;
+	}
+	diags_free(&quiet);
+	buf_init(&b);
+	for (i = 0; i < s->plan->nmissing; i++)
+		buf_printf(&b, "%s%s", i ? ", " : "", plan_need_name(
+		    &s->plan->missing[i], name, sizeof(name)));
+	nd = &s->plan->missing[0];
+	diags_add(d, store_path(st), 0, 0, "warning: no answer yet for %s; "
+	    "the steps that use them say \"needs an answer\" until you give "
+	    "them, e.g. 'fedwiz set %s=VALUE%s%s --session %lld'", b.s,
+	    nd->var->name, nd->host ? " --host " : "", nd->host ? nd->host :
+	    "", (long long)id);
+	buf_free(&b);
+	session_free(s);
+}
+
 static int
 cmd_start_exec(struct cli *cli, int argc, char **argv)
 {
@@ -54,6 +92,7 @@ cmd_start_exec(struct cli *cli, int argc, char **argv)
 		diags_add(&d, store_path(st), 0, 0, "session %lld started for "
 		    "%s by %s; 'fedwiz status' shows where you are",
 		    (long long)id, argv[0], op);
+		say_missing(st, id, cli, &d);
 	}
 	cli_say(&d);
 	store_close(st);

@@ -58,17 +58,74 @@ span(long long secs, char *buf, size_t len)
 	return buf;
 }
 
+/* "ca_server, lync_fqdn on fe2" */
 static void
-status_text(FILE *fp, const struct session *s, const struct store_lock *lock,
-    int locked)
+print_missing(FILE *fp, const struct session *s)
+{
+	const struct plan_need	*nd;
+	char			 name[160];
+	size_t			 i;
+
+	if (s->plan->nmissing == 0)
+		return;
+	fprintf(fp, "no answer yet for:");
+	for (i = 0; i < s->plan->nmissing; i++)
+		fprintf(fp, "%s %s", i ? "," : "", plan_need_name(
+		    &s->plan->missing[i], name, sizeof(name)));
+	nd = &s->plan->missing[0];
+	fprintf(fp, "\n      (the steps that use them need them; e.g. 'fedwiz set "
+	    "%s=VALUE%s%s')\n", nd->var->name, nd->host ? " --host " : "",
+	    nd->host ? nd->host : "");
+}
+
+/* Steps whose latest evidence an edit made stale: re-verify them. */
+static size_t
+stale_steps(const struct store_check *c, size_t n, size_t *out)
+{
+	size_t	i, k, m = 0;
+
+	for (i = 0; i < n; i++) {
+		if (c[i].stale_event == 0)
+			continue;
+		/* Only the latest row of the step counts. */
+		for (k = i + 1; k < n; k++)
+			if (strcmp(c[k].proc, c[i].proc) == 0 &&
+			    strcmp(c[k].host, c[i].host) == 0 &&
+			    c[k].step == c[i].step)
+				break;
+		if (k == n)
+			out[m++] = i;
+	}
+	return m;
+}
+
+static void
+print_consoles(FILE *fp, const struct store_console *v, size_t n)
+{
+	char	a[32];
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		fprintf(fp, "%s %s %s on %s (pid %ld) since %s", i ? "," :
+		    "open consoles:", v[i].what, v[i].operator, v[i].host,
+		    v[i].pid, clock_str(v[i].since, a, sizeof(a)));
+	if (n > 0)
+		fprintf(fp, "\n");
+}
+
+static void
+status_text(FILE *fp, const struct session *s,
+    const struct store_console *cons, size_t ncons,
+    const struct store_check *ev, size_t nev)
 {
 	const struct plan_inst	*in;
+	const struct plan_need	*nd;
 	struct progress		 pr;
 	struct scope		 sc;
 	char			 a[32], b[32], c[32], name[160], *x;
 	char			*op, *host;
 	time_t			 now = store_now();
-	size_t			 step;
+	size_t			 step, nn, i, *st, nst;
 
 	fprintf(fp, "session %lld: %s (%s)\n", (long long)s->id, s->rb->id,
 	    s->rb->title);
@@ -101,14 +158,24 @@ status_text(FILE *fp, const struct session *s, const struct store_lock *lock,
 		fprintf(fp, "%zu failed", pr.failed);
 	fprintf(fp, "; %zu of %zu procedures finished\n", pr.inst_done,
 	    pr.instances);
-	if (locked) {
-		op = clean_line(lock->operator);
-		host = clean_line(lock->host);
-		fprintf(fp, "held by %s on %s (pid %ld) since %s\n", op, host,
-		    lock->pid, clock_str(lock->since, a, sizeof(a)));
-		free(op);
-		free(host);
-	}
+	print_consoles(fp, cons, ncons);
+	if (s->tampered > 0)
+		fprintf(fp, "RECORD DOES NOT MATCH ITS EVENT LOG: %zu step record%s "
+		    "changed behind fedwiz's back; this status goes by the log, "
+		    "and nothing more is recorded ('fedwiz audit verify' names "
+		    "them)\n", s->tampered, s->tampered == 1 ? " was" :
+		    "s were");
+	print_missing(fp, s);
+	st = xcalloc(nev + 1, sizeof(*st));
+	nst = stale_steps(ev, nev, st);
+	for (i = 0; i < nst; i++)
+		fprintf(fp, "%s %s%s%s step %zu", i ? "," : "re-verify (an edit made "
+		    "their evidence stale):", ev[st[i]].proc,
+		    *ev[st[i]].host ? "@" : "", ev[st[i]].host, ev[st[i]].step);
+	if (nst > 0)
+		fprintf(fp, "\n      ('fedwiz check --session %lld --procedure ID' "
+		    "runs them again)\n", (long long)s->id);
+	free(st);
 	if (s->drifted) {
 		x = session_drift_text(s);
 		fprintf(fp, "runbook CHANGED since the session started (%s); "
@@ -122,6 +189,11 @@ status_text(FILE *fp, const struct session *s, const struct store_lock *lock,
 		    &sc);
 		fprintf(fp, "next: %s step %zu: %s\n", plan_inst_name(in, name,
 		    sizeof(name)), step, x);
+		if ((nd = plan_step_needs(in, step, &nn)) != NULL)
+			fprintf(fp, "      (it needs an answer for %s: 'fedwiz set "
+			    "%s=VALUE%s%s')\n", plan_need_name(nd, c,
+			    sizeof(c)), nd->var->name, nd->host ? " --host " :
+			    "", nd->host ? nd->host : "");
 		if (in->steps[step - 1] == STEP_FAILED)
 			fprintf(fp, "      (it failed: when the cause is fixed, "
 			    "'fedwiz step %s %zu reopen' and do it again)\n",
@@ -143,7 +215,7 @@ status_json_answers(struct json *j, const struct session *s)
 {
 	const struct role_hosts	*rh;
 	const struct host	*h;
-	size_t			 i, k;
+	size_t			 i, k, m;
 
 	json_key(j, "answers");
 	json_obj_begin(j);
@@ -168,6 +240,12 @@ status_json_answers(struct json *j, const struct session *s)
 			json_kstr(j, "profile", h->profile ? h->profile->name :
 			    NULL);
 			json_kstr(j, "identity", h->identity);
+			/* Its own values (variables per host of its role). */
+			json_key(j, "vars");
+			json_obj_begin(j);
+			for (m = 0; m < h->nvars; m++)
+				json_kstr(j, h->var_names[m], h->var_values[m]);
+			json_obj_end(j);
 			json_obj_end(j);
 		}
 	}
@@ -175,13 +253,13 @@ status_json_answers(struct json *j, const struct session *s)
 }
 
 static void
-status_json(const struct session *s, const struct store_lock *lock,
-    int locked)
+status_json(const struct session *s, const struct store_console *cons,
+    size_t ncons, const struct store_check *ev, size_t nev)
 {
 	const struct plan_inst	*in;
 	struct progress		 pr;
 	struct json		 j;
-	size_t			 step, i;
+	size_t			 step, i, *st, nst;
 
 	json_init(&j, stdout);
 	json_obj_begin(&j);
@@ -223,16 +301,44 @@ status_json(const struct session *s, const struct store_lock *lock,
 		json_obj_end(&j);
 	} else
 		json_null(&j);
-	json_key(&j, "lock");
-	if (locked) {
+	json_key(&j, "consoles");
+	json_arr_begin(&j);
+	for (i = 0; i < ncons; i++) {
 		json_obj_begin(&j);
-		json_kstr(&j, "operator", lock->operator);
-		json_kstr(&j, "host", lock->host);
-		json_kint(&j, "pid", lock->pid);
-		json_kint(&j, "since", (long long)lock->since);
+		json_kstr(&j, "what", cons[i].what);
+		json_kstr(&j, "operator", cons[i].operator);
+		json_kstr(&j, "host", cons[i].host);
+		json_kint(&j, "pid", cons[i].pid);
+		json_kint(&j, "since", (long long)cons[i].since);
+		json_kint(&j, "seen", (long long)cons[i].seen);
 		json_obj_end(&j);
-	} else
-		json_null(&j);
+	}
+	json_arr_end(&j);
+	json_kint(&j, "tampered", (long long)s->tampered);
+	json_key(&j, "missing");
+	json_arr_begin(&j);
+	for (i = 0; i < s->plan->nmissing; i++) {
+		json_obj_begin(&j);
+		json_kstr(&j, "var", s->plan->missing[i].var->name);
+		json_kstr(&j, "host", s->plan->missing[i].host);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	json_key(&j, "reverify");
+	json_arr_begin(&j);
+	st = xcalloc(nev + 1, sizeof(*st));
+	nst = stale_steps(ev, nev, st);
+	for (i = 0; i < nst; i++) {
+		json_obj_begin(&j);
+		json_kstr(&j, "id", ev[st[i]].proc);
+		json_kstr(&j, "host", *ev[st[i]].host ? ev[st[i]].host : NULL);
+		json_kint(&j, "step", (long long)ev[st[i]].step);
+		json_kstr(&j, "why", ev[st[i]].stale_why);
+		json_kint(&j, "event", (long long)ev[st[i]].stale_event);
+		json_obj_end(&j);
+	}
+	free(st);
+	json_arr_end(&j);
 	json_key(&j, "drift");
 	if (s->drifted) {
 		json_obj_begin(&j);
@@ -270,18 +376,18 @@ cmd_status_exec(struct cli *cli, int argc, char **argv)
 {
 	struct store		*st = NULL;
 	struct session		*s = NULL;
-	struct store_lock	 lock;
+	struct store_console	*cons = NULL;
+	struct store_check	*ev = NULL;
 	struct diags		 d;
 	long long		 sid;
 	char			*text = NULL, *out;
-	size_t			 len = 0;
+	size_t			 len = 0, ncons = 0, nev = 0;
 	FILE			*fp;
-	int			 rc, locked = 0;
+	int			 rc;
 
 	(void)argc;
 	(void)argv;
 	diags_init(&d);
-	memset(&lock, 0, sizeof(lock));
 	if ((sid = cli_session(cli, &d)) < 0)
 		return cli_bad_input(&d);
 	if ((rc = cli_store(cli, STORE_READONLY, &st, &d)) != STORE_OK)
@@ -289,12 +395,11 @@ cmd_status_exec(struct cli *cli, int argc, char **argv)
 	if ((rc = session_open(st, sid, catalog_dir(cli->runbooks), &s, &d)) !=
 	    STORE_OK)
 		goto out;
-	if ((locked = store_lock_holder(st, s->id, &lock, &d)) < 0) {
-		rc = locked;
+	if ((rc = store_consoles(st, s->id, &cons, &ncons, &d)) != STORE_OK ||
+	    (rc = store_checks(st, s->id, &ev, &nev, &d)) != STORE_OK)
 		goto out;
-	}
 	if (cli->json)
-		status_json(s, &lock, locked);
+		status_json(s, cons, ncons, ev, nev);
 	else {
 		if (s->warnings.n > 0)
 			diags_print(&s->warnings, stderr);
@@ -303,7 +408,7 @@ cmd_status_exec(struct cli *cli, int argc, char **argv)
 		 * before the terminal sees them. */
 		if ((fp = open_memstream(&text, &len)) == NULL)
 			fatal("cannot render the status: %s", strerror(errno));
-		status_text(fp, s, &lock, locked);
+		status_text(fp, s, cons, ncons, ev, nev);
 		if (fclose(fp) != 0)
 			fatal("cannot render the status: %s", strerror(errno));
 		out = clean_text(text, 0);
@@ -311,8 +416,13 @@ cmd_status_exec(struct cli *cli, int argc, char **argv)
 		free(out);
 		free(text);
 	}
+	/* A record that is not its log's replay is a failed check: said,
+	 * shown as the log has it, and the exit says so too. */
+	if (s->tampered > 0)
+		rc = STORE_ETAMPER;
 out:
-	store_lock_clear(&lock);
+	store_consoles_free(cons, ncons);
+	store_checks_free(ev, nev);
 	cli_say(&d);
 	session_free(s);
 	store_close(st);

@@ -18,6 +18,7 @@
 
 #include "clean.h"
 #include "cli.h"
+#include "secret.h"
 #include "tui.h"
 #include "util.h"
 
@@ -44,6 +45,8 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_start_entry,
 	&cmd_status_entry,
 	&cmd_step_entry,
+	&cmd_set_entry,
+	&cmd_host_entry,
 	&cmd_sessions_entry,
 	&cmd_report_entry,
 	&cmd_audit_entry,
@@ -114,7 +117,13 @@ static const struct opt_def opts[] = {
 	{ "procedure", 0, OT_STR, "ID", OFF(procedure), 0, NULL,
 	    "only this procedure's checks" },
 	{ "host", 0, OT_STR, "NAME", OFF(host), 0, NULL,
-	    "only the checks that run on this inventory host" },
+	    "check: only the checks that run on this inventory host; set: the "
+	    "host whose own value it is" },
+	{ "user", 0, OT_STR, "U", OFF(user), 0, NULL,
+	    "the SSH user of the host (default: your login name)" },
+	{ "head", 0, OT_STR, "N:HASH", OFF(head), 0, NULL,
+	    "the head 'audit verify' printed earlier: prove nothing up to it "
+	    "was rewritten or removed since" },
 	{ "kind", 0, OT_STR, "KIND[,KIND]", OFF(kind), 0, NULL,
 	    "only checks of these kinds: ssh, tls, x509, dns, tcp, sip" },
 	{ "profile", 0, OT_STR, "P", OFF(profile), 0, NULL,
@@ -608,6 +617,9 @@ main(int argc, char **argv)
 	int				 c, nargs, first, rc, labat, i;
 	size_t				 k, ns = 0;
 
+	/* First: the secrets in the environment go into the store and out
+	 * of the environment (and /proc/PID/environ). */
+	secret_start();
 	setlocale(LC_ALL, "");
 	/*
 	 * A write to a connection the peer has reset (a TLS server that

@@ -212,6 +212,97 @@ plan_inst_scope(const struct plan *pl, const struct plan_inst *in,
 	sc->rb = pl->rb;
 	sc->ans = pl->ans;
 	sc->host = in->host;
+	sc->inst = NULL;
+}
+
+const struct plan_need *
+plan_step_needs(const struct plan_inst *in, size_t step, size_t *n)
+{
+	size_t	i, k;
+
+	for (i = 0; i < in->nstep_needs && in->step_needs[i].step != step;
+	    i++)
+		;
+	for (k = i; k < in->nstep_needs && in->step_needs[k].step == step;
+	    k++)
+		;
+	*n = k - i;
+	return k > i ? &in->step_needs[i] : NULL;
+}
+
+const char *
+plan_need_name(const struct plan_need *nd, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", nd->var->name, nd->host ? " on " : "",
+	    nd->host ? nd->host : "");
+	return buf;
+}
+
+/* Needs, collected per instance (then copied to the arena). */
+struct needs {
+	struct plan_need	*v;
+	size_t			 n;
+	size_t			 cap;
+};
+
+static void
+needs_add(struct needs *nv, size_t step, const struct rb_var *var,
+    const char *host)
+{
+	size_t	i;
+
+	for (i = 0; i < nv->n; i++)
+		if (nv->v[i].step == step && nv->v[i].var == var &&
+		    (nv->v[i].host == host || (nv->v[i].host != NULL &&
+		    host != NULL && strcmp(nv->v[i].host, host) == 0)))
+			return;
+	if (nv->n == nv->cap) {
+		nv->cap = nv->cap ? nv->cap * 2 : 4;
+		nv->v = xreallocarray(nv->v, nv->cap, sizeof(*nv->v));
+	}
+	nv->v[nv->n].step = step;
+	nv->v[nv->n].var = var;
+	nv->v[nv->n++].host = host;
+}
+
+/*
+ * What step (1-based) of an instance uses that has no value: in its own
+ * scope, and in an ssh check on a role, on each host the command runs
+ * on (where a variable per host of that role takes that host's value).
+ */
+static void
+step_needs(struct plan *pl, struct plan_inst *in, size_t step,
+    struct scope *sc, struct needs *nv)
+{
+	const struct rb_step	*s = &in->proc->steps[step - 1];
+	const struct rb_use	*u;
+	const struct role_hosts	*rh;
+	size_t			 i, k, n;
+
+	for (i = 0; i < s->nuses; i++) {
+		u = &s->uses[i];
+		if (u->ssh_role == NULL || u->var->role != u->ssh_role ||
+		    (in->host != NULL && u->ssh_role == in->proc->role &&
+		    RB_PER_HOST(in->proc))) {
+			if (scope_lookup(sc, u->var->name) == NULL)
+				needs_add(nv, step, u->var,
+				    u->var->per_host && in->host != NULL ?
+				    in->host->name : NULL);
+			continue;
+		}
+		if (u->var->def != NULL)
+			continue;
+		rh = answers_hosts(pl->ans, u->ssh_role->id);
+		/* Done once, verified on one host: that host's value only. */
+		n = rh == NULL ? 0 : in->proc->once && u->ssh_role ==
+		    in->proc->role && in->proc->verify == RB_VERIFY_ONE_HOST &&
+		    rh->n > 0 ? 1 : rh->n;
+		for (k = 0; k < n; k++)
+			if (answers_host_var(&rh->hosts[k], u->var->name) ==
+			    NULL)
+				needs_add(nv, step, u->var,
+				    rh->hosts[k].name);
+	}
 }
 
 struct need_ctx {
@@ -243,7 +334,10 @@ need_cb(void *arg, const char *name, size_t off)
 static int
 same_host_dep(const struct plan_inst *in, const struct rb_proc *q)
 {
-	return in->host != NULL && q->role == in->proc->role;
+	/* One done once for the deployment is one instance: all of an
+	 * instance's dependencies, or none of its position. */
+	return in->host != NULL && q->role == in->proc->role &&
+	    RB_PER_HOST(q);
 }
 
 static int
@@ -284,6 +378,7 @@ set_status(struct plan *pl, struct plan_inst *in, plan_state_fn states,
 	const struct rb_proc	*p = in->proc;
 	const struct rb_step	*s;
 	struct need_ctx		 nc;
+	struct needs		 nv;
 	struct scope		 sc;
 	size_t			 i, q, pos, nexplicit = 0;
 
@@ -328,6 +423,17 @@ set_status(struct plan *pl, struct plan_inst *in, plan_state_fn states,
 			break;
 		}
 	}
+	memset(&nv, 0, sizeof(nv));
+	for (i = 0; i < p->nsteps; i++)
+		if (!in->step_na[i] && p->steps[i].nuses > 0)
+			step_needs(pl, in, i + 1, &sc, &nv);
+	if (nv.n > 0) {
+		in->step_needs = arena_calloc(pl->arena, nv.n,
+		    sizeof(*in->step_needs));
+		memcpy(in->step_needs, nv.v, nv.n * sizeof(*nv.v));
+		in->nstep_needs = nv.n;
+	}
+	free(nv.v);
 	/* Required procedures come earlier in the order: their instances'
 	 * status, and their lists of open instances, are known by now. */
 	pos = (size_t)(in - pl->inst) - pl->first[p->index];
@@ -361,6 +467,37 @@ set_status(struct plan *pl, struct plan_inst *in, plan_state_fn states,
 		in->status = INST_BLOCKED;
 	else
 		in->status = INST_READY;
+}
+
+/* Every value missing for what applies, once each, in plan order. */
+static void
+collect_missing(struct plan *pl)
+{
+	const struct plan_inst	*in;
+	const struct rb_var	*v;
+	struct needs		 nv;
+	size_t			 i, k;
+
+	memset(&nv, 0, sizeof(nv));
+	for (i = 0; i < pl->n; i++) {
+		in = &pl->inst[i];
+		if (in->applies == T_FALSE)
+			continue;
+		for (k = 0; k < in->nneeds; k++)
+			if ((v = runbook_var(pl->rb, in->needs[k])) != NULL)
+				needs_add(&nv, 0, v, v->per_host &&
+				    in->host != NULL ? in->host->name : NULL);
+		for (k = 0; k < in->nstep_needs; k++)
+			needs_add(&nv, 0, in->step_needs[k].var,
+			    in->step_needs[k].host);
+	}
+	if (nv.n > 0) {
+		pl->missing = arena_calloc(pl->arena, nv.n,
+		    sizeof(*pl->missing));
+		memcpy(pl->missing, nv.v, nv.n * sizeof(*nv.v));
+		pl->nmissing = nv.n;
+	}
+	free(nv.v);
 }
 
 /* A procedure's instances that are not finished, once all have a status:
@@ -399,10 +536,11 @@ plan_build(const struct runbook *rb, const struct answers *ans,
 	pl->rb = rb;
 	pl->ans = ans;
 
-	/* Instances: one per host of the role, or one. */
+	/* Instances: one per host of the role, or one (a procedure with no
+	 * role, or one done once for the deployment). */
 	for (i = 0; i < rb->nprocs; i++) {
 		p = &rb->procs[i];
-		rh = p->role ? answers_hosts(ans, p->role->id) : NULL;
+		rh = RB_PER_HOST(p) ? answers_hosts(ans, p->role->id) : NULL;
 		n += rh != NULL && rh->n > 0 ? rh->n : 1;
 	}
 	pl->inst = arena_calloc(pl->arena, n + 1, sizeof(*pl->inst));
@@ -412,7 +550,7 @@ plan_build(const struct runbook *rb, const struct answers *ans,
 	pl->nopen = arena_calloc(pl->arena, np, sizeof(*pl->nopen));
 	for (i = 0; i < rb->nprocs; i++) {
 		p = &rb->procs[order[i]];
-		rh = p->role ? answers_hosts(ans, p->role->id) : NULL;
+		rh = RB_PER_HOST(p) ? answers_hosts(ans, p->role->id) : NULL;
 		pl->first[order[i]] = pl->n;
 		if (rh == NULL || rh->n == 0) {
 			pl->inst[pl->n++].proc = p;
@@ -440,6 +578,7 @@ plan_build(const struct runbook *rb, const struct answers *ans,
 		    pl->count[in->proc->index])
 			list_open(pl, in->proc->index);
 	}
+	collect_missing(pl);
 	free(order);
 	*out = pl;
 	return 0;

@@ -184,6 +184,50 @@ print_text(FILE *fp, const char *s, struct scope *sc, const char *indent)
 	free(x);
 }
 
+/* "needs an answer for x, y on fe1" under a step that has such needs. */
+static void
+print_step_needs(FILE *fp, const struct plan_inst *in, size_t step,
+    const char *indent)
+{
+	const struct plan_need	*nd;
+	char			 name[160];
+	size_t			 i, n;
+
+	if ((nd = plan_step_needs(in, step, &n)) == NULL)
+		return;
+	fprintf(fp, "%sneeds an answer for", indent);
+	for (i = 0; i < n; i++)
+		fprintf(fp, "%s %s", i ? "," : "", plan_need_name(&nd[i], name,
+		    sizeof(name)));
+	fprintf(fp, "\n");
+}
+
+/* An instance's own values: the variables per host of its host's role. */
+static void
+print_host_vars(FILE *fp, const struct plan *pl, const struct plan_inst *in)
+{
+	const struct rb_var	*v;
+	const char		*x;
+	size_t			 i, n = 0;
+
+	if (in->host == NULL)
+		return;
+	for (i = 0; i < pl->rb->nvars; i++) {
+		v = &pl->rb->vars[i];
+		if (v->per_host == NULL || strcmp(v->per_host,
+		    in->host->role) != 0)
+			continue;
+		if (n++ == 0)
+			fprintf(fp, "%6s %s's own values:", "", in->host->name);
+		x = answers_host_var(in->host, v->name);
+		fprintf(fp, "%s %s = %s%s", n > 1 ? "," : "", v->name,
+		    x != NULL ? x : v->def != NULL ? v->def : "<no answer>",
+		    x == NULL && v->def != NULL ? " (default)" : "");
+	}
+	if (n > 0)
+		fprintf(fp, "\n");
+}
+
 static void
 print_steps(FILE *fp, const struct rb_step *steps, size_t n, struct scope *sc,
     const struct plan_inst *in, const struct session *ses, int depth)
@@ -211,8 +255,10 @@ print_steps(FILE *fp, const struct rb_step *steps, size_t n, struct scope *sc,
 			    s->when_src ? s->when_src : in->proc->when_src);
 			continue;	/* nor do its sub-steps */
 		}
-		if (depth == 0)
+		if (depth == 0) {
 			print_state(fp, ses, in, i + 1, indent);
+			print_step_needs(fp, in, i + 1, indent);
+		}
 		for (k = 0; k < s->nchecks; k++) {
 			x = planview_check_summary(&s->checks[k], sc);
 			fprintf(fp, "%scheck: ", indent);
@@ -226,14 +272,52 @@ print_steps(FILE *fp, const struct rb_step *steps, size_t n, struct scope *sc,
 	}
 }
 
+/* A procedure done once for the deployment: where its checks run. */
+static void
+print_once(FILE *fp, const struct plan *pl, const struct plan_inst *in)
+{
+	const struct role_hosts	*rh = answers_hosts(pl->ans, in->proc->on);
+
+	fprintf(fp, "%6s once for the deployment, from any %s host; its %s "
+	    "checks run on %s%s\n", "", in->proc->on, in->proc->on,
+	    in->proc->verify == RB_VERIFY_EVERY_HOST ? "every " :
+	    rh != NULL && rh->n > 0 ? rh->hosts[0].name : "the first ",
+	    in->proc->verify == RB_VERIFY_EVERY_HOST || rh == NULL ||
+	    rh->n == 0 ? "host listed" : "");
+}
+
+/* What the instance waits for (its `when`) and what its steps use that
+ * has no answer: each name once. */
+static void
+print_needs(FILE *fp, const struct plan_inst *in)
+{
+	char	name[160];
+	size_t	k, n = 0;
+
+	for (k = 0; k < in->nneeds; k++)
+		fprintf(fp, "%s %s", n++ ? "," : "       needs an answer for:",
+		    in->needs[k]);
+	for (k = 0; k < in->nstep_needs; k++) {
+		if (k > 0 && in->step_needs[k - 1].var ==
+		    in->step_needs[k].var && in->step_needs[k - 1].host ==
+		    in->step_needs[k].host)
+			continue;
+		fprintf(fp, "%s %s (step %zu)", n++ ? "," :
+		    "       needs an answer for:", plan_need_name(
+		    &in->step_needs[k], name, sizeof(name)),
+		    in->step_needs[k].step);
+	}
+	if (n > 0)
+		fprintf(fp, "\n");
+}
+
 static void
 text_body(FILE *fp, const struct plan *pl, const struct session *ses,
     int steps)
 {
 	const struct runbook	*rb = pl->rb;
 	const struct plan_inst	*in;
-	const struct rb_var	*v;
-	struct scope		 sc = { rb, pl->ans, NULL };
+	struct scope		 sc = { rb, pl->ans, NULL, NULL };
 	char			 name[160], prog[32];
 	size_t			 i, k, nmissing = 0, applicable;
 
@@ -251,12 +335,9 @@ text_body(FILE *fp, const struct plan *pl, const struct session *ses,
 		if (in->applies == T_FALSE)
 			fprintf(fp, "%6s does not apply: %s\n", "",
 			    in->proc->when_src);
-		if (in->nneeds > 0) {
-			fprintf(fp, "%6s needs an answer for:", "");
-			for (k = 0; k < in->nneeds; k++)
-				fprintf(fp, "%s %s", k ? "," : "", in->needs[k]);
-			fprintf(fp, "\n");
-		}
+		if (in->proc->once)
+			print_once(fp, pl, in);
+		print_needs(fp, in);
 		if (in->nblocked > 0 && in->status != INST_DONE &&
 		    in->status != INST_SKIPPED) {
 			fprintf(fp, "%6s blocked by:", "");
@@ -270,21 +351,20 @@ text_body(FILE *fp, const struct plan *pl, const struct session *ses,
 			print_failures(fp, ses, in);
 		if (steps && in->applies != T_FALSE) {
 			plan_inst_scope(pl, in, &sc);
+			print_host_vars(fp, pl, in);
 			print_steps(fp, in->proc->steps, in->proc->nsteps, &sc,
 			    in, ses, 0);
 		}
 	}
-	sc.host = NULL;
-	for (i = 0; i < rb->nvars; i++) {
-		v = &rb->vars[i];
-		if (scope_lookup(&sc, v->name) != NULL)
-			continue;
-		fprintf(fp, "%s %s", nmissing++ ? "," : "\nno value yet for:",
-		    v->name);
-	}
+	/* (status says what is missing at its top) */
+	for (i = 0; ses == NULL && i < pl->nmissing; i++)
+		fprintf(fp, "%s %s", nmissing++ ? "," : "\nno answer yet for:",
+		    plan_need_name(&pl->missing[i], name, sizeof(name)));
 	if (nmissing > 0)
-		fprintf(fp, "\n(shown as <name>; give them with --answers FILE "
-		    "or --set VAR=VALUE)\n");
+		fprintf(fp, "\n(shown as <name>; the steps that use them say "
+		    "\"needs an answer\"; give them with %s)\n", ses != NULL ?
+		    "'fedwiz set VAR=VALUE [--host NAME]'" : "--answers FILE "
+		    "or --set VAR=VALUE (VAR@HOST=VALUE for a value per host)");
 	for (i = 0; i < rb->nroles; i++)
 		if (answers_hosts(pl->ans, rb->roles[i].id) == NULL)
 			break;
@@ -297,6 +377,24 @@ text_body(FILE *fp, const struct plan *pl, const struct session *ses,
 		fprintf(fp, "\n(their procedures appear once, without a host; "
 		    "list hosts in an answers file)\n");
 	}
+}
+
+/* "needs": [ { "var": ..., "host": ... } ] */
+static void
+json_needs(struct json *j, const char *key, const struct plan_need *v,
+    size_t n)
+{
+	size_t	i;
+
+	json_key(j, key);
+	json_arr_begin(j);
+	for (i = 0; i < n; i++) {
+		json_obj_begin(j);
+		json_kstr(j, "var", v[i].var->name);
+		json_kstr(j, "host", v[i].host);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
 }
 
 /*
@@ -331,8 +429,9 @@ json_steps(struct json *j, const struct rb_step *steps, size_t n,
     int top, int on)
 {
 	const struct rb_step	*s;
+	const struct plan_need	*nd;
 	char			*x;
-	size_t			 i, k;
+	size_t			 i, k, nn;
 	int			 step_on;
 
 	json_arr_begin(j);
@@ -346,6 +445,8 @@ json_steps(struct json *j, const struct rb_step *steps, size_t n,
 			json_kstr(j, "status",
 			    plan_step_status_name(in->steps[i]));
 			json_state(j, ses, in, i + 1);
+			nd = plan_step_needs(in, i + 1, &nn);
+			json_needs(j, "needs", nd, nn);
 		}
 		step_on = on && step_applies(s, sc, in, !top, i);
 		json_kbool(j, "applies", step_on);
@@ -371,6 +472,29 @@ json_steps(struct json *j, const struct rb_step *steps, size_t n,
 		json_obj_end(j);
 	}
 	json_arr_end(j);
+}
+
+/* "host_vars": the instance's own values (variables per host of its
+ * host's role), null when none is given and there is no default. */
+static void
+json_host_vars(struct json *j, const struct plan *pl,
+    const struct plan_inst *in)
+{
+	const struct rb_var	*v;
+	const char		*x;
+	size_t			 i;
+
+	json_key(j, "host_vars");
+	json_obj_begin(j);
+	for (i = 0; in->host != NULL && i < pl->rb->nvars; i++) {
+		v = &pl->rb->vars[i];
+		if (v->per_host == NULL || strcmp(v->per_host,
+		    in->host->role) != 0)
+			continue;
+		x = answers_host_var(in->host, v->name);
+		json_kstr(j, v->name, x != NULL ? x : v->def);
+	}
+	json_obj_end(j);
 }
 
 /*
@@ -473,6 +597,19 @@ memo_hit(struct steps_memo *m, const struct plan_inst *in, struct scope *sc,
 	for (i = 0; i < m->nnames; i++)
 		if (scope_lookup(sc, m->names[i]) != m->vals[i])
 			return 0;
+	/* What its steps still need (values of notes and tables too, and
+	 * those of ssh checks' other hosts) says "needs" the same way. */
+	if (m->in->nstep_needs != in->nstep_needs)
+		return 0;
+	for (i = 0; i < in->nstep_needs; i++)
+		if (m->in->step_needs[i].step != in->step_needs[i].step ||
+		    m->in->step_needs[i].var != in->step_needs[i].var ||
+		    (m->in->step_needs[i].host == NULL) !=
+		    (in->step_needs[i].host == NULL) ||
+		    (in->step_needs[i].host != NULL &&
+		    strcmp(m->in->step_needs[i].host,
+		    in->step_needs[i].host) != 0))
+			return 0;
 	return 1;
 }
 
@@ -510,7 +647,7 @@ planview_json_procedures(struct json *j, const struct plan *pl,
 {
 	struct steps_memo	 memo;
 	const struct plan_inst	*in;
-	struct scope		 sc = { pl->rb, pl->ans, NULL };
+	struct scope		 sc = { pl->rb, pl->ans, NULL, NULL };
 	char			 name[160];
 	size_t			 i, k;
 
@@ -526,6 +663,11 @@ planview_json_procedures(struct json *j, const struct plan *pl,
 		json_kstr(j, "title", in->proc->title);
 		json_kstr(j, "host", in->host ? in->host->name : NULL);
 		json_kstr(j, "role", in->proc->on);
+		json_kbool(j, "once", in->proc->once);
+		if (in->proc->once)
+			json_kstr(j, "verify", in->proc->verify ==
+			    RB_VERIFY_EVERY_HOST ? "every_host" : "one_host");
+		json_host_vars(j, pl, in);
 		json_key(j, "requires");
 		json_arr_begin(j);
 		for (k = 0; k < in->proc->requires.n; k++)
@@ -568,9 +710,10 @@ planview_json(FILE *fp, const struct plan *pl, const struct session *ses)
 {
 	const struct runbook	*rb = pl->rb;
 	const struct rb_var	*v;
-	struct scope		 sc = { rb, pl->ans, NULL };
+	const struct role_hosts	*rh;
+	struct scope		 sc = { rb, pl->ans, NULL, NULL };
 	struct json		 j;
-	size_t			 i;
+	size_t			 i, k;
 
 	json_init(&j, fp);
 	json_obj_begin(&j);
@@ -584,12 +727,27 @@ planview_json(FILE *fp, const struct plan *pl, const struct session *ses)
 		json_obj_begin(&j);
 		json_kstr(&j, "name", v->name);
 		json_kstr(&j, "type", v->type_name);
-		json_kstr(&j, "value", scope_lookup(&sc, v->name));
-		json_kstr(&j, "source", answers_get(pl->ans, v->name) ?
-		    "answer" : v->def ? "default" : NULL);
+		json_kstr(&j, "per_host", v->per_host);
+		if (v->per_host != NULL) {
+			/* One value per host of the role. */
+			json_kstr(&j, "value", v->def);
+			json_kstr(&j, "source", v->def ? "default" : NULL);
+			json_key(&j, "values");
+			json_obj_begin(&j);
+			rh = answers_hosts(pl->ans, v->per_host);
+			for (k = 0; rh != NULL && k < rh->n; k++)
+				json_kstr(&j, rh->hosts[k].name,
+				    answers_host_var(&rh->hosts[k], v->name));
+			json_obj_end(&j);
+		} else {
+			json_kstr(&j, "value", scope_lookup(&sc, v->name));
+			json_kstr(&j, "source", answers_get(pl->ans, v->name) ?
+			    "answer" : v->def ? "default" : NULL);
+		}
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
+	json_needs(&j, "missing", pl->missing, pl->nmissing);
 	planview_json_procedures(&j, pl, ses);
 	json_obj_end(&j);
 	json_end(&j);

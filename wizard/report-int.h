@@ -40,6 +40,9 @@ struct r_check {
 	size_t		 output_len;
 	time_t		 at;
 	int64_t		 duration_ms;
+	char		*origin;	/* collected, pasted, imported */
+	char		*origin_detail;	/* who pasted it, through where */
+	char		*stale;		/* why an edit made it stale; NULL */
 };
 
 /* One recorded transition of a step, from the event log. */
@@ -156,6 +159,7 @@ struct r_audit {
 	char		*last_hash;	/* of the last event that verifies */
 	int64_t		 last_id;
 	size_t		 unbacked;	/* step rows the log does not back */
+	char		*head;		/* "N:HASH" when ok, for the ticket */
 	char		*problem;	/* one line, NULL when ok */
 };
 

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "json.h"
+#include "report.h"
 #include "report-int.h"
 #include "util.h"
 
@@ -102,6 +103,8 @@ json_head(struct json *j, const struct report *r)
 	json_ktime(j, "generated", r->generated);
 	json_kstr(j, "generator", report_generator());
 	json_obj_end(j);
+	/* What to paste into the change ticket, first: the chain's head. */
+	json_kstr(j, "audit_head", report_audit_head(r));
 
 	json_key(j, "session");
 	json_obj_begin(j);
@@ -158,6 +161,7 @@ json_head(struct json *j, const struct report *r)
 	json_key(j, "audit");
 	json_obj_begin(j);
 	json_kbool(j, "verified", au->ok);
+	json_kstr(j, "head", report_audit_head(r));
 	json_kint(j, "events_verified", (long long)au->count);
 	json_kstr(j, "last_hash", au->last_hash);
 	json_key(j, "last_event");
@@ -262,6 +266,9 @@ json_step(struct json *j, const struct r_inst *ri, const struct r_step *rs)
 		json_kint(j, "output_len", (long long)c->output_len);
 		json_kstr(j, "output_sha256", c->sha256);
 		json_kstr(j, "excerpt", c->excerpt);
+		json_kstr(j, "origin", c->origin);
+		json_kstr(j, "origin_detail", c->origin_detail);
+		json_kstr(j, "stale", c->stale);
 		json_obj_end(j);
 	}
 	json_arr_end(j);

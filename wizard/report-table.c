@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "report.h"
 #include "report-int.h"
 #include "util.h"
 
@@ -624,6 +625,19 @@ checks(struct r_out *w, const struct r_inst *ri)
 			say(w, ", sha256 ");
 			code(w, c->sha256);
 		}
+		/* Evidence fedwiz did not collect itself, and evidence an
+		 * edit of the answers made stale, say so where it is. */
+		if (strcmp(c->origin, "collected") != 0) {
+			say(w, "; %s", c->origin);
+			if (c->origin_detail != NULL) {
+				say(w, " ");
+				w->fmt->text(w, c->origin_detail);
+			}
+		}
+		if (c->stale != NULL) {
+			say(w, "; STALE: ");
+			w->fmt->text(w, c->stale);
+		}
 		row_end(w);
 	}
 	table_end(w);
@@ -834,6 +848,29 @@ banners(struct r_out *w, const struct report *r)
 	}
 }
 
+/* The chain's head, to paste into the change ticket: up front. */
+static void
+head(struct r_out *w, const struct report *r)
+{
+	const struct r_fmt	*f = w->fmt;
+
+	if (report_audit_head(r) == NULL)
+		return;
+	f->para_begin(w, NULL);
+	f->strong_begin(w, NULL);
+	say(w, "Audit chain head:");
+	f->strong_end(w);
+	say(w, " ");
+	code(w, report_audit_head(r));
+	say(w, " (events and the last one's SHA-256). Paste it into the change "
+	    "ticket: ");
+	code(w, "fedwiz audit verify --head N:HASH");
+	say(w, " later proves that nothing up to it was rewritten or removed. "
+	    "The chain has no key; whoever can write the database can "
+	    "recompute it, but not the head kept elsewhere.");
+	f->para_end(w);
+}
+
 void
 report_table(FILE *fp, const struct report *r, const struct r_fmt *f)
 {
@@ -847,6 +884,7 @@ report_table(FILE *fp, const struct report *r, const struct r_fmt *f)
 	f->text(&w, r->title);
 	f->heading_end(&w, 1);
 	banners(&w, r);
+	head(&w, r);
 	summary(&w, r);
 	outcome(&w, r);
 	audit(&w, r);

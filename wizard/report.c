@@ -356,6 +356,7 @@ gather_steps(struct report *r, const struct session *s,
 	struct scope		 sc;
 	char			 when[32], *x;
 	size_t			 k;
+	int			 forged;
 
 	plan_inst_scope(s->plan, in, &sc);
 	ri->nsteps = p->nsteps;
@@ -378,8 +379,10 @@ gather_steps(struct report *r, const struct session *s,
 			for (x = rs->command; *x != '\0'; x++)
 				rs->command_more += *x == '\n';
 		}
-		ss = session_step_state(s, p->id, in->host ? in->host->name :
-		    NULL, k + 1);
+		/* What the record claims, forged or not: the log's word is
+		 * set beside it (gather_events). */
+		ss = session_record_state(s, p->id, in->host ? in->host->name :
+		    NULL, k + 1, &forged);
 		if (ss != NULL)
 			ri->touched = 1;
 		if (in->step_na[k]) {
@@ -398,7 +401,8 @@ gather_steps(struct report *r, const struct session *s,
 				free(x);
 			}
 		} else {
-			switch (in->steps[k]) {
+			switch (forged && ss != NULL ? ss->status :
+			    in->steps[k]) {
 			case STEP_DONE:
 				rs->status = RS_DONE;
 				break;
@@ -545,6 +549,10 @@ gather_checks(struct report *r, struct session *s, const struct strmap *map,
 			rc->output_len = v[i].output_len;
 			rc->at = v[i].at;
 			rc->duration_ms = v[i].duration_ms;
+			rc->origin = clean(r->a, v[i].origin, 0);
+			rc->origin_detail = clean_opt(r->a, v[i].origin_detail,
+			    0);
+			rc->stale = clean_opt(r->a, v[i].stale_why, 0);
 		}
 		if (pass == 0)
 			for (i = 0; i < r->ninsts; i++) {
@@ -618,6 +626,7 @@ gather_events(struct report *r, const struct session *s,
 	struct r_hist			*h;
 	char				 what[320];
 	size_t				 i, k, m, n = 0, pass;
+	int				 forged;
 
 	for (i = 0; i < nall; i++)
 		n += all[i].session == s->id;
@@ -714,8 +723,13 @@ gather_events(struct report *r, const struct session *s,
 			rs = &r->insts[i].steps[k];
 			rs->show_hist = rs->nhist > 0;
 			in = &s->plan->inst[i];
-			ss = session_step_state(s, in->proc->id, in->host ?
-			    in->host->name : NULL, k + 1);
+			ss = session_record_state(s, in->proc->id, in->host ?
+			    in->host->name : NULL, k + 1, &forged);
+			if (ss == NULL && forged) {
+				/* Deleted: the log has it, the record not. */
+				rs->unbacked = 1;
+				r->audit.unbacked++;
+			}
 			if (ss == NULL)
 				continue;
 			if (!backed(r, rs, ss)) {
@@ -784,14 +798,16 @@ static int
 gather_audit(struct report *r, struct store *st, const struct store_event *all,
     size_t nall, struct diags *d)
 {
-	struct r_audit	*au = &r->audit;
-	struct diags	 vd;
-	char		*x;
-	size_t		 i, n;
-	int		 rc;
+	struct r_audit		*au = &r->audit;
+	struct store_head	 head;
+	struct diags		 vd;
+	char			*x;
+	size_t			 i, n;
+	int			 rc;
 
 	diags_init(&vd);
-	rc = store_audit_verify(st, &au->count, &au->bad, &vd);
+	rc = store_audit_verify(st, &head, &au->bad, &vd);
+	au->count = head.count;
 	if (rc == STORE_OK)
 		au->ok = 1;
 	else if (rc == STORE_EINPUT && au->bad > 0) {
@@ -814,6 +830,12 @@ gather_audit(struct report *r, struct store *st, const struct store_event *all,
 	if (n > 0) {
 		au->last_hash = clean(r->a, all[n - 1].hash, 0);
 		au->last_id = all[n - 1].id;
+	}
+	/* The head as audit verify prints it: of the log as read here. */
+	if (au->ok && n > 0) {
+		x = xasprintf("%zu:%s", n, all[n - 1].hash);
+		au->head = clean(r->a, x, 0);
+		free(x);
 	}
 	return STORE_OK;
 }
@@ -883,6 +905,12 @@ const char *
 report_audit_problem(const struct report *r)
 {
 	return r->audit.problem;
+}
+
+const char *
+report_audit_head(const struct report *r)
+{
+	return r->audit.head;
 }
 
 int

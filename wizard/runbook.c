@@ -29,6 +29,13 @@
 #include "vartype.h"
 #include "ydoc.h"
 
+/* Variables used, collected while a step or a check decodes. */
+struct uses {
+	struct rb_use	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
 struct loader {
 	struct runbook	*rb;
 	struct ydoc	*doc;
@@ -36,6 +43,16 @@ struct loader {
 	struct rb_proc	*proc;		/* procedure being decoded */
 	int		 step_depth;
 	int		 failed;
+	/* Where a ${var} is: whose values it may take (per-host variables,
+	 * built-ins), and which step and check it counts for. */
+	int		 in_steps;	/* the procedure's steps */
+	int		 in_check;
+	int		 in_ssh;	/* an ssh check: ssh_role runs it */
+	const struct rb_role *ssh_role;
+	int		 in_when;	/* a `when` (instance scope) */
+	int		 in_fix;	/* a fix hint (not needed to run) */
+	struct uses	 step_uses;
+	struct uses	 check_uses;
 };
 
 struct field;
@@ -43,6 +60,7 @@ typedef int (*decode_fn)(struct loader *, const struct ynode *, void *,
     const struct field *);
 
 enum ftype {
+	F_NONE,		/* unset: a custom field that says no .store */
 	F_ID,		/* [a-z0-9][a-z0-9-]* */
 	F_NAME,		/* [a-z][a-z0-9_]* */
 	F_TEXT,		/* any text, no ${} check */
@@ -57,7 +75,11 @@ enum ftype {
 	F_ENUMLIST,	/* list of enums[] */
 	F_LIST,		/* list of sub objects: array at off, count at off2 */
 	F_OBJ,		/* one sub object: pointer at off */
-	F_CUSTOM	/* fn decodes */
+	F_CUSTOM,	/* fn decodes; .store says where the value lands */
+	/* Storage of custom fields only (what walk_obj reads): */
+	F_LLONG,	/* long long at off, set when the int at off2 is */
+	F_CHECKS,	/* struct rb_check array at off, count at off2 */
+	F_ROWS		/* a table's cells (struct rb_table) */
 };
 
 struct schema;
@@ -72,6 +94,13 @@ struct field {
 	decode_fn		 fn;
 	const char *const	*enums;
 	const char		*expect;	/* what a value looks like */
+	/*
+	 * F_CUSTOM: how the decoded value is stored, as one of the other
+	 * types (with off, off2, sub), so that walk_obj, and with it the
+	 * fingerprint, sees every field of every schema without a list
+	 * kept by hand.
+	 */
+	enum ftype		 store;
 };
 
 struct schema {
@@ -211,27 +240,135 @@ is_builtin(const char *name)
 }
 
 static void
+uses_add(struct uses *u, const struct rb_var *v, const struct rb_role *r)
+{
+	size_t	i;
+
+	for (i = 0; i < u->n; i++)
+		if (u->v[i].var == v && u->v[i].ssh_role == r)
+			return;
+	if (u->n == u->cap) {
+		u->cap = u->cap ? u->cap * 2 : 8;
+		u->v = xreallocarray(u->v, u->cap, sizeof(*u->v));
+	}
+	u->v[u->n].var = v;
+	u->v[u->n++].ssh_role = r;
+}
+
+/* The collected uses into the runbook's arena; the buffer is emptied. */
+static void
+uses_take(struct loader *ld, struct uses *u, struct rb_use **out, size_t *n)
+{
+	*n = u->n;
+	*out = NULL;
+	if (u->n > 0) {
+		*out = arena_calloc(ld->rb->arena, u->n, sizeof(**out));
+		memcpy(*out, u->v, u->n * sizeof(**out));
+	}
+	u->n = 0;
+}
+
+/* A ${var} (or a `when` name) of a step or check: counted where it is. */
+static void
+record_use(struct loader *ld, const struct rb_var *v)
+{
+	const struct rb_role	*r = ld->in_ssh && !ld->in_when ?
+				    ld->ssh_role : NULL;
+
+	if (!ld->in_steps || ld->in_fix)
+		return;
+	uses_add(&ld->step_uses, v, r);
+	if (ld->in_check && !ld->in_when)
+		uses_add(&ld->check_uses, v, r);
+}
+
+/*
+ * Where a host's own value exists: in a procedure done per host of the
+ * variable's role (the instance's host), or in an ssh check on that role
+ * (the host the command runs on). A `when` is decided per instance.
+ */
+static int
+per_host_ok(const struct loader *ld, const struct rb_var *v)
+{
+	if (ld->in_ssh && !ld->in_when && ld->ssh_role != NULL &&
+	    ld->ssh_role == v->role)
+		return 1;
+	return ld->proc != NULL && ld->proc->role != NULL &&
+	    ld->proc->role == v->role && !ld->proc->once;
+}
+
+/* ${host}, ${host_name}: the instance's host, or where an ssh check runs. */
+static int
+builtin_ok(const struct loader *ld)
+{
+	if (ld->in_ssh && !ld->in_when)
+		return 1;
+	return ld->proc != NULL && ld->proc->on != NULL && !ld->proc->once;
+}
+
+/* Where procedure p runs, for messages: "on imp", "once". */
+static const char *
+runs_where(const struct rb_proc *p, char *buf, size_t len)
+{
+	if (p == NULL || p->on == NULL)
+		snprintf(buf, len, "once, on no role");
+	else if (p->once)
+		snprintf(buf, len, "once for the deployment (once: true)");
+	else
+		snprintf(buf, len, "on each %s host", p->on);
+	return buf;
+}
+
+static void
+per_host_err(struct loader *ld, int line, int col, const struct rb_var *v,
+    const char *what)
+{
+	char	where[80];
+
+	err(ld, line, col, "%s%s is answered per host of %s (per_host), and "
+	    "%s runs %s: no %s host's value applies there; use it in a "
+	    "procedure done on each %s host, or in an ssh check on role %s "
+	    "(the host the command runs on)", ld->in_when ? "when: " : "",
+	    what, v->per_host, ld->in_when ? "a condition is decided per "
+	    "instance, and this procedure" : "this procedure",
+	    runs_where(ld->proc, where, sizeof(where)), v->per_host,
+	    v->per_host, v->per_host);
+}
+
+static void
 tmpl_var_cb(void *arg, const char *name, size_t off)
 {
 	struct tmpl_ctx		 *tc = arg;
 	struct loader		 *ld = tc->ld;
+	const struct rb_var	 *v;
 	const char		**names;
 	const char		 *near;
 	char			  tok[80];
 	size_t			  i, n;
 	int			  line, col;
 
-	if (runbook_var(ld->rb, name) != NULL)
-		return;
 	snprintf(tok, sizeof(tok), "${%s}", name);
-	if (is_builtin(name) && ld->proc != NULL && ld->proc->on != NULL)
+	if ((v = runbook_var(ld->rb, name)) != NULL) {
+		if (v->per_host == NULL || per_host_ok(ld, v)) {
+			record_use(ld, v);
+			return;
+		}
+		ydoc_locate(ld->doc, tc->node, tok, occurrence(tc->value, tok,
+		    off), &line, &col);
+		tc->bad = 1;
+		per_host_err(ld, line, col, v, tok);
+		return;
+	}
+	if (is_builtin(name) && builtin_ok(ld))
 		return;
 	ydoc_locate(ld->doc, tc->node, tok, occurrence(tc->value, tok, off),
 	    &line, &col);
 	tc->bad = 1;
 	if (is_builtin(name)) {
 		err(ld, line, col, "${%s} is only defined in a procedure with "
-		    "\"on:\" (it is the host the procedure runs on)", name);
+		    "\"on:\" done per host (it is the host the procedure runs "
+		    "on), or in an ssh check (the host the command runs on)",
+		    name);
 		return;
 	}
 	n = ld->rb->nvars;
@@ -542,6 +679,12 @@ decode_field(struct loader *ld, const struct field *f, const struct ynode *n,
 		return decode_map(ld, f->sub, n, sub);
 	case F_CUSTOM:
 		return f->fn(ld, n, obj, f);
+	case F_NONE:
+	case F_LLONG:
+	case F_CHECKS:
+	case F_ROWS:
+		fatal("runbook: field \"%s\" has a storage type as its type",
+		    f->key);
 	}
 	return -1;
 }
@@ -639,11 +782,20 @@ cond_pos(struct loader *ld, const struct ynode *n, size_t off, int *line,
 static void
 cond_var_cb(void *arg, const char *name, size_t off)
 {
-	struct cond_ctx	*cc = arg;
-	int		 line, col;
+	struct cond_ctx		*cc = arg;
+	const struct rb_var	*v;
+	int			 line, col;
 
-	if (runbook_var(cc->ld->rb, name) != NULL)
+	if ((v = runbook_var(cc->ld->rb, name)) != NULL) {
+		if (v->per_host == NULL || per_host_ok(cc->ld, v)) {
+			record_use(cc->ld, v);
+			return;
+		}
+		cond_pos(cc->ld, cc->node, off, &line, &col);
+		per_host_err(cc->ld, line, col, v, name);
+		cc->bad = 1;
 		return;
+	}
 	cond_pos(cc->ld, cc->node, off, &line, &col);
 	err(cc->ld, line, col, "when: \"%s\" is not a declared variable",
 	    name);
@@ -703,7 +855,10 @@ decode_cond(struct loader *ld, const struct ynode *n, const struct field *f,
 		err(ld, line, col, "when: %s", why);
 		return -1;
 	}
+	/* Decided per instance, in its scope, even on an ssh check. */
+	ld->in_when++;
 	cond_walk_vars(c, cond_var_cb, &cc);
+	ld->in_when--;
 	cond_walk_compare(c, cond_cmp_cb, &cc);
 	if (cc.bad)
 		return -1;
@@ -720,7 +875,7 @@ var_post(struct loader *ld, const struct ynode *n, void *obj)
 	struct rb_var		*v = obj;
 	const struct ynode	*dn, *tn;
 	const char *const	*names;
-	const char		*near;
+	const char		**rnames, *near;
 	char			 why[200], list[256];
 	char			*norm;
 	size_t			 i, j, nn, old;
@@ -758,6 +913,22 @@ var_post(struct loader *ld, const struct ynode *n, void *obj)
 		return -1;
 	}
 	v->spec.type = (enum vartype)t;
+	if (v->per_host != NULL && (v->role = runbook_role(ld->rb,
+	    v->per_host)) == NULL) {
+		dn = ymap_get(n, "per_host");
+		rnames = xreallocarray(NULL, ld->rb->nroles + 1,
+		    sizeof(*rnames));
+		for (i = 0; i < ld->rb->nroles; i++)
+			rnames[i] = ld->rb->roles[i].id ? ld->rb->roles[i].id :
+			    "";
+		near = closest_word(v->per_host, rnames, ld->rb->nroles);
+		err_at(ld, dn, "per_host \"%s\" of %s is not a declared role%s"
+		    "%s%s", v->per_host, v->name, near ? "; did you mean \"" :
+		    " (declare it under roles:)", near ? near : "", near ?
+		    "\"?" : "");
+		free(rnames);
+		return -1;
+	}
 	if (v->choices.n > 0 && t != VT_CHOICE) {
 		dn = ymap_get(n, "choices");
 		err_at(ld, dn, "\"choices\" is only for type choice; %s is a "
@@ -865,11 +1036,18 @@ static const struct field var_fields[] = {
 	FIELD("prompt", F_TEXT, 1, struct rb_var, prompt),
 	{ .key = "type", .type = F_TEXT, .required = 1,
 	    .off = offsetof(struct rb_var, type_name), .expect = "a type" },
-	{ .key = "choices", .type = F_CUSTOM, .fn = decode_choices },
-	{ .key = "min", .type = F_CUSTOM, .fn = decode_bound },
-	{ .key = "max", .type = F_CUSTOM, .fn = decode_bound },
+	{ .key = "choices", .type = F_CUSTOM, .fn = decode_choices,
+	    .store = F_ENUMLIST, .off = offsetof(struct rb_var, choices) },
+	{ .key = "min", .type = F_CUSTOM, .fn = decode_bound,
+	    .store = F_LLONG, .off = offsetof(struct rb_var, min),
+	    .off2 = offsetof(struct rb_var, has_min) },
+	{ .key = "max", .type = F_CUSTOM, .fn = decode_bound,
+	    .store = F_LLONG, .off = offsetof(struct rb_var, max),
+	    .off2 = offsetof(struct rb_var, has_max) },
 	FIELD("default", F_TEXT, 0, struct rb_var, def),
 	FIELD("help", F_TEXT, 0, struct rb_var, help),
+	{ .key = "per_host", .type = F_NAME, .off = offsetof(struct rb_var,
+	    per_host), .expect = "a role id" },
 };
 
 static const struct schema var_schema = {
@@ -1011,7 +1189,8 @@ static const struct field table_fields[] = {
 	{ .key = "columns", .type = F_TMPLLIST, .required = 1,
 	    .off = offsetof(struct rb_table, columns),
 	    .expect = "a column name" },
-	{ .key = "rows", .type = F_CUSTOM, .required = 1, .fn = decode_rows },
+	{ .key = "rows", .type = F_CUSTOM, .required = 1, .fn = decode_rows,
+	    .store = F_ROWS },
 };
 
 static const struct schema table_schema = {
@@ -1100,6 +1279,21 @@ ssh_post(struct loader *ld, const struct ynode *n, void *obj)
 		}
 		regfree(&rx);
 		free(re);
+	}
+	/* How long the command may run in all: a slow cmdlet's author says
+	 * so here rather than every operator with --timeout. */
+	if (c->timeout != NULL) {
+		for (i = 0; c->timeout[i] >= '0' && c->timeout[i] <= '9' &&
+		    i < 6; i++)
+			;
+		if (i == 0 || c->timeout[i] != '\0' ||
+		    (x = atoi(c->timeout)) < 1 || x > 86400) {
+			err_at(ld, ymap_get(n, "timeout"), "timeout \"%s\" is "
+			    "not a number of seconds from 1 to 86400",
+			    c->timeout);
+			return -1;
+		}
+		c->timeout_ms = (int64_t)x * 1000;
 	}
 	if (c->exit_status != NULL) {
 		if (c->role->profile->channel != CHAN_EXEC) {
@@ -1296,14 +1490,19 @@ decode_fixes(struct loader *ld, const struct ynode *n, void *obj,
 	count = n->kind == Y_SEQ ? n->n : 1;
 	c->fixes = arena_calloc(ld->rb->arena, count, sizeof(*c->fixes));
 	c->nfixes = count;
+	ld->in_fix++;
 	for (i = 0; i < count; i++)
 		if (decode_map(ld, &fix_schema, n->kind == Y_SEQ ?
 		    n->items[i] : n, &c->fixes[i]) == -1)
 			rc = -1;
+	ld->in_fix--;
 	return rc;
 }
 
-#define FIX_FIELD { .key = "fix", .type = F_CUSTOM, .fn = decode_fixes }
+#define FIX_FIELD { .key = "fix", .type = F_CUSTOM, .fn = decode_fixes, \
+	.store = F_LIST, .sub = &fix_schema, \
+	.off = offsetof(struct rb_check, fixes), \
+	.off2 = offsetof(struct rb_check, nfixes) }
 
 static const struct field ssh_fields[] = {
 	{ .key = "when", .type = F_COND, .off = offsetof(struct rb_check,
@@ -1316,6 +1515,8 @@ static const struct field ssh_fields[] = {
 	FIELD("absent", F_TMPLLIST, 0, struct rb_check, absent),
 	{ .key = "exit", .type = F_TEXT, .off = offsetof(struct rb_check,
 	    exit_status), .expect = "an exit status 0-255" },
+	{ .key = "timeout", .type = F_TEXT, .off = offsetof(struct rb_check,
+	    timeout), .expect = "seconds, 1-86400" },
 	FIX_FIELD,
 };
 
@@ -1438,10 +1639,11 @@ static int
 decode_one_check(struct loader *ld, const struct ynode *n, struct rb_check *c)
 {
 	const struct check_kind	*ck = NULL;
-	const struct ynode	*k, *v;
+	const struct ynode	*k, *v, *rn;
 	const char		*names[nitems(check_kinds)], *near;
 	char			 list[64];
 	size_t			 i;
+	int			 rc;
 
 	for (i = 0; i < nitems(check_kinds); i++)
 		names[i] = check_kinds[i].name;
@@ -1479,7 +1681,22 @@ decode_one_check(struct loader *ld, const struct ynode *n, struct rb_check *c)
 		c->text = trimmed(ld, v);
 		return check_template(ld, v, c->text, "manual");
 	}
-	return decode_map(ld, ck->schema, v, c);
+	/* An ssh check's text is about the host its command runs on: the
+	 * role is known before its fields decode. */
+	ld->in_check = 1;
+	ld->check_uses.n = 0;
+	if (ck->kind == CK_SSH) {
+		ld->in_ssh = 1;
+		rn = ymap_get(v, "role");
+		ld->ssh_role = rn != NULL && rn->kind == Y_SCALAR ?
+		    runbook_role(ld->rb, rn->str) : ld->proc != NULL ?
+		    ld->proc->role : NULL;
+	}
+	rc = decode_map(ld, ck->schema, v, c);
+	uses_take(ld, &ld->check_uses, &c->uses, &c->nuses);
+	ld->in_check = ld->in_ssh = 0;
+	ld->ssh_role = NULL;
+	return rc;
 }
 
 static int
@@ -1539,9 +1756,11 @@ step_post(struct loader *ld, const struct ynode *n, void *obj)
 {
 	struct rb_step	*s = obj;
 
-	(void)ld;
 	s->pos.line = n->line;
 	s->pos.col = n->col;
+	/* A top-level step: what it and its sub-steps use. */
+	if (ld->step_depth == 0)
+		uses_take(ld, &ld->step_uses, &s->uses, &s->nuses);
 	return 0;
 }
 
@@ -1551,12 +1770,17 @@ static const struct field step_fields[] = {
 	FIELD("command", F_TMPL, 0, struct rb_step, command),
 	{ .key = "when", .type = F_COND, .off = offsetof(struct rb_step,
 	    when_src), .off2 = offsetof(struct rb_step, when) },
-	{ .key = "steps", .type = F_CUSTOM, .fn = decode_substeps },
+	{ .key = "steps", .type = F_CUSTOM, .fn = decode_substeps,
+	    .store = F_LIST, .sub = &step_schema,
+	    .off = offsetof(struct rb_step, steps),
+	    .off2 = offsetof(struct rb_step, nsteps) },
 	FIELD("note", F_TMPL, 0, struct rb_step, note),
 	FIELD("example", F_TMPL, 0, struct rb_step, example),
 	{ .key = "table", .type = F_OBJ, .sub = &table_schema,
 	    .off = offsetof(struct rb_step, table) },
-	{ .key = "check", .type = F_CUSTOM, .fn = decode_checks },
+	{ .key = "check", .type = F_CUSTOM, .fn = decode_checks,
+	    .store = F_CHECKS, .off = offsetof(struct rb_step, checks),
+	    .off2 = offsetof(struct rb_step, nchecks) },
 };
 
 static const struct schema step_schema = {
@@ -1609,12 +1833,45 @@ decode_proc_id(struct loader *ld, const struct ynode *n, void *obj,
 	return decode_field(ld, &idf, n, obj);
 }
 
+static const char *const verify_enum[] = { "one_host", "every_host", NULL };
+
+/* The procedure's steps: the variables each uses are collected on the
+ * way (step_post takes them). */
+static int
+decode_proc_steps(struct loader *ld, const struct ynode *n, void *obj,
+    const struct field *f)
+{
+	int	rc;
+
+	ld->in_steps = 1;
+	ld->step_uses.n = 0;
+	rc = decode_list(ld, n, f, obj);
+	ld->in_steps = 0;
+	return rc;
+}
+
 static int
 proc_post(struct loader *ld, const struct ynode *n, void *obj)
 {
 	struct rb_proc	*p = obj;
 	size_t		 old;
 	int		 rc = 0;
+
+	if (p->once && p->on == NULL) {
+		err_at(ld, ymap_get(n, "once"), "\"once: true\" needs \"on: "
+		    "ROLE\", the role whose hosts share what it configures (a "
+		    "procedure without on: is done once anyway)");
+		rc = -1;
+	}
+	if (p->verify_name != NULL && !p->once) {
+		err_at(ld, ymap_get(n, "verify"), "\"verify\" is only for a "
+		    "procedure with \"once: true\" (it says where its checks "
+		    "run)");
+		rc = -1;
+	}
+	p->verify = p->verify_name != NULL &&
+	    strcmp(p->verify_name, "every_host") == 0 ?
+	    RB_VERIFY_EVERY_HOST : RB_VERIFY_ONE_HOST;
 
 	p->index = (size_t)(p - ld->rb->procs);
 	if (p->pos.line == 0) {
@@ -1641,10 +1898,16 @@ proc_post(struct loader *ld, const struct ynode *n, void *obj)
 }
 
 static const struct field proc_fields[] = {
-	{ .key = "id", .type = F_CUSTOM, .required = 1, .fn = decode_proc_id },
+	{ .key = "id", .type = F_CUSTOM, .required = 1, .fn = decode_proc_id,
+	    .store = F_ID, .off = offsetof(struct rb_proc, id) },
 	FIELD("title", F_TEXT, 1, struct rb_proc, title),
 	FIELD("section", F_TEXT, 0, struct rb_proc, section),
-	{ .key = "on", .type = F_CUSTOM, .fn = decode_on },
+	{ .key = "on", .type = F_CUSTOM, .fn = decode_on, .store = F_TEXT,
+	    .off = offsetof(struct rb_proc, on) },
+	/* Before everything with ${vars}: they depend on it. */
+	FIELD("once", F_BOOL, 0, struct rb_proc, once),
+	{ .key = "verify", .type = F_ENUM, .off = offsetof(struct rb_proc,
+	    verify_name), .enums = verify_enum },
 	{ .key = "requires", .type = F_IDLIST, .off = offsetof(struct rb_proc,
 	    requires), .expect = "a procedure id" },
 	{ .key = "when", .type = F_COND, .off = offsetof(struct rb_proc,
@@ -1654,7 +1917,8 @@ static const struct field proc_fields[] = {
 	FIELD("note", F_TMPL, 0, struct rb_proc, note),
 	{ .key = "table", .type = F_OBJ, .sub = &table_schema,
 	    .off = offsetof(struct rb_proc, table) },
-	{ .key = "steps", .type = F_LIST, .required = 1, .sub = &step_schema,
+	{ .key = "steps", .type = F_CUSTOM, .required = 1,
+	    .fn = decode_proc_steps, .store = F_LIST, .sub = &step_schema,
 	    .off = offsetof(struct rb_proc, steps),
 	    .off2 = offsetof(struct rb_proc, nsteps) },
 	FIELD("tips", F_TMPL, 0, struct rb_proc, tips),
@@ -1791,12 +2055,13 @@ static const struct field runbook_fields[] = {
 	FIELD("source", F_TEXT, 1, struct runbook, source),
 	FIELD("summary", F_TEXT, 1, struct runbook, summary),
 	FIELD("notes", F_TEXT, 0, struct runbook, notes),
-	{ .key = "vars", .type = F_LIST, .sub = &var_schema,
-	    .off = offsetof(struct runbook, vars),
-	    .off2 = offsetof(struct runbook, nvars) },
+	/* Roles first: a variable may be per host of one. */
 	{ .key = "roles", .type = F_LIST, .sub = &role_schema,
 	    .off = offsetof(struct runbook, roles),
 	    .off2 = offsetof(struct runbook, nroles) },
+	{ .key = "vars", .type = F_LIST, .sub = &var_schema,
+	    .off = offsetof(struct runbook, vars),
+	    .off2 = offsetof(struct runbook, nvars) },
 	{ .key = "procedures", .type = F_LIST, .required = 1,
 	    .sub = &proc_schema, .off = offsetof(struct runbook, procs),
 	    .off2 = offsetof(struct runbook, nprocs) },
@@ -1876,6 +2141,8 @@ runbook_parse(const char *file, const char *src, size_t len,
 		err(&ld, 1, 1, "internal error: the runbook was refused "
 		    "without a message; please report it");
 	ydoc_free(ld.doc);
+	free(ld.step_uses.v);
+	free(ld.check_uses.v);
 	if (threaded)
 		pthread_join(hasher, NULL);
 	if (ld.failed || diags->n + diags->dropped > before) {
@@ -1904,122 +2171,236 @@ runbook_load(const char *path, struct runbook **out, struct diags *diags)
 	return error;
 }
 
-/* Fingerprints: fields length-prefixed, so that no two procedures that
- * differ serialise alike. */
+/*
+ * Walking a decoded object by its schema: every field of every schema, in
+ * table order, as the walker's events. What reads a whole procedure (the
+ * fingerprint) goes through here, so a field added to a table is seen
+ * without anyone listing it again.
+ */
+enum walk_ev {
+	W_TEXT,		/* s: a string field (NULL: absent) */
+	W_NUM,		/* n: a number or flag */
+	W_OPEN,		/* n: a list of that many (or an object: 1) */
+	W_CLOSE
+};
 
-static void
-fp_str(struct buf *b, const char *s)
+struct walk {
+	void	(*fn)(struct walk *, enum walk_ev, const char *, const char *,
+		    long long);
+	void	*ctx;
+};
+
+static void	walk_obj(struct walk *, const struct schema *, const void *);
+
+/* A field's value, read where the table says it is. */
+static const void *
+at_ptr(const void *obj, size_t off)
 {
-	if (s == NULL)
-		buf_adds(b, "-;");
-	else
-		buf_printf(b, "%zu:%s;", strlen(s), s);
+	const void	*p;
+
+	memcpy(&p, (const char *)obj + off, sizeof(p));
+	return p;
+}
+
+static size_t
+at_size(const void *obj, size_t off)
+{
+	size_t	n;
+
+	memcpy(&n, (const char *)obj + off, sizeof(n));
+	return n;
+}
+
+static long long
+at_int(const void *obj, size_t off)
+{
+	int	n;
+
+	memcpy(&n, (const char *)obj + off, sizeof(n));
+	return n;
 }
 
 static void
-fp_list(struct buf *b, const struct rb_strlist *l)
+walk_strlist(struct walk *w, const char *key, const struct rb_strlist *l)
 {
 	size_t	i;
 
-	buf_printf(b, "[%zu", l->n);
+	w->fn(w, W_OPEN, key, NULL, (long long)l->n);
 	for (i = 0; i < l->n; i++)
-		fp_str(b, l->v[i]);
-	buf_adds(b, "]");
+		w->fn(w, W_TEXT, key, l->v[i], 0);
+	w->fn(w, W_CLOSE, key, NULL, 0);
 }
 
 static void
-fp_table(struct buf *b, const struct rb_table *t)
+walk_checks(struct walk *w, const char *key, const struct rb_check *v,
+    size_t n)
 {
-	size_t	i;
-
-	if (t == NULL) {
-		buf_adds(b, "T-;");
-		return;
-	}
-	fp_str(b, t->title);
-	fp_list(b, &t->columns);
-	buf_printf(b, "R%zu", t->nrows);
-	for (i = 0; i < t->nrows * t->columns.n; i++)
-		fp_str(b, t->cells[i]);
-}
-
-static void
-fp_steps(struct buf *b, const struct rb_step *steps, size_t n)
-{
-	const struct rb_check	*c;
+	const struct check_kind	*ck;
 	size_t			 i, k;
 
-	buf_printf(b, "S%zu{", n);
+	w->fn(w, W_OPEN, key, NULL, (long long)n);
 	for (i = 0; i < n; i++) {
-		fp_str(b, steps[i].do_);
-		fp_str(b, steps[i].command);
-		fp_str(b, steps[i].when_src);
-		fp_str(b, steps[i].note);
-		fp_str(b, steps[i].example);
-		fp_table(b, steps[i].table);
-		buf_printf(b, "C%zu", steps[i].nchecks);
-		for (k = 0; k < steps[i].nchecks; k++) {
-			c = &steps[i].checks[k];
-			buf_printf(b, "K%d", (int)c->kind);
-			fp_str(b, c->when_src);
-			fp_str(b, c->role_id);
-			fp_str(b, c->command);
-			fp_list(b, &c->contains);
-			fp_list(b, &c->regex);
-			fp_list(b, &c->absent);
-			fp_str(b, c->exit_status);
-			fp_str(b, c->host);
-			fp_str(b, c->port);
-			fp_str(b, c->min);
-			fp_str(b, c->max);
-			fp_str(b, c->cipher);
-			fp_str(b, c->client_cert);
-			fp_str(b, c->name);
-			fp_str(b, c->ca);
-			fp_list(b, &c->eku);
-			fp_str(b, c->file);
-			fp_str(b, c->cert_kind);
-			fp_str(b, c->dns_type);
-			fp_list(b, &c->expect);
-			fp_str(b, c->text);
-			/* Only sip checks have these: a runbook without one
-			 * keeps the fingerprint it had. */
-			if (c->kind == CK_SIP) {
-				fp_str(b, c->cert_file);
-				fp_str(b, c->key_file);
-				fp_str(b, c->from);
-				fp_str(b, c->to);
-				fp_str(b, c->status);
-			}
+		for (ck = NULL, k = 0; k < nitems(check_kinds); k++)
+			if (check_kinds[k].kind == v[i].kind)
+				ck = &check_kinds[k];
+		if (ck == NULL)
+			fatal("runbook: check kind %d has no schema",
+			    (int)v[i].kind);
+		w->fn(w, W_TEXT, "kind", ck->name, 0);
+		if (ck->schema == NULL)
+			w->fn(w, W_TEXT, ck->name, v[i].text, 0);
+		else {
+			w->fn(w, W_OPEN, ck->name, NULL, 1);
+			walk_obj(w, ck->schema, &v[i]);
+			w->fn(w, W_CLOSE, ck->name, NULL, 0);
 		}
-		fp_steps(b, steps[i].steps, steps[i].nsteps);
 	}
-	buf_adds(b, "}");
+	w->fn(w, W_CLOSE, key, NULL, 0);
+}
+
+static void
+walk_obj(struct walk *w, const struct schema *sc, const void *obj)
+{
+	const struct field	*f;
+	const struct rb_table	*t;
+	const char		*arr;
+	const void		*sub;
+	long long		 ll;
+	enum ftype		 type;
+	size_t			 i, k, n;
+
+	for (i = 0; i < sc->nfields; i++) {
+		f = &sc->fields[i];
+		type = f->type == F_CUSTOM ? f->store : f->type;
+		switch (type) {
+		case F_ID:
+		case F_NAME:
+		case F_TEXT:
+		case F_TMPL:
+		case F_HOST:
+		case F_PORT:
+		case F_ENUM:
+		case F_COND:	/* its source; the parse follows from it */
+			w->fn(w, W_TEXT, f->key, at_ptr(obj, f->off), 0);
+			break;
+		case F_BOOL:
+			w->fn(w, W_NUM, f->key, NULL, at_int(obj, f->off));
+			break;
+		case F_LLONG:
+			if (at_int(obj, f->off2)) {
+				memcpy(&ll, (const char *)obj + f->off,
+				    sizeof(ll));
+				w->fn(w, W_NUM, f->key, NULL, ll);
+			} else
+				w->fn(w, W_TEXT, f->key, NULL, 0);
+			break;
+		case F_TMPLLIST:
+		case F_IDLIST:
+		case F_ENUMLIST:
+			walk_strlist(w, f->key, (const void *)
+			    ((const char *)obj + f->off));
+			break;
+		case F_LIST:
+			arr = at_ptr(obj, f->off);
+			n = at_size(obj, f->off2);
+			w->fn(w, W_OPEN, f->key, NULL, (long long)n);
+			for (k = 0; k < n; k++)
+				walk_obj(w, f->sub, arr + k * f->sub->size);
+			w->fn(w, W_CLOSE, f->key, NULL, 0);
+			break;
+		case F_OBJ:
+			sub = at_ptr(obj, f->off);
+			w->fn(w, W_OPEN, f->key, NULL, sub != NULL);
+			if (sub != NULL)
+				walk_obj(w, f->sub, sub);
+			w->fn(w, W_CLOSE, f->key, NULL, 0);
+			break;
+		case F_CHECKS:
+			walk_checks(w, f->key, at_ptr(obj, f->off),
+			    at_size(obj, f->off2));
+			break;
+		case F_ROWS:
+			t = obj;
+			n = t->nrows * t->columns.n;
+			w->fn(w, W_OPEN, f->key, NULL, (long long)t->nrows);
+			for (k = 0; k < n; k++)
+				w->fn(w, W_TEXT, f->key, t->cells[k], 0);
+			w->fn(w, W_CLOSE, f->key, NULL, 0);
+			break;
+		case F_NONE:
+		case F_CUSTOM:
+			/* A custom field that does not say where it stores
+			 * its value could not be walked, so nothing could
+			 * notice it changed: a programming error. */
+			fatal("runbook: field \"%s\" of %s has no .store",
+			    f->key, sc->what);
+		}
+	}
+}
+
+/* Fingerprints: every field by name, length-prefixed, so that no two
+ * procedures that differ serialise alike. */
+static void
+fp_event(struct walk *w, enum walk_ev ev, const char *key, const char *s,
+    long long n)
+{
+	struct buf	*b = w->ctx;
+
+	switch (ev) {
+	case W_TEXT:
+		if (s == NULL)
+			buf_printf(b, "%s-;", key);
+		else
+			buf_printf(b, "%s=%zu:%s;", key, strlen(s), s);
+		break;
+	case W_NUM:
+		buf_printf(b, "%s#%lld;", key, n);
+		break;
+	case W_OPEN:
+		buf_printf(b, "%s[%lld;", key, n);
+		break;
+	case W_CLOSE:
+		buf_adds(b, "];");
+		break;
+	}
 }
 
 void
 runbook_proc_fingerprint(const struct rb_proc *p, char out[65])
 {
+	struct walk	w;
 	struct buf	b;
 
 	buf_init(&b);
-	buf_adds(&b, "fedwiz-proc-v1;");
-	fp_str(&b, p->id);
-	fp_str(&b, p->title);
-	fp_str(&b, p->section);
-	fp_str(&b, p->on);
-	fp_list(&b, &p->requires);
-	fp_str(&b, p->when_src);
-	fp_str(&b, p->intro);
-	fp_str(&b, p->before);
-	fp_str(&b, p->note);
-	fp_str(&b, p->tips);
-	fp_str(&b, p->troubleshooting);
-	fp_str(&b, p->next);
-	fp_table(&b, p->table);
-	fp_steps(&b, p->steps, p->nsteps);
+	buf_adds(&b, "fedwiz-proc-v2;");
+	w.fn = fp_event;
+	w.ctx = &b;
+	walk_obj(&w, &proc_schema, p);
 	sha256_hex(b.s, b.len, out);
 	buf_free(&b);
+}
+
+/* Every schema walks: no custom field without its storage. */
+int
+runbook_schema_walkable(const char **bad)
+{
+	static const struct schema *const all[] = { &runbook_schema,
+	    &var_schema, &role_schema, &proc_schema, &step_schema,
+	    &table_schema, &fix_schema, &ssh_schema, &tls_schema,
+	    &x509_schema, &dns_schema, &tcp_schema, &sip_schema };
+	const struct field	*f;
+	size_t			 i, k;
+
+	for (i = 0; i < nitems(all); i++)
+		for (k = 0; k < all[i]->nfields; k++) {
+			f = &all[i]->fields[k];
+			if (f->type == F_CUSTOM && (f->store == F_NONE ||
+			    f->store == F_CUSTOM)) {
+				*bad = f->key;
+				return 0;
+			}
+		}
+	return 1;
 }
 
 void

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,7 +35,9 @@ struct store {
 	char		*path;
 	int		 readonly;
 	int		 txdepth;	/* store_tx nesting */
-	char		 host[256];	/* this machine, for locks */
+	char		 host[256];	/* this machine, for consoles */
+	long long	 data_version;	/* as store_changed last saw it */
+	int		 snapshot;	/* a read transaction of ours is open */
 };
 
 static const char genesis[] =
@@ -140,7 +143,101 @@ static const char *const migrations[] = {
 	"  pid INTEGER NOT NULL,"
 	"  pid_start INTEGER NOT NULL DEFAULT 0,"
 	"  since INTEGER NOT NULL);",
+	/* 1 -> 2: one session, a whole estate, several consoles. */
+	/* Answers per host: host '' is the deployment's value. A primary
+	 * key cannot be altered: the table is rebuilt. */
+	"CREATE TABLE answers_v2 ("
+	"  session_id INTEGER NOT NULL REFERENCES sessions(id),"
+	"  host TEXT NOT NULL DEFAULT '',"
+	"  name TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  ord INTEGER NOT NULL,"
+	"  PRIMARY KEY (session_id, host, name));"
+	"INSERT INTO answers_v2 (session_id, host, name, value, ord)"
+	"  SELECT session_id, '', name, value, ord FROM answers;"
+	"DROP TABLE answers;"
+	"ALTER TABLE answers_v2 RENAME TO answers;"
+	/* Evidence: where it came from (collected by fedwiz, pasted by an
+	 * operator, imported from Ansible) and, once an edit of answers or
+	 * inventory touched what it used, which event made it stale. */
+	"ALTER TABLE checks ADD COLUMN origin TEXT NOT NULL"
+	"  DEFAULT 'collected'"
+	"  CHECK (origin IN ('collected', 'pasted', 'imported'));"
+	"ALTER TABLE checks ADD COLUMN origin_detail TEXT;"
+	"ALTER TABLE checks ADD COLUMN stale_event INTEGER;"
+	"ALTER TABLE checks ADD COLUMN stale_why TEXT;"
+	/* How a step got its state: 'check' when its checks completed it
+	 * (the wizard checks those again on resume); '' by the operator.
+	 * The event says it too, so the row stays the log's replay. */
+	"ALTER TABLE steps ADD COLUMN via TEXT NOT NULL DEFAULT 'operator'"
+	"  CHECK (via IN ('operator', 'checks'));"
+	/* '' for every event but a step its checks completed ('checks'). */
+	"ALTER TABLE events ADD COLUMN via TEXT NOT NULL DEFAULT '';"
+	/* Replaying a step's events (audit verify, every session_open):
+	 * the last event per step without reading the whole log. */
+	"CREATE INDEX events_by_step ON events"
+	"  (session_id, proc, host, step, id, to_status, note, operator, at,"
+	"  via, kind) WHERE kind = 'step';"
+	/* No session is held by one console any more: every open console
+	 * is registered, and one that died disappears (a pid gone on this
+	 * machine, a heartbeat older than the expiry elsewhere). */
+	"DROP TABLE locks;"
+	"CREATE TABLE consoles ("
+	"  id INTEGER PRIMARY KEY,"
+	"  session_id INTEGER NOT NULL REFERENCES sessions(id),"
+	"  operator TEXT NOT NULL,"
+	"  host TEXT NOT NULL,"
+	"  pid INTEGER NOT NULL,"
+	"  pid_start INTEGER NOT NULL DEFAULT 0,"
+	"  what TEXT NOT NULL,"
+	"  since INTEGER NOT NULL,"
+	"  seen INTEGER NOT NULL);"
+	"CREATE INDEX consoles_by_session ON consoles (session_id);"
+	/* Estates reached through per-site jump hosts (issue 16, the
+	 * Ansible hand-off): a host's site, the sites of a session, what
+	 * was exported to each and what was imported back. */
+	"ALTER TABLE hosts ADD COLUMN site TEXT;"
+	"CREATE TABLE sites ("
+	"  session_id INTEGER NOT NULL REFERENCES sessions(id),"
+	"  name TEXT NOT NULL,"
+	"  address TEXT NOT NULL,"
+	"  user TEXT,"
+	"  port INTEGER NOT NULL DEFAULT 22,"
+	"  fedwiz TEXT,"
+	"  workdir TEXT,"
+	"  known_hosts TEXT,"
+	"  identity TEXT,"
+	"  ord INTEGER NOT NULL,"
+	"  PRIMARY KEY (session_id, name));"
+	"CREATE TABLE exports ("
+	"  id INTEGER PRIMARY KEY,"
+	"  session_id INTEGER REFERENCES sessions(id),"
+	"  runbook_id TEXT NOT NULL,"
+	"  runbook_hash TEXT NOT NULL,"
+	"  site TEXT NOT NULL,"
+	"  jump TEXT NOT NULL,"
+	"  answers_sha256 TEXT NOT NULL,"
+	"  nonce TEXT NOT NULL UNIQUE,"
+	"  pubkey TEXT NOT NULL,"
+	"  operator TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);"
+	"CREATE TABLE imports ("
+	"  run_id TEXT PRIMARY KEY,"
+	"  export_id INTEGER NOT NULL REFERENCES exports(id),"
+	"  session_id INTEGER NOT NULL REFERENCES sessions(id),"
+	"  results_sha256 TEXT NOT NULL,"
+	/* When the jump host ran it, and what it found: what status and
+	 * the report say per site. */
+	"  checked INTEGER NOT NULL,"
+	"  npass INTEGER NOT NULL,"
+	"  nfail INTEGER NOT NULL,"
+	"  nerror INTEGER NOT NULL,"
+	"  operator TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);",
 };
+
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
+    STORE_SCHEMA_VERSION, "one migration per schema version");
 
 /* Errors. */
 
@@ -412,6 +509,26 @@ store_begin(struct store *st, struct diags *d)
 }
 
 int
+store_snapshot_begin(struct store *st, struct diags *d)
+{
+	int	rc;
+
+	if (st->txdepth > 0 || !sqlite3_get_autocommit(st->db))
+		return STORE_OK;	/* already inside one */
+	if ((rc = exec(st, "BEGIN", d, "reading the session")) == STORE_OK)
+		st->snapshot = 1;
+	return rc;
+}
+
+void
+store_snapshot_end(struct store *st)
+{
+	if (st->snapshot && st->txdepth == 0)
+		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	st->snapshot = 0;
+}
+
+int
 store_commit(struct store *st, struct diags *d)
 {
 	return tx_commit(st, d);
@@ -452,8 +569,8 @@ event_hash(const struct store_event *e, char out[65])
 {
 	struct buf	 b;
 	char		 num[3][32];
-	const char	*f[14];
-	size_t		 i;
+	const char	*f[15];
+	size_t		 i, n = 14;
 
 	snprintf(num[0], sizeof(num[0]), "%lld", (long long)e->id);
 	snprintf(num[1], sizeof(num[1]), "%lld", (long long)e->session);
@@ -473,8 +590,15 @@ event_hash(const struct store_event *e, char out[65])
 	f[11] = e->note;
 	f[12] = e->extra;
 	f[13] = "fedwiz-event-v1";
+	/* Fields added since v1 are hashed only when set, so every event
+	 * written before them keeps its hash. */
+	if (e->via != NULL && *e->via != '\0') {
+		f[13] = e->via;
+		f[14] = "fedwiz-event-v2";
+		n = 15;
+	}
 	buf_init(&b);
-	for (i = 0; i < nitems(f); i++)
+	for (i = 0; i < n; i++)
 		buf_printf(&b, "%zu:%s;", strlen(f[i]), f[i]);
 	sha256_hex(b.s, b.len, out);
 	buf_free(&b);
@@ -516,14 +640,15 @@ event_write(struct store *st, struct store_event *in, struct diags *d)
 	OR_EMPTY(to);
 	OR_EMPTY(note);
 	OR_EMPTY(extra);
+	OR_EMPTY(via);
 #undef OR_EMPTY
 	e.prev_hash = prev;
 	event_hash(&e, hash);
 
 	s = prep(st, "INSERT INTO events (id, session_id, at, operator, kind, "
 	    "proc, host, step, detail, from_status, to_status, note, extra, "
-	    "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?)", d, "writing the event log", &err);
+	    "prev_hash, hash, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?)", d, "writing the event log", &err);
 	if (s == NULL)
 		return err;
 	sqlite3_bind_int64(s, 1, e.id);
@@ -541,6 +666,7 @@ event_write(struct store *st, struct store_event *in, struct diags *d)
 	bind_text(s, 13, e.extra);
 	bind_text(s, 14, prev);
 	bind_text(s, 15, hash);
+	bind_text(s, 16, e.via);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? STORE_OK : fail(st, d, rc,
@@ -928,6 +1054,43 @@ out:
 	return rc;
 }
 
+/*
+ * A read-only command on a database an older fedwiz wrote: read it as this
+ * fedwiz would after upgrading it, from a copy in memory upgraded there.
+ * The file is not touched; the next command that records progress
+ * upgrades it (keeping a backup).
+ */
+static int
+read_upgraded(struct store *st, long long version, struct diags *d)
+{
+	sqlite3		*mem = NULL;
+	sqlite3_backup	*bk;
+	int		 rc;
+
+	rc = sqlite3_open_v2(":memory:", &mem, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc == SQLITE_OK) {
+		if ((bk = sqlite3_backup_init(mem, "main", st->db, "main")) !=
+		    NULL) {
+			sqlite3_backup_step(bk, -1);
+			sqlite3_backup_finish(bk);
+		}
+		rc = sqlite3_errcode(mem);
+	}
+	if (rc != SQLITE_OK) {
+		diags_add(d, st->path, 0, 0, "cannot read the database written "
+		    "by an older fedwiz (schema %lld): %s", version,
+		    sqlite3_errstr(rc));
+		sqlite3_close(mem);
+		return STORE_EENV;
+	}
+	sqlite3_close(st->db);
+	st->db = mem;
+	sqlite3_extended_result_codes(st->db, 1);
+	/* In memory: nothing to back up. */
+	return migrate(st, version, 1, d);
+}
+
 static int
 check_identity(struct store *st, int *fresh, long long *version,
     struct diags *d)
@@ -1043,14 +1206,11 @@ store_open(const char *path, int flags, struct store **out, struct diags *d)
 		if (fresh || version < STORE_SCHEMA_VERSION)
 			if ((rc = migrate(st, version, fresh, d)) != STORE_OK)
 				goto bad;
-	} else if (version < STORE_SCHEMA_VERSION) {
-		diags_add(d, st->path, 0, 0, "written by an older fedwiz "
-		    "(schema %lld); run a command that records progress to "
-		    "upgrade it", version);
-		rc = STORE_EINPUT;
+	} else if (version < STORE_SCHEMA_VERSION &&
+	    (rc = read_upgraded(st, version, d)) != STORE_OK)
 		goto bad;
-	}
 	(void)created;
+	(void)store_changed(st);	/* the baseline */
 	*out = st;
 	return STORE_OK;
 bad:
@@ -1289,23 +1449,31 @@ store_session_runbook(struct store *st, int64_t id, const char *hash,
 
 /* Answers and hosts. */
 
+static int
+answer_upsert(struct store *st, int64_t id, const char *name,
+    const char *host, const char *value, struct diags *d)
+{
+	return run(st, d, "recording an answer",
+	    "INSERT INTO answers (session_id, host, name, value, ord) VALUES "
+	    "(?1, ?2, ?3, ?4, (SELECT count(*) FROM answers WHERE session_id = "
+	    "?1)) ON CONFLICT (session_id, host, name) DO UPDATE SET value = "
+	    "excluded.value", "ittt", (int64_t)id, host ? host : "", name,
+	    value);
+}
+
 int
 store_answer_set(struct store *st, int64_t id, const char *name,
-    const char *value, const char *op, struct diags *d)
+    const char *host, const char *value, const char *op, struct diags *d)
 {
 	char		*detail;
 	int		 rc;
 
 	if ((rc = tx_begin(st, d)) != STORE_OK)
 		return rc;
-	if ((rc = run(st, d, "recording an answer",
-	    "INSERT INTO answers (session_id, name, value, ord) VALUES (?1, "
-	    "?2, ?3, (SELECT count(*) FROM answers WHERE session_id = ?1)) ON "
-	    "CONFLICT (session_id, name) DO UPDATE SET value = excluded.value",
-	    "itt", (int64_t)id, name, value)) != STORE_OK)
+	if ((rc = answer_upsert(st, id, name, host, value, d)) != STORE_OK)
 		goto out;
 	detail = xasprintf("%s = %s", name, value);
-	rc = event_append(st, id, store_now(), op, "answer", NULL, NULL, 0,
+	rc = event_append(st, id, store_now(), op, "answer", NULL, host, 0,
 	    detail, d);
 	free(detail);
 	if (rc != STORE_OK)
@@ -1314,6 +1482,19 @@ store_answer_set(struct store *st, int64_t id, const char *name,
 out:
 	tx_rollback(st);
 	return rc;
+}
+
+static int
+host_insert(struct store *st, int64_t id, const struct host *h,
+    struct diags *d)
+{
+	return run(st, d, "recording a host",
+	    "INSERT INTO hosts (session_id, role, name, address, user, port, "
+	    "profile, identity, site, ord) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+	    "?8, ?9, (SELECT coalesce(max(ord) + 1, 0) FROM hosts WHERE "
+	    "session_id = ?1))", "ittttittt", (int64_t)id, h->role, h->name,
+	    h->address, h->user, (int64_t)(h->port > 0 ? h->port : 22),
+	    h->profile_name, h->identity, h->site);
 }
 
 int
@@ -1325,13 +1506,7 @@ store_host_add(struct store *st, int64_t id, const struct host *h,
 
 	if ((rc = tx_begin(st, d)) != STORE_OK)
 		return rc;
-	if ((rc = run(st, d, "recording a host",
-	    "INSERT INTO hosts (session_id, role, name, address, user, port, "
-	    "profile, identity, ord) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-	    "(SELECT count(*) FROM hosts WHERE session_id = ?1))", "ittttitt",
-	    (int64_t)id, h->role, h->name, h->address, h->user,
-	    (int64_t)(h->port > 0 ? h->port : 22), h->profile_name,
-	    h->identity)) != STORE_OK)
+	if ((rc = host_insert(st, id, h, d)) != STORE_OK)
 		goto out;
 	detail = xasprintf("%s: %s%s%s", h->role, h->name, h->address ? " " :
 	    "", h->address ? h->address : "");
@@ -1346,22 +1521,191 @@ out:
 	return rc;
 }
 
-int
-store_answers(struct store *st, int64_t id,
-    void (*fn)(void *, const char *, const char *), void *ctx,
-    struct diags *d)
+/* Inside a transaction: an edit needs the session open. */
+static int
+session_open_gate(struct store *st, int64_t id, struct diags *d)
 {
 	sqlite3_stmt	*s;
-	int		 rc, err = STORE_OK;
+	int		 rc, err = STORE_OK, closed = 0;
 
-	s = prep(st, "SELECT name, value FROM answers WHERE session_id = ? "
-	    "ORDER BY ord", d, "reading answers", &err);
+	s = prep(st, "SELECT closed IS NOT NULL FROM sessions WHERE id = ?", d,
+	    "reading the session", &err);
 	if (s == NULL)
 		return err;
 	sqlite3_bind_int64(s, 1, id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		closed = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_DONE) {
+		diags_add(d, st->path, 0, 0, "no session %lld here; 'fedwiz "
+		    "sessions' lists them", (long long)id);
+		return STORE_EINPUT;
+	}
+	if (rc != SQLITE_ROW)
+		return fail(st, d, rc, "reading the session");
+	if (closed) {
+		diags_add(d, st->path, 0, 0, "session %lld is closed; its record "
+		    "stands as it is. Start a new session to go on",
+		    (long long)id);
+		return STORE_EINPUT;
+	}
+	return STORE_OK;
+}
+
+/* The evidence of these steps, made stale by event ev (the last written). */
+static int
+mark_stale(struct store *st, int64_t id, const struct store_stale *v,
+    size_t n, const char *why, size_t *marked, struct diags *d)
+{
+	size_t	i;
+	int	rc;
+
+	*marked = 0;
+	for (i = 0; i < n; i++) {
+		if ((rc = run(st, d, "marking evidence stale",
+		    "UPDATE checks SET stale_event = (SELECT max(id) FROM "
+		    "events), stale_why = ? WHERE session_id = ? AND proc = ? "
+		    "AND host = ? AND step = ? AND stale_event IS NULL", "titti",
+		    why, (int64_t)id, v[i].proc, v[i].host ? v[i].host : "",
+		    (int64_t)v[i].step)) != STORE_OK)
+			return rc;
+		*marked += (size_t)sqlite3_changes(st->db);
+	}
+	return STORE_OK;
+}
+
+/* Inside an edit's transaction: its event, the evidence it makes stale
+ * (why), and the session's last change. */
+static int
+edit_event(struct store *st, int64_t id, const char *op, const char *kind,
+    const char *host, const char *detail, const struct store_stale *stale,
+    size_t nstale, const char *why, size_t *marked, struct diags *d)
+{
+	int	rc;
+
+	if ((rc = event_append(st, id, store_now(), op, kind, NULL, host, 0,
+	    detail, d)) != STORE_OK ||
+	    (rc = mark_stale(st, id, stale, nstale, why, marked, d)) !=
+	    STORE_OK)
+		return rc;
+	return run(st, d, "recording the edit", "UPDATE sessions SET updated "
+	    "= ? WHERE id = ?", "ii", (int64_t)store_now(), (int64_t)id);
+}
+
+int
+store_answer_edit(struct store *st, int64_t id, const char *name,
+    const char *host, const char *value, const char *detail,
+    const struct store_stale *stale, size_t nstale, const char *op,
+    size_t *marked, struct diags *d)
+{
+	char	*why;
+	int	 rc;
+
+	*marked = 0;
+	if ((rc = tx_begin(st, d)) != STORE_OK)
+		return rc;
+	if ((rc = session_open_gate(st, id, d)) != STORE_OK)
+		goto out;
+	if (value != NULL)
+		rc = answer_upsert(st, id, name, host, value, d);
+	else
+		rc = run(st, d, "removing an answer", "DELETE FROM answers WHERE "
+		    "session_id = ? AND host = ? AND name = ?", "itt",
+		    (int64_t)id, host ? host : "", name);
+	if (rc != STORE_OK)
+		goto out;
+	why = xasprintf("%s%s%s changed", name, host ? " on " : "",
+	    host ? host : "");
+	rc = edit_event(st, id, op, "answer", host, detail, stale, nstale,
+	    why, marked, d);
+	free(why);
+	if (rc != STORE_OK)
+		goto out;
+	return tx_commit(st, d);
+out:
+	*marked = 0;
+	tx_rollback(st);
+	return rc;
+}
+
+int
+store_host_edit(struct store *st, int64_t id, const struct host *h,
+    int remove, const char *detail, const struct store_stale *stale,
+    size_t nstale, const char *op, size_t *marked, struct diags *d)
+{
+	sqlite3_stmt	*s;
+	char		*why;
+	int64_t		 ord = -1;
+	int		 rc, err = STORE_OK;
+
+	*marked = 0;
+	if ((rc = tx_begin(st, d)) != STORE_OK)
+		return rc;
+	if ((rc = session_open_gate(st, id, d)) != STORE_OK)
+		goto out;
+	/* A host replaced keeps its place in the inventory. */
+	if ((s = prep(st, "SELECT ord FROM hosts WHERE session_id = ? AND "
+	    "name = ?", d, "reading hosts", &err)) == NULL) {
+		rc = err;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, h->name);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		ord = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		rc = fail(st, d, rc, "reading hosts");
+		goto out;
+	}
+	if ((rc = run(st, d, "editing the inventory", "DELETE FROM hosts WHERE "
+	    "session_id = ? AND name = ?", "it", (int64_t)id,
+	    h->name)) != STORE_OK)
+		goto out;
+	if (remove)
+		rc = run(st, d, "editing the inventory", "DELETE FROM answers "
+		    "WHERE session_id = ? AND host = ?", "it", (int64_t)id,
+		    h->name);
+	else if ((rc = host_insert(st, id, h, d)) == STORE_OK && ord >= 0)
+		rc = run(st, d, "editing the inventory", "UPDATE hosts SET ord = "
+		    "? WHERE session_id = ? AND name = ?", "iit", ord,
+		    (int64_t)id, h->name);
+	if (rc != STORE_OK)
+		goto out;
+	why = xasprintf("host %s %s", h->name, remove ? "removed" : ord >= 0 ?
+	    "changed" : "added");
+	rc = edit_event(st, id, op, remove ? "host-removed" : "host", h->name,
+	    detail, stale, nstale, why, marked, d);
+	free(why);
+	if (rc != STORE_OK)
+		goto out;
+	return tx_commit(st, d);
+out:
+	*marked = 0;
+	tx_rollback(st);
+	return rc;
+}
+
+int
+store_answers(struct store *st, int64_t id,
+    void (*fn)(void *, const char *, const char *, const char *), void *ctx,
+    struct diags *d)
+{
+	sqlite3_stmt	*s;
+	const char	*host;
+	int		 rc, err = STORE_OK;
+
+	s = prep(st, "SELECT name, host, value FROM answers WHERE session_id "
+	    "= ? ORDER BY ord", d, "reading answers", &err);
+	if (s == NULL)
+		return err;
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		host = (const char *)sqlite3_column_text(s, 1);
 		fn(ctx, (const char *)sqlite3_column_text(s, 0),
-		    (const char *)sqlite3_column_text(s, 1));
+		    host != NULL && *host != '\0' ? host : NULL,
+		    (const char *)sqlite3_column_text(s, 2));
+	}
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? STORE_OK : fail(st, d, rc,
 	    "reading answers");
@@ -1375,9 +1719,9 @@ store_hosts(struct store *st, int64_t id,
 	sqlite3_stmt	*s;
 	int		 rc, err = STORE_OK;
 
-	s = prep(st, "SELECT role, name, address, user, port, profile, identity "
-	    "FROM hosts WHERE session_id = ? ORDER BY ord", d, "reading hosts",
-	    &err);
+	s = prep(st, "SELECT role, name, address, user, port, profile, "
+	    "identity, site FROM hosts WHERE session_id = ? ORDER BY ord", d,
+	    "reading hosts", &err);
 	if (s == NULL)
 		return err;
 	sqlite3_bind_int64(s, 1, id);
@@ -1390,6 +1734,7 @@ store_hosts(struct store *st, int64_t id,
 		h.port = sqlite3_column_int(s, 4);
 		h.profile_name = (const char *)sqlite3_column_text(s, 5);
 		h.identity = (const char *)sqlite3_column_text(s, 6);
+		h.site = (const char *)sqlite3_column_text(s, 7);
 		fn(ctx, &h);
 	}
 	sqlite3_finalize(s);
@@ -1403,6 +1748,16 @@ const char *
 store_step_status_db(enum step_status s)
 {
 	return plan_step_status_name(s);
+}
+
+/* steps.via by enum step_via; an event says "checks" or nothing. */
+static const char *const via_db[] = { "operator", "checks" };
+
+static enum step_via
+via_from_db(const char *s)
+{
+	return s != NULL && strcmp(s, "checks") == 0 ? STEP_VIA_CHECKS :
+	    STEP_VIA_OPERATOR;
 }
 
 static enum step_status
@@ -1451,8 +1806,10 @@ store_steps(struct store *st, int64_t id, struct arena *a,
 		return fail(st, d, rc, "reading step states");
 	v = arena_calloc(a, (size_t)rows + 1, sizeof(*v));
 
-	s = prep(st, "SELECT proc, host, step, status, note, operator, at "
-	    "FROM steps WHERE session_id = ?", d, "reading step states", &err);
+	/* In key order: store_replay_rows walks them beside the events. */
+	s = prep(st, "SELECT proc, host, step, status, note, operator, at, "
+	    "via FROM steps WHERE session_id = ? ORDER BY proc, host, step", d,
+	    "reading step states", &err);
 	if (s == NULL)
 		return err;
 	sqlite3_bind_int64(s, 1, id);
@@ -1466,6 +1823,8 @@ store_steps(struct store *st, int64_t id, struct arena *a,
 		v[count].note = col_arena(a, s, 4);
 		v[count].operator = col_arena(a, s, 5);
 		v[count].at = (time_t)sqlite3_column_int64(s, 6);
+		v[count].via = via_from_db((const char *)
+		    sqlite3_column_text(s, 7));
 		count++;
 	}
 	sqlite3_finalize(s);
@@ -1476,10 +1835,10 @@ store_steps(struct store *st, int64_t id, struct arena *a,
 	return STORE_OK;
 }
 
-/* Locks. */
+/* Consoles. */
 
 /* Start time of a process (clock ticks after boot), 0 if unknown: a pid
- * reused by another program is not the fedwiz that took the lock. */
+ * reused by another program is not the fedwiz that registered. */
 static long long
 pid_start(long pid)
 {
@@ -1516,44 +1875,6 @@ pid_alive(long pid, long long started)
 	return started == 0 || now == 0 || now == started;
 }
 
-static void
-lock_row(sqlite3_stmt *s, struct store_lock *l)
-{
-	l->operator = col_text(s, 0);
-	l->host = col_text(s, 1);
-	l->pid = (long)sqlite3_column_int64(s, 2);
-	l->since = (time_t)sqlite3_column_int64(s, 4);
-}
-
-void
-store_lock_clear(struct store_lock *l)
-{
-	free(l->operator);
-	free(l->host);
-	memset(l, 0, sizeof(*l));
-}
-
-int
-store_lock_holder(struct store *st, int64_t id, struct store_lock *l,
-    struct diags *d)
-{
-	sqlite3_stmt	*s;
-	int		 rc, err = STORE_OK;
-
-	s = prep(st, "SELECT operator, host, pid, pid_start, since FROM locks "
-	    "WHERE session_id = ?", d, "reading the session lock", &err);
-	if (s == NULL)
-		return err;
-	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		lock_row(s, l);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return fail(st, d, rc, "reading the session lock");
-	return rc == SQLITE_ROW;
-}
-
 static char *
 fmt_time(time_t t, char *buf, size_t len)
 {
@@ -1565,168 +1886,222 @@ fmt_time(time_t t, char *buf, size_t len)
 	return buf;
 }
 
-/*
- * Inside a transaction: may this process write to the session? A live
- * other holder refuses; a dead holder on this machine is taken over, said
- * as a warning and logged.
- */
-static int
-lock_gate(struct store *st, int64_t id, const char *op, struct diags *d)
+int
+store_console_join(struct store *st, int64_t id, const char *op,
+    const char *what, int64_t *cid, struct diags *d)
 {
-	sqlite3_stmt	*s;
-	struct store_lock l;
-	long long	 started;
-	char		 since[64], *detail;
-	int		 rc, err = STORE_OK, mine;
+	struct store_console	*v;
+	time_t			 now = store_now();
+	size_t			 n;
+	int			 rc;
 
-	s = prep(st, "SELECT operator, host, pid, pid_start, since FROM locks "
-	    "WHERE session_id = ?", d, "reading the session lock", &err);
+	/* Those that died before are forgotten on the way in. */
+	if ((rc = store_consoles(st, id, &v, &n, d)) != STORE_OK)
+		return rc;
+	store_consoles_free(v, n);
+	if ((rc = tx_begin(st, d)) != STORE_OK)
+		return rc;
+	if ((rc = run(st, d, "registering this console",
+	    "INSERT INTO consoles (session_id, operator, host, pid, pid_start, "
+	    "what, since, seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", "ittiitii",
+	    (int64_t)id, op, st->host, (int64_t)getpid(),
+	    (int64_t)pid_start((long)getpid()), what, (int64_t)now,
+	    (int64_t)now)) != STORE_OK) {
+		tx_rollback(st);
+		return rc;
+	}
+	*cid = sqlite3_last_insert_rowid(st->db);
+	return tx_commit(st, d);
+}
+
+int
+store_console_beat(struct store *st, int64_t cid, struct diags *d)
+{
+	int	rc;
+
+	if ((rc = tx_begin(st, d)) != STORE_OK)
+		return rc;
+	if ((rc = run(st, d, "telling the others this console is here",
+	    "UPDATE consoles SET seen = ? WHERE id = ?", "ii",
+	    (int64_t)store_now(), cid)) != STORE_OK) {
+		tx_rollback(st);
+		return rc;
+	}
+	return tx_commit(st, d);
+}
+
+void
+store_console_leave(struct store *st, int64_t cid)
+{
+	struct diags	d;
+
+	diags_init(&d);
+	if (tx_begin(st, &d) == STORE_OK) {
+		if (run(st, &d, "leaving", "DELETE FROM consoles WHERE id = ?",
+		    "i", cid) == STORE_OK)
+			(void)tx_commit(st, &d);
+		else
+			tx_rollback(st);
+	}
+	diags_free(&d);
+}
+
+void
+store_consoles_free(struct store_console *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].operator);
+		free(v[i].host);
+		free(v[i].what);
+	}
+	free(v);
+}
+
+/* Alive: its process, on this machine; its heartbeat, elsewhere. */
+static int
+console_alive(const struct store *st, const char *host, long pid,
+    long long started, time_t seen, time_t now)
+{
+	if (strcmp(host, st->host) == 0)
+		return pid_alive(pid, started);
+	return now - seen <= STORE_CONSOLE_EXPIRY;
+}
+
+int
+store_consoles(struct store *st, int64_t id, struct store_console **out,
+    size_t *n, struct diags *d)
+{
+	struct store_console	*v = NULL;
+	sqlite3_stmt		*s;
+	int64_t			*dead = NULL;
+	size_t			 count = 0, ndead = 0, i;
+	time_t			 now = store_now();
+	const char		*host;
+	int			 rc, err = STORE_OK;
+
+	*out = NULL;
+	*n = 0;
+	s = prep(st, "SELECT id, operator, host, pid, pid_start, what, since, "
+	    "seen FROM consoles WHERE session_id = ? ORDER BY since, id", d,
+	    "reading the open consoles", &err);
 	if (s == NULL)
 		return err;
 	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE) {
-		sqlite3_finalize(s);
-		return STORE_OK;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		host = (const char *)sqlite3_column_text(s, 2);
+		if (!console_alive(st, host, (long)sqlite3_column_int64(s, 3),
+		    sqlite3_column_int64(s, 4),
+		    (time_t)sqlite3_column_int64(s, 7), now)) {
+			dead = xreallocarray(dead, ndead + 1, sizeof(*dead));
+			dead[ndead++] = sqlite3_column_int64(s, 0);
+			continue;
+		}
+		v = xreallocarray(v, count + 1, sizeof(*v));
+		v[count].id = sqlite3_column_int64(s, 0);
+		v[count].operator = col_text(s, 1);
+		v[count].host = col_text(s, 2);
+		v[count].pid = (long)sqlite3_column_int64(s, 3);
+		v[count].what = col_text(s, 5);
+		v[count].since = (time_t)sqlite3_column_int64(s, 6);
+		v[count].seen = (time_t)sqlite3_column_int64(s, 7);
+		count++;
 	}
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(s);
-		return fail(st, d, rc, "reading the session lock");
-	}
-	lock_row(s, &l);
-	started = sqlite3_column_int64(s, 3);
 	sqlite3_finalize(s);
-	mine = strcmp(l.host, st->host) == 0 && l.pid == (long)getpid();
-	if (mine) {
-		store_lock_clear(&l);
-		return STORE_OK;
+	if (rc != SQLITE_DONE) {
+		free(dead);
+		store_consoles_free(v, count);
+		return fail(st, d, rc, "reading the open consoles");
 	}
-	fmt_time(l.since, since, sizeof(since));
-	if (strcmp(l.host, st->host) != 0 || pid_alive(l.pid, started)) {
-		diags_add(d, st->path, 0, 0, "session %lld is held by %s on %s "
-		    "(pid %ld) since %s; wait for it to finish, or if that "
-		    "fedwiz is gone, run 'fedwiz unlock --session %lld'",
-		    (long long)id, l.operator, l.host, l.pid, since,
-		    (long long)id);
-		store_lock_clear(&l);
-		return STORE_ELOCKED;
+	/* The dead are forgotten when we may write; either way they are
+	 * not listed. */
+	if (ndead > 0 && !st->readonly && st->txdepth == 0) {
+		struct diags	dd;
+
+		diags_init(&dd);
+		if (tx_begin(st, &dd) == STORE_OK) {
+			for (i = 0; i < ndead; i++)
+				if (run(st, &dd, "forgetting a console",
+				    "DELETE FROM consoles WHERE id = ?", "i",
+				    dead[i]) != STORE_OK)
+					break;
+			if (i == ndead)
+				(void)tx_commit(st, &dd);
+			else
+				tx_rollback(st);
+		}
+		diags_free(&dd);
 	}
-	/* The holder died (killed, crashed, rebooted) on this machine. */
-	detail = xasprintf("lock of %s (pid %ld, since %s) taken over: that "
-	    "process is gone", l.operator, l.pid, since);
-	diags_add(d, st->path, 0, 0, "warning: %s", detail);
-	s = prep(st, "DELETE FROM locks WHERE session_id = ?", d,
-	    "taking over the lock", &err);
-	if (s == NULL) {
-		free(detail);
-		store_lock_clear(&l);
-		return err;
-	}
-	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE)
-		rc = fail(st, d, rc, "taking over the lock");
-	else
-		rc = event_append(st, id, store_now(), op, "lock-taken-over",
-		    NULL, NULL, 0, detail, d);
-	free(detail);
-	store_lock_clear(&l);
-	return rc;
+	free(dead);
+	*out = v;
+	*n = count;
+	return STORE_OK;
 }
 
 int
-store_lock(struct store *st, int64_t id, const char *op,
-    struct store_lock *holder, struct diags *d)
-{
-	struct diags	 gate;
-	int		 rc;
-
-	if ((rc = tx_begin(st, d)) != STORE_OK)
-		return rc;
-	diags_init(&gate);
-	rc = lock_gate(st, id, op, &gate);
-	if (rc == STORE_ELOCKED)
-		store_lock_holder(st, id, holder, d);
-	if (gate.n > 0) {
-		size_t i;
-		for (i = 0; i < gate.n; i++)
-			diags_add(d, gate.v[i].file, 0, 0, "%s",
-			    gate.v[i].msg);
-	}
-	diags_free(&gate);
-	if (rc != STORE_OK)
-		goto out;
-	if ((rc = run(st, d, "taking the session lock",
-	    "INSERT OR REPLACE INTO locks (session_id, operator, host, pid, "
-	    "pid_start, since) VALUES (?, ?, ?, ?, ?, ?)", "ittiii",
-	    (int64_t)id, op, st->host, (int64_t)getpid(),
-	    (int64_t)pid_start((long)getpid()),
-	    (int64_t)store_now())) != STORE_OK)
-		goto out;
-	return tx_commit(st, d);
-out:
-	tx_rollback(st);
-	return rc;
-}
-
-int
-store_unlock(struct store *st, int64_t id)
-{
-	sqlite3_stmt	*s;
-	int		 rc;
-
-	if (sqlite3_prepare_v2(st->db, "DELETE FROM locks WHERE session_id = ? "
-	    "AND host = ? AND pid = ?", -1, &s, NULL) != SQLITE_OK)
-		return STORE_EENV;
-	sqlite3_bind_int64(s, 1, id);
-	bind_text(s, 2, st->host);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)getpid());
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? STORE_OK : STORE_EENV;
-}
-
-int
-store_lock_break(struct store *st, int64_t id, const char *op,
+store_consoles_forget(struct store *st, int64_t id, size_t *n,
     struct diags *d)
 {
-	struct store_lock	 l;
-	char			 since[64], *detail;
-	int			 rc, held;
+	struct store_console	*v;
+	size_t			 nlive, i;
+	int			 rc;
 
-	if ((rc = tx_begin(st, d)) != STORE_OK)
+	*n = 0;
+	/* The dead here go on the way. */
+	if ((rc = store_consoles(st, id, &v, &nlive, d)) != STORE_OK)
 		return rc;
-	memset(&l, 0, sizeof(l));
-	if ((held = store_lock_holder(st, id, &l, d)) < 0) {
-		rc = held;
-		goto out;
+	if ((rc = tx_begin(st, d)) != STORE_OK) {
+		store_consoles_free(v, nlive);
+		return rc;
 	}
-	if (!held) {
-		diags_add(d, st->path, 0, 0, "session %lld is not locked",
-		    (long long)id);
-		tx_rollback(st);
-		return STORE_OK;
+	for (i = 0; i < nlive; i++) {
+		if (strcmp(v[i].host, st->host) == 0)
+			continue;
+		if ((rc = run(st, d, "forgetting a console", "DELETE FROM "
+		    "consoles WHERE id = ?", "i", v[i].id)) != STORE_OK) {
+			store_consoles_free(v, nlive);
+			tx_rollback(st);
+			return rc;
+		}
+		(*n)++;
 	}
-	if ((rc = run(st, d, "breaking the lock",
-	    "DELETE FROM locks WHERE session_id = ?", "i",
-	    (int64_t)id)) != STORE_OK)
-		goto out;
-	detail = xasprintf("lock of %s on %s (pid %ld, since %s) broken",
-	    l.operator, l.host, l.pid, fmt_time(l.since, since, sizeof(since)));
-	rc = event_append(st, id, store_now(), op, "lock-broken", NULL, NULL, 0,
-	    detail, d);
-	if (rc == STORE_OK)
-		diags_add(d, st->path, 0, 0, "%s", detail);
-	free(detail);
-	if (rc != STORE_OK)
-		goto out;
-	store_lock_clear(&l);
+	store_consoles_free(v, nlive);
 	return tx_commit(st, d);
-out:
-	store_lock_clear(&l);
-	tx_rollback(st);
-	return rc;
+}
+
+int64_t
+store_session_last_event(struct store *st, int64_t id)
+{
+	sqlite3_stmt	*s;
+	int64_t		 v = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT max(id) FROM events WHERE "
+	    "session_id = ?", -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+int
+store_changed(struct store *st)
+{
+	sqlite3_stmt	*s;
+	long long	 v = -1;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA data_version", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return 0;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (v == st->data_version)
+		return 0;
+	st->data_version = v;
+	return 1;
 }
 
 /* Transitions. */
@@ -1734,7 +2109,8 @@ out:
 int
 store_step_set(struct store *st, int64_t id, const char *proc,
     const char *host, size_t step, enum step_status to, const char *note,
-    const char *op, const char *detail_extra, int *changed, struct diags *d)
+    const char *op, const char *detail_extra, enum step_via via,
+    int *changed, struct diags *d)
 {
 	sqlite3_stmt	*s;
 	struct store_event ev;
@@ -1748,8 +2124,6 @@ store_step_set(struct store *st, int64_t id, const char *proc,
 		host = "";
 	if ((rc = tx_begin(st, d)) != STORE_OK)
 		return rc;
-	if ((rc = lock_gate(st, id, op, d)) != STORE_OK)
-		goto out;
 	s = prep(st, "SELECT status, operator, at FROM steps WHERE "
 	    "session_id = ? AND proc = ? AND host = ? AND step = ?", d,
 	    "reading the step", &err);
@@ -1774,6 +2148,12 @@ store_step_set(struct store *st, int64_t id, const char *proc,
 	}
 	if (from == to) {
 		/* Nothing to record: saying it again is not a transition. */
+		if (cur_op != NULL)
+			diags_add(d, st->path, 0, 0, "step %zu of %s%s%s was "
+			    "already %s (by %s at %s); nothing changed", step,
+			    proc, *host ? "@" : "", host,
+			    plan_step_status_name(from), cur_op,
+			    fmt_time(cur_at, when, sizeof(when)));
 		free(cur_op);
 		tx_rollback(st);
 		return STORE_OK;
@@ -1792,8 +2172,8 @@ store_step_set(struct store *st, int64_t id, const char *proc,
 	}
 	free(cur_op);
 	s = prep(st, "INSERT OR REPLACE INTO steps (session_id, proc, host, "
-	    "step, status, note, operator, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	    d, "recording the step", &err);
+	    "step, status, note, operator, at, via) VALUES (?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?)", d, "recording the step", &err);
 	if (s == NULL) {
 		rc = err;
 		goto out;
@@ -1806,6 +2186,7 @@ store_step_set(struct store *st, int64_t id, const char *proc,
 	bind_text(s, 6, note);
 	bind_text(s, 7, op);
 	sqlite3_bind_int64(s, 8, (sqlite3_int64)now);
+	bind_text(s, 9, via_db[via]);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
@@ -1828,6 +2209,7 @@ store_step_set(struct store *st, int64_t id, const char *proc,
 	ev.to = (char *)(uintptr_t)plan_step_status_name(to);
 	ev.note = (char *)(uintptr_t)note;
 	ev.extra = (char *)(uintptr_t)detail_extra;
+	ev.via = (char *)(uintptr_t)(via == STEP_VIA_CHECKS ? "checks" : "");
 	rc = event_write(st, &ev, d);
 	free(detail);
 	if (rc != STORE_OK)
@@ -1855,18 +2237,30 @@ check_insert(struct store *st, int64_t id, const struct store_check *c,
 	char		*detail;
 	int		 rc;
 
+	const char	*origin = c->origin != NULL ? c->origin : "collected";
+
 	if ((rc = run(st, d, "recording a check",
 	    "INSERT INTO checks (session_id, proc, host, step, kind, target, "
 	    "result, message, excerpt, output_sha256, output_len, at, "
-	    "duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	    "ittittttttiii", (int64_t)id, c->proc, c->host ? c->host : "",
-	    (int64_t)c->step, c->kind, c->target, c->result, c->message,
-	    c->excerpt, c->output_sha256, (int64_t)c->output_len,
-	    (int64_t)(c->at ? c->at : store_now()),
-	    (int64_t)c->duration_ms)) != STORE_OK)
+	    "duration_ms, origin, origin_detail) VALUES (?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?)", "ittittttttiiitt", (int64_t)id, c->proc,
+	    c->host ? c->host : "", (int64_t)c->step, c->kind, c->target,
+	    c->result, c->message, c->excerpt, c->output_sha256,
+	    (int64_t)c->output_len, (int64_t)(c->at ? c->at : store_now()),
+	    (int64_t)c->duration_ms, origin, c->origin_detail)) != STORE_OK)
 		return rc;
-	detail = xasprintf("%s %s: %s%s%s", c->kind, c->target ? c->target : "",
-	    c->result, c->message ? ": " : "", c->message ? c->message : "");
+	/* Evidence that did not come through fedwiz's own probe says so in
+	 * the record. */
+	if (strcmp(origin, "collected") != 0)
+		detail = xasprintf("%s %s: %s%s%s (%s%s%s)", c->kind,
+		    c->target ? c->target : "", c->result, c->message ? ": " :
+		    "", c->message ? c->message : "", origin,
+		    c->origin_detail ? " " : "", c->origin_detail ?
+		    c->origin_detail : "");
+	else
+		detail = xasprintf("%s %s: %s%s%s", c->kind, c->target ?
+		    c->target : "", c->result, c->message ? ": " : "",
+		    c->message ? c->message : "");
 	rc = event_append(st, id, c->at ? c->at : store_now(), op, "check",
 	    c->proc, c->host, c->step, detail, d);
 	free(detail);
@@ -1894,8 +2288,6 @@ store_checks_add(struct store *st, int64_t id, const struct store_check *v,
 
 	if ((rc = tx_begin(st, d)) != STORE_OK)
 		return rc;
-	if ((rc = lock_gate(st, id, op, d)) != STORE_OK)
-		goto out;
 	for (i = 0; i < n; i++)
 		if ((rc = check_insert(st, id, &v[i], op, d)) != STORE_OK)
 			goto out;
@@ -1916,9 +2308,9 @@ store_checks(struct store *st, int64_t id, struct store_check **out,
 
 	s = prep(st, "SELECT id, proc, host, step, kind, coalesce(target, ''), "
 	    "result, coalesce(message, ''), coalesce(excerpt, ''), "
-	    "coalesce(output_sha256, ''), output_len, at, duration_ms FROM "
-	    "checks WHERE session_id = ? ORDER BY id", d, "reading checks",
-	    &err);
+	    "coalesce(output_sha256, ''), output_len, at, duration_ms, origin, "
+	    "origin_detail, coalesce(stale_event, 0), stale_why FROM checks "
+	    "WHERE session_id = ? ORDER BY id", d, "reading checks", &err);
 	if (s == NULL)
 		return err;
 	sqlite3_bind_int64(s, 1, id);
@@ -1937,6 +2329,13 @@ store_checks(struct store *st, int64_t id, struct store_check **out,
 		v[count].output_len = (size_t)sqlite3_column_int64(s, 10);
 		v[count].at = (time_t)sqlite3_column_int64(s, 11);
 		v[count].duration_ms = sqlite3_column_int64(s, 12);
+		/* Owned strings, const only for the writer's sake. */
+		v[count].origin = col_text(s, 13);
+		v[count].origin_detail = sqlite3_column_type(s, 14) ==
+		    SQLITE_NULL ? NULL : col_text(s, 14);
+		v[count].stale_event = sqlite3_column_int64(s, 15);
+		v[count].stale_why = sqlite3_column_type(s, 16) == SQLITE_NULL ?
+		    NULL : col_text(s, 16);
 		count++;
 	}
 	sqlite3_finalize(s);
@@ -1963,6 +2362,9 @@ store_checks_free(struct store_check *v, size_t n)
 		free(v[i].message);
 		free(v[i].excerpt);
 		free(v[i].output_sha256);
+		free((void *)(uintptr_t)v[i].origin);
+		free((void *)(uintptr_t)v[i].origin_detail);
+		free(v[i].stale_why);
 	}
 	free(v);
 }
@@ -1991,8 +2393,6 @@ store_session_close(struct store *st, int64_t id, const char *op,
 
 	if ((rc = tx_begin(st, d)) != STORE_OK)
 		return rc;
-	if ((rc = lock_gate(st, id, op, d)) != STORE_OK)
-		goto out;
 	if ((rc = run(st, d, "closing the session",
 	    "UPDATE sessions SET closed = ?, updated = ? WHERE id = ? AND "
 	    "closed IS NULL", "iii", (int64_t)store_now(), (int64_t)store_now(),
@@ -2022,8 +2422,6 @@ store_session_rebase(struct store *st, int64_t id, const char *runbook_hash,
 
 	if ((rc = tx_begin(st, d)) != STORE_OK)
 		return rc;
-	if ((rc = lock_gate(st, id, op, d)) != STORE_OK)
-		goto out;
 	if ((rc = run(st, d, "recording the runbook",
 	    "INSERT OR IGNORE INTO runbooks (hash, runbook_id, text) SELECT "
 	    "?, runbook_id, ? FROM sessions WHERE id = ?", "tbi", runbook_hash,
@@ -2048,7 +2446,7 @@ out:
 /* In event_row's order. */
 static const char event_cols[] =
     "id, session_id, at, operator, kind, proc, host, step, detail, "
-    "from_status, to_status, note, extra, prev_hash, hash";
+    "from_status, to_status, note, extra, prev_hash, hash, via";
 
 static void
 event_row(sqlite3_stmt *s, struct store_event *e)
@@ -2068,6 +2466,7 @@ event_row(sqlite3_stmt *s, struct store_event *e)
 	e->extra = col_text(s, 12);
 	e->prev_hash = col_text(s, 13);
 	e->hash = col_text(s, 14);
+	e->via = col_text(s, 15);
 }
 
 static void
@@ -2084,6 +2483,7 @@ event_clear(struct store_event *e)
 	free(e->extra);
 	free(e->prev_hash);
 	free(e->hash);
+	free(e->via);
 }
 
 int
@@ -2132,7 +2532,7 @@ store_events_free(struct store_event *v, size_t n)
 }
 
 int
-store_audit_verify(struct store *st, size_t *count, int64_t *bad,
+store_audit_verify(struct store *st, struct store_head *head, int64_t *bad,
     struct diags *d)
 {
 	struct store_event	 e;
@@ -2141,7 +2541,7 @@ store_audit_verify(struct store *st, size_t *count, int64_t *bad,
 	int64_t			 expect_id = 1;
 	int			 rc, err = STORE_OK, broken = 0;
 
-	*count = 0;
+	memset(head, 0, sizeof(*head));
 	*bad = 0;
 	sql = xasprintf("SELECT %s FROM events ORDER BY id", event_cols);
 	s = prep(st, sql, d, "reading the event log", &err);
@@ -2179,10 +2579,13 @@ store_audit_verify(struct store *st, size_t *count, int64_t *bad,
 			}
 		}
 		snprintf(prev, sizeof(prev), "%s", e.hash);
+		if (!broken) {
+			head->count++;
+			head->last_id = e.id;
+			snprintf(head->hash, sizeof(head->hash), "%s", e.hash);
+		}
 		event_clear(&e);
 		expect_id++;
-		if (!broken)
-			(*count)++;
 	}
 	sqlite3_finalize(s);
 	if (broken)
@@ -2190,6 +2593,345 @@ store_audit_verify(struct store *st, size_t *count, int64_t *bad,
 	if (rc != SQLITE_DONE)
 		return fail(st, d, rc, "reading the event log");
 	return STORE_OK;
+}
+
+int
+store_audit_anchor(struct store *st, size_t n, const char *hash,
+    struct diags *d)
+{
+	sqlite3_stmt	*s;
+	char		 have[65];
+	long long	 count = 0;
+	int		 rc, err = STORE_OK;
+
+	if ((rc = pragma_int(st, "SELECT count(*) FROM events", &count, d)) !=
+	    STORE_OK)
+		return rc;
+	s = prep(st, "SELECT hash FROM events WHERE id = ?", d,
+	    "reading the event log", &err);
+	if (s == NULL)
+		return err;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)n);
+	have[0] = '\0';
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		snprintf(have, sizeof(have), "%s",
+		    (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(st, d, rc, "reading the event log");
+	if (rc == SQLITE_DONE) {
+		diags_add(d, st->path, 0, 0, "the head you gave is event %zu, "
+		    "and the log now has %lld events: events up to it were "
+		    "REMOVED since that head was taken", n, count);
+		return STORE_EINPUT;
+	}
+	if (strcasecmp(have, hash) != 0) {
+		diags_add(d, st->path, 0, 0, "event %zu is not the one of the "
+		    "head you gave: its hash is %s, not %s; the log up to it "
+		    "was REWRITTEN (or events removed and others written) since "
+		    "that head was taken", n, have, hash);
+		return STORE_EINPUT;
+	}
+	return STORE_OK;
+}
+
+/*
+ * The last step event of every step against the steps table, both ways:
+ * a row that says what its last event does not, a row with no event, an
+ * event whose row is gone. Both are read in the same key order, backwards
+ * (the steps table's primary key, the events_by_step index, which also
+ * holds the fields compared: no table lookup), so that the first event of
+ * each step is its last; they are merged here, in one pass over each, and
+ * nothing is copied but the key of the step before (a session of 10,000
+ * steps is checked on every open).
+ */
+static const char replay_rows[] =
+    "SELECT session_id, proc, host, step, status, note, operator, at, via "
+    "FROM steps WHERE ?1 = 0 OR session_id = ?1 "
+    "ORDER BY session_id DESC, proc DESC, host DESC, step DESC";
+static const char replay_rows_one[] =
+    "SELECT session_id, proc, host, step, status, note, operator, at, via "
+    "FROM steps WHERE session_id = ?1 "
+    "ORDER BY session_id DESC, proc DESC, host DESC, step DESC";
+static const char replay_events[] =
+    "SELECT session_id, proc, host, step, to_status, note, operator, at, "
+    "via FROM events WHERE kind = 'step' "
+    "ORDER BY session_id DESC, proc DESC, host DESC, step DESC, id DESC";
+static const char replay_events_one[] =
+    "SELECT session_id, proc, host, step, to_status, note, operator, at, "
+    "via FROM events WHERE kind = 'step' AND session_id = ?1 "
+    "ORDER BY session_id DESC, proc DESC, host DESC, step DESC, id DESC";
+
+/* A step's state as one side has it: pointers into its statement's row
+ * (valid until that statement steps) or into the caller's array. */
+struct side {
+	int		 have;
+	int64_t		 session;
+	struct store_step st;
+};
+
+static void
+side_view(sqlite3_stmt *s, struct side *x)
+{
+	const char	*note = (const char *)sqlite3_column_text(s, 5);
+
+	x->have = 1;
+	x->session = sqlite3_column_int64(s, 0);
+	x->st.proc = (char *)(uintptr_t)sqlite3_column_text(s, 1);
+	x->st.host = (char *)(uintptr_t)sqlite3_column_text(s, 2);
+	x->st.step = (size_t)sqlite3_column_int64(s, 3);
+	x->st.status = status_from_db((const char *)sqlite3_column_text(s, 4));
+	x->st.note = note != NULL && *note != '\0' ? (char *)(uintptr_t)note :
+	    NULL;
+	x->st.operator = (char *)(uintptr_t)sqlite3_column_text(s, 6);
+	x->st.at = (time_t)sqlite3_column_int64(s, 7);
+	x->st.via = via_from_db((const char *)sqlite3_column_text(s, 8));
+}
+
+/* Where a comes against b in the (descending) order read. */
+static int
+key_cmp(int64_t sa, const char *pa, const char *ha, size_t ta, int64_t sb,
+    const char *pb, const char *hb, size_t tb)
+{
+	int	c;
+
+	if (sa != sb)
+		return sa > sb ? -1 : 1;
+	if ((c = strcmp(pa, pb)) != 0)
+		return -c;
+	if ((c = strcmp(ha, hb)) != 0)
+		return -c;
+	if (ta != tb)
+		return ta > tb ? -1 : 1;
+	return 0;
+}
+
+static int
+side_cmp(const struct side *a, const struct side *b)
+{
+	return key_cmp(a->session, a->st.proc, a->st.host, a->st.step,
+	    b->session, b->st.proc, b->st.host, b->st.step);
+}
+
+static int
+same_state(const struct store_step *a, const struct store_step *b)
+{
+	return a->status == b->status && a->at == b->at && a->via == b->via &&
+	    strcmp(a->operator, b->operator) == 0 && ((a->note == NULL &&
+	    b->note == NULL) || (a->note != NULL && b->note != NULL &&
+	    strcmp(a->note, b->note) == 0));
+}
+
+/* The previous step's key, for the next event to be compared with: ids
+ * and host names are at most 64 bytes; no printf on this path. */
+static void
+keep(char *buf, size_t len, const char *s)
+{
+	size_t	n = strlen(s);
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
+/* Where the step records come from: the table, or the rows store_steps
+ * read (in ascending key order: walked from the end). */
+struct rows {
+	sqlite3_stmt		*s;
+	const struct store_step	*v;
+	size_t			 left;
+	int64_t			 session;
+};
+
+static int
+next_row(struct store *st, struct rows *r, struct side *x, struct diags *d)
+{
+	const char	*note;
+	int		 rc;
+
+	memset(x, 0, sizeof(*x));
+	if (r->v != NULL) {
+		if (r->left == 0)
+			return STORE_OK;
+		x->have = 1;
+		x->session = r->session;
+		x->st = r->v[--r->left];
+		note = x->st.note;
+		x->st.note = note != NULL && *note != '\0' ?
+		    (char *)(uintptr_t)note : NULL;
+		return STORE_OK;
+	}
+	if ((rc = sqlite3_step(r->s)) == SQLITE_ROW) {
+		side_view(r->s, x);
+		return STORE_OK;
+	}
+	return rc == SQLITE_DONE ? STORE_OK : fail(st, d, rc,
+	    "replaying the event log");
+}
+
+/* A mismatch, copied (the views go with the next row), told in key order
+ * once the scan is done. */
+struct bad {
+	int64_t			 session;
+	int			 has_row;
+	int			 has_log;
+	struct store_step	 row;
+	struct store_step	 log;
+};
+
+struct bads {
+	struct bad	*v;
+	size_t		 n;
+};
+
+static void
+step_copy(struct store_step *to, const struct store_step *from)
+{
+	*to = *from;
+	to->proc = xstrdup(from->proc);
+	to->host = xstrdup(from->host);
+	to->note = from->note != NULL ? xstrdup(from->note) : NULL;
+	to->operator = xstrdup(from->operator);
+}
+
+static void
+step_free(struct store_step *x)
+{
+	free(x->proc);
+	free(x->host);
+	free(x->note);
+	free(x->operator);
+}
+
+static void
+bad_add(struct bads *b, int64_t session, const struct store_step *row,
+    const struct store_step *log)
+{
+	struct bad	*x;
+
+	b->v = xreallocarray(b->v, b->n + 1, sizeof(*b->v));
+	x = &b->v[b->n++];
+	memset(x, 0, sizeof(*x));
+	x->session = session;
+	if ((x->has_row = row != NULL))
+		step_copy(&x->row, row);
+	if ((x->has_log = log != NULL))
+		step_copy(&x->log, log);
+}
+
+static int
+replay(struct store *st, int64_t id, const struct store_step *v, size_t nv,
+    void (*fn)(void *, int64_t, const struct store_step *,
+    const struct store_step *), void *ctx, size_t *nbad, struct diags *d)
+{
+	struct side	 row, log;
+	struct rows	 rows;
+	sqlite3_stmt	*evs = NULL;
+	char		 pproc[256] = "", phost[256] = "";
+	struct bads	 bads = { NULL, 0 };
+	int64_t		 psession = -1;
+	size_t		 pstep = 0, i;
+	int		 rc, err = STORE_OK, c, tx = 0;
+
+	*nbad = 0;
+	memset(&rows, 0, sizeof(rows));
+	rows.v = v;
+	rows.left = nv;
+	rows.session = id;
+	/* One snapshot for both reads. */
+	if (st->txdepth == 0 && sqlite3_get_autocommit(st->db)) {
+		if ((rc = exec(st, "BEGIN", d, "replaying the event log")) !=
+		    STORE_OK)
+			return rc;
+		tx = 1;
+	}
+	if ((v == NULL && (rows.s = prep(st, id > 0 ? replay_rows_one :
+	    replay_rows, d, "replaying the event log", &err)) == NULL) ||
+	    (evs = prep(st, id > 0 ? replay_events_one : replay_events, d,
+	    "replaying the event log", &err)) == NULL) {
+		rc = err;
+		goto out;
+	}
+	if (rows.s != NULL)
+		sqlite3_bind_int64(rows.s, 1, id);
+	if (id > 0)
+		sqlite3_bind_int64(evs, 1, id);
+	if ((rc = next_row(st, &rows, &row, d)) != STORE_OK)
+		goto out;
+	while ((rc = sqlite3_step(evs)) == SQLITE_ROW) {
+		memset(&log, 0, sizeof(log));
+		side_view(evs, &log);
+		/* Newest first: the other events of this step are older. */
+		if (key_cmp(log.session, log.st.proc, log.st.host, log.st.step,
+		    psession, pproc, phost, pstep) == 0)
+			continue;
+		psession = log.session;
+		keep(pproc, sizeof(pproc), log.st.proc);
+		keep(phost, sizeof(phost), log.st.host);
+		pstep = log.st.step;
+		/* Records before it have no event at all. */
+		while (row.have && (c = side_cmp(&row, &log)) < 0) {
+			bad_add(&bads, row.session, &row.st, NULL);
+			if ((rc = next_row(st, &rows, &row, d)) != STORE_OK)
+				goto out;
+		}
+		if (row.have && side_cmp(&row, &log) == 0) {
+			if (!same_state(&row.st, &log.st))
+				bad_add(&bads, row.session, &row.st, &log.st);
+			if ((rc = next_row(st, &rows, &row, d)) != STORE_OK)
+				goto out;
+		} else
+			bad_add(&bads, log.session, NULL, &log.st);
+	}
+	if (rc != SQLITE_DONE) {
+		rc = fail(st, d, rc, "replaying the event log");
+		goto out;
+	}
+	while (row.have) {
+		bad_add(&bads, row.session, &row.st, NULL);
+		if ((rc = next_row(st, &rows, &row, d)) != STORE_OK)
+			goto out;
+	}
+	rc = STORE_OK;
+	/* Read backwards: told forwards. */
+	*nbad = bads.n;
+	for (i = bads.n; fn != NULL && i > 0; i--)
+		fn(ctx, bads.v[i - 1].session, bads.v[i - 1].has_row ?
+		    &bads.v[i - 1].row : NULL, bads.v[i - 1].has_log ?
+		    &bads.v[i - 1].log : NULL);
+out:
+	for (i = 0; i < bads.n; i++) {
+		if (bads.v[i].has_row)
+			step_free(&bads.v[i].row);
+		if (bads.v[i].has_log)
+			step_free(&bads.v[i].log);
+	}
+	free(bads.v);
+	sqlite3_finalize(rows.s);
+	sqlite3_finalize(evs);
+	if (tx)
+		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	return rc;
+}
+
+int
+store_audit_replay(struct store *st, int64_t id,
+    void (*fn)(void *, int64_t, const struct store_step *,
+    const struct store_step *), void *ctx, size_t *nbad, struct diags *d)
+{
+	return replay(st, id, NULL, 0, fn, ctx, nbad, d);
+}
+
+int
+store_replay_rows(struct store *st, int64_t id, const struct store_step *v,
+    size_t n, void (*fn)(void *, int64_t, const struct store_step *,
+    const struct store_step *), void *ctx, size_t *nbad, struct diags *d)
+{
+	/* An empty array is still the rows (none), not "read the table". */
+	static const struct store_step none;
+
+	return replay(st, id, n > 0 ? v : &none, n, fn, ctx, nbad, d);
 }
 
 /*

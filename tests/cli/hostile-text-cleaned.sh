@@ -72,11 +72,16 @@ sqlite3 "$T/f.db" "
 UPDATE sessions SET operator = 'mal' || char(27) || ']0;owned' || char(7) || 'lory',
     host = 'h' || char(27) || '[2J' || char(155) || '31m' || char(8238) || 'ost';
 UPDATE steps SET note = 'n' || char(27) || '[1;1H' || char(13) || 'hidden', operator = 'op' || char(27) || 'c';
-INSERT INTO answers VALUES (1, 'imp_fqdn', 'imp1' || char(27) || '[8m.example.com', 9);
-INSERT INTO hosts VALUES (1, 'lync_fe', 'fe1', '192.0.2.1' || char(27) || '[31m', 'ad' || char(7) || 'min', 22, NULL, NULL, 0);
+INSERT INTO answers (session_id, name, value, ord) VALUES (1, 'imp_fqdn', 'imp1' || char(27) || '[8m.example.com', 9);
+INSERT INTO hosts (session_id, role, name, address, user, port, profile, identity, ord)
+    VALUES (1, 'lync_fe', 'fe1', '192.0.2.1' || char(27) || '[31m', 'ad' || char(7) || 'min', 22, NULL, NULL, 0);
 " || fail "sqlite3"
-expect_exit 0 F status
+# The step records no longer match the event log: said (cleaned), and
+# status exits 1.
+expect_exit 1 F status
 no_raw "$T/out" "$T/err"
+grep -q "warning: the record of .* says .* by op, and the event log says" "$T/err" ||
+	fail "tampered records not said: $(cat "$T/err")"
 grep -q 'operator mal]0;owned' "$T/out" && fail "an OSC string was kept as text"
 grep -q 'operator mallory, started' "$T/out" || fail "status operator: $(grep operator "$T/out")"
 expect_exit 0 F sessions
@@ -86,17 +91,30 @@ for fmt in md html json; do
 	expect_exit 0 F report --format $fmt
 	no_raw "$T/out" "$T/err"
 done
-expect_exit 0 F status --json
+expect_exit 1 F status --json
 no_raw "$T/out"
 jq -e '.session.operator | test("\u001b")' "$T/out" >/dev/null ||
     fail "status --json lost the escaped value"
+
+# A runbook file's own text (titles, steps) as list and plan print it.
+mkdir "$T/rb"
+printf '%s\n' 'id: esc' 'title: "T\e]0;owned\aitle"' 'source: s' 'summary: s' \
+    'procedures:' '  - { id: p, title: "P\e[31m", steps: [ {do: "x\e[2J\u202ey"} ] }' \
+    >"$T/rb/esc.yaml"
+expect_exit 0 "$FEDWIZ" --runbooks "$T/rb" list
+no_raw "$T/out" "$T/err"
+grep -q 'Title' "$T/out" || fail "list title: $(cat "$T/out")"
+expect_exit 0 "$FEDWIZ" --runbooks "$T/rb" plan esc --steps
+no_raw "$T/out" "$T/err"
+expect_exit 0 "$FEDWIZ" --runbooks "$T/rb" plan esc --json
+no_raw "$T/out"
 
 # Times at the ends of a 64-bit integer.
 sqlite3 "$T/f.db" "
 UPDATE sessions SET started = -9223372036854775808, updated = 9223372036854775807,
     window_end = -9223372036854775808;
 UPDATE steps SET at = -9223372036854775808;" || fail "sqlite3"
-expect_exit 0 F status
+expect_exit 1 F status
 expect_exit 0 F sessions
 expect_exit 0 F sessions --json
 for fmt in md html json; do
@@ -104,7 +122,7 @@ for fmt in md html json; do
 done
 sqlite3 "$T/f.db" "UPDATE sessions SET started = 9223372036854775807,
     updated = -9223372036854775808, window_end = 9223372036854775807;" || fail "sqlite3"
-expect_exit 0 F status
+expect_exit 1 F status
 expect_exit 0 F sessions
 for fmt in md html json; do
 	expect_exit 0 F report --format $fmt

@@ -102,6 +102,14 @@ for f in md html json; do
 done
 jq -e '.audit.verified and .outcome.failed == 0 and .outcome.skipped == 1' \
 	"$T/report.json" >/dev/null || fail "json outcome"
+# The head it prints up front is the one audit verify prints.
+head=$("$FEDWIZ" --state "$DB" audit verify 2>/dev/null | sed -n 's/^head //p')
+[ -n "$head" ] || fail "audit verify printed no head"
+jq -e --arg h "$head" '.audit_head == $h and .audit.head == $h' "$T/report.json" \
+	>/dev/null || fail "json head is not audit verify's $head"
+grep -q "^\*\*Audit chain head:\*\* \`$head\`" "$T/report.md" || fail "md head"
+grep -q "<strong>Audit chain head:</strong> <code>$head</code>" "$T/report.html" ||
+	fail "html head"
 
 # -o: the same bytes as standard output, mode 0600, nothing else left.
 mkdir "$T/dir"
@@ -146,7 +154,7 @@ grep -q '\\<script>alert(1)\\</script> \\& "quotes"' "$T/x.md" ||
 
 # A step row written behind fedwiz's back (the steps table is not chained):
 # the report still shows it, and says the log does not back it.
-sqlite3 "$DB" "INSERT INTO steps VALUES (1, 'install-ca-chain', 'fe1', 2, 'done', NULL, 'mallory', 1795303000);" ||
+sqlite3 "$DB" "INSERT INTO steps (session_id, proc, host, step, status, note, operator, at) VALUES (1, 'install-ca-chain', 'fe1', 2, 'done', NULL, 'mallory', 1795303000);" ||
 	fail "sqlite3 forge"
 expect_exit 0 "$FEDWIZ" --state "$DB" report --format md
 grep -q '^> \*\*1 step record does NOT match the event log\.\*\*' "$T/out" ||

@@ -87,6 +87,7 @@ done
 # version back is the progress it had.
 f=$T/newer.db
 cp "$db" "$f"
+ours=$(sqlite3 -readonly "$f" "PRAGMA user_version")
 sqlite3 "$f" "PRAGMA user_version = 99"
 for cmd in "step download-ca-chain@fe1 3 done" status; do
 	# shellcheck disable=SC2086
@@ -94,7 +95,7 @@ for cmd in "step download-ca-chain@fe1 3 done" status; do
 	says "$f: written by a newer fedwiz (schema 99"
 	says "upgrade fedwiz"
 done
-sqlite3 "$f" "PRAGMA user_version = 1"
+sqlite3 "$f" "PRAGMA user_version = $ours"
 [ "$(progress "$f")" = "$base" ] || fail "newer: progress lost"
 
 # Damaged: the root page of the steps table, which status must read,

@@ -1,27 +1,32 @@
 /*
- * crash_driver: kill -9 fedwiz at random moments of step transitions, then
- * check that nothing acknowledged was lost and nothing half-done was left.
+ * crash_driver: kill -9 fedwiz at random moments of step transitions made
+ * by several writers at once, then check that nothing acknowledged was
+ * lost and nothing half-done was left.
  *
- *   crash_driver [-k KILLS] [-m MIN] [-s SEED] [-t SECONDS] [-H LOCK_HOLDER]
- *       FEDWIZ DB SESSION STEPS
+ *   crash_driver [-k KILLS] [-m MIN] [-s SEED] [-t SECONDS] [-w WRITERS]
+ *       [-H CONSOLE_HOLDER] FEDWIZ DB SESSION STEPS
  *
  * STEPS is a file of "PROC HOST STEP" lines (HOST "-" for a procedure done
- * once). Each round picks a step, reads its status straight from the
- * database (read-only), and runs the one valid move from there:
+ * once). WRITERS (default 2) run at the same time, each on its own share
+ * of the steps (step i belongs to writer i mod WRITERS), so each knows the
+ * one valid move from where its step is, while SQLite serialises their
+ * transactions on the one database. Each transition reads its step's
+ * status straight from the database (read-only) and runs
  *
  *   fedwiz --state DB step PROC[@HOST] STEP done|skip|fail|reopen
  *       --note t<i> --session SESSION --operator crash --force
  *
- * where i is the transition's serial number. About half the rounds send
+ * where i is the transition's serial number. About half of them get
  * SIGKILL after a random delay. Half of those delays are spread over the
  * whole life of a command (0 to 1.1 times its typical length, measured
  * first and kept up to date), so kills land before the database is open,
- * while the runbook loads, inside the transaction, after COMMIT; the
- * transaction is a small part of that life, so the other half aim at the
+ * while the runbook loads, while it waits for the other writer's
+ * transaction, inside its own, after COMMIT; the other half aim at the
  * span just before the moment COMMIT is seen to return (learnt from where
  * the whole-life kills found the transition committed or not).
- * With -H, now and then a real lock holder takes the session's lock and
- * is killed: the next step has to take the stale lock over.
+ * With -H, now and then a real console (as the wizard is) joins the
+ * session for a while and is killed: nobody is held back by it, and no
+ * listing shows it once it is dead.
  *
  * It stops once KILLS kills landed on a running child, or at the deadline
  * (-t), then checks the database. The deadline bounds the time a slow
@@ -32,14 +37,15 @@
  *
  *   (a) every acknowledged (exit 0) transition is in the event log once;
  *   (b) every step event is a transition issued here, at most once, on
- *       the step and with the move that was issued, in issue order;
+ *       the step and with the move that was issued, each writer's in its
+ *       issue order;
  *   (c) a killed transition is wholly there (event, and the step row
  *       unless a later transition replaced it) or wholly absent;
  *   (d) the steps table is the replay of the event log;
  *   (e) PRAGMA integrity_check is ok; (f) fedwiz audit verify exits 0;
  *
- * and that every stale lock was taken over, with its event. It prints one
- * summary line; exit 0 when all holds, 1 on any violation, 2 on bad usage.
+ * and that no dead console is listed. It prints one summary line; exit 0
+ * when all holds, 1 on any violation, 2 on bad usage.
  * Links SQLite only: it must not share code with what it checks.
  */
 #include "config.h"
@@ -53,6 +59,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -67,8 +74,9 @@
 #define AIM_BEFORE		0.3	/* aimed kills: commit - 0.3 .. commit */
 #define AIM_AFTER		0.05	/* + 0.05, in medians */
 #define AIM_AFTER_SEEN		5	/* commits seen before aiming */
-#define LOCK_EVERY		25	/* about one round in this many plants
-					   a stale lock (-H) */
+#define CONSOLE_EVERY		25	/* about one transition in this many
+					   starts a console (-H) */
+#define MAX_WRITERS		8
 
 struct target {
 	char	*proc;
@@ -79,12 +87,14 @@ struct target {
 /* One issued transition; serial i is tr[i - 1]. */
 struct transition {
 	size_t	 target;
+	size_t	 writer;
 	char	 from[16];	/* as stored: pending done skipped failed */
 	char	 to[16];
 	int	 acked;		/* exited 0 */
 	int	 killed;	/* SIGKILL landed */
 	int	 aimed;	/* killed: a delay aimed at the commit */
 	int	 committed;	/* killed: yet there on disk */
+	int	 unsure;	/* killed: not read back yet */
 	double	 frac;		/* killed: delay / median */
 	size_t	 nevents;	/* found in the event log */
 	size_t	 seen;		/* so far, walking the log */
@@ -95,7 +105,8 @@ static struct target	*targets;
 static size_t		 ntargets;
 static struct transition *tr;
 static size_t		 ntr;
-static char		 errpath[4096];
+static char		 errpath[MAX_WRITERS][4096];
+static size_t		 nwriters = 2;
 static uint64_t		 rng;
 static size_t		 nviolations;
 
@@ -174,18 +185,6 @@ now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void
-sleep_until(double t)
-{
-	struct timespec	ts;
-
-	ts.tv_sec = (time_t)t;
-	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
-	    EINTR)
-		;
 }
 
 static int
@@ -330,29 +329,14 @@ step_row(sqlite3 *db, const struct target *t, char status[16],
 	sqlite3_finalize(s);
 }
 
-static long long
-count_rows(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt	*s = db_prep(db, sql);
-	long long	 n = 0;
-
-	sqlite3_bind_text(s, 1, session, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
-	else
-		die("%s: %s: %s", dbpath, sql, sqlite3_errmsg(db));
-	sqlite3_finalize(s);
-	return n;
-}
-
 static void
-show_child_stderr(void)
+show_child_stderr(size_t w)
 {
 	char	 buf[2048];
 	FILE	*fp;
 	size_t	 n;
 
-	if ((fp = fopen(errpath, "r")) == NULL)
+	if ((fp = fopen(errpath[w], "r")) == NULL)
 		return;
 	n = fread(buf, 1, sizeof(buf) - 1, fp);
 	buf[n] = '\0';
@@ -360,50 +344,61 @@ show_child_stderr(void)
 	fprintf(stderr, "--- its stderr:\n%s---\n", buf);
 }
 
-static volatile sig_atomic_t alarmed;
+/* A child of this driver: a transition of a writer, or the console. */
+struct child {
+	pid_t	 pid;
+	int	 fd;		/* its pidfd; -1: poll by time */
+	double	 start;
+	double	 kill_at;	/* < 0: not to be killed */
+	int	 kill_sent;
+	size_t	 tr;		/* serial of its transition */
+};
 
-static void
-on_alarm(int sig)
+static int
+pidfd_of(pid_t pid)
 {
-	(void)sig;
-	alarmed = 1;
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	return -1;
+#endif
 }
 
-/* waitpid, but a child that hangs is killed and reported. */
-static int
-reap(pid_t pid, const char *what)
+static pid_t
+spawn(char **argv, const char *err, int out_fd)
 {
-	int	status;
+	pid_t	pid;
+	int	fd;
 
-	alarmed = 0;
-	alarm(CHILD_TIMEOUT);
-	while (waitpid(pid, &status, 0) == -1) {
-		if (errno != EINTR)
-			die("waitpid: %s", strerror(errno));
-		if (alarmed) {
-			violation("hang", "%s still running after %d s; killed",
-			    what, CHILD_TIMEOUT);
-			kill(pid, SIGKILL);
-			alarmed = 0;
+	if ((pid = fork()) == -1)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		if (err != NULL && (fd = open(err, O_WRONLY | O_CREAT | O_TRUNC,
+		    0600)) != -1) {
+			dup2(fd, 2);
+			close(fd);
 		}
+		if ((fd = open("/dev/null", O_RDWR)) != -1) {
+			dup2(fd, 0);
+			dup2(out_fd != -1 ? out_fd : fd, 1);
+			close(fd);
+		}
+		execv(argv[0], argv);
+		_exit(127);
 	}
-	alarm(0);
-	return status;
+	return pid;
 }
 
-/*
- * Run transition i on target t; kill it after delay seconds (< 0: never).
- * Returns the wait status; *took is how long it ran.
- */
-static int
-run_step(size_t i, const struct target *t, const char *action,
-    double delay, double *took)
+/* Start transition i (writer w) on target t; killed at kill_at (< 0:
+ * never) by the loop. */
+static void
+start_step(struct child *c, size_t w, size_t i, const struct target *t,
+    const char *action, double delay)
 {
 	char	 what[400], stepno[32], note[32], sid[64];
 	char	*argv[20];
-	double	 start;
-	pid_t	 pid;
-	int	 fd, status, argc = 0;
+	int	 argc = 0;
 
 	snprintf(what, sizeof(what), "%s%s%s", t->proc, *t->host ? "@" : "",
 	    t->host);
@@ -427,71 +422,53 @@ run_step(size_t i, const struct target *t, const char *action,
 	argv[argc++] = (char *)(uintptr_t)"--force";
 	argv[argc] = NULL;
 
-	start = now_s();
-	if ((pid = fork()) == -1)
-		die("fork: %s", strerror(errno));
-	if (pid == 0) {
-		fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (fd != -1) {
-			dup2(fd, 2);
-			close(fd);
-		}
-		if ((fd = open("/dev/null", O_RDWR)) != -1) {
-			dup2(fd, 0);
-			dup2(fd, 1);
-			close(fd);
-		}
-		execv(fedwiz, argv);
-		_exit(127);
-	}
-	if (delay >= 0) {
-		sleep_until(start + delay);
-		kill(pid, SIGKILL);
-	}
-	status = reap(pid, what);
-	*took = now_s() - start;
-	return status;
+	c->start = now_s();
+	c->pid = spawn(argv, errpath[w], -1);
+	c->fd = pidfd_of(c->pid);
+	c->kill_at = delay >= 0 ? c->start + delay : -1;
+	c->kill_sent = 0;
+	c->tr = i;
 }
 
-/* A real fedwiz lock holder takes the session and dies: a stale lock. */
+/* A real console (as the wizard is) joins the session: "joined". */
 static void
-plant_stale_lock(void)
+start_console(struct child *c)
 {
 	struct pollfd	 pfd;
 	char		 buf[64];
 	char		*argv[5];
-	pid_t		 pid;
-	ssize_t		 n;
-	int		 p[2], status;
+	ssize_t		 n = 0;
+	int		 p[2];
 
 	if (pipe(p) == -1)
 		die("pipe: %s", strerror(errno));
-	if ((pid = fork()) == -1)
-		die("fork: %s", strerror(errno));
-	if (pid == 0) {
-		dup2(p[1], 1);
-		close(p[0]);
-		close(p[1]);
-		argv[0] = (char *)(uintptr_t)holder;
-		argv[1] = (char *)(uintptr_t)dbpath;
-		argv[2] = (char *)(uintptr_t)session;
-		argv[3] = (char *)(uintptr_t)"crash-holder";
-		argv[4] = NULL;
-		execv(holder, argv);
-		_exit(127);
-	}
+	argv[0] = (char *)(uintptr_t)holder;
+	argv[1] = (char *)(uintptr_t)dbpath;
+	argv[2] = (char *)(uintptr_t)session;
+	argv[3] = (char *)(uintptr_t)"crash-console";
+	argv[4] = NULL;
+	c->pid = spawn(argv, NULL, p[1]);
 	close(p[1]);
 	pfd.fd = p[0];
 	pfd.events = POLLIN;
-	n = 0;
 	if (poll(&pfd, 1, CHILD_TIMEOUT * 1000) == 1)
 		n = read(p[0], buf, sizeof(buf) - 1);
 	close(p[0]);
-	kill(pid, SIGKILL);
-	status = reap(pid, "lock holder");
-	if (n < 6 || strncmp(buf, "locked", 6) != 0 ||
-	    !WIFSIGNALED(status))
-		die("the lock holder %s did not say \"locked\"", holder);
+	if (n < 6 || strncmp(buf, "joined", 6) != 0) {
+		kill(c->pid, SIGKILL);
+		die("the console %s did not say \"joined\"", holder);
+	}
+}
+
+static void
+stop_console(struct child *c)
+{
+	int	status;
+
+	kill(c->pid, SIGKILL);
+	while (waitpid(c->pid, &status, 0) == -1 && errno == EINTR)
+		;
+	c->pid = 0;
 }
 
 /* "from -> to: t<i>" with maybe "; extra" after; 0 when it is not. */
@@ -535,10 +512,9 @@ struct result {
 	size_t		 present_killed;
 	size_t		 absent_killed;
 	size_t		 nstep_events;
-	size_t		 takeovers;
-	long long	 locks_left;
 	int		 integrity_ok;
 	int		 audit_ok;
+	int		 consoles_ok;
 };
 
 static void
@@ -549,9 +525,11 @@ verify(struct result *r)
 	sqlite3_stmt	*s;
 	const char	*kind, *proc, *host, *detail, *ic;
 	char		 from[16], to[16], status[16], note[64], cmd[8192];
-	size_t		 i, j, t, prev_serial = 0;
+	char		 out[4096] = "";
+	size_t		 i, j, t, prev_serial[MAX_WRITERS] = { 0 }, w, n = 0;
 	long long	 id;
 	int		 exists, rc;
+	FILE		*fp;
 
 	rp = calloc(ntargets, sizeof(*rp));
 	if (rp == NULL)
@@ -611,10 +589,6 @@ verify(struct result *r)
 		proc = (const char *)sqlite3_column_text(s, 2);
 		host = (const char *)sqlite3_column_text(s, 3);
 		detail = (const char *)sqlite3_column_text(s, 5);
-		if (strcmp(kind, "lock-taken-over") == 0) {
-			r->takeovers++;
-			continue;
-		}
 		if (strcmp(kind, "session-start") == 0 ||
 		    strcmp(kind, "answer") == 0 || strcmp(kind, "host") == 0) {
 			if (r->nstep_events > 0)
@@ -643,10 +617,13 @@ verify(struct result *r)
 			    "event %lld", j, id);
 			continue;
 		}
-		if (j <= prev_serial)
-			violation("(b)", "event %lld is t%zu, after t%zu: out "
-			    "of issue order", id, j, prev_serial);
-		prev_serial = j;
+		/* Writers overlap: each one's own are in order. */
+		w = tr[j - 1].writer;
+		if (j <= prev_serial[w])
+			violation("(b)", "event %lld is t%zu, after t%zu of the "
+			    "same writer: out of issue order", id, j,
+			    prev_serial[w]);
+		prev_serial[w] = j;
 		t = find_target(proc, host,
 		    (long)sqlite3_column_int64(s, 4));
 		if (t != tr[j - 1].target) {
@@ -712,8 +689,6 @@ verify(struct result *r)
 			    sqlite3_column_int64(s, 2));
 	}
 	sqlite3_finalize(s);
-	r->locks_left = count_rows(db, "SELECT count(*) FROM locks WHERE "
-	    "session_id = ?");
 
 	/* (e) */
 	s = db_prep(db, "PRAGMA integrity_check");
@@ -729,13 +704,35 @@ verify(struct result *r)
 
 	/* (f) through the binary, as an auditor would. */
 	snprintf(cmd, sizeof(cmd), "'%s' --state '%s' audit verify "
-	    ">/dev/null 2>'%s'", fedwiz, dbpath, errpath);
+	    ">/dev/null 2>'%s'", fedwiz, dbpath, errpath[0]);
 	rc = system(cmd);
 	r->audit_ok = rc != -1 && WIFEXITED(rc) && WEXITSTATUS(rc) == 0;
 	if (!r->audit_ok) {
 		violation("(f)", "fedwiz audit verify exited %d",
 		    rc != -1 && WIFEXITED(rc) ? WEXITSTATUS(rc) : -1);
-		show_child_stderr();
+		show_child_stderr(0);
+	}
+
+	/* Every console that joined was killed: none is listed. */
+	snprintf(cmd, sizeof(cmd), "'%s' --state '%s' status --session '%s' "
+	    "--json 2>'%s'", fedwiz, dbpath, session, errpath[0]);
+	r->consoles_ok = 0;
+	if ((fp = popen(cmd, "r")) != NULL) {
+		/* Read it all (a reader that stops kills it with SIGPIPE);
+		 * the consoles come early in the document. */
+		n = fread(out, 1, sizeof(out) - 1, fp);
+		out[n] = '\0';
+		while (fread(cmd, 1, sizeof(cmd), fp) > 0)
+			;
+		rc = pclose(fp);
+		r->consoles_ok = rc != -1 && WIFEXITED(rc) &&
+		    WEXITSTATUS(rc) == 0 && strstr(out, "\"consoles\": []") !=
+		    NULL;
+	}
+	if (!r->consoles_ok) {
+		violation("consoles", "fedwiz status lists a dead console, or "
+		    "failed: %.200s", out);
+		show_child_stderr(0);
 	}
 }
 
@@ -743,30 +740,173 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: crash_driver [-k KILLS] [-m MIN] [-s SEED] "
-	    "[-t SECONDS] [-H LOCK_HOLDER] FEDWIZ DB SESSION STEPS\n");
+	    "[-t SECONDS] [-w WRITERS] [-H CONSOLE_HOLDER] FEDWIZ DB SESSION "
+	    "STEPS\n");
 	exit(2);
+}
+
+/* Run state shared by the loop's parts. */
+static double	 recent[RECENT], med;
+static size_t	 nrecent, landed, sent, acked, aimed, buckets[5], overlapped;
+static struct child *writers_kids;	/* to tell whether another runs */
+
+/* The next transition of writer w: its own step, the one valid move. */
+static void
+next_transition(struct child *c, size_t w)
+{
+	struct transition	*x;
+	sqlite3			*db;
+	const char		*action;
+	char			 status[16], note[64];
+	size_t			 t, mine;
+	double			 delay, aim;
+	int			 exists;
+
+	mine = (ntargets - w + nwriters - 1) / nwriters;
+	t = w + nwriters * rnd_below(mine);
+	db = db_open();
+	step_row(db, &targets[t], status, note, &exists);
+	sqlite3_close(db);
+
+	tr = xrealloc(tr, (ntr + 1) * sizeof(*tr));
+	x = &tr[ntr++];
+	memset(x, 0, sizeof(*x));
+	x->target = t;
+	x->writer = w;
+	snprintf(x->from, sizeof(x->from), "%s", status);
+	if (strcmp(status, "pending") == 0) {
+		switch (rnd_below(3)) {
+		case 0:
+			action = "done";
+			break;
+		case 1:
+			action = "skip";
+			break;
+		default:
+			action = "fail";
+			break;
+		}
+	} else
+		action = "reopen";
+	snprintf(x->to, sizeof(x->to), "%s",
+	    strcmp(action, "done") == 0 ? "done" :
+	    strcmp(action, "skip") == 0 ? "skipped" :
+	    strcmp(action, "fail") == 0 ? "failed" : "pending");
+
+	/* First learn how long a command takes; then kill about half of
+	 * them somewhere in that span. */
+	delay = -1;
+	if (nrecent >= CALIBRATION_RUNS && rnd_below(2) == 0) {
+		aim = commit_point();
+		x->aimed = aim > 0 && rnd_below(2) == 0;
+		if (x->aimed)
+			x->frac = aim - AIM_BEFORE + rnd_unit() * (AIM_BEFORE +
+			    AIM_AFTER);
+		else
+			x->frac = rnd_unit() * KILL_SPAN;
+		if (x->frac < 0)
+			x->frac = 0;
+		delay = x->frac * med;
+		sent++;
+	}
+	/* Whether another writer's fedwiz is running as this one starts:
+	 * the run is concurrent only if this is often so. */
+	for (mine = 0; mine < nwriters; mine++)
+		if (mine != w && writers_kids[mine].pid != 0) {
+			overlapped++;
+			break;
+		}
+	start_step(c, w, ntr, &targets[t], action, delay);
+}
+
+/*
+ * Did the killed transitions make it to disk? A commit killed after its
+ * WAL frames reached the disk but before the shared index said so is
+ * invisible to connections that share that index, and shows when the next
+ * connection to open the file alone rebuilds it, as on a restart: so this
+ * reads with no other fedwiz (writer or console) running. Only a step's
+ * own writer moves it, so nothing replaced the row since.
+ */
+static void
+read_back(void)
+{
+	struct transition	*x;
+	sqlite3			*db;
+	char			 status[16], note[64], mark[32];
+	size_t			 i;
+	int			 exists;
+
+	db = db_open();
+	for (i = 0; i < ntr; i++) {
+		x = &tr[i];
+		if (!x->unsure)
+			continue;
+		step_row(db, &targets[x->target], status, note, &exists);
+		snprintf(mark, sizeof(mark), "t%zu", i + 1);
+		x->committed = strcmp(note, mark) == 0;
+		x->unsure = 0;
+	}
+	sqlite3_close(db);
+}
+
+/* Transition c->tr ended with wait status st. */
+static void
+finished(struct child *c, size_t w, int st)
+{
+	struct transition	*x = &tr[c->tr - 1];
+	double			 took = now_s() - c->start;
+
+	c->pid = 0;
+	if (c->fd != -1)
+		close(c->fd);
+	c->fd = -1;
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && c->kill_sent) {
+		x->killed = 1;
+		/* Whether it made it to disk is read once nothing else has
+		 * the file open (read_back). */
+		x->unsure = 1;
+		landed++;
+		if (x->aimed)
+			aimed++;
+		else
+			buckets[x->frac * 4 >= 4 ? 4 : (size_t)(x->frac * 4)]++;
+		return;
+	}
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		violation("exit", "t%zu (%s -> %s on %s%s%s step %ld) %s %d, "
+		    "wanted 0", c->tr, x->from, x->to,
+		    targets[x->target].proc, *targets[x->target].host ? "@" :
+		    "", targets[x->target].host, targets[x->target].step,
+		    WIFEXITED(st) ? "exited" : "died of signal", WIFEXITED(st) ?
+		    WEXITSTATUS(st) : WTERMSIG(st));
+		show_child_stderr(w);
+		return;
+	}
+	x->acked = 1;
+	acked++;
+	if (c->kill_at < 0) {
+		if (nrecent < RECENT)
+			recent[nrecent++] = took;
+		else
+			recent[rnd_below(RECENT)] = took;
+		med = median(recent, nrecent);
+	}
 }
 
 int
 main(int argc, char **argv)
 {
-	struct sigaction sa;
+	struct child	 kids[MAX_WRITERS], console;
+	struct pollfd	 pfd[MAX_WRITERS];
 	struct result	 r;
-	struct transition *x;
-	sqlite3		*db;
-	const char	*action;
-	char		 status[16], note[64], *end;
-	double		 recent[RECENT], took, med = 0, t0, deadline = 90;
-	double		 delay, aim;
-	size_t		 nrecent = 0, kills = 200, landed = 0, sent = 0;
-	size_t		 min_kills = 50;
-	size_t		 acked = 0, planted = 0, aimed = 0, buckets[5] = { 0 };
-	size_t		 t;
-	long long	 locks_now;
+	char		*end, note[64];
+	double		 t0, deadline = 90, now, next, aim;
+	size_t		 kills = 200, min_kills = 50, w, n, consoles = 0;
+	size_t		 console_left = 0, unsure = 0;
 	unsigned long long seed = (unsigned long long)time(NULL);
-	int		 c, st, exists, timed_out = 0, stale = 0, prev_acked = 0;
+	int		 c, st, timed_out = 0, stopping, busy, timeout;
 
-	while ((c = getopt(argc, argv, "k:m:s:t:H:")) != -1) {
+	while ((c = getopt(argc, argv, "k:m:s:t:w:H:")) != -1) {
 		switch (c) {
 		case 'k':
 			kills = (size_t)strtoul(optarg, &end, 10);
@@ -788,6 +928,12 @@ main(int argc, char **argv)
 			if (*end != '\0' || deadline <= 0)
 				usage();
 			break;
+		case 'w':
+			nwriters = (size_t)strtoul(optarg, &end, 10);
+			if (*end != '\0' || nwriters == 0 ||
+			    nwriters > MAX_WRITERS)
+				usage();
+			break;
 		case 'H':
 			holder = optarg;
 			break;
@@ -801,146 +947,121 @@ main(int argc, char **argv)
 	dbpath = argv[optind + 1];
 	session = argv[optind + 2];
 	load_targets(argv[optind + 3]);
-	snprintf(errpath, sizeof(errpath), "%s.child-stderr", dbpath);
+	if (ntargets < nwriters)
+		die("%zu steps for %zu writers: each needs one", ntargets,
+		    nwriters);
+	for (w = 0; w < nwriters; w++)
+		snprintf(errpath[w], sizeof(errpath[w]), "%s.child-stderr.%zu",
+		    dbpath, w);
 	rng = seed;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm;	/* no SA_RESTART: waitpid returns */
-	sigaction(SIGALRM, &sa, NULL);
+	memset(kids, 0, sizeof(kids));
+	memset(&console, 0, sizeof(console));
+	writers_kids = kids;
+	for (w = 0; w < MAX_WRITERS; w++)
+		kids[w].fd = -1;
 
 	t0 = now_s();
-	while (landed < kills && nviolations == 0) {
-		if (now_s() - t0 > deadline) {
+	for (;;) {
+		now = now_s();
+		if (now - t0 > deadline && landed < kills)
 			timed_out = 1;
-			break;
+		stopping = landed >= kills || nviolations > 0 || timed_out;
+		/* After a kill, nothing new starts until it is read back. */
+		for (w = 0, busy = 0, unsure = 0; w < nwriters; w++)
+			busy += kids[w].pid != 0;
+		for (n = ntr; n > 0 && n + 2 * nwriters > ntr; n--)
+			unsure += tr[n - 1].unsure;
+		if (unsure > 0 && busy == 0) {
+			if (console.pid != 0)
+				stop_console(&console);
+			read_back();
+			unsure = 0;
 		}
-		db = db_open();
-		/* Steps never leave a lock, and one that returned 0 got
-		 * past the lock check: a planted stale lock is gone. */
-		locks_now = count_rows(db, "SELECT count(*) FROM locks WHERE "
-		    "session_id = ?");
-		if (locks_now > 0 && (!stale || prev_acked)) {
-			violation("lock", "a lock is left on session %s after "
-			    "t%zu", session, ntr);
-			sqlite3_close(db);
-			break;
+		/* Now and then a console comes for a few transitions. */
+		if (!stopping && holder != NULL && console.pid == 0 &&
+		    unsure == 0 &&
+		    nrecent >= CALIBRATION_RUNS &&
+		    rnd_below(CONSOLE_EVERY) == 0) {
+			start_console(&console);
+			consoles++;
+			console_left = 1 + rnd_below(8);
 		}
-		if (stale && locks_now == 0)
-			stale = 0;
-		t = rnd_below(ntargets);
-		step_row(db, &targets[t], status, note, &exists);
-		sqlite3_close(db);
-
-		if (holder != NULL && !stale && ntr >= CALIBRATION_RUNS &&
-		    rnd_below(LOCK_EVERY) == 0) {
-			plant_stale_lock();
-			planted++;
-			stale = 1;
-		}
-
-		prev_acked = 0;
-		tr = xrealloc(tr, (ntr + 1) * sizeof(*tr));
-		x = &tr[ntr++];
-		memset(x, 0, sizeof(*x));
-		x->target = t;
-		snprintf(x->from, sizeof(x->from), "%s", status);
-		if (strcmp(status, "pending") == 0) {
-			switch (rnd_below(3)) {
-			case 0:
-				action = "done";
-				break;
-			case 1:
-				action = "skip";
-				break;
-			default:
-				action = "fail";
-				break;
+		for (w = 0, busy = 0; w < nwriters; w++) {
+			if (kids[w].pid == 0 && !stopping && unsure == 0) {
+				next_transition(&kids[w], w);
+				if (console.pid != 0 && console_left-- <= 1)
+					stop_console(&console);
 			}
-		} else
-			action = "reopen";
-		snprintf(x->to, sizeof(x->to), "%s",
-		    strcmp(action, "done") == 0 ? "done" :
-		    strcmp(action, "skip") == 0 ? "skipped" :
-		    strcmp(action, "fail") == 0 ? "failed" : "pending");
-
-		/* First learn how long a command takes; then kill about half
-		 * of them somewhere in that span. */
-		delay = -1;
-		if (ntr > CALIBRATION_RUNS && rnd_below(2) == 0) {
-			aim = commit_point();
-			x->aimed = aim > 0 && rnd_below(2) == 0;
-			if (x->aimed)
-				x->frac = aim - AIM_BEFORE + rnd_unit() *
-				    (AIM_BEFORE + AIM_AFTER);
-			else
-				x->frac = rnd_unit() * KILL_SPAN;
-			if (x->frac < 0)
-				x->frac = 0;
-			delay = x->frac * med;
+			busy += kids[w].pid != 0;
 		}
-		st = run_step(ntr, &targets[t], action, delay, &took);
-		if (delay >= 0)
-			sent++;
-		if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && delay >= 0) {
-			x->killed = 1;
-			landed++;
-			/* Did it make it to disk? (Checked in full at the end.) */
-			db = db_open();
-			step_row(db, &targets[t], status, note, &exists);
-			sqlite3_close(db);
-			snprintf(status, sizeof(status), "t%zu", ntr);
-			x->committed = strcmp(note, status) == 0;
-			if (x->aimed)
-				aimed++;
-			else
-				buckets[x->frac * 4 >= 4 ? 4 :
-				    (size_t)(x->frac * 4)]++;
-			continue;
-		}
-		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-			violation("exit", "t%zu (%s on %s%s%s step %ld) %s %d, "
-			    "wanted 0", ntr, action, targets[t].proc,
-			    *targets[t].host ? "@" : "", targets[t].host,
-			    targets[t].step, WIFEXITED(st) ? "exited" :
-			    "died of signal", WIFEXITED(st) ? WEXITSTATUS(st) :
-			    WTERMSIG(st));
-			show_child_stderr();
+		if (busy == 0)
 			break;
+
+		/* Wait for a child to end, its kill time, or its hang. */
+		now = now_s();
+		next = now + 1;
+		for (w = 0, n = 0; w < nwriters; w++) {
+			if (kids[w].pid == 0)
+				continue;
+			if (kids[w].kill_at >= 0 && !kids[w].kill_sent &&
+			    kids[w].kill_at < next)
+				next = kids[w].kill_at;
+			if (kids[w].fd == -1 && now + 0.002 < next)
+				next = now + 0.002;
+			if (kids[w].fd != -1) {
+				pfd[n].fd = kids[w].fd;
+				pfd[n++].events = POLLIN;
+			}
 		}
-		x->acked = 1;
-		prev_acked = 1;
-		acked++;
-		if (delay < 0) {
-			if (nrecent < RECENT)
-				recent[nrecent++] = took;
-			else
-				recent[rnd_below(RECENT)] = took;
-			med = median(recent, nrecent);
+		timeout = next > now ? (int)((next - now) * 1000) : 0;
+		if (poll(pfd, n, timeout) == -1 && errno != EINTR)
+			die("poll: %s", strerror(errno));
+
+		now = now_s();
+		for (w = 0; w < nwriters; w++) {
+			if (kids[w].pid == 0)
+				continue;
+			if (kids[w].kill_at >= 0 && !kids[w].kill_sent &&
+			    now >= kids[w].kill_at) {
+				kill(kids[w].pid, SIGKILL);
+				kids[w].kill_sent = 1;
+			}
+			if (!kids[w].kill_sent && now - kids[w].start >
+			    CHILD_TIMEOUT) {
+				violation("hang", "t%zu still running after %d "
+				    "s; killed", kids[w].tr, CHILD_TIMEOUT);
+				kill(kids[w].pid, SIGKILL);
+				kids[w].kill_at = -1;
+			}
+			if (waitpid(kids[w].pid, &st, WNOHANG) == kids[w].pid)
+				finished(&kids[w], w, st);
 		}
 	}
+	if (console.pid != 0)
+		stop_console(&console);
+	read_back();
 
 	verify(&r);
-	if (r.takeovers + (size_t)r.locks_left != planted)
-		violation("lock", "%zu stale locks planted, %zu taken over, "
-		    "%lld left", planted, r.takeovers, r.locks_left);
-
 	aim = commit_point();
 	if (aim > 0)
 		snprintf(note, sizeof(note), "COMMIT returns at %.0f%% of it",
 		    aim * 100);
 	else
 		snprintf(note, sizeof(note), "where COMMIT returns not seen");
-	printf("crash: seed %llu; %.1f ms per command, %s; kills landed %zu "
-	    "of %zu sent (over the whole life, by quarter: %zu %zu %zu %zu, "
-	    "later %zu; aimed at the commit: %zu); transitions issued %zu, "
-	    "acknowledged %zu, killed %zu (%zu after COMMIT, %zu rolled "
-	    "back); lost %zu; step events %zu; stale locks planted %zu, "
-	    "taken over %zu; integrity %s; audit %s; violations %zu; %.1f s\n",
-	    seed, med * 1000, note, landed, sent, buckets[0], buckets[1],
-	    buckets[2], buckets[3], buckets[4], aimed, ntr, acked, landed,
+	printf("crash: seed %llu; %zu writers at once; %.1f ms per command, "
+	    "%s; kills landed %zu of %zu sent (over the whole life, by "
+	    "quarter: %zu %zu %zu %zu, later %zu; aimed at the commit: %zu); "
+	    "transitions issued %zu (%zu started while another writer's ran), "
+	    "acknowledged %zu, killed %zu (%zu after "
+	    "COMMIT, %zu rolled back); lost %zu; step events %zu; consoles "
+	    "that came and were killed %zu; integrity %s; audit %s; consoles "
+	    "listed %s; violations %zu; %.1f s\n", seed, nwriters, med * 1000,
+	    note, landed, sent, buckets[0], buckets[1], buckets[2],
+	    buckets[3], buckets[4], aimed, ntr, overlapped, acked, landed,
 	    r.present_killed, r.absent_killed, r.lost, r.nstep_events,
-	    planted, r.takeovers, r.integrity_ok ? "ok" : "FAILED",
-	    r.audit_ok ? "ok" : "FAILED", nviolations, now_s() - t0);
+	    consoles, r.integrity_ok ? "ok" : "FAILED", r.audit_ok ? "ok" :
+	    "FAILED", r.consoles_ok ? "none dead" : "FAILED", nviolations,
+	    now_s() - t0);
 	if (timed_out && landed < min_kills) {
 		fprintf(stderr, "crash_driver: deadline of %g s reached with "
 		    "only %zu kills landed (at least %zu needed to show "

@@ -174,10 +174,11 @@ jq -e '.answers == { "pool_fqdn": "pool1.example.com", "sip_port": "5061",
     fail "answers: $(jq -c .answers "$T/out")"
 jq -e '.hosts == [
     { "role": "fe", "name": "fe1", "address": "192.0.2.10", "user": "admin",
-      "port": 2222, "profile": "windows", "identity": null },
+      "port": 2222, "profile": "windows", "identity": null, "vars": {} },
     { "role": "fe", "name": "fe2", "address": "192.0.2.11", "user": null,
-      "port": 22, "profile": "windows", "identity": null },
+      "port": 22, "profile": "windows", "identity": null, "vars": {} },
     { "role": "imp", "name": "imp1", "address": "imp1.example.com",
-      "user": null, "port": 22, "profile": "cisco-vos", "identity": null } ]' \
+      "user": null, "port": 22, "profile": "cisco-vos", "identity": null,
+      "vars": {} } ]' \
     "$T/out" >/dev/null || fail "hosts: $(jq -c .hosts "$T/out")"
 exit 0

@@ -56,7 +56,7 @@ test_answers_set_vars_and_hosts(void **state)
 	struct runbook		*rb = rb_from(rb_text);
 	struct answers		*a = answers_new();
 	const struct role_hosts	*rh;
-	struct scope		 sc = { rb, a, NULL };
+	struct scope		 sc = { rb, a, NULL, NULL };
 
 	(void)state;
 	assert_null(load(rb, a, "runbook: t\nvars: { imp_fqdn: imp1.example."

@@ -112,7 +112,7 @@ test_judge_contains_with_values(void **state)
 	struct runbook		*rb = rb_from(rb_text);
 	struct answers		*a = answers_of(rb,
 	    "vars: { imp_fqdn: imp1.example.com }\n");
-	struct scope		 sc = { rb, a, NULL };
+	struct scope		 sc = { rb, a, NULL, NULL };
 	const struct rb_check	*c = first_check(rb, "route");
 	struct ssh_result	 r;
 	char			*msg;
@@ -148,7 +148,7 @@ test_judge_regex_values_are_literal(void **state)
 	struct runbook		*rb = rb_from(rb_text);
 	struct answers		*a = answers_of(rb,
 	    "vars: { imp_fqdn: imp1.example.com }\n");
-	struct scope		 sc = { rb, a, NULL };
+	struct scope		 sc = { rb, a, NULL, NULL };
 	const struct rb_check	*c = first_check(rb, "imp-side");
 	struct ssh_result	 r;
 	char			*msg;
@@ -185,7 +185,7 @@ test_judge_exit_and_absent(void **state)
 	    "        check:\n"
 	    "          ssh: { command: grep, exit: 1, absent: [ERROR, "
 	    "'3DES'] }\n");
-	struct scope		 sc = { rb, NULL, NULL };
+	struct scope		 sc = { rb, NULL, NULL, NULL };
 	const struct rb_check	*c = first_check(rb, "p");
 	struct ssh_result	 r;
 	char			*msg;

@@ -61,7 +61,7 @@ set(struct fixture *f, const char *proc, const char *host, size_t step,
 
 	diags_init(&d);
 	rc = store_step_set(f->st, f->sid, proc, host, step, to, note, "bob",
-	    NULL, &ch, &d);
+	    NULL, STEP_VIA_OPERATOR, &ch, &d);
 	if (changed != NULL)
 		*changed = ch;
 	diags_free(&d);
@@ -151,12 +151,13 @@ struct seen {
 };
 
 static void
-answer_cb(void *arg, const char *name, const char *value)
+answer_cb(void *arg, const char *name, const char *host, const char *value)
 {
 	struct seen	*s = arg;
 	size_t		 n = strlen(s->buf);
 
-	snprintf(s->buf + n, sizeof(s->buf) - n, "%s=%s;", name, value);
+	snprintf(s->buf + n, sizeof(s->buf) - n, "%s%s%s=%s;", name,
+	    host ? "@" : "", host ? host : "", value);
 }
 
 static void
@@ -197,15 +198,18 @@ test_store_answers_and_hosts_keep_order(void **state)
 	struct host	 h;
 
 	diags_init(&d);
-	assert_int_equal(store_answer_set(f->st, f->sid, "b", "2", "alice", &d),
-	    STORE_OK);
-	assert_int_equal(store_answer_set(f->st, f->sid, "a", "1", "alice", &d),
-	    STORE_OK);
-	assert_int_equal(store_answer_set(f->st, f->sid, "b", "3", "alice", &d),
-	    STORE_OK);
+	assert_int_equal(store_answer_set(f->st, f->sid, "b", NULL, "2",
+	    "alice", &d), STORE_OK);
+	assert_int_equal(store_answer_set(f->st, f->sid, "a", NULL, "1",
+	    "alice", &d), STORE_OK);
+	assert_int_equal(store_answer_set(f->st, f->sid, "b", NULL, "3",
+	    "alice", &d), STORE_OK);
+	/* A host's own value is another answer than the deployment's. */
+	assert_int_equal(store_answer_set(f->st, f->sid, "b", "fe1", "4",
+	    "alice", &d), STORE_OK);
 	assert_int_equal(store_answers(f->st, f->sid, answer_cb, &s, &d),
 	    STORE_OK);
-	assert_string_equal(s.buf, "b=3;a=1;");
+	assert_string_equal(s.buf, "b=3;a=1;b@fe1=4;");
 	s.buf[0] = '\0';
 	h = mkhost("fe", "fe2", "192.0.2.2", "admin", 22, NULL, NULL);
 	assert_int_equal(store_host_add(f->st, f->sid, &h, "alice", &d),
@@ -312,13 +316,13 @@ raw(struct fixture *f)
 static int64_t
 verify(struct fixture *f, char **msg)
 {
-	struct diags	d;
-	size_t		count;
-	int64_t		bad = 0;
-	int		rc;
+	struct diags		d;
+	struct store_head	head;
+	int64_t			bad = 0;
+	int			rc;
 
 	diags_init(&d);
-	rc = store_audit_verify(f->st, &count, &bad, &d);
+	rc = store_audit_verify(f->st, &head, &bad, &d);
 	if (msg != NULL)
 		*msg = d.n > 0 ? xstrdup(d.v[0].msg) : NULL;
 	diags_free(&d);
@@ -375,52 +379,362 @@ test_store_audit_chain_catches_deletion(void **state)
 	free(msg);
 }
 
+static size_t
+consoles(struct fixture *f, struct store_console **v)
+{
+	struct diags	d;
+	size_t		n;
+
+	diags_init(&d);
+	assert_int_equal(store_consoles(f->st, f->sid, v, &n, &d), STORE_OK);
+	diags_free(&d);
+	return n;
+}
+
 static void
-test_store_lock_refuses_live_takes_over_dead(void **state)
+test_store_consoles_come_and_go(void **state)
 {
 	struct fixture		*f = *state;
-	struct store_lock	 holder;
+	struct store_console	*v;
 	struct diags		 d;
 	struct store		*st;
+	sqlite3			*db;
 	pid_t			 pid;
+	int64_t			 cid;
+	size_t			 n;
 	int			 fds[2], status, changed;
 	char			 c;
 
-	/* A child takes the lock and waits: it is alive. */
+	/* A child opens the session as a console and waits: it is here. */
 	assert_int_equal(pipe(fds), 0);
 	if ((pid = fork()) == 0) {
 		diags_init(&d);
-		memset(&holder, 0, sizeof(holder));
 		if (store_open(f->path, 0, &st, &d) != STORE_OK ||
-		    store_lock(st, f->sid, "carol", &holder, &d) != STORE_OK)
+		    store_console_join(st, f->sid, "carol", "wizard", &cid,
+		    &d) != STORE_OK)
 			_exit(1);
-		(void)write(fds[1], "L", 1);
+		(void)write(fds[1], "J", 1);
 		pause();
 		_exit(0);
 	}
 	close(fds[1]);
 	assert_int_equal(read(fds[0], &c, 1), 1);
 	close(fds[0]);
+	assert_int_equal(consoles(f, &v), 1);
+	assert_string_equal(v[0].operator, "carol");
+	assert_string_equal(v[0].what, "wizard");
+	assert_int_equal(v[0].pid, (long)pid);
+	store_consoles_free(v, 1);
 
+	/* It holds nobody back: another records beside it. */
 	diags_init(&d);
 	assert_int_equal(store_step_set(f->st, f->sid, "p", "", 1, STEP_DONE,
-	    NULL, "bob", NULL, &changed, &d), STORE_ELOCKED);
-	assert_contains(d.v[0].msg, "held by carol");
-	assert_contains(d.v[0].msg, "pid");
+	    NULL, "bob", NULL, STEP_VIA_OPERATOR, &changed, &d), STORE_OK);
+	assert_true(changed);
 	diags_free(&d);
-	assert_int_equal(state_of(f, "p", "", 1, NULL), STEP_PENDING);
 
-	/* Killed: the next transition takes the lock over, and says so. */
+	/* Killed: it is gone from the list, and from the table. */
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
+	assert_int_equal(consoles(f, &v), 0);
+	free(v);
+	db = raw(f);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO consoles (session_id, "
+	    "operator, host, pid, what, since, seen) VALUES (1, 'dave', "
+	    "'elsewhere.example', 1, 'wizard', 1, 1), (1, 'erin', "
+	    "'away.example', 1, 'wizard', 1, strftime('%s', 'now'))", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	/* Another machine: alive while it beats, gone after the expiry. */
+	assert_int_equal(consoles(f, &v), 1);
+	assert_string_equal(v[0].operator, "erin");
+	store_consoles_free(v, 1);
 	diags_init(&d);
-	assert_int_equal(store_step_set(f->st, f->sid, "p", "", 1, STEP_DONE,
-	    NULL, "bob", NULL, &changed, &d), STORE_OK);
-	assert_int_equal(d.n, 1);
-	assert_contains(d.v[0].msg, "warning: lock of carol");
-	assert_contains(d.v[0].msg, "taken over");
+	assert_int_equal(store_consoles_forget(f->st, f->sid, &n, &d),
+	    STORE_OK);
+	assert_int_equal(n, 1);
 	diags_free(&d);
-	assert_int_equal(state_of(f, "p", "", 1, NULL), STEP_DONE);
+	assert_int_equal(consoles(f, &v), 0);
+	free(v);
+	/* One's own comes and goes with join and leave. */
+	diags_init(&d);
+	assert_int_equal(store_console_join(f->st, f->sid, "bob", "wizard",
+	    &cid, &d), STORE_OK);
+	assert_int_equal(store_console_beat(f->st, cid, &d), STORE_OK);
+	diags_free(&d);
+	assert_int_equal(consoles(f, &v), 1);
+	store_consoles_free(v, 1);
+	store_console_leave(f->st, cid);
+	assert_int_equal(consoles(f, &v), 0);
+	free(v);
+	assert_int_equal(verify(f, NULL), 0);
+}
+
+/* The same outcome twice is no transition, and says who did it when. */
+static void
+test_store_same_outcome_names_who(void **state)
+{
+	struct fixture	*f = *state;
+	struct diags	 d;
+	int		 changed;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	setenv("FEDWIZ_NOW", "1700000000", 1);
+	assert_int_equal(set(f, "p", "fe1", 2, STEP_DONE, NULL, NULL),
+	    STORE_OK);
+	unsetenv("FEDWIZ_NOW");
+	diags_init(&d);
+	assert_int_equal(store_step_set(f->st, f->sid, "p", "fe1", 2,
+	    STEP_DONE, NULL, "carol", NULL, STEP_VIA_OPERATOR, &changed, &d), STORE_OK);
+	assert_false(changed);
+	assert_int_equal(d.n, 1);
+	assert_contains(d.v[0].msg, "was already done (by bob at 2023-11-14 "
+	    "22:13:20); nothing changed");
+	diags_free(&d);
+	diags_init(&d);
+	assert_int_equal(store_step_set(f->st, f->sid, "p", "fe1", 2,
+	    STEP_FAILED, "x", "carol", NULL, STEP_VIA_OPERATOR, &changed, &d),
+	    STORE_ESTATE);
+	assert_contains(d.v[0].msg, "already done (by bob at 2023-11-14 "
+	    "22:13:20); reopen it first");
+	diags_free(&d);
+}
+
+/* Another connection's commit is seen through data_version; one's own
+ * is not. */
+static void
+test_store_changed_sees_other_connections(void **state)
+{
+	struct fixture	*f = *state;
+	struct store	*other;
+	struct diags	 d;
+	int		 changed;
+
+	diags_init(&d);
+	(void)store_changed(f->st);
+	assert_int_equal(store_changed(f->st), 0);
+	assert_int_equal(set(f, "p", "", 1, STEP_DONE, NULL, NULL), STORE_OK);
+	assert_int_equal(store_changed(f->st), 0);
+	assert_int_equal(store_open(f->path, 0, &other, &d), STORE_OK);
+	assert_int_equal(store_step_set(other, f->sid, "p", "", 2, STEP_DONE,
+	    NULL, "carol", NULL, STEP_VIA_OPERATOR, &changed, &d), STORE_OK);
+	assert_int_equal(store_changed(f->st), 1);
+	assert_int_equal(store_changed(f->st), 0);
+	assert_int_equal(store_session_last_event(f->st, f->sid), 3);
+	store_close(other);
+	diags_free(&d);
+}
+
+struct bad {
+	char	buf[512];
+};
+
+static void
+bad_cb(void *arg, int64_t sid, const struct store_step *row,
+    const struct store_step *log)
+{
+	struct bad	*b = arg;
+	size_t		 n = strlen(b->buf);
+
+	snprintf(b->buf + n, sizeof(b->buf) - n, "%lld %s step %zu: %s/%s;",
+	    (long long)sid, row ? row->proc : log->proc, row ? row->step :
+	    log->step, row ? plan_step_status_name(row->status) : "-",
+	    log ? plan_step_status_name(log->status) : "-");
+}
+
+static size_t
+replay(struct fixture *f, struct bad *b)
+{
+	struct diags	d;
+	size_t		n;
+
+	b->buf[0] = '\0';
+	diags_init(&d);
+	assert_int_equal(store_audit_replay(f->st, 0, bad_cb, b, &n, &d),
+	    STORE_OK);
+	diags_free(&d);
+	return n;
+}
+
+/* A steps row edited, forged or deleted behind fedwiz's back is named. */
+static void
+test_store_replay_names_forged_rows(void **state)
+{
+	struct fixture	*f = *state;
+	struct bad	 b;
+	sqlite3		*db;
+	int		 changed;
+	struct diags	 d;
+
+	assert_int_equal(set(f, "p", "", 1, STEP_DONE, "ok", NULL), STORE_OK);
+	assert_int_equal(set(f, "p", "", 1, STEP_PENDING, NULL, NULL),
+	    STORE_OK);
+	assert_int_equal(set(f, "q", "", 1, STEP_SKIPPED, "n/a", NULL),
+	    STORE_OK);
+	diags_init(&d);
+	assert_int_equal(store_step_set(f->st, f->sid, "r", "", 1, STEP_DONE,
+	    "verified by its checks", "bob", NULL, STEP_VIA_CHECKS, &changed,
+	    &d),
+	    STORE_OK);
+	diags_free(&d);
+	assert_int_equal(replay(f, &b), 0);
+	db = raw(f);
+	assert_int_equal(sqlite3_exec(db, "UPDATE steps SET status = 'done', "
+	    "operator = 'mallory' WHERE proc = 'p'; DELETE FROM steps WHERE "
+	    "proc = 'q'; INSERT INTO steps VALUES (1, 's', '', 4, 'done', "
+	    "NULL, 'mallory', 1, 'operator'); UPDATE steps SET via = "
+	    "'operator' WHERE proc = "
+	    "'r'", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(replay(f, &b), 4);
+	assert_string_equal(b.buf, "1 p step 1: done/pending;1 q step 1: "
+	    "-/skipped;1 r step 1: done/done;1 s step 4: done/-;");
+}
+
+/*
+ * Step records read, then another console's transition, then the events:
+ * the records look forged unless both reads are one snapshot (what
+ * session_open does). Seen under ASan in the crash test: a console's
+ * step refused as "changed behind fedwiz's back".
+ */
+static void
+test_store_snapshot_keeps_replay_honest(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*other;
+	struct store_step	*v;
+	struct arena		*a = arena_new();
+	struct diags		 d;
+	size_t			 n, nbad;
+	int			 changed;
+
+	diags_init(&d);
+	assert_int_equal(set(f, "p", "", 1, STEP_DONE, NULL, NULL), STORE_OK);
+	assert_int_equal(store_open(f->path, 0, &other, &d), STORE_OK);
+
+	/* Two reads, another console between them. */
+	assert_int_equal(store_steps(f->st, f->sid, a, &v, &n, &d), STORE_OK);
+	assert_int_equal(store_step_set(other, f->sid, "p", "", 1,
+	    STEP_PENDING, NULL, "carol", NULL, STEP_VIA_OPERATOR, &changed,
+	    &d), STORE_OK);
+	assert_int_equal(store_replay_rows(f->st, f->sid, v, n, NULL, NULL,
+	    &nbad, &d), STORE_OK);
+	assert_int_equal(nbad, 1);
+
+	/* One snapshot: the same reads agree, whatever commits meanwhile. */
+	assert_int_equal(store_snapshot_begin(f->st, &d), STORE_OK);
+	assert_int_equal(store_steps(f->st, f->sid, a, &v, &n, &d), STORE_OK);
+	assert_int_equal(store_step_set(other, f->sid, "p", "", 1, STEP_DONE,
+	    NULL, "carol", NULL, STEP_VIA_OPERATOR, &changed, &d), STORE_OK);
+	assert_int_equal(store_replay_rows(f->st, f->sid, v, n, NULL, NULL,
+	    &nbad, &d), STORE_OK);
+	assert_int_equal(nbad, 0);
+	store_snapshot_end(f->st);
+	/* And after it, the new state is read. */
+	assert_int_equal(store_steps(f->st, f->sid, a, &v, &n, &d), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].status, STEP_DONE);
+	assert_string_equal(v[0].operator, "carol");
+	store_close(other);
+	arena_free(a);
+	diags_free(&d);
+}
+
+/* A head taken earlier shows a rewrite with recomputed hashes, and the
+ * removal of the last event, which the chain alone cannot. */
+static void
+test_store_anchor_catches_rewrite_and_removal(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_head	 head;
+	struct diags		 d;
+	sqlite3			*db;
+	char			 want[65];
+	int64_t			 bad;
+
+	assert_int_equal(set(f, "p", "", 1, STEP_DONE, "ok", NULL), STORE_OK);
+	assert_int_equal(set(f, "p", "", 2, STEP_DONE, "ok", NULL), STORE_OK);
+	diags_init(&d);
+	assert_int_equal(store_audit_verify(f->st, &head, &bad, &d), STORE_OK);
+	assert_int_equal(head.count, 3);
+	assert_int_equal(head.last_id, 3);
+	snprintf(want, sizeof(want), "%s", head.hash);
+	assert_int_equal(store_audit_anchor(f->st, 3, want, &d), STORE_OK);
+
+	/* The last event goes, and its step row with it: the chain still
+	 * verifies, the head does not. */
+	db = raw(f);
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER events_no_delete; "
+	    "DELETE FROM events WHERE id = 3; DELETE FROM steps WHERE step = 2",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_audit_verify(f->st, &head, &bad, &d), STORE_OK);
+	assert_int_equal(head.count, 2);
+	assert_int_equal(store_audit_anchor(f->st, 3, want, &d), STORE_EINPUT);
+	assert_contains(d.v[d.n - 1].msg, "REMOVED");
+	/* Written again, to the same length: the hash differs. */
+	assert_int_equal(set(f, "p", "", 2, STEP_SKIPPED, "n/a", NULL),
+	    STORE_OK);
+	assert_int_equal(store_audit_verify(f->st, &head, &bad, &d), STORE_OK);
+	assert_int_equal(head.count, 3);
+	assert_int_equal(store_audit_anchor(f->st, 3, want, &d), STORE_EINPUT);
+	assert_contains(d.v[d.n - 1].msg, "REWRITTEN");
+	diags_free(&d);
+}
+
+/* An edit marks the evidence of the steps it names stale, once, with the
+ * event that did it; a closed session takes no edit. */
+static void
+test_store_edit_marks_evidence_stale(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_check	 c, *v;
+	struct store_stale	 st[2] = { { "p", "fe1", 1 }, { "q", "", 2 } };
+	struct diags		 d;
+	size_t			 n, marked;
+	char			 proc[] = "p", host[] = "fe1", kind[] = "tls";
+	char			 result[] = "pass";
+
+	memset(&c, 0, sizeof(c));
+	c.proc = proc;
+	c.host = host;
+	c.step = 1;
+	c.kind = kind;
+	c.result = result;
+	c.origin = "pasted";
+	c.origin_detail = "by carol from fe1";
+	diags_init(&d);
+	assert_int_equal(store_check_add(f->st, f->sid, &c, "bob", &d),
+	    STORE_OK);
+	c.step = 3;
+	c.origin = NULL;
+	c.origin_detail = NULL;
+	assert_int_equal(store_check_add(f->st, f->sid, &c, "bob", &d),
+	    STORE_OK);
+	assert_int_equal(store_answer_edit(f->st, f->sid, "lync_fqdn", "fe1",
+	    "fe1.example.com", "lync_fqdn on fe1: (no answer) -> "
+	    "fe1.example.com", st, 2, "bob", &marked, &d), STORE_OK);
+	assert_int_equal(marked, 1);
+	assert_int_equal(store_checks(f->st, f->sid, &v, &n, &d), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].origin, "pasted");
+	assert_string_equal(v[0].origin_detail, "by carol from fe1");
+	assert_int_equal(v[0].stale_event, 4);
+	assert_string_equal(v[0].stale_why, "lync_fqdn on fe1 changed");
+	assert_string_equal(v[1].origin, "collected");
+	assert_int_equal(v[1].stale_event, 0);
+	store_checks_free(v, n);
+	/* Marked once: a second edit leaves the first one's mark. */
+	assert_int_equal(store_answer_edit(f->st, f->sid, "lync_fqdn", "fe1",
+	    "fe9.example.com", "x", st, 1, "bob", &marked, &d), STORE_OK);
+	assert_int_equal(marked, 0);
+	assert_int_equal(store_session_close(f->st, f->sid, "bob", "done", &d),
+	    STORE_OK);
+	assert_int_equal(store_answer_edit(f->st, f->sid, "a", NULL, "1", "x",
+	    NULL, 0, "bob", &marked, &d), STORE_EINPUT);
+	assert_contains(d.v[d.n - 1].msg, "is closed");
+	diags_free(&d);
 	assert_int_equal(verify(f, NULL), 0);
 }
 
@@ -534,8 +848,21 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_store_audit_chain_catches_deletion, setup, teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_store_lock_refuses_live_takes_over_dead, setup,
+		    test_store_consoles_come_and_go, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_store_same_outcome_names_who, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_store_changed_sees_other_connections, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_store_replay_names_forged_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_store_snapshot_keeps_replay_honest, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_store_anchor_catches_rewrite_and_removal, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_store_edit_marks_evidence_stale, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_store_refuses_what_is_not_ours, setup, teardown),
 		cmocka_unit_test_setup_teardown(
