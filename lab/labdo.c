@@ -257,19 +257,8 @@ do_ocs_use_cert(struct lab *lab, const struct lab_host *h, char **why)
 static int64_t
 ocs_route(struct lab *lab, const char *host, const char *nexthop)
 {
-	int64_t	*v, id = 0;
-	size_t	 n, i;
-	char	*nh;
-
-	v = lab_obj_list(lab, host, "MSFT_SIPRoutingTableData", &n);
-	for (i = 0; i < n && id == 0; i++) {
-		nh = lab_prop(lab, v[i], "NextHop", NULL);
-		if (nh != NULL && lab_ieq(nh, nexthop))
-			id = v[i];
-		free(nh);
-	}
-	free(v);
-	return id;
+	return lab_obj_where(lab, host, "MSFT_SIPRoutingTableData", "NextHop",
+	    nexthop);
 }
 
 static int
