@@ -55,6 +55,8 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_check_entry,
 	&cmd_probe_entry,
 	&cmd_lab_entry,
+	&cmd_export_entry,
+	&cmd_import_entry,
 };
 
 enum opt_type {
@@ -111,9 +113,9 @@ static const struct opt_def opts[] = {
 	    "continue a session whose runbook changed (logged)" },
 	{ "format", 0, OT_STR, "md|html|json", OFF(format), 0, NULL,
 	    "the report's format" },
-	{ "output", 'o', OT_STR, "FILE", OFF(output), 0, NULL,
-	    "write to FILE (mode 0600, replaced atomically) instead of "
-	    "standard output" },
+	{ "output", 'o', OT_STR, "PATH", OFF(output), 0, NULL,
+	    "write to PATH instead of standard output: a file (mode 0600, "
+	    "replaced atomically); for export, a new folder (0700)" },
 	{ "procedure", 0, OT_STR, "ID", OFF(procedure), 0, NULL,
 	    "only this procedure's checks" },
 	{ "host", 0, OT_STR, "NAME", OFF(host), 0, NULL,
@@ -126,6 +128,10 @@ static const struct opt_def opts[] = {
 	    "was rewritten or removed since" },
 	{ "kind", 0, OT_STR, "KIND[,KIND]", OFF(kind), 0, NULL,
 	    "only checks of these kinds: ssh, tls, x509, dns, tcp, sip" },
+	{ "manifest", 0, OT_STR, "FILE", OFF(manifest), 0, NULL,
+	    "run as a site's share of an export: only on the exported "
+	    "runbook and answers, the JSON results bound to the export and "
+	    "signed (the manifest.yaml fedwiz export ansible wrote)" },
 	{ "profile", 0, OT_STR, "P", OFF(profile), 0, NULL,
 	    "the device: windows, linux, cisco-vos or cisco-asa" },
 	{ "identity", 0, OT_STR, "KEY", OFF(identity), 0, NULL,
@@ -164,9 +170,16 @@ static const struct opt_def opts[] = {
 	    "the usages the peer's certificate must list: Server and Client "
 	    "Authentication (both, the default: federation is mutual TLS), "
 	    "one of them, or any" },
-	{ "from", 0, OT_STR, "URI", OFF(from), 0, NULL,
-	    "the From of the SIP OPTIONS (default: sip:fedwiz@ this host's "
-	    "name)" },
+	{ "from", 0, OT_STR, "URI|FILE", OFF(from), 0, NULL,
+	    "probe sip: the From of the SIP OPTIONS (default: sip:fedwiz@ this "
+	    "host's name); check: a file (- for standard input) holding the "
+	    "output of a step's ssh check that you ran on the host yourself" },
+	{ "step", 0, OT_STR, "N", OFF(step), 0, NULL,
+	    "check --from: the step (1-based) whose ssh check the output "
+	    "answers" },
+	{ "index", 0, OT_STR, "N", OFF(index), 0, NULL,
+	    "check --from: which of the step's ssh checks on that host, when "
+	    "their commands differ (1-based, in document order)" },
 	{ "to", 0, OT_STR, "URI", OFF(to), 0, NULL,
 	    "the To and request URI of the SIP OPTIONS (default: sip: the "
 	    "--name, else the host)" },
@@ -603,6 +616,16 @@ wizard_exec(struct cli *cli, int argc, char **argv)
 	return tui_main(cli);
 }
 
+/* Every way out of main after the options were read: what they
+ * allocated goes, so a sanitizer's leak check sees nothing left. */
+static int
+main_done(struct cli *cli, int rc)
+{
+	free(cli->sets);
+	cli->sets = NULL;
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -670,20 +693,20 @@ main(int argc, char **argv)
 		if (c == ':') {
 			say_arg("", argv[optind - 1], " needs a value (try "
 			    "fedwiz --help)");
-			return EXIT_USAGE;
+			return main_done(&cli, EXIT_USAGE);
 		}
 		if (o == NULL) {
 			say_arg("unknown option '", argv[optind - 1], "' (try "
 			    "fedwiz --help)");
-			return EXIT_USAGE;
+			return main_done(&cli, EXIT_USAGE);
 		}
 		if (opt_store(&cli, o, optarg) == -1)
-			return EXIT_USAGE;
+			return main_done(&cli, EXIT_USAGE);
 		seen[o - opts] = 1;
 	}
 	if (cli.version) {
 		printf("fedwiz %s\n", PACKAGE_VERSION);
-		return EXIT_OK;
+		return main_done(&cli, EXIT_OK);
 	}
 	if (labat > 0) {
 		for (k = 0; k < nitems(opts); k++) {
@@ -693,7 +716,7 @@ main(int argc, char **argv)
 			users_of(users, sizeof(users), &opts[k]);
 			fprintf(stderr, "fedwiz: --%s is not an option of 'lab' "
 			    "(it is for: %s)\n", opts[k].name, users);
-			return EXIT_USAGE;
+			return main_done(&cli, EXIT_USAGE);
 		}
 		/* After `lab`, fedwiz's options that are not the lab's own
 		 * are refused as for any other command. */
@@ -722,21 +745,21 @@ main(int argc, char **argv)
 			users_of(users, sizeof(users), &opts[k]);
 			fprintf(stderr, "fedwiz: --%s is not an option of 'lab' "
 			    "(it is for: %s)\n", opts[k].name, users);
-			return EXIT_USAGE;
+			return main_done(&cli, EXIT_USAGE);
 		}
 		if (cli.help || labat + 1 >= argc) {
 			/* fedwiz lab: its usage (on stderr, and exit 2, when
 			 * no subcommand was given). */
 			if (cli.help)
-				return cmd_lab_entry.exec(&cli, 1, argv + labat);
+				return main_done(&cli, cmd_lab_entry.exec(&cli,
+				    1, argv + labat));
 			fprintf(stderr, "fedwiz: usage: fedwiz lab %s\n",
 			    cmd_lab_entry.args);
-			return EXIT_USAGE;
+			return main_done(&cli, EXIT_USAGE);
 		}
 		cli_output_capture();
-		rc = cmd_lab_entry.exec(&cli, argc - labat - 1, argv + labat +
-		    1);
-		free(cli.sets);
+		rc = main_done(&cli, cmd_lab_entry.exec(&cli, argc - labat - 1,
+		    argv + labat + 1));
 		if (fflush(stdout) != 0 || ferror(stdout)) {
 			fprintf(stderr, "fedwiz: writing output: %s\n",
 			    strerror(cli_output_errno() != 0 ?
@@ -756,11 +779,11 @@ main(int argc, char **argv)
 	if (cmd == NULL) {
 		say_arg("unknown command '", argv[first], "' (try fedwiz "
 		    "--help)");
-		return EXIT_USAGE;
+		return main_done(&cli, EXIT_USAGE);
 	}
 	if (cli.help && cmd == &cmd_wizard_entry) {
 		usage(stdout);
-		return EXIT_OK;
+		return main_done(&cli, EXIT_OK);
 	}
 	if (cmd->sub != NULL) {
 		group = cmd;
@@ -769,12 +792,12 @@ main(int argc, char **argv)
 		if (first >= argc) {
 			if (cli.help) {
 				usage_cmd(stdout, NULL, group);
-				return EXIT_OK;
+				return main_done(&cli, EXIT_OK);
 			}
 			fprintf(stderr, "fedwiz: usage: fedwiz %s COMMAND ...; "
 			    "its commands:\n", group->name);
 			usage_cmd(stderr, NULL, group);
-			return EXIT_USAGE;
+			return main_done(&cli, EXIT_USAGE);
 		}
 		for (s = group->sub; *s != NULL; s++)
 			if (strcmp((*s)->name, argv[first]) == 0)
@@ -789,12 +812,12 @@ main(int argc, char **argv)
 				    s[1] == NULL ? " or " : ", ", group->name,
 				    (*s)->name);
 			fprintf(stderr, " (fedwiz %s --help)\n", group->name);
-			return EXIT_USAGE;
+			return main_done(&cli, EXIT_USAGE);
 		}
 	}
 	if (cli.help) {
 		usage_cmd(stdout, group, cmd);
-		return EXIT_OK;
+		return main_done(&cli, EXIT_OK);
 	}
 	cmd_label(label, sizeof(label), group, cmd);
 	for (k = 0; k < nitems(opts); k++) {
@@ -805,13 +828,13 @@ main(int argc, char **argv)
 		    "(it is for: %s)\n", opts[k].name, cmd ==
 		    &cmd_wizard_entry ? "" : "'", label, cmd ==
 		    &cmd_wizard_entry ? "" : "'", users);
-		return EXIT_USAGE;
+		return main_done(&cli, EXIT_USAGE);
 	}
 	nargs = first < argc ? argc - first - 1 : 0;
 	if (nargs < cmd->min_args || (cmd->max_args >= 0 &&
 	    nargs > cmd->max_args)) {
 		usage_line(stderr, "fedwiz: usage: ", group, cmd);
-		return EXIT_USAGE;
+		return main_done(&cli, EXIT_USAGE);
 	}
 	/* Headless: standard output that remembers why a write failed. */
 	if (cmd != &cmd_wizard_entry)
@@ -823,12 +846,11 @@ main(int argc, char **argv)
 		rc = cmd->exec(&cli, nargs + 1, argv + first);
 	else
 		rc = cmd->exec(&cli, nargs, argv + first + 1);
-	free(cli.sets);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "fedwiz: writing output: %s\n",
 		    strerror(cli_output_errno() != 0 ? cli_output_errno() :
 		    EIO));
-		return EXIT_ENV;
+		return main_done(&cli, EXIT_ENV);
 	}
-	return rc;
+	return main_done(&cli, rc);
 }
