@@ -116,6 +116,7 @@ extern const struct cmd_entry cmd_unlock_entry;
 extern const struct cmd_entry cmd_close_entry;
 extern const struct cmd_entry cmd_check_entry;
 extern const struct cmd_entry cmd_probe_entry;
+extern const struct cmd_entry cmd_lab_entry;
 extern const struct cmd_entry cmd_export_entry;
 extern const struct cmd_entry cmd_import_entry;
 extern const struct cmd_entry cmd_set_entry;
