@@ -151,7 +151,7 @@ plan_draw(struct tui *t, void *data, int rows, int cols)
 	const struct plan	*pl = wiz_plan(t->w);
 	const struct wiz_info	*info = wiz_info(t->w);
 	const struct plan_inst	*in;
-	char			 line[1024], by[600], title[400], host[80];
+	char			 line[1200], by[600], title[400], host[80];
 	char			 cnt[32], *c;
 	size_t			 i, nst, fin;
 	int			 y, list, attr, hw = 4, tw, detail, legend, any;

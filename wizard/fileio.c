@@ -77,6 +77,38 @@ refuse(const char *path, mode_t m, const char *via, struct diags *d)
 	return S_ISDIR(m) ? -EISDIR : -EPERM;
 }
 
+/*
+ * data into the new file fd, given mode, on disk: what a temporary file
+ * needs before it is renamed into place. fd is closed either way; 0, or
+ * -errno said in d.
+ */
+static int
+write_durable(int fd, const char *path, const void *data, size_t len,
+    mode_t mode, struct diags *d)
+{
+	int	rc;
+
+	if ((rc = write_all(fd, data, len)) != 0) {
+		diags_add(d, path, 0, 0, "cannot write: %s", strerror(-rc));
+		close(fd);
+		return rc;
+	}
+	if (fchmod(fd, mode) == -1 || fsync(fd) == -1) {
+		rc = -errno;
+		diags_add(d, path, 0, 0, "cannot save to disk: %s",
+		    strerror(errno));
+		close(fd);
+		return rc;
+	}
+	if (close(fd) == -1) {
+		rc = -errno;
+		diags_add(d, path, 0, 0, "cannot save to disk: %s",
+		    strerror(errno));
+		return rc;
+	}
+	return 0;
+}
+
 /* A temporary file in path's folder, renamed over it (fileio.h). */
 static int
 replace(const char *path, const void *data, size_t len, struct diags *d)
@@ -102,26 +134,12 @@ replace(const char *path, const void *data, size_t len, struct diags *d)
 		tmp = NULL;
 		goto out;
 	}
-	if ((rc = write_all(fd, data, len)) != 0) {
-		diags_add(d, path, 0, 0, "cannot write: %s", strerror(-rc));
-		goto out;
-	}
 	/* mkstemp's mode is 0600 already; a report is private anyway, and
 	 * fchmod says so whatever the C library does. */
-	if (fchmod(fd, 0600) == -1 || fsync(fd) == -1) {
-		rc = -errno;
-		diags_add(d, path, 0, 0, "cannot save to disk: %s",
-		    strerror(errno));
-		goto out;
-	}
-	if (close(fd) == -1) {
-		fd = -1;
-		rc = -errno;
-		diags_add(d, path, 0, 0, "cannot save to disk: %s",
-		    strerror(errno));
-		goto out;
-	}
+	rc = write_durable(fd, path, data, len, 0600, d);
 	fd = -1;
+	if (rc != 0)
+		goto out;
 	if (rename(tmp, path) == -1) {
 		rc = -errno;
 		diags_add(d, path, 0, 0, "cannot replace it with %s: %s", tmp,
@@ -492,24 +510,10 @@ file_write_in(int dirfd, const char *path, const char *name,
 		    "beside it: %s", strerror(errno));
 		return rc;
 	}
-	if ((rc = write_all(fd, data, len)) != 0) {
-		diags_add(d, path, 0, 0, "cannot write: %s", strerror(-rc));
-		goto out;
-	}
-	if (fchmod(fd, (mode_t)mode) == -1 || fsync(fd) == -1) {
-		rc = -errno;
-		diags_add(d, path, 0, 0, "cannot save to disk: %s",
-		    strerror(errno));
-		goto out;
-	}
-	if (close(fd) == -1) {
-		fd = -1;
-		rc = -errno;
-		diags_add(d, path, 0, 0, "cannot save to disk: %s",
-		    strerror(errno));
-		goto out;
-	}
+	rc = write_durable(fd, path, data, len, (mode_t)mode, d);
 	fd = -1;
+	if (rc != 0)
+		goto out;
 	/* rename(2) replaces a link of that name; it never follows one. */
 	if (renameat(dirfd, tmp, dirfd, name) == -1) {
 		rc = -errno;
