@@ -44,6 +44,14 @@ struct answers {
 	struct role_hosts	*roles;
 	size_t			 nroles;
 	size_t			 roles_cap;
+	/* Settings of the estate the file describes (the training lab
+	 * writes them): the known_hosts file its hosts' keys are in, and the
+	 * DNS server that holds its names ("IP[:PORT]"), and, for a training
+	 * lab, the lab's folder (a session on it is a practice session);
+	 * NULL: not given. */
+	const char		*known_hosts;
+	const char		*dns_server;
+	const char		*lab;
 };
 
 struct answers		*answers_new(void);

@@ -65,7 +65,9 @@ void			 check_run_identity(struct check_run *, const char *);
 
 /* The deadline of tls, tcp and dns checks (ms; 0: 10 s, 5 s for DNS). */
 void			 check_run_timeout(struct check_run *, int64_t);
-/* The DNS server dns checks ask ("IP[:PORT]"); NULL: resolv.conf's. */
+/* The DNS server dns checks ask ("IP[:PORT]"), and where the names of tls
+ * and tcp checks are looked up (resolve_set_server); NULL: resolv.conf's
+ * and getaddrinfo. */
 void			 check_run_dns_server(struct check_run *, const char *);
 
 /*

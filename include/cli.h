@@ -112,6 +112,7 @@ extern const struct cmd_entry cmd_check_entry;
 extern const struct cmd_entry cmd_probe_entry;
 extern const struct cmd_entry cmd_set_entry;
 extern const struct cmd_entry cmd_host_entry;
+extern const struct cmd_entry cmd_lab_entry;
 
 /* After an edit (cmd-set.c): what changed and which steps to re-verify. */
 struct diags;

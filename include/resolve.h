@@ -42,6 +42,14 @@ struct resolve	*resolve_start(struct evloop *, const char *, int, int64_t,
  * still in getaddrinfo frees what it finds when it returns. NULL is ok. */
 void		 resolve_cancel(struct resolve *);
 
+/*
+ * Look names up at this DNS server ("IP[:PORT]", fedwiz's own resolver,
+ * on the loop: A records) instead of getaddrinfo; NULL: getaddrinfo
+ * again. For an estate whose names only its own DNS holds (an answers
+ * file's dns_server, such as the training lab's).
+ */
+void		 resolve_set_server(const char *);
+
 /* For unit tests only: what the thread calls instead of getaddrinfo;
  * NULL puts getaddrinfo back. Lookups already started keep theirs. */
 typedef int (*resolve_lookup_fn)(const char *, const char *,

@@ -7,11 +7,14 @@
 #include <string.h>
 
 #include "answers.h"
+#include "dns-int.h"
 #include "profile.h"
 #include "runbook.h"
 #include "util.h"
 #include "vartype.h"
 #include "ydoc.h"
+
+static int	setting_check(const char *, const char *, char *, size_t);
 
 struct answers *
 answers_new(void)
@@ -776,10 +779,30 @@ answers_parse(struct answers *a, const struct runbook *rb, const char *path,
 				continue;
 			if (load_hosts(a, rb, doc, v, d, &seen) == -1)
 				rc = -1;
+		} else if (strcmp(k->str, "known_hosts") == 0 ||
+		    strcmp(k->str, "dns_server") == 0 ||
+		    strcmp(k->str, "lab") == 0) {
+			if (want_text(doc, v, k->str, d) == -1) {
+				rc = -1;
+				continue;
+			}
+			if (setting_check(k->str, v->str, why,
+			    sizeof(why)) == -1) {
+				diags_add(d, path, v->line, v->col, "%s", why);
+				rc = -1;
+				continue;
+			}
+			if (strcmp(k->str, "known_hosts") == 0)
+				a->known_hosts = arena_strdup(a->arena,
+				    v->str);
+			else if (strcmp(k->str, "lab") == 0)
+				a->lab = arena_strdup(a->arena, v->str);
+			else
+				a->dns_server = arena_strdup(a->arena, v->str);
 		} else {
 			diags_add(d, path, k->line, k->col, "unknown key \"%s\" "
-			    "in answers file; expected runbook, vars, hosts",
-			    k->str);
+			    "in answers file; expected runbook, vars, hosts, "
+			    "known_hosts, dns_server, lab", k->str);
 			rc = -1;
 		}
 	}
@@ -788,6 +811,31 @@ out:
 	/* Host names are copied into the arena; the tree can go. */
 	ydoc_free(doc);
 	return rc;
+}
+
+/* The estate's settings: known_hosts and lab paths, dns_server a server
+ * as `probe dns --server` takes it. */
+static int
+setting_check(const char *key, const char *value, char *why, size_t len)
+{
+	struct varspec	 sp;
+	struct dns_ns	 ns;
+	char		 w[200];
+
+	if (strcmp(key, "dns_server") == 0) {
+		if (dns_server_parse(value, &ns, w, sizeof(w)) == -1) {
+			snprintf(why, len, "dns_server: %s", w);
+			return -1;
+		}
+		return 0;
+	}
+	memset(&sp, 0, sizeof(sp));
+	sp.type = VT_PATH;
+	if (vartype_check(&sp, value, NULL, w, sizeof(w)) == -1) {
+		snprintf(why, len, "%s: %s", key, w);
+		return -1;
+	}
+	return 0;
 }
 
 /* Answers from memory: the same checks, without positions. */

@@ -17,6 +17,7 @@
 #include "plan.h"
 #include "prompt.h"
 #include "quote.h"
+#include "resolve.h"
 #include "runbook.h"
 #include "session.h"
 #include "ssh.h"
@@ -104,6 +105,10 @@ void
 check_run_dns_server(struct check_run *r, const char *server)
 {
 	r->dns_server = server;
+	/* The names tls and tcp checks connect to are looked up there too:
+	 * an estate whose names only its own DNS holds (a lab, a partner's
+	 * zone) is checked as a whole from one machine. */
+	resolve_set_server(server);
 }
 
 const struct rb_fix *

@@ -344,6 +344,14 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	}
 	if (check_filters(cli, pl, &d) == -1)
 		goto out;
+	/* The estate's own known_hosts and DNS server, when the answers
+	 * file names them (the training lab's do): the options win. */
+	if (cli->known_hosts == NULL && pl->ans != NULL &&
+	    pl->ans->known_hosts != NULL)
+		cli->known_hosts = pl->ans->known_hosts;
+	if (pl->ans != NULL && pl->ans->dns_server != NULL &&
+	    cli->server == NULL)
+		cli->server = pl->ans->dns_server;
 	if ((cs = cli_ssh_new(cli, &o, &d)) == NULL)
 		goto out;
 	ev = evloop_new();

@@ -53,6 +53,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_close_entry,
 	&cmd_check_entry,
 	&cmd_probe_entry,
+	&cmd_lab_entry,
 };
 
 enum opt_type {
@@ -557,6 +558,42 @@ opt_store(struct cli *cli, const struct opt_def *o, const char *arg)
 	return 0;
 }
 
+/*
+ * Where the command word is: the first argument that is neither an
+ * option nor an option's value; -1 when there is none.
+ */
+static int
+command_index(int argc, char **argv)
+{
+	size_t	k, len;
+	int	i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return i + 1 < argc ? i + 1 : -1;
+		if (strncmp(argv[i], "--", 2) == 0) {
+			len = strcspn(argv[i] + 2, "=");
+			for (k = 0; k < nitems(opts); k++)
+				if (strlen(opts[k].name) == len &&
+				    strncmp(opts[k].name, argv[i] + 2, len) == 0)
+					break;
+			if (k < nitems(opts) && opts[k].arg != NULL &&
+			    argv[i][2 + len] != '=')
+				i++;
+			continue;
+		}
+		if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			for (k = 0; k < nitems(opts); k++)
+				if (opts[k].letter == argv[i][1] &&
+				    opts[k].arg != NULL && argv[i][2] == '\0')
+					i++;
+			continue;
+		}
+		return i;
+	}
+	return -1;
+}
+
 static int
 wizard_exec(struct cli *cli, int argc, char **argv)
 {
@@ -576,7 +613,7 @@ main(int argc, char **argv)
 	char				 shorts[32], label[64], users[512];
 	char				*word;
 	unsigned char			 seen[nitems(opts)];
-	int				 c, nargs, first, rc;
+	int				 c, nargs, first, rc, labat, i;
 	size_t				 k, ns = 0;
 
 	setlocale(LC_ALL, "");
@@ -608,7 +645,18 @@ main(int argc, char **argv)
 	memset(&lopts[k], 0, sizeof(lopts[k]));
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, shorts, lopts, NULL)) != -1) {
+	/*
+	 * `lab` reads the options after it itself (cmd-lab.c): there
+	 * --state is the lab's starting state (fresh|configured), as the
+	 * lab's command line has it, while before `lab` the global --state
+	 * still names fedwiz's database (the lab's default folder is beside
+	 * it). So options are parsed here only up to the word `lab`.
+	 */
+	labat = command_index(argc, argv);
+	if (labat < 0 || strcmp(argv[labat], "lab") != 0)
+		labat = -1;
+	while ((c = getopt_long(labat > 0 ? labat : argc, argv, shorts, lopts,
+	    NULL)) != -1) {
 		o = NULL;
 		if (c >= OPT_VAL(0) && c < OPT_VAL(nitems(opts)))
 			o = &opts[c - OPT_VAL(0)];
@@ -632,6 +680,66 @@ main(int argc, char **argv)
 	if (cli.version) {
 		printf("fedwiz %s\n", PACKAGE_VERSION);
 		return EXIT_OK;
+	}
+	if (labat > 0) {
+		for (k = 0; k < nitems(opts); k++) {
+			if (!seen[k] || opt_allowed(&opts[k], NULL,
+			    &cmd_lab_entry))
+				continue;
+			users_of(users, sizeof(users), &opts[k]);
+			fprintf(stderr, "fedwiz: --%s is not an option of 'lab' "
+			    "(it is for: %s)\n", opts[k].name, users);
+			return EXIT_USAGE;
+		}
+		/* After `lab`, fedwiz's options that are not the lab's own
+		 * are refused as for any other command. */
+		for (i = labat + 1; i < argc; i++) {
+			const char	*w = argv[i];
+			size_t		 len;
+
+			if (strcmp(w, "--") == 0)
+				break;
+			if (strncmp(w, "--", 2) != 0)
+				continue;
+			w += 2;
+			len = strcspn(w, "=");
+			if ((len == 3 && strncmp(w, "dir", 3) == 0) ||
+			    (len == 5 && strncmp(w, "state", 5) == 0) ||
+			    (len == 4 && strncmp(w, "json", 4) == 0) ||
+			    (len == 4 && strncmp(w, "list", 4) == 0) ||
+			    (len == 4 && strncmp(w, "help", 4) == 0))
+				continue;
+			for (k = 0; k < nitems(opts); k++)
+				if (strlen(opts[k].name) == len &&
+				    strncmp(opts[k].name, w, len) == 0)
+					break;
+			if (k == nitems(opts))
+				continue;
+			users_of(users, sizeof(users), &opts[k]);
+			fprintf(stderr, "fedwiz: --%s is not an option of 'lab' "
+			    "(it is for: %s)\n", opts[k].name, users);
+			return EXIT_USAGE;
+		}
+		if (cli.help || labat + 1 >= argc) {
+			/* fedwiz lab: its usage (on stderr, and exit 2, when
+			 * no subcommand was given). */
+			if (cli.help)
+				return cmd_lab_entry.exec(&cli, 1, argv + labat);
+			fprintf(stderr, "fedwiz: usage: fedwiz lab %s\n",
+			    cmd_lab_entry.args);
+			return EXIT_USAGE;
+		}
+		cli_output_capture();
+		rc = cmd_lab_entry.exec(&cli, argc - labat - 1, argv + labat +
+		    1);
+		free(cli.sets);
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			fprintf(stderr, "fedwiz: writing output: %s\n",
+			    strerror(cli_output_errno() != 0 ?
+			    cli_output_errno() : EIO));
+			return EXIT_ENV;
+		}
+		return rc;
 	}
 
 	/* The command, and in a group the subcommand. */

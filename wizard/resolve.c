@@ -25,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dns.h"
 #include "evloop.h"
 #include "resolve.h"
 #include "util.h"
@@ -50,6 +51,8 @@ struct resolve {
 	uint64_t	 timer;		/* the deadline, or the 0 ms one */
 	int		 rfd;		/* the loop's end; -1: no thread */
 	struct job	*job;
+	struct dns_query *q;		/* resolve_set_server's way */
+	int		 port;
 	/* Known before the loop runs: an address, or a failure to start. */
 	struct addrinfo	*ai;
 	int		 rc;
@@ -59,6 +62,7 @@ struct resolve {
 };
 
 static resolve_lookup_fn	lookup_fn = getaddrinfo;
+static char			*dns_server;
 static pthread_mutex_t		running_mu = PTHREAD_MUTEX_INITIALIZER;
 static size_t			running;
 
@@ -79,6 +83,13 @@ running_add(int d)
 	pthread_mutex_lock(&running_mu);
 	running = d > 0 ? running + 1 : running - 1;
 	pthread_mutex_unlock(&running_mu);
+}
+
+void
+resolve_set_server(const char *server)
+{
+	free(dns_server);
+	dns_server = server != NULL ? xstrdup(server) : NULL;
 }
 
 void
@@ -152,6 +163,7 @@ resolve_free(struct resolve *r)
 {
 	if (r->timer != 0)
 		evloop_timer_del(r->ev, r->timer);
+	dns_query_cancel(r->q);
 	if (r->rfd != -1) {
 		evloop_fd_del(r->ev, r->rfd);
 		pthread_mutex_lock(&r->job->mu);
@@ -243,6 +255,39 @@ on_known(struct evloop *ev, void *arg)
 	report(r, r->rc, r->err, ai);
 }
 
+/* The A records from the chosen server, as addresses to connect to. */
+static void
+on_dns(const struct dns_result *res, void *arg)
+{
+	struct resolve	*r = arg;
+	struct addrinfo	 hints, *ai = NULL, *one, **tail = &ai;
+	char		 pbuf[16];
+	size_t		 i;
+
+	r->q = NULL;
+	if (res->status != DNS_OK) {
+		finish(r, NULL, res->status == DNS_TIMEOUT, "cannot resolve "
+		    "%s: %s", r->host, res->message ? res->message :
+		    dns_status_name(res->status));
+		return;
+	}
+	hints_init(&hints, AI_NUMERICHOST);
+	snprintf(pbuf, sizeof(pbuf), "%d", r->port);
+	for (i = 0; i < res->n; i++) {
+		if (getaddrinfo(res->rrs[i].addr, pbuf, &hints, &one) != 0)
+			continue;
+		*tail = one;
+		while (one->ai_next != NULL)
+			one = one->ai_next;
+		tail = &one->ai_next;
+	}
+	if (ai == NULL)
+		finish(r, NULL, 0, "cannot resolve %s: no address in the "
+		    "answer of %s", r->host, res->server);
+	else
+		finish(r, ai, 0, NULL);
+}
+
 /* A thread with every signal blocked: the main thread takes them all
  * (the wizard reads its signals from a pipe). */
 static int
@@ -323,7 +368,18 @@ resolve_start(struct evloop *ev, const char *host, int port,
 	errno = 0;
 	r->rc = getaddrinfo(host, pbuf, &hints, &r->ai);
 	r->err = errno;
-	if (r->rc == EAI_NONAME)
+	r->port = port;
+	if (r->rc == EAI_NONAME && dns_server != NULL) {
+		char	*err = NULL;
+
+		r->q = dns_query_start(ev, host, DNS_T_A, dns_server, timeout_ms,
+		    on_dns, r, &err);
+		if (r->q == NULL) {
+			r->rc = EAI_FAIL;
+			r->timer = evloop_timer(ev, 0, on_known, r);
+			free(err);
+		}
+	} else if (r->rc == EAI_NONAME)
 		start_lookup(r, port);
 	else
 		r->timer = evloop_timer(ev, 0, on_known, r);

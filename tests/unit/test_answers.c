@@ -174,6 +174,42 @@ test_answers_nul_escape_refused(void **state)
 	expect("vars: { \"imp_fqdn\\0x\": a.b.c }\n", "1:18: a NUL character");
 }
 
+/* The estate's settings (the training lab writes them): kept as given,
+ * each judged where it stands. */
+static void
+test_answers_estate_settings(void **state)
+{
+	struct runbook	*rb = rb_from(rb_text);
+	struct answers	*a = answers_new();
+	char		*err;
+
+	(void)state;
+	err = load(rb, a, "runbook: t\nlab: '/tmp/lab'\n"
+	    "known_hosts: '/tmp/lab/known_hosts'\n"
+	    "dns_server: '127.84.1.2:5353'\nvars: { imp_fqdn: a.b.c }\n");
+	assert_null(err);
+	assert_string_equal(a->lab, "/tmp/lab");
+	assert_string_equal(a->known_hosts, "/tmp/lab/known_hosts");
+	assert_string_equal(a->dns_server, "127.84.1.2:5353");
+	answers_free(a);
+	runbook_free(rb);
+	a = answers_new();
+	rb = rb_from(rb_text);
+	err = load(rb, a, "runbook: t\n");
+	assert_null(err);
+	assert_null(a->lab);
+	assert_null(a->known_hosts);
+	assert_null(a->dns_server);
+	answers_free(a);
+	runbook_free(rb);
+	expect("dns_server: 'ns1.example.com'\n", "1:13: dns_server: ");
+	expect("dns_server: '127.0.0.1:99999'\n", "1:13: dns_server: ");
+	expect("known_hosts: [a]\n", "1:14: known_hosts ");
+	expect("lab: \"/tmp/l\\0ab\"\n", "1:");
+	expect("dns_servr: 127.0.0.1\n", "1:1: unknown key \"dns_servr\" in "
+	    "answers file");
+}
+
 int
 main(void)
 {
@@ -182,6 +218,7 @@ main(void)
 		cmocka_unit_test(test_answers_set_overrides_file),
 		cmocka_unit_test(test_answers_errors_are_located),
 		cmocka_unit_test(test_answers_nul_escape_refused),
+		cmocka_unit_test(test_answers_estate_settings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
