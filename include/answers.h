@@ -52,6 +52,9 @@ struct answers {
 	const char		*known_hosts;
 	const char		*dns_server;
 	const char		*lab;
+	/* Sessions on these answers are practice, never a change record:
+	 * lab: set, or the file says practice: true. */
+	int			 practice;
 };
 
 struct answers		*answers_new(void);

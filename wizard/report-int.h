@@ -170,7 +170,11 @@ struct report {
 	char			*title;
 	char			*sha256;	/* what the session runs on */
 	char			*sha256_now;	/* the file now, when it differs */
-	char			*source;
+	char			*source;	/* the document's file name */
+	char			*source_title;	/* and what a reader calls it */
+	/* A practice session's record: never a change record. */
+	int			 practice;
+	char			*lab;		/* the lab's folder, or NULL */
 	char			*operator;
 	char			*machine;
 	time_t			 started;
@@ -231,6 +235,9 @@ const char	*report_plural(size_t, const char *, const char *);
 const char	*report_millis(int64_t, char *, size_t);
 /* "fedwiz 0.1.0" */
 const char	*report_generator(void);
+/* What the record is, as its title begins: "Change record: ", or
+ * "Practice record (not a change record): ". */
+const char	*report_kind(const struct report *);
 
 /* How much of a check's excerpt md and html show: the byte length, and
  * how many of how many lines that is. */
@@ -255,11 +262,15 @@ const char	*report_forced_reason(const struct r_hist *);
  */
 
 /* How a column's cells read: md aligns numbers right; html keeps
- * numbers and times from wrapping. */
+ * numbers and times from wrapping, lets prose break a long token (a hash,
+ * a path) anywhere, and keeps each word of a word column whole. */
 enum r_align {
-	RA_TEXT,
+	RA_TEXT,	/* prose: notes, messages, instructions */
 	RA_NUM,
-	RA_TIME
+	RA_TIME,
+	RA_WORD,	/* names: an operator, a host, an address */
+	RA_KEY		/* one of fedwiz's own words (a kind, a status,
+			   a role): never broken, not even at a hyphen */
 };
 
 struct r_col {
@@ -304,7 +315,8 @@ struct r_fmt {
 	void	(*para_end)(struct r_out *);
 	/* A paragraph that stands out (the verdict); class by status. */
 	void	(*lead)(struct r_out *, const char *, const char *);
-	void	(*banner_begin)(struct r_out *);
+	/* class: "alert" (the audit), "practice" (not a change record) */
+	void	(*banner_begin)(struct r_out *, const char *);
 	void	(*banner_end)(struct r_out *);
 	void	(*box_begin)(struct r_out *, const char *);	/* class */
 	void	(*box_end)(struct r_out *);

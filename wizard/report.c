@@ -220,6 +220,13 @@ gather_summary(struct report *r, const struct session *s)
 	if (strcmp(s->rb->hash, s->info.runbook_hash) != 0)
 		r->sha256_now = clean(r->a, s->rb->hash, 0);
 	r->source = clean_opt(r->a, s->rb->source, 0);
+	/* A file name means nothing to the change manager: the document's
+	 * own title (the runbook's title, by the format's definition, when
+	 * it has no source_title). */
+	r->source_title = clean(r->a, s->rb->source_title != NULL ?
+	    s->rb->source_title : s->rb->title, 0);
+	r->practice = s->info.practice;
+	r->lab = clean_opt(r->a, s->info.lab, 0);
 	r->operator = clean(r->a, s->info.operator, 0);
 	r->machine = clean(r->a, s->info.host, 0);
 	r->started = s->info.started;
@@ -1062,6 +1069,13 @@ const char *
 report_generator(void)
 {
 	return PACKAGE_NAME " " PACKAGE_VERSION;
+}
+
+const char *
+report_kind(const struct report *r)
+{
+	return r->practice ? "Practice record (not a change record): " :
+	    "Change record: ";
 }
 
 /* The failure's reason: the note recorded with it. */

@@ -31,7 +31,7 @@ setup(void **state)
 	diags_init(&d);
 	assert_int_equal(store_open(f->path, 0, &f->st, &d), STORE_OK);
 	assert_int_equal(store_session_create(f->st, "rb", "abc123", "id: rb\n",
-	    7, "alice", 0, &f->sid, &d), STORE_OK);
+	    7, "alice", 0, NULL, &f->sid, &d), STORE_OK);
 	diags_free(&d);
 	*state = f;
 	return 0;
@@ -126,7 +126,7 @@ test_store_session_round_trip(void **state)
 	/* A second session is the latest until the first changes. */
 	setenv("FEDWIZ_NOW", "2000000000", 1);
 	assert_int_equal(store_session_create(f->st, "rb", "abc123", "id: rb\n",
-	    7, "carol", 2000003600, &second, &d), STORE_OK);
+	    7, "carol", 2000003600, NULL, &second, &d), STORE_OK);
 	assert_int_equal(store_session_latest(f->st, &latest, &d), STORE_OK);
 	assert_int_equal(latest, second);
 	setenv("FEDWIZ_NOW", "2000000100", 1);
