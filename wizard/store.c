@@ -1440,7 +1440,7 @@ store_session_latest(struct store *st, int64_t *id, struct diags *d)
 			first = sqlite3_column_int64(s, 0);
 		buf_printf(&b, "%s%lld", n > 1 ? ", " : "",
 		    (long long)sqlite3_column_int64(s, 0));
-		if (n == 1 && sqlite3_column_type(s, 1) != SQLITE_NULL)
+		if (sqlite3_column_type(s, 1) != SQLITE_NULL)
 			buf_printf(&b, " (on the training lab in %s)",
 			    (const char *)sqlite3_column_text(s, 1));
 	}
