@@ -79,7 +79,8 @@ static const char html_style[] =
     "th,td{border-color:#888}"
     ".done,.skipped,.failed,.pending,.ready,.blocked,.in-progress,.na,"
     ".muted,.hist{color:#000}"
-    ".alert{border:2px solid #000}.practice{border:4px double #000}"
+    ".alert{border:2px solid #000}.ok{border:1px solid #000}"
+    ".practice{border:4px double #000}"
     ".wm{color:rgba(0,0,0,.08)}}\n";
 
 /*

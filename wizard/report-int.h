@@ -106,11 +106,23 @@ struct r_inst {
 	size_t		 nchecks;
 };
 
+/* A host's own value of a variable answered per host of its role. */
+struct r_host_value {
+	char		*host;
+	char		*value;		/* NULL: no value */
+	const char	*source;	/* answer, default, none, withheld */
+};
+
 struct r_answer {
 	char		*name;
 	char		*value;		/* NULL: no value */
-	const char	*source;	/* answer, default, none, withheld */
+	const char	*source;	/* answer, default, none, withheld,
+					   per host */
 	char		*prompt;
+	/* per_host: each host of its role, in inventory order. */
+	char		*role;		/* NULL: one value for the deployment */
+	struct r_host_value *hv;
+	size_t		 nhv;
 };
 
 struct r_host {

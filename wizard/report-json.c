@@ -204,7 +204,7 @@ json_inventory(struct json *j, const struct report *r)
 {
 	const struct r_answer	*an;
 	const struct r_host	*ho;
-	size_t			 i;
+	size_t			 i, k;
 
 	json_key(j, "answers");
 	json_arr_begin(j);
@@ -215,6 +215,20 @@ json_inventory(struct json *j, const struct report *r)
 		json_kstr(j, "value", an->value);
 		json_kstr(j, "source", an->source);
 		json_kstr(j, "prompt", an->prompt);
+		/* A variable per host: each host's own, by name. */
+		if (an->role != NULL) {
+			json_kstr(j, "per_host", an->role);
+			json_key(j, "hosts");
+			json_arr_begin(j);
+			for (k = 0; k < an->nhv; k++) {
+				json_obj_begin(j);
+				json_kstr(j, "host", an->hv[k].host);
+				json_kstr(j, "value", an->hv[k].value);
+				json_kstr(j, "source", an->hv[k].source);
+				json_obj_end(j);
+			}
+			json_arr_end(j);
+		}
 		json_obj_end(j);
 	}
 	json_arr_end(j);

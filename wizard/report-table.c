@@ -486,7 +486,7 @@ audit(struct r_out *w, const struct report *r)
 }
 
 static const struct r_col answer_cols[] = {
-	{ "Variable", RA_WORD }, { "Value", RA_TEXT }, { "Source", RA_KEY },
+	{ "Variable", RA_WORD }, { "Value", RA_WORD }, { "Source", RA_KEY },
 	{ "Prompt", RA_TEXT }
 };
 static const struct r_table answer_table = {
@@ -501,6 +501,37 @@ static const struct r_table host_table = {
 	NULL, host_cols, nitems(host_cols), 0
 };
 
+/* A per-host variable's cell: each host's own value, one a line. */
+static void
+host_values(struct r_out *w, const struct r_answer *an)
+{
+	const struct r_host_value	*hv;
+	size_t				 k;
+
+	cell(w);
+	if (an->nhv == 0) {
+		say(w, "each host of ");
+		code(w, an->role);
+		say(w, " (none listed)");
+		return;
+	}
+	for (k = 0; k < an->nhv; k++) {
+		hv = &an->hv[k];
+		if (k > 0)
+			w->fmt->br(w);
+		code(w, hv->host);
+		say(w, ": ");
+		if (hv->value == NULL)
+			w->fmt->muted(w, strcmp(hv->source, "withheld") == 0 ?
+			    "(withheld)" : "(no answer)");
+		else {
+			code(w, hv->value);
+			if (strcmp(hv->source, "answer") != 0)
+				say(w, " (%s)", hv->source);
+		}
+	}
+}
+
 static void
 answers(struct r_out *w, const struct report *r)
 {
@@ -514,7 +545,9 @@ answers(struct r_out *w, const struct report *r)
 		an = &r->answers[i];
 		row_begin(w);
 		cell_code(w, an->name);
-		if (an->value != NULL)
+		if (an->role != NULL)
+			host_values(w, an);
+		else if (an->value != NULL)
 			cell_code(w, an->value);
 		else
 			cell_opt(w, strcmp(an->source, "withheld") == 0 ?
@@ -598,7 +631,7 @@ step_note(struct r_out *w, const struct r_step *rs)
 }
 
 static const struct r_col check_cols[] = {
-	{ "Step", RA_NUM }, { "Kind", RA_KEY }, { "Target", RA_TEXT },
+	{ "Step", RA_NUM }, { "Kind", RA_KEY }, { "Target", RA_WORD },
 	{ "Result", RA_KEY }, { "Message", RA_TEXT }, { "At", RA_TIME },
 	{ "Duration", RA_NUM }, { "Output", RA_TEXT }
 };

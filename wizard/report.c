@@ -277,6 +277,42 @@ gather_time(struct report *r)
 	buf_free(&x);
 }
 
+/*
+ * A variable answered per host: no value for the deployment, one per
+ * host of its role (its own, else the default), each said as the
+ * deployment's would be. A change manager must see fe1's FQDN, not "none".
+ */
+static void
+gather_host_values(struct report *r, const struct session *s,
+    const struct rb_var *v, struct r_answer *an)
+{
+	const struct role_hosts	*rh = answers_hosts(s->ans, v->per_host);
+	struct r_host_value	*hv;
+	const char		*val;
+	size_t			 k;
+
+	an->role = clean(r->a, v->per_host, 0);
+	an->source = "per host";
+	if (rh == NULL || rh->n == 0)
+		return;
+	an->hv = arena_calloc(r->a, rh->n, sizeof(*an->hv));
+	for (k = 0; k < rh->n; k++) {
+		hv = &an->hv[an->nhv++];
+		hv->host = clean(r->a, rh->hosts[k].name, 0);
+		if ((val = answers_host_var(&rh->hosts[k], v->name)) != NULL)
+			hv->source = "answer";
+		else if ((val = v->def) != NULL)
+			hv->source = "default";
+		else
+			hv->source = "none";
+		if (val != NULL && secret_name(v->name)) {
+			hv->source = "withheld";
+			val = NULL;
+		}
+		hv->value = clean_opt(r->a, val, 0);
+	}
+}
+
 static void
 gather_answers(struct report *r, const struct session *s)
 {
@@ -291,6 +327,10 @@ gather_answers(struct report *r, const struct session *s)
 		an = &r->answers[r->nanswers++];
 		an->name = clean(r->a, v->name, 0);
 		an->prompt = clean_opt(r->a, v->prompt, 0);
+		if (v->per_host != NULL) {
+			gather_host_values(r, s, v, an);
+			continue;
+		}
 		if ((val = answers_get(s->ans, v->name)) != NULL)
 			an->source = "answer";
 		else if ((val = v->def) != NULL)
