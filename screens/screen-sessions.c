@@ -27,7 +27,7 @@ struct sessions_view {
 static void
 age(time_t then, time_t now, char *buf, size_t len)
 {
-	long	s = (long)(now - then);
+	long	s = (long)sub_sat(now, then);	/* a database may hold any time */
 
 	if (s < 60)
 		snprintf(buf, len, "just now");

@@ -399,7 +399,7 @@ draw_status(struct tui *t)
 		    t->ses->rb->id, pg.finished, pg.steps, pg.failed ?
 		    "  FAILED STEPS" : "");
 		if (t->ses->info.window_end > 0) {
-			mins = (long)(t->ses->info.window_end - t->now) / 60;
+			mins = (long)(sub_sat(t->ses->info.window_end, t->now) / 60);
 			if (mins < 0)
 				snprintf(right, sizeof(right), "window closed "
 				    "%ld min ago ", -mins);

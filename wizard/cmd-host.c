@@ -64,13 +64,14 @@ edit(struct cli *cli, const struct host *add, const char *role,
 	struct session		*s = NULL;
 	struct store		*st = NULL;
 	struct diags		 d;
-	const char		*op = session_operator(cli->operator);
+	const char		*op;
 	long long		 sid;
 	int			 rc;
 
 	diags_init(&d);
 	memset(&res, 0, sizeof(res));
-	if ((sid = cli_session(cli, &d)) < 0)
+	if ((sid = cli_session(cli, &d)) < 0 ||
+	    (op = cli_operator(cli, &d)) == NULL)
 		return cli_bad_input(&d);
 	if ((rc = cli_store(cli, 0, &st, &d)) != STORE_OK)
 		goto out;

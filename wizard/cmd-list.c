@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "clean.h"
 #include "cli.h"
 #include "json.h"
 #include "runbook.h"
@@ -31,7 +32,7 @@ cmd_list_exec(struct cli *cli, int argc, char **argv)
 	struct diags	  d;
 	struct json	  j;
 	struct strmap	  ids;
-	char		**files;
+	char		**files, *title;
 	size_t		  n, i, nrb = 0, old;
 	int		  bad = 0;
 
@@ -80,9 +81,13 @@ cmd_list_exec(struct cli *cli, int argc, char **argv)
 		printf("no runbooks in %s\n", dir);
 	} else {
 		printf("%-22s %5s %6s  %s\n", "ID", "PROCS", "STEPS", "TITLE");
-		for (i = 0; i < nrb; i++)
+		for (i = 0; i < nrb; i++) {
+			/* a title is the runbook file's text */
+			title = clean_line(rbs[i]->title);
 			printf("%-22s %5zu %6zu  %s\n", rbs[i]->id,
-			    rbs[i]->nprocs, rbs[i]->nsteps, rbs[i]->title);
+			    rbs[i]->nprocs, rbs[i]->nsteps, title);
+			free(title);
+		}
 	}
 	for (i = 0; i < nrb; i++)
 		runbook_free(rbs[i]);

@@ -7,6 +7,7 @@
 
 #include "answers.h"
 #include "catalog.h"
+#include "clean.h"
 #include "cli.h"
 #include "plan.h"
 #include "planview.h"
@@ -33,6 +34,7 @@ cmd_plan_exec(struct cli *cli, int argc, char **argv)
 	struct plan	*pl;
 	struct diags	 d;
 	size_t		 i;
+	char		*title;
 	int		 rc = EXIT_USAGE;
 
 	(void)argc;
@@ -52,7 +54,9 @@ cmd_plan_exec(struct cli *cli, int argc, char **argv)
 	if (cli->json)
 		planview_json(stdout, pl, NULL);
 	else {
-		printf("%s: %s\n", rb->id, rb->title);
+		title = clean_line(rb->title);
+		printf("%s: %s\n", rb->id, title);
+		free(title);
 		printf("%zu procedures, %zu to do in this order (runbook sha256 "
 		    "%.12s)\n\n", rb->nprocs, pl->n, rb->hash);
 		planview_text(stdout, pl, NULL, cli->steps);

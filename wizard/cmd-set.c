@@ -67,7 +67,7 @@ cmd_set_exec(struct cli *cli, int argc, char **argv)
 	struct session		*s = NULL;
 	struct store		*st = NULL;
 	struct diags		 d;
-	const char		*eq, *op = session_operator(cli->operator);
+	const char		*eq, *op;
 	char			*name = NULL, *at, *host;
 	long long		 sid;
 	int			 rc;
@@ -80,7 +80,8 @@ cmd_set_exec(struct cli *cli, int argc, char **argv)
 		    argv[0]);
 		return cli_bad_input(&d);
 	}
-	if ((sid = cli_session(cli, &d)) < 0)
+	if ((sid = cli_session(cli, &d)) < 0 ||
+	    (op = cli_operator(cli, &d)) == NULL)
 		return cli_bad_input(&d);
 	name = xstrndup(argv[0], (size_t)(eq - argv[0]));
 	host = (char *)(uintptr_t)cli->host;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "clean.h"
 #include "cli.h"
 #include "plan.h"
 #include "runbook.h"
@@ -26,6 +27,7 @@ cmd_validate_exec(struct cli *cli, int argc, char **argv)
 	struct runbook	*rb;
 	struct diags	 d;
 	size_t		*order;
+	char		*file;
 	int		 i, bad = 0;
 
 	(void)cli;
@@ -33,11 +35,14 @@ cmd_validate_exec(struct cli *cli, int argc, char **argv)
 		diags_init(&d);
 		if (runbook_load(argv[i], &rb, &d) == 0) {
 			order = xcalloc(rb->nprocs + 1, sizeof(*order));
-			if (plan_order(rb, order, &d) == 0)
+			if (plan_order(rb, order, &d) == 0) {
+				file = clean_line(argv[i]);
 				printf("%s: ok: runbook %s, %zu procedure%s, "
-				    "%zu step%s\n", argv[i], rb->id, rb->nprocs,
+				    "%zu step%s\n", file, rb->id, rb->nprocs,
 				    rb->nprocs == 1 ? "" : "s", rb->nsteps,
 				    rb->nsteps == 1 ? "" : "s");
+				free(file);
+			}
 			free(order);
 			runbook_free(rb);
 		}

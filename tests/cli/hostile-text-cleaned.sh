@@ -96,6 +96,19 @@ no_raw "$T/out"
 jq -e '.session.operator | test("\u001b")' "$T/out" >/dev/null ||
     fail "status --json lost the escaped value"
 
+# A runbook file's own text (titles, steps) as list and plan print it.
+mkdir "$T/rb"
+printf '%s\n' 'id: esc' 'title: "T\e]0;owned\aitle"' 'source: s' 'summary: s' \
+    'procedures:' '  - { id: p, title: "P\e[31m", steps: [ {do: "x\e[2J\u202ey"} ] }' \
+    >"$T/rb/esc.yaml"
+expect_exit 0 "$FEDWIZ" --runbooks "$T/rb" list
+no_raw "$T/out" "$T/err"
+grep -q 'Title' "$T/out" || fail "list title: $(cat "$T/out")"
+expect_exit 0 "$FEDWIZ" --runbooks "$T/rb" plan esc --steps
+no_raw "$T/out" "$T/err"
+expect_exit 0 "$FEDWIZ" --runbooks "$T/rb" plan esc --json
+no_raw "$T/out"
+
 # Times at the ends of a 64-bit integer.
 sqlite3 "$T/f.db" "
 UPDATE sessions SET started = -9223372036854775808, updated = 9223372036854775807,

@@ -2,7 +2,7 @@
 # run.sh: build and run the libFuzzer harnesses (not part of make check).
 #
 #   tests/fuzz/run.sh [SECONDS]      each harness for SECONDS (default 60)
-#   FUZZ_ONLY="sip cond" tests/fuzz/run.sh 600    only those harnesses
+#   FUZZ_ONLY="dns hello" tests/fuzz/run.sh 600    only those harnesses
 #
 # Needs clang and libclang-rt-14-dev (Debian). Builds with ASan+UBSan into
 # build-fuzz/, seeds each corpus from the project's own files, and keeps
@@ -21,18 +21,19 @@ INC="-I. -Iinclude $(pkg-config --cflags yaml-0.1 openssl)"
 LIBS="$(pkg-config --libs yaml-0.1 openssl) -lpthread"
 # The loader checks commands' quoted references with quote.c and a sip
 # check's statuses and URIs with sip.c, which brings the TLS probe and the
-# event loop it runs on.
+# event loop it runs on; dns.c and hello.c are fuzzed themselves.
 SRC="wizard/answers.c wizard/catalog.c wizard/certinfo.c wizard/clean.c
-wizard/cond.c wizard/evloop.c wizard/hello.c wizard/json.c wizard/net.c
-wizard/plan.c wizard/profile.c wizard/quote.c wizard/resolve.c wizard/runbook.c
-wizard/sip.c wizard/template.c wizard/tls.c wizard/util.c wizard/vartype.c
-wizard/ydoc.c"
+wizard/cond.c wizard/dns.c wizard/evloop.c wizard/hello.c wizard/json.c
+wizard/net.c wizard/plan.c wizard/profile.c wizard/quote.c wizard/resolve.c
+wizard/runbook.c wizard/sip.c wizard/template.c wizard/tls.c wizard/util.c
+wizard/vartype.c wizard/ydoc.c"
 DEFS='-DFEDWIZ_DATADIR="/nonexistent" -DFEDWIZ_SRCDIR="." -DFEDWIZ_BUILDDIR="."'
 
-for h in ${FUZZ_ONLY:-runbook cond answers certfile sip}; do
+for h in ${FUZZ_ONLY:-runbook cond answers certfile sip dns hello}; do
 	echo "=== fuzz_$h: building"
 	# shellcheck disable=SC2086
-	clang $CFLAGS $INC $DEFS -o "$B/fuzz_$h" tests/fuzz/fuzz_$h.c $SRC $LIBS
+	clang $CFLAGS $INC -Iwizard $DEFS -o "$B/fuzz_$h" tests/fuzz/fuzz_$h.c \
+	    $SRC $LIBS
 	corpus="$B/corpus-$h"
 	mkdir -p "$corpus"
 	case $h in
@@ -41,6 +42,8 @@ for h in ${FUZZ_ONLY:-runbook cond answers certfile sip}; do
 	cond) printf 'a == "x" and not (b in ["tls", "tcp"]) or a' >"$corpus/seed1"
 	      printf 'go ${a} $${b} ${bad' >"$corpus/seed2" ;;
 	answers) printf 'runbook: t\nvars: { f: a.b, p: 5061, c: tls, b: yes, o: "1.2.3", i: 4 }\nhosts:\n  fe: [ {name: fe1, address: 192.0.2.1, port: 22, user: u, profile: linux} ]\n  ca: [ {name: ca1} ]\n' >"$corpus/seed1" ;;
+	dns) sh tests/fuzz/seeds.sh dns "$corpus" ;;
+	hello) sh tests/fuzz/seeds.sh hello "$corpus" ;;
 	certfile) cp tests/fuzz/fuzz_certfile.c "$corpus/seed-text"
 	      sh tests/tls/mkpki.sh "$B/pki" && cp "$B"/pki/*.pem "$B"/pki/*.p7b \
 	          "$B"/pki/*.cer "$B"/pki/*.der "$corpus"/ ;;
