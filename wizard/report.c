@@ -277,6 +277,24 @@ gather_time(struct report *r)
 	buf_free(&x);
 }
 
+/* Where a value comes from: *val is the answer given (NULL: none); it
+ * becomes the default when there is none, NULL when it is withheld. */
+static const char *
+value_source(const struct rb_var *v, const char **val)
+{
+	const char	*src = "answer";
+
+	if (*val == NULL) {
+		*val = v->def;
+		src = *val != NULL ? "default" : "none";
+	}
+	if (*val != NULL && secret_name(v->name)) {
+		*val = NULL;
+		src = "withheld";
+	}
+	return src;
+}
+
 /*
  * A variable answered per host: no value for the deployment, one per
  * host of its role (its own, else the default), each said as the
@@ -299,16 +317,8 @@ gather_host_values(struct report *r, const struct session *s,
 	for (k = 0; k < rh->n; k++) {
 		hv = &an->hv[an->nhv++];
 		hv->host = clean(r->a, rh->hosts[k].name, 0);
-		if ((val = answers_host_var(&rh->hosts[k], v->name)) != NULL)
-			hv->source = "answer";
-		else if ((val = v->def) != NULL)
-			hv->source = "default";
-		else
-			hv->source = "none";
-		if (val != NULL && secret_name(v->name)) {
-			hv->source = "withheld";
-			val = NULL;
-		}
+		val = answers_host_var(&rh->hosts[k], v->name);
+		hv->source = value_source(v, &val);
 		hv->value = clean_opt(r->a, val, 0);
 	}
 }
@@ -331,16 +341,8 @@ gather_answers(struct report *r, const struct session *s)
 			gather_host_values(r, s, v, an);
 			continue;
 		}
-		if ((val = answers_get(s->ans, v->name)) != NULL)
-			an->source = "answer";
-		else if ((val = v->def) != NULL)
-			an->source = "default";
-		else
-			an->source = "none";
-		if (val != NULL && secret_name(v->name)) {
-			an->source = "withheld";
-			val = NULL;
-		}
+		val = answers_get(s->ans, v->name);
+		an->source = value_source(v, &val);
 		an->value = clean_opt(r->a, val, 0);
 	}
 }

@@ -6,6 +6,14 @@
 . "$FEDWIZ_SRCDIR/tests/cli/lib.sh"
 . "$FEDWIZ_SRCDIR/tests/tui/lib.sh"
 
+# quit: q, y, and fedwiz ends cleanly.
+quit() {
+	tui_keys q
+	tui_wait "Quit fedwiz?"
+	tui_keys y
+	tui_expect_exit 0
+}
+
 { echo "lab: '$T/lab'"; cat "$FEDWIZ_SRCDIR/tests/ssh/data/lync-imp-tls.answers.yaml"; } |
 	write "$T/lab.yaml"
 expect_exit 0 F start lync-imp-tls --answers "$T/lab.yaml"
@@ -15,20 +23,14 @@ tui_start
 tui_wait "fedwiz: sessions"
 tui_keys Enter
 tui_wait ": plan (E"
-tui_keys q
-tui_wait "Quit fedwiz?"
-tui_keys y
-tui_expect_exit 0
+quit
 # It was left on the plan; a real session would be resumed there.
 tui_start
 tui_wait "fedwiz: sessions"
 tui_screen >/dev/null
 ! grep -q "Resumed session" "$T/screen" || { tui_show; fail "the practice session $p was resumed"; }
 ! grep -q ": plan (E" "$T/screen" || { tui_show; fail "opened on the practice session's plan"; }
-tui_keys q
-tui_wait "Quit fedwiz?"
-tui_keys y
-tui_expect_exit 0
+quit
 
 # A real session left on its plan is resumed (so the picker above was the
 # practice rule, not a wizard that never resumes). Started from the command
@@ -40,15 +42,9 @@ tui_start
 tui_wait "fedwiz: sessions"
 tui_keys Enter
 tui_wait ": plan (E"
-tui_keys q
-tui_wait "Quit fedwiz?"
-tui_keys y
-tui_expect_exit 0
+quit
 tui_start
 tui_wait "Resumed session $r where you left it."
 tui_wait ": plan (E"
-tui_keys q
-tui_wait "Quit fedwiz?"
-tui_keys y
-tui_expect_exit 0
+quit
 exit 0
