@@ -1,46 +1,64 @@
 #!/bin/sh
 # ssh.sh: one exec check on N loopback hosts, fedwiz against the tools an
-# operator would otherwise reach for, in one run on this machine.
+# operator would otherwise reach for, interleaved in one run on this
+# machine.
 #
-#   bench/ssh.sh [RUNS [N...]]      (after make; RUNS default 5, N 1 10 50)
+#   bench/ssh.sh [RUNS [N...]]      (after make; RUNS default 3,
+#                                   N 1 10 50 100 200)
+#   FEDWIZ_BEFORE=/path/to/fedwiz   also time another fedwiz build (say,
+#                                   the commit before a change), as
+#                                   "fedwiz-before"
+#   BENCH_TOOLS="fedwiz fedwiz-before"   only these tools (fedwiz first)
+#   RUN_LIMIT=S                     a run still going after S seconds
+#                                   (default 300) is ended and counted as
+#                                   a failure: a hang cannot stall the run
 #
-# Each "host" is a real OpenSSH sshd on 127.0.0.1 at its own port
-# (tests/ssh/lib.sh; the command runs through the fx-linux fixture, so the
-# server side is the same for every tool). Every tool runs `echo ok` once
-# per host, logs in with the same ed25519 key, checks host keys against the
-# same known_hosts file, and starts cold (no connection kept from a
-# previous run):
+# Each "host" is a port of a real OpenSSH sshd on 127.0.0.1 (16 ports per
+# sshd, OpenSSH's most: 13 sshds for 200 hosts; tests/ssh/lib.sh); the
+# command runs through the fx-linux fixture, so the server side is the
+# same for every tool. Every tool runs `echo ok` once per host, logs in
+# with the same ed25519 key, checks host keys against the same
+# known_hosts file, and starts cold (no connection kept from a previous
+# run):
 #   fedwiz      fedwiz check bench --answers (one ssh check, role of N hosts)
 #   ansible     ansible all -m raw -a 'echo ok' -f N   (ControlPersist is
-#               Ansible's default; each run gets a fresh ControlPath folder,
-#               so it starts cold, as the first run of a window does)
+#               Ansible's default; each run gets a fresh ControlPath
+#               folder, so it starts cold, as the first run of a window
+#               does; the persisted masters are ended after the timed
+#               region, as their cost is not the check's)
 #   pssh        parallel-ssh -p N -i (Debian's pssh)
-#   ssh loop    for each host: ssh ... 'echo ok'   (sequential)
+#   ssh-loop    for each host: ssh ... 'echo ok'   (sequential; up to 50)
 # The OpenSSH-based tools are given curve25519 key exchange, which is what
 # libssh2 uses: their default (sntrup761x25519) costs more CPU per login,
 # and the comparison is of the tools, not the key exchange.
-# Reported per tool and N: wall time (median and min of RUNS), per host
-# (median / N), the client's CPU time (user + system of the tool and its
-# children, median), and the largest resident set of any one process (GNU
-# time). On one machine the sshds share the cores with the client, so at
-# large N the servers' own CPU is the floor under every tool's wall time;
-# the client CPU column is what each tool costs on its own.
-# Aims (issue 4): fedwiz at least 5x faster than Ansible at N = 50, no
-# slower than pssh, per-host cost flat as N grows.
+#
+# The tools take turns: run r of every tool, then run r + 1 (the first tool
+# of each round rotates), so a slow minute of a shared machine falls on
+# all of them. Reported per tool and N: wall time (median and min of
+# RUNS), per host, the client's CPU time (user + system of the tool and
+# its children, median) and the largest resident set of any one of its
+# processes (GNU time), and the median wall time against fedwiz's. On one
+# machine the sshds share the cores with the client, so at large N the
+# servers' own CPU is the floor under every tool's wall time; the client
+# CPU column is what each tool costs on its own.
 # Needs: openssh-server, ansible-core (or ansible), pssh, GNU time.
 #   apt-get install -y ansible-core pssh time
 set -eu
 cd "$(dirname "$0")/.."
-RUNS=${1:-5}
+RUNS=${1:-3}
 [ $# -gt 0 ] && shift
-NS=${*:-1 10 50}
+NS=${*:-1 10 50 100 200}
+RUN_LIMIT=${RUN_LIMIT:-300}
 FEDWIZ=$PWD/wizard/fedwiz
 [ -x "$FEDWIZ" ] || { echo "build first: ./configure && make" >&2; exit 2; }
 for t in ansible parallel-ssh /usr/bin/time; do
 	command -v $t >/dev/null || { echo "bench/ssh.sh needs $t: apt-get install -y ansible-core pssh time" >&2; exit 2; }
 done
+FEDWIZ_BEFORE=${FEDWIZ_BEFORE:-}
+[ -z "$FEDWIZ_BEFORE" ] || [ -x "$FEDWIZ_BEFORE" ] ||
+	{ echo "FEDWIZ_BEFORE=$FEDWIZ_BEFORE is not a program" >&2; exit 2; }
 FEDWIZ_SRCDIR=$PWD
-export FEDWIZ FEDWIZ_SRCDIR
+export FEDWIZ FEDWIZ_SRCDIR FEDWIZ_BEFORE
 . tests/cli/lib.sh
 . tests/ssh/lib.sh
 set +e
@@ -49,11 +67,11 @@ MAX=0
 for n in $NS; do [ "$n" -gt $MAX ] && MAX=$n; done
 ssh_keys
 ports=
-i=1
-while [ $i -le $MAX ]; do
-	ssh_start "b$i" auto fx-linux "MaxStartups 200" >/dev/null
-	ports="$ports $SSH_PORT"
-	i=$((i + 1))
+k=0
+while [ $k -lt "$MAX" ]; do
+	ssh_start "b$k" 'auto*16' fx-linux "MaxStartups 300" >/dev/null
+	ports="$ports $SSH_PORTS"
+	k=$((k + 16))
 done
 KH="$T/known_hosts"
 ssh_known_hosts "$KH" $ports
@@ -96,34 +114,31 @@ inventories() {
 	chmod 600 "$T/a$n.yaml"
 }
 
-# The runners, as a script GNU time can run: runner.sh TOOL N.
+# The runners, as a script GNU time can run: runner.sh TOOL N. Only what
+# is timed: Ansible's clean-up is ansible_cleanup, run after.
 export KH KEY KEX T FEDWIZ
 cat >"$T/runner.sh" <<'EOF'
 run_fedwiz() {
 	"$FEDWIZ" --known-hosts "$KH" --identity "$KEY" --runbooks "$T" check bench \
 	    --answers "$T/a$1.yaml" </dev/null
 }
+run_fedwiz_before() {
+	"$FEDWIZ_BEFORE" --known-hosts "$KH" --identity "$KEY" --runbooks "$T" check bench \
+	    --answers "$T/a$1.yaml" </dev/null
+}
 run_ansible() {
-	rm -rf "$T/cp"
-	mkdir -p "$T/cp"
 	ANSIBLE_SSH_CONTROL_PATH_DIR="$T/cp" ANSIBLE_HOST_KEY_CHECKING=True \
 	ANSIBLE_SSH_ARGS="-C -o ControlMaster=auto -o ControlPersist=60s -o UserKnownHostsFile=$KH -o $KEX" \
 	ANSIBLE_PRIVATE_KEY_FILE="$KEY" ANSIBLE_REMOTE_USER="$(id -un)" \
 	ANSIBLE_LOCAL_TEMP="$T/ansible-tmp" ANSIBLE_NOCOLOR=1 \
 	    ansible all -i "$T/ansible$1.ini" -m raw -a 'echo ok' -f "$1" </dev/null
-	rc=$?
-	# The persisted masters go, so that the next run is cold too.
-	for s in "$T"/cp/*; do
-		[ -S "$s" ] && ssh -o ControlPath="$s" -O exit x >/dev/null 2>&1
-	done
-	return $rc
 }
 run_pssh() {
 	parallel-ssh -h "$T/pssh$1.txt" -p "$1" -l "$(id -un)" -t 60 -i \
 	    -x "-i $KEY -o IdentitiesOnly=yes -o UserKnownHostsFile=$KH -o StrictHostKeyChecking=yes -o $KEX -F /dev/null" \
 	    'echo ok' </dev/null
 }
-run_loop() {
+run_ssh_loop() {
 	rc=0
 	for p in $(cat "$T/ports$1"); do
 		ssh -F /dev/null -i "$KEY" -o IdentitiesOnly=yes -o UserKnownHostsFile="$KH" \
@@ -132,54 +147,106 @@ run_loop() {
 	done
 	return $rc
 }
-run_$1 "$2"
+run_$(echo "$1" | tr - _) "$2"
 EOF
 
-# One timed run: wall ms, the largest RSS (KiB) of any process of it, and
-# the CPU ms (user + system) of the tool and its children: what the client
-# side costs, apart from the sshds' share of the two cores.
+# Before Ansible's run: a fresh ControlPath folder. After it, untimed:
+# the persisted masters go, so that the next run is cold too.
+ansible_prepare() { rm -rf "$T/cp"; mkdir -p "$T/cp"; }
+ansible_cleanup() {
+	local sock
+	for sock in "$T"/cp/*; do
+		[ -S "$sock" ] && ssh -o ControlPath="$sock" -O exit x >/dev/null 2>&1
+	done
+	rm -rf "$T/cp"
+}
+
+# once TOOL N: one timed run. Prints wall ms, the largest RSS (KiB) of
+# any process of it, and the CPU ms (user + system) of the tool and its
+# children; fails when the tool did or the run passed RUN_LIMIT.
 once() {
+	local s e rc
+	[ "$1" != ansible ] || ansible_prepare
 	s=$(date +%s%N)
-	/usr/bin/time -f '%M %U %S' -o "$T/time" sh "$T/runner.sh" "$@" >"$T/run.out" 2>"$T/run.err"
+	timeout -k 5 "$RUN_LIMIT" /usr/bin/time -f '%M %U %S' -o "$T/time" \
+	    sh "$T/runner.sh" "$@" >"$T/run.out" 2>"$T/run.err"
 	rc=$?
 	e=$(date +%s%N)
+	[ "$1" != ansible ] || ansible_cleanup
+	[ $rc -ne 124 ] && [ $rc -ne 137 ] || { echo "timeout"; return 1; }
 	echo "$(( (e - s) / 1000000 )) $(tail -n 1 "$T/time" | awk '{printf "%d %d", $1, ($2 + $3) * 1000}')"
 	return $rc
 }
 
-echo "fedwiz ssh benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $RUNS runs each"
-echo "$(ssh -V 2>&1); $(ansible --version | head -n 1); $(parallel-ssh --version 2>&1 | head -n 1 | sed 's/^/pssh /')"
-printf '%-9s %4s %10s %10s %12s %12s %10s\n' tool N "median ms" "min ms" "ms per host" "client CPU ms" "max RSS"
+# answered TOOL N: every host answered, by the tool's own tally.
+answered() {
+	case $1 in
+	fedwiz*) grep -q "bench: $2 pass, 0 fail" "$T/run.out" ;;
+	ansible) [ "$(grep -c 'CHANGED' "$T/run.out")" -eq "$2" ] ;;
+	pssh) [ "$(grep -c 'SUCCESS' "$T/run.out")" -eq "$2" ] ;;
+	ssh-loop) [ "$(grep -c '^ok' "$T/run.out")" -eq "$2" ] ;;
+	esac
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print 0 }'; }
+
+TOOLS=${BENCH_TOOLS:-fedwiz${FEDWIZ_BEFORE:+ fedwiz-before} ansible pssh ssh-loop}
+echo "fedwiz ssh benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $RUNS runs each, tools interleaved"
+echo "$(ssh -V 2>&1); $(ansible --version 2>/dev/null | sed -n 1p); $(parallel-ssh --version 2>&1 | sed -n '1s/^/pssh /p')"
+[ -z "$FEDWIZ_BEFORE" ] || echo "fedwiz-before: $FEDWIZ_BEFORE"
+printf '%-13s %4s %10s %10s %12s %14s %12s %9s\n' tool N "median ms" "min ms" "ms per host" "client CPU ms" "max RSS" "vs fedwiz"
+failed=0
 for n in $NS; do
 	inventories "$n"
-	for tool in fedwiz ansible pssh loop; do
-		: >"$T/times"
-		: >"$T/cpus"
-		rss=0
-		r=0
-		while [ $r -lt "$RUNS" ]; do
-			out=$(once $tool "$n") || {
-				echo "$tool at N=$n failed:" >&2
-				tail -n 5 "$T/run.out" "$T/run.err" >&2
-				exit 1
-			}
-			set -- $out
-			echo "$1" >>"$T/times"
-			echo "$3" >>"$T/cpus"
-			[ "$2" -gt "$rss" ] && rss=$2
-			r=$((r + 1))
+	tools=
+	for tool in $TOOLS; do
+		# One login after another: past 50 hosts it only says N times
+		# what 50 said.
+		[ "$tool" != ssh-loop ] || [ "$n" -le 50 ] || continue
+		tools="$tools $tool"
+		: >"$T/times-$tool"
+		: >"$T/cpus-$tool"
+		echo 0 >"$T/rss-$tool"
+	done
+	r=0
+	while [ $r -lt "$RUNS" ]; do
+		# This round's order: the list rotated by r.
+		set -- $tools
+		i=0
+		while [ $i -lt $((r % $#)) ]; do
+			first=$1
+			shift
+			set -- "$@" "$first"
+			i=$((i + 1))
 		done
-		# Every host answered: the tool's own tally.
-		case $tool in
-		fedwiz) grep -q "bench: $n pass, 0 fail" "$T/run.out" ;;
-		ansible) [ "$(grep -c 'CHANGED' "$T/run.out")" -eq "$n" ] ;;
-		pssh) [ "$(grep -c 'SUCCESS' "$T/run.out")" -eq "$n" ] ;;
-		loop) [ "$(grep -c '^ok' "$T/run.out")" -eq "$n" ] ;;
-		esac || { echo "$tool at N=$n: not every host answered" >&2; cat "$T/run.out" >&2; exit 1; }
-		sort -n "$T/times" >"$T/sorted"
-		med=$(sed -n "$(( (RUNS + 1) / 2 ))p" "$T/sorted")
-		cpu=$(sort -n "$T/cpus" | sed -n "$(( (RUNS + 1) / 2 ))p")
-		printf '%-9s %4d %10d %10d %12.1f %12d %7d KiB\n' $tool "$n" "$med" \
-		    "$(head -n 1 "$T/sorted")" "$(echo "$med $n" | awk '{print $1 / $2}')" "$cpu" "$rss"
+		for tool in "$@"; do
+			if ! out=$(once "$tool" "$n") || ! answered "$tool" "$n"; then
+				echo "$tool at N=$n, run $((r + 1)): ${out:-failed}" >&2
+				tail -n 5 "$T/run.out" "$T/run.err" >&2
+				echo "x" >>"$T/times-$tool"
+				failed=1
+				continue
+			fi
+			set -- $out
+			echo "$1" >>"$T/times-$tool"
+			echo "$3" >>"$T/cpus-$tool"
+			[ "$2" -gt "$(cat "$T/rss-$tool")" ] && echo "$2" >"$T/rss-$tool"
+			set -- $tools
+		done
+		r=$((r + 1))
+	done
+	fmed=$(grep -v x "$T/times-fedwiz" | median)
+	for tool in $tools; do
+		if grep -q x "$T/times-$tool"; then
+			printf '%-13s %4d %10s\n' "$tool" "$n" "failed ($(grep -c x "$T/times-$tool") of $RUNS runs)"
+			continue
+		fi
+		med=$(median <"$T/times-$tool")
+		printf '%-13s %4d %10d %10d %12.1f %14d %8d KiB %8.2fx\n' "$tool" "$n" "$med" \
+		    "$(sort -n "$T/times-$tool" | head -n 1)" \
+		    "$(echo "$med $n" | awk '{print $1 / $2}')" \
+		    "$(median <"$T/cpus-$tool")" "$(cat "$T/rss-$tool")" \
+		    "$(echo "$med ${fmed:-0}" | awk '{ print ($2 > 0 ? $1 / $2 : 0) }')"
 	done
 done
+exit $failed

@@ -36,6 +36,13 @@ const char	*hk_hostname(const char *, int, char *, size_t);
  * or NULL if the blob is malformed. buf of at least 32 bytes. */
 const char	*hk_blob_type(const unsigned char *, size_t, char *, size_t);
 
+/*
+ * Whether a name matches a known_hosts pattern: '*' any run, '?' any one
+ * character (OpenSSH's match_pattern), without its exponential
+ * backtracking. Case as given: callers lower-case both.
+ */
+int		 hk_match_pattern(const char *, const char *);
+
 /* "SHA256:<base64, no padding>", as ssh-keygen -l prints it. */
 void		 hk_fingerprint(const unsigned char *, size_t, char *, size_t);
 
@@ -50,6 +57,10 @@ const char	*hk_type_label(const char *);
 int		 hk_check(const char *, const char *, const unsigned char *,
 		     size_t, struct hk_result *, struct diags *);
 
+/* The same over a file's text (for the fuzzer): -1 for a malformed blob. */
+int		 hk_check_text(const char *, size_t, const char *,
+		     const unsigned char *, size_t, struct hk_result *);
+
 /*
  * The key types known_hosts holds for host, best first, comma-separated
  * as libssh2_session_method_pref(LIBSSH2_METHOD_HOSTKEY) wants them; ""
@@ -57,6 +68,8 @@ int		 hk_check(const char *, const char *, const unsigned char *,
  * OpenSSH does. malloc'd.
  */
 char		*hk_known_types(const char *, const char *);
+/* The same over a file's text (for the fuzzer). */
+char		*hk_known_types_text(const char *, size_t, const char *);
 
 /*
  * Append a hashed line for host and key to the file (created 0600 with

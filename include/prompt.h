@@ -57,11 +57,24 @@ enum prompt_state prompt_scan(const struct profile *, const char *, size_t,
 const char	*prompt_pager_key(const struct profile *, const char *, size_t);
 
 /*
+ * Where the echo of cmd ends in stripped text that runs from just after
+ * cmd was sent: the offset just past the first line (or lines, when the
+ * terminal wrapped it) that is the command as typed, or (size_t)-1 when
+ * it is not there (yet). Whatever comes before it is not this command's
+ * output but the previous command's, printed after that one's prompt: a
+ * prompt counts only after the echo. A line that is only the tail of the
+ * command (what a terminal leaves of a long echo it wrapped with "\r")
+ * counts as the echo on the first line, or when 16 bytes or longer.
+ */
+size_t	prompt_echo_end(const char *, size_t, const char *);
+
+/*
  * The output of one command from stripped text that runs from just after
- * the command was sent to the prompt that followed: drop the echoed command
- * line (the first line, if it ends with the command), the final prompt
- * line, and pager prompts with the blank lines they leave; keep everything
- * else verbatim. malloc'd; *outlen its length.
+ * the command was sent to the prompt that followed: drop everything up to
+ * and including the echoed command (prompt_echo_end; nothing when there
+ * is no echo), the final prompt line, and pager prompts with the blank
+ * lines they leave; keep everything else verbatim. malloc'd; *outlen its
+ * length.
  * The echo may also be wrapped by the terminal (only its tail left after a
  * "\r", or split over lines). hit NULL: prompt_scan decides where the
  * prompt is; cmd NULL: no echo to drop.

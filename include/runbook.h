@@ -101,6 +101,9 @@ struct rb_check {
 	struct rb_strlist	 regex;
 	struct rb_strlist	 absent;
 	const char		*exit_status;	/* NULL: not checked */
+	const char		*timeout;	/* seconds the command may run
+						   in all; NULL: the default */
+	int64_t			 timeout_ms;	/* the same, parsed; 0: none */
 	/* tls, tcp, sip */
 	const char		*host;
 	const char		*port;

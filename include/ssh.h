@@ -2,8 +2,9 @@
  * ssh.h: commands on devices over SSH (libssh2, non-blocking), driven by
  * the one event loop. One session per host, reused for every command on
  * it; deadlines for connecting, logging in, the first prompt and silence
- * during a command (reset whenever output arrives); keepalives on long
- * sessions; output kept up to a cap, hashed in full.
+ * during a command (reset whenever output arrives), and a total for each
+ * command, so a device that trickles output for ever cannot hold a check;
+ * keepalives on long sessions; output kept up to a cap, hashed in full.
  *
  * Per device profile (profile.h): exec profiles (windows, linux) run each
  * command on its own exec channel and report its exit status; shell
@@ -115,6 +116,9 @@ struct ssh_opts {
 	int64_t			 login_ms;	/* handshake to logged in (30 s) */
 	int64_t			 idle_ms;	/* silence during a command (60 s) */
 	int64_t			 first_prompt_ms; /* shell profiles (60 s) */
+	int64_t			 command_ms;	/* a command's total, from its
+						   start to its end, output or
+						   not (5 min) */
 	int			 keepalive_s;	/* 0: none (30 s) */
 	size_t			 output_cap;	/* bytes kept (16 MiB) */
 	size_t			 max_conns;	/* connections at work at once
@@ -143,7 +147,9 @@ struct ssh_result {
 	const char	*errout;	/* stderr (exec); "" otherwise */
 	size_t		 errlen;
 	size_t		 total;		/* bytes received, cap or not */
-	int		 truncated;	/* total > output_cap */
+	int		 truncated;	/* total > output_cap: output is
+					   the first output_cap bytes, no
+					   byte left out before the cut */
 	char		 sha256[65];	/* of everything received */
 	const char	*device_error;	/* shell: the line where the device
 					   said the command failed; NULL */
@@ -166,6 +172,10 @@ void			 ssh_engine_free(struct ssh_engine *);
  */
 void			 ssh_run(struct ssh_engine *, const struct ssh_target *,
 			     const char *, ssh_done_fn, void *);
+/* The same with this command's own total limit in ms (0: command_ms). */
+void			 ssh_run_within(struct ssh_engine *,
+			     const struct ssh_target *, const char *, int64_t,
+			     ssh_done_fn, void *);
 
 /* Commands queued or running. */
 size_t			 ssh_pending(const struct ssh_engine *);

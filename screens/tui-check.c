@@ -23,19 +23,12 @@
 #include "tui.h"
 #include "util.h"
 
-struct cached {
-	char	value[512];
-	int	have;
-};
-
 struct tui_checks {
 	struct tui		*t;
 	struct cli_ssh		*cs;		/* options: known_hosts ... */
 	struct ssh_opts		 so;
 	struct ssh_engine	*eng;
 	struct secrets		 src;		/* files and environment */
-	struct cached		 password;
-	struct cached		 enable;
 	struct session		*held;		/* the session the last run's
 						   outcomes point into */
 	int			 reverify;	/* a resume's re-check: say
@@ -137,23 +130,18 @@ ask_masked(struct tui *t, const char *q, char *buf, size_t len)
 	return n == (size_t)-1 ? -1 : 0;
 }
 
+/* Kept in the one store (secret.h) for this run of checks, forgotten
+ * (wiped) when the run ends. */
 static int
 on_secret(void *arg, const struct ssh_target *tg, const char *kind,
     const char *prompt, char *buf, size_t len)
 {
 	struct tui_checks	*c = arg;
-	struct cached		*k = strcmp(kind, "enable") == 0 ? &c->enable :
-				    strcmp(kind, "password") == 0 ? &c->password :
-				    NULL;
 	struct diags		 d;
 	char			*q;
 	int			 rc;
 
-	if (k != NULL && k->have) {
-		snprintf(buf, len, "%s", k->value);
-		return 0;
-	}
-	/* A file or the environment first, as the commands do. */
+	/* Kept, a file or the environment first, as the commands do. */
 	diags_init(&d);
 	rc = secret_get(&c->src, kind, prompt, buf, len, &d);
 	diags_free(&d);
@@ -162,10 +150,13 @@ on_secret(void *arg, const struct ssh_target *tg, const char *kind,
 		    tg->name);
 		rc = ask_masked(c->t, q, buf, len);
 		free(q);
-	}
-	if (rc == 0 && k != NULL) {
-		snprintf(k->value, sizeof(k->value), "%s", buf);
-		k->have = 1;
+		diags_init(&d);
+		if (rc == 0 && secret_keep(kind, buf, &d) == -1) {
+			tui_say(c->t, 1, "%s", d.v[0].msg);
+			wipe(buf, len);
+			rc = -1;
+		}
+		diags_free(&d);
 	}
 	return rc;
 }
@@ -223,9 +214,7 @@ tui_checks_free(struct tui *t)
 		return;
 	session_free(c->held);
 	ssh_engine_free(c->eng);
-	cli_ssh_free(c->cs);
-	wipe(c->password.value, sizeof(c->password.value));
-	wipe(c->enable.value, sizeof(c->enable.value));
+	cli_ssh_free(c->cs);		/* forgets the secrets */
 	free(c);
 	t->chk = NULL;
 }
@@ -434,6 +423,7 @@ tui_check_poll(struct tui *t)
 	    check_run_pending(t->run) > 0)
 		return t->checking;
 	t->checking = 0;
+	secret_forget();	/* asked for this run: wiped after it */
 	if (t->chk != NULL && t->chk->reverify)
 		finish_reverify(t);
 	else

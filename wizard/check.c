@@ -372,6 +372,11 @@ on_done(void *arg, const struct ssh_target *t, const struct ssh_result *res)
 	if (res->status != SSH_OK) {
 		o->verdict = CV_ERROR;
 		o->message = xstrdup(res->message);
+		/* Stopped at its limit: what came is the evidence of what
+		 * the device was doing (a pager, a stream). */
+		if (res->len > 0)
+			o->excerpt = clean_term(res->output, res->len >
+			    EXCERPT_MAX ? EXCERPT_MAX : res->len, &len);
 	} else {
 		o->verdict = check_judge_ssh(o->check, &j->sc, res, &msg);
 		o->input = o->verdict == CV_ERROR;
@@ -504,7 +509,7 @@ queue_ssh(struct check_run *r, const struct plan_inst *in, size_t step,
 	t.profile = h->profile;
 	t.identity = h->identity ? h->identity : r->identity;
 	r->pending++;
-	ssh_run(r->eng, &t, line, on_done, j);
+	ssh_run_within(r->eng, &t, line, c->timeout_ms, on_done, j);
 	free(line);
 	free(cmd);
 	return 0;

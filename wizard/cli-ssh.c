@@ -17,67 +17,48 @@
 #include "ssh.h"
 #include "util.h"
 
-/* A secret is asked once per run and per kind: fifty hosts, one prompt. */
-struct cached {
-	char	value[512];
-	int	have;
-};
-
+/* The store in secret.c keeps each secret for the run: fifty hosts, one
+ * prompt. A kind none could be had for is not asked again, and said once. */
 struct cli_ssh {
 	struct secrets	 src;
 	char		*known_hosts;
-	struct cached	 password;
-	struct cached	 passphrase;
-	struct cached	 enable;
-	int		 failed;	/* a source said no: do not ask again */
+	int		 failed_password;
+	int		 failed_enable;
+	int		 said_password;
+	int		 said_other;
 };
 
-static struct cached *
-cache_of(struct cli_ssh *cs, const char *kind)
-{
-	if (strcmp(kind, "password") == 0)
-		return &cs->password;
-	if (strcmp(kind, "enable") == 0)
-		return &cs->enable;
-	return &cs->passphrase;
-}
+_Static_assert(SECRET_MAX == SSH_SECRET_MAX, "one size for secrets");
 
 static int
 on_secret(void *arg, const struct ssh_target *t, const char *kind,
     const char *prompt, char *buf, size_t len)
 {
 	struct cli_ssh	*cs = arg;
-	struct cached	*c = cache_of(cs, kind);
 	struct diags	 d;
 	char		*q;
-	int		 rc;
+	int		 rc, *failed, *said;
 
-	/* One passphrase per key file: not cached across keys. */
-	if (c->have && c != &cs->passphrase) {
-		snprintf(buf, len, "%s", c->value);
-		return 0;
-	}
+	failed = strcmp(kind, "password") == 0 ? &cs->failed_password :
+	    strcmp(kind, "enable") == 0 ? &cs->failed_enable : NULL;
+	said = strcmp(kind, "password") == 0 ? &cs->said_password :
+	    &cs->said_other;
+	if (failed != NULL && *failed)
+		return -1;
 	diags_init(&d);
 	q = xasprintf("%s for %s@%s", prompt, t->user, t->name);
-	rc = secret_get(&cs->src, kind, q, c->value, sizeof(c->value), &d);
+	rc = secret_get(&cs->src, kind, q, buf, len, &d);
 	free(q);
 	if (rc == -1) {
 		/* Said once, not per host. */
-		if (!cs->failed)
+		if (!*said)
 			diags_print(&d, stderr);
-		cs->failed = 1;
-		diags_free(&d);
-		wipe(c->value, sizeof(c->value));
-		return -1;
+		*said = 1;
+		if (failed != NULL)
+			*failed = 1;
 	}
 	diags_free(&d);
-	c->have = 1;
-	snprintf(buf, len, "%s", c->value);
-	if (c == &cs->passphrase) {
-		wipe(c->value, sizeof(c->value));
-		c->have = 0;
-	}
-	return 0;
+	return rc;
 }
 
 static enum hostkey_answer
@@ -151,8 +132,10 @@ cli_ssh_new(const struct cli *cli, struct ssh_opts *o, struct diags *d)
 	if (cli->timeout != NULL) {
 		if (cli_timeout(cli, 0, &ms, d) == -1)
 			return NULL;
+		/* Every deadline, the commands' totals too: with --timeout 5
+		 * nothing waits longer than 5 s, streaming or not. */
 		o->connect_ms = o->login_ms = o->idle_ms = o->first_prompt_ms =
-		    ms;
+		    o->command_ms = ms;
 	}
 	cs = xcalloc(1, sizeof(*cs));
 	if (cli->known_hosts != NULL)
@@ -179,9 +162,7 @@ cli_ssh_free(struct cli_ssh *cs)
 {
 	if (cs == NULL)
 		return;
-	wipe(cs->password.value, sizeof(cs->password.value));
-	wipe(cs->passphrase.value, sizeof(cs->passphrase.value));
-	wipe(cs->enable.value, sizeof(cs->enable.value));
+	secret_forget();
 	free(cs->known_hosts);
 	free(cs);
 }

@@ -18,6 +18,7 @@
 
 #include "clean.h"
 #include "cli.h"
+#include "secret.h"
 #include "tui.h"
 #include "util.h"
 
@@ -616,6 +617,9 @@ main(int argc, char **argv)
 	int				 c, nargs, first, rc, labat, i;
 	size_t				 k, ns = 0;
 
+	/* First: the secrets in the environment go into the store and out
+	 * of the environment (and /proc/PID/environ). */
+	secret_start();
 	setlocale(LC_ALL, "");
 	/*
 	 * A write to a connection the peer has reset (a TLS server that

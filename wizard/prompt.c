@@ -369,7 +369,7 @@ pager_line(const struct profile *p, const char *s, size_t n, size_t *keep,
  *   "show r\nun"           wrapped with a newline at the terminal's width.
  */
 static size_t
-echo_len(const char *s, size_t n, const char *cmd)
+echo_len(const char *s, size_t n, const char *cmd, int first)
 {
 	size_t	cl, i, e, l, off, joined;
 	char	*j;
@@ -390,7 +390,7 @@ echo_len(const char *s, size_t n, const char *cmd)
 	if (l >= cl && memcmp(s + l - cl, cmd, cl) == 0)
 		return i;
 	off = l > 0 && s[0] == '$' ? 1 : 0;
-	if (l > off && l - off <= cl &&
+	if (l > off && l - off <= cl && (first || l - off >= 16) &&
 	    memcmp(cmd + cl - (l - off), s + off, l - off) == 0)
 		return i;
 	/* Wrapped over several lines: join them while they could still be
@@ -415,6 +415,22 @@ echo_len(const char *s, size_t n, const char *cmd)
 	return 0;
 }
 
+size_t
+prompt_echo_end(const char *s, size_t len, const char *cmd)
+{
+	size_t	i, e, n;
+
+	if (s == NULL || cmd == NULL)
+		return (size_t)-1;
+	for (i = 0; i < len; i = e + 1) {
+		if ((n = echo_len(s + i, len - i, cmd, i == 0)) > 0)
+			return i + n;
+		for (e = i; e < len && s[e] != '\n'; e++)
+			;
+	}
+	return (size_t)-1;
+}
+
 char *
 prompt_output(const struct profile *p, const char *s, size_t len,
     const char *cmd, const struct prompt_hit *hit, size_t *outlen)
@@ -431,7 +447,8 @@ prompt_output(const struct profile *p, const char *s, size_t len,
 		hit = &h;
 	if (hit != NULL && hit->state != PS_NONE && hit->start <= len)
 		end = hit->start;
-	i = echo_len(s, end, cmd);
+	if ((i = prompt_echo_end(s, end, cmd)) == (size_t)-1)
+		i = 0;
 	for (; i < end; i = next) {
 		for (e = i; e < end && s[e] != '\n'; e++)
 			;

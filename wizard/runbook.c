@@ -1280,6 +1280,21 @@ ssh_post(struct loader *ld, const struct ynode *n, void *obj)
 		regfree(&rx);
 		free(re);
 	}
+	/* How long the command may run in all: a slow cmdlet's author says
+	 * so here rather than every operator with --timeout. */
+	if (c->timeout != NULL) {
+		for (i = 0; c->timeout[i] >= '0' && c->timeout[i] <= '9' &&
+		    i < 6; i++)
+			;
+		if (i == 0 || c->timeout[i] != '\0' ||
+		    (x = atoi(c->timeout)) < 1 || x > 86400) {
+			err_at(ld, ymap_get(n, "timeout"), "timeout \"%s\" is "
+			    "not a number of seconds from 1 to 86400",
+			    c->timeout);
+			return -1;
+		}
+		c->timeout_ms = (int64_t)x * 1000;
+	}
 	if (c->exit_status != NULL) {
 		if (c->role->profile->channel != CHAN_EXEC) {
 			err_at(ld, ymap_get(n, "exit"), "\"exit\" is only for "
@@ -1500,6 +1515,8 @@ static const struct field ssh_fields[] = {
 	FIELD("absent", F_TMPLLIST, 0, struct rb_check, absent),
 	{ .key = "exit", .type = F_TEXT, .off = offsetof(struct rb_check,
 	    exit_status), .expect = "an exit status 0-255" },
+	{ .key = "timeout", .type = F_TEXT, .off = offsetof(struct rb_check,
+	    timeout), .expect = "seconds, 1-86400" },
 	FIX_FIELD,
 };
 

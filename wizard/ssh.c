@@ -9,7 +9,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,6 +32,7 @@
 #include "profile.h"
 #include "prompt.h"
 #include "resolve.h"
+#include "secret.h"
 #include "ssh.h"
 #include "util.h"
 
@@ -77,6 +81,9 @@ enum step_rc {
 struct cmd {
 	struct cmd	*next;
 	char		*command;
+	int64_t		 limit_ms;	/* its total (0: the engine's) */
+	int64_t		 started;	/* on the device; 0: not yet */
+	int64_t		 last_out;	/* when output last came; 0: none */
 	ssh_done_fn	 done;
 	void		*arg;
 	int64_t		 queued;
@@ -110,6 +117,9 @@ struct conn {
 	LIBSSH2_CHANNEL		*ch;
 	uint64_t		 deadline;	/* timer id; 0: none */
 	int64_t			 deadline_at;	/* when it fires */
+	int64_t			 deadline_ms;	/* its length, for messages */
+	uint64_t		 limit;		/* the running command's total */
+	int64_t			 limit_left;	/* parked: its time left */
 	uint64_t		 keepalive;
 	uint64_t		 kick;		/* a drive() queued from ssh_run */
 
@@ -134,6 +144,13 @@ struct conn {
 	enum shell_goal		 goal;
 	struct buf		 raw;		/* since the last line we sent,
 						   up to the output cap */
+	int			 raw_cut;	/* raw reached the cap: keeps
+						   nothing more till reset */
+	const char		*echo;		/* the line sent, whose echo a
+						   prompt must follow; NULL:
+						   none expected (a secret) */
+	int			 echo_seen;
+	size_t			 echo_scan;	/* raw searched for it so far */
 	struct buf		 tail;		/* its last bytes, cap or not:
 						   where the prompt shows */
 	struct buf		 wbuf;		/* to write */
@@ -162,6 +179,7 @@ struct ssh_engine {
 	size_t		 pending;
 	uint64_t	 next_question;
 	size_t		 questions;	/* asked, not answered */
+	uint64_t	 wake;		/* a wake_queued() due from the loop */
 	int		 waking;	/* in wake_queued */
 	int		 stopping;	/* in ssh_engine_free */
 };
@@ -171,6 +189,7 @@ static int	libssh2_users;
 static void	drive(struct conn *);
 static void	kick(struct evloop *, void *);
 static void	wake_queued(struct ssh_engine *);
+static void	wake_soon(struct ssh_engine *);
 static void	conn_fail(struct conn *, enum ssh_status, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 
@@ -184,6 +203,9 @@ ssh_opts_default(struct ssh_opts *o)
 	o->idle_ms = 60 * 1000;
 	/* An IM and Presence node can take a minute before "admin:". */
 	o->first_prompt_ms = 60 * 1000;
+	/* Longer than any show command or cmdlet a check runs; short enough
+	 * that an endless stream or pager cannot hold a window's checks. */
+	o->command_ms = 5 * 60 * 1000;
 	o->keepalive_s = 30;
 	o->output_cap = 16u * 1024 * 1024;
 	o->max_conns = 64;
@@ -239,6 +261,8 @@ ssh_engine_free(struct ssh_engine *e)
 		conn_fail(c, SSH_E_PROTOCOL, "fedwiz is stopping");
 		conn_free(c);
 	}
+	if (e->wake != 0)
+		evloop_timer_del(e->ev, e->wake);
 	free(e);
 	if (--libssh2_users == 0)
 		libssh2_exit();
@@ -253,11 +277,12 @@ ssh_pending(const struct ssh_engine *e)
 /* Commands. */
 
 static struct cmd *
-cmd_new(const char *command, ssh_done_fn done, void *arg)
+cmd_new(const char *command, int64_t limit_ms, ssh_done_fn done, void *arg)
 {
 	struct cmd	*m = xcalloc(1, sizeof(*m));
 
 	m->command = xstrdup(command);
+	m->limit_ms = limit_ms;
 	m->done = done;
 	m->arg = arg;
 	m->queued = evloop_now();
@@ -292,6 +317,7 @@ cmd_take(struct conn *c, struct cmd *m, struct buf *b, const char *p,
 
 	EVP_DigestUpdate(m->md, p, n);
 	m->total += n;
+	m->last_out = evloop_now();
 	if (c->eng->o.cb.output != NULL)
 		c->eng->o.cb.output(c->eng->o.cb.ctx, m->arg, p, n);
 	room = m->out.len + m->err.len < cap ? cap - m->out.len - m->err.len :
@@ -315,6 +341,10 @@ cmd_finish(struct conn *c, enum ssh_status st, const char *msg)
 
 	if (m == NULL)
 		return;
+	if (c->limit != 0) {
+		evloop_timer_del(c->eng->ev, c->limit);
+		c->limit = 0;
+	}
 	c->head = m->next;
 	if (c->head == NULL)
 		c->last = NULL;
@@ -340,36 +370,112 @@ cmd_finish(struct conn *c, enum ssh_status st, const char *msg)
 
 /* Deadlines. */
 
+/* "5 min", "60 s", "0.5 s": a limit as a message says it. */
+static const char *
+dur(int64_t ms, char *buf, size_t len)
+{
+	if (ms >= 60000 && ms % 60000 == 0)
+		snprintf(buf, len, "%lld min", (long long)ms / 60000);
+	else if (ms % 1000 == 0)
+		snprintf(buf, len, "%lld s", (long long)ms / 1000);
+	else
+		snprintf(buf, len, "%.1f s", (double)ms / 1000);
+	return buf;
+}
+
+static void	on_limit(struct evloop *, void *);
+
+/* The head command starts on the device: its total limit with it. */
+static void
+limit_start(struct conn *c)
+{
+	struct cmd	*m = c->head;
+	int64_t		 ms = m->limit_ms > 0 ? m->limit_ms :
+			    c->eng->o.command_ms;
+
+	m->started = evloop_now();
+	if (c->limit != 0)
+		evloop_timer_del(c->eng->ev, c->limit);
+	c->limit = ms > 0 ? evloop_timer(c->eng->ev, ms, on_limit, c) : 0;
+}
+
+static void
+on_limit(struct evloop *ev, void *arg)
+{
+	struct conn	*c = arg;
+	struct cmd	*m = c->head;
+	char		 d[32], *text, *out;
+	size_t		 n, outlen;
+
+	(void)ev;
+	c->limit = 0;
+	if (m == NULL)
+		return;
+	/* A CLI's output is cut at its prompt, which never came: what came
+	 * so far is the evidence of what the device was doing. */
+	if (c->t.profile->channel == CHAN_SHELL && m->out.len == 0 &&
+	    c->raw.len > 0) {
+		text = clean_term(c->raw.s, c->raw.len, &n);
+		out = prompt_output(c->t.profile, text, n, m->command, NULL,
+		    &outlen);
+		buf_add(&m->out, out, outlen);
+		free(out);
+		free(text);
+	}
+	/* Silent as long as the idle deadline allows, too (--timeout sets
+	 * both alike): silence is the better word for it. */
+	if (evloop_now() - (m->last_out ? m->last_out : m->started) >=
+	    c->eng->o.idle_ms) {
+		conn_fail(c, SSH_E_TIMEOUT, "no output for %s while running "
+		    "'%s'", dur(c->eng->o.idle_ms, d, sizeof(d)), m->command);
+		conn_free(c);
+		return;
+	}
+	dur(m->limit_ms > 0 ? m->limit_ms : c->eng->o.command_ms, d,
+	    sizeof(d));
+	if (m->total == 0)
+		conn_fail(c, SSH_E_TIMEOUT, "'%s' was stopped at its total "
+		    "limit of %s, with no output yet; if the command is only "
+		    "slow, raise the limit (--timeout S, or timeout: in the "
+		    "check)", m->command, d);
+	else
+		conn_fail(c, SSH_E_TIMEOUT, "'%s' was stopped at its total "
+		    "limit of %s, %zu bytes of output by then: a device that "
+		    "prints for ever (a stream, a pager answered again and "
+		    "again) cannot hold a check; if the command is only slow, "
+		    "raise the limit (--timeout S, or timeout: in the check)",
+		    m->command, d, m->total);
+	conn_free(c);
+}
+
 static void
 on_deadline(struct evloop *ev, void *arg)
 {
 	struct conn	*c = arg;
+	char		 d[32];
 
 	(void)ev;
 	c->deadline = 0;
+	dur(c->deadline_ms, d, sizeof(d));
 	switch (c->state) {
 	case C_CONNECT:
 		conn_fail(c, SSH_E_TIMEOUT, "no answer from %s port %d within "
-		    "%lld s while connecting", c->address, c->t.port,
-		    (long long)c->eng->o.connect_ms / 1000);
+		    "%s while connecting", c->address, c->t.port, d);
 		break;
 	case C_SHELL_WAIT:
 		if (c->goal == SG_COMMAND)
-			conn_fail(c, SSH_E_TIMEOUT, "no output for %lld s while "
-			    "running '%s' (and no prompt after it)",
-			    (long long)c->eng->o.idle_ms / 1000,
+			conn_fail(c, SSH_E_TIMEOUT, "no output for %s while "
+			    "running '%s' (and no prompt after it)", d,
 			    c->head ? c->head->command : "?");
 		else
-			conn_fail(c, SSH_E_TIMEOUT, "no %s prompt within %lld s "
+			conn_fail(c, SSH_E_TIMEOUT, "no %s prompt within %s "
 			    "of logging in (a %s can take a minute to start: "
-			    "the wait can be raised)", c->t.profile->name,
-			    (long long)c->eng->o.first_prompt_ms / 1000,
+			    "the wait can be raised)", c->t.profile->name, d,
 			    c->t.profile->title);
 		break;
 	case C_EXEC_READ:
-		conn_fail(c, SSH_E_TIMEOUT, "no output for %lld s while running "
-		    "'%s'", (long long)c->eng->o.idle_ms / 1000,
-		    c->head ? c->head->command : "?");
+		conn_fail(c, SSH_E_TIMEOUT, "no output for %s while running "
+		    "'%s'", d, c->head ? c->head->command : "?");
 		break;
 	case C_EXEC_OPEN:
 	case C_EXEC_START:
@@ -378,13 +484,12 @@ on_deadline(struct evloop *ev, void *arg)
 	case C_SHELL_PTY:
 	case C_SHELL_START:
 		conn_fail(c, SSH_E_TIMEOUT, "%s did not open a channel within "
-		    "%lld s", c->name, (long long)c->eng->o.idle_ms / 1000);
+		    "%s", c->name, d);
 		break;
 	default:
 		conn_fail(c, SSH_E_TIMEOUT, "logging in to %s took longer than "
-		    "%lld s (the server accepted the connection but did not "
-		    "complete the SSH exchange)", c->address,
-		    (long long)c->eng->o.login_ms / 1000);
+		    "%s (the server accepted the connection but did not "
+		    "complete the SSH exchange)", c->address, d);
 		break;
 	}
 	conn_free(c);
@@ -397,6 +502,8 @@ arm(struct conn *c, int64_t ms)
 		evloop_timer_del(c->eng->ev, c->deadline);
 	c->deadline = ms > 0 ? evloop_timer(c->eng->ev, ms, on_deadline, c) : 0;
 	c->deadline_at = ms > 0 ? evloop_now() + ms : 0;
+	if (ms > 0 && c->q_id == 0)	/* not a parked one's time left */
+		c->deadline_ms = ms;
 }
 
 /*
@@ -421,6 +528,17 @@ park(struct conn *c, enum ssh_question_kind kind, const char *keytype,
 	c->q_left = c->deadline != 0 ? (c->deadline_at > now ?
 	    c->deadline_at - now : 1) : 0;
 	arm(c, 0);
+	/* A command's total too (none runs while questions are asked
+	 * today: the login and the ASA's enable come before any). */
+	c->limit_left = 0;
+	if (c->limit != 0 && c->head != NULL && c->head->started != 0) {
+		c->limit_left = (c->head->limit_ms > 0 ? c->head->limit_ms :
+		    e->o.command_ms) - (now - c->head->started);
+		if (c->limit_left < 1)
+			c->limit_left = 1;
+		evloop_timer_del(e->ev, c->limit);
+		c->limit = 0;
+	}
 	e->questions++;
 	memset(&q, 0, sizeof(q));
 	q.id = c->q_id;
@@ -469,6 +587,10 @@ unpark(struct conn *c)
 	c->eng->questions--;
 	if (c->q_left > 0)
 		arm(c, c->q_left);
+	if (c->limit_left > 0) {
+		c->limit = evloop_timer(c->eng->ev, c->limit_left, on_limit, c);
+		c->limit_left = 0;
+	}
 	if (c->kick == 0)
 		c->kick = evloop_timer(c->eng->ev, 0, kick, c);
 }
@@ -495,8 +617,10 @@ ssh_answer_secret(struct ssh_engine *e, uint64_t id, const char *secret)
 	if (secret != NULL && strlen(secret) >= sizeof(c->secret))
 		return -1;
 	wipe(c->secret, sizeof(c->secret));
-	if ((c->q_secret = secret != NULL))
+	if ((c->q_secret = secret != NULL)) {
+		secret_protect();
 		memcpy(c->secret, secret, strlen(secret) + 1);
+	}
 	unpark(c);
 	return 0;
 }
@@ -521,6 +645,15 @@ conn_fail(struct conn *c, enum ssh_status st, const char *fmt, ...)
 		cmd_finish(c, st, c->why);
 }
 
+/* Wipe a buffer's bytes, all it ever held, and free it. */
+static void
+buf_wipe_free(struct buf *b)
+{
+	if (b->s != NULL)
+		wipe(b->s, b->cap);
+	buf_free(b);
+}
+
 static void
 conn_free(struct conn *c)
 {
@@ -535,6 +668,8 @@ conn_free(struct conn *c)
 		}
 	if (c->deadline != 0)
 		evloop_timer_del(e->ev, c->deadline);
+	if (c->limit != 0)
+		evloop_timer_del(e->ev, c->limit);
 	if (c->keepalive != 0)
 		evloop_timer_del(e->ev, c->keepalive);
 	if (c->kick != 0)
@@ -570,9 +705,11 @@ conn_free(struct conn *c)
 	free(c->methods);
 	for (i = 0; i < c->nkeys; i++)
 		free(c->keys[i]);
-	buf_free(&c->raw);
-	buf_free(&c->tail);
-	buf_free(&c->wbuf);
+	/* An enable secret went through wbuf; a device that echoed one
+	 * would have left it in what it printed. */
+	buf_wipe_free(&c->raw);
+	buf_wipe_free(&c->tail);
+	buf_wipe_free(&c->wbuf);
 	buf_free(&c->tried);
 	free(c);
 	wake_queued(e);
@@ -599,6 +736,43 @@ again_or_fail(struct conn *c, int rc, enum ssh_status st, const char *what)
 	return S_STOP;
 }
 
+/*
+ * libssh2's memory, wiped when freed: its packets carry the password and
+ * the keyboard-interactive answers (which 1.10 frees as they are), the
+ * key file's passphrase and the private key it opened.
+ */
+static LIBSSH2_ALLOC_FUNC(ssh_alloc)
+{
+	(void)abstract;
+	return malloc(count);
+}
+
+static LIBSSH2_FREE_FUNC(ssh_free)
+{
+	(void)abstract;
+	if (ptr != NULL)
+		wipe(ptr, malloc_usable_size(ptr));
+	free(ptr);
+}
+
+static LIBSSH2_REALLOC_FUNC(ssh_realloc)
+{
+	size_t	 old;
+	void	*p;
+
+	(void)abstract;
+	if (ptr == NULL)
+		return malloc(count);
+	/* Moved by hand: realloc would free the old bytes unwiped. */
+	if ((p = malloc(count)) == NULL)
+		return NULL;
+	old = malloc_usable_size(ptr);
+	memcpy(p, ptr, old < count ? old : count);
+	wipe(ptr, old);
+	free(ptr);
+	return p;
+}
+
 /* Connecting. */
 
 /* The connect deadline covers resolving: the resolver gets all of it,
@@ -620,6 +794,7 @@ on_resolved(struct addrinfo *ai, int timedout, const char *error, void *arg)
 	c->state = C_CONNECT;
 	left = c->connect_by - evloop_now();
 	arm(c, left > 0 ? left : 1);
+	c->deadline_ms = c->eng->o.connect_ms;	/* what a message says */
 	drive(c);
 }
 
@@ -627,7 +802,7 @@ static enum step_rc
 st_connect(struct conn *c)
 {
 	socklen_t	 len;
-	int		 err = 0;
+	int		 err = 0, one = 1;
 
 	if (c->ai == NULL) {
 		c->connect_by = evloop_now() + c->eng->o.connect_ms;
@@ -658,6 +833,12 @@ st_connect(struct conn *c)
 			err = errno;
 			continue;
 		}
+		/* SSH is small messages each waiting for an answer: with
+		 * Nagle on, the key exchange's packets waited for a delayed
+		 * ACK (~40 ms each, a quarter of a login on a LAN). OpenSSH
+		 * sets it for interactive sessions too. */
+		(void)setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one,
+		    sizeof(one));
 		if (connect(c->fd, c->aicur->ai_addr, c->aicur->ai_addrlen) ==
 		    0 || errno == EINPROGRESS)
 			return S_AGAIN;		/* wait for POLLOUT */
@@ -677,8 +858,8 @@ st_handshake(struct conn *c)
 	int	 rc;
 
 	if (c->s == NULL) {
-		if ((c->s = libssh2_session_init_ex(NULL, NULL, NULL, c)) ==
-		    NULL)
+		if ((c->s = libssh2_session_init_ex(ssh_alloc, ssh_free,
+		    ssh_realloc, c)) == NULL)
 			fatal("libssh2: cannot create a session");
 		libssh2_session_set_blocking(c->s, 0);
 		/* Ask for the key type already on file, as OpenSSH does, so
@@ -1031,12 +1212,22 @@ static enum step_rc
 st_auth_key(struct conn *c)
 {
 	const char	*path = c->keys[c->key];
+	struct stat	 sb;
 	char		*what, why[200];
 	int		 rc, got;
 
-	/* A key others can read is not used (fileio.h, OpenSSH's rule). */
-	if (!c->key_secret && !c->key_asking &&
-	    file_private_ok(path, why, sizeof(why)) == -1) {
+	/* A key others can read is not used (fileio.h, OpenSSH's rule);
+	 * nor a FIFO or a device, which libssh2 would open blocking, on
+	 * the loop, for ever. */
+	if (!c->key_secret && !c->key_asking && stat(path, &sb) == -1)
+		snprintf(why, sizeof(why), "cannot read it: %s",
+		    strerror(errno));
+	else if (!c->key_secret && !c->key_asking && !S_ISREG(sb.st_mode))
+		snprintf(why, sizeof(why), "not a regular file");
+	else if (c->key_secret || c->key_asking ||
+	    file_private_ok(path, why, sizeof(why)) == 0)
+		why[0] = '\0';
+	if (why[0] != '\0') {
 		what = xasprintf("%s (%s)", path, why);
 		tried(c, what);
 		free(what);
@@ -1123,7 +1314,8 @@ kbd_cb(const char *name, int name_len, const char *instruction,
 	(void)instruction;
 	(void)instruction_len;
 	for (i = 0; i < num_prompts; i++) {
-		/* libssh2 frees these with its own allocator: plain malloc. */
+		/* libssh2 frees these with the session's allocator:
+		 * ssh_free, which wipes them. */
 		responses[i].text = strdup(prompts[i].echo ? "" : c->secret);
 		responses[i].length = responses[i].text != NULL ?
 		    (unsigned)strlen(responses[i].text) : 0;
@@ -1163,6 +1355,13 @@ st_channel_open(struct conn *c)
 		return again_or_fail(c, libssh2_session_last_errno(c->s),
 		    SSH_E_PROTOCOL, exec ? "opening a channel on" :
 		    "opening a shell channel on");
+	/* A CLI's stderr, if its server sends one, is part of what it
+	 * printed: merged, never left queued (unread, it would spend the
+	 * window, and the device would stop). Setting the mode sends
+	 * nothing. */
+	if (!exec)
+		(void)libssh2_channel_handle_extended_data2(c->ch,
+		    LIBSSH2_CHANNEL_EXTENDED_DATA_MERGE);
 	c->state = exec ? C_EXEC_START : C_SHELL_PTY;
 	return S_NEXT;
 }
@@ -1181,32 +1380,68 @@ st_exec_start(struct conn *c)
 	return again_or_fail(c, rc, SSH_E_PROTOCOL, "starting the command on");
 }
 
+/*
+ * Come back from the loop at once: the connection read its share of this
+ * turn and data may wait inside libssh2, where poll cannot see it.
+ */
+static void
+yield(struct conn *c)
+{
+	if (c->kick == 0)
+		c->kick = evloop_timer(c->eng->ev, 0, kick, c);
+}
+
+/*
+ * Reading a channel: one turn of the loop reads at most READ_TURN bytes,
+ * so a host that streams cannot starve the others or the deadlines.
+ */
+#define READ_TURN	(1024 * 1024)
+
+/*
+ * Both streams until a whole pass over them reads nothing. Reading one
+ * stream makes libssh2 pull every packet off the socket, the other's
+ * too: stopping after one pass left stdout queued inside libssh2 behind
+ * a stderr read, the window spent on it, and the server then waited for
+ * a window adjust fedwiz never sent, until the idle deadline called the
+ * stream silent (issue 10: "no output for N s" after 0.6-66 s).
+ */
 static enum step_rc
 st_exec_read(struct conn *c)
 {
 	char		 tmp[32768];
 	ssize_t		 n;
-	int		 got = 0, stream;
+	size_t		 took = 0;
+	int		 stream, quiet;
 
-	for (stream = 0; stream <= 1; stream++)
-		for (;;) {
-			n = libssh2_channel_read_ex(c->ch, stream ?
-			    SSH_EXTENDED_DATA_STDERR : 0, tmp, sizeof(tmp));
-			if (n > 0) {
-				cmd_take(c, c->head, stream ? &c->head->err :
-				    &c->head->out, tmp, (size_t)n);
-				got = 1;
-				continue;
+	do {
+		quiet = 1;
+		for (stream = 0; stream <= 1 && took < READ_TURN; stream++)
+			while (took < READ_TURN) {
+				n = libssh2_channel_read_ex(c->ch, stream ?
+				    SSH_EXTENDED_DATA_STDERR : 0, tmp,
+				    sizeof(tmp));
+				if (n > 0) {
+					cmd_take(c, c->head, stream ?
+					    &c->head->err : &c->head->out, tmp,
+					    (size_t)n);
+					took += (size_t)n;
+					quiet = 0;
+					continue;
+				}
+				if (n == 0 || n == LIBSSH2_ERROR_EAGAIN)
+					break;
+				conn_fail(c, SSH_E_PROTOCOL, "the connection "
+				    "to %s broke while running '%s': %s",
+				    c->name, c->head->command, last_error(c));
+				return S_STOP;
 			}
-			if (n == 0 || n == LIBSSH2_ERROR_EAGAIN)
-				break;
-			conn_fail(c, SSH_E_PROTOCOL, "the connection to %s "
-			    "broke while running '%s': %s", c->name,
-			    c->head->command, last_error(c));
-			return S_STOP;
-		}
-	if (got)
+	} while (!quiet && took < READ_TURN);
+	if (took > 0)
 		arm(c, c->eng->o.idle_ms);	/* silence starts again */
+	if (took >= READ_TURN) {
+		yield(c);
+		return S_AGAIN;
+	}
 	if (libssh2_channel_eof(c->ch)) {
 		c->state = C_EXEC_CLOSE;
 		return S_NEXT;
@@ -1236,12 +1471,21 @@ st_exec_close(struct conn *c)
 
 /* Shell profiles: one PTY shell, prompts, pagers. */
 
+/* Send a line; echo: it is echoed (not a secret). */
 static void
-send_line(struct conn *c, const char *line, size_t len)
+send_line(struct conn *c, const char *line, size_t len, int echo)
 {
+	c->echo = echo ? line : NULL;
+	c->echo_seen = 0;
+	c->echo_scan = 0;
+	/* What the device printed goes, wiped: after a secret was typed
+	 * it could hold the secret, had the device echoed it. */
+	wipe(c->raw.s, c->raw.len);
+	wipe(c->tail.s, c->tail.cap);	/* trimmed: its old bytes too */
 	buf_add(&c->wbuf, line, len);
 	buf_add(&c->wbuf, "\n", 1);
 	c->raw.len = 0;
+	c->raw_cut = 0;
 	if (c->raw.s != NULL)
 		c->raw.s[0] = '\0';
 	c->tail.len = 0;
@@ -1251,23 +1495,34 @@ send_line(struct conn *c, const char *line, size_t len)
 
 #define TAIL_KEEP	4096
 
-/* Received bytes: the transcript (capped) and the tail (always). */
+/*
+ * Received bytes: the transcript (capped) and the tail (always). The
+ * transcript keeps what fits and then nothing: a chunk cut at the cap is
+ * kept up to it, and no later chunk, however small, is kept after it
+ * (that would leave a hole in the middle of the evidence).
+ */
 static void
 shell_take(struct conn *c, const char *p, size_t n)
 {
-	size_t	drop;
+	size_t	drop, room;
 
 	if (c->goal == SG_COMMAND) {
 		EVP_DigestUpdate(c->head->md, p, n);
 		c->head->total += n;
+		c->head->last_out = evloop_now();
 		if (c->eng->o.cb.output != NULL)
 			c->eng->o.cb.output(c->eng->o.cb.ctx, c->head->arg, p,
 			    n);
 	}
-	if (c->raw.len + n <= c->eng->o.output_cap)
-		buf_add(&c->raw, p, n);
-	else if (c->goal == SG_COMMAND)
-		c->head->truncated = 1;
+	room = c->raw_cut ? 0 : c->eng->o.output_cap > c->raw.len ?
+	    c->eng->o.output_cap - c->raw.len : 0;
+	if (n > room) {
+		c->raw_cut = 1;
+		if (c->goal == SG_COMMAND)
+			c->head->truncated = 1;
+	}
+	if (n > 0 && room > 0)
+		buf_add(&c->raw, p, n < room ? n : room);
 	buf_add(&c->tail, p, n);
 	if (c->tail.len > 2 * TAIL_KEEP) {
 		drop = c->tail.len - TAIL_KEEP;
@@ -1294,6 +1549,8 @@ flush_writes(struct conn *c)
 		}
 		c->woff += (size_t)n;
 	}
+	/* Sent: wiped, not only emptied (an enable secret was here). */
+	wipe(c->wbuf.s, c->wbuf.len);
 	c->wbuf.len = 0;
 	c->woff = 0;
 	return S_NEXT;
@@ -1355,8 +1612,35 @@ scan_tail(struct conn *c, struct prompt_hit *hit)
 	if (ps == PS_PROMPT && c->t.profile->id == PROF_CISCO_VOS &&
 	    !vos_prompt(text + hit->start, c->user))
 		ps = PS_NONE;
+	wipe(text, n);		/* the answer to a secret, maybe its echo */
 	free(text);
 	return ps;
+}
+
+/*
+ * Whether the transcript holds the echo of the line sent. What was
+ * searched before is not searched again (a device printing prompts ahead
+ * of its echo would have the whole transcript cleaned each time), but the
+ * lines an echo wrapped over may straddle: the search starts again at a
+ * line start at least the echo's length (and some) before where it ended.
+ */
+static int
+echoed(struct conn *c)
+{
+	char	*text;
+	size_t	 n, from = 0, back = strlen(c->echo) + 256;
+
+	if (c->echo_scan > back) {
+		from = c->echo_scan - back;
+		while (from > 0 && c->raw.s[from - 1] != '\n')
+			from--;
+	}
+	text = clean_term(c->raw.s ? c->raw.s + from : "", c->raw.len - from,
+	    &n);
+	c->echo_seen = prompt_echo_end(text, n, c->echo) != (size_t)-1;
+	free(text);
+	c->echo_scan = c->raw.len;
+	return c->echo_seen;
 }
 
 /* The device waits for input: what to send, given what we are doing. */
@@ -1366,7 +1650,8 @@ shell_reached(struct conn *c, enum prompt_state ps, const struct prompt_hit *h)
 	struct cmd	*m = c->head;
 	char		*text, *out;
 	const char	*err;
-	size_t		 n, outlen, errlen;
+	size_t		 n, outlen, errlen, e;
+	const char	*why;
 	int		 rc;
 
 	switch (c->goal) {
@@ -1392,13 +1677,13 @@ shell_reached(struct conn *c, enum prompt_state ps, const struct prompt_hit *h)
 		if (c->t.profile->enable && c->mode == '>' &&
 		    c->goal == SG_BANNER) {
 			c->goal = SG_ENABLE;
-			send_line(c, "enable", 6);
+			send_line(c, "enable", 6, 1);
 			return S_NEXT;
 		}
 		if (c->goal == SG_BANNER || c->goal == SG_ENABLE_SECRET) {
 			c->goal = SG_SETUP;
 			send_line(c, c->t.profile->paging_off,
-			    strlen(c->t.profile->paging_off));
+			    strlen(c->t.profile->paging_off), 1);
 			return S_NEXT;
 		}
 		/* Set up: ready for our commands. */
@@ -1412,10 +1697,27 @@ shell_reached(struct conn *c, enum prompt_state ps, const struct prompt_hit *h)
 			 * one (DESIGN.md), so empty is the default. */
 			if ((rc = ask(c, "enable", "enable secret")) == 1)
 				return S_WAIT;
+			/* Asked through cb.ask, none is the empty default;
+			 * the synchronous source gives "" for none itself,
+			 * and -1 when it refused what it was given. */
+			if (rc == -1 && c->eng->o.cb.ask == NULL) {
+				conn_fail(c, SSH_E_AUTH, "%s wants the enable "
+				    "secret, and the one given was refused (see "
+				    "above); nothing was typed", c->name);
+				return S_STOP;
+			}
 			if (rc == -1)
 				c->secret[0] = '\0';
+			if ((why = secret_refused("enable", c->secret)) !=
+			    NULL) {
+				wipe(c->secret, sizeof(c->secret));
+				conn_fail(c, SSH_E_AUTH, "the enable secret for "
+				    "%s %s: refused, nothing was typed",
+				    c->name, why);
+				return S_STOP;
+			}
 			c->goal = SG_ENABLE_SECRET;
-			send_line(c, c->secret, strlen(c->secret));
+			send_line(c, c->secret, strlen(c->secret), 0);
 			wipe(c->secret, sizeof(c->secret));
 			return S_NEXT;
 		}
@@ -1429,10 +1731,13 @@ shell_reached(struct conn *c, enum prompt_state ps, const struct prompt_hit *h)
 			break;
 		text = clean_term(c->raw.s ? c->raw.s : "", c->raw.len, &n);
 		if (m->truncated) {
-			/* The prompt fell beyond the cap: keep what was kept,
-			 * the result says it is cut. */
-			out = xstrndup(text, n);
-			outlen = n;
+			/* The prompt fell beyond the cap: keep what was kept
+			 * from the echo on, the result says it is cut. */
+			if ((e = prompt_echo_end(text, n, m->command)) ==
+			    (size_t)-1)
+				e = 0;
+			out = xstrndup(text + e, n - e);
+			outlen = n - e;
 		} else	/* h is an offset into the tail's text: not this one */
 			out = prompt_output(c->t.profile, text, n, m->command,
 			    NULL, &outlen);
@@ -1465,14 +1770,16 @@ st_shell_wait(struct conn *c)
 	char			 tmp[32768];
 	const char		*key;
 	ssize_t			 n;
+	size_t			 took = 0;
 	int			 got = 0;
 
 	if ((rc = flush_writes(c)) != S_NEXT)
 		return rc;
-	for (;;) {
+	while (took < READ_TURN) {
 		n = libssh2_channel_read(c->ch, tmp, sizeof(tmp));
 		if (n > 0) {
 			got = 1;
+			took += (size_t)n;
 			shell_take(c, tmp, (size_t)n);
 			continue;
 		}
@@ -1488,6 +1795,8 @@ st_shell_wait(struct conn *c)
 	}
 	if (got && c->goal == SG_COMMAND)
 		arm(c, c->eng->o.idle_ms);
+	if (took >= READ_TURN)
+		yield(c);
 	/* Nothing new, unless a person's answer came for what was there. */
 	if (!got && !(c->q_id != 0 && c->q_answered))
 		return S_AGAIN;
@@ -1498,6 +1807,11 @@ st_shell_wait(struct conn *c)
 		return S_NEXT;
 	}
 	if (ps == PS_NONE)
+		return S_AGAIN;
+	/* A prompt (or a question) counts only after the echo of what was
+	 * sent: before it, the device is still printing the previous
+	 * command's output, after a prompt that came too early. */
+	if (c->echo != NULL && !c->echo_seen && !echoed(c))
 		return S_AGAIN;
 	return shell_reached(c, ps, &hit);
 }
@@ -1512,6 +1826,7 @@ st_ready(struct conn *c)
 	}
 	if (c->t.profile->channel == CHAN_EXEC) {
 		arm(c, c->eng->o.idle_ms);
+		limit_start(c);
 		c->state = C_EXEC_OPEN;
 		return S_NEXT;
 	}
@@ -1521,8 +1836,9 @@ st_ready(struct conn *c)
 		return S_NEXT;
 	}
 	c->goal = SG_COMMAND;
-	send_line(c, c->head->command, strlen(c->head->command));
+	send_line(c, c->head->command, strlen(c->head->command), 1);
 	arm(c, c->eng->o.idle_ms);
+	limit_start(c);
 	c->state = C_SHELL_WAIT;
 	return S_NEXT;
 }
@@ -1622,6 +1938,9 @@ drive(struct conn *c)
 			ev = POLLIN;
 	}
 	evloop_fd(c->eng->ev, c->fd, ev, on_fd, c);
+	/* Idle, this connection's slot may go to one that waits for it. */
+	if (c->state == C_IDLE)
+		wake_soon(c->eng);
 	if (c->state == C_IDLE && c->keepalive == 0 &&
 	    c->eng->o.keepalive_s > 0)
 		c->keepalive = evloop_timer(c->eng->ev,
@@ -1705,6 +2024,32 @@ wake_queued(struct ssh_engine *e)
 }
 
 static void
+on_wake(struct evloop *ev, void *arg)
+{
+	struct ssh_engine	*e = arg;
+
+	(void)ev;
+	e->wake = 0;
+	wake_queued(e);
+}
+
+/* wake_queued() from the loop, once: a connection that just went idle
+ * may be the one it evicts, and must not be freed under its own drive(). */
+static void
+wake_soon(struct ssh_engine *e)
+{
+	struct conn	*c;
+
+	if (e->wake != 0 || e->stopping)
+		return;
+	for (c = e->conns; c != NULL; c = c->next)
+		if (c->state == C_QUEUED)
+			break;
+	if (c != NULL)
+		e->wake = evloop_timer(e->ev, 0, on_wake, e);
+}
+
+static void
 kick(struct evloop *ev, void *arg)
 {
 	struct conn	*c = arg;
@@ -1717,6 +2062,13 @@ kick(struct evloop *ev, void *arg)
 void
 ssh_run(struct ssh_engine *e, const struct ssh_target *t, const char *command,
     ssh_done_fn done, void *arg)
+{
+	ssh_run_within(e, t, command, 0, done, arg);
+}
+
+void
+ssh_run_within(struct ssh_engine *e, const struct ssh_target *t,
+    const char *command, int64_t limit_ms, ssh_done_fn done, void *arg)
 {
 	struct conn	*c;
 	struct cmd	*m;
@@ -1731,7 +2083,7 @@ ssh_run(struct ssh_engine *e, const struct ssh_target *t, const char *command,
 		done(arg, t, &r);
 		return;
 	}
-	m = cmd_new(command, done, arg);
+	m = cmd_new(command, limit_ms, done, arg);
 	e->pending++;
 	for (c = e->conns; c != NULL; c = c->next)
 		if (c->state != C_DEAD && strcmp(c->address, t->address) == 0 &&

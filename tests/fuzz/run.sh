@@ -23,13 +23,13 @@ LIBS="$(pkg-config --libs yaml-0.1 openssl) -lpthread"
 # check's statuses and URIs with sip.c, which brings the TLS probe and the
 # event loop it runs on; dns.c and hello.c are fuzzed themselves.
 SRC="wizard/answers.c wizard/catalog.c wizard/certinfo.c wizard/clean.c
-wizard/cond.c wizard/dns.c wizard/evloop.c wizard/hello.c wizard/json.c
-wizard/net.c wizard/plan.c wizard/profile.c wizard/quote.c wizard/resolve.c
-wizard/runbook.c wizard/sip.c wizard/template.c wizard/tls.c wizard/util.c
-wizard/vartype.c wizard/ydoc.c"
+wizard/cond.c wizard/dns.c wizard/evloop.c wizard/fileio.c wizard/hello.c
+wizard/hostkeys.c wizard/json.c wizard/net.c wizard/plan.c wizard/profile.c
+wizard/prompt.c wizard/quote.c wizard/resolve.c wizard/runbook.c wizard/sip.c
+wizard/template.c wizard/tls.c wizard/util.c wizard/vartype.c wizard/ydoc.c"
 DEFS='-DFEDWIZ_DATADIR="/nonexistent" -DFEDWIZ_SRCDIR="." -DFEDWIZ_BUILDDIR="."'
 
-for h in ${FUZZ_ONLY:-runbook cond answers certfile sip dns hello}; do
+for h in ${FUZZ_ONLY:-runbook cond answers certfile sip dns hello prompt knownhosts}; do
 	echo "=== fuzz_$h: building"
 	# shellcheck disable=SC2086
 	clang $CFLAGS $INC -Iwizard $DEFS -o "$B/fuzz_$h" tests/fuzz/fuzz_$h.c \
@@ -42,6 +42,14 @@ for h in ${FUZZ_ONLY:-runbook cond answers certfile sip dns hello}; do
 	cond) printf 'a == "x" and not (b in ["tls", "tcp"]) or a' >"$corpus/seed1"
 	      printf 'go ${a} $${b} ${bad' >"$corpus/seed2" ;;
 	answers) printf 'runbook: t\nvars: { f: a.b, p: 5061, c: tls, b: yes, o: "1.2.3", i: 4 }\nhosts:\n  fe: [ {name: fe1, address: 192.0.2.1, port: 22, user: u, profile: linux} ]\n  ca: [ {name: ca1} ]\n' >"$corpus/seed1" ;;
+	prompt) for f in tests/ssh/data/vos/*.txt tests/ssh/data/asa/*.txt; do
+	          cp "$f" "$corpus/$(basename "$(dirname "$f")")-$(basename "$f")"
+	      done
+	      printf '\001show version\r\nshow version\r\n\r\nCisco Adaptive Security Appliance\r\n<--- More --->\r              \rfw01/pri/act# ' >"$corpus/seed-asa"
+	      printf '\000file view activelog x\r\n\033[1m\r\noptions: q=quit, n=next, p=prev, b=begin, e=end (lines 1 - 20 of 45) : \033[0m\r\n\033[1madmin:\033[0m' >"$corpus/seed-vos"
+	      printf '\000x\n#< CLIXML\r\n<Objs><S S="Error">Get-CsX : not found_x000D__x000A_</S><S S="Error">&lt;b&gt;</S></Objs>' >"$corpus/seed-clixml" ;;
+	knownhosts) printf '[127.0.0.1]:2222\n|1|0NupdJWDRiN9Dzais9hq01oQaOo=|Iu7r4qJj09aLqJ19EbJFgtoD3io= ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIP6ko/zk9PkT7BjLU2GZb+bFLtuzK+9ILDaLQDjRgl0H\n*.example.com,!bad.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIP6ko/zk9PkT7BjLU2GZb+bFLtuzK+9ILDaLQDjRgl0H\n@revoked [127.0.0.1]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILcNDEt0vs+ggH8WIXxDddnx5pyA/s18j7iswnOh73Cy\n' >"$corpus/seed1"
+	      printf 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n*a*a*a*a*a*a*a*a*a*a*b ssh-rsa AAAA\n@cert-authority * ssh-ed25519 AAAA\n# comment\n' >"$corpus/seed2" ;;
 	dns) sh tests/fuzz/seeds.sh dns "$corpus" ;;
 	hello) sh tests/fuzz/seeds.sh hello "$corpus" ;;
 	certfile) cp tests/fuzz/fuzz_certfile.c "$corpus/seed-text"

@@ -36,7 +36,7 @@ drive refuse $PA "$T/id_ed25519" $PB "$T/id_ed25519"
     fail "refuse: A saw a login attempt"
 grep -q "done: A host key" "$T/drv.out" || fail "refuse: $(cat "$T/drv.out")"
 
-# Answered late, each after the 1 s login deadline would have passed: the
+# Answered late, each after the 6 s login deadline would have passed: the
 # key (once: not recorded) and the key file's passphrase.
 drive late $PA "$T/id_ed25519_pass" $PB "$T/id_ed25519"
 [ "$(cat "$T/a.log")" = "echo A-ran" ] || fail "late: A ran $(cat "$T/a.log")"

@@ -9,18 +9,20 @@
  * Host A is the one that asks (its key is not in KNOWN_HOSTS, or its key
  * file needs a passphrase, or it is an ASA that wants an enable secret);
  * host B is known and runs a command that streams a line every 100 ms
- * for two seconds. The login deadline is one second, so any answer given
- * later than that proves the deadline stood still while a person read.
+ * for two seconds. The login deadline is 6 s (room for a loaded machine
+ * and the sanitizers: the passphrase's bcrypt KDF is slow there), so an
+ * answer given 7 s after it was asked proves the deadline stood still
+ * while a person read.
  *
  *   refuse     A's host key question is left unanswered while B streams
  *              and completes; then refused: A ends with "host key".
  *   late       A's host key (once) and the passphrase of KEY_A are
- *              answered 1.5 s after each is asked: A logs in and runs.
+ *              answered 7 s after each is asked: A logs in and runs.
  *   immediate  both answered from inside the ask callback, the key
  *              always (recorded in KNOWN_HOSTS).
  *   none       the passphrase answered with none: A fails to log in.
  *   enable     A is an ASA (cisco-asa profile) whose enable secret is
- *              SECRET, answered 1.5 s late; its command runs in
+ *              SECRET, answered 7 s late; its command runs in
  *              privileged mode.
  *   sync       no cb.ask: the synchronous callbacks answer (once, and
  *              the passphrase), as the headless commands use them.
@@ -41,7 +43,7 @@
 #include "ssh.h"
 #include "util.h"
 
-#define ANSWER_LATE_MS	1500
+#define ANSWER_LATE_MS	7000
 
 struct host_run {
 	const char		*name;
@@ -241,8 +243,8 @@ main(int argc, char **argv)
 	ssh_opts_default(&o);
 	o.known_hosts = argv[2];
 	o.policy = HKP_ASK;
-	o.login_ms = 1000;
-	o.first_prompt_ms = 1000;
+	o.login_ms = 6000;
+	o.first_prompt_ms = 6000;
 	o.idle_ms = 10000;
 	o.cb.ctx = &dr;
 	o.cb.output = on_output;

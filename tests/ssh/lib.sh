@@ -5,8 +5,9 @@
 # (fx-windows, fx-vos, fx-asa in this folder).
 #
 #   ssh_keys                       host keys, user keys, authorized_keys in $T
-#   ssh_start NAME PORT|auto FIXTURE [sshd_config lines...]
-#                                  sshd on 127.0.0.1; sets SSH_PORT
+#   ssh_start NAME PORT|auto|auto*N FIXTURE [sshd_config lines...]
+#                                  sshd on 127.0.0.1; sets SSH_PORT (and
+#                                  SSH_PORTS: auto*N listens on N ports)
 #   ssh_port, ssh_port_of NAME     a free port; the port of sshd NAME
 #   ssh_known_hosts FILE PORT...   plain known_hosts (ed25519 host key)
 #   ssh_known_hosts_hashed FILE PORT...   the same, hashed (ssh-keygen -H)
@@ -18,6 +19,9 @@
 #   ssh_run_client [OPTS] PORT [CMD...]   the OpenSSH client, bounded
 #   ssh_session_open/send/wait/close      drive -tt sessions (a tiny expect)
 #   ssh_tcp_stub MODE [PORT]       a TCP listener that is not SSH; STUB_PORT
+#   ssh_bounded SECONDS CMD...     CMD's exit in $rc, output in $T/out and
+#                                  $T/err; a failure, not a hang, if it is
+#                                  still running after SECONDS
 #   ssh_answers IN OUT HOST=PORT...       an answers file with test ports
 #   ssh_checks, ssh_vars, ssh_expand      a runbook's ssh checks, answers
 #
@@ -86,6 +90,19 @@ ssh_track() { echo "$1" >>"$T/pids"; }
 # ssh_port: the next port from the base that nothing listens on.
 ssh_port() { free_port; }
 
+# ssh_ports_pick N: N free ports in $ports. Not in a $(...) subshell: the
+# next port to try must move on here, as none of them listens yet.
+ssh_ports_pick() {
+	local i
+	ports=
+	i=0
+	while [ $i -lt "$1" ]; do
+		free_port >"$T/.port"
+		ports="$ports $(cat "$T/.port")"
+		i=$((i + 1))
+	done
+}
+
 # ssh_keys: throwaway host keys and user keys, authorized_keys for us.
 #   $T/ssh_host_{ed25519,rsa,ecdsa}_key   host keys
 #   $T/id_ed25519          no passphrase
@@ -124,7 +141,9 @@ ssh_quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 
 # ssh_start NAME PORT FIXTURE [LINE...]: sshd -D on 127.0.0.1:PORT whose
 # every session runs FIXTURE (a name in tests/ssh, or a path). PORT "auto"
-# (or 0) takes ssh_port and retries another if the bind races. LINEs are
+# (or 0) takes ssh_port and retries another if the bind races; "auto*N"
+# takes N ports for the one sshd (OpenSSH listens on at most 16), for
+# tests of many hosts without one sshd each. LINEs are
 # sshd_config lines; they come first, and sshd takes the first value of a
 # keyword, so they override the defaults below ("PasswordAuthentication
 # yes", "UsePAM yes", ...); "Match" blocks go last. The FX_* variables in
@@ -139,7 +158,7 @@ ssh_quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 # developer's .bashrc (pyenv, nvm...) then costs each session a second or
 # hangs it: "SetEnv SHLVL=1" keeps it from doing so.
 ssh_start() {
-	local name port fx auto w kv cfg log line pid tries _sn
+	local name port fx auto w kv cfg log line pid tries _sn nports p ports
 	name=$1 port=$2 fx=$3
 	shift 3
 	[ -n "${SSH_KEYS_DONE:-}" ] || ssh_keys
@@ -157,10 +176,17 @@ ssh_start() {
 			fail "ssh_start $name: cannot copy $fx to $T/fx"
 		fx="$T/fx/$(basename "$fx")"
 	fi
+	nports=1
 	case $port in
-	auto|0) auto=1; port=$(ssh_port) ;;
-	*) auto= ;;
+	auto|0) auto=1 ;;
+	auto\*[0-9]*) auto=1 nports=${port#auto\*} ;;
+	*) auto= ports=$port ;;
 	esac
+	[ "$nports" -ge 1 ] && [ "$nports" -le 16 ] ||
+		fail "ssh_start $name: $nports ports (sshd listens on 1 to 16)"
+	if [ -n "$auto" ]; then
+		ssh_ports_pick "$nports"
+	fi
 
 	# The wrapper sshd's ForceCommand runs: the FX_* settings, the mark.
 	w="$T/fx/fx-$name.sh"
@@ -197,8 +223,10 @@ ssh_start() {
 				*) printf '%s\n' "$line" ;;
 				esac
 			done
+			for p in $ports; do
+				echo "ListenAddress 127.0.0.1:$p"
+			done
 			cat <<EOF
-ListenAddress 127.0.0.1:$port
 AddressFamily inet
 HostKey $T/ssh_host_ed25519_key
 HostKey $T/ssh_host_ecdsa_key
@@ -242,28 +270,31 @@ EOF
 		"$SSHD" -D -e -f "$cfg" >>"$log" 2>&1 &
 		pid=$!
 		ssh_track $pid
-		# Ready when it says so; bounded: 10 s.
+		# Ready when it says so, on every port; bounded: 10 s.
 		_sn=0
 		while [ $_sn -lt 200 ]; do
-			grep -q "Server listening on 127.0.0.1 port $port\." "$log" && break
+			[ "$(grep -c "Server listening on 127.0.0.1 port" "$log")" -ge "$nports" ] && break
 			kill -0 $pid 2>/dev/null || break
 			sleep 0.05
 			_sn=$((_sn + 1))
 		done
-		grep -q "Server listening on 127.0.0.1 port $port\." "$log" && break
+		[ "$(grep -c "Server listening on 127.0.0.1 port" "$log")" -ge "$nports" ] && break
 		kill $pid 2>/dev/null || true
 		if [ -n "$auto" ] && [ $tries -lt 5 ] &&
 		    grep -q 'Address already in use' "$log"; then
 			tries=$((tries + 1))
-			port=$(ssh_port)
+			ssh_ports_pick "$nports"
 			continue
 		fi
 		echo "--- $log" >&2
 		cat "$log" >&2
-		fail "sshd $name did not listen on 127.0.0.1:$port within 10 s"
+		fail "sshd $name did not listen on 127.0.0.1:$(echo $ports | tr ' ' ,) within 10 s"
 	done
-	echo "$port" >"$T/sshd-$name.port"
-	SSH_PORT=$port
+	set -- $ports
+	echo "$1" >"$T/sshd-$name.port"
+	echo $ports >"$T/sshd-$name.ports"
+	SSH_PORT=$1
+	SSH_PORTS=$(echo $ports)
 }
 
 # ssh_pty_ok: whether sshd can give a session a PTY here. A root sshd can;
@@ -492,6 +523,21 @@ ssh_tcp_stub() {
 	done
 	STUB_PORT=$(cat "$T/stub.port")
 	[ -n "$STUB_PORT" ] || { cat "$T/stub.err" >&2; fail "tcp_stub $mode did not start"; }
+}
+
+# ssh_bounded SECONDS CMD...: run CMD (a program, not a function: timeout
+# runs it) with no input; its exit status in $rc, its output in $T/out
+# and $T/err. Still running after SECONDS, the test fails saying so: the
+# hangs these tests look for must not become the harness's time limit.
+ssh_bounded() {
+	local secs
+	secs=$1
+	shift
+	set +e
+	timeout -k 5 "$secs" "$@" </dev/null >"$T/out" 2>"$T/err"
+	rc=$?
+	set -e
+	[ $rc -ne 124 ] && [ $rc -ne 137 ] || fail "still running after $secs s: $*"
 }
 
 # ssh_answers IN OUT NAME=PORT...: copy an answers file from tests/ssh/data,

@@ -4,11 +4,13 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
 
 #include "hostkeys.h"
+#include "openssh_match.h"
 #include "testutil.h"
 
 /* Made with ssh-keygen; fingerprints from ssh-keygen -lf. */
@@ -184,6 +186,82 @@ test_patterns_and_negation(void **state)
 	    HK_UNKNOWN);
 }
 
+/* Every pattern of up to 5 of "ab?*" against every name of up to 7 of
+ * "ab": the same answer as the reference. */
+static void
+test_pattern_matches_as_openssh(void **state)
+{
+	static const char	pc[] = "ab?*", sc[] = "ab";
+	char			pat[8], name[8];
+	unsigned		pl, sl, pi, si, k, v;
+	size_t			n = 0;
+
+	(void)state;
+	for (pl = 0; pl <= 5; pl++)
+		for (pi = 0; pi < 1u << (2 * pl); pi++) {
+			for (k = 0, v = pi; k < pl; k++, v >>= 2)
+				pat[k] = pc[v & 3];
+			pat[pl] = '\0';
+			for (sl = 0; sl <= 7; sl++)
+				for (si = 0; si < 1u << sl; si++) {
+					for (k = 0, v = si; k < sl; k++, v >>= 1)
+						name[k] = sc[v & 1];
+					name[sl] = '\0';
+					if (hk_match_pattern(name, pat) !=
+					    openssh_match(name, pat))
+						fail_msg("\"%s\" against \"%s\": "
+						    "%d, OpenSSH says %d", name,
+						    pat, hk_match_pattern(name,
+						    pat), openssh_match(name,
+						    pat));
+					n++;
+				}
+		}
+	assert_true(n > 300000);
+	assert_true(hk_match_pattern("[127.0.0.1]:2222", "[127.0.0.1]:2222"));
+	assert_false(hk_match_pattern("[127.0.0.1]:2222", "[127.0.0.1]:222"));
+	assert_true(hk_match_pattern("fe1.example.com", "*.example.*"));
+	assert_true(hk_match_pattern("fe1.example.com", "f?1.*.com"));
+	assert_false(hk_match_pattern("fe1.example.com", "*.example.com.*"));
+}
+
+static void
+on_alarm(int sig)
+{
+	static const char	msg[] = "known_hosts pattern still matching "
+	    "after 10 s: backtracking\n";
+
+	(void)sig;
+	(void)write(2, msg, sizeof(msg) - 1);
+	_exit(1);
+}
+
+/* "*a" twenty times then "*b" against sixty a's: 57 s for ten and forty
+ * with the old matcher, hours for these; no time at all now. A deadline
+ * catches the hang (it is not a timing assertion). */
+static void
+test_pattern_does_not_backtrack(void **state)
+{
+	struct buf	b;
+	char		host[64];
+	int		i;
+
+	(void)state;
+	buf_init(&b);
+	for (i = 0; i < 20; i++)
+		buf_adds(&b, "*a");
+	buf_adds(&b, "*b ssh-ed25519 " KEY_A "\n");
+	memset(host, 'a', 60);
+	host[60] = '\0';
+	signal(SIGALRM, on_alarm);
+	alarm(10);
+	assert_int_equal(verdict(b.s, host, 22, KEY_A, NULL), HK_UNKNOWN);
+	host[59] = 'b';
+	assert_int_equal(verdict(b.s, host, 22, KEY_A, NULL), HK_MATCH);
+	alarm(0);
+	buf_free(&b);
+}
+
 static void
 test_revoked_and_cert_authority(void **state)
 {
@@ -323,6 +401,8 @@ main(void)
 		cmocka_unit_test(test_plain_lines),
 		cmocka_unit_test(test_hashed_lines),
 		cmocka_unit_test(test_patterns_and_negation),
+		cmocka_unit_test(test_pattern_matches_as_openssh),
+		cmocka_unit_test(test_pattern_does_not_backtrack),
 		cmocka_unit_test(test_revoked_and_cert_authority),
 		cmocka_unit_test(test_several_keys_one_matches),
 		cmocka_unit_test(test_known_types_best_first),

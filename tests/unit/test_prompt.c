@@ -692,6 +692,47 @@ test_output_finds_the_prompt_itself_without_hit(void **state)
 	free(out);
 }
 
+/* prompt_echo_end: the previous command's late output is not this one's. */
+
+static void
+test_echo_end_after_late_output(void **state)
+{
+	static const char	text[] = "tomcat/tomcat.pem: Certificate\n"
+	    "cup/cup.pem: Certificate\nshow status\nHost Name : imp1\n"
+	    "admin:";
+	char			*out;
+	size_t			 len;
+
+	(void)state;
+	assert_int_equal(prompt_echo_end(text, sizeof(text) - 1,
+	    "show status"), strlen("tomcat/tomcat.pem: Certificate\n"
+	    "cup/cup.pem: Certificate\nshow status\n"));
+	out = prompt_output(vos(), text, sizeof(text) - 1, "show status",
+	    NULL, &len);
+	assert_string_equal(out, "Host Name : imp1\n");
+	free(out);
+	/* not echoed yet: nothing is this command's */
+	assert_true(prompt_echo_end(text, 31, "show status") == (size_t)-1);
+	/* after a prompt on the same line, as a CLI echoes it */
+	assert_int_equal(prompt_echo_end("late\nfw01# show ntp\nClock\n", 26,
+	    "show ntp"), 20);
+}
+
+static void
+test_echo_end_tail_rule_first_line_only(void **state)
+{
+	(void)state;
+	/* a short line that is the command's tail: the echo only on the
+	 * first line (a terminal's wrap), not in the middle of output */
+	assert_int_equal(prompt_echo_end("list own\nx\n", 11,
+	    "show cert list own"), 9);
+	assert_true(prompt_echo_end("Serial\nown\nx\n", 13,
+	    "show cert list own") == (size_t)-1);
+	assert_int_equal(prompt_echo_end("late\nrt list own everything\nx\n",
+	    30, "show cert list own everything"), 28);
+	assert_true(prompt_echo_end("abc", 3, NULL) == (size_t)-1);
+}
+
 /* prompt_error. */
 
 static const char *
@@ -867,6 +908,8 @@ main(void)
 		cmocka_unit_test(test_output_lines_with_hash_and_colon_stay),
 		cmocka_unit_test(
 		    test_output_finds_the_prompt_itself_without_hit),
+		cmocka_unit_test(test_echo_end_after_late_output),
+		cmocka_unit_test(test_echo_end_tail_rule_first_line_only),
 		cmocka_unit_test(test_error_asa_invalid_input_marker),
 		cmocka_unit_test(test_error_asa_clean_output_has_none),
 		cmocka_unit_test(test_error_vos_unsuccessfully),
