@@ -125,11 +125,15 @@ cmd_sessions_exec(struct cli *cli, int argc, char **argv)
 			rid = clean_line(v[i].runbook_id);
 			op = clean_line(v[i].operator);
 			holder = clean_line(ncons > 0 ? cons[0].operator : "");
-			printf("%4lld  %-20s %-12s %-16s %5s  %-13s %s%s",
+			printf("%4lld  %-20s %-12s %-16s %5s  %-13s %s",
 			    (long long)v[i].id, rid, op, started,
 			    age(sub_sat(now, v[i].updated), ago, sizeof(ago)),
-			    prog, v[i].closed ? "closed" : "open",
-			    v[i].id == def ? ", the default" : "");
+			    prog, v[i].closed ? "closed" : "open");
+			if (ncons > 0)
+				printf(", %zu console%s (%s%s)", ncons,
+				    ncons == 1 ? "" : "s", holder,
+				    ncons > 1 ? ", ..." : "");
+			/* Last, so the columns before read as they did. */
 			if (v[i].practice) {
 				lab = clean_line(v[i].lab != NULL ? v[i].lab :
 				    "");
@@ -137,10 +141,8 @@ cmd_sessions_exec(struct cli *cli, int argc, char **argv)
 				    "in " : " (not a change record)", lab);
 				free(lab);
 			}
-			if (ncons > 0)
-				printf(", %zu console%s (%s%s)", ncons,
-				    ncons == 1 ? "" : "s", holder,
-				    ncons > 1 ? ", ..." : "");
+			if (v[i].id == def)
+				printf(", the default");
 			printf("\n");
 			free(rid);
 			free(op);
