@@ -116,6 +116,10 @@ X509_STORE *certfile_store(const char *, char **);
 struct cert_want {
 	const char	*name;		/* X509_check_host (SAN, else CN), or
 					   an IP address against SAN IPs */
+	const char	*cn;		/* the subject CN must be this name
+					   (case-insensitive), whatever the
+					   SANs: a TLS peer subject is matched
+					   on the CN */
 	unsigned	 eku;		/* CERT_EKU_* that must be there */
 	X509_STORE	*trust;		/* chain must reach one of these */
 	time_t		 now;		/* 0: time(NULL) */
@@ -135,7 +139,8 @@ enum cert_defect {
 				   were sent with the leaf but none issued
 				   it, or one with its issuer's name did not
 				   sign it, or a CA in it is not a CA */
-	CD_NAME,		/* name matches neither SAN nor CN */
+	CD_NAME,		/* name matches neither SAN nor CN, or
+				   the subject CN is not the one wanted */
 	CD_NO_EKU_EXT,		/* eku asked for and the certificate has no
 				   EKU extension at all: RFC 5280 lets it
 				   serve any use, but the Cisco procedure

@@ -48,6 +48,10 @@ struct check_outcome {
 	int			 input;		/* CV_ERROR from the inputs (a
 						   value, no hosts), not the
 						   network: exit 2, not 3 */
+	/* Evidence the operator collected (the command run by hand, its
+	 * output given to fedwiz): recorded with origin "pasted". */
+	int			 pasted;
+	char			*origin_detail;	/* who pasted it */
 };
 
 struct check_run;
@@ -95,6 +99,29 @@ size_t			 check_run_pending(const struct check_run *);
 struct session;
 int			 check_run_record(const struct check_run *,
 			     struct session *, const char *, struct diags *);
+
+/*
+ * The ssh checks of step (1-based) of an instance that run on host h (as
+ * check_run_step would place them), in document order, sub-steps
+ * included; only those that apply. *n set; the array is malloc'd.
+ */
+const struct rb_check	**check_ssh_on(const struct check_run *,
+			     const struct plan_inst *, size_t,
+			     const struct host *, size_t *);
+
+/*
+ * Judge output the operator collected by hand (the command of check c run
+ * on host h, its output given to fedwiz) by c's expectations, as if the
+ * engine had received it: the Cisco CLIs' error lines count, an exit
+ * status is not known. The outcome says "pasted by op" and is recorded
+ * with origin "pasted". 0, or -1 and a diag when the command cannot be
+ * built from the answers (a value missing).
+ */
+int			 check_run_pasted(struct check_run *,
+			     const struct plan_inst *, size_t,
+			     const struct rb_check *, const struct host *,
+			     const char *, size_t, const char *,
+			     struct diags *);
 
 /* Drive the loop until every queued check has a verdict. */
 void			 check_run_wait(struct check_run *);

@@ -50,7 +50,10 @@ struct cli {
 	const char	 *client_cert;	/* --client-cert */
 	const char	 *client_key;	/* --client-key */
 	const char	 *eku;		/* --eku */
-	const char	 *from;		/* --from (probe sip) */
+	const char	 *from;		/* --from (probe sip: URI; check:
+					   a file of pasted output) */
+	const char	 *step;		/* --step N (check --from) */
+	const char	 *index;	/* --index N (check --from) */
 	const char	 *to;		/* --to (probe sip) */
 	int		  srv;		/* --srv */
 	const char	 *server;	/* --server */

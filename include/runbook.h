@@ -38,6 +38,9 @@ struct rb_var {
 	 * the role has its own value; NULL: one value for the deployment. */
 	const char		*per_host;
 	const struct rb_role	*role;
+	/* `reverses: VAR` (type route-pattern): the value must be VAR's
+	 * domain backwards; NULL: no such rule. */
+	const char		*reverses;
 	struct rb_pos		 pos;
 };
 
@@ -113,6 +116,7 @@ struct rb_check {
 	const char		*client_cert;	/* tls: none|requested|required */
 	/* tls, x509, sip */
 	const char		*name;
+	const char		*subject_cn;	/* tls, x509: the CN itself */
 	const char		*ca;
 	struct rb_strlist	 eku;
 	/* sip */

@@ -24,6 +24,7 @@ struct tls_want {
 					   match; NULL: neither */
 	uint16_t	 min, max;	/* HELLO_TLS10 ...; 0: no bound */
 	const char	*ca;		/* CA file; NULL: chain not judged */
+	const char	*cn;		/* the leaf's subject CN; NULL: any */
 	unsigned	 eku;		/* CERT_EKU_* the leaf must have */
 	const char	*client_cert;	/* PEM files to present; NULL: none */
 	const char	*client_key;

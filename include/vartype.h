@@ -16,7 +16,8 @@ enum vartype {
 	VT_PATH,
 	VT_CHOICE,
 	VT_BOOL,
-	VT_OID_LIST
+	VT_OID_LIST,
+	VT_ROUTE_PATTERN	/* ".com.example.*": a domain, backwards */
 };
 
 /* What a value must satisfy beyond its type. */
@@ -43,5 +44,11 @@ const char *const *vartype_names(size_t *);
  */
 int		 vartype_check(const struct varspec *, const char *, char **,
 		     char *, size_t);
+/*
+ * The IM and Presence static route pattern of a SIP domain: its labels
+ * backwards, a leading dot and a trailing ".*" ("tomt.it" -> ".it.tomt.*").
+ * malloc'd.
+ */
+char		*vartype_route_pattern(const char *);
 
 #endif

@@ -100,6 +100,51 @@ value_checked(const struct rb_var *v, const char *value, char **norm,
 	return 0;
 }
 
+/*
+ * A route pattern must be its domain backwards (`reverses:`): checked when
+ * either value is given and the other is known. value is name's new value;
+ * the other comes from a (or its default). 0, or -1 and why.
+ */
+static int
+reverse_agrees(const struct answers *a, const struct runbook *rb,
+    const char *name, const char *value, char *why, size_t whylen)
+{
+	const struct rb_var	*v;
+	const char		*pat, *dom;
+	char			*want;
+	size_t			 i;
+	int			 rc = 0;
+
+	for (i = 0; i < rb->nvars && rc == 0; i++) {
+		v = &rb->vars[i];
+		if (v->reverses == NULL)
+			continue;
+		if (strcmp(v->name, name) == 0) {
+			pat = value;
+			dom = answers_get(a, v->reverses);
+			if (dom == NULL)
+				dom = runbook_var(rb, v->reverses)->def;
+		} else if (strcmp(v->reverses, name) == 0) {
+			dom = value;
+			if ((pat = answers_get(a, v->name)) == NULL)
+				pat = v->def;
+		} else
+			continue;
+		if (pat == NULL || dom == NULL)
+			continue;
+		want = vartype_route_pattern(dom);
+		if (strcasecmp(pat, want) != 0) {
+			snprintf(why, whylen, "%s \"%s\" is not the SIP domain "
+			    "%s \"%s\" written backwards: IM and Presence "
+			    "matches %s with %s", v->name, pat, v->reverses,
+			    dom, dom, want);
+			rc = -1;
+		}
+		free(want);
+	}
+	return rc;
+}
+
 /* "fe1, fe2": the hosts of a role, for messages. */
 static void
 role_host_names(const struct answers *a, const char *role, char *buf,
@@ -185,6 +230,12 @@ answers_check_value(const struct answers *a, const struct runbook *rb,
 	}
 	if (value_checked(v, value, norm, why, whylen) == -1)
 		return -1;
+	if (reverse_agrees(a, rb, name, *norm != NULL ? *norm : value, why,
+	    whylen) == -1) {
+		free(*norm);
+		*norm = NULL;
+		return -1;
+	}
 	*hostp = h;
 	return 0;
 }
@@ -836,6 +887,15 @@ answers_parse(struct answers *a, const struct runbook *rb, const char *path,
 	}
 	if (a->lab != NULL)
 		a->practice = 1;
+	/* Values that must agree with each other, once all are in. */
+	for (i = 0; rc == 0 && i < rb->nvars; i++)
+		if (rb->vars[i].reverses != NULL &&
+		    answers_get(a, rb->vars[i].name) != NULL &&
+		    reverse_agrees(a, rb, rb->vars[i].name, answers_get(a,
+		    rb->vars[i].name), why, sizeof(why)) == -1) {
+			diags_add(d, path, 0, 0, "%s", why);
+			rc = -1;
+		}
 out:
 	strmap_free(&seen);
 	/* Host names are copied into the arena; the tree can go. */

@@ -1204,6 +1204,34 @@ judge_name(X509 *x, const struct cert_desc *d, const char *what,
 	free(name);
 }
 
+/*
+ * The subject CN itself: IM and Presence matches a TLS peer subject (and
+ * OCS a host authorization entry) on the CN the peer presents, so a
+ * certificate whose SANs hold the name and whose CN does not is refused
+ * there, though X509_check_host accepts it.
+ */
+static void
+judge_cn(const struct cert_desc *d, const char *what, const char *want,
+    struct cert_verdict *v)
+{
+	char	*name;
+
+	if (d->cn != NULL && strcasecmp(d->cn, want) == 0)
+		return;
+	name = safe_bytes((const unsigned char *)want, strlen(want));
+	if (d->cn == NULL)
+		defect(v, CD_NAME, "%s has no subject CN, and the peer matches "
+		    "its subject CN against %s\037reissue it with CN=%s",
+		    what, name, name);
+	else
+		defect(v, CD_NAME, "%s's subject CN is %s, not %s: the peer "
+		    "matches the subject CN, whatever the Subject Alternative "
+		    "Names say\037reissue it with CN=%s, or enter %s where "
+		    "the peer expects %s", what, d->cn, name, name, d->cn,
+		    name);
+	free(name);
+}
+
 /* "Server Authentication (1.3.6.1.5.5.7.3.1), 1.2.3.4" */
 static char *
 eku_list(const struct cert_desc *d)
@@ -1592,6 +1620,8 @@ cert_judge(X509 *leaf, STACK_OF(X509) *chain, const struct cert_want *w,
 		judge_chain(leaf, chain, w, now, said, v);
 	if (w->name != NULL)
 		judge_name(leaf, &d, "certificate", w->name, v);
+	if (w->cn != NULL)
+		judge_cn(&d, "certificate", w->cn, v);
 	judge_eku(&d, "certificate", w->eku, v);
 	judge_validity(&d, "certificate", now, w->skew, v);
 	cert_desc_free(&d);
@@ -1617,6 +1647,8 @@ cert_judge_csr(X509_REQ *req, const struct cert_want *w,
 	describe_names(x, &d);
 	if (w->name != NULL)
 		judge_name(x, &d, "certificate request", w->name, v);
+	if (w->cn != NULL)
+		judge_cn(&d, "certificate request", w->cn, v);
 	judge_eku(&d, "certificate request", w->eku, v);
 	cert_desc_free(&d);
 	X509_free(x);

@@ -592,6 +592,7 @@ run_x509(struct check_run *r, size_t idx, struct scope *sc)
 	struct buf		 b;
 	const char		*kind;
 	char			*file, *err = NULL, *what, *name = NULL;
+	char			*cn = NULL;
 	size_t			 i;
 	int			 roots = 0;
 
@@ -611,6 +612,8 @@ run_x509(struct check_run *r, size_t idx, struct scope *sc)
 	memset(&w, 0, sizeof(w));
 	if (c->name != NULL)
 		w.name = name = tmpl_expand(c->name, scope_lookup, sc);
+	if (c->subject_cn != NULL)
+		w.cn = cn = tmpl_expand(c->subject_cn, scope_lookup, sc);
 	for (i = 0; i < c->eku.n; i++)
 		w.eku |= strcmp(c->eku.v[i], "clientAuth") == 0 ?
 		    CERT_EKU_CLIENT : CERT_EKU_SERVER;
@@ -692,6 +695,7 @@ out:
 	X509_STORE_free(trust);
 	certfile_free(&cf);
 	free(name);
+	free(cn);
 	free(file);
 }
 
@@ -735,7 +739,7 @@ check_probe_queue(struct check_run *r, const struct plan_inst *in,
 {
 	struct tls_want	 w;
 	struct pjob	*j;
-	char		*host, *name = NULL, *ca = NULL, why[200];
+	char		*host, *name = NULL, *ca = NULL, *cn = NULL, why[200];
 	struct varspec	 ns = { .type = VT_HOST };
 	size_t		 i, idx;
 	int		 port;
@@ -823,6 +827,8 @@ check_probe_queue(struct check_run *r, const struct plan_inst *in,
 	w.host = host;
 	w.port = port;
 	w.name = name;
+	if (c->subject_cn != NULL)
+		w.cn = cn = tmpl_expand(c->subject_cn, scope_lookup, sc);
 	w.min = c->min ? hello_version_parse(c->min) : 0;
 	w.max = c->max ? hello_version_parse(c->max) : 0;
 	w.ca = ca;
@@ -835,6 +841,7 @@ check_probe_queue(struct check_run *r, const struct plan_inst *in,
 	    name ? " as " : "", name ? name : "");
 	tls_probe_start(r->ev, &w, on_tls, j);
 	free(name);
+	free(cn);
 	free(ca);
 	return 0;
 }

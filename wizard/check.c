@@ -72,6 +72,7 @@ check_run_free(struct check_run *r)
 		free(r->v[i].message);
 		free(r->v[i].excerpt);
 		free(r->v[i].live);
+		free(r->v[i].origin_detail);
 	}
 	free(r->v);
 	free(r);
@@ -515,6 +516,144 @@ queue_ssh(struct check_run *r, const struct plan_inst *in, size_t step,
 	return 0;
 }
 
+/* Whether an ssh check of in runs on h (run_ssh's placement). */
+static int
+runs_on(const struct check_run *r, const struct plan_inst *in,
+    const struct rb_check *c, const struct host *h)
+{
+	const struct role_hosts	*rh;
+	size_t			 i;
+
+	if (in->host != NULL && c->role == in->proc->role)
+		return in->host == h;
+	rh = answers_hosts(r->pl->ans, c->role->id);
+	if (rh == NULL || rh->n == 0)
+		return 0;
+	if (in->proc->once && c->role == in->proc->role &&
+	    in->proc->verify == RB_VERIFY_ONE_HOST)
+		return &rh->hosts[0] == h;
+	for (i = 0; i < rh->n; i++)
+		if (&rh->hosts[i] == h)
+			return 1;
+	return 0;
+}
+
+static void
+ssh_on_walk(const struct check_run *r, const struct plan_inst *in,
+    const struct rb_step *steps, size_t n, int na, struct scope *sc,
+    const struct host *h, const struct rb_check ***v, size_t *nv)
+{
+	const struct rb_check	*c;
+	size_t			 i, k;
+	int			 step_na;
+
+	for (i = 0; i < n; i++) {
+		step_na = na || (steps[i].when != NULL &&
+		    cond_eval(steps[i].when, scope_lookup, sc) == T_FALSE);
+		for (k = 0; k < steps[i].nchecks; k++) {
+			c = &steps[i].checks[k];
+			if (c->kind != CK_SSH || step_na || (c->when != NULL &&
+			    cond_eval(c->when, scope_lookup, sc) == T_FALSE) ||
+			    !runs_on(r, in, c, h))
+				continue;
+			*v = xreallocarray(*v, *nv + 1, sizeof(**v));
+			(*v)[(*nv)++] = c;
+		}
+		ssh_on_walk(r, in, steps[i].steps, steps[i].nsteps, step_na,
+		    sc, h, v, nv);
+	}
+}
+
+const struct rb_check **
+check_ssh_on(const struct check_run *r, const struct plan_inst *in,
+    size_t step, const struct host *h, size_t *n)
+{
+	const struct rb_check	**v = NULL;
+	struct scope		  sc;
+
+	*n = 0;
+	plan_inst_scope(r->pl, in, &sc);
+	ssh_on_walk(r, in, &in->proc->steps[step - 1], 1,
+	    in->applies == T_FALSE || in->step_na[step - 1], &sc, h, &v, n);
+	return v;
+}
+
+int
+check_run_pasted(struct check_run *r, const struct plan_inst *in,
+    size_t step, const struct rb_check *c, const struct host *h,
+    const char *out, size_t len, const char *op, struct diags *d)
+{
+	struct ssh_result	 res;
+	struct check_outcome	*o;
+	struct scope		 sc;
+	struct diags		 qd;
+	const char		*e;
+	char			*cmd = NULL, *line, *msg = NULL, *text, *err;
+	size_t			 idx, tlen, errlen;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.rb = r->pl->rb;
+	sc.ans = r->pl->ans;
+	sc.host = h;
+	sc.inst = in->host;
+	idx = check_add(r, in, step, c, h, CV_ERROR, NULL);
+	o = &r->v[idx];
+	o->pasted = 1;
+	o->origin_detail = xstrdup(op);	/* who pasted it */
+	if ((line = check_missing(c, &sc)) != NULL) {
+		o->message = xasprintf("%s: %s", h->name, line);
+		o->target = xasprintf("%s: %s", h->name, c->command);
+		o->input = 1;
+		diags_add(d, h->name, 0, 0, "%s", o->message);
+		free(line);
+		return -1;
+	}
+	diags_init(&qd);
+	if (quote_command(h->profile, c->command, &sc, &cmd, &qd) == -1) {
+		o->message = xasprintf("%s: %s", h->name, qd.n ? qd.v[0].msg :
+		    "cannot build the command");
+		o->target = xasprintf("%s: %s", h->name, c->command);
+		o->input = 1;
+		diags_add(d, h->name, 0, 0, "%s", o->message);
+		diags_free(&qd);
+		return -1;
+	}
+	diags_free(&qd);
+	o->target = xasprintf("%s: %s (pasted by %s)", h->name, cmd, op);
+	/* What the engine would have received: the output as given, the
+	 * device's error line where its CLI prints one; no exit status (a
+	 * paste has none), so on Windows the output alone is judged. */
+	memset(&res, 0, sizeof(res));
+	res.status = SSH_OK;
+	res.exit_status = -1;
+	res.output = out;
+	res.len = len;
+	res.total = len;
+	res.errout = "";
+	err = NULL;
+	text = clean_term(out, len, &tlen);
+	if ((h->profile->id == PROF_CISCO_VOS || h->profile->id ==
+	    PROF_CISCO_ASA) && (e = prompt_error(h->profile, text, tlen,
+	    &errlen)) != NULL)
+		res.device_error = err = xstrndup(e, errlen);
+	sha256_hex(out, len, o->sha256);
+	o->output_len = len;
+	o->verdict = check_judge_ssh(c, &sc, &res, &msg);
+	o->input = o->verdict == CV_ERROR;
+	if (o->verdict == CV_FAIL)
+		o->message = check_fail_message(r, o, &sc, "answer", msg);
+	else if (o->verdict != CV_PASS)
+		o->message = xasprintf("%s; procedure '%s' (%s) sets this up",
+		    msg, in->proc->title, in->proc->id);
+	free(msg);
+	o->excerpt = tlen > EXCERPT_MAX ? xstrndup(text, EXCERPT_MAX) :
+	    xstrdup(text);
+	free(text);
+	free(err);
+	free(cmd);
+	return 0;
+}
+
 /* Where an ssh check runs: the instance's host when the check is on the
  * procedure's own role, else every host of the check's role. */
 static int
@@ -680,6 +819,11 @@ check_run_record(const struct check_run *r, struct session *s,
 		    xstrdup(v[i].sha256);
 		c[k].output_len = v[i].output_len;
 		c[k].duration_ms = v[i].ms;
+		if (v[i].pasted) {
+			/* store_checks_free frees them. */
+			c[k].origin = xstrdup("pasted");
+			c[k].origin_detail = xstrdup(v[i].origin_detail);
+		}
 		k++;
 	}
 	rc = k > 0 ? store_checks_add(s->st, s->id, c, k, op, d) : STORE_OK;

@@ -6,9 +6,11 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "answers.h"
 #include "catalog.h"
@@ -32,7 +34,7 @@ const struct cmd_entry cmd_check_entry = {
 	.summary = "run the runbook's checks on every host, all at once",
 	.opts = "answers set session operator procedure host kind json "
 	    "identity password-file enable-secret-file timeout server "
-	    "known-hosts host-keys",
+	    "known-hosts host-keys from step index",
 	.min_args = 1,
 	.max_args = 1,
 	.exec = cmd_check_exec,
@@ -164,6 +166,8 @@ print_json(const struct runbook *rb, int64_t session,
 		json_kstr(&j, "kind", o->kind);
 		json_kstr(&j, "on", o->host ? o->host->name : NULL);
 		json_kstr(&j, "target", o->target);
+		json_kstr(&j, "origin", o->pasted ? "pasted" : "collected");
+		json_kstr(&j, "origin_detail", o->origin_detail);
 		json_kstr(&j, "verdict", check_verdict_name(o->verdict));
 		if (o->verdict == CV_ERROR)
 			json_kstr(&j, "error", o->input ? "input" :
@@ -311,6 +315,175 @@ check_filters(const struct cli *cli, const struct plan *pl, struct diags *d)
 	return 0;
 }
 
+/* As much output as the engine keeps of a command. */
+#define PASTED_MAX	(16 * 1024 * 1024)
+
+/* The output the operator gives: a file, or "-" for standard input. */
+static int
+read_pasted(const char *path, char **out, size_t *len, struct diags *d)
+{
+	struct buf	b;
+	char		chunk[8192];
+	ssize_t		n;
+	int		rc;
+
+	if (strcmp(path, "-") != 0) {
+		if ((rc = read_file(path, PASTED_MAX, out, len)) != 0) {
+			diags_add(d, "--from", 0, 0, "cannot read %s: %s%s",
+			    path, strerror(-rc), rc == -EFBIG ? " (more than "
+			    "the 16 MiB a check keeps)" : "");
+			return -1;
+		}
+		return 0;
+	}
+	buf_init(&b);
+	for (;;) {
+		n = read(STDIN_FILENO, chunk, sizeof(chunk));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			diags_add(d, "--from", 0, 0, "cannot read standard "
+			    "input: %s", strerror(errno));
+			buf_free(&b);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		if (b.len + (size_t)n > PASTED_MAX) {
+			diags_add(d, "--from", 0, 0, "standard input holds "
+			    "more than the 16 MiB a check keeps");
+			buf_free(&b);
+			return -1;
+		}
+		buf_add(&b, chunk, (size_t)n);
+	}
+	*len = b.len;
+	*out = b.s != NULL ? buf_steal(&b) : xstrdup("");
+	return 0;
+}
+
+/*
+ * --from FILE: the output of the ssh check of --procedure P[@INSTANCE]
+ * step --step N that runs on --host H, which the operator ran there
+ * (no SSH to that host, a double hop the key logon cannot make), judged
+ * by the same expectations and recorded as pasted.
+ */
+static int
+queue_pasted(struct cli *cli, struct check_run *run, const struct plan *pl,
+    const char *op, struct diags *d)
+{
+	const struct plan_inst	 *in = NULL, *x;
+	const struct rb_check	**v = NULL;
+	const struct host	 *h;
+	char			 *proc, *inst, *out = NULL, *e;
+	size_t			  i, nv = 0, len = 0, ncand = 0;
+	long			  step, idx = 0;
+	int			  rc = -1;
+
+	if (cli->procedure == NULL || cli->host == NULL || cli->step == NULL) {
+		diags_add(d, "--from", 0, 0, "--from needs --procedure ID, "
+		    "--host NAME (where you ran the command) and --step N");
+		return -1;
+	}
+	proc = xstrdup(cli->procedure);
+	if ((inst = strchr(proc, '@')) != NULL)
+		*inst++ = '\0';
+	if ((h = answers_host(pl->ans, cli->host)) == NULL) {
+		diags_add(d, "--host", 0, 0, "no host '%s' in the inventory",
+		    cli->host);
+		goto out;
+	}
+	errno = 0;
+	step = strtol(cli->step, &e, 10);
+	if (errno != 0 || *e != '\0' || step < 1) {
+		diags_add(d, "--step", 0, 0, "\"%s\" is not a step number "
+		    "(1, 2, ...)", cli->step);
+		goto out;
+	}
+	if (cli->index != NULL) {
+		idx = strtol(cli->index, &e, 10);
+		if (*e != '\0' || idx < 1) {
+			diags_add(d, "--index", 0, 0, "\"%s\" is not a number "
+			    "(1, 2, ...)", cli->index);
+			goto out;
+		}
+	}
+	/* The instance: the one named, else this host's, else the one. */
+	for (i = 0; i < pl->n; i++) {
+		x = &pl->inst[i];
+		if (strcmp(x->proc->id, proc) != 0)
+			continue;
+		if (inst != NULL ? x->host != NULL &&
+		    strcmp(x->host->name, inst) == 0 : x->host == NULL ||
+		    x->host == h) {
+			in = x;
+			ncand++;
+		}
+	}
+	if (ncand != 1) {
+		for (i = 0; i < pl->rb->nprocs; i++)
+			if (strcmp(pl->rb->procs[i].id, proc) == 0)
+				break;
+		if (i == pl->rb->nprocs)
+			diags_add(d, "--procedure", 0, 0, "%s has no procedure "
+			    "'%s'", pl->rb->id, proc);
+		else if (inst != NULL || ncand == 0)
+			diags_add(d, "--procedure", 0, 0, "%s has no instance "
+			    "%s%s%s for host %s: give the instance whose step it "
+			    "is as --procedure %s@HOST ('fedwiz plan' lists "
+			    "them)", proc, proc, inst ? "@" : "", inst ? inst :
+			    "", cli->host, proc);
+		else
+			diags_add(d, "--procedure", 0, 0, "%s is done once per "
+			    "host: say whose step it is, --procedure %s@HOST",
+			    proc, proc);
+		goto out;
+	}
+	if ((size_t)step > in->proc->nsteps) {
+		diags_add(d, "--step", 0, 0, "%s has %zu steps, not %ld",
+		    proc, in->proc->nsteps, step);
+		goto out;
+	}
+	v = check_ssh_on(run, in, (size_t)step, h, &nv);
+	if (nv == 0) {
+		diags_add(d, "--from", 0, 0, "step %ld of %s has no ssh check "
+		    "that runs on %s (one that applies): nothing to judge the "
+		    "output by", step, cli->procedure, cli->host);
+		goto out;
+	}
+	if (idx > 0 && (size_t)idx > nv) {
+		diags_add(d, "--index", 0, 0, "step %ld of %s has %zu ssh "
+		    "check%s on %s, not %ld", step, cli->procedure, nv, nv == 1 ?
+		    "" : "s", cli->host, idx);
+		goto out;
+	}
+	/* One output answers every check that runs the same command. */
+	if (idx == 0)
+		for (i = 1; i < nv; i++)
+			if (strcmp(v[i]->command, v[0]->command) != 0) {
+				diags_add(d, "--index", 0, 0, "step %ld of %s "
+				    "runs %zu different commands on %s: say "
+				    "which one you ran with --index N "
+				    "('fedwiz plan %s --steps' shows them in "
+				    "order)", step, cli->procedure, nv,
+				    cli->host, pl->rb->id);
+				goto out;
+			}
+	if (read_pasted(cli->from, &out, &len, d) == -1)
+		goto out;
+	rc = 0;
+	for (i = 0; i < nv; i++)
+		if ((idx == 0 || (size_t)idx == i + 1) &&
+		    check_run_pasted(run, in, (size_t)step, v[i], h, out, len,
+		    op, d) == -1)
+			rc = -1;
+out:
+	free(out);
+	free(v);
+	free(proc);
+	return rc;
+}
+
 static int
 cmd_check_exec(struct cli *cli, int argc, char **argv)
 {
@@ -344,6 +517,11 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	}
 	if (check_filters(cli, pl, &d) == -1)
 		goto out;
+	if ((cli->step != NULL || cli->index != NULL) && cli->from == NULL) {
+		diags_add(&d, cli->step ? "--step" : "--index", 0, 0, "only "
+		    "with --from FILE (the output you collected yourself)");
+		goto out;
+	}
 	/* The estate's own known_hosts and DNS server, when the answers
 	 * file names them (the training lab's do): the options win. */
 	if (cli->known_hosts == NULL && pl->ans != NULL &&
@@ -364,6 +542,17 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	check_run_dns_server(run, cli->server);
 	if (cli->timeout != NULL && cli_timeout(cli, 0, &ms, &d) == 0)
 		check_run_timeout(run, ms);
+	/* Output the operator collected: judged here, nothing is sent. */
+	if (cli->from != NULL) {
+		if (queue_pasted(cli, run, pl, op, &d) == -1) {
+			(void)check_run_outcomes(run, &n);
+			if (n == 0)
+				goto out;	/* said in d: exit 2 */
+		}
+		diags_free(&d);
+		diags_init(&d);
+		goto judged;
+	}
 	/* Queue everything, then wait once: every host at the same time. */
 	for (i = 0; i < pl->n; i++) {
 		in = &pl->inst[i];
@@ -377,6 +566,7 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	diags_free(&d);
 	diags_init(&d);
 	check_run_wait(run);
+judged:
 	v = check_run_outcomes(run, &n);
 	count(v, n, &t);
 	if (s != NULL && (rc = check_run_record(run, s, op, &d)) !=

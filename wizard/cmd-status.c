@@ -92,24 +92,42 @@ print_missing(FILE *fp, const struct session *s)
 	    nd->host ? nd->host : "", which(s));
 }
 
+/* Whether row i is its step's latest evidence: only that one counts. */
+static int
+latest_of_step(const struct store_check *c, size_t n, size_t i)
+{
+	size_t	k;
+
+	for (k = i + 1; k < n; k++)
+		if (strcmp(c[k].proc, c[i].proc) == 0 &&
+		    strcmp(c[k].host, c[i].host) == 0 && c[k].step == c[i].step)
+			return 0;
+	return 1;
+}
+
 /* Steps whose latest evidence an edit made stale: re-verify them. */
 static size_t
 stale_steps(const struct store_check *c, size_t n, size_t *out)
 {
-	size_t	i, k, m = 0;
+	size_t	i, m = 0;
 
-	for (i = 0; i < n; i++) {
-		if (c[i].stale_event == 0)
-			continue;
-		/* Only the latest row of the step counts. */
-		for (k = i + 1; k < n; k++)
-			if (strcmp(c[k].proc, c[i].proc) == 0 &&
-			    strcmp(c[k].host, c[i].host) == 0 &&
-			    c[k].step == c[i].step)
-				break;
-		if (k == n)
+	for (i = 0; i < n; i++)
+		if (c[i].stale_event != 0 && latest_of_step(c, n, i))
 			out[m++] = i;
-	}
+	return m;
+}
+
+/* The latest evidence of each step that the operator gave by hand
+ * (check --from): told apart from what fedwiz collected. */
+static size_t
+pasted_steps(const struct store_check *c, size_t n, size_t *out)
+{
+	size_t	i, m = 0;
+
+	for (i = 0; i < n; i++)
+		if (c[i].origin != NULL && strcmp(c[i].origin, "pasted") == 0 &&
+		    latest_of_step(c, n, i))
+			out[m++] = i;
 	return m;
 }
 
@@ -202,6 +220,15 @@ status_text(FILE *fp, const struct session *s,
 	if (nst > 0)
 		fprintf(fp, "\n      ('fedwiz check --session %lld --procedure ID' "
 		    "runs them again)\n", (long long)s->id);
+	nst = pasted_steps(ev, nev, st);
+	for (i = 0; i < nst; i++)
+		fprintf(fp, "%s %s%s%s step %zu (%s, pasted by %s)", i ?
+		    "," : "evidence given by hand (pasted):", ev[st[i]].proc,
+		    *ev[st[i]].host ? "@" : "", ev[st[i]].host, ev[st[i]].step,
+		    ev[st[i]].result, ev[st[i]].origin_detail ?
+		    ev[st[i]].origin_detail : "?");
+	if (nst > 0)
+		fprintf(fp, "\n");
 	free(st);
 	if (s->drifted) {
 		x = session_drift_text(s);
@@ -367,6 +394,19 @@ status_json(const struct session *s, const struct store_console *cons,
 		json_kint(&j, "step", (long long)ev[st[i]].step);
 		json_kstr(&j, "why", ev[st[i]].stale_why);
 		json_kint(&j, "event", (long long)ev[st[i]].stale_event);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	json_key(&j, "pasted");
+	json_arr_begin(&j);
+	nst = pasted_steps(ev, nev, st);
+	for (i = 0; i < nst; i++) {
+		json_obj_begin(&j);
+		json_kstr(&j, "id", ev[st[i]].proc);
+		json_kstr(&j, "host", *ev[st[i]].host ? ev[st[i]].host : NULL);
+		json_kint(&j, "step", (long long)ev[st[i]].step);
+		json_kstr(&j, "result", ev[st[i]].result);
+		json_kstr(&j, "by", ev[st[i]].origin_detail);
 		json_obj_end(&j);
 	}
 	free(st);

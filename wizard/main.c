@@ -164,9 +164,16 @@ static const struct opt_def opts[] = {
 	    "the usages the peer's certificate must list: Server and Client "
 	    "Authentication (both, the default: federation is mutual TLS), "
 	    "one of them, or any" },
-	{ "from", 0, OT_STR, "URI", OFF(from), 0, NULL,
-	    "the From of the SIP OPTIONS (default: sip:fedwiz@ this host's "
-	    "name)" },
+	{ "from", 0, OT_STR, "URI|FILE", OFF(from), 0, NULL,
+	    "probe sip: the From of the SIP OPTIONS (default: sip:fedwiz@ this "
+	    "host's name); check: a file (- for standard input) holding the "
+	    "output of a step's ssh check that you ran on the host yourself" },
+	{ "step", 0, OT_STR, "N", OFF(step), 0, NULL,
+	    "check --from: the step (1-based) whose ssh check the output "
+	    "answers" },
+	{ "index", 0, OT_STR, "N", OFF(index), 0, NULL,
+	    "check --from: which of the step's ssh checks on that host, when "
+	    "their commands differ (1-based, in document order)" },
 	{ "to", 0, OT_STR, "URI", OFF(to), 0, NULL,
 	    "the To and request URI of the SIP OPTIONS (default: sip: the "
 	    "--name, else the host)" },
@@ -603,6 +610,16 @@ wizard_exec(struct cli *cli, int argc, char **argv)
 	return tui_main(cli);
 }
 
+/* Every way out of main after the options were read: what they
+ * allocated goes, so a sanitizer's leak check sees nothing left. */
+static int
+main_done(struct cli *cli, int rc)
+{
+	free(cli->sets);
+	cli->sets = NULL;
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -670,20 +687,20 @@ main(int argc, char **argv)
 		if (c == ':') {
 			say_arg("", argv[optind - 1], " needs a value (try "
 			    "fedwiz --help)");
-			return EXIT_USAGE;
+			return main_done(&cli, EXIT_USAGE);
 		}
 		if (o == NULL) {
 			say_arg("unknown option '", argv[optind - 1], "' (try "
 			    "fedwiz --help)");
-			return EXIT_USAGE;
+			return main_done(&cli, EXIT_USAGE);
 		}
 		if (opt_store(&cli, o, optarg) == -1)
-			return EXIT_USAGE;
+			return main_done(&cli, EXIT_USAGE);
 		seen[o - opts] = 1;
 	}
 	if (cli.version) {
 		printf("fedwiz %s\n", PACKAGE_VERSION);
-		return EXIT_OK;
+		return main_done(&cli, EXIT_OK);
 	}
 	if (labat > 0) {
 		for (k = 0; k < nitems(opts); k++) {
@@ -756,11 +773,11 @@ main(int argc, char **argv)
 	if (cmd == NULL) {
 		say_arg("unknown command '", argv[first], "' (try fedwiz "
 		    "--help)");
-		return EXIT_USAGE;
+		return main_done(&cli, EXIT_USAGE);
 	}
 	if (cli.help && cmd == &cmd_wizard_entry) {
 		usage(stdout);
-		return EXIT_OK;
+		return main_done(&cli, EXIT_OK);
 	}
 	if (cmd->sub != NULL) {
 		group = cmd;
@@ -769,12 +786,12 @@ main(int argc, char **argv)
 		if (first >= argc) {
 			if (cli.help) {
 				usage_cmd(stdout, NULL, group);
-				return EXIT_OK;
+				return main_done(&cli, EXIT_OK);
 			}
 			fprintf(stderr, "fedwiz: usage: fedwiz %s COMMAND ...; "
 			    "its commands:\n", group->name);
 			usage_cmd(stderr, NULL, group);
-			return EXIT_USAGE;
+			return main_done(&cli, EXIT_USAGE);
 		}
 		for (s = group->sub; *s != NULL; s++)
 			if (strcmp((*s)->name, argv[first]) == 0)
@@ -789,12 +806,12 @@ main(int argc, char **argv)
 				    s[1] == NULL ? " or " : ", ", group->name,
 				    (*s)->name);
 			fprintf(stderr, " (fedwiz %s --help)\n", group->name);
-			return EXIT_USAGE;
+			return main_done(&cli, EXIT_USAGE);
 		}
 	}
 	if (cli.help) {
 		usage_cmd(stdout, group, cmd);
-		return EXIT_OK;
+		return main_done(&cli, EXIT_OK);
 	}
 	cmd_label(label, sizeof(label), group, cmd);
 	for (k = 0; k < nitems(opts); k++) {
@@ -805,13 +822,13 @@ main(int argc, char **argv)
 		    "(it is for: %s)\n", opts[k].name, cmd ==
 		    &cmd_wizard_entry ? "" : "'", label, cmd ==
 		    &cmd_wizard_entry ? "" : "'", users);
-		return EXIT_USAGE;
+		return main_done(&cli, EXIT_USAGE);
 	}
 	nargs = first < argc ? argc - first - 1 : 0;
 	if (nargs < cmd->min_args || (cmd->max_args >= 0 &&
 	    nargs > cmd->max_args)) {
 		usage_line(stderr, "fedwiz: usage: ", group, cmd);
-		return EXIT_USAGE;
+		return main_done(&cli, EXIT_USAGE);
 	}
 	/* Headless: standard output that remembers why a write failed. */
 	if (cmd != &cmd_wizard_entry)
@@ -823,12 +840,11 @@ main(int argc, char **argv)
 		rc = cmd->exec(&cli, nargs + 1, argv + first);
 	else
 		rc = cmd->exec(&cli, nargs, argv + first + 1);
-	free(cli.sets);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "fedwiz: writing output: %s\n",
 		    strerror(cli_output_errno() != 0 ? cli_output_errno() :
 		    EIO));
-		return EXIT_ENV;
+		return main_done(&cli, EXIT_ENV);
 	}
-	return rc;
+	return main_done(&cli, rc);
 }

@@ -559,6 +559,7 @@ memo_walk(struct steps_memo *m, const struct rb_step *steps, size_t n)
 			memo_tmpl(m, c->port);
 			memo_tmpl(m, c->file);
 			memo_tmpl(m, c->name);
+			memo_tmpl(m, c->subject_cn);
 			memo_tmpl(m, c->text);
 			if (c->when != NULL)
 				cond_walk_vars(c->when, memo_name, m);

@@ -543,8 +543,12 @@ quote_powershell(const char *cmd, const char *module, int list)
 	if (module != NULL)
 		buf_printf(&script, "Import-Module %s; ", module);
 	buf_adds(&script, cmd);
+	/* Redirected, PowerShell formats for the host's width (120, or
+	 * the console's) and wraps a longer value onto the next lines, so
+	 * a calculated line with a long FQDN would split under a regex:
+	 * Out-String -Width takes the width from the host. */
 	if (list)
-		buf_adds(&script, " | Format-List *");
+		buf_adds(&script, " | Format-List * | Out-String -Width 4096");
 	buf_init(&u16);
 	if (script.s != NULL)
 		utf16le(script.s, &u16);

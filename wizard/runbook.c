@@ -873,6 +873,7 @@ static int
 var_post(struct loader *ld, const struct ynode *n, void *obj)
 {
 	struct rb_var		*v = obj;
+	const struct rb_var	*o;
 	const struct ynode	*dn, *tn;
 	const char *const	*names;
 	const char		**rnames, *near;
@@ -913,6 +914,23 @@ var_post(struct loader *ld, const struct ynode *n, void *obj)
 		return -1;
 	}
 	v->spec.type = (enum vartype)t;
+	if (v->reverses != NULL) {
+		o = runbook_var(ld->rb, v->reverses);
+		if (t != VT_ROUTE_PATTERN) {
+			err_at(ld, ymap_get(n, "reverses"), "reverses is for a "
+			    "variable of type route-pattern, and %s is a %s",
+			    v->name, v->type_name);
+			return -1;
+		}
+		if (o == NULL || o == v || (o->spec.type != VT_FQDN &&
+		    o->spec.type != VT_HOST) || o->per_host != NULL) {
+			err_at(ld, ymap_get(n, "reverses"), "reverses \"%s\" of "
+			    "%s must name a variable of type fqdn, for the "
+			    "deployment, declared before it", v->reverses,
+			    v->name);
+			return -1;
+		}
+	}
 	if (v->per_host != NULL && (v->role = runbook_role(ld->rb,
 	    v->per_host)) == NULL) {
 		dn = ymap_get(n, "per_host");
@@ -1048,6 +1066,8 @@ static const struct field var_fields[] = {
 	FIELD("help", F_TEXT, 0, struct rb_var, help),
 	{ .key = "per_host", .type = F_NAME, .off = offsetof(struct rb_var,
 	    per_host), .expect = "a role id" },
+	{ .key = "reverses", .type = F_NAME, .off = offsetof(struct rb_var,
+	    reverses), .expect = "a variable name" },
 };
 
 static const struct schema var_schema = {
@@ -1533,6 +1553,7 @@ static const struct field tls_fields[] = {
 	    .enums = proto_enum },
 	FIELD("cipher", F_TEXT, 0, struct rb_check, cipher),
 	FIELD("name", F_TMPL, 0, struct rb_check, name),
+	FIELD("subject_cn", F_TMPL, 0, struct rb_check, subject_cn),
 	FIELD("ca", F_TMPL, 0, struct rb_check, ca),
 	{ .key = "eku", .type = F_ENUMLIST, .off = offsetof(struct rb_check,
 	    eku), .enums = eku_enum, .expect = "serverAuth or clientAuth" },
@@ -1548,6 +1569,7 @@ static const struct field x509_fields[] = {
 	{ .key = "kind", .type = F_ENUM, .off = offsetof(struct rb_check,
 	    cert_kind), .enums = certkind_enum },
 	FIELD("name", F_TMPL, 0, struct rb_check, name),
+	FIELD("subject_cn", F_TMPL, 0, struct rb_check, subject_cn),
 	{ .key = "eku", .type = F_ENUMLIST, .off = offsetof(struct rb_check,
 	    eku), .enums = eku_enum, .expect = "serverAuth or clientAuth" },
 	FIX_FIELD,

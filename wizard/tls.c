@@ -47,7 +47,7 @@ struct tls_probe {
 	struct evloop		*ev;
 	struct net_conn		*nc;
 	struct tls_want		 w;	/* its strings are the copies below */
-	char			*host, *name, *ca, *cert, *key;
+	char			*host, *name, *ca, *cert, *key, *cn;
 	enum phase		 phase;
 	SSL_CTX			*ctx;
 	SSL			*ssl;
@@ -61,6 +61,8 @@ struct tls_probe {
 	void			*arg;
 	int			 open;		/* handshake done, still up */
 	int			 kept;		/* tls_probe_keep: the caller's */
+	int			 in_done;	/* inside p->done */
+	int			 cancelled;	/* cancelled from inside it */
 	int			 conn_alert;	/* the peer's alert after the
 						   handshake; -1: none */
 };
@@ -271,6 +273,7 @@ collect(struct tls_probe *p)
 			cert_describe(sk_X509_value(chain, i), &p->r.certs[i]);
 		memset(&cw, 0, sizeof(cw));
 		cw.name = p->w.name;
+		cw.cn = p->w.cn;
 		cw.eku = p->w.eku;
 		cw.trust = p->trust;
 		cw.skew = p->w.skew;
@@ -541,8 +544,16 @@ finish(struct tls_probe *p)
 	if (p->r.peer[0] == '\0')
 		snprintf(p->r.peer, sizeof(p->r.peer), "%s:%d", p->w.host,
 		    p->w.port);
+	/*
+	 * The callback may keep the connection (tls_probe_keep) and then,
+	 * with an answer already read, be done with it and cancel it before
+	 * it returns (probe sip does): the probe is freed here, after the
+	 * callback, never under it.
+	 */
+	p->in_done = 1;
 	p->done(&p->r, p->arg);
-	if (!p->kept)
+	p->in_done = 0;
+	if (!p->kept || p->cancelled)
 		probe_free(p);
 }
 
@@ -638,6 +649,7 @@ tls_probe_start(struct evloop *ev, const struct tls_want *w, tls_done_fn done,
 	p->w = *w;
 	p->w.host = p->host = xstrdup(w->host);
 	p->w.name = p->name = dup_or_null(w->name);
+	p->w.cn = p->cn = dup_or_null(w->cn);
 	p->w.ca = p->ca = dup_or_null(w->ca);
 	p->w.client_cert = p->cert = dup_or_null(w->client_cert);
 	p->w.client_key = p->key = dup_or_null(w->client_key);
@@ -671,6 +683,11 @@ tls_probe_start(struct evloop *ev, const struct tls_want *w, tls_done_fn done,
 void
 tls_probe_cancel(struct tls_probe *p)
 {
-	if (p != NULL)
-		probe_free(p);
+	if (p == NULL)
+		return;
+	if (p->in_done) {
+		p->cancelled = 1;
+		return;
+	}
+	probe_free(p);
 }

@@ -34,6 +34,8 @@ static int	check_choice(const struct varspec *, const char *, char *,
 		    size_t);
 static int	check_bool(const struct varspec *, const char *, char *, size_t);
 static int	check_oids(const struct varspec *, const char *, char *, size_t);
+static int	check_route(const struct varspec *, const char *, char *,
+		    size_t);
 
 static const struct vt_entry vt_table[] = {
 	{ VT_FQDN, "fqdn", "a DNS name of two or more labels, e.g. "
@@ -51,6 +53,9 @@ static const struct vt_entry vt_table[] = {
 	{ VT_BOOL, "bool", "true or false (yes/no, on/off, 1/0)", check_bool },
 	{ VT_OID_LIST, "oid-list", "comma-separated OIDs, e.g. "
 	    "1.3.6.1.5.5.7.3.1,1.3.6.1.5.5.7.3.2", check_oids },
+	{ VT_ROUTE_PATTERN, "route-pattern", "a domain written backwards as an "
+	    "IM and Presence static route pattern, e.g. .com.example.* for "
+	    "example.com", check_route },
 };
 
 static const char *vt_names[nitems(vt_table)];
@@ -313,6 +318,73 @@ check_word(const struct varspec *sp, const char *s, char *why, size_t whylen)
 			return -1;
 		}
 	return 0;
+}
+
+/*
+ * IM and Presence writes a domain route's destination pattern backwards,
+ * label by label, with a leading dot and a trailing ".*" (Cisco, "Configure
+ * Static Routes on IM and Presence Service": .com.example.* for
+ * example.com): at least two labels between them.
+ */
+static int
+check_route(const struct varspec *sp, const char *s, char *why, size_t whylen)
+{
+	size_t	 len = strlen(s), labels = 0, n = 0;
+	const char *p;
+
+	(void)sp;
+	if (len < 5 || s[0] != '.' || strcmp(s + len - 2, ".*") != 0) {
+		snprintf(why, whylen, "is not of the form .tld.domain.* (a "
+		    "leading dot, the labels backwards, a trailing .*)");
+		return -1;
+	}
+	for (p = s + 1; p < s + len - 1; p++) {
+		if (*p == '.') {
+			if (n == 0) {
+				snprintf(why, whylen, "has an empty label");
+				return -1;
+			}
+			labels++;
+			n = 0;
+		} else if (isalnum((unsigned char)*p) || *p == '-' ||
+		    *p == '_')
+			n++;
+		else {
+			snprintf(why, whylen, "contains '%c'; a label is "
+			    "letters, digits and -", isprint((unsigned char)*p) ?
+			    *p : '?');
+			return -1;
+		}
+	}
+	if (labels < 2) {
+		snprintf(why, whylen, "has fewer than two labels");
+		return -1;
+	}
+	return 0;
+}
+
+char *
+vartype_route_pattern(const char *domain)
+{
+	size_t	 len = strlen(domain), i, j;
+	char	*out, *o;
+
+	while (len > 0 && domain[len - 1] == '.')
+		len--;
+	o = out = xmalloc(len + 4);
+	*o++ = '.';
+	for (i = len; i > 0; i = j) {
+		for (j = i; j > 0 && domain[j - 1] != '.'; j--)
+			;
+		memcpy(o, domain + j, i - j);
+		o += i - j;
+		*o++ = '.';
+		if (j > 0)
+			j--;
+	}
+	*o++ = '*';
+	*o = '\0';
+	return out;
 }
 
 static int

@@ -15,7 +15,7 @@ db=$T/fedwiz.db
 F() { FEDWIZ_NOW=${NOW:-1795298400} "$FEDWIZ" --state "$db" "$@"; }
 write "$T/answers.yaml" <<'YAML'
 runbook: lync-imp-tls
-vars: { lync_fqdn: pool1.example.com, imp_fqdn: imp1.example.com }
+vars: { lync_pool_fqdn: pool1.example.com, imp_fqdn: imp1.example.com }
 hosts:
   lync_fe: [ { name: fe1, address: 192.0.2.10, user: admin } ]
   imp: [ { name: imp1, address: 192.0.2.20, user: admin, profile: cisco-vos } ]

@@ -28,6 +28,7 @@ skip { next }
 { print }
 ' "$T/rb/lync-cup-federation.yaml" |
     sed -e '/^      - set-federation-routing-fqdn$/d' \
+        -e 's/procedure: set-federation-routing-fqdn$/procedure: restart-services/' \
     >"$T/rb/new.yaml"
 grep -q 'set-federation-routing-fqdn' "$T/rb/new.yaml" && fail "edit left a reference"
 # Change configure-acls' title (any content change is a change).

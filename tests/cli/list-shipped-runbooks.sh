@@ -13,7 +13,7 @@ expect_exit 0 "$FEDWIZ" list --json
 jq -e '.runbooks | all(.procedures > 0 and .steps >= .procedures and
     (.sha256 | length) == 64)' "$T/out" >/dev/null || fail "json fields"
 [ "$(jq -r '.runbooks[] | select(.id == "lync-imp-tls") | .procedures' \
-    "$T/out")" -eq 13 ] || fail "lync-imp-tls is not 13 procedures"
+    "$T/out")" -eq 14 ] || fail "lync-imp-tls is not 14 procedures (13 and the restart per front end)"
 [ "$(jq -r '.runbooks[] | select(.id == "ocs-imp-tls") | .procedures' \
     "$T/out")" -eq 10 ] || fail "ocs-imp-tls is not 10 procedures"
 

@@ -32,7 +32,7 @@ jq -e '[.procedures[] | select(.id == "enable-port-5060-5061") |
 
 # Strings are escaped: a value with quotes and backslashes survives.
 expect_exit 0 "$FEDWIZ" plan lync-imp-tls --json \
-    --set 'csr_path=c:\certs\"new".csr'
+    --set 'topology_xml_path=c:\certs\"new".csr'
 jq -e '[.procedures[].steps[] | .command // ""] |
     any(contains("c:\\certs\\\"new\".csr"))' "$T/out" >/dev/null ||
 	fail "escaped value lost"

@@ -33,7 +33,7 @@ got=$(jq -r '[.procedures[].id] | join(" ")' "$T/out")
 want="download-ca-chain install-ca-chain submit-certificate-request \
 approve-import-certificate assign-imported-certificate verify-certificate-eku \
 set-up-static-route set-up-application-pool set-up-rcc-application \
-commit-lync-server-setup set-up-lync-tlsv1 create-tls-peer-subject \
+commit-lync-server-setup restart-front-end-service set-up-lync-tlsv1 create-tls-peer-subject \
 add-tls-peer-to-subjects-list"
 [ "$got" = "$want" ] || fail "lync-imp-tls order: $got"
 

@@ -31,7 +31,6 @@ runbook: lync-imp-tls
 vars:
   ca_server: ca1.example.com
   ca_chain_path: /srv/fedwiz/ca-chain.p7b
-  lync_fqdn: fe1.example.com
   lync_pool_fqdn: pool1.example.com
   imp_fqdn: imp1.example.com
   imp_address: 192.0.2.20
@@ -39,8 +38,8 @@ vars:
   tcp_configured: no
 hosts:
   lync_fe:
-    - { name: fe1, address: 192.0.2.10, user: 'EXAMPLE\lyncadmin' }
-    - { name: fe2, address: 192.0.2.11, user: 'EXAMPLE\lyncadmin' }
+    - { name: fe1, address: 192.0.2.10, user: 'EXAMPLE\lyncadmin', vars: { lync_fqdn: fe1.example.com } }
+    - { name: fe2, address: 192.0.2.11, user: 'EXAMPLE\lyncadmin', vars: { lync_fqdn: fe2.example.com } }
   imp: [ { name: imp1, address: 192.0.2.20, user: admin, profile: cisco-vos } ]
 EOF
 
@@ -80,7 +79,7 @@ at 22:46 fw step download-ca-chain@fe2 5 skip --operator bob \
 at 22:47 fw step download-ca-chain@fe2 6 done --operator bob
 at 23:05 fw step install-ca-chain@fe1 1 done --operator bob
 # Prepared ahead of its turn: recorded, and the record says it was forced.
-at 23:12 fw step set-up-static-route@fe1 1 done --operator bob --force
+at 23:12 fw step set-up-static-route 1 done --operator bob --force
 
 HN=$(uname -n | sed 's/[].[*^$\/]/\\&/g')
 VER=$("$FEDWIZ" --version | cut -d' ' -f2 | sed 's/[].[*^$\/]/\\&/g')

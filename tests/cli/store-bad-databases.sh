@@ -38,7 +38,7 @@ refused() {
 db=$T/fedwiz.db
 write "$T/answers.yaml" <<'YAML'
 runbook: lync-imp-tls
-vars: { lync_fqdn: pool1.example.com, imp_fqdn: imp1.example.com }
+vars: { lync_pool_fqdn: pool1.example.com, imp_fqdn: imp1.example.com }
 hosts:
   lync_fe:
     - { name: fe1, address: 192.0.2.10, user: admin }

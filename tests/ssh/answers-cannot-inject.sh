@@ -71,7 +71,7 @@ done
 grep -qF "PASS  on-box@box1" "$T/out" || fail "the box's check: $(cat "$T/out" "$T/err")"
 # What PowerShell would run: the value in one single-quoted string, its
 # quotes doubled.
-grep -qxF "Write-Output v= '\$(touch $T/pwned-sh)\`touch $T/pwned-bq\`''; touch $T/pwned-q; ''\$(New-Item pwned)' | Format-List *" "$T/fe.log" ||
+grep -qxF "Write-Output v= '\$(touch $T/pwned-sh)\`touch $T/pwned-bq\`''; touch $T/pwned-q; ''\$(New-Item pwned)' | Format-List * | Out-String -Width 4096" "$T/fe.log" ||
     fail "PowerShell got: $(cat "$T/fe.log")"
 
 # Written wrong: a reference inside double quotes (the shell runs $(...)

@@ -86,6 +86,18 @@ grep -q '^#< CLIXML' "$T/err" && grep -q 'Preparing modules for first use' "$T/e
     fail "no CLIXML progress record on stderr"
 grep -qx "Import-Module Lync; Get-Service RtcSrv | Format-List \*" "$T/win.log" ||
     fail "FX_LOG has not the decoded script"
+# Redirected, PowerShell lays Format-List out 120 columns wide and wraps a
+# longer value onto the next line, indented to the value's column; the
+# engine's "| Out-String -Width 4096" keeps each value on its line. The
+# CertCheck line of the long-named certificate (133 characters) is the case
+# a regex missed before the engine asked for the width (issue 13).
+cc="Get-ChildItem Cert:\\LocalMachine\\My | Select-Object @{Name='CertCheck'; Expression={\$e = @(\$_.Extensions | Where-Object {\$_.Oid.Value -eq '2.5.29.37'} | ForEach-Object {\$_.EnhancedKeyUsages} | ForEach-Object {\$_.Value}); \$c = New-Object System.Security.Cryptography.X509Certificates.X509Chain; \$c.ChainPolicy.RevocationMode = 'NoCheck'; 'serverAuth=' + (\$e -contains '1.3.6.1.5.5.7.3.1') + ' clientAuth=' + (\$e -contains '1.3.6.1.5.5.7.3.2') + ' trusted=' + \$c.Build(\$_) + ' ' + \$_.Subject}}"
+long='CertCheck : serverAuth=True clientAuth=True trusted=True CN=lyncpool01-frontend-enterprise\.emea-datacentre-west\.corp\.example\.com'
+expect_exit 0 ps_exec $WIN "Import-Module Lync; $cc | Format-List *"
+! grep -q "^$long" "$T/out" || fail "a 133-character Format-List line was not wrapped at 120"
+grep -q '^           ' "$T/out" || fail "no continuation line indented to the value"
+expect_exit 0 ps_exec $WIN "Import-Module Lync; $cc | Format-List * | Out-String -Width 4096"
+grep -q "^$long$CR\$" "$T/out" || fail "Out-String -Width 4096 did not keep the line whole"
 expect_exit 1 ps_exec $WIN "Import-Module Lync; Get-CsFoo | Format-List *"
 grep -q "<S S=\"Error\">Get-CsFoo : The term 'Get-CsFoo' is not recognized as the name" "$T/err" ||
     fail "unknown cmdlet (CLIXML)"
@@ -169,6 +181,9 @@ run_checks() {
 	while IFS="$TAB" read -r proc role cmd kind pat; do
 		grep -qx "$proc" "$T/applies" || continue
 		case $role in imp|cup|asa) [ -n "$PTY" ] || continue ;; esac
+		# The CUCM publisher's clock is a state of runbook-checks.sh's own
+		# fx-vos; here the one fx-vos plays IM and Presence.
+		[ "$role" != cucm ] || continue
 		mode=
 		[ "$kind" != regex ] || mode=regex
 		pat=$(ssh_expand "$pat" "$ans" "$mode")
@@ -178,7 +193,7 @@ run_checks() {
 		case $role in
 		lync_fe|access_edge|ca|lync_edge)
 			c=$(ssh_expand "$cmd" "$ans" ps)
-			ps_exec "$wport" "Import-Module Lync; $c | Format-List *" \
+			ps_exec "$wport" "Import-Module Lync; $c | Format-List * | Out-String -Width 4096" \
 			    </dev/null 2>/dev/null | tr -d '\r' >"$T/cli.out" || true
 			;;
 		imp|cup) cli cv "admin:" "$(ssh_expand "$cmd" "$ans")" ;;

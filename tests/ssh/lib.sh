@@ -553,7 +553,8 @@ ssh_answers() {
 	cp "$in" "$out.tmp"
 	for hp in "$@"; do
 		h=${hp%%=*} p=${hp#*=}
-		sed -i "s/{ name: $h,.*}/{ name: $h, address: 127.0.0.1, port: $p, user: $(id -un) }/" \
+		# Address and port only: what follows (vars: { ... }) stays.
+		sed -i "s/{ name: $h, address: [^,]*, port: [0-9]*/{ name: $h, address: 127.0.0.1, port: $p, user: $(id -un)/" \
 		    "$out.tmp"
 	done
 	chmod 600 "$out.tmp"
@@ -561,7 +562,7 @@ ssh_answers() {
 }
 
 # ssh_checks RUNBOOK.yaml: the runbook's ssh checks, one expectation a line:
-# PROCEDURE<TAB>ROLE<TAB>COMMAND<TAB>KIND<TAB>PATTERN (KIND contains, regex
+# PROCEDURE<TAB>ROLE<TAB>COMMAND<TAB>KIND<TAB>PATTERN (ROLE: the check's role:, else the procedure's on:; KIND contains, regex
 # or absent),
 # ${vars} left in. Reads the YAML the runbooks are written in (block
 # mappings, 'single' / "double" / plain scalars, block and [flow] lists),
@@ -599,8 +600,8 @@ ssh_checks() {
 	}
 	function flush(   i) {
 		for (i = 1; i <= n; i++)
-			printf "%s\t%s\t%s\t%s\t%s\n", proc, role, cmd, kinds[i], pats[i]
-		in_ssh = 0; n = 0; cmd = ""; listkey = ""
+			printf "%s\t%s\t%s\t%s\t%s\n", proc, crole != "" ? crole : role, cmd, kinds[i], pats[i]
+		in_ssh = 0; n = 0; cmd = ""; listkey = ""; crole = ""
 	}
 	/^  - id:/ { if (in_ssh) flush(); role = ""; proc = $3 }
 	/^    on: / { role = $2 }
@@ -622,6 +623,7 @@ ssh_checks() {
 			sub(/^[ \t]+/, "", val)
 			listkey = ""
 			if (key == "command") cmd = unq(val)
+			else if (key == "role") crole = val
 			else if (key == "contains" || key == "regex" || key == "absent") {
 				if (val == "") listkey = key
 				else if (val ~ /^\[/) flow(key, val)
@@ -643,6 +645,18 @@ ssh_vars() {
 		sub(/:.*/, "", k); sub(/^[^:]*:[ ]*/, "", v)
 		if (v ~ /^".*"$/ || v ~ /^\047.*\047$/) v = substr(v, 2, length(v) - 2)
 		printf "%s\t%s\n", k, v
+	}
+	# A host'"'"'s own values (variables per host): "vars: { k: v, k: v }" on
+	# its flow entry. The fixtures'"'"' answers list one host per role.
+	/ vars: \{/ {
+		h = $0; sub(/.* vars: \{ */, "", h); sub(/ *\} *\} *$/, "", h)
+		m = split(h, kv, /, /)
+		for (i = 1; i <= m; i++) {
+			k = kv[i]; v = k
+			sub(/:.*/, "", k); sub(/^[^:]*:[ ]*/, "", v)
+			if (v ~ /^".*"$/ || v ~ /^\047.*\047$/) v = substr(v, 2, length(v) - 2)
+			printf "%s\t%s\n", k, v
+		}
 	}' "$1"
 }
 

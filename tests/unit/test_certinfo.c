@@ -519,6 +519,33 @@ test_good_leaf_has_no_defect(void **state)
 	X509_free(x);
 }
 
+/* A TLS peer subject is matched on the CN: a certificate whose SANs hold
+ * the name and whose CN does not passes name, and fails cn. */
+static void
+test_subject_cn_apart_from_sans(void **state)
+{
+	struct cert_want	 w = { .now = NOW };
+	struct cert_verdict	 v;
+	X509			*x = leaf_with("fe1.example.com",
+	    "DNS:pool1.example.com,DNS:fe1.example.com", "serverAuth,clientAuth");
+
+	(void)state;
+	w.name = "pool1.example.com";
+	assert_int_equal(cert_judge(x, NULL, &w, &v), 0);
+	cert_verdict_free(&v);
+	w.cn = "pool1.example.com";
+	assert_int_equal(cert_judge(x, NULL, &w, &v), 1);
+	assert_only(&v, CD_NAME);
+	assert_non_null(strstr(v.messages[0], "subject CN is fe1.example.com, "
+	    "not pool1.example.com"));
+	cert_verdict_free(&v);
+	w.name = NULL;
+	w.cn = "FE1.example.com";	/* case does not matter */
+	assert_int_equal(cert_judge(x, NULL, &w, &v), 0);
+	cert_verdict_free(&v);
+	X509_free(x);
+}
+
 static void
 test_name_by_cn_only_without_dns_sans(void **state)
 {
@@ -1475,6 +1502,7 @@ main(void)
 		cmocka_unit_test(test_describe_escapes_control_bytes),
 		cmocka_unit_test(test_good_leaf_has_no_defect),
 		cmocka_unit_test(test_name_by_cn_only_without_dns_sans),
+		cmocka_unit_test(test_subject_cn_apart_from_sans),
 		cmocka_unit_test(test_name_ip_and_wildcard),
 		cmocka_unit_test(test_eku_without_client_auth),
 		cmocka_unit_test(test_eku_words),

@@ -680,12 +680,12 @@ test_quote_powershell_encoded_command_decodes_to_script(void **state)
 	(void)state;
 	decodes_to("Get-CsTrustedApplicationPool -Identity 'imp1.example.com'",
 	    "Lync", 1, "Import-Module Lync; Get-CsTrustedApplicationPool "
-	    "-Identity 'imp1.example.com' | Format-List *");
+	    "-Identity 'imp1.example.com' | Format-List * | Out-String -Width 4096");
 	decodes_to("Get-CsStaticRoutingConfiguration", "SkypeForBusiness", 0,
 	    "Import-Module SkypeForBusiness; "
 	    "Get-CsStaticRoutingConfiguration");
 	decodes_to("Get-ChildItem Cert:\\LocalMachine\\My", NULL, 1,
-	    "Get-ChildItem Cert:\\LocalMachine\\My | Format-List *");
+	    "Get-ChildItem Cert:\\LocalMachine\\My | Format-List * | Out-String -Width 4096");
 	/* every base64 tail: 0, 1 and 2 bytes over a multiple of 3 */
 	decodes_to("a", NULL, 0, "a");
 	decodes_to("ab", NULL, 0, "ab");
@@ -702,7 +702,7 @@ test_quote_powershell_encoded_command_keeps_non_ascii(void **state)
 	    "\xe6\x97\xa5\xe6\x9c\xac \xf0\x9d\x84\x9e'", "Lync", 1,
 	    "Import-Module Lync; Write-Output 'caf\xc3\xa9 "
 	    "it\xe2\x80\x99\xe2\x80\x99s \xe6\x97\xa5\xe6\x9c\xac "
-	    "\xf0\x9d\x84\x9e' | Format-List *");
+	    "\xf0\x9d\x84\x9e' | Format-List * | Out-String -Width 4096");
 }
 
 static void

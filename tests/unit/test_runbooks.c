@@ -119,10 +119,17 @@ mark_steps(struct use *u, const struct rb_step *s, size_t n)
 		for (k = 0; k < s[i].nchecks; k++) {
 			const struct rb_check *c = &s[i].checks[k];
 			size_t m;
+			if (c->when_src && strstr(c->when_src, u->name))
+				u->used = 1;
 			mark(u, c->command);
 			mark(u, c->host);
 			mark(u, c->port);
 			mark(u, c->name);
+			mark(u, c->subject_cn);
+			mark(u, c->cert_file);
+			mark(u, c->key_file);
+			mark(u, c->from);
+			mark(u, c->to);
 			mark(u, c->ca);
 			mark(u, c->file);
 			mark(u, c->text);
@@ -182,6 +189,73 @@ test_runbooks_every_variable_is_used(void **state)
 	free(dir);
 }
 
+/* Issue 12: what is per server is declared per host, what the documents
+ * do once for the deployment is once. */
+static void
+test_runbooks_per_host_and_once(void **state)
+{
+	static const struct {
+		const char	*rb, *what, *role;	/* role NULL: a procedure */
+	} want[] = {
+		{ "lync-imp-tls", "lync_fqdn", "lync_fe" },
+		{ "lync-imp-tls", "csr_local_path", "lync_fe" },
+		{ "lync-imp-tls", "cert_local_path", "lync_fe" },
+		{ "lync-imp-tls", "set-up-static-route", NULL },
+		{ "lync-imp-tls", "set-up-application-pool", NULL },
+		{ "lync-imp-tls", "set-up-rcc-application", NULL },
+		{ "lync-imp-tls", "commit-lync-server-setup", NULL },
+		{ "ocs-imp-tls", "ocs_fqdn", "ocs_fe" },
+		{ "ocs-imp-tls", "add-tls-peer-to-selected-subjects", NULL },
+		{ "ocs-partitioned", "imp_fqdn", "imp" },
+		{ "ocs-partitioned", "imp_address", "imp" },
+		{ "ocs-partitioned", "ocs_fqdn", "ocs_fe" },
+		{ "ocs-partitioned", "configure-static-route-on-imp", NULL },
+		{ "interdomain-asa", "verify-federation", NULL },
+	};
+	struct runbook		*rb;
+	struct diags		 d;
+	const struct rb_var	*v;
+	const struct rb_proc	*p;
+	char			*dir = steps_dir();
+	size_t			 i, k;
+
+	(void)state;
+	diags_init(&d);
+	for (i = 0; i < nitems(want); i++) {
+		assert_int_equal(catalog_open(dir, want[i].rb, &rb, &d), 0);
+		if (want[i].role != NULL) {
+			v = runbook_var(rb, want[i].what);
+			assert_non_null(v);
+			assert_non_null(v->per_host);
+			assert_string_equal(v->per_host, want[i].role);
+		} else {
+			for (p = NULL, k = 0; k < rb->nprocs; k++)
+				if (strcmp(rb->procs[k].id, want[i].what) == 0)
+					p = &rb->procs[k];
+			if (p == NULL)
+				fail_msg("%s has no procedure %s", want[i].rb,
+				    want[i].what);
+			else
+				assert_true(p->once);
+		}
+		runbook_free(rb);
+	}
+	/* Host authorization is repeated per IM and Presence node. */
+	assert_int_equal(catalog_open(dir, "ocs-partitioned", &rb, &d), 0);
+	for (p = NULL, k = 0; k < rb->nprocs; k++)
+		if (strcmp(rb->procs[k].id, "add-host-authorization") == 0)
+			p = &rb->procs[k];
+	if (p == NULL)
+		fail_msg("ocs-partitioned has no add-host-authorization");
+	else {
+		assert_string_equal(p->on, "imp");
+		assert_false(p->once);
+	}
+	runbook_free(rb);
+	diags_free(&d);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -189,6 +263,7 @@ main(void)
 		cmocka_unit_test(test_runbooks_all_shipped_validate),
 		cmocka_unit_test(test_runbooks_ids_and_sources),
 		cmocka_unit_test(test_runbooks_every_variable_is_used),
+		cmocka_unit_test(test_runbooks_per_host_and_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

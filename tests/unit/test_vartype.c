@@ -130,6 +130,28 @@ test_vartype_choice_bool_oid(void **state)
 	bad(VT_OID_LIST, "1.3,", "not a list of OIDs");
 }
 
+/* IM and Presence's static route pattern: a domain backwards. */
+static void
+test_vartype_route_pattern(void **state)
+{
+	char	*p;
+
+	(void)state;
+	ok(VT_ROUTE_PATTERN, ".it.tomt.*", NULL);
+	ok(VT_ROUTE_PATTERN, ".com.example.lync.*", NULL);
+	bad(VT_ROUTE_PATTERN, "tomt.it", "not of the form");
+	bad(VT_ROUTE_PATTERN, ".it.tomt", "not of the form");
+	bad(VT_ROUTE_PATTERN, ".it..tomt.*", "empty label");
+	bad(VT_ROUTE_PATTERN, ".com.*", "fewer than two labels");
+	bad(VT_ROUTE_PATTERN, ".it.to mt.*", "contains ' '");
+	p = vartype_route_pattern("tomt.it");
+	assert_string_equal(p, ".it.tomt.*");
+	free(p);
+	p = vartype_route_pattern("lync.example.net.");
+	assert_string_equal(p, ".net.example.lync.*");
+	free(p);
+}
+
 static void
 test_vartype_names_round_trip(void **state)
 {
@@ -138,7 +160,7 @@ test_vartype_names_round_trip(void **state)
 
 	(void)state;
 	names = vartype_names(&n);
-	assert_int_equal(n, 12);
+	assert_int_equal(n, 13);
 	for (i = 0; i < n; i++)
 		assert_string_equal(vartype_name((enum vartype)
 		    vartype_from_name(names[i])), names[i]);
@@ -155,6 +177,7 @@ main(void)
 		cmocka_unit_test(test_vartype_text),
 		cmocka_unit_test(test_vartype_choice_bool_oid),
 		cmocka_unit_test(test_vartype_names_round_trip),
+		cmocka_unit_test(test_vartype_route_pattern),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
