@@ -26,6 +26,24 @@ struct host {
 	struct rb_pos		 pos;
 };
 
+/*
+ * A site: a jump host the hosts that name it are reached through (the
+ * Ansible hand-off runs their checks there). Paths are the jump host's.
+ */
+struct site {
+	const char		*name;
+	const char		*address;	/* the jump host */
+	const char		*user;		/* NULL: Ansible's default */
+	int			 port;		/* SSH port, default 22 */
+	const char		*fedwiz;	/* the binary there; NULL: on PATH */
+	const char		*workdir;	/* where the hand-off goes; NULL:
+						   the default */
+	const char		*known_hosts;	/* its fedwiz's; NULL: its user's */
+	const char		*identity;	/* its fedwiz's key; NULL: agent,
+						   defaults */
+	struct rb_pos		 pos;
+};
+
 struct role_hosts {
 	const char	*role;
 	struct host	*hosts;
@@ -55,6 +73,9 @@ struct answers {
 	/* Sessions on these answers are practice, never a change record:
 	 * lab: set, or the file says practice: true. */
 	int			 practice;
+	struct site		*sites;		/* the sites: map */
+	size_t			 nsites;
+	size_t			 sites_cap;
 };
 
 struct answers		*answers_new(void);
@@ -120,6 +141,11 @@ int			 answers_merge(struct answers *, const struct runbook *,
 			     struct diags *);
 /* The answered value, or NULL. */
 const char		*answers_get(const struct answers *, const char *);
+/* The site of that name, or NULL. */
+const struct site	*answers_site(const struct answers *, const char *);
+/* Add a site (copied), as the store recorded it; -1 if one of that name
+ * is there already. */
+int			 answers_add_site(struct answers *, const struct site *);
 /* The hosts of a role (NULL when none are listed). */
 const struct role_hosts	*answers_hosts(const struct answers *, const char *);
 

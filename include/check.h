@@ -64,6 +64,16 @@ void			 check_run_free(struct check_run *);
 void			 check_run_only(struct check_run *, const char *);
 /* Run only checks of these kinds: a mask of 1 << CK_*; 0: all. */
 void			 check_run_kinds(struct check_run *, unsigned);
+/*
+ * The run is a site's share of an Ansible hand-off, on its jump host
+ * (fedwiz check --manifest): the answers are the site's slice, so a role
+ * with no host in them has its hosts at other sites, and its checks do
+ * not run here (not run, saying so) instead of wanting hosts listed.
+ * Without it, the checks of a host reached through a site (its ssh
+ * checks, and the tls, tcp, dns and sip checks of its instances) do not
+ * run from this machine either: they are the jump host's to run.
+ */
+void			 check_run_site(struct check_run *, const char *);
 /* The key file for hosts that name none; NULL: agent and defaults. */
 void			 check_run_identity(struct check_run *, const char *);
 

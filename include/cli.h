@@ -42,6 +42,7 @@ struct cli {
 	const char	 *procedure;	/* --procedure */
 	const char	 *host;		/* --host */
 	const char	 *kind;		/* --kind */
+	const char	 *manifest;	/* --manifest: check for an export */
 	/* TLS, certificate and DNS probes */
 	const char	 *tls_version;	/* --tls1.0 ... --tls1.3: "tls1.2" */
 	const char	 *cipher;	/* --cipher */
@@ -113,9 +114,11 @@ extern const struct cmd_entry cmd_unlock_entry;
 extern const struct cmd_entry cmd_close_entry;
 extern const struct cmd_entry cmd_check_entry;
 extern const struct cmd_entry cmd_probe_entry;
+extern const struct cmd_entry cmd_lab_entry;
+extern const struct cmd_entry cmd_export_entry;
+extern const struct cmd_entry cmd_import_entry;
 extern const struct cmd_entry cmd_set_entry;
 extern const struct cmd_entry cmd_host_entry;
-extern const struct cmd_entry cmd_lab_entry;
 
 /* After an edit (cmd-set.c): what changed and which steps to re-verify. */
 struct diags;
@@ -146,10 +149,22 @@ int	cli_exit(int);
 int	cli_store(const struct cli *, int, struct store **, struct diags *);
 /* --session as a number: 0 when not given; -1 (and a diag) when bad. */
 long long cli_session(const struct cli *, struct diags *);
+/*
+ * --session for a command given a RUNBOOK too (check, export ansible):
+ * no --answers or --set beside it (the session has its answers: what
+ * says what else to do), the store opened and the session open, and
+ * running that runbook. A store error code.
+ */
+struct session;
+int	cli_session_of(const struct cli *, const char *, const char *,
+	    struct store **, struct session **, struct diags *);
 /* Open the store and resolve --session (else the latest open session):
  * what commands that act on one session's record do first. */
 int	cli_target(const struct cli *, int, struct store **, int64_t *,
 	    struct diags *);
+/* --kind ssh,tls: a mask of 1 << CK_*; 0 and a diag when a word is not
+ * a kind of check fedwiz runs. */
+unsigned	cli_kinds(const char *, struct diags *);
 /*
  * Standard output for a headless command: the same bytes to fd 1, through
  * a stream that remembers the errno of a write that failed, so that "cannot

@@ -141,6 +141,37 @@ struct store_head {
 	char		 hash[65];	/* the last event's; "" when none */
 };
 
+/*
+ * One site's share of an Ansible hand-off (handoff.h): what its results
+ * must be bound to. The private key went to the jump host only.
+ */
+struct store_export {
+	int64_t		 id;
+	int64_t		 session;	/* 0: exported from an answers file */
+	char		*runbook_id;
+	char		*runbook_hash;
+	char		*site;
+	char		*jump;		/* [user@]address[:port] */
+	char		*answers_sha256;
+	char		*nonce;
+	char		*pubkey;	/* Ed25519, hex */
+	char		*operator;
+	time_t		 at;
+};
+
+/* One check run of an export taken into a session. */
+struct store_import {
+	char		*run_id;	/* the run's own id: imported once */
+	int64_t		 export_id;
+	char		*site;
+	char		*jump;
+	char		*results_sha256;
+	time_t		 checked;	/* when the jump host ran it */
+	size_t		 npass, nfail, nerror;
+	char		*operator;	/* read back: who imported it, when */
+	time_t		 at;
+};
+
 struct store_event {
 	int64_t		 id;
 	int64_t		 session;
@@ -292,6 +323,42 @@ int		 store_checks_add(struct store *, int64_t,
 int		 store_checks(struct store *, int64_t, struct store_check **,
 		     size_t *, struct diags *);
 void		 store_checks_free(struct store_check *, size_t);
+
+/*
+ * Sites (jump hosts) of a session, as the answers file gave them; each
+ * one transaction with its event. Visited in the order given.
+ */
+int		 store_site_add(struct store *, int64_t, const struct site *,
+		     const char *, struct diags *);
+int		 store_sites(struct store *, int64_t,
+		     void (*)(void *, const struct site *), void *,
+		     struct diags *);
+
+/*
+ * Record one site's share of an export (e->id is set), with an event in
+ * the session's log when it has one. Several sites of one export go in
+ * one store_begin/store_commit.
+ */
+int		 store_export_add(struct store *, struct store_export *,
+		     const char *, struct diags *);
+/* The export of this nonce; STORE_EINPUT (and a diag) when none. */
+int		 store_export_find(struct store *, const char *,
+		     struct store_export *, struct diags *);
+void		 store_export_clear(struct store_export *);
+
+/*
+ * Take one check run of an export into a session: its evidence (origin
+ * "imported"), the import and an event, inside the caller's transaction
+ * (or its own). A run imported before is refused (STORE_EINPUT, saying
+ * when and by whom), as is a session another fedwiz holds.
+ */
+int		 store_import_add(struct store *, int64_t,
+		     const struct store_import *, const struct store_check *,
+		     size_t, const char *, struct diags *);
+/* The runs imported into a session, in the order they were. */
+int		 store_imports(struct store *, int64_t, struct store_import **,
+		     size_t *, struct diags *);
+void		 store_imports_free(struct store_import *, size_t);
 
 /* An event with no step row: drift accepted, lock broken, ... */
 int		 store_event_add(struct store *, int64_t, const char *,

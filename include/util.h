@@ -119,6 +119,9 @@ int	 strmap_get(const struct strmap *, const char *, size_t *);
  * of" lists built from the tables themselves, so they cannot drift. */
 const char *join_words(const char *const *, size_t, char *, size_t);
 
+/* A hex digit's value (either case), or -1. */
+int	 hex_digit(int);
+
 /* SHA-256 of bytes as 64 hex digits and a NUL. */
 void	 sha256_hex(const void *, size_t, char [65]);
 

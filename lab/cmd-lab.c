@@ -22,8 +22,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "catalog.h"
 #include "cli.h"
 #include "estate.h"
+#include "runbook.h"
+#include "ydoc.h"
 #include "json.h"
 #include "lab.h"
 #include "labdo.h"
@@ -37,6 +40,7 @@
 
 struct labopt {
 	const char	*dir;
+	const char	*runbooks;	/* the folder the answers follow */
 	const char	*state;
 	int		 json;
 	int		 list;
@@ -357,7 +361,7 @@ lab_up(struct labopt *o, struct diags *d)
 		phase(&t0, "state built");
 	}
 	free(state);
-	if (estate_answers(lab, d) != 0 || labsvc_known_hosts(lab, d) != 0) {
+	if (estate_answers(lab, o->runbooks, d) != 0 || labsvc_known_hosts(lab, d) != 0) {
 		rc = LAB_EENV;
 		goto out;
 	}
@@ -546,7 +550,7 @@ lab_reset(struct labopt *o, struct diags *d)
 	lab_begin(lab);
 	estate_build(lab, state);
 	lab_commit(lab);
-	if (estate_answers(lab, d) != 0 || labsvc_dns_sync(lab, d) != 0)
+	if (estate_answers(lab, o->runbooks, d) != 0 || labsvc_dns_sync(lab, d) != 0)
 		rc = LAB_EENV;
 	else
 		printf("lab reset: %s is %s again\n", lab->dir, state);
@@ -584,38 +588,110 @@ lab_do_list(struct labopt *o)
 	return LAB_OK;
 }
 
-/* PROC without @HOST: the one host of the lab it clicks on (its name,
- * static storage of the lab's host list); NULL with a diag when none or
- * several. */
+/* Whether a host serves a runbook (its runbooks list, or "all"). */
+static int
+serves(const struct lab_host *h, const char *rb)
+{
+	const char	*p = h->runbooks;
+	size_t		 n = strlen(rb);
+
+	if (strcmp(p, "all") == 0)
+		return 1;
+	for (; (p = strstr(p, rb)) != NULL; p += n)
+		if ((p == h->runbooks || p[-1] == ' ') && (p[n] == '\0' ||
+		    p[n] == ' '))
+			return 1;
+	return 0;
+}
+
+/* Whether the runbook file says the procedure is done once for its role
+ * (`once: true`), read from its text whatever the loader's version. */
+static int
+proc_once(const char *path, const char *proc)
+{
+	struct ydoc	*doc = NULL;
+	struct diags	 q;
+	struct ynode	*ps, *id, *once;
+	size_t		 i;
+	int		 r = 0;
+
+	diags_init(&q);
+	if (ydoc_load(path, &doc, &q) == 0 && doc->root != NULL &&
+	    (ps = ymap_get(doc->root, "procedures")) != NULL &&
+	    ps->kind == Y_SEQ)
+		for (i = 0; i < ps->n; i++)
+			if (ps->items[i]->kind == Y_MAP &&
+			    (id = ymap_get(ps->items[i], "id")) != NULL &&
+			    id->kind == Y_SCALAR && strcmp(id->str, proc) == 0 &&
+			    (once = ymap_get(ps->items[i], "once")) != NULL &&
+			    once->kind == Y_SCALAR)
+				r = strcmp(once->str, "true") == 0;
+	diags_free(&q);
+	ydoc_free(doc);
+	return r;
+}
+
+/*
+ * PROC without @HOST: the host of the lab it clicks on. Among the hosts
+ * of a kind that has it, those serving a runbook that has a procedure of
+ * that id; when several of one runbook are left and the runbook does
+ * that procedure once for its role (`once: true`: an instance without a
+ * host), the first of them. Its name in static storage; NULL with a diag
+ * when none, or several.
+ */
 static char *
-do_host(struct lab *lab, const char *proc, struct diags *d)
+do_host(struct lab *lab, const char *proc, const char *rbdir, struct diags *d)
 {
 	static char		 name[64];
 	struct lab_host		*hv;
 	struct buf		 b;
-	size_t			 n, i, found = 0;
+	struct runbook		*rb;
+	struct diags		 q;
+	const char		*which = NULL;
+	size_t			 n, i, k, found = 0, nrb = 0;
+	int			 once = 0;
 
 	lab_hosts(lab, &hv, &n);
 	buf_init(&b);
-	for (i = 0; i < n; i++) {
-		if (strcmp(hv[i].kind, "alias") == 0 ||
-		    labdo_find(proc, hv[i].kind) == NULL)
+	for (k = 0; estate_runbooks[k] != NULL; k++) {
+		int	has = 0;
+
+		diags_init(&q);
+		if (catalog_open(rbdir, estate_runbooks[k], &rb, &q) == 0) {
+			for (i = 0; i < rb->nprocs; i++)
+				has |= strcmp(rb->procs[i].id, proc) == 0;
+			if (has)
+				once = proc_once(rb->path, proc);
+			runbook_free(rb);
+		}
+		diags_free(&q);
+		if (!has)
 			continue;
-		if (found++ == 0)
-			snprintf(name, sizeof(name), "%s", hv[i].name);
-		buf_printf(&b, "%s%s@%s", found > 1 ? ", " : "", proc,
-		    hv[i].name);
+		for (i = 0; i < n; i++) {
+			if (strcmp(hv[i].kind, "alias") == 0 ||
+			    labdo_find(proc, hv[i].kind) == NULL ||
+			    !serves(&hv[i], estate_runbooks[k]))
+				continue;
+			if (found++ == 0) {
+				snprintf(name, sizeof(name), "%s", hv[i].name);
+				which = estate_runbooks[k];
+			}
+			if (which != estate_runbooks[k])
+				nrb++;
+			buf_printf(&b, "%s%s@%s", found > 1 ? ", " : "", proc,
+			    hv[i].name);
+		}
 	}
 	free(hv);
 	if (found == 0)
 		diags_add(d, proc, 0, 0, "the lab has nothing to click for %s: "
 		    "its steps are typed at the device, or no runbook of the "
 		    "lab has it (fedwiz lab do --list)", proc);
-	else if (found > 1)
+	else if (nrb > 0 || (found > 1 && !once))
 		diags_add(d, proc, 0, 0, "%s runs on several hosts of the lab: "
 		    "say which: %s", proc, b.s);
 	buf_free(&b);
-	return found == 1 ? name : NULL;
+	return found == 1 || (found > 1 && nrb == 0 && once) ? name : NULL;
 }
 
 static int
@@ -653,7 +729,7 @@ lab_do(struct labopt *o, int argc, char **argv, struct diags *d)
 		goto out;
 	lab->who = "lab do";
 	lab->settle = labrun_settle;
-	if (at == NULL && (at = do_host(lab, proc, d)) == NULL) {
+	if (at == NULL && (at = do_host(lab, proc, o->runbooks, d)) == NULL) {
 		rc = LAB_EINPUT;
 		goto out;
 	}
@@ -760,6 +836,7 @@ cmd_lab_exec(struct cli *cli, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	o.runbooks = catalog_dir(cli->runbooks);
 	if (o.dir == NULL)
 		o.dir = dir = default_dir(cli);
 	if (o.dir[0] == '\0') {

@@ -30,12 +30,15 @@
 
 #include <sqlite3.h>
 
+#include "catalog.h"
 #include "estate.h"
 #include "fileio.h"
 #include "lab.h"
 #include "labfx.h"
 #include "labint.h"
 #include "labpki.h"
+#include "runbook.h"
+#include "ydoc.h"
 
 const char *const estate_runbooks[] = {
 	"lync-imp-tls",
@@ -45,6 +48,11 @@ const char *const estate_runbooks[] = {
 	"lync-cup-federation",
 	NULL
 };
+
+/* What a running estate already holds was issued this many days ago
+ * (its CAs three times as long): a certificate a trainee has a CA issue
+ * now is the newest, as on a real server. */
+#define ESTATE_AGE	400
 
 struct est_host {
 	const char	*name;
@@ -88,6 +96,8 @@ static const struct est_host hosts[] = {
 	{ "lyncse1", "lync-se", "Lync Server 2013 Standard Edition",
 	    "lyncse1.lync.example.net", "windows", "lync2",
 	    "lync-cup-federation", 22 },
+	{ "cucm1", "cucm", "Cisco Unified CM 10.5 publisher",
+	    "cucm1.example.com", "cisco-vos", NULL, "interdomain-asa", 23 },
 	/* Inventory names that are another host: an OCS Standard Edition
 	 * server is its own pool. */
 	{ "ocspool1", "alias", "the pool of ocs1", "ocs1.example.com",
@@ -180,6 +190,7 @@ cert(struct lab *lab, const char *host, int64_t issuer, const char *subject,
 	s.sans = sans;
 	s.ekus = ekus;
 	s.friendly = friendly;
+	s.age = ESTATE_AGE;
 	return lab_cert_issue(lab, host_key(lab, host), issuer, &s);
 }
 
@@ -217,6 +228,15 @@ windows_base(struct lab *lab, const char *host, const char *os)
 	lab_reg_set(lab, host, FX_LSA_KEY, "lmcompatibilitylevel", 'i', "3");
 	lab_reg_set(lab, host, FX_LSA_KEY, "NoLmHash", 'i', "1");
 	lab_reg_set(lab, host, FX_FIPS_KEY, "Enabled", 'i', "0");
+	/* Schannel's key is always there, with its EventLogging value;
+	 * the protocol and cipher keys under it are made by hardening (or
+	 * by Windows Server 2008 R2 for SSL 2.0's client side). */
+	lab_reg_set(lab, host, "HKLM\\System\\CurrentControlSet\\Control\\"
+	    "SecurityProviders\\SCHANNEL", "EventLogging", 'i', "1");
+	if (strstr(os, "2008 R2") != NULL)
+		lab_reg_set(lab, host, "HKLM\\System\\CurrentControlSet\\"
+		    "Control\\SecurityProviders\\SCHANNEL\\Protocols\\"
+		    "SSL 2.0\\Client", "DisabledByDefault", 'i', "1");
 }
 
 static const char *const imp_services[][2] = {
@@ -298,6 +318,7 @@ imp_base(struct lab *lab, const struct lab_host *h, int casigned,
 	s.subject = subject;
 	s.sans = h->fqdn;
 	s.ekus = "serverAuth clientAuth";
+	s.age = ESTATE_AGE;
 	self = lab_cert_issue(lab, host_key(lab, h->name), 0, &s);
 	lab_store_add(lab, h->name, "own", self, "tomcat/tomcat.pem");
 	lab_store_add(lab, h->name, "own", self, "ipsec/ipsec.pem");
@@ -323,12 +344,22 @@ imp_base(struct lab *lab, const struct lab_host *h, int casigned,
 		free(n);
 	}
 	free(subject);
-	ntp = addr(lab, OCTET_NTP);
-	id = lab_obj_ensure(lab, h->name, "Ntp", "ntp");
-	lab_sets(lab, id, "Server", ntp);
-	lab_setb(lab, id, "Synced", 1);
-	lab_seti(lab, id, "Stratum", 2);
-	free(ntp);
+	/* "IM and Presence always syncs to the CUCM publisher": its
+	 * ntpd follows cucm1, which follows the lab's source. */
+	{
+		struct lab_host	pub;
+
+		id = lab_obj_ensure(lab, h->name, "Ntp", "ntp");
+		if (lab_host_get(lab, "cucm1", &pub) == 0)
+			lab_sets(lab, id, "Server", pub.address);
+		else {
+			ntp = addr(lab, OCTET_NTP);
+			lab_sets(lab, id, "Server", ntp);
+			free(ntp);
+		}
+		lab_setb(lab, id, "Synced", 1);
+		lab_seti(lab, id, "Stratum", 3);
+	}
 	id = lab_obj_ensure(lab, h->name, "AppListener",
 	    "Default Cisco SIP Proxy TCP Listener");
 	lab_seti(lab, id, "Port", 5060);
@@ -490,6 +521,62 @@ dns_base(struct lab *lab)
 	    "0 100 5061 lyncse1.lync.example.net");
 }
 
+/* A Cisco Unified CM publisher: the platform CLI with its own services
+ * and self-signed certificates, the NTP source of the IM and Presence
+ * nodes (it follows the lab's). */
+static const char *const cucm_services[] = {
+	"A Cisco DB", "A Cisco DB Replicator", "Cisco AXL Web Service",
+	"Cisco CallManager", "Cisco CallManager Serviceability",
+	"Cisco CDP", "Cisco CDP Agent", "Cisco Certificate Change Notification",
+	"Cisco Certificate Expiry Monitor", "Cisco CTIManager",
+	"Cisco Database Layer Monitor", "Cisco DRF Local", "Cisco DRF Master",
+	"Cisco Log Partition Monitoring Tool", "Cisco RIS Data Collector",
+	"Cisco Syslog Agent", "Cisco Tftp", "Cisco Tomcat",
+	"Cisco Trace Collection Service", "Cisco Trust Verification Service",
+};
+
+static void
+cucm_base(struct lab *lab, const struct lab_host *h)
+{
+	struct lab_certspec	 s;
+	int64_t			 id, self;
+	char			*subject, *ntp;
+	size_t			 i;
+	static const char *const units[] = { "tomcat", "CallManager",
+	    "ipsec", "CAPF" };
+
+	id = lab_obj_ensure(lab, h->name, "Platform", "system");
+	lab_sets(lab, id, "Version", "10.5.2.10000-5");
+	lab_sets(lab, id, "Hostname", h->name);
+	for (i = 0; i < nitems(cucm_services); i++) {
+		id = lab_obj_ensure(lab, h->name, "Service", cucm_services[i]);
+		lab_sets(lab, id, "Name", cucm_services[i]);
+		lab_sets(lab, id, "Status", "STARTED");
+		lab_setb(lab, id, "Activated", 1);
+	}
+	subject = xasprintf("CN=%s, OU=UC, O=Example Inc, L=Springfield, "
+	    "S=IL, C=US", h->fqdn);
+	memset(&s, 0, sizeof(s));
+	s.subject = subject;
+	s.sans = h->fqdn;
+	s.ekus = "serverAuth clientAuth";
+	s.age = ESTATE_AGE;
+	self = lab_cert_issue(lab, host_key(lab, h->name), 0, &s);
+	for (i = 0; i < nitems(units); i++) {
+		char	*n = xasprintf("%s/%s.pem", units[i], units[i]);
+
+		lab_store_add(lab, h->name, "own", self, n);
+		free(n);
+	}
+	free(subject);
+	ntp = addr(lab, OCTET_NTP);
+	id = lab_obj_ensure(lab, h->name, "Ntp", "ntp");
+	lab_sets(lab, id, "Server", ntp);
+	lab_setb(lab, id, "Synced", 1);
+	lab_seti(lab, id, "Stratum", 2);
+	free(ntp);
+}
+
 static void
 fresh(struct lab *lab)
 {
@@ -504,6 +591,7 @@ fresh(struct lab *lab)
 	s.subject = "CN=example-CA1, DC=example, DC=com";
 	s.ca = 1;
 	s.days = 3650;
+	s.age = 3 * ESTATE_AGE;
 	ca = lab_cert_issue(lab, host_key(lab, FX_CA_HOST), 0, &s);
 	lab_meta_setf(lab, "ca_cert", "%lld", (long long)ca);
 	s.subject = "CN=example-OLDCA, DC=example, DC=com";
@@ -587,6 +675,8 @@ fresh(struct lab *lab)
 	lab_sets(lab, id, "ServerTrustpoint", "msca");
 	lab_sets(lab, id, "Fqdn", "imp.example.com");
 	lab_seti(lab, id, "Port", 5061);
+	lab_host_get(lab, "cucm1", &h);
+	cucm_base(lab, &h);
 	lab_host_get(lab, "imp4", &h);
 	imp_base(lab, &h, 0, "9.1.1.10000-11");
 	role(lab, "imp4", "PeerSubject", "sip.example.org");
@@ -869,61 +959,319 @@ estate_build(struct lab *lab, const char *state)
 
 /* ---- answers ------------------------------------------------------------ */
 
-struct ans_host {
-	const char	*role;
-	const char	*name;
+/*
+ * The lab's answers, driven by the runbook as it is now: only the
+ * variables and roles it declares are written, so a runbook that gains,
+ * renames or drops a variable (issues 12 and 13) still gets a file it
+ * loads. A variable answered per host (`per_host: ROLE`) goes on each
+ * host's entry of that role, with that host's value.
+ *
+ * Values are templates: {fqdn:H} and {addr:H} a host's name and address,
+ * {file:H:PATH} where the lab keeps that host's file PATH (host "local":
+ * this computer), {tls:H-PORT.EXT} what listener H:PORT presents
+ * (DIR/tls), {ntp} the lab's NTP source; H "self" is the host the value
+ * is for (per host), else the first host of the row's role.
+ */
+struct ans_val {
+	const char	*rb;		/* NULL: any runbook */
+	const char	*var;
+	const char	*role;		/* whose host "self" is */
+	const char	*tmpl;
 };
 
-static void
-yaml_host(struct lab *lab, struct buf *b, const char *name, const char *user,
-    int port, const char *identity)
-{
-	struct lab_host	h;
+#define DL	FX_DOWNLOADS "\\"
 
-	if (lab_host_get(lab, name, &h) == -1)
-		return;
-	buf_printf(b, "    - { name: %s, address: %s, port: %d, user: %s, "
-	    "identity: %s }\n", h.name, h.address, port, user, identity);
+static const struct ans_val ans_vals[] = {
+	{ "lync-imp-tls", "ca_server", NULL, "ca1.example.com" },
+	{ "lync-imp-tls", "ca_chain_path", "lync_fe",
+	    "{file:self:" DL "certnew.p7b}" },
+	{ "lync-imp-tls", "lync_fqdn", "lync_fe", "{fqdn:self}" },
+	{ "lync-imp-tls", "lync_pool_fqdn", NULL, "pool1.example.com" },
+	{ "lync-imp-tls", "lync_sip_port", NULL, "5061" },
+	{ "lync-imp-tls", "csr_path", NULL, "c:\\cert.csr" },
+	{ "lync-imp-tls", "csr_local_path", "lync_fe",
+	    "{file:self:c:\\cert.csr}" },
+	{ "lync-imp-tls", "cert_local_path", "lync_fe",
+	    "{file:self:" DL "certnew.cer}" },
+	{ "lync-imp-tls", "imp_fqdn", "imp", "{fqdn:self}" },
+	{ "lync-imp-tls", "imp_address", "imp", "{addr:self}" },
+	{ "lync-imp-tls", "sip_domain", NULL, "example.com" },
+	{ "lync-imp-tls", "peer_auth_port", NULL, "5062" },
+	{ "lync-imp-tls", "lync_site_id", NULL, "1" },
+	{ "lync-imp-tls", "topology_xml_path", NULL, "C:\\rcc.xml" },
+	{ "lync-imp-tls", "tcp_configured", NULL, "no" },
+	{ "lync-imp-tls", "imp_probe_cert", NULL, "{tls:imp1-5062.pem}" },
+	{ "lync-imp-tls", "imp_probe_key", NULL, "{tls:imp1-5062.key}" },
+	{ "lync-imp-tls", "lync_probe_cert", NULL, "{tls:fe1-5061.pem}" },
+	{ "lync-imp-tls", "lync_probe_key", NULL, "{tls:fe1-5061.key}" },
+
+	{ "ocs-imp-tls", "ca_server", NULL, "ca1.example.com" },
+	{ "ocs-imp-tls", "ca_version", NULL, "2008" },
+	{ "ocs-imp-tls", "ocs_fqdn", "ocs_fe", "{fqdn:self}" },
+	{ "ocs-imp-tls", "ocs_tls_port", NULL, "5061" },
+	{ "ocs-imp-tls", "chain_path", "ocs_fe",
+	    "{file:self:" DL "certnew.p7b}" },
+	{ "ocs-imp-tls", "cert_export_path", "ocs_fe",
+	    "{file:self:" DL "ocs1.cer}" },
+	{ "ocs-imp-tls", "imp_fqdn", "imp", "{fqdn:self}" },
+	{ "ocs-imp-tls", "peer_auth_port", NULL, "5062" },
+	{ "ocs-imp-tls", "imp_probe_cert", NULL, "{tls:imp2-5062.pem}" },
+	{ "ocs-imp-tls", "imp_probe_key", NULL, "{tls:imp2-5062.key}" },
+	{ "ocs-imp-tls", "ocs_probe_cert", NULL, "{tls:ocs1-5061.pem}" },
+	{ "ocs-imp-tls", "ocs_probe_key", NULL, "{tls:ocs1-5061.key}" },
+
+	{ "ocs-partitioned", "transport", NULL, "tls" },
+	{ "ocs-partitioned", "edition", NULL, "standard" },
+	{ "ocs-partitioned", "ca_kind", NULL, "standalone" },
+	{ "ocs-partitioned", "new_ocs_cert", NULL, "no" },
+	{ "ocs-partitioned", "imp_domain", NULL, "example.com" },
+	{ "ocs-partitioned", "imp_fqdn", "imp", "{fqdn:self}" },
+	{ "ocs-partitioned", "imp_address", "imp", "{addr:self}" },
+	{ "ocs-partitioned", "route_imp_fqdn", "imp", "{fqdn:self}" },
+	{ "ocs-partitioned", "route_imp_address", "imp", "{addr:self}" },
+	{ "ocs-partitioned", "peer_auth_port", NULL, "5061" },
+	{ "ocs-partitioned", "ocs_fqdn", "ocs_fe", "{fqdn:self}" },
+	{ "ocs-partitioned", "ocs_route_fqdn", "ocs_fe", "{fqdn:self}" },
+	{ "ocs-partitioned", "ocs_ca_name", NULL, "example-CA1" },
+	{ "ocs-partitioned", "ca_root_file", NULL,
+	    "{file:local:example-CA1.cer}" },
+	{ "ocs-partitioned", "ocs_cert_file", "ocs_fe",
+	    "{file:self:" DL "ocsr2.cer}" },
+	{ "ocs-partitioned", "imp_probe_cert", NULL, "{tls:imp3-5061.pem}" },
+	{ "ocs-partitioned", "imp_probe_key", NULL, "{tls:imp3-5061.key}" },
+	{ "ocs-partitioned", "ocs_probe_cert", NULL, "{tls:ocsr2-5061.pem}" },
+	{ "ocs-partitioned", "ocs_probe_key", NULL, "{tls:ocsr2-5061.key}" },
+
+	{ "interdomain-asa", "asa_keypair", NULL, "cup_proxy_key" },
+	{ "interdomain-asa", "asa_trustpoint", NULL, "cup_proxy" },
+	{ "interdomain-asa", "asa_inside_address", "asa", "{addr:self}" },
+	{ "interdomain-asa", "asa_cert_file", NULL,
+	    "{file:local:asa1-cup_proxy.pem}" },
+	{ "interdomain-asa", "imp_fqdn", "imp", "{fqdn:self}" },
+	{ "interdomain-asa", "imp_cert_file", NULL,
+	    "{file:local:imp4-cup.pem}" },
+	{ "interdomain-asa", "imp_trustpoint", NULL, "cert_from_cup" },
+	{ "interdomain-asa", "peer_auth_port", NULL, "5062" },
+	{ "interdomain-asa", "enrollment", NULL, "scep" },
+	{ "interdomain-asa", "ca_trustpoint", NULL, "msca" },
+	{ "interdomain-asa", "imp_public_fqdn", NULL, "imp.example.com" },
+	{ "interdomain-asa", "asa_public_port", NULL, "5061" },
+	{ "interdomain-asa", "ca_keypair", NULL, "public_key_for_ca" },
+	{ "interdomain-asa", "ca_address", "ca", "{addr:self}" },
+	{ "interdomain-asa", "ca_server", "ca", "{fqdn:self}" },
+	{ "interdomain-asa", "ca_kind", NULL, "enterprise" },
+	{ "interdomain-asa", "ca_version", NULL, "2008" },
+	{ "interdomain-asa", "edge_server", NULL, "access_edge" },
+	{ "interdomain-asa", "ca_chain_file", "access_edge",
+	    "{file:self:" DL "certnew.p7b}" },
+	{ "interdomain-asa", "access_edge_external_fqdn", NULL,
+	    "sip.example.org" },
+	{ "interdomain-asa", "edge_federation_port", NULL, "5061" },
+	{ "interdomain-asa", "lync_edge_external_fqdn", NULL,
+	    "lyncedge.example.org" },
+	{ "interdomain-asa", "federate_aol", NULL, "no" },
+	{ "interdomain-asa", "ntp_server", NULL, "{ntp}" },
+	{ "interdomain-asa", "cucm_publisher", "cucm", "{addr:self}" },
+	{ "interdomain-asa", "imp_sip_domain", NULL, "example.com" },
+	{ "interdomain-asa", "edge_sip_domain", NULL, "example.org" },
+	{ "interdomain-asa", "imp_probe_cert", NULL, "{tls:asa1-5061.pem}" },
+	{ "interdomain-asa", "imp_probe_key", NULL, "{tls:asa1-5061.key}" },
+	{ "interdomain-asa", "edge_probe_cert", NULL, "{tls:edge1-5061.pem}" },
+	{ "interdomain-asa", "edge_probe_key", NULL, "{tls:edge1-5061.key}" },
+
+	{ "lync-cup-federation", "lync_sip_domain", NULL, "lync.example.net" },
+	{ "lync-cup-federation", "cup_domain", NULL, "example.com" },
+	{ "lync-cup-federation", "cup_fqdn", "cup", "{fqdn:self}" },
+	{ "lync-cup-federation", "lync_fqdn", NULL, "{fqdn:lyncse1}" },
+	{ "lync-cup-federation", "lync_address", NULL, "{addr:lyncse1}" },
+	{ "lync-cup-federation", "lync_tls_port", NULL, "5061" },
+	{ "lync-cup-federation", "destination_pattern", NULL,
+	    ".net.example.lync.*" },
+	{ "lync-cup-federation", "federation_routing_fqdn", "cup",
+	    "{fqdn:self}" },
+	{ "lync-cup-federation", "ca_server", NULL, "ca1.example.com" },
+	{ "lync-cup-federation", "ca_name", NULL, "example-CA1" },
+	{ "lync-cup-federation", "issuer_name", NULL, "example-CA1" },
+	{ "lync-cup-federation", "ca_cert_file", NULL,
+	    "{file:local:example-CA1.cer}" },
+	{ "lync-cup-federation", "csr_file", NULL, "{file:local:cup1-cup.csr}" },
+	{ "lync-cup-federation", "cup_cert_file", NULL,
+	    "{file:local:cup1-cup.cer}" },
+	{ "lync-cup-federation", "peer_auth_port", NULL, "5062" },
+	{ "lync-cup-federation", "lync_ssh", NULL, "true" },
+	{ "lync-cup-federation", "lync_probe_cert", NULL,
+	    "{tls:lyncse1-5061.pem}" },
+	{ "lync-cup-federation", "lync_probe_key", NULL,
+	    "{tls:lyncse1-5061.key}" },
+	{ "lync-cup-federation", "cup_probe_cert", NULL, "{tls:cup1-5062.pem}" },
+	{ "lync-cup-federation", "cup_probe_key", NULL, "{tls:cup1-5062.key}" },
+};
+
+/* The lab's hosts for each role of each runbook. */
+static const struct {
+	const char	*rb;
+	const char	*role;
+	const char	*hosts;		/* space-separated */
+} ans_roles[] = {
+	{ "lync-imp-tls", "lync_fe", "fe1 fe2" },
+	{ "lync-imp-tls", "imp", "imp1" },
+	{ "ocs-imp-tls", "ocs_fe", "ocs1" },
+	{ "ocs-imp-tls", "ocs_pool", "ocspool1" },
+	{ "ocs-imp-tls", "imp", "imp2" },
+	{ "ocs-partitioned", "ocs_fe", "ocsr2" },
+	{ "ocs-partitioned", "ocs_pool", "ocsr2pool" },
+	{ "ocs-partitioned", "imp", "imp3" },
+	{ "interdomain-asa", "asa", "asa1" },
+	{ "interdomain-asa", "imp", "imp4" },
+	{ "interdomain-asa", "access_edge", "edge1" },
+	{ "interdomain-asa", "ca", "ca1" },
+	{ "interdomain-asa", "cucm", "cucm1" },
+	{ "lync-cup-federation", "cup", "cup1" },
+	{ "lync-cup-federation", "lync_fe", "lyncse1" },
+};
+
+static const char *
+role_hosts(const char *rb, const char *role)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(ans_roles); i++)
+		if (strcmp(ans_roles[i].rb, rb) == 0 &&
+		    strcmp(ans_roles[i].role, role) == 0)
+			return ans_roles[i].hosts;
+	return NULL;
 }
 
-static void
-yaml_role(struct lab *lab, struct buf *b, const char *role,
-    const char *const *names, const char *user, int port, const char *id)
+static const struct ans_val *
+ans_val_of(const char *rb, const char *var)
 {
-	buf_printf(b, "  %s:\n", role);
-	for (; *names != NULL; names++)
-		yaml_host(lab, b, *names, user, port, id);
+	size_t	i;
+
+	for (i = 0; i < nitems(ans_vals); i++)
+		if ((ans_vals[i].rb == NULL || strcmp(ans_vals[i].rb, rb) == 0)
+		    && strcmp(ans_vals[i].var, var) == 0)
+			return &ans_vals[i];
+	return NULL;
+}
+
+/* A template's value for the host self (NULL: the first of the row's
+ * role); NULL when a host it names is not in the lab. */
+static char *
+ans_expand(struct lab *lab, const char *rb, const struct ans_val *v,
+    const char *self)
+{
+	struct buf	 b;
+	const char	*p, *end, *hs;
+	char		 tok[256], host[64], *arg, *x;
+	struct lab_host	 h;
+
+	if (self == NULL && v->role != NULL &&
+	    (hs = role_hosts(rb, v->role)) != NULL) {
+		snprintf(host, sizeof(host), "%.*s", (int)strcspn(hs, " "), hs);
+		self = host;
+	}
+	buf_init(&b);
+	for (p = v->tmpl; *p != '\0'; p = end + 1) {
+		if (*p != '{' || (end = strchr(p, '}')) == NULL) {
+			buf_addc(&b, *p);
+			end = p;
+			continue;
+		}
+		snprintf(tok, sizeof(tok), "%.*s", (int)(end - p - 1), p + 1);
+		if (strcmp(tok, "ntp") == 0) {
+			x = lab_meta(lab, "block");
+			buf_printf(&b, "%s.%d", x ? x : "", OCTET_NTP);
+			free(x);
+			continue;
+		}
+		if (strncmp(tok, "tls:", 4) == 0) {
+			x = lab_path(lab, "tls");
+			buf_printf(&b, "%s/%s", x, tok + 4);
+			free(x);
+			continue;
+		}
+		if ((arg = strchr(tok, ':')) == NULL)
+			goto bad;
+		*arg++ = '\0';
+		if (strcmp(tok, "file") == 0) {
+			char	*path = strchr(arg, ':');
+
+			if (path == NULL)
+				goto bad;
+			*path++ = '\0';
+			x = lab_file_local(lab, strcmp(arg, "self") == 0 ?
+			    (self ? self : "") : arg, path);
+			buf_adds(&b, x);
+			free(x);
+			continue;
+		}
+		if (strcmp(arg, "self") == 0)
+			arg = (char *)(uintptr_t)(self ? self : "");
+		if (estate_host(lab, arg, &h) != 0)
+			goto bad;
+		if (strcmp(tok, "fqdn") == 0)
+			buf_adds(&b, h.fqdn);
+		else if (strcmp(tok, "addr") == 0)
+			buf_adds(&b, h.address);
+		else
+			goto bad;
+	}
+	return b.s != NULL ? buf_steal(&b) : xstrdup("");
+bad:
+	buf_free(&b);
+	return NULL;
 }
 
 /* A value for YAML: single-quoted. */
 static void
-yv(struct buf *b, const char *name, const char *value)
+yq(struct buf *b, const char *value)
 {
 	const char	*p;
 
-	buf_printf(b, "  %s: '", name);
+	buf_addc(b, '\'');
 	for (p = value; *p != '\0'; p++) {
 		if (*p == '\'')
 			buf_addc(b, '\'');
 		buf_addc(b, *p);
 	}
-	buf_adds(b, "'\n");
+	buf_addc(b, '\'');
 }
 
-static char *
-local(struct lab *lab, const char *host, const char *path)
+/*
+ * The variables of rb answered per host, and their role: read from the
+ * runbook's own text (`per_host: ROLE` on a variable), so the lab follows
+ * the format whatever the loader's version. *names and *roles parallel,
+ * pointing into *doc.
+ */
+static size_t
+per_host_vars(const char *path, struct ydoc **doc, const char ***names,
+    const char ***roles)
 {
-	return lab_file_local(lab, host, path);
-}
+	struct diags	 q;
+	struct ynode	*vars, *n, *r;
+	size_t		 i, k = 0;
 
-static void
-yfile(struct lab *lab, struct buf *b, const char *name, const char *host,
-    const char *path)
-{
-	char	*p = local(lab, host, path);
-
-	yv(b, name, p);
-	free(p);
+	*names = *roles = NULL;
+	diags_init(&q);
+	if (ydoc_load(path, doc, &q) != 0 || (*doc)->root == NULL ||
+	    (vars = ymap_get((*doc)->root, "vars")) == NULL ||
+	    vars->kind != Y_SEQ) {
+		diags_free(&q);
+		return 0;
+	}
+	diags_free(&q);
+	*names = xcalloc(vars->n + 1, sizeof(**names));
+	*roles = xcalloc(vars->n + 1, sizeof(**roles));
+	for (i = 0; i < vars->n; i++) {
+		if (vars->items[i]->kind != Y_MAP ||
+		    (n = ymap_get(vars->items[i], "name")) == NULL ||
+		    (r = ymap_get(vars->items[i], "per_host")) == NULL ||
+		    n->kind != Y_SCALAR || r->kind != Y_SCALAR)
+			continue;
+		(*names)[k] = n->str;
+		(*roles)[k++] = r->str;
+	}
+	return k;
 }
 
 static void
@@ -943,171 +1291,116 @@ ans_head(struct lab *lab, struct buf *b, const char *rb)
 	    (long long)dport);
 	free(kh);
 	free(block);
-	buf_adds(b, "vars:\n");
+}
+
+/* One runbook's answers file in b. */
+static void
+ans_runbook(struct lab *lab, const struct runbook *rb, struct buf *b)
+{
+	struct ydoc	 *doc = NULL;
+	const char	**phn, **phr;
+	size_t		  nph, i, k, nv = 0, nh;
+	char		 *user = lab_meta(lab, "user"), *id, *v, *copy, *hn;
+	char		 *save;
+	const char	 *rh;
+	int		  port = (int)lab_meta_int(lab, "ssh_port", 22);
+	struct lab_host	  h;
+	const struct ans_val *av;
+
+	id = lab_path(lab, "id_ed25519");
+	nph = per_host_vars(rb->path, &doc, &phn, &phr);
+	ans_head(lab, b, rb->id);
+	for (i = 0; i < rb->nvars; i++) {
+		for (k = 0; k < nph; k++)
+			if (strcmp(phn[k], rb->vars[i].name) == 0)
+				break;
+		if (k < nph ||
+		    (av = ans_val_of(rb->id, rb->vars[i].name)) == NULL ||
+		    (v = ans_expand(lab, rb->id, av, NULL)) == NULL)
+			continue;
+		if (nv++ == 0)
+			buf_adds(b, "vars:\n");
+		buf_printf(b, "  %s: ", rb->vars[i].name);
+		yq(b, v);
+		buf_addc(b, '\n');
+		free(v);
+	}
+	buf_adds(b, "hosts:\n");
+	for (i = 0; i < rb->nroles; i++) {
+		if ((rh = role_hosts(rb->id, rb->roles[i].id)) == NULL)
+			continue;
+		copy = xstrdup(rh);
+		nh = 0;
+		for (hn = strtok_r(copy, " ", &save); hn != NULL;
+		    hn = strtok_r(NULL, " ", &save)) {
+			size_t	nhv = 0;
+
+			if (lab_host_get(lab, hn, &h) != 0)
+				continue;
+			if (nh++ == 0)
+				buf_printf(b, "  %s:\n", rb->roles[i].id);
+			buf_printf(b, "    - { name: %s, address: %s, port: %d, "
+			    "user: ", h.name, h.address, port);
+			yq(b, user ? user : "root");
+			buf_adds(b, ", identity: ");
+			yq(b, id);
+			for (k = 0; k < nph; k++) {
+				if (strcmp(phr[k], rb->roles[i].id) != 0 ||
+				    (av = ans_val_of(rb->id, phn[k])) == NULL ||
+				    (v = ans_expand(lab, rb->id, av, hn)) ==
+				    NULL)
+					continue;
+				buf_printf(b, "%s%s: ", nhv++ == 0 ?
+				    ", vars: { " : ", ", phn[k]);
+				yq(b, v);
+				free(v);
+			}
+			buf_adds(b, nhv > 0 ? " } }\n" : " }\n");
+		}
+		free(copy);
+	}
+	free(phn);
+	free(phr);
+	ydoc_free(doc);
+	free(id);
+	free(user);
 }
 
 int
-estate_answers(struct lab *lab, struct diags *d)
+estate_answers(struct lab *lab, const char *rbdir, struct diags *d)
 {
 	struct buf	 b;
-	struct lab_host	 h;
-	char		*user, *id, *path, *dir, *v;
-	int		 port, rc = 0;
+	struct runbook	*rb;
+	struct diags	 q;
+	char		*path, *dir;
+	int		 rc = 0;
 	size_t		 i;
 
-	user = lab_meta(lab, "user");
-	id = lab_path(lab, "id_ed25519");
-	port = (int)lab_meta_int(lab, "ssh_port", 22);
 	dir = lab_path(lab, "answers");
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
 		diags_add(d, dir, 0, 0, "%s", strerror(errno));
-		rc = -1;
-		goto out;
+		free(dir);
+		return -1;
 	}
 	for (i = 0; estate_runbooks[i] != NULL && rc == 0; i++) {
-		const char	*rb = estate_runbooks[i];
-
-		buf_init(&b);
-		ans_head(lab, &b, rb);
-		if (strcmp(rb, "lync-imp-tls") == 0) {
-			static const char *const fe[] = { "fe1", "fe2", NULL };
-			static const char *const imp[] = { "imp1", NULL };
-
-			lab_host_get(lab, "imp1", &h);
-			yv(&b, "ca_server", "ca1.example.com");
-			yfile(lab, &b, "ca_chain_path", "fe1", FX_DOWNLOADS
-			    "\\certnew.p7b");
-			yv(&b, "lync_fqdn", "fe1.example.com");
-			yv(&b, "lync_pool_fqdn", "pool1.example.com");
-			yv(&b, "lync_sip_port", "5061");
-			yv(&b, "csr_path", "c:\\cert.csr");
-			yfile(lab, &b, "csr_local_path", "fe1", "c:\\cert.csr");
-			yfile(lab, &b, "cert_local_path", "fe1", FX_DOWNLOADS
-			    "\\certnew.cer");
-			yv(&b, "imp_fqdn", h.fqdn);
-			yv(&b, "imp_address", h.address);
-			yv(&b, "sip_domain", "example.com");
-			yv(&b, "peer_auth_port", "5062");
-			yv(&b, "lync_site_id", "1");
-			yv(&b, "topology_xml_path", "C:\\rcc.xml");
-			yv(&b, "tcp_configured", "no");
-			buf_adds(&b, "hosts:\n");
-			yaml_role(lab, &b, "lync_fe", fe, user, port, id);
-			yaml_role(lab, &b, "imp", imp, user, port, id);
-		} else if (strcmp(rb, "ocs-imp-tls") == 0) {
-			static const char *const fe[] = { "ocs1", NULL };
-			static const char *const pool[] = { "ocspool1", NULL };
-			static const char *const imp[] = { "imp2", NULL };
-
-			yv(&b, "ca_server", "ca1.example.com");
-			yv(&b, "ca_version", "2008");
-			yv(&b, "ocs_fqdn", "ocs1.example.com");
-			yv(&b, "ocs_tls_port", "5061");
-			yfile(lab, &b, "chain_path", "ocs1", FX_DOWNLOADS
-			    "\\certnew.p7b");
-			yfile(lab, &b, "cert_export_path", "ocs1", FX_DOWNLOADS
-			    "\\ocs1.cer");
-			yv(&b, "imp_fqdn", "imp2.example.com");
-			yv(&b, "peer_auth_port", "5062");
-			buf_adds(&b, "hosts:\n");
-			yaml_role(lab, &b, "ocs_fe", fe, user, port, id);
-			yaml_role(lab, &b, "ocs_pool", pool, user, port, id);
-			yaml_role(lab, &b, "imp", imp, user, port, id);
-		} else if (strcmp(rb, "ocs-partitioned") == 0) {
-			static const char *const fe[] = { "ocsr2", NULL };
-			static const char *const pool[] = { "ocsr2pool", NULL };
-			static const char *const imp[] = { "imp3", NULL };
-
-			lab_host_get(lab, "imp3", &h);
-			yv(&b, "transport", "tls");
-			yv(&b, "edition", "standard");
-			yv(&b, "ca_kind", "standalone");
-			yv(&b, "new_ocs_cert", "no");
-			yv(&b, "imp_domain", "example.com");
-			yv(&b, "imp_fqdn", h.fqdn);
-			yv(&b, "imp_address", h.address);
-			yv(&b, "peer_auth_port", "5061");
-			yv(&b, "ocs_fqdn", "ocsr2.example.com");
-			yfile(lab, &b, "ca_root_file", "local",
-			    "example-CA1.cer");
-			yfile(lab, &b, "ocs_cert_file", "ocsr2", FX_DOWNLOADS
-			    "\\ocsr2.cer");
-			buf_adds(&b, "hosts:\n");
-			yaml_role(lab, &b, "ocs_fe", fe, user, port, id);
-			yaml_role(lab, &b, "ocs_pool", pool, user, port, id);
-			yaml_role(lab, &b, "imp", imp, user, port, id);
-		} else if (strcmp(rb, "interdomain-asa") == 0) {
-			static const char *const asa[] = { "asa1", NULL };
-			static const char *const imp[] = { "imp4", NULL };
-			static const char *const edge[] = { "edge1", NULL };
-			static const char *const ca[] = { "ca1", NULL };
-
-			lab_host_get(lab, "asa1", &h);
-			yv(&b, "asa_keypair", "cup_proxy_key");
-			yv(&b, "asa_trustpoint", "cup_proxy");
-			yv(&b, "asa_inside_address", h.address);
-			yfile(lab, &b, "asa_cert_file", "local",
-			    "asa1-cup_proxy.pem");
-			yv(&b, "imp_fqdn", "imp4.example.com");
-			yfile(lab, &b, "imp_cert_file", "local", "imp4-cup.pem");
-			yv(&b, "imp_trustpoint", "cert_from_cup");
-			yv(&b, "peer_auth_port", "5062");
-			yv(&b, "enrollment", "scep");
-			yv(&b, "ca_trustpoint", "msca");
-			yv(&b, "imp_public_fqdn", "imp.example.com");
-			yv(&b, "asa_public_port", "5061");
-			yv(&b, "ca_keypair", "public_key_for_ca");
-			lab_host_get(lab, "ca1", &h);
-			yv(&b, "ca_address", h.address);
-			yv(&b, "ca_server", "ca1.example.com");
-			yv(&b, "ca_kind", "enterprise");
-			yv(&b, "ca_version", "2008");
-			yv(&b, "edge_server", "access_edge");
-			yfile(lab, &b, "ca_chain_file", "edge1", FX_DOWNLOADS
-			    "\\certnew.p7b");
-			yv(&b, "access_edge_external_fqdn", "sip.example.org");
-			yv(&b, "edge_federation_port", "5061");
-			yv(&b, "lync_edge_external_fqdn", "lyncedge.example.org");
-			yv(&b, "federate_aol", "no");
-			buf_adds(&b, "hosts:\n");
-			yaml_role(lab, &b, "asa", asa, user, port, id);
-			yaml_role(lab, &b, "imp", imp, user, port, id);
-			yaml_role(lab, &b, "access_edge", edge, user, port, id);
-			yaml_role(lab, &b, "ca", ca, user, port, id);
-		} else if (strcmp(rb, "lync-cup-federation") == 0) {
-			static const char *const cup[] = { "cup1", NULL };
-
-			lab_host_get(lab, "lyncse1", &h);
-			yv(&b, "lync_sip_domain", "lync.example.net");
-			yv(&b, "cup_domain", "example.com");
-			yv(&b, "cup_fqdn", "cup1.example.com");
-			yv(&b, "lync_fqdn", h.fqdn);
-			yv(&b, "lync_address", h.address);
-			yv(&b, "lync_tls_port", "5061");
-			yv(&b, "destination_pattern", ".net.example.lync.*");
-			yv(&b, "federation_routing_fqdn", "cup1.example.com");
-			yv(&b, "ca_server", "ca1.example.com");
-			yv(&b, "ca_name", "example-CA1");
-			yfile(lab, &b, "ca_cert_file", "local",
-			    "example-CA1.cer");
-			yfile(lab, &b, "csr_file", "local", "cup1-cup.csr");
-			yfile(lab, &b, "cup_cert_file", "local",
-			    "cup1-cup.cer");
-			yv(&b, "peer_auth_port", "5062");
-			buf_adds(&b, "hosts:\n");
-			yaml_role(lab, &b, "cup", cup, user, port, id);
+		diags_init(&q);
+		if (catalog_open(rbdir, estate_runbooks[i], &rb, &q) != 0) {
+			/* The lab serves the runbooks there are. */
+			fprintf(stderr, "fedwiz: lab: no answers for %s: %s\n",
+			    estate_runbooks[i], q.n > 0 ? q.v[0].msg : "?");
+			diags_free(&q);
+			continue;
 		}
-		v = xasprintf("%s.yaml", rb);
-		path = xasprintf("%s/%s", dir, v);
+		diags_free(&q);
+		buf_init(&b);
+		ans_runbook(lab, rb, &b);
+		path = xasprintf("%s/%s.yaml", dir, estate_runbooks[i]);
 		if (file_write_atomic(path, b.s, b.len, d) != 0)
 			rc = -1;
 		free(path);
-		free(v);
 		buf_free(&b);
+		runbook_free(rb);
 	}
-out:
 	free(dir);
-	free(user);
-	free(id);
 	return rc;
 }

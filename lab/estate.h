@@ -24,8 +24,10 @@ void	estate_create(struct lab *, const struct estate_net *);
  * of the runbooks done) or "configured" (all of it done). Keys are kept
  * and reused. */
 void	estate_build(struct lab *, const char *);
-/* DIR/answers/RUNBOOK.yaml for each runbook. 0 or -1 with a diag. */
-int	estate_answers(struct lab *, struct diags *);
+/* DIR/answers/RUNBOOK.yaml for each runbook of the folder given (as
+ * catalog_dir names it): the variables and roles each declares, with the
+ * lab's values. 0 or -1 with a diag. */
+int	estate_answers(struct lab *, const char *, struct diags *);
 /* The lab host an inventory name stands for (an alias such as the OCS
  * pool of a Standard Edition server is its server). 0 or -1. */
 int	estate_host(struct lab *, const char *, struct lab_host *);

@@ -257,19 +257,8 @@ do_ocs_use_cert(struct lab *lab, const struct lab_host *h, char **why)
 static int64_t
 ocs_route(struct lab *lab, const char *host, const char *nexthop)
 {
-	int64_t	*v, id = 0;
-	size_t	 n, i;
-	char	*nh;
-
-	v = lab_obj_list(lab, host, "MSFT_SIPRoutingTableData", &n);
-	for (i = 0; i < n && id == 0; i++) {
-		nh = lab_prop(lab, v[i], "NextHop", NULL);
-		if (nh != NULL && lab_ieq(nh, nexthop))
-			id = v[i];
-		free(nh);
-	}
-	free(v);
-	return id;
+	return lab_obj_where(lab, host, "MSFT_SIPRoutingTableData", "NextHop",
+	    nexthop);
 }
 
 static int
@@ -374,6 +363,27 @@ do_r2_auth(struct lab *lab, const struct lab_host *h, char **why)
 	if (lab_obj_where(lab, h->name, "MSFT_SIPRemoteAddressData", "Server",
 	    imp.address) == 0)
 		fx_ocs_hostauth_add(lab, h->name, imp.address, 0, 1, 1);
+	return 0;
+}
+
+/* Host Authorization done per IM and Presence node (the procedure on
+ * the node's instance): the same clicks on its OCS server, for this
+ * node's FQDN and address. */
+static int
+do_auth_for_imp(struct lab *lab, const struct lab_host *h, char **why)
+{
+	struct lab_host	ocs;
+
+	(void)why;
+	if (partner(lab, h, "ocs2007r2", &ocs) != 0 &&
+	    partner(lab, h, "ocs2007", &ocs) != 0)
+		return 0;
+	if (lab_obj_where(lab, ocs.name, "MSFT_SIPRemoteAddressData", "Server",
+	    h->fqdn) == 0)
+		fx_ocs_hostauth_add(lab, ocs.name, h->fqdn, 0, 1, 1);
+	if (lab_obj_where(lab, ocs.name, "MSFT_SIPRemoteAddressData", "Server",
+	    h->address) == 0)
+		fx_ocs_hostauth_add(lab, ocs.name, h->address, 0, 1, 1);
 	return 0;
 }
 
@@ -512,6 +522,20 @@ do_ca_template(struct lab *lab, const struct lab_host *h, char **why)
 }
 
 /* ---- IM and Presence -------------------------------------------------- */
+
+/* The TLS peer subject made per peer server (the procedure on the OCS
+ * server's or front end's instance): on the IM and Presence node of its
+ * runbook, this server's FQDN. */
+static int
+do_peer_subject_for(struct lab *lab, const struct lab_host *h, char **why)
+{
+	struct lab_host	imp;
+
+	(void)why;
+	if (partner(lab, h, "imp", &imp) == 0)
+		fx_imp_peer_subject(lab, imp.name, h->fqdn, h->fqdn);
+	return 0;
+}
 
 static int
 do_peer_subject(struct lab *lab, const struct lab_host *h, char **why)
@@ -838,6 +862,9 @@ const struct labdo_entry labdo_table[] = {
 	{ "add-host-authorization", "ocs2007r2", 0,
 	    "Front End Properties > Host Authorization: the IM and Presence "
 	    "node's FQDN and address", do_r2_auth },
+	{ "add-host-authorization", "imp", 0,
+	    "OCS Front End Properties > Host Authorization: this IM and "
+	    "Presence node's FQDN and address", do_auth_for_imp },
 	{ "enable-fips", "ocs2007r2", 0,
 	    "Local Security Policy: FIPS compliant algorithms enabled", do_fips },
 	{ "configure-mutual-tls", "ocs2007r2", 0,
@@ -879,6 +906,9 @@ const struct labdo_entry labdo_table[] = {
 	{ "create-tls-peer-subject", "imp", 0,
 	    "TLS Peer Subjects: add the peer's certificate subject",
 	    do_peer_subject },
+	{ "create-tls-peer-subject", "ocs2007 ocs2007r2 lync-fe", 0,
+	    "IM and Presence TLS Peer Subjects: add this server's FQDN",
+	    do_peer_subject_for },
 	{ "add-tls-peer-to-subjects-list", "imp", 0,
 	    "TLS Context Configuration: TLS_RSA_WITH_3DES_EDE_CBC_SHA, Disable "
 	    "Empty TLS Fragments, the peer subject; Save", do_peer_context },

@@ -939,6 +939,17 @@ fx_asa_keypair(struct lab *lab, const char *host, const char *label,
 }
 
 /* The trustpoint's key pair's key id; 0 and *why when it has none. */
+/* A trustpoint by name; 0 and *why (the ASA's words) when there is none. */
+static int64_t
+tp_find(struct lab *lab, const char *host, const char *tpname, char **why)
+{
+	int64_t	tp = lab_obj_find(lab, host, "Trustpoint", tpname);
+
+	if (tp == 0)
+		*why = xasprintf("%% Error: trustpoint %s not found", tpname);
+	return tp;
+}
+
 static int64_t
 tp_key(struct lab *lab, const char *host, int64_t tp, char **why)
 {
@@ -967,10 +978,8 @@ fx_asa_enroll_self(struct lab *lab, const char *host, const char *tpname,
 	char			*sn, *subject;
 
 	*why = NULL;
-	if ((tp = lab_obj_find(lab, host, "Trustpoint", tpname)) == 0) {
-		*why = xasprintf("%% Error: trustpoint %s not found", tpname);
+	if ((tp = tp_find(lab, host, tpname, why)) == 0)
 		return 0;
-	}
 	if ((key = tp_key(lab, host, tp, why)) == 0)
 		return 0;
 	sn = lab_prop(lab, tp, "subject-name", NULL);
@@ -1000,10 +1009,8 @@ fx_asa_scep_ca(struct lab *lab, const char *host, const char *tpname,
 	char	*url;
 
 	*why = NULL;
-	if ((tp = lab_obj_find(lab, host, "Trustpoint", tpname)) == 0) {
-		*why = xasprintf("%% Error: trustpoint %s not found", tpname);
+	if ((tp = tp_find(lab, host, tpname, why)) == 0)
 		return 0;
-	}
 	url = lab_prop(lab, tp, "enrollment", NULL);
 	if (url == NULL || strncmp(url, "url ", 4) != 0) {
 		free(url);
@@ -1028,10 +1035,8 @@ fx_asa_scep_enroll(struct lab *lab, const char *host, const char *tpname,
 	char			*fqdn, *subject;
 
 	*why = NULL;
-	if ((tp = lab_obj_find(lab, host, "Trustpoint", tpname)) == 0) {
-		*why = xasprintf("%% Error: trustpoint %s not found", tpname);
+	if ((tp = tp_find(lab, host, tpname, why)) == 0)
 		return 0;
-	}
 	if (fx_asa_tp_cert(lab, host, tpname, "ca") == 0) {
 		*why = xasprintf("%% Error: trustpoint %s is not authenticated",
 		    tpname);

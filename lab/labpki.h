@@ -24,7 +24,10 @@ struct lab_certspec {
 	const char	*sans;		/* DNS names, space-separated; NULL */
 	const char	*ekus;		/* "serverAuth clientAuth"; NULL: none */
 	int		 ca;		/* a CA certificate */
-	int		 days;		/* validity from a day ago; 0: 730 */
+	int		 days;		/* validity; 0: 730 */
+	int		 age;		/* issued this many days ago; 0: ten
+					   minutes ago (AD CS backdates by
+					   its clock-skew allowance) */
 	int		 past;		/* nonzero: expired days ago */
 	const char	*friendly;
 };

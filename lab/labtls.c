@@ -87,7 +87,9 @@ schannel(struct lab *lab, const char *host, struct lab_listener *l)
 		l->protocols &= ~(unsigned)LT_TLS11;
 	if (reg_off(lab, host, "Protocols\\TLS 1.2\\Server"))
 		l->protocols &= ~(unsigned)LT_TLS12;
-	if (reg_off(lab, host, "Ciphers\\Triple DES 168"))
+	/* Windows Server 2003 names the key "Triple DES 168/168". */
+	if (reg_off(lab, host, "Ciphers\\Triple DES 168") ||
+	    reg_off(lab, host, "Ciphers\\Triple DES 168/168"))
 		l->ciphers &= ~(unsigned)LC_3DES;
 	if (reg_off(lab, host, "Ciphers\\AES 128/128"))
 		l->ciphers &= ~(unsigned)LC_AES128;

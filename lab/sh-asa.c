@@ -726,6 +726,27 @@ paste(struct asa *a)
 	return b.s != NULL ? buf_steal(&b) : NULL;
 }
 
+/* "Enter the base 64 encoded WHAT." and the paste: the certificate's id,
+ * or 0 after the ASA's error. */
+static int64_t
+paste_cert(struct asa *a, const char *what)
+{
+	char	*pem;
+	int64_t	 cert;
+
+	emit(a, "Enter the base 64 encoded %s.", what);
+	emit(a, "End with the word \"quit\" on a line by itself");
+	flush_out(a);
+	pem = paste(a);
+	if (pem == NULL || (cert = lab_cert_import(a->lab, pem, "")) == 0) {
+		emit(a, "%% Error in saving certificate: status = FAIL");
+		free(pem);
+		return 0;
+	}
+	free(pem);
+	return cert;
+}
+
 static void
 fingerprint(struct asa *a, int64_t cert)
 {
@@ -745,7 +766,7 @@ static void
 authenticate(struct asa *a, const char *name)
 {
 	int64_t	 tp, cert;
-	char	*enr, *pem, *why = NULL;
+	char	*enr, *why = NULL;
 
 	if ((tp = trustpoint(a, name)) == 0)
 		return;
@@ -775,16 +796,8 @@ authenticate(struct asa *a, const char *name)
 		return;
 	}
 	free(enr);
-	emit(a, "Enter the base 64 encoded CA certificate.");
-	emit(a, "End with the word \"quit\" on a line by itself");
-	flush_out(a);
-	pem = paste(a);
-	if (pem == NULL || (cert = lab_cert_import(a->lab, pem, "")) == 0) {
-		emit(a, "%% Error in saving certificate: status = FAIL");
-		free(pem);
+	if ((cert = paste_cert(a, "CA certificate")) == 0)
 		return;
-	}
-	free(pem);
 	fingerprint(a, cert);
 	if (yesno(a, "Do you accept this certificate? [yes/no]: ") != 1) {
 		emit(a, "%% Certificate not accepted.");
@@ -982,21 +995,12 @@ static void
 import_cert(struct asa *a, const char *name)
 {
 	int64_t	 tp, cert;
-	char	*pem;
 
 	if ((tp = trustpoint(a, name)) == 0)
 		return;
 	emit(a, "%s", "");
-	emit(a, "Enter the base 64 encoded certificate.");
-	emit(a, "End with the word \"quit\" on a line by itself");
-	flush_out(a);
-	pem = paste(a);
-	if (pem == NULL || (cert = lab_cert_import(a->lab, pem, "")) == 0) {
-		emit(a, "%% Error in saving certificate: status = FAIL");
-		free(pem);
+	if ((cert = paste_cert(a, "certificate")) == 0)
 		return;
-	}
-	free(pem);
 	changing(a);
 	fx_asa_tp_set_cert(a->lab, a->h.name, name, "id", cert);
 	lab_log(a->lab, "%s: trustpoint %s: certificate imported", a->h.name,

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lab.h"
 #include "sh-ps.h"
@@ -284,6 +285,142 @@ ps_text(struct ps *ps, const struct ps_val *v)
 	return "";
 }
 
+/* ---- dates ------------------------------------------------------------- */
+
+static const char *const day_names[] = { "Sunday", "Monday", "Tuesday",
+    "Wednesday", "Thursday", "Friday", "Saturday" };
+static const char *const month_names[] = { "January", "February", "March",
+    "April", "May", "June", "July", "August", "September", "October",
+    "November", "December" };
+
+/*
+ * A DateTime as .NET formats it (en-US; the servers' clocks are UTC):
+ * the standard formats "s", "u", "o", "d", "D", "g", "G" (and "" the
+ * default, "G"), and custom ones made of yyyy, yy, MM, M, dd, d, HH, H,
+ * hh, h, mm, ss, tt, fff, MMMM, dddd and literal text.
+ */
+const char *
+ps_date_format(struct ps *ps, time_t t, const char *f)
+{
+	struct tm	 tm;
+	struct buf	 b;
+	const char	*p, *r;
+	int		 h12, n;
+
+	gmtime_r(&t, &tm);
+	h12 = tm.tm_hour % 12 == 0 ? 12 : tm.tm_hour % 12;
+	if (f == NULL || *f == '\0' || strcmp(f, "G") == 0)
+		f = "M/d/yyyy h:mm:ss tt";
+	else if (strcmp(f, "s") == 0)
+		f = "yyyy-MM-ddTHH:mm:ss";
+	else if (strcmp(f, "u") == 0)
+		f = "yyyy-MM-dd HH:mm:ssZ";
+	else if (strcmp(f, "o") == 0 || strcmp(f, "O") == 0)
+		f = "yyyy-MM-ddTHH:mm:ss.fffffffZ";
+	else if (strcmp(f, "d") == 0)
+		f = "M/d/yyyy";
+	else if (strcmp(f, "D") == 0)
+		f = "dddd, MMMM d, yyyy";
+	else if (strcmp(f, "g") == 0)
+		f = "M/d/yyyy h:mm tt";
+	buf_init(&b);
+	for (p = f; *p != '\0'; p += n) {
+		for (n = 1; p[n] == p[0]; n++)
+			;
+		switch (*p) {
+		case 'y':
+			if (n >= 4)
+				buf_printf(&b, "%04d", tm.tm_year + 1900);
+			else
+				buf_printf(&b, "%02d", (tm.tm_year + 1900) % 100);
+			break;
+		case 'M':
+			if (n >= 4)
+				buf_adds(&b, month_names[tm.tm_mon]);
+			else if (n == 3)
+				buf_printf(&b, "%.3s", month_names[tm.tm_mon]);
+			else
+				buf_printf(&b, n == 2 ? "%02d" : "%d",
+				    tm.tm_mon + 1);
+			break;
+		case 'd':
+			if (n >= 4)
+				buf_adds(&b, day_names[tm.tm_wday]);
+			else if (n == 3)
+				buf_printf(&b, "%.3s", day_names[tm.tm_wday]);
+			else
+				buf_printf(&b, n == 2 ? "%02d" : "%d",
+				    tm.tm_mday);
+			break;
+		case 'H':
+			buf_printf(&b, n >= 2 ? "%02d" : "%d", tm.tm_hour);
+			break;
+		case 'h':
+			buf_printf(&b, n >= 2 ? "%02d" : "%d", h12);
+			break;
+		case 'm':
+			buf_printf(&b, n >= 2 ? "%02d" : "%d", tm.tm_min);
+			break;
+		case 's':
+			buf_printf(&b, n >= 2 ? "%02d" : "%d", tm.tm_sec);
+			break;
+		case 't':
+			r = tm.tm_hour < 12 ? "AM" : "PM";
+			buf_printf(&b, "%.*s", n >= 2 ? 2 : 1, r);
+			break;
+		case 'f':
+			buf_printf(&b, "%0*d", n, 0);
+			break;
+		case '\\':
+			if (p[1] != '\0') {
+				buf_addc(&b, p[1]);
+				n = 2;
+			}
+			break;
+		default:
+			buf_add(&b, p, (size_t)n);
+			break;
+		}
+	}
+	r = arena_strdup(ps->a, b.s ? b.s : "");
+	buf_free(&b);
+	return r;
+}
+
+struct ps_val *
+ps_date(struct ps *ps, time_t t)
+{
+	struct ps_obj	*o = ps_obj(ps, "System.DateTime", PK_DATE);
+
+	o->id = (int64_t)t;
+	o->tostr = ps_date_format(ps, t, NULL);
+	return ps_objv(ps, o);
+}
+
+static int
+is_date(const struct ps_val *v)
+{
+	return v != NULL && v->t == PS_OBJ && v->o->kind == PK_DATE;
+}
+
+int
+ps_cmp(struct ps *ps, const struct ps_val *l, const struct ps_val *r)
+{
+	const char	*a, *b;
+	char		*ea, *eb;
+	long long	 na, nb;
+
+	if (is_date(l) && is_date(r))
+		return l->o->id < r->o->id ? -1 : l->o->id > r->o->id;
+	a = ps_text(ps, l);
+	b = ps_text(ps, r);
+	na = strtoll(a, &ea, 10);
+	nb = strtoll(b, &eb, 10);
+	if (*a && *b && *ea == '\0' && *eb == '\0')
+		return na < nb ? -1 : na > nb;
+	return strcasecmp(a, b);
+}
+
 int
 ps_truthy(const struct ps_val *v)
 {
@@ -442,6 +579,11 @@ ps_error(struct ps *ps, const char *name, const char *category,
 		fatal("out of memory");
 	va_end(ap);
 	ps->failed = 1;
+	if (ps->silent && !err_parse) {
+		/* -ErrorAction SilentlyContinue: $? says it, nothing shows. */
+		free(msg);
+		return;
+	}
 	if (!err_parse) {
 		if (name != NULL && *name != '\0')
 			buf_printf(&ps->err, "%s : %s\n", name, msg);
@@ -584,14 +726,14 @@ enum nk {
 	N_LIST, N_PIPE, N_CMD, N_ASSIGN, N_IF, N_FOREACH, N_EXIT,
 	N_STR, N_XSTR, N_NUM, N_VAR, N_MEMBER, N_CALL, N_INDEX, N_STATIC,
 	N_BIN, N_NOT, N_NEG, N_COMMA, N_SUB, N_ARRSUB, N_HASH, N_SB,
-	N_TYPE, N_CAST, N_BARE, N_PARAM
+	N_TYPE, N_CAST, N_BARE, N_PARAM, N_PBLOCK
 };
 
 enum op {
 	OP_OR, OP_AND, OP_XOR, OP_EQ, OP_NE, OP_GT, OP_GE, OP_LT, OP_LE,
 	OP_LIKE, OP_NOTLIKE, OP_MATCH, OP_NOTMATCH, OP_CONTAINS,
 	OP_NOTCONTAINS, OP_IN, OP_NOTIN, OP_ADD, OP_SUB, OP_MUL, OP_DIV,
-	OP_MOD
+	OP_MOD, OP_SPLIT, OP_JOIN
 };
 
 struct ps_node {
@@ -939,14 +1081,84 @@ parse_hash(struct parser *p)
 	return n;
 }
 
+/* param($a, $b = default): a script block's parameters, bound to what
+ * `& $sb ARGS` passes, in order. */
+static struct ps_node *
+parse_param_block(struct parser *p)
+{
+	struct ps_node	*pb, *v;
+	int		 start;
+
+	pb = node(p, N_PBLOCK, p->pos);
+	p->pos += 5;	/* param */
+	blank(p, 1);
+	p->pos++;	/* ( */
+	for (;;) {
+		blank(p, 1);
+		if (peek(p) == ')') {
+			p->pos++;
+			break;
+		}
+		if (peek(p) == '[') {	/* [string]$k: the type is not kept */
+			while (peek(p) != '\0' && peek(p) != ']')
+				p->pos++;
+			if (peek(p) == ']')
+				p->pos++;
+			continue;
+		}
+		if (peek(p) != '$') {
+			perr(p, p->pos, "MissingEndParenthesisInFunction"
+			    "ParameterList", "Missing ')' in function parameter "
+			    "list.");
+			return pb;
+		}
+		p->pos++;
+		start = p->pos;
+		while (isalnum((unsigned char)peek(p)) || peek(p) == '_')
+			p->pos++;
+		v = node(p, N_VAR, start - 1);
+		v->s = arena_strndup(p->ps->a, p->src + start,
+		    (size_t)(p->pos - start));
+		blank(p, 1);
+		if (peek(p) == '=') {
+			p->pos++;
+			blank(p, 1);
+			add(p, v, parse_unary(p));
+			blank(p, 1);
+		}
+		add(p, pb, v);
+		if (peek(p) == ',')
+			p->pos++;
+	}
+	return pb;
+}
+
 static struct ps_node *
 parse_block(struct parser *p)
 {
-	struct ps_node	*n;
-	int		 at = p->pos;
+	struct ps_node	*n, *pb = NULL;
+	int		 at = p->pos, save;
 
 	p->pos++;	/* { */
+	save = p->pos;
+	blank(p, 1);
+	if (at_word(p, "param")) {
+		int	q = p->pos + 5;
+
+		while (p->src[q] == ' ' || p->src[q] == '\t')
+			q++;
+		if (p->src[q] == '(')
+			pb = parse_param_block(p);
+	}
+	if (pb == NULL)
+		p->pos = save;
 	n = parse_statements(p, '}');
+	if (pb != NULL) {
+		/* The parameters first: eval_list passes over them. */
+		add(p, n, pb);
+		memmove(n->c + 1, n->c, (n->nc - 1) * sizeof(*n->c));
+		n->c[0] = pb;
+	}
 	if (peek(p) != '}') {
 		perr(p, at, "MissingEndCurlyBrace", "Missing closing '}' in "
 		    "statement block or type definition.");
@@ -1037,7 +1249,17 @@ parse_postfix(struct parser *p, struct ps_node *n)
 				p->pos++;
 				blank(p, 1);
 				while (peek(p) != ')' && !p->err) {
-					add(p, m, parse_expr(p));
+					/* Method arguments are separated by
+					 * commas, which an expression would
+					 * take for an array. */
+					struct ps_node	*e = parse_expr(p);
+					size_t		 k;
+
+					if (e->k == N_COMMA)
+						for (k = 0; k < e->nc; k++)
+							add(p, m, e->c[k]);
+					else
+						add(p, m, e);
 					blank(p, 1);
 					if (peek(p) == ',') {
 						p->pos++;
@@ -1238,7 +1460,8 @@ static const struct {
 	{ "-notmatch", OP_NOTMATCH, 2 }, { "-contains", OP_CONTAINS, 2 },
 	{ "-icontains", OP_CONTAINS, 2 },
 	{ "-notcontains", OP_NOTCONTAINS, 2 }, { "-in", OP_IN, 2 },
-	{ "-notin", OP_NOTIN, 2 },
+	{ "-notin", OP_NOTIN, 2 }, { "-split", OP_SPLIT, 2 },
+	{ "-isplit", OP_SPLIT, 2 }, { "-join", OP_JOIN, 2 },
 };
 
 static int
@@ -1368,7 +1591,17 @@ parse_command(struct parser *p)
 		blank(p, 0);
 	}
 	start = p->pos;
-	if (peek(p) == '\'' || peek(p) == '"') {
+	if (peek(p) == '$') {
+		/* & $sb ARGS: what the variable holds is run. */
+		n->op = 1;
+		p->pos++;
+		start = p->pos;
+		while (isalnum((unsigned char)peek(p)) || peek(p) == '_' ||
+		    peek(p) == ':')
+			p->pos++;
+		n->s = arena_strndup(p->ps->a, p->src + start,
+		    (size_t)(p->pos - start));
+	} else if (peek(p) == '\'' || peek(p) == '"') {
 		a = peek(p) == '\'' ? parse_sq(p) : parse_dq(p);
 		n->s = a->s ? a->s : "";
 	} else {
@@ -1621,6 +1854,8 @@ parse_statements(struct parser *p, char end)
 
 static struct ps_val	*eval(struct ps *, const struct ps_node *);
 static struct ps_val	*eval_list(struct ps *, const struct ps_node *, int);
+static struct ps_val	*invoke_args(struct ps *, const struct ps_val *,
+			    struct ps_val **, size_t);
 
 static struct ps_val *
 var_get(struct ps *ps, const char *name)
@@ -1634,7 +1869,7 @@ var_get(struct ps *ps, const char *name)
 	if (ps_ieq(name, "null"))
 		return ps_null(ps);
 	if (ps_ieq(name, "?"))
-		return ps_bool(ps, !ps->failed);
+		return ps_bool(ps, !ps->last_failed);
 	if (ps_ieq(name, "pwd"))
 		return ps_str(ps, ps->cwd);
 	if (strncasecmp(name, "env:", 4) == 0) {
@@ -1718,6 +1953,8 @@ scalar_eq(struct ps *ps, const struct ps_val *l, const struct ps_val *r)
 
 	if (l->t == PS_NULL || r->t == PS_NULL)
 		return l->t == r->t;
+	if (is_date(l) && is_date(r))
+		return l->o->id == r->o->id;
 	if (l->t == PS_BOOL)
 		return l->i == (int64_t)ps_truthy(r);
 	if (l->t == PS_INT && as_int(r, &b) == 0)
@@ -1734,6 +1971,8 @@ scalar_cmp(struct ps *ps, const struct ps_val *l, const struct ps_val *r)
 
 	if (as_int(l, &a) == 0 && as_int(r, &b) == 0)
 		return a < b ? -1 : a > b;
+	if (is_date(l) && is_date(r))
+		return ps_cmp(ps, l, r);
 	return strcasecmp(ps_text(ps, l), ps_text(ps, r));
 }
 
@@ -1779,6 +2018,48 @@ scalar_test(struct ps *ps, int op, const struct ps_val *l,
 	return 0;
 }
 
+/* "a, b" -split ', ': the pieces between matches of a regular
+ * expression (case-insensitive, as -split is); each string of an array
+ * on the left is split in turn. */
+static struct ps_val *
+split_re(struct ps *ps, const struct ps_node *n, struct ps_val *l,
+    struct ps_val *r)
+{
+	struct ps_val	*out = ps_arr(ps);
+	regex_t		 re;
+	regmatch_t	 m;
+	const char	*s;
+	size_t		 i, k;
+	int		 eflags;
+
+	if (regcomp(&re, ps_text(ps, r), REG_EXTENDED | REG_ICASE) != 0) {
+		err_at = n->at;
+		err_len = n->len;
+		ps_error(ps, NULL, "OperationStopped: (:) [], "
+		    "ArgumentException", "System.ArgumentException",
+		    "parsing \"%s\" - Unrecognized escape sequence or "
+		    "unbalanced parentheses.", ps_text(ps, r));
+		return ps_null(ps);
+	}
+	for (i = 0; i < (l->t == PS_ARR ? l->n : 1); i++) {
+		s = ps_text(ps, l->t == PS_ARR ? l->a[i] : l);
+		eflags = 0;
+		for (k = 0; k < 4096; k++) {
+			if (regexec(&re, s, 1, &m, eflags) != 0 ||
+			    m.rm_eo == 0) {
+				break;
+			}
+			ps_push(ps, out, ps_str(ps, arena_strndup(ps->a, s,
+			    (size_t)m.rm_so)));
+			s += m.rm_eo;
+			eflags = REG_NOTBOL;
+		}
+		ps_push(ps, out, ps_str(ps, s));
+	}
+	regfree(&re);
+	return out;
+}
+
 static struct ps_val *
 binary(struct ps *ps, const struct ps_node *n)
 {
@@ -1797,6 +2078,22 @@ binary(struct ps *ps, const struct ps_node *n)
 	l = eval(ps, n->c[0]);
 	r = eval(ps, n->c[1]);
 	switch (n->op) {
+	case OP_SPLIT:
+		return split_re(ps, n, l, r);
+	case OP_JOIN: {
+		struct buf	 jb;
+		const char	*sep = ps_text(ps, r), *js;
+
+		if (l->t != PS_ARR)
+			return ps_str(ps, ps_text(ps, l));
+		buf_init(&jb);
+		for (i = 0; i < l->n; i++)
+			buf_printf(&jb, "%s%s", i ? sep : "", ps_text(ps,
+			    l->a[i]));
+		js = arena_strdup(ps->a, jb.s ? jb.s : "");
+		buf_free(&jb);
+		return ps_str(ps, js);
+	}
 	case OP_XOR:
 		return ps_bool(ps, ps_truthy(l) != ps_truthy(r));
 	case OP_CONTAINS:
@@ -1915,6 +2212,46 @@ method(struct ps *ps, const struct ps_node *n, struct ps_val *self,
 
 	err_at = n->at;
 	err_len = n->len;
+	if (is_date(self)) {
+		if (ps_ieq(m, "ToString"))
+			return ps_str(ps, ps_date_format(ps, (time_t)self->o->id,
+			    na > 0 ? a0 : NULL));
+		if (ps_ieq(m, "ToUniversalTime") || ps_ieq(m, "ToLocalTime"))
+			return self;
+		if ((ps_ieq(m, "AddDays") || ps_ieq(m, "AddHours")) &&
+		    na == 1) {
+			int64_t	k = 0;
+
+			as_int(args[0], &k);
+			return ps_date(ps, (time_t)(self->o->id + k *
+			    (ps_ieq(m, "AddDays") ? 86400 : 3600)));
+		}
+	}
+	if (self->t == PS_OBJ && self->o->kind == PK_REGKEY) {
+		const char	*name = self->o->tostr;
+
+		if (ps_ieq(m, "OpenSubKey") && na >= 1) {
+			struct ps_val	*k = ps_regkey(ps, ps_fmt(ps, "%s\\%s",
+			    name, a0));
+
+			return k != NULL ? k : ps_null(ps);
+		}
+		if (ps_ieq(m, "GetValue") && na >= 1) {
+			struct ps_val	*v = ps_get(self->o, a0);
+
+			return v != NULL ? v : na > 1 ? args[1] : ps_null(ps);
+		}
+		if (ps_ieq(m, "GetValueNames")) {
+			struct ps_val	*out = ps_arr(ps);
+			size_t		 i;
+
+			for (i = 0; i < self->o->n; i++)
+				ps_push(ps, out, ps_str(ps, self->o->p[i].name));
+			return out;
+		}
+		if (ps_ieq(m, "Close") || ps_ieq(m, "Dispose"))
+			return ps_null(ps);
+	}
 	if (ps_ieq(m, "ToString"))
 		return ps_str(ps, ps_text(ps, self));
 	if (ps_ieq(m, "GetType"))
@@ -2115,6 +2452,18 @@ eval(struct ps *ps, const struct ps_node *n)
 		if (n->c[0]->k == N_TYPE && strcasestr(n->c[0]->s,
 		    "Environment") != NULL && ps_ieq(n->s, "MachineName"))
 			return ps_str(ps, ps->host.name);
+		/* [Microsoft.Win32.Registry]::LocalMachine: the hive, for
+		 * OpenSubKey (key names with a "/" in them, which registry
+		 * paths cannot say). */
+		if (n->c[0]->k == N_TYPE && (ps_ieq(n->c[0]->s,
+		    "Microsoft.Win32.Registry") || ps_ieq(n->c[0]->s,
+		    "Win32.Registry")) && ps_ieq(n->s, "LocalMachine") &&
+		    (v = ps_regkey(ps, "HKEY_LOCAL_MACHINE")) != NULL)
+			return v;
+		if (n->c[0]->k == N_TYPE && (ps_ieq(n->c[0]->s, "DateTime") ||
+		    ps_ieq(n->c[0]->s, "System.DateTime")) &&
+		    (ps_ieq(n->s, "Now") || ps_ieq(n->s, "UtcNow")))
+			return ps_date(ps, time(NULL));
 		return ps_null(ps);
 	case N_INDEX:
 		self = eval(ps, n->c[0]);
@@ -2366,6 +2715,33 @@ ps_switch(struct ps_args *a, const char *name)
 }
 
 /* A command of one pipeline element. */
+/* -ErrorAction SilentlyContinue (or Ignore, or 0): the command's errors
+ * set $? and are not shown. */
+static int
+error_action_silent(struct ps *ps, const struct ps_node *n)
+{
+	size_t		 i;
+	const char	*v;
+
+	for (i = 0; i < n->nc; i++) {
+		const struct ps_node	*c = n->c[i];
+
+		if (c->k != N_PARAM || !(ps_ieq(c->s, "ea") ||
+		    (strlen(c->s) >= 6 && strncasecmp(c->s, "ErrorAction",
+		    strlen(c->s)) == 0)))
+			continue;
+		if (c->colon && c->nc > 0)
+			v = ps_text(ps, eval(ps, c->c[0]));
+		else if (i + 1 < n->nc && n->c[i + 1]->k != N_PARAM)
+			v = ps_text(ps, eval(ps, n->c[i + 1]));
+		else
+			return 0;
+		return ps_ieq(v, "SilentlyContinue") || ps_ieq(v, "Ignore") ||
+		    strcmp(v, "0") == 0;
+	}
+	return 0;
+}
+
 static struct ps_val *
 run_command(struct ps *ps, const struct ps_node *n, struct ps_val *input)
 {
@@ -2373,8 +2749,33 @@ run_command(struct ps *ps, const struct ps_node *n, struct ps_val *input)
 	struct ps_args		 a;
 	struct ps_val		*out;
 	size_t			 i;
+	int			 silent;
 
-	cmd = ps_cmd_find(n->s);
+	if (n->op == 1) {
+		/* & $var ARGS */
+		struct ps_val	*v = var_get(ps, n->s), *args[16];
+		size_t		 na = 0;
+
+		if (v->t == PS_SB) {
+			for (i = 0; i < n->nc && na < nitems(args); i++)
+				if (n->c[i]->k != N_PARAM)
+					args[na++] = eval(ps, n->c[i]);
+			return invoke_args(ps, v, args, na);
+		}
+		if (v->t != PS_STR) {
+			err_at = n->at;
+			err_len = (int)strlen(n->s) + 1;
+			ps_error(ps, NULL, "InvalidOperation: (:) [], "
+			    "RuntimeException", "BadExpression", "The "
+			    "expression after '&' in a pipeline element "
+			    "produced an object that was not valid. It must "
+			    "result in a command name, a script block, or a "
+			    "CommandInfo object.");
+			return NULL;
+		}
+		cmd = ps_cmd_find(v->s);
+	} else
+		cmd = ps_cmd_find(n->s);
 	if (cmd != NULL && cmd->module != NULL) {
 		/* A module's cmdlet exists once the module is loaded. */
 		for (i = 0; i < ps->nmodules; i++)
@@ -2400,7 +2801,10 @@ run_command(struct ps *ps, const struct ps_node *n, struct ps_val *input)
 	}
 	err_at = n->at;
 	err_len = (int)strlen(n->s);
+	silent = error_action_silent(ps, n);
+	ps->silent += silent;
 	out = cmd->fn(ps, &a, input);
+	ps->silent -= silent;
 	args_free(&a);
 	return out;
 }
@@ -2442,6 +2846,37 @@ run_pipeline(struct ps *ps, const struct ps_node *n, struct ps_val *out)
 	if (items != NULL)
 		for (i = 0; i < items->n; i++)
 			ps_push(ps, out, items->a[i]);
+}
+
+/* A script block run with arguments: its param() names bound in order
+ * (a default when an argument is missing), the rest in $args; the old
+ * values come back afterwards. */
+static struct ps_val *
+invoke_args(struct ps *ps, const struct ps_val *sb, struct ps_val **args,
+    size_t na)
+{
+	const struct ps_node	*pb = NULL;
+	struct ps_val		*old[16], *oldargs = var_get(ps, "args");
+	struct ps_val		*rest = ps_arr(ps), *out;
+	size_t			 i, np = 0;
+
+	if (sb->sb->nc > 0 && sb->sb->c[0]->k == N_PBLOCK)
+		pb = sb->sb->c[0];
+	if (pb != NULL)
+		np = pb->nc < nitems(old) ? pb->nc : nitems(old);
+	for (i = 0; i < np; i++) {
+		old[i] = var_get(ps, pb->c[i]->s);
+		var_set(ps, pb->c[i]->s, i < na ? args[i] : pb->c[i]->nc > 0 ?
+		    eval(ps, pb->c[i]->c[0]) : ps_null(ps));
+	}
+	for (i = np; i < na; i++)
+		ps_push(ps, rest, args[i]);
+	var_set(ps, "args", rest);
+	out = eval_list(ps, sb->sb, 0);
+	for (i = 0; i < np; i++)
+		var_set(ps, pb->c[i]->s, old[i]);
+	var_set(ps, "args", oldargs);
+	return out;
 }
 
 struct ps_val *
@@ -2550,6 +2985,8 @@ eval_list(struct ps *ps, const struct ps_node *n, int top)
 			if (s->n)
 				ps->exiting = 1;
 			break;
+		case N_PBLOCK:
+			break;
 		default:
 			run_pipeline(ps, s, stmt);
 			break;
@@ -2559,6 +2996,7 @@ eval_list(struct ps *ps, const struct ps_node *n, int top)
 			if (!ps->interactive)
 				ps_flush_errors(ps);
 		}
+		ps->last_failed = ps->failed;
 	}
 	return out;
 }

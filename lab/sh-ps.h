@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "lab.h"
 #include "util.h"
@@ -72,6 +73,8 @@ enum ps_kind {
 	PK_TRANSPORT,	/* its transport */
 	PK_CHOICE,	/* its transport choice */
 	PK_WMI,		/* a ManagementObject */
+	PK_DATE,	/* System.DateTime: id the time (UTC seconds) */
+	PK_REGKEY,	/* Microsoft.Win32.RegistryKey: tostr its name */
 	PK_OPAQUE	/* prints as its type name */
 };
 
@@ -112,7 +115,10 @@ struct ps {
 	char		**modules;	/* imported */
 	size_t		 nmodules;
 	struct buf	 err;		/* error text to flush to stderr */
-	int		 failed;	/* $? false after the last statement */
+	int		 failed;	/* the statement running has failed */
+	int		 last_failed;	/* $?: the last statement failed */
+	int		 silent;	/* -ErrorAction SilentlyContinue: errors
+					   set $? but are not shown */
 	int		 exit_code;	/* `exit N` */
 	int		 exiting;
 	const char	*script;	/* the line being run (errors show it) */
@@ -146,6 +152,15 @@ void		 ps_each(struct ps_val *, void (*)(struct ps_val *, void *),
 /* Run a script block with $_ bound (and $args); its output. */
 struct ps_val	*ps_invoke(struct ps *, const struct ps_val *,
 		    struct ps_val *);
+/* A System.DateTime: en-US text, ToString(format), compared by time. */
+struct ps_val	*ps_date(struct ps *, time_t);
+/* Its text in a .NET format ("s", "u", "D", "yyyy-MM-dd", ...; NULL the
+ * default, "G"). */
+const char	*ps_date_format(struct ps *, time_t, const char *);
+/* Order of two values as Sort-Object and -lt/-gt see them: numbers as
+ * numbers, dates as dates, else text without case. */
+int		 ps_cmp(struct ps *, const struct ps_val *,
+		    const struct ps_val *);
 /* Run a script (one or more statements). Output goes to ps->out through
  * the default formatter. Returns 0, or 1 when the last statement
  * failed. */
@@ -178,6 +193,9 @@ void		 ps_out_default(struct ps *, struct ps_val *);
 const char	*ps_fmt_value(struct ps *, const struct ps_val *);
 
 /* sh-pscmd.c */
+/* A registry key of the host ("HKLM\\System\\...", or HKEY_LOCAL_MACHINE
+ * spelled out) as a RegistryKey object; NULL when there is none. */
+struct ps_val	*ps_regkey(struct ps *, const char *);
 struct ps_args;
 struct ps_cmd {
 	const char	*name;

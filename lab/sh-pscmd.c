@@ -65,18 +65,12 @@ old_ps(struct ps *ps)
 	return old;
 }
 
-/* "3/14/2027 9:12:44 AM", as en-US shows a DateTime. */
+/* "3/14/2027 9:12:44 AM", as en-US shows a DateTime; a DateTime all the
+ * same (ToString('s'), sorting, comparing). */
 static struct ps_val *
 date(struct ps *ps, time_t t)
 {
-	struct tm	tm;
-	int		h;
-
-	gmtime_r(&t, &tm);
-	h = tm.tm_hour % 12;
-	return ps_strf(ps, "%d/%d/%d %d:%02d:%02d %s", tm.tm_mon + 1,
-	    tm.tm_mday, tm.tm_year + 1900, h == 0 ? 12 : h, tm.tm_min,
-	    tm.tm_sec, tm.tm_hour < 12 ? "AM" : "PM");
+	return ps_date(ps, t);
 }
 
 static struct ps_val *
@@ -654,9 +648,18 @@ full_path(struct ps *ps, const char *p)
 static void
 not_found_path(struct ps *ps, struct ps_args *a, const char *path)
 {
+	char		 cls[64];
+	const char	*c;
+	size_t		 k = 0;
+
+	/* Get-ChildItem's class: GetChildItemCommand. */
+	for (c = a->cmdname; *c != '\0' && k + 1 < sizeof(cls); c++)
+		if (*c != '-')
+			cls[k++] = *c;
+	cls[k] = '\0';
 	ps_error(ps, a->cmdname, ps_fmt(ps, "ObjectNotFound: (%s:String) [%s], "
 	    "ItemNotFoundException", path, a->cmdname), ps_fmt(ps, "PathNotFound,Microsoft.PowerShell."
-	    "Commands.%sCommand", a->cmdname), "Cannot find path '%s' because it does not "
+	    "Commands.%sCommand", cls), "Cannot find path '%s' because it does not "
 	    "exist.", path);
 }
 
@@ -993,14 +996,10 @@ c_foreach_object(struct ps *ps, struct ps_args *a, struct ps_val *in)
 static int
 cmp_prop(struct ps *ps, struct ps_val *x, struct ps_val *y, const char *p)
 {
-	const char	*a = ps_text(ps, p ? ps_member(ps, x, p) : x);
-	const char	*b = ps_text(ps, p ? ps_member(ps, y, p) : y);
-	char		*ea, *eb;
-	long long	 na = strtoll(a, &ea, 10), nb = strtoll(b, &eb, 10);
+	struct ps_val	*a = p ? ps_member(ps, x, p) : x;
+	struct ps_val	*b = p ? ps_member(ps, y, p) : y;
 
-	if (*a && *b && *ea == '\0' && *eb == '\0')
-		return na < nb ? -1 : na > nb;
-	return strcasecmp(a, b);
+	return ps_cmp(ps, a ? a : ps_null(ps), b ? b : ps_null(ps));
 }
 
 static struct ps_val *
@@ -1407,6 +1406,110 @@ reg_key(struct ps *ps, const char *p)
 	return NULL;
 }
 
+/*
+ * A registry key as a RegistryKey: its values as properties (for
+ * GetValue), tostr its name. A key exists when the lab has values under
+ * it or under a key below it (Windows has the whole tree; the lab keeps
+ * the keys the estate and the checks use).
+ */
+struct ps_val *
+ps_regkey(struct ps *ps, const char *path)
+{
+	const char	*key = reg_key(ps, path);
+	int64_t		 id, *v;
+	size_t		 n, i, kl;
+	struct lab_obj	 lo;
+	struct ps_obj	*o;
+	int		 found = 0;
+	char		*name;
+
+	if (key == NULL)
+		return NULL;
+	kl = strlen(key);
+	while (kl > 0 && key[kl - 1] == '\\')
+		kl--;
+	key = arena_strndup(ps->a, key, kl);
+	o = ps_obj(ps, "Microsoft.Win32.RegistryKey", PK_REGKEY);
+	if ((id = lab_obj_find(ps->lab, ps->host.name, "Registry", key)) != 0 &&
+	    lab_obj_load(ps->lab, id, &lo) == 0) {
+		found = 1;
+		for (i = 0; i < lo.n; i++)
+			ps_set(ps, o, lo.p[i].name, lo.p[i].type == 'i' ?
+			    ps_int(ps, strtoll(lo.p[i].value, NULL, 10)) :
+			    ps_str(ps, lo.p[i].value));
+		lab_obj_free(&lo);
+	}
+	v = lab_obj_list(ps->lab, ps->host.name, "Registry", &n);
+	for (i = 0; i < n && !found; i++)
+		if (lab_obj_load(ps->lab, v[i], &lo) == 0) {
+			found = strncasecmp(lo.ident, key, kl) == 0 &&
+			    (lo.ident[kl] == '\\' || kl == 4);
+			lab_obj_free(&lo);
+		}
+	free(v);
+	if (!found && !ps_ieq(key, "HKLM"))
+		return NULL;
+	name = xasprintf("HKEY_LOCAL_MACHINE%s", key + 4);
+	o->tostr = arena_strdup(ps->a, name);
+	free(name);
+	return ps_objv(ps, o);
+}
+
+static struct ps_val	*c_get_childitem_one(struct ps *, struct ps_args *,
+			    const char *);
+static struct ps_val	*file_items(struct ps *, const char *);
+static void		 missing(struct ps *, struct ps_args *, const char *);
+
+/* Get-Item: a registry key (Name and Property, as its listing shows
+ * them), a certificate, or a file. */
+static struct ps_val *
+c_get_item(struct ps *ps, struct ps_args *a, struct ps_val *in)
+{
+	struct ps_val	*out = ps_arr(ps), *p = ps_arg(a, "Path", NULL), *k;
+	struct ps_obj	*o;
+	const char	*path;
+	size_t		 i;
+
+	(void)in;
+	if (p == NULL) {
+		missing(ps, a, "Path");
+		return NULL;
+	}
+	path = ps_text(ps, p);
+	if (reg_key(ps, path) != NULL) {
+		if ((k = ps_regkey(ps, path)) == NULL) {
+			not_found_path(ps, a, path);
+			return NULL;
+		}
+		o = ps_obj(ps, "Microsoft.Win32.RegistryKey", PK_REGKEY);
+		*o = *k->o;
+		o->p = NULL;
+		o->n = o->cap = 0;
+		for (i = 0; i < k->o->n; i++)
+			ps_set(ps, o, k->o->p[i].name, k->o->p[i].v);
+		ps_set(ps, o, "Name", ps_str(ps, k->o->tostr));
+		{
+			struct ps_val	*names = ps_arr(ps);
+
+			for (i = 0; i < k->o->n; i++)
+				ps_push(ps, names, ps_str(ps, k->o->p[i].name));
+			ps_set(ps, o, "Property", names);
+			ps_set(ps, o, "ValueCount", ps_int(ps,
+			    (int64_t)k->o->n));
+		}
+		{
+			static const char *const tv[] = { "Name", "Property",
+			    NULL };
+
+			o->tableview = tv;
+		}
+		ps_push(ps, out, ps_objv(ps, o));
+		return out;
+	}
+	/* Anything else: what Get-ChildItem of its parent would list. */
+	return c_get_childitem_one(ps, a, path);
+}
+
 static struct ps_val *
 c_get_itemproperty(struct ps *ps, struct ps_args *a, struct ps_val *in)
 {
@@ -1564,10 +1667,8 @@ cert_store(struct ps *ps, struct ps_args *a, const char *path)
 static struct ps_val *
 c_get_childitem(struct ps *ps, struct ps_args *a, struct ps_val *in)
 {
-	struct ps_val	*out, *p = ps_arg(a, "Path", NULL);
+	struct ps_val	*p = ps_arg(a, "Path", NULL);
 	const char	*path = p ? ps_text(ps, p) : ps->cwd;
-	char		*prefix;
-	struct ps_obj	*o;
 
 	(void)in;
 	if (strncasecmp(path, "Cert:", 5) == 0)
@@ -1576,7 +1677,49 @@ c_get_childitem(struct ps *ps, struct ps_args *a, struct ps_val *in)
 		not_found_path(ps, a, path);
 		return NULL;
 	}
-	/* Files of the host under a folder. */
+	return file_items(ps, path);
+}
+
+/* One item by its path: a certificate (Cert:\LocalMachine\My\THUMB) or a
+ * file; an error when there is none. */
+static struct ps_val *
+c_get_childitem_one(struct ps *ps, struct ps_args *a, const char *path)
+{
+	const char	*slash = strrchr(path, '\\'), *name;
+	char		*parent;
+	struct ps_val	*all, *out = ps_arr(ps), *v;
+	size_t		 i;
+
+	if (slash == NULL || slash[1] == '\0') {
+		not_found_path(ps, a, path);
+		return NULL;
+	}
+	parent = xstrndup(path, (size_t)(slash - path));
+	name = slash + 1;
+	all = strncasecmp(path, "Cert:", 5) == 0 ? cert_store(ps, a, parent) :
+	    file_items(ps, parent);
+	free(parent);
+	for (i = 0; all != NULL && i < all->n; i++) {
+		v = ps_member(ps, all->a[i], strncasecmp(path, "Cert:", 5) == 0 ?
+		    "Thumbprint" : "Name");
+		if (v != NULL && ps_ieq(ps_text(ps, v), name))
+			ps_push(ps, out, all->a[i]);
+	}
+	if (out->n == 0) {
+		not_found_path(ps, a, path);
+		return NULL;
+	}
+	return out;
+}
+
+/* The files of the host directly in a folder, as FileInfo objects. */
+static struct ps_val *
+file_items(struct ps *ps, const char *path)
+{
+	struct ps_val	*out;
+	char		*prefix;
+	struct ps_obj	*o;
+
 	out = ps_arr(ps);
 	path = full_path(ps, path);
 	prefix = xasprintf("%s%s", path, path[strlen(path) - 1] == '\\' ? "" :
@@ -2597,6 +2740,8 @@ static const struct ps_cmd cmds[] = {
 	    P("Path", "Name"), c_get_itemproperty },
 	{ "gp", NULL, P("Path", "Name"), P("Path", "Name"),
 	    c_get_itemproperty },
+	{ "Get-Item", NULL, P("Path", "LiteralPath"), P("Path"), c_get_item },
+	{ "gi", NULL, P("Path", "LiteralPath"), P("Path"), c_get_item },
 	{ "Set-ItemProperty", NULL, P("Path", "Name", "Value", "Type",
 	    "!Force"), P("Path", "Name", "Value"), c_set_itemproperty },
 	{ "New-ItemProperty", NULL, P("Path", "Name", "Value",

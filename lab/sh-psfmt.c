@@ -387,6 +387,16 @@ ps_out_default(struct ps *ps, struct ps_val *items)
 	for (i = 0; i < items->n; ) {
 		struct ps_val	*v = items->a[i];
 
+		if (v->t == PS_OBJ && v->o->kind == PK_DATE) {
+			/* A DateTime on its own: the long date and time. */
+			put(ps, "");
+			put(ps, ps_date_format(ps, (time_t)v->o->id,
+			    "dddd, MMMM d, yyyy h:mm:ss tt"));
+			put(ps, "");
+			put(ps, "");
+			i++;
+			continue;
+		}
 		if (v->fmt || v->t != PS_OBJ) {
 			put(ps, v->fmt ? v->s : ps_text(ps, v));
 			i++;

@@ -396,9 +396,22 @@ ntp_status(struct vos *v)
 	    "delay   offset  jitter");
 	emit(v, "=============================================================="
 	    "================");
-	if (synced)
-		emit(v, "*%-15s .GPS.            1 u  317 1024  377    0.411   "
-		    "-0.036   0.017", srv ? srv : "");
+	if (synced) {
+		/* The peer's own stratum and reference: a CUCM publisher
+		 * (stratum 2 under us) names its source, a stratum 1 server
+		 * its clock. */
+		char	refid[32], *block = lab_meta(v->lab, "block");
+
+		if (stratum > 2)
+			snprintf(refid, sizeof(refid), "%s.3", block ? block :
+			    "127.0.0");
+		else
+			snprintf(refid, sizeof(refid), ".GPS.");
+		free(block);
+		emit(v, "*%-15s %-15s %2lld u  317 1024  377    0.411   "
+		    "-0.036   0.017", srv ? srv : "", refid,
+		    (long long)(stratum - 1));
+	}
 	else
 		emit(v, " %-15s .INIT.          16 u    - 1024    0    0.000   "
 		    " 0.000   0.000", srv ? srv : "");

@@ -561,7 +561,7 @@ load_host(struct answers *a, const struct runbook *rb, const struct ydoc *doc,
     struct diags *d)
 {
 	static const char *const keys[] = { "name", "address", "user", "port",
-	    "profile", "identity", "vars" };
+	    "profile", "identity", "vars", "site" };
 	const struct ynode	*k, *v;
 	const char *const	*pnames;
 	const char		*near;
@@ -585,13 +585,13 @@ load_host(struct answers *a, const struct runbook *rb, const struct ydoc *doc,
 		if (strcmp(k->str, "name") != 0 && strcmp(k->str, "address") &&
 		    strcmp(k->str, "user") && strcmp(k->str, "port") &&
 		    strcmp(k->str, "profile") && strcmp(k->str, "identity") &&
-		    strcmp(k->str, "vars")) {
+		    strcmp(k->str, "vars") && strcmp(k->str, "site")) {
 			near = closest_word(k->str, keys, nitems(keys));
 			diags_add(d, doc->file, k->line, k->col, "unknown key "
 			    "\"%s\" in host; %s%s%s", k->str, near ?
 			    "did you mean \"" : "expected name, address, user, "
-			    "port, profile, identity, vars", near ? near : "",
-			    near ? "\"?" : "");
+			    "port, profile, identity, vars, site", near ? near :
+			    "", near ? "\"?" : "");
 			rc = -1;
 			continue;
 		}
@@ -650,6 +650,10 @@ load_host(struct answers *a, const struct runbook *rb, const struct ydoc *doc,
 				rc = -1;
 			}
 			h->identity = arena_strdup(a->arena, v->str);
+		} else if (strcmp(k->str, "site") == 0) {
+			/* Whether sites: lists it is checked once the whole
+			 * file is read (check_site_refs): it may come later. */
+			h->site = arena_strdup(a->arena, v->str);
 		} else {
 			if ((h->profile = profile_find(v->str)) == NULL) {
 				diags_add(d, doc->file, v->line, v->col,
@@ -741,6 +745,221 @@ load_hosts(struct answers *a, const struct runbook *rb, const struct ydoc *doc,
 			rh->n++;
 		}
 	}
+	return rc;
+}
+
+/* Sites: the jump hosts that hosts naming them are reached through. */
+
+/*
+ * A site's name becomes an Ansible inventory host and a folder name in
+ * the export: letters, digits, _ and -; not a name Ansible keeps for
+ * itself.
+ */
+static int
+site_name_ok(const char *s, char *why, size_t len)
+{
+	static const char *const reserved[] = { "all", "ungrouped",
+	    "localhost" };
+	const char	*p;
+	size_t		 i;
+
+	for (p = s; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
+			break;
+	if (*s == '\0' || *p != '\0' || p - s > 64 || *s == '-') {
+		snprintf(why, len, "site name \"%s\" must be letters, digits, "
+		    "_ and - (at most 64, not starting with -)", s);
+		return 0;
+	}
+	for (i = 0; i < nitems(reserved); i++)
+		if (strcmp(s, reserved[i]) == 0) {
+			snprintf(why, len, "site name \"%s\" is one Ansible "
+			    "keeps for itself; give the site another", s);
+			return 0;
+		}
+	return 1;
+}
+
+const struct site *
+answers_site(const struct answers *a, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; a != NULL && name != NULL && i < a->nsites; i++)
+		if (strcmp(a->sites[i].name, name) == 0)
+			return &a->sites[i];
+	return NULL;
+}
+
+int
+answers_add_site(struct answers *a, const struct site *in)
+{
+	struct site	*x, *nv;
+
+	if (answers_site(a, in->name) != NULL)
+		return -1;
+	if (a->nsites >= a->sites_cap) {
+		a->sites_cap = a->sites_cap ? 2 * a->sites_cap : 4;
+		nv = arena_calloc(a->arena, a->sites_cap, sizeof(*nv));
+		if (a->nsites > 0)
+			memcpy(nv, a->sites, a->nsites * sizeof(*nv));
+		a->sites = nv;
+	}
+	x = &a->sites[a->nsites++];
+	*x = *in;
+#define DUP(f)	x->f = in->f != NULL && *in->f != '\0' ? \
+		    arena_strdup(a->arena, in->f) : NULL
+	DUP(name);
+	DUP(address);
+	DUP(user);
+	DUP(fedwiz);
+	DUP(workdir);
+	DUP(known_hosts);
+	DUP(identity);
+#undef DUP
+	x->port = in->port > 0 ? in->port : 22;
+	return 0;
+}
+
+static int
+load_site(struct answers *a, const struct ydoc *doc, const struct ynode *k,
+    const struct ynode *n, struct diags *d)
+{
+	static const char *const keys[] = { "address", "user", "port",
+	    "fedwiz", "workdir", "known_hosts", "identity" };
+	const struct ynode	*fk, *fv;
+	struct varspec		 sp;
+	struct site		 x;
+	const char		*near, **slot;
+	char			 why[200];
+	size_t			 i;
+	int			 rc = 0;
+
+	memset(&x, 0, sizeof(x));
+	x.name = k->str;
+	x.port = 22;
+	x.pos.line = k->line;
+	x.pos.col = k->col;
+	if (!site_name_ok(k->str, why, sizeof(why))) {
+		diags_add(d, doc->file, k->line, k->col, "%s", why);
+		rc = -1;
+	}
+	if (n->kind != Y_MAP) {
+		diags_add(d, doc->file, n->line, n->col, "site %s is a mapping: "
+		    "{ address: jump1.example.com, user: ops }", k->str);
+		return -1;
+	}
+	memset(&sp, 0, sizeof(sp));
+	for (i = 0; i < n->n; i++) {
+		fk = n->items[2 * i];
+		fv = n->items[2 * i + 1];
+		slot = strcmp(fk->str, "address") == 0 ? &x.address :
+		    strcmp(fk->str, "user") == 0 ? &x.user :
+		    strcmp(fk->str, "fedwiz") == 0 ? &x.fedwiz :
+		    strcmp(fk->str, "workdir") == 0 ? &x.workdir :
+		    strcmp(fk->str, "known_hosts") == 0 ? &x.known_hosts :
+		    strcmp(fk->str, "identity") == 0 ? &x.identity : NULL;
+		if (slot == NULL && strcmp(fk->str, "port") != 0) {
+			near = closest_word(fk->str, keys, nitems(keys));
+			diags_add(d, doc->file, fk->line, fk->col, "unknown key "
+			    "\"%s\" in site %s; %s%s%s", fk->str, k->str, near ?
+			    "did you mean \"" : "expected address, user, port, "
+			    "fedwiz, workdir, known_hosts, identity", near ?
+			    near : "", near ? "\"?" : "");
+			rc = -1;
+			continue;
+		}
+		if (want_text(doc, fv, fk->str, d) == -1) {
+			rc = -1;
+			continue;
+		}
+		sp.type = strcmp(fk->str, "address") == 0 ? VT_HOST :
+		    strcmp(fk->str, "port") == 0 ? VT_PORT :
+		    strcmp(fk->str, "user") == 0 ? VT_STRING : VT_PATH;
+		if (vartype_check(&sp, fv->str, NULL, why, sizeof(why)) == -1 ||
+		    (sp.type == VT_STRING && strchr(fv->str, ' ') != NULL)) {
+			if (sp.type == VT_STRING)
+				snprintf(why, sizeof(why), "must be one word "
+				    "without spaces or control characters");
+			diags_add(d, doc->file, fv->line, fv->col, "site %s: %s "
+			    "\"%s\" %s", k->str, fk->str, fv->str, why);
+			rc = -1;
+			continue;
+		}
+		if (slot == NULL)
+			x.port = atoi(fv->str);
+		else
+			*slot = fv->str;
+	}
+	if (x.address == NULL && rc == 0) {
+		diags_add(d, doc->file, n->line, n->col, "site %s has no "
+		    "\"address\" (its jump host; required)", k->str);
+		rc = -1;
+	}
+	if (rc == 0 && answers_add_site(a, &x) == -1) {
+		diags_add(d, doc->file, k->line, k->col, "site %s is listed "
+		    "twice", k->str);
+		rc = -1;
+	}
+	return rc;
+}
+
+static int
+load_sites(struct answers *a, const struct ydoc *doc, const struct ynode *n,
+    struct diags *d)
+{
+	size_t	i;
+	int	rc = 0;
+
+	if (n->kind != Y_MAP) {
+		diags_add(d, doc->file, n->line, n->col, "\"sites\" must map "
+		    "each site to its jump host: { emea: { address: "
+		    "jump1.example.com, user: ops } }");
+		return -1;
+	}
+	for (i = 0; i < n->n; i++)
+		if (load_site(a, doc, n->items[2 * i], n->items[2 * i + 1],
+		    d) == -1)
+			rc = -1;
+	return rc;
+}
+
+/* Every host's site: is one sites: lists, said where the host names it. */
+static int
+check_site_refs(const struct answers *a, const struct ydoc *doc,
+    const struct ynode *hosts, struct diags *d)
+{
+	const struct ynode	*seq, *h, *v;
+	const char		**names, *near;
+	char			 list[256];
+	size_t			 i, j, k;
+	int			 rc = 0;
+
+	if (hosts == NULL || hosts->kind != Y_MAP)
+		return 0;
+	names = xreallocarray(NULL, a->nsites + 1, sizeof(*names));
+	for (k = 0; k < a->nsites; k++)
+		names[k] = a->sites[k].name;
+	for (i = 0; i < hosts->n; i++) {
+		seq = hosts->items[2 * i + 1];
+		for (j = 0; seq->kind == Y_SEQ && j < seq->n; j++) {
+			h = seq->items[j];
+			if (h->kind != Y_MAP || (v = ymap_get(h, "site")) ==
+			    NULL || v->kind != Y_SCALAR ||
+			    answers_site(a, v->str) != NULL)
+				continue;
+			near = closest_word(v->str, names, a->nsites);
+			diags_add(d, doc->file, v->line, v->col, "site \"%s\" "
+			    "is not one of the sites: %s%s%s%s", v->str,
+			    a->nsites ? join_words(names, a->nsites, list,
+			    sizeof(list)) : "the file lists none (a sites: "
+			    "map names each site's jump host)", near ?
+			    "; did you mean \"" : "", near ? near : "", near ?
+			    "\"?" : "");
+			rc = -1;
+		}
+	}
+	free(names);
 	return rc;
 }
 
@@ -871,10 +1090,16 @@ answers_parse(struct answers *a, const struct runbook *rb, const char *path,
 				a->lab = arena_strdup(a->arena, v->str);
 			else
 				a->dns_server = arena_strdup(a->arena, v->str);
+		} else if (strcmp(k->str, "sites") == 0) {
+			if (ynode_is_null(v))
+				continue;
+			if (load_sites(a, doc, v, d) == -1)
+				rc = -1;
 		} else {
 			diags_add(d, path, k->line, k->col, "unknown key \"%s\" "
 			    "in answers file; expected runbook, vars, hosts, "
-			    "known_hosts, dns_server, lab, practice", k->str);
+			    "sites, known_hosts, dns_server, lab, practice",
+			    k->str);
 			rc = -1;
 		}
 	}
@@ -896,6 +1121,8 @@ answers_parse(struct answers *a, const struct runbook *rb, const char *path,
 			diags_add(d, path, 0, 0, "%s", why);
 			rc = -1;
 		}
+	if (check_site_refs(a, doc, ymap_get(root, "hosts"), d) == -1)
+		rc = -1;
 out:
 	strmap_free(&seen);
 	/* Host names are copied into the arena; the tree can go. */

@@ -16,6 +16,7 @@ struct check_run {
 	const char		*identity;	/* --identity */
 	const char		*dns_server;	/* --server */
 	int64_t			 timeout_ms;	/* --timeout; 0: defaults */
+	const char		*site;		/* a site's share (--manifest) */
 	struct check_outcome	*v;
 	size_t			 n;
 	size_t			 cap;

@@ -91,6 +91,26 @@ check_run_kinds(struct check_run *r, unsigned mask)
 }
 
 void
+check_run_site(struct check_run *r, const char *site)
+{
+	r->site = site;
+}
+
+/* A host this machine does not reach: its site's jump host does. */
+static size_t
+not_from_here(struct check_run *r, const struct plan_inst *in, size_t step,
+    const struct rb_check *c, const struct host *h, const char *target)
+{
+	size_t	idx;
+
+	idx = check_add(r, in, step, c, h, CV_NOT_RUN, xasprintf("%s is "
+	    "reached through site %s: its jump host runs this check (fedwiz "
+	    "export ansible)", h->name, h->site));
+	r->v[idx].target = xstrdup(target != NULL ? target : "");
+	return idx;
+}
+
+void
 check_run_identity(struct check_run *r, const char *path)
 {
 	r->identity = path;
@@ -465,6 +485,10 @@ queue_ssh(struct check_run *r, const struct plan_inst *in, size_t step,
 
 	if (!wanted(r, h))
 		return 0;
+	if (h->site != NULL && r->site == NULL) {
+		(void)not_from_here(r, in, step, c, h, c->command);
+		return 0;
+	}
 	j = xcalloc(1, sizeof(*j));
 	j->r = r;
 	j->sc.rb = r->pl->rb;
@@ -674,6 +698,14 @@ run_ssh(struct check_run *r, const struct plan_inst *in, size_t step,
 		return queue_ssh(r, in, step, c, &rh->hosts[0], d);
 	if ((rh == NULL || rh->n == 0) && r->only != NULL)
 		return 0;	/* --host is not in this role */
+	if ((rh == NULL || rh->n == 0) && r->site != NULL) {
+		idx = check_add(r, in, step, c, NULL, CV_NOT_RUN,
+		    xasprintf("no host of role %s (%s) is at site %s: its "
+		    "checks run where they are", c->role->id, c->role->title,
+		    r->site));
+		r->v[idx].target = xstrdup(c->command);
+		return 0;
+	}
 	if (rh == NULL || rh->n == 0) {
 		idx = check_add(r, in, step, c, NULL, CV_ERROR, xasprintf("no hosts "
 		    "listed for role %s (%s): list them in the answers file",
@@ -725,6 +757,28 @@ run_steps(struct check_run *r, const struct plan_inst *in, size_t top,
 				    why ? xasprintf("does not apply (when: %s)",
 				    why) : xstrdup("does not apply here"));
 				r->v[idx].target = xstrdup("");
+				continue;
+			}
+			/* A host reached through a site: the network checks
+			 * of its instance (tls, tcp, dns, sip) are its jump
+			 * host's (an x509 check reads a file here, and runs
+			 * here). */
+			if (r->site == NULL && in->host != NULL &&
+			    in->host->site != NULL && (c->kind == CK_TLS ||
+			    c->kind == CK_TCP || c->kind == CK_DNS ||
+			    c->kind == CK_SIP)) {
+				(void)not_from_here(r, in, top, c, in->host,
+				    rb_check_kind_name(c->kind));
+				continue;
+			}
+			/* On a jump host, the console's files are not there:
+			 * x509 checks run on the console. */
+			if (r->site != NULL && c->kind == CK_X509) {
+				idx = check_add(r, in, top, c, in->host,
+				    CV_NOT_RUN, xstrdup("reads a file on the "
+				    "console: it runs there, not on a site's "
+				    "jump host"));
+				r->v[idx].target = xstrdup("x509");
 				continue;
 			}
 			/* Every kind run from here says a missing value the

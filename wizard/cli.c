@@ -7,8 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "catalog.h"
 #include "clean.h"
 #include "cli.h"
+#include "runbook.h"
 #include "session.h"
 #include "store.h"
 #include "util.h"
@@ -264,4 +266,58 @@ cli_timeout(const struct cli *cli, int64_t defms, int64_t *ms,
 	}
 	*ms = (int64_t)(v * 1000);
 	return 0;
+}
+
+unsigned
+cli_kinds(const char *spec, struct diags *d)
+{
+	static const enum rb_check_kind	 kinds[] = { CK_SSH, CK_TLS, CK_X509,
+					     CK_DNS, CK_TCP, CK_SIP };
+	const char			*p, *e;
+	unsigned			 mask = 0;
+	size_t				 i, len;
+
+	for (p = spec; *p != '\0'; p = *e ? e + 1 : e) {
+		e = p + strcspn(p, ",");
+		len = (size_t)(e - p);
+		for (i = 0; i < nitems(kinds); i++)
+			if (strlen(rb_check_kind_name(kinds[i])) == len &&
+			    strncmp(rb_check_kind_name(kinds[i]), p, len) == 0)
+				break;
+		if (i == nitems(kinds)) {
+			diags_add(d, "--kind", 0, 0, "\"%.*s\" is not a kind "
+			    "of check fedwiz runs: ssh, tls, x509, dns, tcp, "
+			    "sip (comma-separated)", (int)len, p);
+			return 0;
+		}
+		mask |= 1U << kinds[i];
+	}
+	return mask;
+}
+
+int
+cli_session_of(const struct cli *cli, const char *name, const char *what,
+    struct store **st, struct session **s, struct diags *d)
+{
+	long long	sid;
+	int		rc;
+
+	if (cli->answers != NULL || cli->nsets > 0) {
+		diags_add(d, "--session", 0, 0, "a session has its answers "
+		    "already: drop --answers/--set, or %s", what);
+		return STORE_EINPUT;
+	}
+	if ((sid = cli_session(cli, d)) < 0)
+		return STORE_EINPUT;
+	if ((rc = cli_store(cli, 0, st, d)) != STORE_OK)
+		return rc;
+	if ((rc = session_open(*st, sid, catalog_dir(cli->runbooks), s,
+	    d)) != STORE_OK)
+		return rc;
+	if (strcmp((*s)->rb->id, name) != 0) {
+		diags_add(d, "--session", 0, 0, "session %lld runs %s, not %s",
+		    sid, (*s)->rb->id, name);
+		return STORE_EINPUT;
+	}
+	return STORE_OK;
 }

@@ -2,7 +2,10 @@
  * cmd-check.c: fedwiz check RUNBOOK: run the runbook's checks on the
  * inventory's hosts, all at once, and say per host what passed, what
  * failed and why. With --session, on that session's answers and hosts,
- * and the evidence goes into its record.
+ * and the evidence goes into its record. With --manifest (on a site's
+ * jump host, run by the playbook fedwiz export ansible wrote), only on
+ * the exported runbook and answers, and the JSON results are bound to the
+ * export and signed for fedwiz import (handoff.h).
  */
 #include "config.h"
 
@@ -18,6 +21,8 @@
 #include "clean.h"
 #include "cli.h"
 #include "evloop.h"
+#include "fileio.h"
+#include "handoff.h"
 #include "json.h"
 #include "plan.h"
 #include "runbook.h"
@@ -33,8 +38,8 @@ const struct cmd_entry cmd_check_entry = {
 	.args = "RUNBOOK",
 	.summary = "run the runbook's checks on every host, all at once",
 	.opts = "answers set session operator procedure host kind json "
-	    "identity password-file enable-secret-file timeout server "
-	    "known-hosts host-keys from step index",
+	    "manifest output identity password-file enable-secret-file "
+	    "timeout server known-hosts host-keys from step index",
 	.min_args = 1,
 	.max_args = 1,
 	.exec = cmd_check_exec,
@@ -95,8 +100,8 @@ where(const struct check_outcome *o)
 }
 
 static void
-print_text(const struct runbook *rb, const struct check_outcome *v, size_t n,
-    const struct tally *t, int verbose_na)
+print_text(FILE *fp, const struct runbook *rb, const struct check_outcome *v,
+    size_t n, const struct tally *t, int verbose_na)
 {
 	const struct check_outcome	*o;
 	char				*msg, *ex;
@@ -107,45 +112,68 @@ print_text(const struct runbook *rb, const struct check_outcome *v, size_t n,
 		o = &v[i];
 		if (o->verdict == CV_NOT_RUN && !verbose_na)
 			continue;
-		printf("%-5s %s%s%s step %zu on %s: %s", o->verdict == CV_PASS ?
-		    "PASS" : o->verdict == CV_FAIL ? "FAIL" : o->verdict ==
-		    CV_ERROR ? "ERROR" : "--", o->inst->proc->id,
+		fprintf(fp, "%-5s %s%s%s step %zu on %s: %s", o->verdict ==
+		    CV_PASS ? "PASS" : o->verdict == CV_FAIL ? "FAIL" :
+		    o->verdict == CV_ERROR ? "ERROR" : "--", o->inst->proc->id,
 		    o->inst->host ? "@" : "", o->inst->host ?
 		    o->inst->host->name : "", o->step, where(o), o->kind);
 		if (o->verdict != CV_NOT_RUN && o->target != NULL) {
 			/* after "host: " */
 			ex = strchr(o->target, ':');
-			printf(" %s", ex != NULL ? ex + 2 : o->target);
+			fprintf(fp, " %s", ex != NULL ? ex + 2 : o->target);
 		}
 		if (o->verdict == CV_PASS || o->verdict == CV_FAIL)
-			printf(" (%.1f s)", (double)o->ms / 1000);
-		putchar('\n');
+			fprintf(fp, " (%.1f s)", (double)o->ms / 1000);
+		fputc('\n', fp);
 		if (o->message != NULL && *o->message != '\0') {
 			msg = clean_str(o->message, strlen(o->message));
 			for (p = msg; *p != '\0'; p = nl + (*nl != '\0')) {
 				nl = p + strcspn(p, "\n");
-				printf("      %.*s\n", (int)(nl - p), p);
+				fprintf(fp, "      %.*s\n", (int)(nl - p), p);
 			}
 			free(msg);
 		}
 	}
-	printf("%s: %zu pass, %zu fail, %zu could not run%s", rb->id, t->pass,
-	    t->fail, t->error + t->input, t->not_run ? ", " : "\n");
+	fprintf(fp, "%s: %zu pass, %zu fail, %zu could not run%s", rb->id,
+	    t->pass, t->fail, t->error + t->input, t->not_run ? ", " : "\n");
 	if (t->not_run)
-		printf("%zu not run here (manual, not applicable, or a kind "
-		    "this release does not run)\n", t->not_run);
+		fprintf(fp, "%zu not run here (manual, not applicable, or a "
+		    "kind this release does not run)\n", t->not_run);
 }
 
+/* What the JSON results say about where they come from. */
+struct provenance {
+	const struct handoff_manifest	*man;		/* NULL: no export */
+	char				 answers_sha256[65];
+	char				 run_id[HANDOFF_NONCE_HEX];
+	time_t				 at;
+};
+
+static const char *
+site_of(const struct check_outcome *o, const struct provenance *pv)
+{
+	if (pv->man != NULL)
+		return pv->man->site;
+	return o->host != NULL ? o->host->site : NULL;
+}
+
+/*
+ * The JSON results. Fields are only ever added (scripts read them): since
+ * the Ansible hand-off, the answers' digest, the fedwiz version, a run id,
+ * the time, the export the run is bound to and its signature (null when
+ * there is none), and each check's site.
+ */
 static void
-print_json(const struct runbook *rb, int64_t session,
-    const struct check_outcome *v, size_t n, const struct tally *t)
+print_json(FILE *fp, const struct runbook *rb, int64_t session,
+    const struct check_outcome *v, size_t n, const struct tally *t,
+    const struct provenance *pv)
 {
 	const struct check_outcome	*o;
 	struct json			 j;
-	char				*s;
+	char				*s, when[32];
 	size_t				 i;
 
-	json_init(&j, stdout);
+	json_init(&j, fp);
 	json_obj_begin(&j);
 	json_kstr(&j, "runbook", rb->id);
 	json_kstr(&j, "runbook_sha256", rb->hash);
@@ -153,6 +181,26 @@ print_json(const struct runbook *rb, int64_t session,
 	if (session > 0)
 		json_int(&j, (long long)session);
 	else
+		json_null(&j);
+	json_kstr(&j, "answers_sha256", pv->answers_sha256);
+	json_kstr(&j, "fedwiz_version", PACKAGE_VERSION);
+	json_kstr(&j, "run_id", pv->run_id);
+	json_kstr(&j, "checked_at", cli_iso_time(pv->at, when, sizeof(when)));
+	json_key(&j, "export");
+	if (pv->man != NULL) {
+		json_obj_begin(&j);
+		json_kint(&j, "format", pv->man->format);
+		json_kint(&j, "id", (long long)pv->man->export_id);
+		json_key(&j, "session");
+		if (pv->man->session > 0)
+			json_int(&j, (long long)pv->man->session);
+		else
+			json_null(&j);
+		json_kstr(&j, "site", pv->man->site);
+		json_kstr(&j, "jump_host", pv->man->jump);
+		json_kstr(&j, "nonce", pv->man->nonce);
+		json_obj_end(&j);
+	} else
 		json_null(&j);
 	json_key(&j, "checks");
 	json_arr_begin(&j);
@@ -165,6 +213,7 @@ print_json(const struct runbook *rb, int64_t session,
 		json_kint(&j, "step", (long long)o->step);
 		json_kstr(&j, "kind", o->kind);
 		json_kstr(&j, "on", o->host ? o->host->name : NULL);
+		json_kstr(&j, "site", site_of(o, pv));
 		json_kstr(&j, "target", o->target);
 		json_kstr(&j, "origin", o->pasted ? "pasted" : "collected");
 		json_kstr(&j, "origin_detail", o->origin_detail);
@@ -192,6 +241,8 @@ print_json(const struct runbook *rb, int64_t session,
 	json_kint(&j, "error", (long long)(t->error + t->input));
 	json_kint(&j, "not_run", (long long)t->not_run);
 	json_obj_end(&j);
+	/* Last, so that signing finds one hole to fill (handoff.h). */
+	json_kstr(&j, "signature", pv->man != NULL ? HANDOFF_SIG_HOLE : NULL);
 	json_obj_end(&j);
 	json_end(&j);
 }
@@ -202,29 +253,13 @@ load(struct cli *cli, const char *name, struct store **st, struct session **s,
     struct runbook **rb, struct answers **ans, struct plan **pl,
     struct diags *d)
 {
-	long long	sid;
 	size_t		i;
 	int		rc;
 
 	if (cli->session != NULL) {
-		if (cli->answers != NULL || cli->nsets > 0) {
-			diags_add(d, "--session", 0, 0, "a session has its "
-			    "answers already: drop --answers/--set, or check "
-			    "without --session");
-			return STORE_EINPUT;
-		}
-		if ((sid = cli_session(cli, d)) < 0)
-			return STORE_EINPUT;
-		if ((rc = cli_store(cli, 0, st, d)) != STORE_OK)
+		if ((rc = cli_session_of(cli, name, "check without --session",
+		    st, s, d)) != STORE_OK)
 			return rc;
-		if ((rc = session_open(*st, sid, catalog_dir(cli->runbooks), s,
-		    d)) != STORE_OK)
-			return rc;
-		if (strcmp((*s)->rb->id, name) != 0) {
-			diags_add(d, "--session", 0, 0, "session %lld runs %s, "
-			    "not %s", sid, (*s)->rb->id, name);
-			return STORE_EINPUT;
-		}
 		if ((*s)->warnings.n > 0)
 			diags_print(&(*s)->warnings, stderr);
 		*pl = (*s)->plan;
@@ -246,35 +281,6 @@ load(struct cli *cli, const char *name, struct store **st, struct session **s,
 }
 
 /* --procedure and --host name something that is there. */
-/* --kind ssh,tls: a mask of 1 << CK_*; 0 and a diag when a word is not
- * a kind of check fedwiz runs. */
-static unsigned
-kind_mask(const char *spec, struct diags *d)
-{
-	static const enum rb_check_kind	 kinds[] = { CK_SSH, CK_TLS, CK_X509,
-					     CK_DNS, CK_TCP, CK_SIP };
-	const char			*p, *e;
-	unsigned			 mask = 0;
-	size_t				 i, len;
-
-	for (p = spec; *p != '\0'; p = *e ? e + 1 : e) {
-		e = p + strcspn(p, ",");
-		len = (size_t)(e - p);
-		for (i = 0; i < nitems(kinds); i++)
-			if (strlen(rb_check_kind_name(kinds[i])) == len &&
-			    strncmp(rb_check_kind_name(kinds[i]), p, len) == 0)
-				break;
-		if (i == nitems(kinds)) {
-			diags_add(d, "--kind", 0, 0, "\"%.*s\" is not a kind "
-			    "of check fedwiz runs: ssh, tls, x509, dns, tcp, sip "
-			    "(comma-separated)", (int)len, p);
-			return 0;
-		}
-		mask |= 1U << kinds[i];
-	}
-	return mask;
-}
-
 static int
 check_filters(const struct cli *cli, const struct plan *pl, struct diags *d)
 {
@@ -283,7 +289,7 @@ check_filters(const struct cli *cli, const struct plan *pl, struct diags *d)
 	size_t			 i, k;
 	int			 found = 0;
 
-	if (cli->kind != NULL && kind_mask(cli->kind, d) == 0)
+	if (cli->kind != NULL && cli_kinds(cli->kind, d) == 0)
 		return -1;
 
 	if (cli->procedure != NULL) {
@@ -484,6 +490,108 @@ out:
 	return rc;
 }
 
+/*
+ * --manifest: this is a site's share of an export, one file: the runbook
+ * and the site's answers come from it, and must be what it names (their
+ * SHA-256 and digest), so that the results say what the session expects.
+ * No --answers, --set or --session (the jump host has no store).
+ */
+static int
+bind_manifest(const struct cli *cli, const char *name,
+    struct handoff_manifest *man, struct diags *d)
+{
+	if (!cli->json) {
+		diags_add(d, "--manifest", 0, 0, "the results bound to an "
+		    "export are JSON: add --json");
+		return -1;
+	}
+	if (cli->session != NULL || cli->nsets > 0 || cli->answers != NULL) {
+		diags_add(d, "--manifest", 0, 0, "a site's checks run on the "
+		    "runbook and answers in its manifest: no --answers, --set "
+		    "or --session");
+		return -1;
+	}
+	if (handoff_manifest_load(cli->manifest, man, d) == -1)
+		return -1;
+	if (strcmp(name, man->runbook) != 0) {
+		diags_add(d, cli->manifest, 0, 0, "the export is of runbook "
+		    "%s, not %s", man->runbook, name);
+		return -1;
+	}
+	return 0;
+}
+
+/* The runbook and answers in the manifest, each what it says it is. */
+static int
+load_manifest(const struct cli *cli, const struct handoff_manifest *man,
+    struct runbook **rb, struct answers **ans, struct plan **pl,
+    struct diags *d)
+{
+	char	 digest[65], *where;
+	int	 rc;
+
+	where = xasprintf("%s (runbook_text)", cli->manifest);
+	rc = runbook_parse(where, man->runbook_text, man->runbook_len, rb, d);
+	free(where);
+	if (rc == -1)
+		return -1;
+	if (strcmp((*rb)->hash, man->runbook_sha256) != 0 ||
+	    strcmp((*rb)->id, man->runbook) != 0) {
+		diags_add(d, cli->manifest, 0, 0, "the export was of runbook "
+		    "%s (sha256 %.12s...), and the manifest holds %s (sha256 "
+		    "%.12s...): it was edited; export again", man->runbook,
+		    man->runbook_sha256, (*rb)->id, (*rb)->hash);
+		return -1;
+	}
+	*ans = answers_new();
+	where = xasprintf("%s (answers)", cli->manifest);
+	rc = answers_parse(*ans, *rb, where, man->answers,
+	    strlen(man->answers), d);
+	free(where);
+	if (rc == -1)
+		return -1;
+	handoff_answers_digest(*rb, *ans, NULL, digest);
+	if (strcmp(digest, man->answers_sha256) != 0) {
+		diags_add(d, cli->manifest, 0, 0, "its answers are not the "
+		    "ones exported for site %s (their digest is %.12s..., the "
+		    "export's %.12s...): it was edited; export again",
+		    man->site, digest, man->answers_sha256);
+		return -1;
+	}
+	return plan_build(*rb, *ans, NULL, NULL, pl, d);
+}
+
+/* The results, to standard output or -o (replaced atomically, 0600);
+ * bound to an export, signed first. */
+static int
+emit(const struct cli *cli, const struct plan *pl, int64_t session,
+    const struct check_outcome *v, size_t n, const struct tally *t,
+    const struct provenance *pv, struct diags *d)
+{
+	FILE	*fp;
+	char	*doc = NULL;
+	size_t	 len = 0;
+	int	 rc = 0;
+
+	if ((fp = open_memstream(&doc, &len)) == NULL)
+		fatal("out of memory");
+	if (cli->json)
+		print_json(fp, pl->rb, session, v, n, t, pv);
+	else
+		print_text(fp, pl->rb, v, n, t, cli->procedure != NULL);
+	if (fclose(fp) != 0)
+		fatal("out of memory");
+	if (pv->man != NULL && handoff_sign(doc, len, pv->man->key, d) == -1)
+		rc = -1;
+	else if (cli->output != NULL)
+		rc = file_write_atomic(cli->output, doc, len, d) == 0 ? 0 : -1;
+	else
+		/* A short write: main says so when it flushes stdout. */
+		(void)fwrite(doc, 1, len, stdout);
+	free(doc);
+	return rc;
+}
+
 static int
 cmd_check_exec(struct cli *cli, int argc, char **argv)
 {
@@ -496,6 +604,8 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	struct ssh_engine		*eng = NULL;
 	struct check_run		*run = NULL;
 	struct cli_ssh			*cs = NULL;
+	struct handoff_manifest		 man;
+	struct provenance		 pv;
 	struct ssh_opts			 o;
 	struct tally			 t;
 	struct diags			 d;
@@ -508,20 +618,23 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 
 	(void)argc;
 	diags_init(&d);
+	memset(&man, 0, sizeof(man));
+	memset(&pv, 0, sizeof(pv));
 	if ((op = cli_operator(cli, &d)) == NULL)
 		goto out;
-	if ((rc = load(cli, argv[0], &st, &s, &rb, &ans, &pl, &d)) !=
+	if (cli->manifest != NULL) {
+		if (bind_manifest(cli, argv[0], &man, &d) == -1 ||
+		    load_manifest(cli, &man, &rb, &ans, &pl, &d) == -1)
+			goto out;
+		pv.man = &man;
+	} else if ((rc = load(cli, argv[0], &st, &s, &rb, &ans, &pl, &d)) !=
 	    STORE_OK) {
 		code = cli_exit(rc);
 		goto out;
 	}
+	handoff_answers_digest(pl->rb, pl->ans, NULL, pv.answers_sha256);
 	if (check_filters(cli, pl, &d) == -1)
 		goto out;
-	if ((cli->step != NULL || cli->index != NULL) && cli->from == NULL) {
-		diags_add(&d, cli->step ? "--step" : "--index", 0, 0, "only "
-		    "with --from FILE (the output you collected yourself)");
-		goto out;
-	}
 	/* The estate's own known_hosts and DNS server, when the answers
 	 * file names them (the training lab's do): the options win. */
 	if (cli->known_hosts == NULL && pl->ans != NULL &&
@@ -530,14 +643,30 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	if (pl->ans != NULL && pl->ans->dns_server != NULL &&
 	    cli->server == NULL)
 		cli->server = pl->ans->dns_server;
+	if ((cli->step != NULL || cli->index != NULL) && cli->from == NULL) {
+		diags_add(&d, cli->step ? "--step" : "--index", 0, 0, "only "
+		    "with --from FILE (the output you collected yourself)");
+		goto out;
+	}
+	if (cli->from != NULL && cli->manifest != NULL) {
+		diags_add(&d, "--from", 0, 0, "pasted output is recorded in "
+		    "a session, not in an export's results: no --manifest");
+		goto out;
+	}
+	if (handoff_random_hex(pv.run_id, 16, &d) == -1) {
+		code = EXIT_ENV;
+		goto out;
+	}
 	if ((cs = cli_ssh_new(cli, &o, &d)) == NULL)
 		goto out;
 	ev = evloop_new();
 	eng = ssh_engine_new(ev, &o);
 	run = check_run_new(ev, eng, pl);
 	check_run_only(run, cli->host);
+	if (pv.man != NULL)
+		check_run_site(run, pv.man->site);
 	if (cli->kind != NULL)
-		check_run_kinds(run, kind_mask(cli->kind, &d));
+		check_run_kinds(run, cli_kinds(cli->kind, &d));
 	check_run_identity(run, cli->identity);
 	check_run_dns_server(run, cli->server);
 	if (cli->timeout != NULL && cli_timeout(cli, 0, &ms, &d) == 0)
@@ -567,6 +696,7 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	diags_init(&d);
 	check_run_wait(run);
 judged:
+	pv.at = store_now();
 	v = check_run_outcomes(run, &n);
 	count(v, n, &t);
 	if (s != NULL && (rc = check_run_record(run, s, op, &d)) !=
@@ -574,15 +704,16 @@ judged:
 		code = cli_exit(rc);
 		goto out;
 	}
-	if (cli->json)
-		print_json(pl->rb, s ? s->id : 0, v, n, &t);
-	else
-		print_text(pl->rb, v, n, &t, cli->procedure != NULL);
+	if (emit(cli, pl, s ? s->id : 0, v, n, &t, &pv, &d) == -1) {
+		code = EXIT_ENV;
+		goto out;
+	}
 	code = exit_code(&t);
 out:
 	if (d.n > 0)
 		cli_say(&d);
 	diags_free(&d);
+	handoff_manifest_clear(&man);
 	check_run_free(run);
 	ssh_engine_free(eng);
 	evloop_free(ev);

@@ -145,10 +145,64 @@ print_consoles(FILE *fp, const struct store_console *v, size_t n)
 		fprintf(fp, "\n");
 }
 
+/* Hosts of the session reached through site name. */
+static size_t
+site_hosts(const struct session *s, const char *name)
+{
+	size_t	i, k, n = 0;
+
+	for (i = 0; i < s->ans->nroles; i++)
+		for (k = 0; k < s->ans->roles[i].n; k++)
+			if (s->ans->roles[i].hosts[k].site != NULL &&
+			    strcmp(s->ans->roles[i].hosts[k].site, name) == 0)
+				n++;
+	return n;
+}
+
+/* Sites, and what came back from each through Ansible (the latest run
+ * first said; the earlier ones counted). */
+static void
+print_sites(FILE *fp, const struct session *s, const struct store_import *im,
+    size_t nim)
+{
+	const struct site	*x;
+	const struct store_import *last;
+	char			 a[32], b[32];
+	size_t			 i, k, runs;
+
+	if (s->ans->nsites == 0)
+		return;
+	fprintf(fp, "sites (checked from their jump hosts through Ansible: "
+	    "'fedwiz export ansible', 'fedwiz import'):\n");
+	for (i = 0; i < s->ans->nsites; i++) {
+		x = &s->ans->sites[i];
+		last = NULL;
+		for (k = 0, runs = 0; k < nim; k++)
+			if (strcmp(im[k].site, x->name) == 0) {
+				last = &im[k];
+				runs++;
+			}
+		fprintf(fp, "  %-12s %zu host%s via %s%s%s: ", x->name,
+		    site_hosts(s, x->name), site_hosts(s, x->name) == 1 ? "" :
+		    "s", x->user ? x->user : "", x->user ? "@" : "",
+		    x->address);
+		if (last == NULL) {
+			fprintf(fp, "nothing imported yet\n");
+			continue;
+		}
+		fprintf(fp, "%zu pass, %zu fail, %zu could not run (run %.8s "
+		    "checked %s, imported %s by %s%s)\n", last->npass, last->nfail,
+		    last->nerror, last->run_id, clock_str(last->checked, a,
+		    sizeof(a)), clock_str(last->at, b, sizeof(b)),
+		    last->operator, runs > 1 ? "; earlier runs too" : "");
+	}
+}
+
 static void
 status_text(FILE *fp, const struct session *s,
     const struct store_console *cons, size_t ncons,
-    const struct store_check *ev, size_t nev)
+    const struct store_check *ev, size_t nev, const struct store_import *im,
+    size_t nim)
 {
 	const struct plan_inst	*in;
 	const struct plan_need	*nd;
@@ -204,6 +258,7 @@ status_text(FILE *fp, const struct session *s,
 	if (s->info.dns_server != NULL)
 		fprintf(fp, "DNS server: %s (from its answers file)\n",
 		    s->info.dns_server);
+	print_sites(fp, s, im, nim);
 	if (s->tampered > 0)
 		fprintf(fp, "RECORD DOES NOT MATCH ITS EVENT LOG: %zu step record%s "
 		    "changed behind fedwiz's back; this status goes by the log, "
@@ -295,6 +350,7 @@ status_json_answers(struct json *j, const struct session *s)
 			json_kstr(j, "profile", h->profile ? h->profile->name :
 			    NULL);
 			json_kstr(j, "identity", h->identity);
+			json_kstr(j, "site", h->site);
 			/* Its own values (variables per host of its role). */
 			json_key(j, "vars");
 			json_obj_begin(j);
@@ -307,9 +363,52 @@ status_json_answers(struct json *j, const struct session *s)
 	json_arr_end(j);
 }
 
+/* Sites and their imports, for status --json. */
+static void
+status_json_sites(struct json *j, const struct session *s,
+    const struct store_import *im, size_t nim)
+{
+	const struct site	*x;
+	size_t			 i, k;
+
+	json_key(j, "sites");
+	json_arr_begin(j);
+	for (i = 0; i < s->ans->nsites; i++) {
+		x = &s->ans->sites[i];
+		json_obj_begin(j);
+		json_kstr(j, "name", x->name);
+		json_kstr(j, "address", x->address);
+		json_kstr(j, "user", x->user);
+		json_kint(j, "port", x->port);
+		json_kint(j, "hosts", (long long)site_hosts(s, x->name));
+		json_key(j, "imports");
+		json_arr_begin(j);
+		for (k = 0; k < nim; k++) {
+			if (strcmp(im[k].site, x->name) != 0)
+				continue;
+			json_obj_begin(j);
+			json_kstr(j, "run_id", im[k].run_id);
+			json_kint(j, "export", (long long)im[k].export_id);
+			json_kstr(j, "jump_host", im[k].jump);
+			json_kint(j, "checked", (long long)im[k].checked);
+			json_kint(j, "imported", (long long)im[k].at);
+			json_kstr(j, "operator", im[k].operator);
+			json_kint(j, "pass", (long long)im[k].npass);
+			json_kint(j, "fail", (long long)im[k].nfail);
+			json_kint(j, "error", (long long)im[k].nerror);
+			json_kstr(j, "results_sha256", im[k].results_sha256);
+			json_obj_end(j);
+		}
+		json_arr_end(j);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
 static void
 status_json(const struct session *s, const struct store_console *cons,
-    size_t ncons, const struct store_check *ev, size_t nev)
+    size_t ncons, const struct store_check *ev, size_t nev,
+    const struct store_import *im, size_t nim)
 {
 	const struct plan_inst	*in;
 	struct progress		 pr;
@@ -433,6 +532,7 @@ status_json(const struct session *s, const struct store_console *cons,
 	} else
 		json_null(&j);
 	status_json_answers(&j, s);
+	status_json_sites(&j, s, im, nim);
 	json_key(&j, "warnings");
 	json_arr_begin(&j);
 	for (i = 0; i < s->warnings.n; i++)
@@ -450,10 +550,11 @@ cmd_status_exec(struct cli *cli, int argc, char **argv)
 	struct session		*s = NULL;
 	struct store_console	*cons = NULL;
 	struct store_check	*ev = NULL;
+	struct store_import	*im = NULL;
 	struct diags		 d;
 	long long		 sid;
 	char			*text = NULL, *out;
-	size_t			 len = 0, ncons = 0, nev = 0;
+	size_t			 len = 0, ncons = 0, nev = 0, nim = 0;
 	FILE			*fp;
 	int			 rc;
 
@@ -468,10 +569,11 @@ cmd_status_exec(struct cli *cli, int argc, char **argv)
 	    STORE_OK)
 		goto out;
 	if ((rc = store_consoles(st, s->id, &cons, &ncons, &d)) != STORE_OK ||
-	    (rc = store_checks(st, s->id, &ev, &nev, &d)) != STORE_OK)
+	    (rc = store_checks(st, s->id, &ev, &nev, &d)) != STORE_OK ||
+	    (rc = store_imports(st, s->id, &im, &nim, &d)) != STORE_OK)
 		goto out;
 	if (cli->json)
-		status_json(s, cons, ncons, ev, nev);
+		status_json(s, cons, ncons, ev, nev, im, nim);
 	else {
 		if (s->warnings.n > 0)
 			diags_print(&s->warnings, stderr);
@@ -480,7 +582,7 @@ cmd_status_exec(struct cli *cli, int argc, char **argv)
 		 * before the terminal sees them. */
 		if ((fp = open_memstream(&text, &len)) == NULL)
 			fatal("cannot render the status: %s", strerror(errno));
-		status_text(fp, s, cons, ncons, ev, nev);
+		status_text(fp, s, cons, ncons, ev, nev, im, nim);
 		if (fclose(fp) != 0)
 			fatal("cannot render the status: %s", strerror(errno));
 		out = clean_text(text, 0);
@@ -495,6 +597,7 @@ cmd_status_exec(struct cli *cli, int argc, char **argv)
 out:
 	store_consoles_free(cons, ncons);
 	store_checks_free(ev, nev);
+	store_imports_free(im, nim);
 	cli_say(&d);
 	session_free(s);
 	store_close(st);

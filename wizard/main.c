@@ -55,6 +55,8 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_check_entry,
 	&cmd_probe_entry,
 	&cmd_lab_entry,
+	&cmd_export_entry,
+	&cmd_import_entry,
 };
 
 enum opt_type {
@@ -111,9 +113,9 @@ static const struct opt_def opts[] = {
 	    "continue a session whose runbook changed (logged)" },
 	{ "format", 0, OT_STR, "md|html|json", OFF(format), 0, NULL,
 	    "the report's format" },
-	{ "output", 'o', OT_STR, "FILE", OFF(output), 0, NULL,
-	    "write to FILE (mode 0600, replaced atomically) instead of "
-	    "standard output" },
+	{ "output", 'o', OT_STR, "PATH", OFF(output), 0, NULL,
+	    "write to PATH instead of standard output: a file (mode 0600, "
+	    "replaced atomically); for export, a new folder (0700)" },
 	{ "procedure", 0, OT_STR, "ID", OFF(procedure), 0, NULL,
 	    "only this procedure's checks" },
 	{ "host", 0, OT_STR, "NAME", OFF(host), 0, NULL,
@@ -126,6 +128,10 @@ static const struct opt_def opts[] = {
 	    "was rewritten or removed since" },
 	{ "kind", 0, OT_STR, "KIND[,KIND]", OFF(kind), 0, NULL,
 	    "only checks of these kinds: ssh, tls, x509, dns, tcp, sip" },
+	{ "manifest", 0, OT_STR, "FILE", OFF(manifest), 0, NULL,
+	    "run as a site's share of an export: only on the exported "
+	    "runbook and answers, the JSON results bound to the export and "
+	    "signed (the manifest.yaml fedwiz export ansible wrote)" },
 	{ "profile", 0, OT_STR, "P", OFF(profile), 0, NULL,
 	    "the device: windows, linux, cisco-vos or cisco-asa" },
 	{ "identity", 0, OT_STR, "KEY", OFF(identity), 0, NULL,
@@ -710,7 +716,7 @@ main(int argc, char **argv)
 			users_of(users, sizeof(users), &opts[k]);
 			fprintf(stderr, "fedwiz: --%s is not an option of 'lab' "
 			    "(it is for: %s)\n", opts[k].name, users);
-			return EXIT_USAGE;
+			return main_done(&cli, EXIT_USAGE);
 		}
 		/* After `lab`, fedwiz's options that are not the lab's own
 		 * are refused as for any other command. */
@@ -739,21 +745,21 @@ main(int argc, char **argv)
 			users_of(users, sizeof(users), &opts[k]);
 			fprintf(stderr, "fedwiz: --%s is not an option of 'lab' "
 			    "(it is for: %s)\n", opts[k].name, users);
-			return EXIT_USAGE;
+			return main_done(&cli, EXIT_USAGE);
 		}
 		if (cli.help || labat + 1 >= argc) {
 			/* fedwiz lab: its usage (on stderr, and exit 2, when
 			 * no subcommand was given). */
 			if (cli.help)
-				return cmd_lab_entry.exec(&cli, 1, argv + labat);
+				return main_done(&cli, cmd_lab_entry.exec(&cli,
+				    1, argv + labat));
 			fprintf(stderr, "fedwiz: usage: fedwiz lab %s\n",
 			    cmd_lab_entry.args);
-			return EXIT_USAGE;
+			return main_done(&cli, EXIT_USAGE);
 		}
 		cli_output_capture();
-		rc = cmd_lab_entry.exec(&cli, argc - labat - 1, argv + labat +
-		    1);
-		free(cli.sets);
+		rc = main_done(&cli, cmd_lab_entry.exec(&cli, argc - labat - 1,
+		    argv + labat + 1));
 		if (fflush(stdout) != 0 || ferror(stdout)) {
 			fprintf(stderr, "fedwiz: writing output: %s\n",
 			    strerror(cli_output_errno() != 0 ?

@@ -514,18 +514,6 @@ prompt_error(const struct profile *p, const char *s, size_t len,
 
 /* CLIXML. */
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Append a code point as UTF-8 (surrogates and NUL become U+FFFD). */
 static void
 put_utf8(struct buf *b, unsigned long cp)
@@ -575,7 +563,7 @@ clixml_string(const char *p, const char *end, struct buf *b)
 		if (*p == '_' && end - p >= 7 && p[1] == 'x' && p[6] == '_') {
 			cp = 0;
 			for (k = 2; k < 6; k++) {
-				if ((h = hexval((unsigned char)p[k])) < 0)
+				if ((h = hex_digit((unsigned char)p[k])) < 0)
 					break;
 				cp = cp << 4 | (unsigned long)h;
 			}

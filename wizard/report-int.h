@@ -45,6 +45,19 @@ struct r_check {
 	char		*stale;		/* why an edit made it stale; NULL */
 };
 
+/* One check run that came back through Ansible (fedwiz import). */
+struct r_import {
+	char		*site;
+	char		*jump;
+	int64_t		 export_id;
+	char		*run_id;
+	char		*results_sha256;
+	time_t		 checked;	/* on the jump host */
+	time_t		 at;		/* imported */
+	char		*operator;
+	size_t		 npass, nfail, nerror;
+};
+
 /* One recorded transition of a step, from the event log. */
 struct r_hist {
 	int64_t		 event;
@@ -131,6 +144,7 @@ struct r_host {
 	char		*address;
 	char		*user;
 	char		*profile;
+	char		*site;		/* reached through it; NULL: directly */
 };
 
 struct r_event {
@@ -212,6 +226,8 @@ struct report {
 	size_t			 norphans;
 	struct r_event		*events;
 	size_t			 nevents;
+	struct r_import		*imports;
+	size_t			 nimports;
 };
 
 /* By enum r_status: the word, and the html class. */

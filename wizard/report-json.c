@@ -242,6 +242,25 @@ json_inventory(struct json *j, const struct report *r)
 		json_kstr(j, "address", ho->address);
 		json_kstr(j, "user", ho->user);
 		json_kstr(j, "profile", ho->profile);
+		json_kstr(j, "site", ho->site);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_key(j, "imports");
+	json_arr_begin(j);
+	for (i = 0; i < r->nimports; i++) {
+		json_obj_begin(j);
+		json_kstr(j, "site", r->imports[i].site);
+		json_kstr(j, "jump_host", r->imports[i].jump);
+		json_kint(j, "export", (long long)r->imports[i].export_id);
+		json_kstr(j, "run_id", r->imports[i].run_id);
+		json_ktime(j, "checked", r->imports[i].checked);
+		json_ktime(j, "imported", r->imports[i].at);
+		json_kstr(j, "operator", r->imports[i].operator);
+		json_kint(j, "pass", (long long)r->imports[i].npass);
+		json_kint(j, "fail", (long long)r->imports[i].nfail);
+		json_kint(j, "error", (long long)r->imports[i].nerror);
+		json_kstr(j, "results_sha256", r->imports[i].results_sha256);
 		json_obj_end(j);
 	}
 	json_arr_end(j);

@@ -572,8 +572,55 @@ answers(struct r_out *w, const struct report *r)
 		else
 			w->fmt->muted(w, "(none listed)");
 		cell_code(w, ho->address);
+		if (ho->site != NULL) {
+			w->fmt->muted(w, " via site ");
+			w->fmt->text(w, ho->site);
+		}
 		cell_opt(w, ho->user);
 		cell_opt(w, ho->profile);
+		row_end(w);
+	}
+	table_end(w);
+	section_end(w);
+}
+
+static const struct r_col import_cols[] = {
+	{ "Site", RA_TEXT }, { "Jump host", RA_TEXT }, { "Export", RA_NUM },
+	{ "Run", RA_TEXT }, { "Checked", RA_TIME }, { "Imported", RA_TIME },
+	{ "By", RA_TEXT }, { "Pass", RA_NUM }, { "Fail", RA_NUM },
+	{ "Could not run", RA_NUM }
+};
+static const struct r_table import_table = {
+	NULL, import_cols, nitems(import_cols), 0
+};
+
+/* What came back through Ansible, per site and run; only when some did. */
+static void
+imports(struct r_out *w, const struct report *r)
+{
+	const struct r_import	*im;
+	size_t			 i;
+
+	if (r->nimports == 0)
+		return;
+	section(w, "ansible", "Evidence through Ansible");
+	para(w, "Checks of hosts reached through a site's jump host ran "
+	    "there (fedwiz export ansible) and came back signed with that "
+	    "export's key (fedwiz import). Their rows below say so.");
+	table_begin(w, &import_table);
+	for (i = 0; i < r->nimports; i++) {
+		im = &r->imports[i];
+		row_begin(w);
+		cell_opt(w, im->site);
+		cell_code(w, im->jump);
+		cell_num(w, (long long)im->export_id);
+		cell_code(w, im->run_id);
+		cell_time(w, im->checked);
+		cell_time(w, im->at);
+		cell_opt(w, im->operator);
+		cell_num(w, (long long)im->npass);
+		cell_num(w, (long long)im->nfail);
+		cell_num(w, (long long)im->nerror);
 		row_end(w);
 	}
 	table_end(w);
@@ -955,6 +1002,7 @@ report_table(FILE *fp, const struct report *r, const struct r_fmt *f)
 	outcome(&w, r);
 	audit(&w, r);
 	answers(&w, r);
+	imports(&w, r);
 	section(&w, "procedures", "Procedures");
 	para(&w, "In plan order. A procedure with nothing recorded is one "
 	    "line; the JSON report lists its steps too.");

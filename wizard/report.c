@@ -387,6 +387,7 @@ gather_hosts(struct report *r, const struct session *s)
 			rhost->address = clean(r->a, addr, 0);
 			free(addr);
 			rhost->user = clean_opt(r->a, h->user, 0);
+			rhost->site = clean_opt(r->a, h->site, 0);
 			rhost->profile = clean_opt(r->a, h->profile ?
 			    h->profile->name : h->profile_name ?
 			    h->profile_name : role->profile_name, 0);
@@ -612,6 +613,36 @@ gather_checks(struct report *r, struct session *s, const struct strmap *map,
 			}
 	}
 	store_checks_free(v, n);
+	return STORE_OK;
+}
+
+/* The check runs that came back through Ansible, in import order. */
+static int
+gather_imports(struct report *r, struct session *s, struct diags *d)
+{
+	struct store_import	*v = NULL;
+	struct r_import		*ri;
+	size_t			 n = 0, i;
+	int			 err;
+
+	if ((err = store_imports(s->st, s->id, &v, &n, d)) != STORE_OK)
+		return err;
+	r->imports = arena_calloc(r->a, n + 1, sizeof(*r->imports));
+	for (i = 0; i < n; i++) {
+		ri = &r->imports[r->nimports++];
+		ri->site = clean(r->a, v[i].site, 0);
+		ri->jump = clean(r->a, v[i].jump, 0);
+		ri->export_id = v[i].export_id;
+		ri->run_id = clean(r->a, v[i].run_id, 0);
+		ri->results_sha256 = clean(r->a, v[i].results_sha256, 0);
+		ri->checked = v[i].checked;
+		ri->at = v[i].at;
+		ri->operator = clean(r->a, v[i].operator, 0);
+		ri->npass = v[i].npass;
+		ri->nfail = v[i].nfail;
+		ri->nerror = v[i].nerror;
+	}
+	store_imports_free(v, n);
 	return STORE_OK;
 }
 
@@ -908,7 +939,8 @@ report_new(struct session *s, time_t generated, struct report **out,
 	gather_answers(r, s);
 	gather_hosts(r, s);
 	gather_insts(r, s, &map);
-	if ((rc = gather_checks(r, s, &map, d)) != STORE_OK)
+	if ((rc = gather_checks(r, s, &map, d)) != STORE_OK ||
+	    (rc = gather_imports(r, s, d)) != STORE_OK)
 		goto bad;
 	gather_orphan_steps(r, s, &map);
 	/*

@@ -229,6 +229,14 @@ host_cb(void *arg, const struct host *h)
 }
 
 static void
+site_cb(void *arg, const struct site *x)
+{
+	struct session	*s = ((struct load_ctx *)arg)->s;
+
+	(void)answers_add_site(s->ans, x);
+}
+
+static void
 drift_add(struct arena *a, const char ***v, size_t *n, const char *id)
 {
 	const char	**nv;
@@ -450,7 +458,8 @@ session_open(struct store *st, int64_t id, const char *dir,
 		    s->info.dns_server);
 	lc.s = s;
 	/* Hosts first: a host's own answers go to it. */
-	if ((rc = store_hosts(st, id, host_cb, &lc, d)) != STORE_OK ||
+	if ((rc = store_sites(st, id, site_cb, &lc, d)) != STORE_OK ||
+	    (rc = store_hosts(st, id, host_cb, &lc, d)) != STORE_OK ||
 	    (rc = store_answers(st, id, answer_cb, &lc, d)) != STORE_OK)
 		goto bad;
 	if ((rc = store_steps(st, id, s->arena, &s->steps, &s->nsteps, d)) !=
@@ -541,6 +550,9 @@ start(struct store *st, const char *dir, const char *name,
 			rc = store_answer_set(st, *id, v->name, NULL,
 			    answers_get(ans, v->name), operator, d);
 	}
+	/* Sites before the hosts reached through them. */
+	for (i = 0; i < ans->nsites && rc == STORE_OK; i++)
+		rc = store_site_add(st, *id, &ans->sites[i], operator, d);
 	for (i = 0; i < ans->nroles && rc == STORE_OK; i++)
 		for (k = 0; k < ans->roles[i].n && rc == STORE_OK; k++) {
 			h = &ans->roles[i].hosts[k];

@@ -2470,6 +2470,276 @@ store_checks_free(struct store_check *v, size_t n)
 	free(v);
 }
 
+/* Sites and the Ansible hand-off. */
+
+int
+store_site_add(struct store *st, int64_t id, const struct site *x,
+    const char *op, struct diags *d)
+{
+	char	*detail;
+	int	 rc;
+
+	if ((rc = tx_begin(st, d)) != STORE_OK)
+		return rc;
+	if ((rc = run(st, d, "recording a site",
+	    "INSERT INTO sites (session_id, name, address, user, port, fedwiz, "
+	    "workdir, known_hosts, identity, ord) VALUES (?1, ?2, ?3, ?4, ?5, "
+	    "?6, ?7, ?8, ?9, (SELECT count(*) FROM sites WHERE session_id = "
+	    "?1))", "itttitttt", (int64_t)id, x->name, x->address, x->user,
+	    (int64_t)(x->port > 0 ? x->port : 22), x->fedwiz, x->workdir,
+	    x->known_hosts, x->identity)) != STORE_OK)
+		goto out;
+	detail = xasprintf("site %s: jump host %s%s%s port %d", x->name,
+	    x->user ? x->user : "", x->user ? "@" : "", x->address,
+	    x->port > 0 ? x->port : 22);
+	rc = event_append(st, id, store_now(), op, "site", NULL, NULL, 0,
+	    detail, d);
+	free(detail);
+	if (rc != STORE_OK)
+		goto out;
+	return tx_commit(st, d);
+out:
+	tx_rollback(st);
+	return rc;
+}
+
+int
+store_sites(struct store *st, int64_t id,
+    void (*fn)(void *, const struct site *), void *ctx, struct diags *d)
+{
+	struct site	 x;
+	sqlite3_stmt	*s;
+	int		 rc, err = STORE_OK;
+
+	s = prep(st, "SELECT name, address, user, port, fedwiz, workdir, "
+	    "known_hosts, identity FROM sites WHERE session_id = ? ORDER BY "
+	    "ord", d, "reading sites", &err);
+	if (s == NULL)
+		return err;
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&x, 0, sizeof(x));
+		x.name = (const char *)sqlite3_column_text(s, 0);
+		x.address = (const char *)sqlite3_column_text(s, 1);
+		x.user = (const char *)sqlite3_column_text(s, 2);
+		x.port = sqlite3_column_int(s, 3);
+		x.fedwiz = (const char *)sqlite3_column_text(s, 4);
+		x.workdir = (const char *)sqlite3_column_text(s, 5);
+		x.known_hosts = (const char *)sqlite3_column_text(s, 6);
+		x.identity = (const char *)sqlite3_column_text(s, 7);
+		fn(ctx, &x);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? STORE_OK : fail(st, d, rc,
+	    "reading sites");
+}
+
+int
+store_export_add(struct store *st, struct store_export *e, const char *op,
+    struct diags *d)
+{
+	char	*detail;
+	int	 rc;
+
+	if ((rc = tx_begin(st, d)) != STORE_OK)
+		return rc;
+	if ((rc = run(st, d, "recording an export",
+	    "INSERT INTO exports (session_id, runbook_id, runbook_hash, site, "
+	    "jump, answers_sha256, nonce, pubkey, operator, at) VALUES (?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?)", "zttttttttz", e->session, e->runbook_id,
+	    e->runbook_hash, e->site, e->jump, e->answers_sha256, e->nonce,
+	    e->pubkey, op, (int64_t)e->at)) != STORE_OK)
+		goto out;
+	e->id = sqlite3_last_insert_rowid(st->db);
+	if (e->session > 0) {
+		detail = xasprintf("exported to Ansible: site %s through jump "
+		    "host %s (export %lld, nonce %s, answers %.12s)", e->site,
+		    e->jump, (long long)e->id, e->nonce, e->answers_sha256);
+		rc = event_append(st, e->session, e->at, op, "export", NULL,
+		    NULL, 0, detail, d);
+		free(detail);
+		if (rc != STORE_OK)
+			goto out;
+	}
+	return tx_commit(st, d);
+out:
+	tx_rollback(st);
+	return rc;
+}
+
+int
+store_export_find(struct store *st, const char *nonce,
+    struct store_export *e, struct diags *d)
+{
+	sqlite3_stmt	*s;
+	int		 rc, err = STORE_OK;
+
+	s = prep(st, "SELECT id, coalesce(session_id, 0), runbook_id, "
+	    "runbook_hash, site, jump, answers_sha256, nonce, pubkey, operator, "
+	    "at FROM exports WHERE nonce = ?", d, "reading exports", &err);
+	if (s == NULL)
+		return err;
+	bind_text(s, 1, nonce);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE) {
+		sqlite3_finalize(s);
+		diags_add(d, st->path, 0, 0, "no export with nonce %s was made "
+		    "from this database", nonce);
+		return STORE_EINPUT;
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return fail(st, d, rc, "reading exports");
+	}
+	e->id = sqlite3_column_int64(s, 0);
+	e->session = sqlite3_column_int64(s, 1);
+	e->runbook_id = col_text(s, 2);
+	e->runbook_hash = col_text(s, 3);
+	e->site = col_text(s, 4);
+	e->jump = col_text(s, 5);
+	e->answers_sha256 = col_text(s, 6);
+	e->nonce = col_text(s, 7);
+	e->pubkey = col_text(s, 8);
+	e->operator = col_text(s, 9);
+	e->at = (time_t)sqlite3_column_int64(s, 10);
+	sqlite3_finalize(s);
+	return STORE_OK;
+}
+
+void
+store_export_clear(struct store_export *e)
+{
+	free(e->runbook_id);
+	free(e->runbook_hash);
+	free(e->site);
+	free(e->jump);
+	free(e->answers_sha256);
+	free(e->nonce);
+	free(e->pubkey);
+	free(e->operator);
+	memset(e, 0, sizeof(*e));
+}
+
+int
+store_import_add(struct store *st, int64_t id, const struct store_import *im,
+    const struct store_check *v, size_t n, const char *op, struct diags *d)
+{
+	sqlite3_stmt	*s;
+	char		*detail, when[64], *who;
+	time_t		 now = store_now(), at;
+	size_t		 i;
+	int		 rc, err = STORE_OK;
+
+	if ((rc = tx_begin(st, d)) != STORE_OK)
+		return rc;
+	if ((s = prep(st, "SELECT operator, at, session_id FROM imports WHERE "
+	    "run_id = ?", d, "reading imports", &err)) == NULL) {
+		rc = err;
+		goto out;
+	}
+	bind_text(s, 1, im->run_id);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		who = col_text(s, 0);
+		at = (time_t)sqlite3_column_int64(s, 1);
+		diags_add(d, st->path, 0, 0, "run %s of site %s was imported "
+		    "already, into session %lld by %s at %s: its evidence is "
+		    "there; run the playbook again for new results", im->run_id,
+		    im->site, (long long)sqlite3_column_int64(s, 2), who,
+		    fmt_time(at, when, sizeof(when)));
+		free(who);
+		sqlite3_finalize(s);
+		rc = STORE_EINPUT;
+		goto out;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		rc = fail(st, d, rc, "reading imports");
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if ((rc = check_insert(st, id, &v[i], op, d)) != STORE_OK)
+			goto out;
+	if ((rc = run(st, d, "recording an import",
+	    "INSERT INTO imports (run_id, export_id, session_id, "
+	    "results_sha256, checked, npass, nfail, nerror, operator, at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "tiitiiiiti", im->run_id,
+	    im->export_id, (int64_t)id, im->results_sha256,
+	    (int64_t)im->checked, (int64_t)im->npass, (int64_t)im->nfail,
+	    (int64_t)im->nerror, op, (int64_t)now)) != STORE_OK)
+		goto out;
+	detail = xasprintf("imported from Ansible: site %s through jump host "
+	    "%s, export %lld, run %s checked %s: %zu pass, %zu fail, %zu "
+	    "could not run (results sha256 %s)", im->site, im->jump,
+	    (long long)im->export_id, im->run_id, fmt_time(im->checked, when,
+	    sizeof(when)), im->npass, im->nfail, im->nerror,
+	    im->results_sha256);
+	rc = event_append(st, id, now, op, "import", NULL, NULL, 0, detail, d);
+	free(detail);
+	if (rc != STORE_OK)
+		goto out;
+	return tx_commit(st, d);
+out:
+	tx_rollback(st);
+	return rc;
+}
+
+int
+store_imports(struct store *st, int64_t id, struct store_import **out,
+    size_t *n, struct diags *d)
+{
+	struct store_import	*v = NULL;
+	sqlite3_stmt		*s;
+	size_t			 count = 0;
+	int			 rc, err = STORE_OK;
+
+	s = prep(st, "SELECT i.run_id, i.export_id, e.site, e.jump, "
+	    "i.results_sha256, i.checked, i.npass, i.nfail, i.nerror, "
+	    "i.operator, i.at FROM imports i JOIN exports e ON e.id = "
+	    "i.export_id WHERE i.session_id = ? ORDER BY i.at, i.rowid", d,
+	    "reading imports", &err);
+	if (s == NULL)
+		return err;
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v = xreallocarray(v, count + 1, sizeof(*v));
+		v[count].run_id = col_text(s, 0);
+		v[count].export_id = sqlite3_column_int64(s, 1);
+		v[count].site = col_text(s, 2);
+		v[count].jump = col_text(s, 3);
+		v[count].results_sha256 = col_text(s, 4);
+		v[count].checked = (time_t)sqlite3_column_int64(s, 5);
+		v[count].npass = (size_t)sqlite3_column_int64(s, 6);
+		v[count].nfail = (size_t)sqlite3_column_int64(s, 7);
+		v[count].nerror = (size_t)sqlite3_column_int64(s, 8);
+		v[count].operator = col_text(s, 9);
+		v[count].at = (time_t)sqlite3_column_int64(s, 10);
+		count++;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		store_imports_free(v, count);
+		return fail(st, d, rc, "reading imports");
+	}
+	*out = v;
+	*n = count;
+	return STORE_OK;
+}
+
+void
+store_imports_free(struct store_import *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].run_id);
+		free(v[i].site);
+		free(v[i].jump);
+		free(v[i].results_sha256);
+		free(v[i].operator);
+	}
+	free(v);
+}
+
 int
 store_event_add(struct store *st, int64_t id, const char *op,
     const char *kind, const char *detail, struct diags *d)

@@ -624,6 +624,18 @@ strmap_get(const struct strmap *m, const char *key, size_t *val)
 	return 0;
 }
 
+int
+hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 void
 sha256_hex(const void *p, size_t n, char out[65])
 {

@@ -75,6 +75,23 @@ ps fe1 'Import-Module Lync; Get-CsCertificate | Format-List AlternativeNames | O
 grep -q '^AlternativeNames : {pool1.example.com, sip.example.com, fe1.example.com, fe2.example.com}' \
     "$T/ps.txt" || fail "Out-String -Width 4096: $(cat "$T/ps.txt")"
 
+# The language the rewritten checks (issue 13) use: -split and -join,
+# DateTime values (sorted as dates, ToString('s')), Get-Item of a registry
+# key, .NET's OpenSubKey and GetValue with a default, a script block with
+# param() run by &, -ErrorAction SilentlyContinue (nothing shown, $?
+# false), method arguments separated by commas.
+ps fe1 "('CN=pool1.example.com, O=x' -split ', ')[0]; ('a','b') -join '+'"
+[ "$(cat "$T/ps.txt")" = "$(printf 'CN=pool1.example.com\na+b')" ] || fail "-split/-join: $(cat "$T/ps.txt")"
+ps fe1 "Get-ChildItem Cert:\LocalMachine\My | Sort-Object NotBefore -Descending | Select-Object -First 1 | ForEach-Object { \$_.NotBefore.ToString('s') + ' ' + \$_.Issuer }"
+grep -q "^$(date -u +%Y-%m-%d)T[0-9:]* CN=example-OLDCA" "$T/ps.txt" && fail "the running Default certificate is not older than today: $(cat "$T/ps.txt")"
+grep -q "^20[0-9-]*T[0-9:]* CN=example-OLDCA, DC=example, DC=com$" "$T/ps.txt" || fail "NotBefore.ToString('s'): $(cat "$T/ps.txt")"
+ps ocs1 "Get-Item -Path HKLM:\System\CurrentControlSet\Control\SecurityProviders\SCHANNEL | Select-Object -ExpandProperty Name; \$on = {param(\$k) \$r = [Microsoft.Win32.Registry]::LocalMachine.OpenSubKey('SYSTEM\CurrentControlSet\Control\' + \$k); if (\$r -eq \$null) { 'none' } else { \$r.GetValue('NoLmHash', 9); \$r.GetValue('Absent', 7) }}; & \$on 'Lsa'; & \$on 'Nowhere'"
+[ "$(cat "$T/ps.txt")" = "$(printf 'HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\n1\n7\nnone')" ] ||
+    fail "Get-Item, OpenSubKey, GetValue, & \$sb: $(cat "$T/ps.txt") $(ps_err)"
+ps fe1 "Get-ItemProperty -Path HKLM:\Nowhere -ErrorAction SilentlyContinue; 'after=' + \$?"
+[ "$PS_RC" = 0 ] && [ "$(cat "$T/ps.txt")" = "after=False" ] && [ ! -s "$T/ps.err" ] ||
+    fail "-ErrorAction SilentlyContinue: exit $PS_RC, $(cat "$T/ps.txt") $(ps_err)"
+
 # A change is state: the next session (another ssh connection) reads it.
 # (A long value wraps at the host width, 120 here: -Width keeps it whole.)
 ps fe1 'Import-Module Lync; $r = New-CsStaticRoute -TLSRoute -Destination imp1.example.com -Port 5062 -MatchUri "*.example.com" -UseDefaultCertificate $true; Set-CsStaticRoutingConfiguration -Identity Global -Route @{Add=$r}'

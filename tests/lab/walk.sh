@@ -43,13 +43,16 @@ known_defect() {
 	    print $6; exit }' "$DEFECTS"
 }
 
-# gen RB: the state of the runbook's hosts (and the CA all share). The
-# runbooks are walked at the same time: the lab's own generation moves
-# with all of them, these digests only with this one's.
+# gen RB HOST: the state of the runbook's own hosts, and of a shared one
+# (the CA) only when the procedure runs there. The runbooks are walked at
+# the same time: the lab's own generation moves with all of them, and so
+# does the CA every runbook submits to; these digests move only with
+# this runbook's work.
 gen() {
-	"$FEDWIZ" lab status --dir "$L" --json | jq -r --arg r "$1" \
+	"$FEDWIZ" lab status --dir "$L" --json | jq -r --arg r "$1" --arg h "$2" \
 	    '[.hosts[] | select(.digest != null) | select((.runbooks |
-	    split(" ") | index($r)) or .runbooks == "all") | .digest] | join(",")'
+	    split(" ") | index($r)) or (.runbooks == "all" and .name == $h)) |
+	    .digest] | join(",")'
 }
 
 # checks RB PROC HOST OUT: the instance's check verdicts, one a line:
@@ -144,7 +147,7 @@ QUESTION='(\[yes/no\]: |\(default is "Y"\): |[Pp]assword: |End with the word "qu
 
 # gui_do PROC HOST: the procedure's clicks, when it has any.
 gui_do() {
-	"$FEDWIZ" lab do "$1@$2" --dir "$L" >"$W/do.out" 2>"$W/do.err" ||
+	"$FEDWIZ" lab do "$1${2:+@$2}" --dir "$L" >"$W/do.out" 2>"$W/do.err" ||
 	    problem "lab do $1@$2: $(cat "$W/do.err")"
 	sed 's/^/      /' "$W/do.out"
 }
@@ -257,7 +260,7 @@ run_session() {
 }
 
 walk() {
-	local rb=$1 inst id host kind profile entry typed g0 g1 changed
+	local rb=$1 inst id host at role kind profile entry typed g0 g1 changed
 	local bad before_fail runnable listed passed_before
 	declare -A done_once=()
 	echo "=== $rb"
@@ -267,11 +270,22 @@ walk() {
 	while IFS= read -r inst; do
 		id=$(jq -r .id <<<"$inst")
 		host=$(jq -r '.host // ""' <<<"$inst")
-		kind=$(jq -r --arg h "$host" '.hosts[] | select(.name == $h) |
+		# An instance done once for its role (no host): its commands
+		# and clicks go to the role's first host, its checks run as
+		# the plan places them.
+		at=$host
+		role=$(jq -r '.role // ""' <<<"$inst")
+		if [ -z "$host" ] && [ -n "$role" ]; then
+			at=$(awk -v r="  $role:" '$0 == r { on = 1; next }
+			    on && /^    - \{ name: / { sub(/^    - \{ name: /, "");
+			    sub(/,.*/, ""); print; exit } on && !/^    / { exit }' \
+			    "$L/answers/$rb.yaml")
+		fi
+		kind=$(jq -r --arg h "$at" '.hosts[] | select(.name == $h) |
 		    .kind' "$T/status.json")
-		profile=$(jq -r --arg h "$host" '.hosts[] | select(.name == $h) |
+		profile=$(jq -r --arg h "$at" '.hosts[] | select(.name == $h) |
 		    .profile' "$T/status.json")
-		ADDR=$(jq -r --arg h "$host" '.hosts[] | select(.name == $h) |
+		ADDR=$(jq -r --arg h "$at" '.hosts[] | select(.name == $h) |
 		    .address' "$T/status.json")
 		entry=$(jq -c --arg p "$id" --arg k "$kind" '[.[] |
 		    select(.procedure == $p and (.kinds | split(" ") |
@@ -279,7 +293,7 @@ walk() {
 		GUI=$([ -n "$entry" ] && echo 1 || true)
 		typed=$([ -z "$entry" ] || [ "$(jq -r .typed <<<"$entry")" = true ] && echo 1 || true)
 		PROC=$id
-		HOST=$host
+		HOST=$at
 		LATER=${done_once[$id]:-}
 		echo "--- $id@$host ($kind)${GUI:+, clicks}${typed:+, typed}"
 		# Before: only a first instance is judged on it.
@@ -288,17 +302,17 @@ walk() {
 		else
 			: >"$W/before"
 		fi
-		g0=$(gen "$rb")
+		g0=$(gen "$rb" "$at")
 		jq -r '.steps[] | select(.applies) | [(.n | tostring),
 		    (.command // "" | sub("\n$"; "") | gsub("\n"; "\u001e"))] |
 		    join("\u001f")' <<<"$inst" >"$W/cmds"
 		if [ -n "$typed" ] && grep -q $'\037'. "$W/cmds"; then
 			run_session "$profile"
 		elif [ -n "$GUI" ]; then
-			echo "    lab do $id@$host"
-			gui_do "$id" "$host"
+			echo "    lab do $id@$at"
+			gui_do "$id" "$at"
 		fi
-		g1=$(gen "$rb")
+		g1=$(gen "$rb" "$at")
 		checks "$rb" "$id" "$host" "$W/after"
 		# After: every applicable check passes.
 		while IFS=$(printf '\037') read -r v k target msg step; do
