@@ -30,9 +30,11 @@ done
 chmod 600 "$T/a.yaml"
 ssh_known_hosts "$T/kh" $ports
 # One host goes down: its sshd stops listening.
-pkill -f "sshd-$DOWN.conf" || fail "cannot stop $DOWN's sshd"
+# By its pid: other tests on this machine run sshds of the same name.
+down_pid=$(cat "$T/sshd-$DOWN.pid" 2>/dev/null) || fail "no pid file for $DOWN's sshd"
+kill "$down_pid" || fail "cannot stop $DOWN's sshd"
 _sn=0
-while pgrep -f "sshd-$DOWN.conf" >/dev/null && [ $_sn -lt 100 ]; do
+while kill -0 "$down_pid" 2>/dev/null && [ $_sn -lt 100 ]; do
 	sleep 0.05
 	_sn=$((_sn + 1))
 done
