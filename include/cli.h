@@ -61,6 +61,8 @@ struct cli {
 	/* The console */
 	int		  no_color;	/* --no-color, or $NO_COLOR */
 	int		  ascii;	/* --ascii */
+	int		  mark;		/* --mark: steps whose checks all pass
+					   are done (check --session) */
 	int		  help;		/* --help: usage, not the command */
 	int		  version;	/* --version */
 };
@@ -248,7 +250,6 @@ void		 cli_tls_json(struct json *, const struct tls_show *,
 		    const struct tls_result *);
 struct cli;
 int		 cli_tls_eku(const struct cli *, unsigned *, struct diags *);
-const char	*cli_iso_time(time_t, char *, size_t);	/* 2026-11-22T06:00:00Z */
 const char	*cli_utc_time(time_t, char *, size_t);	/* 2026-11-22 06:00:00 UTC */
 long long	 cli_days_until(time_t, time_t);
 

@@ -53,8 +53,12 @@ void		 draft_set(struct draft *, size_t, const char *);
  */
 int		 draft_check_value(const struct draft *, size_t, char *,
 		     size_t);
-/* 0 when every value will do, else -1, *var the first that will not. */
+/* 0 when every value will do, else -1, *var the first that will not.
+ * An empty value with no default will do: the session starts without it
+ * (the steps that use it say so). */
 int		 draft_ready(const struct draft *, size_t *, char *, size_t);
+/* Variables with neither a value nor a default: how many, the first. */
+size_t		 draft_unanswered(const struct draft *, size_t *);
 
 /* A host for role with empty fields and the role's profile. */
 void		 draft_host_init(struct draft_host *, const struct rb_role *);

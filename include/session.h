@@ -104,9 +104,27 @@ struct step_request {
 /*
  * Check a step transition against the runbook, the inventory and the
  * plan, and record it. *changed 0 when the step already had that state.
+ * Its messages name what the operator can do (accept the drift, override
+ * the block, give a reason), never a command-line flag: the wizard asks
+ * with a screen, the command line names its flag (session_step_needs).
  */
 int		 session_step(struct session *, const struct step_request *,
 		     int *, struct diags *);
+
+/* What the operator must decide before session_step records r. */
+enum step_need {
+	STEP_NEED_NOTHING,
+	STEP_NEED_DRIFT,	/* the runbook changed: review, accept */
+	STEP_NEED_OVERRIDE,	/* the procedure is blocked: override it */
+	STEP_NEED_NOTE		/* a skip or a failure needs a reason */
+};
+enum step_need	 session_step_needs(const struct session *,
+		     const struct step_request *);
+
+/* Accept the drift (the session runs on the runbook as it is now),
+ * logged. A store error code. */
+int		 session_accept_drift(struct session *, const char *,
+		     struct diags *);
 
 /* A session whose step records the log does not back takes no more:
  * 1 and why in diags (what names the caller), else 0. */

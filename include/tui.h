@@ -1,9 +1,10 @@
 /*
- * tui.h: the console wizard. One loop (evloop.h) watches the terminal,
- * the signals (through a pipe) and the check engine's sockets; screens
- * are data (struct screen, one per file under screens/) that draw the
- * model and answer keys with flags; only the loop changes screen, calls
- * endwin, or exits.
+ * tui.h: the console wizard. One loop (the controller's, wiz.h) watches
+ * the terminal, the signals (through a pipe) and the check engine's
+ * sockets; screens are data (struct screen, one per file under screens/)
+ * that draw the controller's model and answer keys with flags; only the
+ * loop changes screen, calls endwin, or exits. Screens see the core only
+ * through wiz.h.
  */
 #ifndef FEDWIZ_TUI_H
 #define FEDWIZ_TUI_H
@@ -12,9 +13,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "evloop.h"
-#include "session.h"
-#include "store.h"
+#include "wiz.h"
 
 struct cli;
 struct draft;
@@ -31,6 +30,9 @@ struct tui;
 /* With SCR_GOTO: forget the way back but for the sessions screen (a new
  * session started: Esc must not lead into its finished forms). */
 #define SCR_FRESH	0x0020
+/* With SCR_GOTO: take the place of the current screen (the next question
+ * after one answered, the next procedure), not go on top of it. */
+#define SCR_REPLACE	0x0040
 
 enum screen_id {
 	SCREEN_SESSIONS,
@@ -41,6 +43,11 @@ enum screen_id {
 	SCREEN_REPORT,
 	SCREEN_VARS,
 	SCREEN_INVENTORY,
+	SCREEN_HOSTKEY,		/* a question of the SSH engine */
+	SCREEN_SECRET,		/* the same, for a password or secret */
+	SCREEN_CONFIRM,		/* drift to accept, a block to override */
+	SCREEN_COPY,		/* a command whole, to the clipboard */
+	SCREEN_ANSWERS,		/* the session's answers and hosts */
 	SCREEN_COUNT
 };
 
@@ -52,9 +59,30 @@ struct key_binding {
 	int		(*fn)(struct tui *, void *);
 };
 
+/*
+ * One generic list (htop's Panel): n rows, the selected one, the first
+ * shown. tui_list_key moves it for Up/Down/k/j, PgUp/PgDn, Home/End and
+ * g/G, the same on every screen; a pager (no selection: a text to read)
+ * scrolls instead. tui_list_show keeps the selection in view of rows
+ * lines.
+ */
+struct tui_list {
+	size_t	 n;
+	size_t	 sel;
+	size_t	 top;
+	int	 rows;		/* lines it had at the last draw */
+	int	 pager;		/* scrolls; sel is the first line */
+};
+/* 1 when the key moved it (the screen then redraws), else 0. */
+int	tui_list_key(struct tui_list *, int);
+void	tui_list_show(struct tui_list *, int);
+void	tui_list_set(struct tui_list *, size_t);
+
 struct screen {
 	const char			*name;	/* for the position on disk */
 	const char			*title;
+	/* The marks a screen draws, explained in its help. */
+	const char			*legend;
 	void				*(*enter)(struct tui *);
 	void				 (*leave)(struct tui *, void *);
 	void				 (*draw)(struct tui *, void *, int, int);
@@ -65,6 +93,15 @@ struct screen {
 	/* Non-zero while a text field has the keys (may be NULL): they go
 	 * to .key first, so typing "q" or "?" types it. */
 	int				 (*editing)(struct tui *, void *);
+	/* Its list (may be NULL): Up/Down/PgUp/PgDn/Home/End move it. */
+	struct tui_list			*(*list)(struct tui *, void *);
+	/* The list moved (may be NULL). */
+	void				 (*moved)(struct tui *, void *);
+	/* Search (/, n, N; may be NULL): row i matches pattern. */
+	int				 (*match)(struct tui *, void *, size_t,
+					     const char *);
+	/* Printable keys type into the screen (a form): h is not back. */
+	int				 types;
 	const struct key_binding	*keys;
 	size_t				 nkeys;
 };
@@ -75,58 +112,79 @@ extern const struct screen screen_plan;
 extern const struct screen screen_proc;
 extern const struct screen screen_console;
 extern const struct screen screen_report;
-
-struct check_run;
-struct ssh_engine;
-struct tui_checks;
 extern const struct screen screen_vars;
 extern const struct screen screen_inventory;
+extern const struct screen screen_hostkey;
+extern const struct screen screen_secret;
+extern const struct screen screen_confirm;
+extern const struct screen screen_copy;
+extern const struct screen screen_answers;
 
-/* The model the screens borrow: the store, the open session, where the
- * operator is. Screens never open sockets or databases themselves. */
+/* A line asked on the message line, answered from the loop. */
+typedef int (*tui_answer_fn)(struct tui *, const char *);
+#define TUI_ASK_REQUIRED	0x1	/* an empty answer keeps it open */
+#define TUI_ASK_YESNO		0x2	/* one key: y is yes, any other no */
+
+/* What a confirmation screen asks (SCREEN_CONFIRM). */
+struct tui_confirm {
+	char		 title[160];
+	char		**lines;	/* shown as a list */
+	size_t		  nlines;
+	char		 yes[160];	/* "y accepts the change (logged)" */
+	int		(*on_yes)(struct tui *);
+	int		(*on_no)(struct tui *);
+};
+
+/* A transition waiting for a confirmation (drift, override). */
+struct tui_pending {
+	int			 set;
+	char			 proc[128];
+	char			 host[128];
+	size_t			 step;
+	enum step_status	 to;
+	char			 note[512];
+	int			 override;
+};
+
+/* The text the copy view shows, item by item. */
+struct tui_copy {
+	char		 title[160];
+	char		**label;
+	char		**text;
+	size_t		  n;
+};
+
+/* The model the screens borrow: the controller and where the operator
+ * is. Screens never open sockets or databases themselves. */
 struct tui {
-	const struct cli	*cli;
-	struct store		*st;
-	struct session		*ses;		/* NULL: none open yet */
-	unsigned		 ses_gen;	/* counts each (re)opening */
-	struct store_check	*evid;		/* its check evidence, read with
-						   it (never on a redraw) */
-	size_t			 nevid;
-	struct evloop		*ev;
-	const char		*operator;
+	struct wiz		*w;
 	/* The new session the forms are filling in (draft.h), or NULL. The
 	 * runbook picker makes it (replacing one for another runbook), the
 	 * variables and inventory forms fill it in, the inventory frees it
 	 * once the session has started; the loop frees what is left. */
 	struct draft		*draft;
-	/* Where the operator is in the session (kept on disk). */
-	const char		*proc;		/* instance: proc id ... */
-	const char		*host;		/* ... and host, or NULL */
-	size_t			 step;		/* 1-based; 0: none */
 	/* Screens. */
 	enum screen_id		 cur;
 	enum screen_id		 next;		/* for SCR_GOTO */
-	enum screen_id		 stack[8];	/* where Esc goes back to */
+	enum screen_id		 stack[12];	/* where Esc goes back to */
 	size_t			 depth;
 	void			*data;		/* the current screen's */
-	char			*message;	/* one line under the screen */
+	char			*message;	/* under the screen, wrapped */
 	int			 message_bad;	/* shown as a warning */
 	int			 help;		/* the help overlay is up */
 	int			 color;
 	int			 ascii;		/* no UTF-8: ASCII drawing */
 	int			 rows, cols;
 	time_t			 now;
-	/* Checks (tui-check.c): one run at a time, on the loop above. */
-	struct tui_checks	*chk;
-	struct check_run	*run;		/* the last run; NULL: none */
-	int			 checking;	/* it has checks in flight */
-	char			 proc_buf[128];
-	char			 host_buf[128];
-	/* This console's registration on the open session (store.h
-	 * presence); 0: none. Beats every STORE_CONSOLE_BEAT seconds. */
-	int64_t			 console;
-	time_t			 beat;
-	int64_t			 last_event;	/* of the session as read */
+	/* The line being asked on the message line, if any. */
+	struct tui_ask		*ask;
+	/* The last search, for n and N. */
+	char			 search[128];
+	/* Questions the operator put off (Esc): not pushed again until !. */
+	uint64_t		 deferred;
+	struct tui_confirm	 confirm;
+	struct tui_pending	 pending;
+	struct tui_copy		 copy;
 };
 
 /* Run the wizard; returns an exit code. */
@@ -134,43 +192,66 @@ int	tui_main(const struct cli *);
 
 /* Switch screens at the next turn of the loop. */
 int	tui_goto(struct tui *, enum screen_id);
-/* Open session id as the current one (closing the one before); 0 on
- * success, else -1 with the reason in the message line. */
-int	tui_open_session(struct tui *, int64_t);
-/* Read the open session's check evidence again (after a run). */
-void	tui_reload_evidence(struct tui *);
+/* Open session id and go to its plan (its drift first, when the runbook
+ * changed). SCR_* flags. */
+int	tui_open(struct tui *, int64_t);
 /* Remember where the operator is (proc, host, step) on disk. */
 void	tui_set_position(struct tui *, const char *, const char *, size_t);
-/*
- * A line typed on the message line (printable ASCII; Backspace, Ctrl-U);
- * def, when not NULL, is shown and taken on an empty Enter. 0, or -1 when
- * the operator pressed Esc.
- */
-int	tui_ask(struct tui *, const char *, const char *, char *, size_t);
-/*
- * For a question waiting in getch: 1 when a signal asks it to stop (Ctrl-C,
- * SIGTERM, a hangup; the loop then acts on it), after taking in a new
- * window size if there was one.
- */
-int	tui_interrupted(struct tui *);
-/* Say something on the message line (printf-like). */
-void	tui_say(struct tui *, int, const char *, ...)
-	    __attribute__((format(printf, 3, 4)));
+/* The position, as the controller keeps it: proc, host (NULL: none). */
+const char *tui_proc(const struct tui *);
+const char *tui_host(const struct tui *);
+size_t	tui_step(const struct tui *);
 
 /*
- * Run the checks of step (1-based) of the instance t->proc@t->host from
- * the loop, and show them on the check console. When every one has a
- * verdict, the evidence is recorded in the session, and a step whose
- * checks all passed is marked done ("verified by its checks").
+ * Ask a line on the message line; the loop keeps running (checks, other
+ * questions) while it is open, and every key goes to it. fn gets the
+ * answer (Enter) or NULL (Esc) and returns SCR_* flags. def, when not
+ * NULL, is shown and taken on an empty Enter.
  */
-int	tui_check_step(struct tui *, size_t);
-/* On resume: run again the checks of every step a check completed, and
- * say what changed. 1 when a run started. */
-int	tui_check_reverify(struct tui *);
-/* Called by the loop after each turn: finish a run whose checks are all
- * in. 1 when something changed on screen. */
-int	tui_check_poll(struct tui *);
-void	tui_checks_free(struct tui *);
+int	tui_ask(struct tui *, const char *, const char *, int, tui_answer_fn);
+/* A line is being asked. */
+int	tui_asking(const struct tui *);
+
+/* Say something on the message line (printf-like); long messages wrap. */
+void	tui_say(struct tui *, int, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* A controller's result on the message line (if it says anything). */
+void	tui_said(struct tui *, const struct wiz_result *);
+
+/*
+ * Record a step; a refusal the operator can decide (drift, a blocked
+ * procedure) opens its confirmation screen, and the step is recorded
+ * once confirmed. SCR_* flags.
+ */
+int	tui_record(struct tui *, const char *, const char *, size_t,
+	    enum step_status, const char *);
+/* The confirmation screen for the drift of the open session. */
+int	tui_confirm_drift(struct tui *);
+/* The copy view of the text set in t->copy. */
+int	tui_copy_open(struct tui *);
+void	tui_copy_clear(struct tui *);
+/* Put text on the clipboard: OSC 52, and tmux's buffer inside tmux.
+ * What was done, in words, into buf. */
+void	tui_clipboard(struct tui *, const char *, char *, size_t);
+
+/* The plan's instance named id (proc or proc@host, or the start of one):
+ * its index, or -1; *n how many start so (the first is taken). */
+long	tui_inst_by_id(struct tui *, const char *, size_t *);
+
+/* Search: / asks the pattern, n and N repeat it, on the screen's list. */
+int	tui_search(struct tui *, int);
+
+/* Text laid out as lines to draw, each with its attribute: what a pager
+ * shows and / searches. tui_lines_add wraps text at w columns, indent
+ * spaces before each line (an empty text is an empty line). */
+struct tui_lines {
+	char	**v;
+	int	 *attr;
+	size_t	  n;
+};
+void	tui_lines_add(struct tui_lines *, int, int, int, const char *);
+void	tui_lines_put(struct tui_lines *, int, const char *);
+void	tui_lines_free(struct tui_lines *);
 
 /* Drawing helpers for screens: all of them clip to the screen. */
 void	tui_title(struct tui *, const char *);
@@ -181,8 +262,16 @@ void	tui_hline(struct tui *, int);
  * next free line. */
 int	tui_wrap(struct tui *, int, int, int, int, int, const char *);
 /* The next line of *pp wrapped at spaces to w columns: *line and its
- * length; *pp moves past it and the spaces or newline that end it. */
+ * length in bytes; *pp moves past it and the spaces or newline that end
+ * it. Columns count characters, not bytes. */
 int	tui_line_next(const char **, int, const char **);
+/* Columns of s (one per character). */
+int	tui_width(const char *);
+/* The byte offset of column w of s (or its end). */
+size_t	tui_col(const char *, int);
+/* s in exactly w columns: padded with spaces, or cut with an ellipsis;
+ * into buf, which it returns. */
+const char *tui_fit(const struct tui *, const char *, int, char *, size_t);
 /* A form field at y, x, w wide: text, or with le (lineedit.h) the text
  * being edited, its cursor shown as a reversed cell. */
 void	tui_field(struct tui *, int, int, int, int, const char *,
@@ -193,5 +282,9 @@ void	tui_bar(struct tui *, int, int, int, size_t, size_t);
  * "dim", "bar", "command"), monochrome when there is no color. */
 int	tui_attr(struct tui *, const char *);
 #define TUI_PLAIN	0
+/* The marks, UTF-8 or ASCII: "done" ✓ / v, "current" ▶ / >. */
+const char *tui_mark(const struct tui *, const char *);
+/* "3 min ago", "2 h ago" (the one duration formatter's words). */
+const char *tui_ago(time_t, time_t, char *, size_t);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -124,6 +125,19 @@ int	 hex_digit(int);
 
 /* SHA-256 of bytes as 64 hex digits and a NUL. */
 void	 sha256_hex(const void *, size_t, char [65]);
+
+/*
+ * Durations and times for people, the one formatter of each (both return
+ * buf). A duration in ms, FMT_TOOK for how long something took ("412 ms",
+ * "3.2 s", "75.0 s": a check, a probe) or FMT_SPAN for how long ago or
+ * how long in all, to the unit that matters ("45s", "12m", "1h 12m",
+ * "3d 4h"; a negative span reads as its size). A time in UTC, ISO 8601:
+ * "2026-11-22T06:00:00Z".
+ */
+#define FMT_TOOK	0
+#define FMT_SPAN	1
+const char *fmt_duration(int64_t, int, char *, size_t);
+const char *fmt_iso_time(time_t, char *, size_t);
 
 /* Read a whole file (at most max bytes). 0 or -errno; *out NUL-terminated. */
 int	 read_file(const char *, size_t, char **, size_t *);

@@ -8,7 +8,9 @@
 #include "lineedit.h"
 #include "util.h"
 
+#ifndef CTRL
 #define CTRL(c)		((c) & 0x1f)
+#endif
 #define CONT(b)		(((unsigned char)(b) & 0xc0) == 0x80)
 
 /* The offset of the character before / after byte offset i. */

@@ -15,19 +15,18 @@
 
 #include <curses.h>
 
-#include "answers.h"
-#include "catalog.h"
 #include "clean.h"
-#include "cli.h"
 #include "draft.h"
 #include "lineedit.h"
 #include "profile.h"
 #include "runbook.h"
-#include "session.h"
 #include "tui.h"
 #include "util.h"
+#include "wiz.h"
 
+#ifndef CTRL
 #define CTRL(c)		((c) & 0x1f)
+#endif
 
 enum row_kind {
 	ROW_ROLE,
@@ -50,8 +49,7 @@ enum asking {
 struct inv_view {
 	struct inv_row		*rows;
 	size_t			 nrows;
-	size_t			 sel;
-	size_t			 top;
+	struct tui_list		 l;
 	enum asking		 asking;
 	/* The host form. */
 	int			 form;
@@ -107,8 +105,8 @@ layout(struct tui *t, struct inv_view *iv)
 			}
 	}
 	iv->rows[iv->nrows++].kind = ROW_START;
-	if (iv->sel >= iv->nrows)
-		iv->sel = iv->nrows - 1;
+	if (iv->l.sel >= iv->nrows)
+		iv->l.sel = iv->nrows - 1;
 }
 
 static void *
@@ -139,6 +137,16 @@ inv_leave(struct tui *t, void *data)
 	free(iv);
 }
 
+static struct tui_list *
+inv_list(struct tui *t, void *data)
+{
+	struct inv_view	*iv = data;
+
+	(void)t;
+	iv->l.n = iv->nrows;
+	return &iv->l;
+}
+
 static int
 inv_editing(struct tui *t, void *data)
 {
@@ -151,7 +159,7 @@ inv_editing(struct tui *t, void *data)
 static const struct inv_row *
 cur_row(const struct inv_view *iv)
 {
-	return iv->nrows > 0 ? &iv->rows[iv->sel] : NULL;
+	return iv->nrows > 0 ? &iv->rows[iv->l.sel] : NULL;
 }
 
 static const struct rb_role *
@@ -187,28 +195,6 @@ form_open(struct tui *t, struct inv_view *iv, size_t i,
 	} else
 		draft_host_init(&iv->h, role);
 	form_field(iv, DF_NAME);
-}
-
-static int
-key_up(struct tui *t, void *data)
-{
-	struct inv_view	*iv = data;
-
-	(void)t;
-	if (iv->sel > 0)
-		iv->sel--;
-	return SCR_REDRAW;
-}
-
-static int
-key_down(struct tui *t, void *data)
-{
-	struct inv_view	*iv = data;
-
-	(void)t;
-	if (iv->sel + 1 < iv->nrows)
-		iv->sel++;
-	return SCR_REDRAW;
 }
 
 static int
@@ -280,43 +266,32 @@ static int
 start(struct tui *t, struct inv_view *iv, int asked)
 {
 	struct draft		*d = t->draft;
-	struct answers		*ans;
-	struct diags		 dg;
+	struct wiz_result	 r;
 	const char		*empty = NULL;
-	int64_t			 id;
-	size_t			 r;
-	int			 rc;
+	size_t			 i;
 
 	if (d == NULL)
 		return SCR_REDRAW;
-	for (r = 0; r < d->rb->nroles && empty == NULL; r++)
-		if (draft_role_hosts(d, d->rb->roles[r].id) == 0)
-			empty = d->rb->roles[r].id;
+	for (i = 0; i < d->rb->nroles && empty == NULL; i++)
+		if (draft_role_hosts(d, d->rb->roles[i].id) == 0)
+			empty = d->rb->roles[i].id;
 	if (empty != NULL && !asked) {
 		iv->asking = ASK_START;
 		tui_say(t, 1, "Role %s has no host: its procedures are done "
 		    "once, with no host. Start anyway? (y/n)", empty);
 		return SCR_REDRAW;
 	}
-	ans = draft_answers(d);
-	diags_init(&dg);
-	rc = session_start_answers(t->st, catalog_dir(t->cli->runbooks),
-	    d->rb->id, ans, t->operator, 0, &id, &dg);
-	answers_free(ans);
-	if (rc != 0) {
-		tui_say(t, 1, "Not started: %s", dg.n ? dg.v[0].msg :
-		    "the store refused it");
-		diags_free(&dg);
+	if (wiz_start(t->w, NULL, d, &r) != 0) {
+		tui_said(t, &r);
+		wiz_result_clear(&r);
 		return SCR_REDRAW;
 	}
-	diags_free(&dg);
 	/* Started: the forms are done with; their draft goes. */
 	draft_free(t->draft);
 	t->draft = NULL;
 	layout(t, iv);
-	if (tui_open_session(t, id) == -1)
-		return tui_goto(t, SCREEN_SESSIONS) | SCR_FRESH;
-	tui_say(t, 0, "Session %lld started.", (long long)id);
+	tui_said(t, &r);
+	wiz_result_clear(&r);
 	return tui_goto(t, SCREEN_PLAN) | SCR_FRESH;
 }
 
@@ -367,9 +342,9 @@ form_save(struct tui *t, struct inv_view *iv)
 	i = added ? d->nhosts - 1 : iv->editing;
 	form_close(iv);
 	layout(t, iv);
-	for (iv->sel = 0; iv->sel + 1 < iv->nrows; iv->sel++)
-		if (iv->rows[iv->sel].kind == ROW_HOST &&
-		    iv->rows[iv->sel].host == i)
+	for (iv->l.sel = 0; iv->l.sel + 1 < iv->nrows; iv->l.sel++)
+		if (iv->rows[iv->l.sel].kind == ROW_HOST &&
+		    iv->rows[iv->l.sel].host == i)
 			break;
 	return SCR_REDRAW;
 }
@@ -568,14 +543,12 @@ inv_draw(struct tui *t, void *data, int rows, int cols)
 		tui_text(t, 1, 3, cols - 4, tui_attr(t, "dim"),
 		    "name         address                  user        port  "
 		    "profile   key file");
-	if (iv->sel < iv->top)
-		iv->top = iv->sel;
-	if (iv->sel >= iv->top + (size_t)list)
-		iv->top = iv->sel - (size_t)list + 1;
-	for (i = iv->top, y = y0; i < iv->nrows && y < y0 + list; i++, y++) {
+	iv->l.n = iv->nrows;
+	tui_list_show(&iv->l, list);
+	for (i = iv->l.top, y = y0; i < iv->nrows && y < y0 + list; i++, y++) {
 		r = &iv->rows[i];
-		attr = i == iv->sel ? tui_attr(t, "select") : TUI_PLAIN;
-		if (i == iv->sel)
+		attr = i == iv->l.sel ? tui_attr(t, "select") : TUI_PLAIN;
+		if (i == iv->l.sel)
 			mvhline(y, 1, ' ', cols - 2);
 		switch (r->kind) {
 		case ROW_ROLE:
@@ -586,7 +559,7 @@ inv_draw(struct tui *t, void *data, int rows, int cols)
 			    role->many ? "one or more hosts" : "one host",
 			    n == 0 ? "  no host yet: a adds one" : "");
 			c = clean_str(line, strlen(line));
-			tui_text(t, y, 1, cols - 2, i == iv->sel ? attr :
+			tui_text(t, y, 1, cols - 2, i == iv->l.sel ? attr :
 			    tui_attr(t, "title"), c);
 			free(c);
 			break;
@@ -622,16 +595,12 @@ inv_draw(struct tui *t, void *data, int rows, int cols)
 }
 
 static const struct key_binding inv_keys[] = {
-	{ KEY_UP, "Up/k", "previous line", key_up },
-	{ 'k', "k", "previous line", key_up },
-	{ KEY_DOWN, "Down/j", "next line", key_down },
-	{ 'j', "j", "next line", key_down },
 	{ 'a', "a", "add a host to the role under the cursor", key_add },
 	{ 'e', "e", "edit the host under the cursor", key_edit },
 	{ 'x', "x", "delete the host under the cursor (asks)", key_delete },
 	{ '\r', "Enter", "add (on a role), edit (on a host), start", key_enter },
 	{ KEY_ENTER, "Enter", "add, edit, start", key_enter },
-	{ KEY_F(2), "F2", "start the session", key_start },
+	{ KEY_F(2), "F2/Ctrl-S", "start the session", key_start },
 	{ CTRL('s'), "Ctrl-S", "start the session", key_start },
 };
 
@@ -644,6 +613,7 @@ const struct screen screen_inventory = {
 	.draw = inv_draw,
 	.key = inv_key,
 	.editing = inv_editing,
+	.list = inv_list,
 	.keys = inv_keys,
 	.nkeys = nitems(inv_keys),
 };

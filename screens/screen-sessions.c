@@ -1,7 +1,9 @@
 /*
  * screen-sessions.c: the first screen. Every session on disk, open ones
- * first, with its runbook, operator, progress and age; Enter resumes one,
- * n starts a new one.
+ * first: its runbook, who started it, how far it is (steps done of the
+ * steps that apply, and the percentage), who has it open now, when its
+ * window ends and when it last changed. Enter resumes an open one, or
+ * opens a closed one read-only; n starts a new one.
  */
 #include "config.h"
 
@@ -12,38 +14,20 @@
 
 #include <curses.h>
 
-#include "store.h"
 #include "tui.h"
 #include "util.h"
+#include "wiz.h"
 
 struct sessions_view {
-	struct store_session	*v;
-	size_t			 n;
-	size_t			 sel;
-	size_t			 top;
+	struct wiz_session_row	*v;
+	struct tui_list		 l;
 };
-
-/* "3 min", "5 h", "2 days" ago. */
-static void
-age(time_t then, time_t now, char *buf, size_t len)
-{
-	long	s = (long)sub_sat(now, then);	/* a database may hold any time */
-
-	if (s < 60)
-		snprintf(buf, len, "just now");
-	else if (s < 3600)
-		snprintf(buf, len, "%ld min ago", s / 60);
-	else if (s < 86400 * 2)
-		snprintf(buf, len, "%ld h ago", s / 3600);
-	else
-		snprintf(buf, len, "%ld days ago", s / 86400);
-}
 
 /* Stable: insertion sort moving open sessions before closed ones. */
 static void
-open_first(struct store_session *v, size_t n)
+open_first(struct wiz_session_row *v, size_t n)
 {
-	struct store_session	x;
+	struct wiz_session_row	x;
 	size_t			i, j;
 
 	for (i = 1; i < n; i++) {
@@ -60,33 +44,33 @@ open_first(struct store_session *v, size_t n)
 static void
 load(struct tui *t, struct sessions_view *sv)
 {
-	struct diags	d;
+	char	*msg = NULL;
 
-	store_session_list_free(sv->v, sv->n);
+	wiz_sessions_free(sv->v, sv->l.n);
 	sv->v = NULL;
-	sv->n = 0;
-	diags_init(&d);
-	if (store_session_list(t->st, &sv->v, &sv->n, &d) != 0)
-		tui_say(t, 1, "%s", d.n ? d.v[0].msg : "cannot list sessions");
-	diags_free(&d);
+	sv->l.n = 0;
+	if (wiz_sessions(t->w, &sv->v, &sv->l.n, &msg) != 0)
+		tui_say(t, 1, "%s", msg);
+	free(msg);
 	/* Open ones first, the store's order kept within each. */
-	if (sv->n > 1)
-		open_first(sv->v, sv->n);
-	if (sv->sel >= sv->n)
-		sv->sel = sv->n ? sv->n - 1 : 0;
+	if (sv->l.n > 1)
+		open_first(sv->v, sv->l.n);
+	if (sv->l.sel >= sv->l.n)
+		sv->l.sel = sv->l.n ? sv->l.n - 1 : 0;
 }
 
 static void *
 sessions_enter(struct tui *t)
 {
 	struct sessions_view	*sv = xcalloc(1, sizeof(*sv));
+	const struct wiz_info	*in = wiz_info(t->w);
 	size_t			 i;
 
 	load(t, sv);
 	/* The open session, if one is, under the cursor. */
-	for (i = 0; t->ses != NULL && i < sv->n; i++)
-		if (sv->v[i].id == t->ses->id)
-			sv->sel = i;
+	for (i = 0; in != NULL && i < sv->l.n; i++)
+		if (sv->v[i].id == in->id)
+			sv->l.sel = i;
 	return sv;
 }
 
@@ -96,64 +80,96 @@ sessions_leave(struct tui *t, void *data)
 	struct sessions_view	*sv = data;
 
 	(void)t;
-	store_session_list_free(sv->v, sv->n);
+	wiz_sessions_free(sv->v, sv->l.n);
 	free(sv);
+}
+
+static struct tui_list *
+sessions_list(struct tui *t, void *data)
+{
+	(void)t;
+	return &((struct sessions_view *)data)->l;
+}
+
+/* Six columns: "04:00" today, "Mon04" (the hour) within a week, else
+ * the month and day "11-22". */
+static void
+window_end(time_t end, time_t now, char *buf, size_t len)
+{
+	struct tm	tm, tn;
+
+	if (end == 0) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	localtime_r(&end, &tm);
+	localtime_r(&now, &tn);
+	if (tm.tm_year == tn.tm_year && tm.tm_yday == tn.tm_yday)
+		strftime(buf, len, "%H:%M", &tm);
+	else if (end > now - 86400 * 6 && end < now + 86400 * 6)
+		strftime(buf, len, "%a%H", &tm);
+	else
+		strftime(buf, len, "%m-%d", &tm);
 }
 
 static void
 sessions_draw(struct tui *t, void *data, int rows, int cols)
 {
-	struct sessions_view	*sv = data;
-	struct store_session	*s;
-	char			 line[256], when[32];
-	int			 y, list = rows - 4;
-	size_t			 i;
+	struct sessions_view		*sv = data;
+	const struct wiz_session_row	*s;
+	char				 line[512], when[48], pct[8], end[24];
+	char				 steps[24];
+	int				 y, list = rows - 4, wide = cols >= 100;
+	int				 rw, ow, hw;
+	size_t				 i;
 
 	tui_title(t, "fedwiz: sessions (Enter resume, n new, ? help)");
-	if (sv->n == 0) {
+	if (sv->l.n == 0) {
 		tui_text(t, 2, 2, cols - 4, TUI_PLAIN, "No session yet.");
 		tui_text(t, 4, 2, cols - 4, TUI_PLAIN, "Press n to start one "
 		    "from a runbook, or ? for the keys.");
 		return;
 	}
-	tui_text(t, 2, 2, cols - 4, tui_attr(t, "dim"),
-	    "  id  runbook               operator      steps done  last change");
-	if (sv->sel < sv->top)
-		sv->top = sv->sel;
-	if (list > 0 && sv->sel >= sv->top + (size_t)list)
-		sv->top = sv->sel - (size_t)list + 1;
-	for (i = sv->top, y = 3; i < sv->n && y < 3 + list; i++, y++) {
-		s = &sv->v[i];
-		age(s->updated, t->now, when, sizeof(when));
-		snprintf(line, sizeof(line), "%4lld  %-20.20s  %-12.12s  %5zu%s  "
-		    "%s%s", (long long)s->id, s->runbook_id, s->operator,
-		    s->ndone, s->nfailed ? " (!)" : "    ", when,
-		    s->closed ? "  closed" : "");
-		tui_text(t, y, 2, cols - 4, i == sv->sel ? tui_attr(t, "select") :
-		    s->closed ? tui_attr(t, "dim") : TUI_PLAIN, line);
+	/* The runbook and the operators as wide as they are (a little of
+	 * "changed" goes first at 80 columns). */
+	for (i = 0, rw = 7, ow = 8, hw = 9; i < sv->l.n; i++) {
+		if ((int)strlen(sv->v[i].runbook_id) > rw)
+			rw = (int)strlen(sv->v[i].runbook_id);
+		if ((int)strlen(sv->v[i].operator) > ow)
+			ow = (int)strlen(sv->v[i].operator);
+		if (sv->v[i].on != NULL && (int)strlen(sv->v[i].on) > hw)
+			hw = (int)strlen(sv->v[i].on);
 	}
-}
-
-static int
-key_up(struct tui *t, void *data)
-{
-	struct sessions_view	*sv = data;
-
-	(void)t;
-	if (sv->sel > 0)
-		sv->sel--;
-	return SCR_REDRAW;
-}
-
-static int
-key_down(struct tui *t, void *data)
-{
-	struct sessions_view	*sv = data;
-
-	(void)t;
-	if (sv->sel + 1 < sv->n)
-		sv->sel++;
-	return SCR_REDRAW;
+	rw = rw > (wide ? 30 : 19) ? (wide ? 30 : 19) : rw;
+	ow = ow > 12 ? 12 : ow;
+	hw = hw > (wide ? 24 : 13) ? (wide ? 24 : 13) : hw;
+	snprintf(line, sizeof(line), "  id  %-*s %-*s %9s %4s %-*s %-6s %s",
+	    rw, "runbook", ow, "operator", "steps", "", hw, "on it now",
+	    "window", "changed");
+	tui_text(t, 2, 1, cols - 2, tui_attr(t, "dim"), line);
+	tui_list_show(&sv->l, list);
+	for (i = sv->l.top, y = 3; i < sv->l.n && y < 3 + list; i++, y++) {
+		s = &sv->v[i];
+		tui_ago(s->updated, t->now, when, sizeof(when));
+		window_end(s->window_end, t->now, end, sizeof(end));
+		if (s->steps > 0) {
+			snprintf(steps, sizeof(steps), "%zu/%zu", s->done,
+			    s->steps);
+			snprintf(pct, sizeof(pct), "%3zu%%", s->done * 100 /
+			    s->steps);
+		} else {
+			snprintf(steps, sizeof(steps), "%zu/?", s->done);
+			snprintf(pct, sizeof(pct), "  ?");
+		}
+		snprintf(line, sizeof(line), "%4lld  %-*.*s %-*.*s %9s %4s%s"
+		    "%-*.*s %-6.6s %s", (long long)s->id, rw, rw, s->runbook_id,
+		    ow, ow, s->operator, steps, pct, s->failed ? "!" : " ",
+		    hw, hw, s->closed ? "(closed)" : s->on ? s->on : "-", end,
+		    when);
+		tui_text(t, y, 1, cols - 2, i == sv->l.sel ? tui_attr(t,
+		    "select") : s->closed ? tui_attr(t, "dim") : TUI_PLAIN,
+		    line);
+	}
 }
 
 static int
@@ -161,17 +177,9 @@ key_resume(struct tui *t, void *data)
 {
 	struct sessions_view	*sv = data;
 
-	if (sv->n == 0)
+	if (sv->l.n == 0)
 		return SCR_REDRAW;
-	if (sv->v[sv->sel].closed) {
-		tui_say(t, 1, "Session %lld is closed; its record is "
-		    "'fedwiz report --session %lld'.", (long long)
-		    sv->v[sv->sel].id, (long long)sv->v[sv->sel].id);
-		return SCR_REDRAW;
-	}
-	if (tui_open_session(t, sv->v[sv->sel].id) == -1)
-		return SCR_REDRAW;
-	return tui_goto(t, SCREEN_PLAN);
+	return tui_open(t, sv->v[sv->l.sel].id);
 }
 
 static int
@@ -181,22 +189,39 @@ key_new(struct tui *t, void *data)
 	return tui_goto(t, SCREEN_RUNBOOKS);
 }
 
+static int
+sessions_match(struct tui *t, void *data, size_t i, const char *pat)
+{
+	struct sessions_view	*sv = data;
+	char			 id[24];
+
+	(void)t;
+	snprintf(id, sizeof(id), "%lld", (long long)sv->v[i].id);
+	return strcasestr(sv->v[i].runbook_id, pat) != NULL ||
+	    strcasestr(sv->v[i].operator, pat) != NULL || strcmp(id, pat) == 0;
+}
+
 static const struct key_binding sessions_keys[] = {
-	{ KEY_UP, "Up/k", "previous session", key_up },
-	{ 'k', "k", "previous session", key_up },
-	{ KEY_DOWN, "Down/j", "next session", key_down },
-	{ 'j', "j", "next session", key_down },
-	{ '\r', "Enter", "resume the session (its plan)", key_resume },
+	{ '\r', "Enter", "resume the session (a closed one: read-only)",
+	    key_resume },
 	{ KEY_ENTER, "Enter", "resume the session", key_resume },
+	{ KEY_RIGHT, "Right/l", "resume the session", key_resume },
+	{ 'l', "l", "resume the session", key_resume },
 	{ 'n', "n", "start a new session from a runbook", key_new },
 };
 
 const struct screen screen_sessions = {
 	.name = "sessions",
 	.title = "Sessions",
+	.legend = "steps: done or skipped of those that apply, and the share; "
+	    "! some failed. on it now: the console that has it open. window: "
+	    "when its maintenance window ends. A closed session opens "
+	    "read-only.",
 	.enter = sessions_enter,
 	.leave = sessions_leave,
 	.draw = sessions_draw,
+	.list = sessions_list,
+	.match = sessions_match,
 	.keys = sessions_keys,
 	.nkeys = nitems(sessions_keys),
 };

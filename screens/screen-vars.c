@@ -18,7 +18,6 @@
 #include <curses.h>
 
 #include "clean.h"
-#include "cli.h"
 #include "draft.h"
 #include "lineedit.h"
 #include "runbook.h"
@@ -26,11 +25,12 @@
 #include "util.h"
 #include "vartype.h"
 
+#ifndef CTRL
 #define CTRL(c)		((c) & 0x1f)
+#endif
 
 struct vars_view {
-	size_t		 sel;		/* a variable; nvars: "Next" */
-	size_t		 top;		/* first list line shown */
+	struct tui_list	 l;		/* sel: a variable; nvars: "Next" */
 	int		 editing;
 	struct lineedit	 le;
 	char		*before;	/* the value when editing began */
@@ -47,7 +47,7 @@ nvars(const struct tui *t)
 static const struct rb_var *
 cur_var(const struct tui *t, const struct vars_view *vv)
 {
-	return vv->sel < nvars(t) ? &t->draft->rb->vars[vv->sel] : NULL;
+	return vv->l.sel < nvars(t) ? &t->draft->rb->vars[vv->l.sel] : NULL;
 }
 
 /* What Left/Right cycle through, for choices and bools. */
@@ -88,6 +88,15 @@ vars_leave(struct tui *t, void *data)
 	free(vv);
 }
 
+static struct tui_list *
+vars_list(struct tui *t, void *data)
+{
+	struct vars_view	*vv = data;
+
+	vv->l.n = nvars(t) + 1;
+	return &vv->l;
+}
+
 static int
 vars_editing(struct tui *t, void *data)
 {
@@ -101,10 +110,10 @@ static void
 edit_begin(struct tui *t, struct vars_view *vv, const char *text)
 {
 	free(vv->before);
-	vv->before = xstrdup(t->draft->values[vv->sel]);
+	vv->before = xstrdup(t->draft->values[vv->l.sel]);
 	lineedit_set(&vv->le, text);
 	vv->editing = 1;
-	draft_set(t->draft, vv->sel, vv->le.buf);
+	draft_set(t->draft, vv->l.sel, vv->le.buf);
 }
 
 /* Accept the edit: 0, or -1 and the reason said when the value will
@@ -116,9 +125,9 @@ edit_accept(struct tui *t, struct vars_view *vv)
 
 	if (!vv->editing)
 		return 0;
-	if (draft_check_value(t->draft, vv->sel, why, sizeof(why)) == -1) {
+	if (draft_check_value(t->draft, vv->l.sel, why, sizeof(why)) == -1) {
 		tui_say(t, 1, "%s not accepted: %s (Esc puts the old value "
-		    "back)", t->draft->rb->vars[vv->sel].name, why);
+		    "back)", t->draft->rb->vars[vv->l.sel].name, why);
 		return -1;
 	}
 	vv->editing = 0;
@@ -131,7 +140,7 @@ edit_accept(struct tui *t, struct vars_view *vv)
 static void
 edit_cancel(struct tui *t, struct vars_view *vv)
 {
-	draft_set(t->draft, vv->sel, vv->before);
+	draft_set(t->draft, vv->l.sel, vv->before);
 	vv->editing = 0;
 	lineedit_clear(&vv->le);
 	free(vv->before);
@@ -143,10 +152,10 @@ step_to(struct tui *t, struct vars_view *vv, int by)
 {
 	if (edit_accept(t, vv) == -1)
 		return SCR_REDRAW;
-	if (by < 0 && vv->sel > 0)
-		vv->sel--;
-	else if (by > 0 && vv->sel < nvars(t))
-		vv->sel++;
+	if (by < 0 && vv->l.sel > 0)
+		vv->l.sel--;
+	else if (by > 0 && vv->l.sel < nvars(t))
+		vv->l.sel++;
 	return SCR_REDRAW;
 }
 
@@ -160,13 +169,13 @@ cycle(struct tui *t, struct vars_view *vv, int by)
 	if (v == NULL || (list = cycle_list(v, &n)) == NULL || n == 0)
 		return 0;
 	for (i = 0; i < n; i++)
-		if (strcmp(list[i], t->draft->values[vv->sel]) == 0)
+		if (strcmp(list[i], t->draft->values[vv->l.sel]) == 0)
 			break;
 	if (i == n)		/* none yet (or typed): start at the first */
 		i = by > 0 ? 0 : n - 1;
 	else
 		i = by > 0 ? (i + 1) % n : (i + n - 1) % n;
-	draft_set(t->draft, vv->sel, list[i]);
+	draft_set(t->draft, vv->l.sel, list[i]);
 	return 1;
 }
 
@@ -174,18 +183,24 @@ static int
 next(struct tui *t, struct vars_view *vv)
 {
 	char	why[400];
-	size_t	bad;
+	size_t	bad, n;
 
 	if (t->draft == NULL)
 		return SCR_REDRAW;
 	if (edit_accept(t, vv) == -1)
 		return SCR_REDRAW;
 	if (draft_ready(t->draft, &bad, why, sizeof(why)) == -1) {
-		vv->sel = bad;
-		tui_say(t, 1, "%s %s%s", t->draft->rb->vars[bad].name, why,
-		    *t->draft->values[bad] == '\0' ? "; type it here" : "");
+		vv->l.sel = bad;
+		tui_say(t, 1, "%s %s", t->draft->rb->vars[bad].name, why);
 		return SCR_REDRAW;
 	}
+	/* Values nobody gave: the session starts without them, and says
+	 * where they are needed. */
+	if ((n = draft_unanswered(t->draft, &bad)) > 0)
+		tui_say(t, 0, "%zu value%s no answer yet (first: %s): the steps "
+		    "that use %s say so; A on the plan answers %s later.", n,
+		    n == 1 ? " has" : "s have", t->draft->rb->vars[bad].name,
+		    n == 1 ? "it" : "them", n == 1 ? "it" : "them");
 	return tui_goto(t, SCREEN_INVENTORY);
 }
 
@@ -215,10 +230,36 @@ key_enter(struct tui *t, void *data)
 
 	if (t->draft == NULL)
 		return SCR_REDRAW;
-	if (vv->sel == nvars(t))
+	if (vv->l.sel == nvars(t))
 		return next(t, vv);
-	edit_begin(t, vv, t->draft->values[vv->sel]);
+	edit_begin(t, vv, t->draft->values[vv->l.sel]);
 	return SCR_REDRAW;
+}
+
+/* Backspace and Delete in moving mode start editing the value. */
+static int
+key_erase_ch(struct tui *t, struct vars_view *vv, int ch)
+{
+	if (t->draft == NULL || cur_var(t, vv) == NULL)
+		return SCR_REDRAW;
+	edit_begin(t, vv, t->draft->values[vv->l.sel]);
+	if (ch == KEY_DC)
+		lineedit_key(&vv->le, KEY_HOME);
+	if (lineedit_key(&vv->le, ch) == LE_CHANGED)
+		draft_set(t->draft, vv->l.sel, vv->le.buf);
+	return SCR_REDRAW;
+}
+
+static int
+key_erase(struct tui *t, void *data)
+{
+	return key_erase_ch(t, data, KEY_BACKSPACE);
+}
+
+static int
+key_delete(struct tui *t, void *data)
+{
+	return key_erase_ch(t, data, KEY_DC);
 }
 
 static int
@@ -229,7 +270,7 @@ key_left(struct tui *t, void *data)
 	if (cur_var(t, vv) == NULL)
 		return SCR_REDRAW;
 	if (!cycle(t, vv, -1)) {
-		edit_begin(t, vv, t->draft->values[vv->sel]);
+		edit_begin(t, vv, t->draft->values[vv->l.sel]);
 		lineedit_key(&vv->le, KEY_LEFT);
 	}
 	return SCR_REDRAW;
@@ -243,7 +284,7 @@ key_right(struct tui *t, void *data)
 	if (cur_var(t, vv) == NULL)
 		return SCR_REDRAW;
 	if (!cycle(t, vv, 1))
-		edit_begin(t, vv, t->draft->values[vv->sel]);
+		edit_begin(t, vv, t->draft->values[vv->l.sel]);
 	return SCR_REDRAW;
 }
 
@@ -258,22 +299,15 @@ vars_key(struct tui *t, void *data, int ch)
 	if (!vv->editing) {
 		/* Backspace and Delete edit, here, rather than go back:
 		 * this is a form. */
-		if (cur_var(t, vv) != NULL && (ch == KEY_BACKSPACE ||
-		    ch == 127 || ch == CTRL('h') || ch == KEY_DC)) {
-			edit_begin(t, vv, t->draft->values[vv->sel]);
-			if (ch == KEY_DC)
-				lineedit_key(&vv->le, KEY_HOME);
-			if (lineedit_key(&vv->le, ch) == LE_CHANGED)
-				draft_set(t->draft, vv->sel, vv->le.buf);
-			return SCR_REDRAW;
-		}
+		if (ch == CTRL('h'))
+			return key_erase_ch(t, vv, KEY_BACKSPACE);
 		/* Typing replaces the value; ? and q stay help and quit. */
 		if (cur_var(t, vv) == NULL || ch == '?' || ch == 'q' ||
 		    !((ch > 0x20 && ch < 0x7f) || (ch >= 0x80 && ch <= 0xf4)))
 			return SCR_UNHANDLED;
 		edit_begin(t, vv, "");
 		lineedit_key(&vv->le, ch);
-		draft_set(t->draft, vv->sel, vv->le.buf);
+		draft_set(t->draft, vv->l.sel, vv->le.buf);
 		return SCR_REDRAW;
 	}
 	switch (ch) {
@@ -295,7 +329,7 @@ vars_key(struct tui *t, void *data, int ch)
 		return next(t, vv);
 	}
 	if (lineedit_key(&vv->le, ch) == LE_CHANGED)
-		draft_set(t->draft, vv->sel, vv->le.buf);
+		draft_set(t->draft, vv->l.sel, vv->le.buf);
 	return SCR_REDRAW;
 }
 
@@ -314,9 +348,10 @@ draw_help(struct tui *t, struct vars_view *vv, int y, int ymax, int cols)
 		    "the runbooks; what you typed stays.");
 		return;
 	}
-	s = xasprintf("%s: %s%s%s%s. %s", v->name, vartype_expect(v->spec.type),
-	    v->def ? " (default " : "", v->def ? v->def : "", v->def ? ")" : "",
-	    v->help ? v->help : v->prompt);
+	s = xasprintf("%s (%s): %s%s%s%s.%s%s", v->prompt, v->name,
+	    vartype_expect(v->spec.type), v->def ? " (default " : "",
+	    v->def ? v->def : "", v->def ? ")" : "", v->help ? " " : "",
+	    v->help ? v->help : "");
 	c = clean_str(s, strlen(s));
 	tui_wrap(t, y, ymax, 1, cols - 2, tui_attr(t, "dim"), c);
 	free(c);
@@ -355,23 +390,31 @@ vars_draw(struct tui *t, void *data, int rows, int cols)
 		    "F2 next");
 	/* Columns: prompt, value, type (gone when narrow). */
 	tw = cols >= 60 ? 9 : 0;
-	pw = (cols - 4 - tw) * 9 / 20;
+	/* The prompts get what they need, the values at least 22 columns
+	 * (the whole prompt is under the form too). */
+	for (i = 0, pw = 10; i < n; i++)
+		if (tui_width(d->rb->vars[i].prompt) > pw)
+			pw = tui_width(d->rb->vars[i].prompt);
+	if (pw > cols - 4 - tw - 22)
+		pw = cols - 4 - tw - 22;
+	if (pw < 10)
+		pw = 10;
 	vx = 3 + pw + 1;
 	vw = cols - vx - tw - 1;
 	if (vw < 4) {
 		vw = 4;
 		pw = cols - 4 - tw - vw - 1;
 	}
-	bad = vv->sel < n && draft_check_value(d, vv->sel, why,
+	bad = vv->l.sel < n && draft_check_value(d, vv->l.sel, why,
 	    sizeof(why)) == -1;
 	extra = bad ? 1 : 0;
-	if (vv->sel < vv->top)
-		vv->top = vv->sel;
-	if (vv->sel + extra >= vv->top + (size_t)list)
-		vv->top = vv->sel + extra - (size_t)list + 1;
+	if (vv->l.sel < vv->l.top)
+		vv->l.top = vv->l.sel;
+	if (vv->l.sel + extra >= vv->l.top + (size_t)list)
+		vv->l.top = vv->l.sel + extra - (size_t)list + 1;
 	y = rows >= 8 ? 2 : 1;
-	for (i = vv->top; i <= n && y < (rows >= 8 ? 2 : 1) + list; i++, y++) {
-		sel = i == vv->sel;
+	for (i = vv->l.top; i <= n && y < (rows >= 8 ? 2 : 1) + list; i++, y++) {
+		sel = i == vv->l.sel;
 		if (i == n) {
 			tui_text(t, y, 1, cols - 2, sel ? tui_attr(t, "select") :
 			    tui_attr(t, "title"), "  Next: the hosts of each "
@@ -382,14 +425,15 @@ vars_draw(struct tui *t, void *data, int rows, int cols)
 		attr = sel && !vv->editing ? tui_attr(t, "select") : TUI_PLAIN;
 		if (sel)
 			mvhline(y, 1, ' ', cols - 2);
-		tui_text(t, y, 1, 2, attr, draft_check_value(d, i, why, 0) == 0 ?
-		    (sel ? "> " : "  ") : *d->values[i] ? "! " : "* ");
+		tui_text(t, y, 1, 2, attr, draft_check_value(d, i, why, 0) != 0 ?
+		    "! " : sel ? "> " : *d->values[i] == '\0' && v->def == NULL ?
+		    "* " : "  ");
 		tui_text_clean(t, y, 3, pw, attr, v->prompt);
 		if (sel && vv->editing)
 			tui_field(t, y, vx, vw, TUI_PLAIN, NULL, &vv->le);
 		else if (*d->values[i] == '\0')
 			tui_text(t, y, vx, vw, attr | tui_attr(t, "dim"), v->def ?
-			    "(default)" : "(required)");
+			    "(default)" : "(no answer yet)");
 		else {
 			if (sel && cycle_list(v, &ncycle) != NULL)
 				snprintf(shown, sizeof(shown), "< %s >",
@@ -430,16 +474,26 @@ static const struct key_binding vars_keys[] = {
 	    key_next },
 	{ CTRL('s'), "Ctrl-S", "on to the hosts", key_next },
 	{ '>', ">", "on to the hosts", key_next },
+	/* A form: these edit the value, they do not go back. */
+	{ KEY_BACKSPACE, "Backspace/Del", "edit the value: remove a character",
+	    key_erase },
+	{ 127, "Backspace", "remove a character", key_erase },
+	{ KEY_DC, "Del", "remove the first character", key_delete },
 };
 
 const struct screen screen_vars = {
 	.name = "variables",
+	.legend = "* no answer yet: the session starts without it, and the "
+	    "steps that use it say so (A on the plan answers it later). ! a "
+	    "value that will not do: why is under it.",
 	.title = "Variables (editing: Enter/Tab accept, Esc undo, Ctrl-U clear)",
 	.enter = vars_enter,
 	.leave = vars_leave,
 	.draw = vars_draw,
 	.key = vars_key,
 	.editing = vars_editing,
+	.list = vars_list,
+	.types = 1,
 	.keys = vars_keys,
 	.nkeys = nitems(vars_keys),
 };

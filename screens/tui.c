@@ -1,14 +1,21 @@
 /*
- * tui.c: the console wizard's one loop. The terminal, a pipe the signal
- * handlers write to, and (later) the check engine's sockets are watched
- * by the event loop; a key goes to the current screen's table, and the
- * flags it returns are acted on here only. The terminal is restored on
+ * tui.c: the console wizard's one loop. The terminal and a pipe the
+ * signal handlers write to are watched by the controller's event loop,
+ * beside the check engine's sockets. A key goes to the line being asked
+ * (if one is), else to the current screen's table, its list, its text
+ * field, the keys every screen has; the flags handlers return are acted
+ * on here only. The controller's events (a run is over, a question of
+ * the SSH engine, another console's change) become messages and screens
+ * here; nothing waits in a nested getch, so the checks of every host go
+ * on while the operator reads or types. The terminal is restored on
  * every way out: a normal quit, a fatal error (fatal_set_cleanup), and
  * SIGTERM/SIGHUP.
  */
 #include "config.h"
 
 #include <sys/ioctl.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,24 +23,28 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curses.h>
+#include <openssl/evp.h>
 
-#include "catalog.h"
 #include "clean.h"
-#include "cli.h"
 #include "draft.h"
 #include "evloop.h"
 #include "lineedit.h"
-#include "session.h"
-#include "store.h"
 #include "tui.h"
 #include "util.h"
+#include "wiz.h"
+
+#ifndef CTRL
+#define CTRL(c)		((c) & 0x1f)
+#endif
 
 static const struct screen *const screens[SCREEN_COUNT] = {
 	[SCREEN_SESSIONS] = &screen_sessions,
@@ -44,27 +55,46 @@ static const struct screen *const screens[SCREEN_COUNT] = {
 	[SCREEN_REPORT] = &screen_report,
 	[SCREEN_VARS] = &screen_vars,
 	[SCREEN_INVENTORY] = &screen_inventory,
+	[SCREEN_HOSTKEY] = &screen_hostkey,
+	[SCREEN_SECRET] = &screen_secret,
+	[SCREEN_CONFIRM] = &screen_confirm,
+	[SCREEN_COPY] = &screen_copy,
+	[SCREEN_ANSWERS] = &screen_answers,
 };
 
-/* Keys every screen has; the help overlay lists them after the screen's. */
+/* Keys every screen has; the help overlay lists them after the screen's
+ * (but those the screen takes for itself). */
 static int	key_help(struct tui *, void *);
 static int	key_quit(struct tui *, void *);
 static int	key_back(struct tui *, void *);
+static int	key_questions(struct tui *, void *);
+static int	key_redraw(struct tui *, void *);
 
 static const struct key_binding global_keys[] = {
 	{ '?', "?", "this help (any key closes it)", key_help },
-	{ 27, "Esc/Left/h", "back to the screen before (also Backspace)",
-	    key_back },
+	{ 27, "Esc", "back to the screen before", key_back },
 	{ KEY_BACKSPACE, "Backspace", "back", key_back },
-	{ 'q', "q", "quit (progress is already on disk)", key_quit },
+	{ KEY_LEFT, "Left", "back", key_back },
+	{ 'h', "h", "back", key_back },
+	{ 'q', "q", "quit (asks; progress is already on disk)", key_quit },
+	{ '!', "!", "the questions waiting for you (a host key, a password)",
+	    key_questions },
+	{ CTRL('l'), "Ctrl-L", "draw the screen again", key_redraw },
+};
+
+/* A line asked on the message line. */
+struct tui_ask {
+	char		 q[512];
+	char		 def[256];
+	int		 flags;
+	tui_answer_fn	 fn;
+	struct lineedit	 le;
+	char		 hint[128];
 };
 
 static void	draw(struct tui *);
 
 static int	sig_pipe[2] = { -1, -1 };
-/* What arrived while a question blocked in getch (which returns ERR when
- * a signal interrupts it); the loop still gets the byte from the pipe. */
-static volatile sig_atomic_t sig_quit, sig_end, sig_winch;
 static int	curses_up;
 
 /* Signals only write a byte; the loop reads it. */
@@ -74,37 +104,9 @@ on_signal(int sig)
 	int	 save = errno;
 	char	 c = (char)sig;
 
-	if (sig == SIGINT)
-		sig_quit = 1;
-	else if (sig == SIGTERM || sig == SIGHUP)
-		sig_end = 1;
-	else if (sig == SIGWINCH)
-		sig_winch = 1;
 	if (sig_pipe[1] != -1)
 		(void)write(sig_pipe[1], &c, 1);
 	errno = save;
-}
-
-int
-tui_interrupted(struct tui *t)
-{
-	struct winsize	ws;
-
-	if (sig_winch) {
-		sig_winch = 0;
-		if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
-		    ws.ws_row > 0 && ws.ws_col > 0)
-			resize_term(ws.ws_row, ws.ws_col);
-		getmaxyx(stdscr, t->rows, t->cols);
-		clearok(curscr, TRUE);
-	}
-	if (sig_end)
-		return 1;
-	if (sig_quit) {
-		sig_quit = 0;
-		return 1;
-	}
-	return 0;
 }
 
 static void
@@ -135,11 +137,53 @@ tui_say(struct tui *t, int bad, const char *fmt, ...)
 	t->message_bad = bad;
 }
 
+void
+tui_said(struct tui *t, const struct wiz_result *r)
+{
+	if (r->msg != NULL)
+		tui_say(t, r->rc != 0, "%s", r->msg);
+}
+
 int
 tui_goto(struct tui *t, enum screen_id id)
 {
 	t->next = id;
 	return SCR_GOTO;
+}
+
+const char *
+tui_proc(const struct tui *t)
+{
+	const struct wiz_pos	*p = wiz_position(t->w);
+
+	return *p->proc ? p->proc : NULL;
+}
+
+const char *
+tui_host(const struct tui *t)
+{
+	const struct wiz_pos	*p = wiz_position(t->w);
+
+	return *p->host ? p->host : NULL;
+}
+
+size_t
+tui_step(const struct tui *t)
+{
+	return wiz_position(t->w)->step;
+}
+
+void
+tui_set_position(struct tui *t, const char *proc, const char *host,
+    size_t step)
+{
+	struct wiz_result	r;
+
+	memset(&r, 0, sizeof(r));
+	wiz_set_position(t->w, screen_of(t)->name, proc, host, step, &r);
+	if (r.rc != 0)
+		tui_said(t, &r);
+	wiz_result_clear(&r);
 }
 
 int
@@ -170,6 +214,42 @@ tui_attr(struct tui *t, const char *what)
 	return TUI_PLAIN;
 }
 
+const char *
+tui_mark(const struct tui *t, const char *what)
+{
+	static const struct {
+		const char	*name;
+		const char	*utf8;
+		const char	*ascii;
+	} marks[] = {
+		{ "done", "\u2713", "v" },
+		{ "current", "\u25b6", ">" },
+		{ "line", "\u2500", "-" },
+	};
+	size_t	i;
+
+	for (i = 0; i < nitems(marks); i++)
+		if (strcmp(marks[i].name, what) == 0)
+			return t->ascii ? marks[i].ascii : marks[i].utf8;
+	return "?";
+}
+
+const char *
+tui_ago(time_t then, time_t now, char *buf, size_t len)
+{
+	char	d[32];
+
+	long long	s = sub_sat(now, then);
+
+	/* Times from the database may be anything: no overflow. */
+	if (s < 60)
+		snprintf(buf, len, "just now");
+	else
+		snprintf(buf, len, "%s ago", fmt_duration(s > INT64_MAX / 1000 ?
+		    INT64_MAX : s * 1000, FMT_SPAN, d, sizeof(d)));
+	return buf;
+}
+
 /*
  * Text for a terminal that is not UTF-8: each character one ASCII one.
  * The runbooks carry the documents' typography (quotes, dashes, bullets,
@@ -179,7 +259,7 @@ static char *
 ascii_of(const char *s)
 {
 	static const struct {
-		unsigned	 cp;
+		uint32_t	 cp;
 		const char	*as;
 	} map[] = {
 		{ 0x00A0, " " }, { 0x00AB, "<<" }, { 0x00BB, ">>" },
@@ -193,23 +273,25 @@ ascii_of(const char *s)
 	};
 	struct buf		 b;
 	const unsigned char	*p = (const unsigned char *)s;
-	unsigned		 cp;
-	size_t			 i, n;
+	size_t			 i, left = strlen(s);
+	uint32_t		 cp;
+	int			 n;
 
 	buf_init(&b);
-	while (*p != '\0') {
-		if (*p < 0x80) {
-			buf_addc(&b, (char)*p++);
+	while (left > 0) {
+		/* One character; an ill-formed run is one '?'. */
+		if ((n = utf8_next(p, left, &cp)) < 0) {
+			buf_addc(&b, '?');
+			p += -n;
+			left -= (size_t)-n;
 			continue;
 		}
-		/* One UTF-8 sequence; a stray byte is one '?'. */
-		n = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : *p >= 0xC0 ? 2 : 1;
-		cp = n == 1 ? 0 : *p & (0xFF >> (n + 1));
-		for (i = 1; i < n && (p[i] & 0xC0) == 0x80; i++)
-			cp = cp << 6 | (p[i] & 0x3F);
-		if (i < n)
-			n = i;
 		p += n;
+		left -= (size_t)n;
+		if (cp < 0x80) {
+			buf_addc(&b, (char)cp);
+			continue;
+		}
 		for (i = 0; i < nitems(map); i++)
 			if (map[i].cp == cp)
 				break;
@@ -218,8 +300,51 @@ ascii_of(const char *s)
 	return buf_steal(&b);
 }
 
-/* Text at y, x, at most w columns, cut with "..." when longer. Remote
- * and runbook text is shown only after the caller cleaned it. */
+int
+tui_width(const char *s)
+{
+	int	n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+size_t
+tui_col(const char *s, int w)
+{
+	size_t	i = 0;
+	int	c = 0;
+
+	for (; s[i] != '\0'; i++) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && c++ == w)
+			return i;
+	}
+	return i;
+}
+
+const char *
+tui_fit(const struct tui *t, const char *s, int w, char *buf, size_t len)
+{
+	size_t	n;
+	int	cols;
+
+	if (w < 0)
+		w = 0;
+	cols = tui_width(s);
+	if (cols > w) {
+		/* Cut, the last column an ellipsis. */
+		n = w > 1 ? tui_col(s, w - 1) : tui_col(s, w);
+		snprintf(buf, len, "%.*s%s", (int)n, s, w > 1 ? (t->ascii ?
+		    "~" : "\u2026") : "");
+		return buf;
+	}
+	snprintf(buf, len, "%s%*s", s, w - cols, "");
+	return buf;
+}
+
+/* Text at y, x, at most w columns, cut with an ellipsis when longer.
+ * Remote and runbook text is shown only after the caller cleaned it. */
 void
 tui_text(struct tui *t, int y, int x, int w, int attr, const char *s)
 {
@@ -232,22 +357,24 @@ tui_text(struct tui *t, int y, int x, int w, int attr, const char *s)
 			s = a = ascii_of(s);
 			break;
 		}
-
 	if (y < 0 || y >= t->rows || x >= t->cols || w <= 0) {
 		free(a);
 		return;
 	}
 	if (x + w > t->cols)
 		w = t->cols - x;
-	n = (int)strlen(s);
+	n = tui_width(s);
 	attron(attr);
 	if (n <= w)
-		mvaddnstr(y, x, s, w);
-	else if (w > 3) {
-		mvaddnstr(y, x, s, w - 3);
+		mvaddstr(y, x, s);
+	else if (w > 3 && t->ascii) {
+		mvaddnstr(y, x, s, (int)tui_col(s, w - 3));
 		addstr("...");
+	} else if (w > 1 && !t->ascii) {
+		mvaddnstr(y, x, s, (int)tui_col(s, w - 1));
+		addstr("\u2026");
 	} else
-		mvaddnstr(y, x, s, w);
+		mvaddnstr(y, x, s, (int)tui_col(s, w));
 	attroff(attr);
 	free(a);
 }
@@ -263,11 +390,23 @@ tui_text_clean(struct tui *t, int y, int x, int w, int attr, const char *s)
 	free(c);
 }
 
+/* A line across the screen: box drawing in a UTF-8 locale (the ACS line
+ * comes out as "qqqq" where the terminal does not map it: tmux with an
+ * xterm TERM, PuTTY in UTF-8 mode), '-' otherwise. */
 void
 tui_hline(struct tui *t, int y)
 {
-	if (y >= 0 && y < t->rows)
-		mvhline(y, 0, t->ascii ? '-' : ACS_HLINE, t->cols);
+	int	x;
+
+	if (y < 0 || y >= t->rows)
+		return;
+	if (t->ascii) {
+		mvhline(y, 0, '-', t->cols);
+		return;
+	}
+	move(y, 0);
+	for (x = 0; x < t->cols; x++)
+		addstr("\u2500");
 }
 
 int
@@ -275,14 +414,14 @@ tui_wrap(struct tui *t, int y, int ymax, int x, int w, int attr,
     const char *s)
 {
 	const char	*p = s, *line;
-	char		 buf[512];
+	char		 buf[1024];
 	int		 n;
 
 	if (w < 1)
 		return y;
 	while (*p != '\0' && y < ymax) {
 		n = tui_line_next(&p, w, &line);
-		snprintf(buf, sizeof(buf), "%.*s", n < 511 ? n : 511, line);
+		snprintf(buf, sizeof(buf), "%.*s", n < 1023 ? n : 1023, line);
 		tui_text(t, y++, x, w, attr, buf);
 	}
 	return y;
@@ -291,33 +430,34 @@ tui_wrap(struct tui *t, int y, int ymax, int x, int w, int attr,
 int
 tui_line_next(const char **pp, int w, const char **line)
 {
-	const char	*p = *pp, *end, *sp;
-	int		 n;
+	const char	*p = *pp, *end, *sp, *cut;
 
 	*line = p;
 	end = p + strcspn(p, "\n");
-	n = (int)(end - p);
-	if (n > w) {
-		for (sp = p + w; sp > p && *sp != ' '; sp--)
+	cut = p + tui_col(p, w);
+	if (cut < end) {
+		/* Break at the last space that fits, else mid-word. */
+		for (sp = cut; sp > p && *sp != ' '; sp--)
 			;
-		n = sp > p ? (int)(sp - p) : w;
+		end = sp > p ? sp : cut;
 	}
-	p += n;
-	while (*p == ' ')
-		p++;
-	if (*p == '\n')
-		p++;
-	*pp = p;
-	return n;
+	sp = end;
+	while (*sp == ' ')
+		sp++;
+	if (*sp == '\n')
+		sp++;
+	*pp = sp;
+	return (int)(end - p);
 }
 
 void
 tui_field(struct tui *t, int y, int x, int w, int attr, const char *s,
     const struct lineedit *le)
 {
-	char	view[LINEEDIT_MAX];
-	size_t	start, n;
-	int	col;
+	char		view[LINEEDIT_MAX];
+	size_t		start, n;
+	uint32_t	cp;
+	int		col, k;
 
 	if (y < 0 || y >= t->rows || x >= t->cols || w <= 0)
 		return;
@@ -340,10 +480,9 @@ tui_field(struct tui *t, int y, int x, int w, int attr, const char *s,
 	/* The cursor as a reversed cell: the terminal's own stays hidden,
 	 * where the status bar leaves it. */
 	if (le->cur < le->len) {
-		n = 1;
-		while (le->cur + n < le->len &&
-		    ((unsigned char)le->buf[le->cur + n] & 0xc0) == 0x80)
-			n++;
+		k = utf8_next((const unsigned char *)le->buf + le->cur,
+		    le->len - le->cur, &cp);
+		n = k > 0 ? (size_t)k : 1;
 		memcpy(view, le->buf + le->cur, n);
 		view[n] = '\0';
 	} else
@@ -380,26 +519,168 @@ tui_bar(struct tui *t, int y, int x, int w, size_t done, size_t total)
 	addstr(tail);
 }
 
-/* The status bar: session, operator, runbook, progress, window clock. */
+/* Lines to draw. */
+
+void
+tui_lines_put(struct tui_lines *l, int attr, const char *s)
+{
+	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	l->attr = xreallocarray(l->attr, l->n + 1, sizeof(*l->attr));
+	l->v[l->n] = xstrdup(s);
+	l->attr[l->n++] = attr;
+}
+
+void
+tui_lines_add(struct tui_lines *l, int attr, int indent, int w,
+    const char *text)
+{
+	const char	*p = text, *line;
+	char		*s;
+	int		 n;
+
+	w -= indent;
+	if (w < 10)
+		w = 10;
+	if (*p == '\0') {
+		tui_lines_put(l, attr, "");
+		return;
+	}
+	while (*p != '\0') {
+		n = tui_line_next(&p, w, &line);
+		s = xasprintf("%*s%.*s", indent, "", n, line);
+		tui_lines_put(l, attr, s);
+		free(s);
+	}
+}
+
+void
+tui_lines_free(struct tui_lines *l)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	free(l->attr);
+	memset(l, 0, sizeof(*l));
+}
+
+/* The generic list. */
+
+void
+tui_list_show(struct tui_list *l, int rows)
+{
+	size_t	r = rows > 0 ? (size_t)rows : 1;
+
+	l->rows = rows;
+	if (l->n == 0) {
+		l->sel = l->top = 0;
+		return;
+	}
+	if (l->pager) {
+		/* The last page ends with the last line. */
+		if (l->top + r > l->n)
+			l->top = l->n > r ? l->n - r : 0;
+		l->sel = l->top;
+		return;
+	}
+	if (l->sel >= l->n)
+		l->sel = l->n - 1;
+	if (l->sel < l->top)
+		l->top = l->sel;
+	if (l->sel >= l->top + r)
+		l->top = l->sel - r + 1;
+	if (l->top + r > l->n)
+		l->top = l->n > r ? l->n - r : 0;
+	if (l->sel < l->top)
+		l->top = l->sel;
+}
+
+void
+tui_list_set(struct tui_list *l, size_t i)
+{
+	if (l->pager)
+		l->top = i;
+	else
+		l->sel = i < l->n ? i : l->n ? l->n - 1 : 0;
+}
+
+int
+tui_list_key(struct tui_list *l, int ch)
+{
+	size_t	page = l->rows > 1 ? (size_t)l->rows - 1 : 1;
+	size_t	*at = l->pager ? &l->top : &l->sel;
+	size_t	 was = *at, last = l->n ? l->n - 1 : 0;
+
+	switch (ch) {
+	case KEY_UP:
+	case 'k':
+		if (*at > 0)
+			(*at)--;
+		break;
+	case KEY_DOWN:
+	case 'j':
+		if (*at < last)
+			(*at)++;
+		break;
+	case KEY_PPAGE:
+		*at = *at > page ? *at - page : 0;
+		break;
+	case KEY_NPAGE:
+		*at = *at + page < last ? *at + page : last;
+		break;
+	case KEY_HOME:
+	case 'g':
+		*at = 0;
+		break;
+	case KEY_END:
+	case 'G':
+		*at = last;
+		break;
+	default:
+		return 0;
+	}
+	if (l->pager)
+		tui_list_show(l, l->rows);
+	/* A move key even at the end: the list's, not another action. */
+	(void)was;
+	return 1;
+}
+
+/* The status bar: session, who, runbook, progress, questions, window. */
 static void
 draw_status(struct tui *t)
 {
-	struct progress	 pg;
-	char		 left[256], right[96];
-	long		 mins;
-	int		 attr = tui_attr(t, "bar"), warn = 0;
+	const struct wiz_info		*in = wiz_info(t->w);
+	const struct wiz_console	*c;
+	char				 left[600], right[96], q[48];
+	char				 with[300];
+	size_t				 nc, nq, i, n;
+	long				 mins;
+	int				 attr = tui_attr(t, "bar"), warn = 0;
 
 	if (t->rows < 2)
 		return;
-	right[0] = '\0';
-	if (t->ses != NULL) {
-		session_progress(t->ses, &pg);
+	right[0] = q[0] = '\0';
+	if ((nq = wiz_questions(t->w)) > 0)
+		snprintf(q, sizeof(q), "  %zu question%s waiting (!)", nq,
+		    nq == 1 ? "" : "s");
+	if (in != NULL) {
+		/* The other consoles on the session: "with bob@fe-admin". */
+		nc = wiz_consoles(t->w, &c);
+		with[0] = '\0';
+		for (i = 0, n = 0; i < nc && n < sizeof(with); i++)
+			if (!c[i].self)
+				n += (size_t)snprintf(with + n, sizeof(with) - n,
+				    "%s%s@%s", n ? ", " : "  with ", c[i].operator,
+				    c[i].host);
 		snprintf(left, sizeof(left), " session %lld  %s  %s  %zu/%zu "
-		    "steps%s", (long long)t->ses->id, t->ses->info.operator,
-		    t->ses->rb->id, pg.finished, pg.steps, pg.failed ?
-		    "  FAILED STEPS" : "");
-		if (t->ses->info.window_end > 0) {
-			mins = (long)(sub_sat(t->ses->info.window_end, t->now) / 60);
+		    "steps%s%s%s%s", (long long)in->id, in->me,
+		    in->runbook_id, in->finished, in->steps, in->failed ?
+		    "  FAILED STEPS" : "", in->readonly ? "  READ-ONLY" : "",
+		    with, q);
+		if (in->window_end > 0 && !in->readonly) {
+			mins = (long)(sub_sat(in->window_end, t->now) / 60);
 			if (mins < 0)
 				snprintf(right, sizeof(right), "window closed "
 				    "%ld min ago ", -mins);
@@ -409,7 +690,7 @@ draw_status(struct tui *t)
 			warn = mins < 15;
 		}
 	} else
-		snprintf(left, sizeof(left), " fedwiz  no session open");
+		snprintf(left, sizeof(left), " fedwiz  no session open%s", q);
 	attron(attr);
 	mvhline(t->rows - 1, 0, ' ', t->cols);
 	tui_text(t, t->rows - 1, 0, t->cols, attr, left);
@@ -420,11 +701,27 @@ draw_status(struct tui *t)
 		    attr, right);
 }
 
+/* Whether the screen takes key ch for itself (so a global key of the
+ * same code is not what it does there). */
+static int
+screen_takes(const struct screen *s, int ch)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nkeys; i++)
+		if (s->keys[i].key == ch)
+			return 1;
+	if (s->list != NULL && !s->types && (ch == 'k' || ch == 'j' ||
+	    ch == 'g' || ch == 'G'))
+		return 1;
+	return s->types && ch >= 0x20 && ch < 0x7f && ch != '?' && ch != 'q';
+}
+
 static void
 draw_help(struct tui *t)
 {
 	const struct screen	*s = screen_of(t);
-	char			 line[160];
+	char			 line[256], back[64];
 	int			 y = 2, i, w = t->cols - 4;
 
 	for (i = 1; i < t->rows - 1; i++)
@@ -435,17 +732,100 @@ draw_help(struct tui *t)
 		 * name, which lists them all. */
 		if (i > 0 && s->keys[i].fn == s->keys[i - 1].fn)
 			continue;
-		snprintf(line, sizeof(line), "%-10s %s", s->keys[i].name,
+		snprintf(line, sizeof(line), "%-12s %s", s->keys[i].name,
 		    s->keys[i].help);
 		tui_text(t, y++, 2, w, TUI_PLAIN, line);
 	}
-	y++;
-	for (i = 0; i < (int)nitems(global_keys) && y < t->rows - 2; i++) {
-		if (i > 0 && global_keys[i].fn == global_keys[i - 1].fn)
+	if (s->list != NULL && y < t->rows - 2)
+		tui_text(t, y++, 2, w, TUI_PLAIN, "Up/Down/k/j  move; PgUp/PgDn "
+		    "a page; Home/End/g/G the first, the last");
+	if (s->match != NULL && y < t->rows - 2)
+		tui_text(t, y++, 2, w, TUI_PLAIN, "/            search; then n "
+		    "the next match, N the one before, Esc ends the search");
+	/* The keys every screen has, as far as this one leaves them. */
+	back[0] = '\0';
+	for (i = 0; i < (int)nitems(global_keys); i++) {
+		if (global_keys[i].fn != key_back || screen_takes(s,
+		    global_keys[i].key))
 			continue;
-		snprintf(line, sizeof(line), "%-10s %s", global_keys[i].name,
+		snprintf(back + strlen(back), sizeof(back) - strlen(back),
+		    "%s%s", back[0] ? "/" : "", global_keys[i].name);
+	}
+	y++;
+	if (back[0] != '\0' && y < t->rows - 2) {
+		snprintf(line, sizeof(line), "%-12s back to the screen before",
+		    back);
+		tui_text(t, y++, 2, w, TUI_PLAIN, line);
+	}
+	for (i = 0; i < (int)nitems(global_keys) && y < t->rows - 2; i++) {
+		if (global_keys[i].fn == key_back || screen_takes(s,
+		    global_keys[i].key))
+			continue;
+		snprintf(line, sizeof(line), "%-12s %s", global_keys[i].name,
 		    global_keys[i].help);
 		tui_text(t, y++, 2, w, TUI_PLAIN, line);
+	}
+	if (s->legend != NULL && y + 1 < t->rows - 1)
+		tui_wrap(t, y + 1, t->rows - 1, 2, w, tui_attr(t, "dim"),
+		    s->legend);
+}
+
+/* The message, wrapped over up to four lines above the status bar (the
+ * line being asked is the last of them). */
+static void
+draw_message(struct tui *t)
+{
+	const char	*p, *line;
+	char		 text[1200], buf[1024];
+	int		 n, k, y, lines = 0, max = t->rows >= 12 ? 4 : 2;
+
+	if (t->ask != NULL) {
+		snprintf(text, sizeof(text), "%s%s%s%s %s", t->ask->q,
+		    t->ask->def[0] ? " [" : "", t->ask->def,
+		    t->ask->def[0] ? "]" : "", t->ask->hint);
+		/* The answer is drawn after the question, on its last line. */
+	} else if (t->message != NULL)
+		snprintf(text, sizeof(text), "%s", t->message);
+	else
+		return;
+	for (p = text; *p != '\0'; lines++)
+		(void)tui_line_next(&p, t->cols - 2, &line);
+	if (lines == 0)
+		lines = 1;
+	if (lines > max)
+		lines = max;
+	y = t->rows - 1 - lines;
+	for (p = text, k = 0; k < lines; k++, y++) {
+		mvhline(y, 0, ' ', t->cols);
+		n = tui_line_next(&p, t->cols - 2, &line);
+		if (k == lines - 1 && *p != '\0') {
+			/* More than fits: the end of it is cut, said so. */
+			snprintf(buf, sizeof(buf), "%.*s", n < 1000 ? n : 1000,
+			    line);
+			tui_text(t, y, 1, t->cols - 2, t->message_bad &&
+			    t->ask == NULL ? tui_attr(t, "warn") : TUI_PLAIN,
+			    buf);
+			mvaddstr(y, t->cols - 1, t->ascii ? ">" : "\u2026");
+			continue;
+		}
+		snprintf(buf, sizeof(buf), "%.*s", n < 1000 ? n : 1000, line);
+		tui_text(t, y, 1, t->cols - 2, t->message_bad && t->ask ==
+		    NULL ? tui_attr(t, "warn") : TUI_PLAIN, buf);
+	}
+	if (t->ask != NULL) {
+		y--;
+		/* The answer one space after the question. */
+		while (*buf != '\0' && buf[strlen(buf) - 1] == ' ')
+			buf[strlen(buf) - 1] = '\0';
+		n = tui_width(buf) + 2;
+		if (n > t->cols - 12)
+			n = t->cols - 12;
+		if (n < 1)
+			n = 1;
+		if (t->ask->flags & TUI_ASK_YESNO)
+			return;
+		tui_field(t, y, n, t->cols - n - 1, TUI_PLAIN, NULL,
+		    &t->ask->le);
 	}
 }
 
@@ -468,9 +848,7 @@ draw(struct tui *t)
 		draw_help(t);
 	else
 		screen_of(t)->draw(t, t->data, t->rows - 2, t->cols);
-	if (t->message != NULL)
-		tui_text(t, t->rows - 2, 1, t->cols - 2, t->message_bad ?
-		    tui_attr(t, "warn") : TUI_PLAIN, t->message);
+	draw_message(t);
 	draw_status(t);
 	refresh();
 }
@@ -478,17 +856,21 @@ draw(struct tui *t)
 static void
 enter(struct tui *t, enum screen_id id)
 {
+	const struct wiz_pos	*p = wiz_position(t->w);
+
 	if (t->data != NULL)
 		screen_of(t)->leave(t, t->data);
 	t->data = NULL;
 	t->cur = id;
 	t->help = 0;
+	t->search[0] = '\0';
 	t->data = screen_of(t)->enter(t);
 	/* Only the session's own screens are a place to come back to: the
-	 * pickers and the forms of a new session are not the open one's. */
-	if (t->ses != NULL && (id == SCREEN_PLAN || id == SCREEN_PROC ||
+	 * pickers, forms and questions are not the open one's. */
+	if (wiz_is_open(t->w) && (id == SCREEN_PLAN || id == SCREEN_PROC ||
 	    id == SCREEN_CONSOLE || id == SCREEN_REPORT))
-		tui_set_position(t, t->proc, t->host, t->step);
+		tui_set_position(t, *p->proc ? p->proc : NULL, *p->host ?
+		    p->host : NULL, p->step);
 }
 
 /* Act on what a handler said; 1 when the loop should end. */
@@ -501,7 +883,9 @@ act(struct tui *t, int r)
 		if (r & SCR_FRESH) {
 			t->depth = 0;
 			t->stack[t->depth++] = SCREEN_SESSIONS;
-		} else if (t->depth < nitems(t->stack))
+		} else if (r & SCR_REPLACE)
+			;
+		else if (t->depth < nitems(t->stack))
 			t->stack[t->depth++] = t->cur;
 		enter(t, t->next);
 	} else if (r & SCR_BACK) {
@@ -521,28 +905,237 @@ key_help(struct tui *t, void *data)
 }
 
 static int
+on_quit_answer(struct tui *t, const char *a)
+{
+	if (a != NULL && (a[0] == 'y' || a[0] == 'Y'))
+		return SCR_QUIT;
+	tui_say(t, 0, "Not quitting.");
+	return SCR_REDRAW;
+}
+
+static int
 key_quit(struct tui *t, void *data)
 {
-	(void)t;
 	(void)data;
-	return SCR_QUIT;
+	return tui_ask(t, "Quit fedwiz? Your progress is saved. (y/n)", NULL,
+	    TUI_ASK_YESNO, on_quit_answer);
 }
 
 static int
 key_back(struct tui *t, void *data)
 {
 	(void)data;
+	if (t->search[0] != '\0') {
+		t->search[0] = '\0';
+		tui_say(t, 0, "Search ended.");
+		return SCR_REDRAW;
+	}
 	if (t->depth == 0)
 		return SCR_NONE;
 	return SCR_BACK;
 }
 
-/* One key: the help overlay takes any key; then the screen's table,
- * the screen's own handler (text fields), the keys every screen has. */
+/* The screen of the oldest question waiting. */
+static int
+question_screen(struct tui *t, int replace)
+{
+	const struct wiz_question	*q = wiz_question(t->w, 0);
+
+	if (q == NULL)
+		return replace ? SCR_BACK : SCR_REDRAW;
+	t->next = q->kind == WIZ_Q_HOSTKEY ? SCREEN_HOSTKEY : SCREEN_SECRET;
+	return SCR_GOTO | (replace ? SCR_REPLACE : 0);
+}
+
+static int
+key_questions(struct tui *t, void *data)
+{
+	(void)data;
+	t->deferred = 0;
+	if (wiz_questions(t->w) == 0) {
+		tui_say(t, 0, "No question is waiting.");
+		return SCR_REDRAW;
+	}
+	if (t->cur == SCREEN_HOSTKEY || t->cur == SCREEN_SECRET)
+		return SCR_REDRAW;
+	return question_screen(t, 0);
+}
+
+static int
+key_redraw(struct tui *t, void *data)
+{
+	(void)t;
+	(void)data;
+	clearok(curscr, TRUE);
+	return SCR_REDRAW;
+}
+
+/* The line being asked. */
+
+int
+tui_asking(const struct tui *t)
+{
+	return t->ask != NULL;
+}
+
+int
+tui_ask(struct tui *t, const char *q, const char *def, int flags,
+    tui_answer_fn fn)
+{
+	struct tui_ask	*a;
+
+	if (t->ask != NULL) {
+		lineedit_clear(&t->ask->le);
+		free(t->ask);
+	}
+	a = xcalloc(1, sizeof(*a));
+	snprintf(a->q, sizeof(a->q), "%s", q);
+	snprintf(a->def, sizeof(a->def), "%s", def ? def : "");
+	a->flags = flags;
+	a->fn = fn;
+	t->ask = a;
+	free(t->message);
+	t->message = NULL;
+	return SCR_REDRAW;
+}
+
+static int
+ask_end(struct tui *t, const char *answer)
+{
+	struct tui_ask	*a = t->ask;
+	int		 r;
+
+	t->ask = NULL;
+	r = a->fn(t, answer);
+	lineedit_clear(&a->le);
+	free(a);
+	return r | SCR_REDRAW;
+}
+
+/* A key while a line is asked: it all goes there. */
+static int
+ask_key(struct tui *t, int ch)
+{
+	struct tui_ask	*a = t->ask;
+	char		 one[2];
+
+	if (a->flags & TUI_ASK_YESNO) {
+		one[0] = (char)(ch > 0 && ch < 0x80 ? ch : 'n');
+		one[1] = '\0';
+		return ask_end(t, ch == 27 ? NULL : one);
+	}
+	switch (ch) {
+	case 27:
+		return ask_end(t, NULL);
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+		if (a->le.len == 0 && a->def[0] != '\0')
+			lineedit_set(&a->le, a->def);
+		if (a->le.len == 0 && (a->flags & TUI_ASK_REQUIRED)) {
+			/* Empty: the question stays, saying why. */
+			snprintf(a->hint, sizeof(a->hint), "(an answer is "
+			    "needed; Esc gives up)");
+			return SCR_REDRAW;
+		}
+		return ask_end(t, a->le.buf);
+	}
+	a->hint[0] = '\0';
+	(void)lineedit_key(&a->le, ch);
+	return SCR_REDRAW;
+}
+
+long
+tui_inst_by_id(struct tui *t, const char *id, size_t *n)
+{
+	const struct plan	*pl = wiz_plan(t->w);
+	char			 name[200];
+	size_t			 i, len = strlen(id);
+	long			 hit = -1;
+
+	*n = 0;
+	for (i = 0; pl != NULL && i < pl->n; i++) {
+		plan_inst_name(&pl->inst[i], name, sizeof(name));
+		if (strcmp(name, id) == 0 || strcmp(pl->inst[i].proc->id,
+		    id) == 0) {
+			*n = 1;
+			return (long)i;
+		}
+		if (len > 0 && strncmp(name, id, len) == 0 && (*n)++ == 0)
+			hit = (long)i;
+	}
+	return hit;
+}
+
+/* Search. */
+
+static int
+search_from(struct tui *t, struct tui_list *l, int dir, int skip)
+{
+	const struct screen	*s = screen_of(t);
+	size_t			 i, k, n = l->n, at;
+
+	if (n == 0)
+		return 0;
+	at = l->pager ? l->top : l->sel;
+	for (k = skip ? 1 : 0; k <= n; k++) {
+		i = dir > 0 ? (at + k) % n : (at + n - k % n) % n;
+		if (s->match(t, t->data, i, t->search)) {
+			tui_list_set(l, i);
+			tui_list_show(l, l->rows);
+			if (s->moved != NULL)
+				s->moved(t, t->data);
+			tui_say(t, 0, "/%s: line %zu of %zu (n next, N before, "
+			    "Esc ends the search)%s", t->search, i + 1, n,
+			    (dir > 0 && i < at) || (dir < 0 && i > at) ?
+			    "; from the top again" : "");
+			return 1;
+		}
+	}
+	tui_say(t, 1, "/%s: not found here (Esc ends the search).", t->search);
+	return 0;
+}
+
+static int
+on_search(struct tui *t, const char *pat)
+{
+	const struct screen	*s = screen_of(t);
+	struct tui_list		*l;
+
+	if (pat == NULL || *pat == '\0' || s->list == NULL ||
+	    (l = s->list(t, t->data)) == NULL)
+		return SCR_REDRAW;
+	snprintf(t->search, sizeof(t->search), "%s", pat);
+	search_from(t, l, 1, 0);
+	return SCR_REDRAW;
+}
+
+int
+tui_search(struct tui *t, int ch)
+{
+	const struct screen	*s = screen_of(t);
+	struct tui_list		*l;
+
+	if (s->match == NULL || s->list == NULL ||
+	    (l = s->list(t, t->data)) == NULL)
+		return SCR_UNHANDLED;
+	if (ch == '/')
+		return tui_ask(t, "Search:", t->search[0] ? t->search : NULL,
+		    0, on_search);
+	if (t->search[0] == '\0')
+		return SCR_UNHANDLED;
+	search_from(t, l, ch == 'N' ? -1 : 1, 1);
+	return SCR_REDRAW;
+}
+
+/* One key: the help overlay takes any key; then the line being asked,
+ * the screen's text field, its table, its list, search, and the keys
+ * every screen has. A key nobody binds does nothing, and says so. */
 static int
 on_key(struct tui *t, int ch)
 {
 	const struct screen	*s = screen_of(t);
+	struct tui_list		*l;
 	size_t			 i;
 	int			 r;
 
@@ -550,101 +1143,107 @@ on_key(struct tui *t, int ch)
 		t->help = 0;
 		return SCR_REDRAW;
 	}
+	if (t->ask != NULL)
+		return ask_key(t, ch);
 	free(t->message);
 	t->message = NULL;
 	if (s->editing != NULL && s->key != NULL && s->editing(t, t->data) &&
 	    ((r = s->key(t, t->data, ch)) & SCR_UNHANDLED) == 0)
 		return r | SCR_REDRAW;
+	/* While a search is on, n and N are its. */
+	if (t->search[0] != '\0' && (ch == 'n' || ch == 'N'))
+		return tui_search(t, ch) | SCR_REDRAW;
 	for (i = 0; i < s->nkeys; i++)
 		if (s->keys[i].key == ch)
 			return s->keys[i].fn(t, t->data) | SCR_REDRAW;
+	/* A form types its letters: k, j, g and G are not moves there. */
+	if (s->list != NULL && !(s->types && ch >= 0x20 && ch < 0x7f) &&
+	    (l = s->list(t, t->data)) != NULL && tui_list_key(l, ch)) {
+		if (s->moved != NULL)
+			s->moved(t, t->data);
+		return SCR_REDRAW;
+	}
+	if (ch == '/' && (r = tui_search(t, ch)) != SCR_UNHANDLED)
+		return r | SCR_REDRAW;
 	if (s->key != NULL && ((r = s->key(t, t->data, ch)) & SCR_UNHANDLED) ==
 	    0)
 		return r | SCR_REDRAW;
 	for (i = 0; i < nitems(global_keys); i++)
 		if (global_keys[i].key == ch)
 			return global_keys[i].fn(t, t->data) | SCR_REDRAW;
-	if (ch == KEY_LEFT || ch == 'h')
+	if (ch == 127 || ch == CTRL('h'))
 		return key_back(t, t->data) | SCR_REDRAW;
+	if (ch > 0x20 && ch < 0x7f)
+		tui_say(t, 0, "'%c' does nothing here (? lists the keys).", ch);
 	return SCR_REDRAW;
 }
 
-int
-tui_ask(struct tui *t, const char *q, const char *def, char *buf, size_t len)
-{
-	size_t	n = 0;
-	int	ch, rc = 0;
+/*
+ * Keys over real links. PuTTY by default sends ESC[11~..ESC[14~ for F1-F4
+ * and ESC[1~/ESC[4~ for Home/End, which xterm's terminfo does not list:
+ * ncurses would hand out a bare Esc (back) and then "[12~" as typing.
+ * They are taught to ncurses (define_key); a sequence nobody knows is
+ * read whole here and dropped, never taken for Esc and text.
+ */
+static const struct {
+	const char	*seq;		/* after ESC */
+	int		 key;
+} seqs[] = {
+	{ "[11~", KEY_F(1) }, { "[12~", KEY_F(2) }, { "[13~", KEY_F(3) },
+	{ "[14~", KEY_F(4) }, { "[15~", KEY_F(5) }, { "[[A", KEY_F(1) },
+	{ "[[B", KEY_F(2) }, { "[[C", KEY_F(3) }, { "[[D", KEY_F(4) },
+	{ "[[E", KEY_F(5) }, { "OP", KEY_F(1) }, { "OQ", KEY_F(2) },
+	{ "OR", KEY_F(3) }, { "OS", KEY_F(4) }, { "[1~", KEY_HOME },
+	{ "[7~", KEY_HOME }, { "[H", KEY_HOME }, { "OH", KEY_HOME },
+	{ "[4~", KEY_END }, { "[8~", KEY_END }, { "[F", KEY_END },
+	{ "OF", KEY_END }, { "[2~", KEY_IC }, { "[3~", KEY_DC },
+	{ "[5~", KEY_PPAGE }, { "[6~", KEY_NPAGE }, { "[A", KEY_UP },
+	{ "[B", KEY_DOWN }, { "[C", KEY_RIGHT }, { "[D", KEY_LEFT },
+	{ "OA", KEY_UP }, { "OB", KEY_DOWN }, { "OC", KEY_RIGHT },
+	{ "OD", KEY_LEFT }, { "[Z", KEY_BTAB },
+};
 
-	buf[0] = '\0';
-	nodelay(stdscr, FALSE);
-	curs_set(1);
-	for (;;) {
-		tui_say(t, 0, "%s%s%s%s %s", q, def ? " [" : "", def ? def : "",
-		    def ? "]" : "", buf);
-		mvhline(t->rows - 2, 0, ' ', t->cols);
-		tui_text(t, t->rows - 2, 1, t->cols - 2, TUI_PLAIN, t->message);
-		refresh();
-		ch = getch();
-		/* A signal: Ctrl-C, the end, or a new size (the question is
-		 * drawn again at the new size). The loop acts on the rest. */
-		if (ch == ERR) {
-			if (tui_interrupted(t)) {
-				rc = -1;
-				break;
-			}
-			draw(t);
-			continue;
-		}
-		if (ch == 27) {
-			rc = -1;
-			break;
-		}
-		if (ch == '\r' || ch == '\n' || ch == KEY_ENTER)
-			break;
-		if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n > 0)
-			buf[--n] = '\0';
-		else if (ch == 21)		/* Ctrl-U */
-			buf[n = 0] = '\0';
-		else if (ch >= 32 && ch < 127 && n + 1 < len) {
-			buf[n++] = (char)ch;
-			buf[n] = '\0';
-		}
+static void
+keys_define(void)
+{
+	char	s[16];
+	size_t	i;
+
+	for (i = 0; i < nitems(seqs); i++) {
+		snprintf(s, sizeof(s), "\033%s", seqs[i].seq);
+		if (key_defined(s) == 0)
+			(void)define_key(s, seqs[i].key);
 	}
-	if (rc == 0 && n == 0 && def != NULL)
-		snprintf(buf, len, "%s", def);
-	curs_set(0);
-	nodelay(stdscr, TRUE);
-	free(t->message);
-	t->message = NULL;
-	return rc;
 }
 
-/* Quitting asks first, with the same loop: y leaves, anything else stays. */
+/* After an Esc: the rest of a sequence, if one follows at once. The key
+ * it is, 27 for a lone Esc, or ERR for a sequence nobody knows. */
 static int
-confirm_quit(struct tui *t)
+read_escape(void)
 {
+	char	s[16];
+	size_t	n = 0, i;
 	int	ch;
 
-	tui_say(t, 1, "Quit fedwiz? Your progress is saved. (y/n)");
-	draw(t);
-	nodelay(stdscr, FALSE);
-	while ((ch = getch()) == ERR) {
-		/* The end (SIGTERM, hangup) is a yes; a new size redraws. */
-		if (sig_end)
+	if ((ch = getch()) == ERR)
+		return 27;
+	if (ch != '[' && ch != 'O') {
+		/* Esc and a key (Alt-key): Esc, the key next. */
+		ungetch(ch);
+		return 27;
+	}
+	s[n++] = (char)ch;
+	while (n < sizeof(s) - 1 && (ch = getch()) != ERR) {
+		s[n++] = (char)ch;
+		/* The final byte of a CSI or SS3 sequence. */
+		if (n >= 2 && ch >= 0x40 && ch <= 0x7e && !(n == 2 && ch == '['))
 			break;
-		sig_quit = 0;
-		(void)tui_interrupted(t);
-		draw(t);
 	}
-	nodelay(stdscr, TRUE);
-	if (sig_end) {
-		free(t->message);
-		t->message = NULL;
-		return 1;
-	}
-	free(t->message);
-	t->message = NULL;
-	return ch == 'y' || ch == 'Y';
+	s[n] = '\0';
+	for (i = 0; i < nitems(seqs); i++)
+		if (strcmp(seqs[i].seq, s) == 0)
+			return seqs[i].key;
+	return ERR;
 }
 
 struct loop_state {
@@ -657,6 +1256,12 @@ struct loop_state {
 static void
 resized(struct loop_state *ls)
 {
+	struct winsize	ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0)
+		resize_term(ws.ws_row, ws.ws_col);
+	getmaxyx(stdscr, ls->t->rows, ls->t->cols);
 	ls->dirty = 1;
 	clearok(curscr, TRUE);
 	if (screen_of(ls->t)->resize != NULL)
@@ -677,9 +1282,13 @@ on_tty(struct evloop *ev, int fd, short revents, void *arg)
 			resized(ls);
 			continue;
 		}
+		if (ch == 27 && (ch = read_escape()) == ERR) {
+			tui_say(ls->t, 0, "A key this console does not know was "
+			    "ignored.");
+			ls->dirty = 1;
+			continue;
+		}
 		r = on_key(ls->t, ch);
-		if ((r & SCR_QUIT) && !confirm_quit(ls->t))
-			r = SCR_REDRAW;
 		if (act(ls->t, r))
 			ls->done = 1;
 		if (r != SCR_NONE)
@@ -691,7 +1300,6 @@ static void
 on_sig(struct evloop *ev, int fd, short revents, void *arg)
 {
 	struct loop_state	*ls = arg;
-	struct winsize		 ws;
 	char			 buf[16];
 	ssize_t			 n, i;
 
@@ -701,9 +1309,12 @@ on_sig(struct evloop *ev, int fd, short revents, void *arg)
 	for (i = 0; i < n; i++) {
 		switch (buf[i]) {
 		case SIGINT:
-			/* Ctrl-C asks, as q does. */
-			if (confirm_quit(ls->t))
+			/* Ctrl-C asks, as q does; twice leaves. */
+			if (ls->t->ask != NULL && (ls->t->ask->flags &
+			    TUI_ASK_YESNO) && ls->t->ask->fn == on_quit_answer)
 				ls->done = 1;
+			else
+				(void)key_quit(ls->t, NULL);
 			ls->dirty = 1;
 			break;
 		case SIGTERM:
@@ -714,9 +1325,6 @@ on_sig(struct evloop *ev, int fd, short revents, void *arg)
 			/* The terminal says nothing on stdin when it is
 			 * resized: without this the new size would wait for
 			 * the next key. */
-			if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
-			    ws.ws_row > 0 && ws.ws_col > 0)
-				resize_term(ws.ws_row, ws.ws_col);
 			resized(ls);
 			break;
 		}
@@ -725,36 +1333,6 @@ on_sig(struct evloop *ev, int fd, short revents, void *arg)
 
 /* The clock in the status bar moves once a minute; nothing else wakes
  * an idle wizard. */
-/*
- * Every second: did another console or command record on the session?
- * One read of PRAGMA data_version; when it moved, the session is read
- * again and redrawn. Every STORE_CONSOLE_BEAT seconds the console says it
- * is still here. Not while checks run: their outcomes point into the
- * session as it is (the run's end reads it again anyway).
- */
-static void
-on_second(struct evloop *ev, void *arg)
-{
-	struct loop_state	*ls = arg;
-	struct tui		*t = ls->t;
-	struct diags		 d;
-
-	if (t->ses != NULL && !t->checking && store_changed(t->st) &&
-	    store_session_last_event(t->st, t->ses->id) != t->last_event &&
-	    tui_open_session(t, t->ses->id) == 0) {
-		tui_say(t, 0, "Another console recorded on this session; "
-		    "shown as it is now.");
-		ls->dirty = 1;
-	}
-	if (t->console != 0 && store_now() - t->beat >= STORE_CONSOLE_BEAT) {
-		diags_init(&d);
-		(void)store_console_beat(t->st, t->console, &d);
-		diags_free(&d);
-		t->beat = store_now();
-	}
-	evloop_timer(ev, 1000, on_second, ls);
-}
-
 static void
 on_minute(struct evloop *ev, void *arg)
 {
@@ -765,15 +1343,58 @@ on_minute(struct evloop *ev, void *arg)
 	    ls);
 }
 
+/* The controller's events: messages, questions, confirmations. */
+static void
+events(struct loop_state *ls)
+{
+	struct tui		*t = ls->t;
+	struct wiz_event	 e;
+	const struct wiz_question *q;
+	int			 r;
+
+	while (wiz_event_next(t->w, &e)) {
+		ls->dirty = 1;
+		switch (e.kind) {
+		case WIZ_EV_RUN_DONE:
+		case WIZ_EV_NOTE:
+		case WIZ_EV_CHANGED:
+			if (e.text != NULL)
+				tui_say(t, e.bad, "%s", e.text);
+			break;
+		case WIZ_EV_QUESTION:
+			break;
+		case WIZ_EV_NEED:
+			if (e.need == WIZ_NEED_OVERRIDE && t->ask == NULL) {
+				if (e.text != NULL)
+					tui_say(t, 0, "%s", e.text);
+				r = tui_record(t, e.proc, e.host, e.step,
+				    STEP_DONE, NULL);
+				(void)act(t, r);
+			} else if (e.text != NULL)
+				tui_say(t, 1, "%s", e.text);
+			break;
+		}
+		wiz_event_clear(&e);
+	}
+	/* A question goes up as soon as nothing is being typed. */
+	q = wiz_question(t->w, 0);
+	if (q != NULL && q->id != t->deferred && t->ask == NULL &&
+	    t->cur != SCREEN_HOSTKEY && t->cur != SCREEN_SECRET &&
+	    !(screen_of(t)->editing != NULL &&
+	    screen_of(t)->editing(t, t->data))) {
+		(void)act(t, question_screen(t, 0));
+		ls->dirty = 1;
+	}
+}
+
 static int
 term_setup(struct tui *t)
 {
 	struct termios	 tio;
-	const char	*cs;
+	const char	*cs, *ed;
 
 	cs = nl_langinfo(CODESET);
-	t->ascii = cs == NULL || strcmp(cs, "UTF-8") != 0 ||
-	    (t->cli != NULL && t->cli->ascii);
+	t->ascii = cs == NULL || strcmp(cs, "UTF-8") != 0 || wiz_ascii(t->w);
 	if (initscr() == NULL) {
 		fprintf(stderr, "fedwiz: cannot start the terminal (TERM=%s)\n",
 		    getenv("TERM") ? getenv("TERM") : "");
@@ -794,10 +1415,14 @@ term_setup(struct tui *t)
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
-	set_escdelay(50);
+	keys_define();
+	/* Over a slow SSH link the bytes of one key can arrive apart: wait
+	 * 300 ms before an Esc is an Esc ($ESCDELAY, in ms, decides). */
+	ed = getenv("ESCDELAY");
+	set_escdelay(ed != NULL && atoi(ed) > 0 ? atoi(ed) : 300);
 	curs_set(0);
 	t->color = has_colors() && getenv("NO_COLOR") == NULL &&
-	    (t->cli == NULL || !t->cli->no_color);
+	    !wiz_no_color(t->w);
 	if (t->color) {
 		start_color();
 		use_default_colors();
@@ -830,100 +1455,71 @@ signals(int on)
 }
 
 int
-tui_open_session(struct tui *t, int64_t id)
+tui_open(struct tui *t, int64_t id)
 {
-	struct session	*s = NULL;
-	struct diags	 d;
-	char		 proc[128], host[128];
-	size_t		 step = 0;
-	int64_t		 cid, last;
+	struct wiz_result	r;
 
-	diags_init(&d);
-	/* Nobody holds a session: this console says it is here (others
-	 * list it), and every console records through the same rules. */
-	if (t->ses == NULL || t->ses->id != id) {
-		if (store_console_join(t->st, id, t->operator, "wizard", &cid,
-		    &d) != 0) {
-			tui_say(t, 1, "%s", d.n ? d.v[d.n - 1].msg :
-			    "cannot open the session");
-			diags_free(&d);
-			return -1;
-		}
-		if (t->console != 0)
-			store_console_leave(t->st, t->console);
-		t->console = cid;
-		t->beat = store_now();
+	memset(&r, 0, sizeof(r));
+	if (wiz_open(t->w, id, &r) == -1) {
+		tui_said(t, &r);
+		wiz_result_clear(&r);
+		return SCR_REDRAW;
 	}
-	/* Read before the session: a record that moves in between is seen
-	 * as moved, and read again, on the next tick. */
-	last = store_session_last_event(t->st, id);
-	if (session_open(t->st, id, catalog_dir(t->cli->runbooks), &s,
-	    &d) != 0) {
-		tui_say(t, 1, "%s", d.n ? d.v[0].msg : "cannot open the "
-		    "session");
-		diags_free(&d);
-		return -1;
+	tui_said(t, &r);
+	wiz_result_clear(&r);
+	t->depth = 0;
+	t->stack[t->depth++] = SCREEN_SESSIONS;
+	if (wiz_drift(t->w) != NULL) {
+		/* The plan underneath, the change on top. */
+		t->stack[t->depth++] = SCREEN_PLAN;
+		memset(&t->pending, 0, sizeof(t->pending));
+		return tui_confirm_drift(t) | SCR_REPLACE;
 	}
-	diags_free(&d);
-	session_free(t->ses);
-	t->ses = s;
-	t->ses_gen++;
-	t->last_event = last;
-	tui_reload_evidence(t);
-	t->proc = t->host = NULL;
-	t->step = 0;
-	if (store_ui_position(t->st, s->id, proc, sizeof(proc), host,
-	    sizeof(host), &step) == 0 && session_inst(s, proc, *host ? host :
-	    NULL) != NULL) {
-		snprintf(t->proc_buf, sizeof(t->proc_buf), "%s", proc);
-		snprintf(t->host_buf, sizeof(t->host_buf), "%s", host);
-		t->proc = t->proc_buf;
-		t->host = *host ? t->host_buf : NULL;
-		t->step = step;
-	}
-	return 0;
+	t->next = SCREEN_PLAN;
+	return SCR_GOTO | SCR_REPLACE;
 }
 
-void
-tui_reload_evidence(struct tui *t)
+/* Resume: the last open session, at the screen it was left on. */
+static void
+resume(struct tui *t)
 {
-	struct diags	d;
+	struct wiz_result	 r;
+	const struct wiz_pos	*p;
 
-	store_checks_free(t->evid, t->nevid);
-	t->evid = NULL;
-	t->nevid = 0;
-	if (t->ses == NULL)
+	memset(&r, 0, sizeof(r));
+	t->cur = SCREEN_SESSIONS;
+	if (wiz_resume(t->w, &r) != 0) {
+		wiz_result_clear(&r);
 		return;
-	diags_init(&d);
-	if (store_checks(t->st, t->ses->id, &t->evid, &t->nevid, &d) != 0)
-		tui_say(t, 1, "%s", d.n ? d.v[0].msg : "cannot read the "
-		    "check evidence");
-	diags_free(&d);
-}
-
-void
-tui_set_position(struct tui *t, const char *proc, const char *host,
-    size_t step)
-{
-	struct diags	d;
-
-	if (proc != t->proc_buf)
-		snprintf(t->proc_buf, sizeof(t->proc_buf), "%s",
-		    proc ? proc : "");
-	if (host != t->host_buf)
-		snprintf(t->host_buf, sizeof(t->host_buf), "%s",
-		    host ? host : "");
-	t->proc = t->proc_buf[0] ? t->proc_buf : NULL;
-	t->host = t->host_buf[0] ? t->host_buf : NULL;
-	t->step = step;
-	if (t->ses == NULL)
+	}
+	p = wiz_position(t->w);
+	if ((strcmp(p->screen, "procedure") == 0 ||
+	    strcmp(p->screen, "console") == 0 ||
+	    strcmp(p->screen, "copy") == 0) && *p->proc != '\0') {
+		t->stack[t->depth++] = SCREEN_SESSIONS;
+		t->stack[t->depth++] = SCREEN_PLAN;
+		t->cur = SCREEN_PROC;
+	} else if (*p->screen != '\0' && strcmp(p->screen, "sessions") != 0 &&
+	    strcmp(p->screen, "runbooks") != 0) {
+		t->stack[t->depth++] = SCREEN_SESSIONS;
+		t->cur = SCREEN_PLAN;
+	}
+	if (t->cur != SCREEN_SESSIONS)
+		tui_say(t, 0, "Resumed session %lld where you left it.",
+		    (long long)wiz_info(t->w)->id);
+	else if (r.msg != NULL)
+		tui_said(t, &r);
+	wiz_result_clear(&r);
+	if (t->cur != SCREEN_SESSIONS && wiz_drift(t->w) != NULL) {
+		t->stack[t->depth++] = t->cur;
+		t->cur = SCREEN_CONFIRM;
+		(void)tui_confirm_drift(t);
 		return;
-	diags_init(&d);
-	if (store_ui_set(t->st, t->ses->id, screen_of(t)->name,
-	    t->proc ? t->proc : "", t->host ? t->host : "", step, &d) != 0)
-		tui_say(t, 1, "%s", d.n ? d.v[0].msg : "cannot save where you "
-		    "are");
-	diags_free(&d);
+	}
+	/* What its checks completed is checked again: the window may have
+	 * been days ago. */
+	if (t->cur != SCREEN_SESSIONS)
+		(void)wiz_reverify(t->w);
 }
 
 int
@@ -931,93 +1527,384 @@ tui_main(const struct cli *cli)
 {
 	struct tui		 t;
 	struct loop_state	 ls;
-	struct diags		 d;
-	char			 scr[32];
-	int64_t			 latest = 0;
-	int			 rc = EXIT_OK;
+	char			*msg = NULL;
+	int			 rc;
 
 	memset(&t, 0, sizeof(t));
-	t.cli = cli;
-	diags_init(&d);
-	if ((t.operator = cli_operator(cli, &d)) == NULL)
-		return cli_bad_input(&d);
 	/* Before anything is opened: without a terminal, say what to use. */
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "fedwiz: no command given, and the wizard needs "
 		    "a terminal; for scripts use the commands (fedwiz "
 		    "--help)\n");
-		return EXIT_USAGE;
+		return 2;
 	}
-	diags_init(&d);
-	if ((rc = cli_store(cli, 0, &t.st, &d)) != STORE_OK) {
-		cli_say(&d);
-		return cli_exit(rc);
+	if ((rc = wiz_new(cli, &t.w, &msg)) != 0) {
+		fprintf(stderr, "fedwiz: %s\n", msg ? msg : "cannot start");
+		free(msg);
+		return rc;
 	}
 	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
 		fatal("pipe: %s", strerror(errno));
 	if (term_setup(&t) == -1) {
-		store_close(t.st);
-		return EXIT_ENV;
+		wiz_free(t.w);
+		return 3;
 	}
 	signals(1);
-	t.ev = evloop_new();
-	/* Resume: the last open session, at the screen it was left on. */
-	t.cur = SCREEN_SESSIONS;
-	if (store_session_latest(t.st, &latest, &d) == 0 && latest > 0 &&
-	    tui_open_session(&t, latest) == 0 && store_ui_screen(t.st, latest,
-	    scr, sizeof(scr)) == 0) {
-		if ((strcmp(scr, "procedure") == 0 ||
-		    strcmp(scr, "console") == 0) && t.proc != NULL) {
-			t.stack[t.depth++] = SCREEN_SESSIONS;
-			t.stack[t.depth++] = SCREEN_PLAN;
-			t.cur = SCREEN_PROC;
-		} else if (strcmp(scr, "sessions") != 0 &&
-		    strcmp(scr, "runbooks") != 0) {
-			t.stack[t.depth++] = SCREEN_SESSIONS;
-			t.cur = SCREEN_PLAN;
-		}
-		if (t.cur != SCREEN_SESSIONS)
-			tui_say(&t, 0, "Resumed session %lld where you left "
-			    "it.", (long long)latest);
-		/* What a check completed is checked again: the window may
-		 * have been days ago. */
-		(void)tui_check_reverify(&t);
-	}
-	diags_free(&d);
+	resume(&t);
 	t.data = screen_of(&t)->enter(&t);
 	memset(&ls, 0, sizeof(ls));
 	ls.t = &t;
 	ls.dirty = 1;
-	evloop_fd(t.ev, STDIN_FILENO, POLLIN, on_tty, &ls);
-	evloop_fd(t.ev, sig_pipe[0], POLLIN, on_sig, &ls);
-	on_minute(t.ev, &ls);
-	evloop_timer(t.ev, 1000, on_second, &ls);
+	evloop_fd(wiz_loop(t.w), STDIN_FILENO, POLLIN, on_tty, &ls);
+	evloop_fd(wiz_loop(t.w), sig_pipe[0], POLLIN, on_sig, &ls);
+	on_minute(wiz_loop(t.w), &ls);
 	while (!ls.done) {
+		events(&ls);
 		if (ls.dirty) {
 			draw(&t);
 			ls.dirty = 0;
 		}
 		/* While checks run, the console's clocks move each second;
 		 * otherwise nothing wakes an idle wizard but input. */
-		if (evloop_once(t.ev, t.checking ? 1000 : -1) == -1)
+		if (evloop_once(wiz_loop(t.w), wiz_busy(t.w) ? 1000 : -1) == -1)
 			break;
-		if (tui_check_poll(&t) || t.checking)
+		wiz_tick(t.w);
+		if (wiz_busy(t.w))
 			ls.dirty = 1;
 	}
 	screen_of(&t)->leave(&t, t.data);
-	tui_checks_free(&t);
-	if (t.console != 0)
-		store_console_leave(t.st, t.console);
+	if (t.ask != NULL) {
+		lineedit_clear(&t.ask->le);
+		free(t.ask);
+	}
 	term_restore();
 	signals(0);
-	evloop_free(t.ev);
 	close(sig_pipe[0]);
 	close(sig_pipe[1]);
 	sig_pipe[0] = sig_pipe[1] = -1;
 	draft_free(t.draft);
-	session_free(t.ses);
-	store_checks_free(t.evid, t.nevid);
-	store_close(t.st);
+	tui_copy_clear(&t);
+	wiz_free(t.w);
 	free(t.message);
-	return rc;
+	return 0;
+}
+
+/* Recording, and the confirmations it may need. */
+
+static int	retry_pending(struct tui *);
+
+static void
+confirm_clear(struct tui *t)
+{
+	size_t	i;
+
+	for (i = 0; i < t->confirm.nlines; i++)
+		free(t->confirm.lines[i]);
+	free(t->confirm.lines);
+	memset(&t->confirm, 0, sizeof(t->confirm));
+}
+
+static void
+confirm_line(struct tui *t, const char *fmt, ...)
+{
+	va_list	ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) == -1)
+		fatal("out of memory");
+	va_end(ap);
+	t->confirm.lines = xreallocarray(t->confirm.lines,
+	    t->confirm.nlines + 1, sizeof(*t->confirm.lines));
+	t->confirm.lines[t->confirm.nlines++] = s;
+}
+
+static int
+drift_yes(struct tui *t)
+{
+	struct wiz_result	r;
+
+	memset(&r, 0, sizeof(r));
+	if (wiz_accept_drift(t->w, &r) != 0) {
+		tui_said(t, &r);
+		wiz_result_clear(&r);
+		return SCR_BACK;
+	}
+	tui_said(t, &r);
+	wiz_result_clear(&r);
+	if (t->pending.set)
+		return retry_pending(t) | SCR_BACK;
+	/* Its checks were run against the old runbook: again, now. */
+	(void)wiz_reverify(t->w);
+	return SCR_BACK;
+}
+
+static int
+drift_no(struct tui *t)
+{
+	memset(&t->pending, 0, sizeof(t->pending));
+	tui_say(t, 1, "Runbook change not accepted: nothing can be recorded "
+	    "on this session until it is (D on the plan shows it again).");
+	return SCR_BACK;
+}
+
+int
+tui_confirm_drift(struct tui *t)
+{
+	const struct wiz_drift	*d = wiz_drift(t->w);
+	const struct wiz_info	*in = wiz_info(t->w);
+	size_t			 i;
+
+	if (d == NULL || in == NULL) {
+		tui_say(t, 0, "The runbook has not changed since the session "
+		    "began.");
+		return SCR_REDRAW;
+	}
+	confirm_clear(t);
+	snprintf(t->confirm.title, sizeof(t->confirm.title), "Runbook %s "
+	    "changed since session %lld began", in->runbook_id,
+	    (long long)in->id);
+	confirm_line(t, "Its procedures, by id (+ added, - removed, ~ changed):");
+	for (i = 0; i < d->nadded; i++)
+		confirm_line(t, "  + %s", d->added[i]);
+	for (i = 0; i < d->nremoved; i++)
+		confirm_line(t, "  - %s", d->removed[i]);
+	for (i = 0; i < d->nchanged; i++)
+		confirm_line(t, "  ~ %s", d->changed[i]);
+	if (d->nadded + d->nremoved + d->nchanged == 0)
+		confirm_line(t, "  (only outside the procedures: title, notes, "
+		    "variables or roles)");
+	confirm_line(t, "");
+	confirm_line(t, "Progress stays on the procedures that remain. Until "
+	    "the change is accepted, nothing is recorded on this session.");
+	snprintf(t->confirm.yes, sizeof(t->confirm.yes), "y accepts the change "
+	    "and goes on with the runbook as it is now (logged); Esc leaves it");
+	t->confirm.on_yes = drift_yes;
+	t->confirm.on_no = drift_no;
+	return tui_goto(t, SCREEN_CONFIRM);
+}
+
+static int
+override_yes(struct tui *t)
+{
+	t->pending.override = 1;
+	return retry_pending(t) | SCR_BACK;
+}
+
+static int
+override_no(struct tui *t)
+{
+	tui_say(t, 0, "Step %zu not recorded: its procedure is still blocked.",
+	    t->pending.step);
+	memset(&t->pending, 0, sizeof(t->pending));
+	return SCR_BACK;
+}
+
+/* The confirmation to record a step of a blocked procedure. */
+static int
+confirm_override(struct tui *t)
+{
+	const struct plan_inst	*in;
+	const struct plan	*pl = wiz_plan(t->w);
+	char			 name[200];
+	size_t			 i;
+
+	in = wiz_inst(t->w, t->pending.proc, t->pending.host);
+	if (in == NULL || pl == NULL)
+		return SCR_REDRAW;
+	confirm_clear(t);
+	snprintf(t->confirm.title, sizeof(t->confirm.title), "%s%s%s is "
+	    "blocked", in->proc->id, in->host ? "@" : "", in->host ?
+	    in->host->name : "");
+	confirm_line(t, "It needs these done (or skipped) first:");
+	for (i = 0; i < in->nblocked; i++)
+		confirm_line(t, "  %s  %s", plan_inst_name(
+		    &pl->inst[plan_blocker(pl, in, i)], name, sizeof(name)),
+		    pl->inst[plan_blocker(pl, in, i)].proc->title);
+	confirm_line(t, "");
+	confirm_line(t, "Recording step %zu as %s anyway is logged as done "
+	    "while blocked (it shows in the change record).", t->pending.step,
+	    plan_step_status_name(t->pending.to));
+	snprintf(t->confirm.yes, sizeof(t->confirm.yes), "y records step %zu "
+	    "%s anyway; Esc leaves it", t->pending.step,
+	    plan_step_status_name(t->pending.to));
+	t->confirm.on_yes = override_yes;
+	t->confirm.on_no = override_no;
+	return tui_goto(t, SCREEN_CONFIRM);
+}
+
+/* What the operator can do next about a transition just recorded. */
+static void
+undo_hint(struct tui *t, const struct wiz_result *r, enum step_status to)
+{
+	if (r->msg == NULL)
+		return;
+	if (!r->changed)
+		tui_say(t, 0, "%s", r->msg);
+	else if (to == STEP_PENDING)
+		tui_say(t, 0, "%s%s d, s or f records it again.", r->msg,
+		    r->msg[strlen(r->msg) - 1] == '.' ? "" : ".");
+	else
+		tui_say(t, 0, "%s%s r reopens it.", r->msg,
+		    r->msg[strlen(r->msg) - 1] == '.' ? "" : ".");
+}
+
+/* Done or skipped, on the step the operator is at: on to the next one
+ * still to do (a confirmation screen came between, so the procedure
+ * screen is entered again at the position). */
+static void
+advance(struct tui *t, const struct tui_pending *p)
+{
+	const struct plan_inst	*in = wiz_inst(t->w, p->proc, p->host);
+	size_t			 k = p->step;
+
+	if (in == NULL || tui_proc(t) == NULL || strcmp(tui_proc(t),
+	    p->proc) != 0 || tui_step(t) != p->step)
+		return;
+	while (k < in->proc->nsteps && (in->step_na[k] ||
+	    in->steps[k] != STEP_PENDING))
+		k++;
+	if (k < in->proc->nsteps)
+		tui_set_position(t, p->proc, *p->host ? p->host : NULL, k + 1);
+}
+
+static int
+record(struct tui *t, int override)
+{
+	struct tui_pending	*p = &t->pending;
+	struct wiz_result	 r;
+	int			 rv = SCR_REDRAW;
+
+	memset(&r, 0, sizeof(r));
+	if (wiz_step(t->w, p->proc, p->host, p->step, p->to, p->note[0] ?
+	    p->note : NULL, override, &r) == 0) {
+		undo_hint(t, &r, p->to);
+		if (r.changed && (p->to == STEP_DONE || p->to == STEP_SKIPPED))
+			advance(t, p);
+		memset(p, 0, sizeof(*p));
+	} else if (r.need == WIZ_NEED_DRIFT) {
+		p->set = 1;
+		rv = tui_confirm_drift(t);
+	} else if (r.need == WIZ_NEED_OVERRIDE) {
+		p->set = 1;
+		tui_said(t, &r);
+		rv = confirm_override(t);
+	} else {
+		tui_said(t, &r);
+		memset(p, 0, sizeof(*p));
+	}
+	wiz_result_clear(&r);
+	return rv;
+}
+
+static int
+retry_pending(struct tui *t)
+{
+	if (!t->pending.set)
+		return SCR_REDRAW;
+	return record(t, t->pending.override);
+}
+
+int
+tui_record(struct tui *t, const char *proc, const char *host, size_t step,
+    enum step_status to, const char *note)
+{
+	struct tui_pending	*p = &t->pending;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->proc, sizeof(p->proc), "%s", proc);
+	snprintf(p->host, sizeof(p->host), "%s", host ? host : "");
+	p->step = step;
+	p->to = to;
+	snprintf(p->note, sizeof(p->note), "%s", note ? note : "");
+	return record(t, 0);
+}
+
+/* The copy view, and the clipboard. */
+
+void
+tui_copy_clear(struct tui *t)
+{
+	size_t	i;
+
+	for (i = 0; i < t->copy.n; i++) {
+		free(t->copy.label[i]);
+		free(t->copy.text[i]);
+	}
+	free(t->copy.label);
+	free(t->copy.text);
+	memset(&t->copy, 0, sizeof(t->copy));
+}
+
+int
+tui_copy_open(struct tui *t)
+{
+	if (t->copy.n == 0) {
+		tui_say(t, 0, "This step has no command or check to copy.");
+		return SCR_REDRAW;
+	}
+	return tui_goto(t, SCREEN_COPY);
+}
+
+/* Run `tmux load-buffer -` with text on its input; 0 when it took it.
+ * It answers at once; a tmux that does not is given up after 2 s. */
+static int
+tmux_buffer(const char *text, size_t len)
+{
+	pid_t	pid;
+	int	fd[2], st, dn, i;
+
+	if (pipe2(fd, O_CLOEXEC) == -1)
+		return -1;
+	if ((pid = fork()) == -1) {
+		close(fd[0]);
+		close(fd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		dn = open("/dev/null", O_WRONLY);
+		dup2(fd[0], STDIN_FILENO);
+		if (dn != -1) {
+			dup2(dn, STDOUT_FILENO);
+			dup2(dn, STDERR_FILENO);
+		}
+		execlp("tmux", "tmux", "load-buffer", "-", (char *)NULL);
+		_exit(127);
+	}
+	close(fd[0]);
+	(void)signal(SIGPIPE, SIG_IGN);
+	(void)!write(fd[1], text, len);
+	close(fd[1]);
+	for (i = 0; i < 200; i++) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	(void)waitpid(pid, &st, 0);
+	return -1;
+}
+
+void
+tui_clipboard(struct tui *t, const char *text, char *said, size_t len)
+{
+	size_t		 n = strlen(text);
+	char		*b64;
+	int		 tmux = 0;
+
+	(void)t;
+	/* OSC 52: the terminal (xterm, PuTTY, iTerm2, tmux with
+	 * set-clipboard on) puts it on the system clipboard. */
+	b64 = xmalloc((n + 2) / 3 * 4 + 1);
+	EVP_EncodeBlock((unsigned char *)b64, (const unsigned char *)text,
+	    (int)n);
+	fprintf(stdout, "\033]52;c;%s\a", b64);
+	fflush(stdout);
+	free(b64);
+	if (getenv("TMUX") != NULL && *getenv("TMUX") != '\0')
+		tmux = tmux_buffer(text, n) == 0 ? 1 : -1;
+	snprintf(said, len, "Copied %zu characters: sent to the terminal's "
+	    "clipboard (OSC 52)%s.", (size_t)tui_width(text), tmux == 1 ?
+	    " and to tmux's paste buffer (prefix ] pastes it)" : tmux == -1 ?
+	    "; tmux's paste buffer did not take it" : "");
 }

@@ -18,17 +18,6 @@
 #include "util.h"
 
 const char *
-cli_iso_time(time_t t, char *buf, size_t len)
-{
-	struct tm	tm;
-
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, len, "%lld", (long long)t);
-	return buf;
-}
-
-const char *
 cli_utc_time(time_t t, char *buf, size_t len)
 {
 	struct tm	tm;
@@ -196,8 +185,8 @@ cli_cert_json(struct json *j, const struct cert_desc *d, time_t now)
 	cli_json_desc(j, d);
 	cli_json_kclean(j, "issuer", d->issuer);
 	json_kstr(j, "serial", d->serial);
-	json_kstr(j, "not_before", cli_iso_time(d->not_before, t, sizeof(t)));
-	json_kstr(j, "not_after", cli_iso_time(d->not_after, t, sizeof(t)));
+	json_kstr(j, "not_before", fmt_iso_time(d->not_before, t, sizeof(t)));
+	json_kstr(j, "not_after", fmt_iso_time(d->not_after, t, sizeof(t)));
 	json_kint(j, "days_left", cli_days_until(d->not_after, now));
 	json_kbool(j, "expired", d->not_after < now);
 	json_kbool(j, "not_yet_valid", d->not_before > now);

@@ -30,6 +30,7 @@
 #include "ssh.h"
 #include "store.h"
 #include "util.h"
+#include "wiz.h"
 
 static int	cmd_check_exec(struct cli *, int, char **);
 
@@ -37,7 +38,7 @@ const struct cmd_entry cmd_check_entry = {
 	.name = "check",
 	.args = "RUNBOOK",
 	.summary = "run the runbook's checks on every host, all at once",
-	.opts = "answers set session operator procedure host kind json "
+	.opts = "answers set session operator procedure host kind json mark "
 	    "manifest output identity password-file enable-secret-file "
 	    "timeout server known-hosts host-keys from step index",
 	.min_args = 1,
@@ -104,7 +105,7 @@ print_text(FILE *fp, const struct runbook *rb, const struct check_outcome *v,
     size_t n, const struct tally *t, int verbose_na)
 {
 	const struct check_outcome	*o;
-	char				*msg, *ex;
+	char				*msg, *ex, took[32];
 	const char			*p, *nl;
 	size_t				 i;
 
@@ -123,7 +124,8 @@ print_text(FILE *fp, const struct runbook *rb, const struct check_outcome *v,
 			fprintf(fp, " %s", ex != NULL ? ex + 2 : o->target);
 		}
 		if (o->verdict == CV_PASS || o->verdict == CV_FAIL)
-			fprintf(fp, " (%.1f s)", (double)o->ms / 1000);
+			fprintf(fp, " (%s)", fmt_duration(o->ms, FMT_TOOK, took,
+			    sizeof(took)));
 		fputc('\n', fp);
 		if (o->message != NULL && *o->message != '\0') {
 			msg = clean_str(o->message, strlen(o->message));
@@ -166,11 +168,12 @@ site_of(const struct check_outcome *o, const struct provenance *pv)
 static void
 print_json(FILE *fp, const struct runbook *rb, int64_t session,
     const struct check_outcome *v, size_t n, const struct tally *t,
-    const struct provenance *pv)
+    const struct provenance *pv, const struct buf *marked)
 {
 	const struct check_outcome	*o;
 	struct json			 j;
-	char				*s, when[32];
+	const char			*p, *nl;
+	char				*s, *line, when[32];
 	size_t				 i;
 
 	json_init(&j, fp);
@@ -185,7 +188,7 @@ print_json(FILE *fp, const struct runbook *rb, int64_t session,
 	json_kstr(&j, "answers_sha256", pv->answers_sha256);
 	json_kstr(&j, "fedwiz_version", PACKAGE_VERSION);
 	json_kstr(&j, "run_id", pv->run_id);
-	json_kstr(&j, "checked_at", cli_iso_time(pv->at, when, sizeof(when)));
+	json_kstr(&j, "checked_at", fmt_iso_time(pv->at, when, sizeof(when)));
 	json_key(&j, "export");
 	if (pv->man != NULL) {
 		json_obj_begin(&j);
@@ -234,6 +237,19 @@ print_json(FILE *fp, const struct runbook *rb, int64_t session,
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
+	/* --mark: what was recorded, one sentence per step. */
+	if (marked != NULL) {
+		json_key(&j, "marked");
+		json_arr_begin(&j);
+		for (p = marked->s; p != NULL && *p != '\0'; p = *nl ? nl + 1 :
+		    nl) {
+			nl = p + strcspn(p, "\n");
+			line = xstrndup(p, (size_t)(nl - p));
+			json_str(&j, line);
+			free(line);
+		}
+		json_arr_end(&j);
+	}
 	json_key(&j, "summary");
 	json_obj_begin(&j);
 	json_kint(&j, "pass", (long long)t->pass);
@@ -319,6 +335,37 @@ check_filters(const struct cli *cli, const struct plan *pl, struct diags *d)
 		}
 	}
 	return 0;
+}
+
+/*
+ * --mark: the wizard's completion policy (wiz.h) on the run: each step
+ * whose checks all ran and passed, with nothing left to the operator, is
+ * done by its checks. What the session refused is said with the flag of
+ * `fedwiz step` that decides it.
+ */
+static int
+mark(struct session *s, const struct check_run *run, const char *op,
+    struct buf *said, struct diags *d)
+{
+	struct wiz_step_verdict	*v = NULL;
+	enum wiz_need		 need = WIZ_NEED_NOTHING;
+	size_t			 n;
+	int			 rc;
+
+	n = wiz_run_verdicts(run, &v);
+	rc = wiz_mark_passed(s, v, n, op, said, &need, d);
+	free(v);
+	if (rc == -1)
+		return -1;
+	if (need == WIZ_NEED_DRIFT)
+		diags_add(d, "--mark", 0, 0, "the runbook changed since the "
+		    "session began: review it with 'fedwiz status', accept it "
+		    "with 'fedwiz step ... --accept-drift', then mark again");
+	else if (need == WIZ_NEED_OVERRIDE)
+		diags_add(d, "--mark", 0, 0, "a step of a blocked procedure is "
+		    "not marked by its checks; 'fedwiz step PROC@HOST N done "
+		    "--force' records it anyway");
+	return rc;
 }
 
 /* As much output as the engine keeps of a command. */
@@ -566,7 +613,7 @@ load_manifest(const struct cli *cli, const struct handoff_manifest *man,
 static int
 emit(const struct cli *cli, const struct plan *pl, int64_t session,
     const struct check_outcome *v, size_t n, const struct tally *t,
-    const struct provenance *pv, struct diags *d)
+    const struct provenance *pv, const struct buf *marked, struct diags *d)
 {
 	FILE	*fp;
 	char	*doc = NULL;
@@ -576,9 +623,13 @@ emit(const struct cli *cli, const struct plan *pl, int64_t session,
 	if ((fp = open_memstream(&doc, &len)) == NULL)
 		fatal("out of memory");
 	if (cli->json)
-		print_json(fp, pl->rb, session, v, n, t, pv);
-	else
+		print_json(fp, pl->rb, session, v, n, t, pv, marked);
+	else {
 		print_text(fp, pl->rb, v, n, t, cli->procedure != NULL);
+		if (marked != NULL)
+			fprintf(fp, "%s\n", marked->len > 0 ? marked->s : "no "
+			    "step has every check run and passed: none marked");
+	}
 	if (fclose(fp) != 0)
 		fatal("out of memory");
 	if (pv->man != NULL && handoff_sign(doc, len, pv->man->key, d) == -1)
@@ -612,6 +663,7 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	const struct check_outcome	*v;
 	const struct plan_inst		*in;
 	const char			*op;
+	struct buf			 marked;
 	size_t				 i, k, n;
 	int64_t				 ms;
 	int				 rc, code = EXIT_USAGE;
@@ -643,6 +695,15 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	if (pl->ans != NULL && pl->ans->dns_server != NULL &&
 	    cli->server == NULL)
 		cli->server = pl->ans->dns_server;
+	/* The wizard's rule: every check of the step ran and passed. A
+	 * part of them (--kind, --host) cannot say that. */
+	if (cli->mark && (s == NULL || cli->kind != NULL || cli->host != NULL)) {
+		diags_add(&d, "--mark", 0, 0, "%s", s == NULL ? "marks steps of "
+		    "a session: give --session ID" : "a step is done when all "
+		    "its checks pass, so --mark runs them all: leave out --kind "
+		    "and --host");
+		goto out;
+	}
 	if ((cli->step != NULL || cli->index != NULL) && cli->from == NULL) {
 		diags_add(&d, cli->step ? "--step" : "--index", 0, 0, "only "
 		    "with --from FILE (the output you collected yourself)");
@@ -704,7 +765,16 @@ judged:
 		code = cli_exit(rc);
 		goto out;
 	}
-	if (emit(cli, pl, s ? s->id : 0, v, n, &t, &pv, &d) == -1) {
+	buf_init(&marked);
+	if (cli->mark && mark(s, run, op, &marked, &d) == -1) {
+		buf_free(&marked);
+		code = EXIT_ENV;
+		goto out;
+	}
+	rc = emit(cli, pl, s ? s->id : 0, v, n, &t, &pv, cli->mark ? &marked :
+	    NULL, &d);
+	buf_free(&marked);
+	if (rc == -1) {
 		code = EXIT_ENV;
 		goto out;
 	}

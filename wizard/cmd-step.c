@@ -89,6 +89,24 @@ cmd_step_exec(struct cli *cli, int argc, char **argv)
 	    STORE_OK)
 		goto out;
 	rc = session_step(s, &r, &changed, &d);
+	/* The session says what to decide; here that is a flag. */
+	if (rc != STORE_OK)
+		switch (session_step_needs(s, &r)) {
+		case STEP_NEED_DRIFT:
+			diags_add(&d, "fedwiz step", 0, 0, "review it with "
+			    "'fedwiz status'; --accept-drift accepts it");
+			break;
+		case STEP_NEED_OVERRIDE:
+			diags_add(&d, "fedwiz step", 0, 0, "--force records "
+			    "it anyway");
+			break;
+		case STEP_NEED_NOTE:
+			diags_add(&d, "fedwiz step", 0, 0, "say why with "
+			    "--note TEXT");
+			break;
+		case STEP_NEED_NOTHING:
+			break;
+		}
 	if (rc == STORE_OK)
 		diags_add(&d, store_path(st), 0, 0, changed ?
 		    "session %lld: %s%s%s step %zu %s" :

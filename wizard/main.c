@@ -97,6 +97,9 @@ static const struct opt_def opts[] = {
 	    "set one variable (repeatable; wins over --answers)" },
 	{ "json", 0, OT_FLAG, NULL, OFF(json), 0, NULL,
 	    "one JSON document on standard output" },
+	{ "mark", 0, OT_FLAG, NULL, OFF(mark), 0, NULL,
+	    "mark done each step whose checks all ran and passed (with "
+	    "--session; as the wizard does)" },
 	{ "steps", 0, OT_FLAG, NULL, OFF(steps), 0, NULL,
 	    "also print every step with its values filled in" },
 	{ "session", 0, OT_STR, "ID", OFF(session), 0, NULL,

@@ -83,35 +83,25 @@ first_line(struct arena *a, const char *s)
 	return nl ? arena_strndup(a, s, (size_t)(nl - s)) : arena_strdup(a, s);
 }
 
-/* ISO 8601 in UTC, so a record reads the same in every time zone. */
+/* ISO 8601 in UTC, so a record reads the same in every time zone; no
+ * time (0) is "". */
 const char *
 report_iso(time_t t, char *buf, size_t len)
 {
-	struct tm	tm;
-
-	if (t <= 0 || gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, len, "%s", t <= 0 ? "" : "?");
-	return buf;
+	if (t <= 0) {
+		snprintf(buf, len, "%s", "");
+		return buf;
+	}
+	return fmt_iso_time(t, buf, len);
 }
 
 /* "45s", "12m", "2h", "1h 12m", "3d 4h" */
 const char *
 report_span(long long secs, char *buf, size_t len)
 {
-	if (secs < 0)
-		secs = secs == LLONG_MIN ? LLONG_MAX : -secs;
-	if (secs >= 86400)
-		snprintf(buf, len, secs % 86400 / 3600 ? "%lldd %lldh" :
-		    "%lldd", secs / 86400, secs % 86400 / 3600);
-	else if (secs >= 3600)
-		snprintf(buf, len, secs % 3600 / 60 ? "%lldh %lldm" : "%lldh",
-		    secs / 3600, secs % 3600 / 60);
-	else if (secs >= 60)
-		snprintf(buf, len, "%lldm", secs / 60);
-	else
-		snprintf(buf, len, "%llds", secs);
-	return buf;
+	return fmt_duration(secs > LLONG_MAX / 1000 ? LLONG_MAX :
+	    secs < LLONG_MIN / 1000 ? LLONG_MIN + 1000 : secs * 1000, FMT_SPAN,
+	    buf, len);
 }
 
 const char *
@@ -124,12 +114,7 @@ report_plural(size_t n, const char *one, const char *many)
 const char *
 report_millis(int64_t ms, char *buf, size_t len)
 {
-	if (ms < 1000)
-		snprintf(buf, len, "%lld ms", (long long)ms);
-	else
-		snprintf(buf, len, "%lld.%lld s", (long long)(ms / 1000),
-		    (long long)(ms % 1000 / 100));
-	return buf;
+	return fmt_duration(ms, FMT_TOOK, buf, len);
 }
 
 /*

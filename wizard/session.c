@@ -696,9 +696,8 @@ session_step(struct session *s, const struct step_request *r, int *changed,
 	if (s->drifted && !r->accept_drift) {
 		dt = session_drift_text(s);
 		diags_add(d, "fedwiz step", 0, 0, "runbook %s changed since "
-		    "session %lld started (%s); review with 'fedwiz status', "
-		    "then continue with --accept-drift", s->rb->id,
-		    (long long)s->id, dt);
+		    "session %lld started (%s); review the change, then accept "
+		    "it to continue", s->rb->id, (long long)s->id, dt);
 		free(dt);
 		return STORE_EINPUT;
 	}
@@ -772,9 +771,9 @@ session_step(struct session *s, const struct step_request *r, int *changed,
 	}
 	if ((r->to == STEP_SKIPPED || r->to == STEP_FAILED) &&
 	    (r->note == NULL || *r->note == '\0')) {
-		diags_add(d, "fedwiz step", 0, 0, "say why with --note TEXT: a "
-		    "%s step needs a reason in the change record",
-		    r->to == STEP_SKIPPED ? "skipped" : "failed");
+		diags_add(d, "fedwiz step", 0, 0, "say why: a %s step needs a "
+		    "reason in the change record", r->to == STEP_SKIPPED ?
+		    "skipped" : "failed");
 		return STORE_EINPUT;
 	}
 	if (r->note != NULL && strlen(r->note) > 4096) {
@@ -790,9 +789,9 @@ session_step(struct session *s, const struct step_request *r, int *changed,
 			    sizeof(name)));
 		if (!r->force) {
 			diags_add(d, "fedwiz step", 0, 0, "%s%s%s is blocked by "
-			    "%s: do those first, or give --force to record "
-			    "this step anyway", p->id, host ? "@" : "",
-			    host ? host : "", b.s);
+			    "%s: do those first, or override the block to "
+			    "record this step anyway (logged)", p->id,
+			    host ? "@" : "", host ? host : "", b.s);
 			buf_free(&b);
 			return STORE_ESTATE;
 		}
@@ -821,21 +820,55 @@ session_step(struct session *s, const struct step_request *r, int *changed,
 	}
 	if (s->drifted) {
 		/* Accepted (checked first thing): record it, then go on. */
-		dt = session_drift_text(s);
-		rc = store_session_rebase(s->st, s->id, s->rb->hash, s->text,
-		    s->textlen, r->operator, dt, d);
-		free(dt);
-		if (rc != STORE_OK) {
+		if ((rc = session_accept_drift(s, r->operator, d)) !=
+		    STORE_OK) {
 			free(extra);
 			return rc;
 		}
-		s->drifted = 0;
 	}
 	rc = store_step_set(s->st, s->id, p->id, host, r->step, r->to, r->note,
 	    r->operator, extra, r->to == STEP_DONE ? r->via :
 	    STEP_VIA_OPERATOR, changed, d);
 	free(extra);
 	return rc;
+}
+
+int
+session_accept_drift(struct session *s, const char *op, struct diags *d)
+{
+	char	*dt;
+	int	 rc;
+
+	if (!s->drifted)
+		return STORE_OK;
+	if (operator_ok(op, d) == -1)
+		return STORE_EINPUT;
+	dt = session_drift_text(s);
+	rc = store_session_rebase(s->st, s->id, s->rb->hash, s->text,
+	    s->textlen, op, dt, d);
+	free(dt);
+	if (rc == STORE_OK)
+		s->drifted = 0;
+	return rc;
+}
+
+enum step_need
+session_step_needs(const struct session *s, const struct step_request *r)
+{
+	const struct plan_inst	*in;
+
+	if (s->drifted && !r->accept_drift)
+		return STEP_NEED_DRIFT;
+	/* Only for a step that is there to record. */
+	if ((in = session_inst(s, r->proc, r->host)) == NULL ||
+	    r->step < 1 || r->step > in->proc->nsteps)
+		return STEP_NEED_NOTHING;
+	if ((r->to == STEP_SKIPPED || r->to == STEP_FAILED) &&
+	    (r->note == NULL || *r->note == '\0'))
+		return STEP_NEED_NOTE;
+	if (r->to != STEP_PENDING && in->nblocked > 0 && !r->force)
+		return STEP_NEED_OVERRIDE;
+	return STEP_NEED_NOTHING;
 }
 
 void

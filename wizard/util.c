@@ -697,6 +697,46 @@ utf8_next(const unsigned char *p, size_t n, uint32_t *cp)
 	return need + 1;
 }
 
+const char *
+fmt_duration(int64_t ms, int style, char *buf, size_t len)
+{
+	long long	secs;
+
+	if (style == FMT_TOOK) {
+		if (ms < 1000 && ms > -1000)
+			snprintf(buf, len, "%lld ms", (long long)ms);
+		else
+			snprintf(buf, len, "%lld.%lld s", (long long)(ms / 1000),
+			    (long long)(ms % 1000 / 100));
+		return buf;
+	}
+	secs = (long long)(ms / 1000);
+	if (secs < 0)
+		secs = secs == LLONG_MIN ? LLONG_MAX : -secs;
+	if (secs >= 86400)
+		snprintf(buf, len, secs % 86400 / 3600 ? "%lldd %lldh" :
+		    "%lldd", secs / 86400, secs % 86400 / 3600);
+	else if (secs >= 3600)
+		snprintf(buf, len, secs % 3600 / 60 ? "%lldh %lldm" : "%lldh",
+		    secs / 3600, secs % 3600 / 60);
+	else if (secs >= 60)
+		snprintf(buf, len, "%lldm", secs / 60);
+	else
+		snprintf(buf, len, "%llds", secs);
+	return buf;
+}
+
+const char *
+fmt_iso_time(time_t t, char *buf, size_t len)
+{
+	struct tm	tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, len, "%lld", (long long)t);
+	return buf;
+}
+
 long long
 sub_sat(long long a, long long b)
 {

@@ -508,35 +508,16 @@ static int
 valid_utf8(const char *s)
 {
 	const unsigned char	*p = (const unsigned char *)s;
-	unsigned int		 c;
-	int			 n, i;
+	size_t			 left = strlen(s);
+	uint32_t		 cp;
+	int			 n;
 
-	while (*p != '\0') {
-		if (*p < 0x80) {
-			p++;
-			continue;
-		}
-		if ((*p & 0xE0) == 0xC0) {
-			n = 1;
-			c = *p & 0x1F;
-		} else if ((*p & 0xF0) == 0xE0) {
-			n = 2;
-			c = *p & 0x0F;
-		} else if ((*p & 0xF8) == 0xF0) {
-			n = 3;
-			c = *p & 0x07;
-		} else
+	/* utf8_next (util.h) is the one decoder. */
+	while (left > 0) {
+		if ((n = utf8_next(p, left, &cp)) < 0)
 			return 0;
-		for (i = 1; i <= n; i++) {
-			if ((p[i] & 0xC0) != 0x80)
-				return 0;
-			c = (c << 6) | (p[i] & 0x3F);
-		}
-		if ((n == 1 && c < 0x80) || (n == 2 && c < 0x800) ||
-		    (n == 3 && c < 0x10000) || c > 0x10FFFF ||
-		    (c >= 0xD800 && c <= 0xDFFF))
-			return 0;
-		p += n + 1;
+		p += n;
+		left -= (size_t)n;
 	}
 	return 1;
 }

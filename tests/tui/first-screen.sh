@@ -15,9 +15,12 @@ tui_line "$TUI_ROWS" | grep -q "no session open" ||
 # The help overlay: built from the key tables, the screen's keys first.
 tui_keys '?'
 tui_wait "start a new session from a runbook"
-for k in "Up/k" "Down/j" "Enter      resume the session" "?          this help" \
-    "Esc/Left/h back" "q          quit"; do
-	grep -qF -e "$k" "$T/screen" || { tui_show; fail "help does not list '$k'"; }
+for k in "Up/Down/k/j  move" "Home/End/g/G" "Enter        resume the session" \
+    "?            this help" "Esc/Backspace/Left/h back" "q            quit" \
+    "/            search"; do
+	# Each waited for: a capture can catch the pane halfway through
+	# tmux taking in one refresh.
+	tui_wait "$k" 10
 done
 grep -q "No session yet" "$T/screen" && fail "help drawn over the screen, not instead of it"
 # Any key closes it, and does only that: x is no key of this screen.

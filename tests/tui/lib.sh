@@ -20,6 +20,9 @@
 #                        not a speed test); else print it and fail
 #   tui_wait_gone TEXT [S]  until TEXT is no longer on the screen
 #   tui_wait_line N TEXT [S]  until line N (1-based) has TEXT
+#   tui_wait_wrapped TEXT [S]  until TEXT is on the screen, perhaps wrapped
+#                        over lines (a message wraps where the window
+#                        says: the lines are read joined by one space)
 #   tui_wait_selected TEXT [S]  until a highlighted line has TEXT
 #   tui_line N           line N (1-based) of the last tui_screen
 #   tui_highlighted      the lines shown in reverse video (the selection),
@@ -205,13 +208,17 @@ tui_show() {
 	echo "---" >&2
 }
 
-# _tui_until present|gone TEXT SECONDS [LINE|selected]
+# _tui_until present|gone TEXT SECONDS [LINE|selected|wrapped]
 _tui_until() {
 	_end=$(( $(date +%s) + $3 ))
 	while :; do
 		_seen=0
 		if [ "${4:-}" = selected ]; then
 			tui_highlighted | grep -qF -e "$2" && _seen=1
+		elif [ "${4:-}" = wrapped ]; then
+			tx capture-pane -p -t fw >"$T/screen" 2>/dev/null &&
+			    sed 's/^ *//; s/ *$//' "$T/screen" | tr '\n' ' ' |
+			    grep -qF -e "$2" && _seen=1
 		elif tx capture-pane -p -t fw >"$T/screen" 2>/dev/null; then
 			if [ -n "${4:-}" ]; then
 				sed -n "${4}p" "$T/screen" | grep -qF -e "$2" && _seen=1
@@ -244,6 +251,7 @@ tui_wait() { _tui_final=0; _tui_until present "$1" "${2:-$TUI_WAIT}"; }
 tui_wait_gone() { _tui_final=0; _tui_until gone "$1" "${2:-$TUI_WAIT}"; }
 tui_wait_selected() { _tui_final=0; _tui_until present "$1" "${2:-$TUI_WAIT}" selected; }
 tui_wait_line() { _tui_final=0; _tui_until present "$2" "${3:-$TUI_WAIT}" "$1"; }
+tui_wait_wrapped() { _tui_final=0; _tui_until present "$1" "${2:-$TUI_WAIT}" wrapped; }
 
 # The selection: lines with reverse video on, but the status bar.
 tui_highlighted() {

@@ -31,7 +31,18 @@ tui_keys Escape
 tui_wait ": plan (E"
 tui_keys R
 tui_wait "Change record"
-tui_wait "# Change record"
+# Rendered, not the Markdown: a heading without its #, a table as
+# columns, no | between them.
+tui_wait " Change record: Security between IM and Presence"
+grep -q "^ # \|\*\*" "$T/screen" && { tui_show; fail "raw Markdown on the screen"; }
+tui_keys /
+tui_type "Steps that apply"
+tui_keys Enter
+tui_wait "/Steps that apply: line"
+tui_wait_line 2 "Steps that apply  Done  Skipped  Failed  Pending  Not applicable"
+tui_screen >/dev/null
+tui_line 3 | grep -q "^ 102  *0  *0  *0  *102  *3 *$" ||
+	{ tui_show; fail "the outcome table is not in columns"; }
 tui_keys e
 tui_wait "Export the record to"
 tui_type "$T/record.md"
@@ -45,7 +56,7 @@ tui_keys e
 tui_wait "Export the record to"
 tui_type "$T/record.pdf"
 tui_keys Enter
-tui_wait "must end in .md, .html or .json"
+tui_wait "must end in .md, .html or"
 [ ! -e "$T/record.pdf" ] || fail "wrote a .pdf"
 tui_keys q
 tui_wait "Quit fedwiz?"

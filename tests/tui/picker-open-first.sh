@@ -17,6 +17,6 @@ tui_wait "fedwiz: sessions"
 tui_wait "lync-imp-tls"
 tui_line 4 | grep -q "^ *2  lync-imp-tls " ||
 	{ tui_show; fail "the open session is not the first row"; }
-{ tui_line 5 | grep -q "closed$" && tui_line 6 | grep -q "closed$"; } ||
+{ tui_line 5 | grep -q "(closed)" && tui_line 6 | grep -q "(closed)"; } ||
 	{ tui_show; fail "the closed sessions are not after the open one"; }
 exit 0

@@ -28,6 +28,16 @@ jq -e --arg op "$FEDWIZ_OPERATOR" --argjson pid "$(tui_pid)" \
     '[.consoles[] | {what, operator, pid}] == [{what: "wizard", operator: $op, pid: $pid}]' \
     "$T/out" >/dev/null || fail "consoles: $(jq -c .consoles "$T/out")"
 
+# A second wizard opens it too: both are on the first one's status bar.
+console_holder=${FEDWIZ_BUILDDIR:-$(dirname "$FEDWIZ")/..}/tests/unit/console_holder
+if [ -x "$console_holder" ]; then
+	"$console_holder" "$DB" "$sid" carol >"$T/holder.out" 2>&1 &
+	holder=$!
+	tui_wait "with carol@"
+	kill "$holder" 2>/dev/null || true
+	wait "$holder" 2>/dev/null || true
+fi
+
 # Another console records a step, beside the wizard.
 start=$(date +%s%N)
 expect_exit 0 F step download-ca-chain@fe1 1 done --operator bob --session "$sid"

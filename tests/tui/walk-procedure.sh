@@ -36,18 +36,24 @@ grep -q "Enter http://ca1.example.com/certsrv and select OK." "$T/screen" ||
 	{ tui_show; fail "step 2 without its value"; }
 grep -qF '${' "$T/screen" && { tui_show; fail "a variable left unfilled"; }
 
-# s and f without a note record nothing: an empty answer, then Esc.
+# s and f without a note record nothing: an empty answer keeps the
+# question open (what is typed next is its answer, not keys), Esc
+# leaves it.
 n0=$(events)
 tui_keys s
 tui_wait "Why skip it?"
 tui_keys Enter
-tui_wait "Not recorded: a skip needs a note."
+tui_wait "Why skip it? (an answer is needed; Esc gives up)"
+tui_type "dr"
+tui_wait "Why skip it? dr"
+tui_keys Escape
+tui_wait "Not recorded: step 1 stays as it was."
 tui_keys f
 tui_wait "What failed?"
 tui_type "half a reason"
 tui_wait "What failed? half a reason"
 tui_keys Escape
-tui_wait "Not recorded: a failure needs a note."
+tui_wait "Not recorded: step 1 stays as it was."
 # Esc went to the question only: still on the procedure, on step 1.
 tui_wait "Step 1 of 6"
 [ "$(step_field download-ca-chain fe1 1 status)" = pending ] ||

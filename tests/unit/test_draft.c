@@ -159,11 +159,12 @@ test_draft_values_checked_as_typed(void **state)
 	/* Defaults are filled in (normalised: the bool's "no" is false). */
 	assert_string_equal(dr->values[var_index(dr, "sip_port")], "5061");
 	assert_string_equal(dr->values[var_index(dr, "fips")], "false");
-	/* No default and nothing typed: required, and F2 says which. */
+	/* No default and nothing typed: not an error (the session starts
+	 * without it and its steps say so), but counted as unanswered. */
 	assert_string_equal(dr->values[fq], "");
-	assert_int_equal(draft_check_value(dr, fq, why, sizeof(why)), -1);
-	assert_contains(why, "is required");
-	assert_int_equal(draft_ready(dr, &bad, why, sizeof(why)), -1);
+	assert_int_equal(draft_check_value(dr, fq, why, sizeof(why)), 0);
+	assert_int_equal(draft_ready(dr, &bad, why, sizeof(why)), 0);
+	assert_int_equal(draft_unanswered(dr, &bad), 1);
 	assert_int_equal(bad, fq);
 	/* A bad value says why and what was expected. */
 	draft_set(dr, fq, "pool1..example.com");

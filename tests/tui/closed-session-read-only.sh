@@ -1,9 +1,10 @@
 #!/bin/sh
 # A session closed from the command line while the wizard had it open on
 # a procedure: started again, the wizard does not resume it; the picker
-# lists it as closed and Enter on it says it is closed and where its
-# record is, records nothing and stays; the open session beside it
-# resumes.
+# lists it as closed (read-only), with its steps done of those that
+# apply and the share; Enter opens it read-only: its plan and steps are
+# shown, d records nothing and says why, no event is written, and it
+# stays closed; the open session beside it resumes.
 . "$FEDWIZ_SRCDIR/tests/cli/lib.sh"
 . "$FEDWIZ_SRCDIR/tests/tui/lib.sh"
 
@@ -34,8 +35,8 @@ tui_start
 tui_wait "fedwiz: sessions"
 grep -q "Resumed" "$T/screen" && { tui_show; fail "a closed session was resumed"; }
 tui_wait "lync-imp-tls"
-grep -q "^ *$closed  lync-imp-tls .*  closed$" "$T/screen" ||
-	{ tui_show; fail "the closed session is not listed as closed"; }
+grep -q "^ *$closed  lync-imp-tls  *tui-tester  *1/102   0% (closed) " "$T/screen" ||
+	{ tui_show; fail "the closed session is not listed as closed, read-only"; }
 # The cursor starts on the open one; pick ID moves it onto session ID of
 # the two (which comes first is picker-open-first.sh's business).
 tui_wait_selected "$open  lync-cup-federation"
@@ -49,17 +50,29 @@ pick() {
 }
 pick "$closed"
 tui_keys Enter
-tui_wait "Session $closed is closed; its record is 'fedwiz report --session $closed'."
-grep -q "fedwiz: sessions" "$T/screen" || { tui_show; fail "left the picker"; }
-[ "$(events)" -eq "$n0" ] || fail "refusing wrote events"
+tui_wait "Session $closed is closed: shown as it was, read-only."
+tui_wait "plan (Enter open, ? help) READ-ONLY"
+tui_wait "READ-ONLY"
+tui_keys Enter
+tui_wait "Step 2 of 6"
+tui_keys d
+tui_wait "Session $closed is closed: it is shown as it was, and nothing is recorded."
+tui_keys c
+tui_wait "Session $closed is closed: checks are not run on it."
+[ "$(events)" -eq "$n0" ] || fail "a closed session got events"
 expect_exit 0 F sessions --json
 jq -e --argjson id "$closed" '.sessions[] | select(.id == $id) | .open == false' \
     "$T/out" >/dev/null || { cat "$T/out"; fail "the closed session is open again"; }
+tui_keys Escape
+tui_wait ": plan (E"
+tui_keys Escape
+tui_wait "fedwiz: sessions"
 
 # The open one resumes, into its plan.
 pick "$open"
 tui_keys Enter
-tui_wait "Lync: SIP inter-domain federation with Cisco Unified Presence - 1: plan"
+tui_wait "Lync: SIP inter-domain federation with Cisco"
+tui_wait ": plan (Enter open"
 tui_wait "session $open  $FEDWIZ_OPERATOR  lync-cup-federation"
 tui_keys q
 tui_wait "Quit fedwiz?"

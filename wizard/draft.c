@@ -96,20 +96,12 @@ draft_check_value(const struct draft *d, size_t i, char *why, size_t len)
 {
 	const struct rb_var	*v = &d->rb->vars[i];
 	const char		*s = d->values[i];
-	char			 vwhy[200], list[256];
+	char			 vwhy[200];
 
-	if (*s == '\0') {
-		if (v->def != NULL)
-			return 0;
-		if (v->spec.type == VT_CHOICE)
-			snprintf(why, len, "is required: one of %s",
-			    join_words(v->spec.choices, v->spec.nchoices, list,
-			    sizeof(list)));
-		else
-			snprintf(why, len, "is required: %s",
-			    vartype_expect(v->spec.type));
-		return -1;
-	}
+	/* Nothing typed: the default stands, or the session starts without
+	 * it and every step that uses it says so (plan.h's needs). */
+	if (*s == '\0')
+		return 0;
 	if (vartype_check(&v->spec, s, NULL, vwhy, sizeof(vwhy)) == -1) {
 		/* A choice's reason lists the choices already. */
 		if (v->spec.type == VT_CHOICE)
@@ -294,4 +286,16 @@ draft_answers(const struct draft *d)
 		(void)answers_add_host(a, d->rb, &h);
 	}
 	return a;
+}
+
+size_t
+draft_unanswered(const struct draft *d, size_t *first)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < d->rb->nvars; i++)
+		if (*d->values[i] == '\0' && d->rb->vars[i].def == NULL &&
+		    n++ == 0 && first != NULL)
+			*first = i;
+	return n;
 }
