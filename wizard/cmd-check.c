@@ -687,14 +687,6 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 	handoff_answers_digest(pl->rb, pl->ans, NULL, pv.answers_sha256);
 	if (check_filters(cli, pl, &d) == -1)
 		goto out;
-	/* The estate's own known_hosts and DNS server, when the answers
-	 * file names them (the training lab's do): the options win. */
-	if (cli->known_hosts == NULL && pl->ans != NULL &&
-	    pl->ans->known_hosts != NULL)
-		cli->known_hosts = pl->ans->known_hosts;
-	if (pl->ans != NULL && pl->ans->dns_server != NULL &&
-	    cli->server == NULL)
-		cli->server = pl->ans->dns_server;
 	/* The wizard's rule: every check of the step ran and passed. A
 	 * part of them (--kind, --host) cannot say that. */
 	if (cli->mark && (s == NULL || cli->kind != NULL || cli->host != NULL)) {
@@ -704,6 +696,14 @@ cmd_check_exec(struct cli *cli, int argc, char **argv)
 		    "and --host");
 		goto out;
 	}
+	/* The estate's own known_hosts and DNS server, when the answers
+	 * file names them (the training lab's do): the options win. */
+	if (cli->known_hosts == NULL && pl->ans != NULL &&
+	    pl->ans->known_hosts != NULL)
+		cli->known_hosts = pl->ans->known_hosts;
+	if (pl->ans != NULL && pl->ans->dns_server != NULL &&
+	    cli->server == NULL)
+		cli->server = pl->ans->dns_server;
 	if ((cli->step != NULL || cli->index != NULL) && cli->from == NULL) {
 		diags_add(&d, cli->step ? "--step" : "--index", 0, 0, "only "
 		    "with --from FILE (the output you collected yourself)");
