@@ -58,7 +58,7 @@ latency(const char *db, int n)
 	diags_init(&d);
 	if (store_open(db, 0, &st, &d) != STORE_OK ||
 	    store_session_create(st, "bench", "0", "id: bench\n", 10, "bench",
-	    0, &sid, &d) != STORE_OK) {
+	    0, NULL, &sid, &d) != STORE_OK) {
 		diags_print(&d, stderr);
 		return 1;
 	}

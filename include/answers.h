@@ -70,6 +70,9 @@ struct answers {
 	const char		*known_hosts;
 	const char		*dns_server;
 	const char		*lab;
+	/* Sessions on these answers are practice, never a change record:
+	 * lab: set, or the file says practice: true. */
+	int			 practice;
 	struct site		*sites;		/* the sites: map */
 	size_t			 nsites;
 	size_t			 sites_cap;

@@ -35,6 +35,13 @@ struct draft {
 	char			**values;	/* one per rb->vars, as typed */
 	struct draft_host	*hosts;		/* in the order added */
 	size_t			 nhosts;
+	/* The estate's settings, as the answers file gave them (no form
+	 * edits them): a lab's answers make a practice session, and its
+	 * checks use its known_hosts and DNS server. NULL: not given. */
+	int			 practice;
+	char			*lab;
+	char			*known_hosts;
+	char			*dns_server;
 };
 
 /* "name", "address", ... as the answers file calls them. */
@@ -43,7 +50,8 @@ extern const char *const draft_field_names[DF_COUNT];
 /* A draft for rb (which it then owns), each value its default or "". */
 struct draft	*draft_new(struct runbook *);
 void		 draft_free(struct draft *);
-/* Values and hosts from answers (a file's, --set), over the defaults. */
+/* Values and hosts from answers (a file's, --set), over the defaults;
+ * the file's settings (lab, practice, known_hosts, dns_server) too. */
 void		 draft_fill(struct draft *, const struct answers *);
 
 void		 draft_set(struct draft *, size_t, const char *);

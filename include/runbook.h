@@ -203,6 +203,9 @@ struct runbook {
 	const char		*id;
 	const char		*title;
 	const char		*source;
+	/* The document as a reader looks it up (publisher, guide, release,
+	 * chapter); NULL: title says it. */
+	const char		*source_title;
 	const char		*summary;
 	const char		*notes;
 	struct rb_var		*vars;

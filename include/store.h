@@ -16,7 +16,7 @@
 #include "plan.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 /* PRAGMA application_id: "FWZ1". A database without it is not ours. */
 #define STORE_APPLICATION_ID	0x46575a31
 
@@ -49,6 +49,23 @@ struct store_session {
 	time_t		 closed;	/* 0: open */
 	size_t		 ndone;		/* steps done or skipped, */
 	size_t		 nfailed;	/* in store_session_list only */
+	/* A practice session (started on a training lab's answers): never
+	 * a change record, never the session picked by default. Read as
+	 * practice when the row or the session's start event says so. */
+	int		 practice;
+	char		*lab;		/* the lab's folder; NULL: none */
+	/* What its checks use unless the command line says otherwise;
+	 * NULL: the defaults. */
+	char		*known_hosts;
+	char		*dns_server;	/* "IP[:PORT]" */
+};
+
+/* What a session is started with besides its runbook and operator. */
+struct store_settings {
+	int		 practice;
+	const char	*lab;		/* implies practice */
+	const char	*known_hosts;
+	const char	*dns_server;
 };
 
 /* An open console (a wizard, or whatever registers) on a session. */
@@ -219,13 +236,18 @@ void		 store_rollback(struct store *);
 int		 store_snapshot_begin(struct store *, struct diags *);
 void		 store_snapshot_end(struct store *);
 
-/* Sessions. */
+/* Sessions. The settings may be NULL: a real session with none. */
 int		 store_session_create(struct store *, const char *,
 		     const char *, const char *, size_t, const char *,
-		     time_t, int64_t *, struct diags *);
+		     time_t, const struct store_settings *, int64_t *,
+		     struct diags *);
 int		 store_session_get(struct store *, int64_t,
 		     struct store_session *, struct diags *);
-/* The most recently active open session; STORE_EINPUT when none. */
+/*
+ * The most recently active open session that is not a practice one (what
+ * a command without --session works on); STORE_EINPUT when none, the
+ * message naming the open practice sessions if there are any.
+ */
 int		 store_session_latest(struct store *, int64_t *,
 		     struct diags *);
 int		 store_session_list(struct store *, struct store_session **,
@@ -381,6 +403,15 @@ int		 store_audit_anchor(struct store *, size_t, const char *,
 int		 store_audit_replay(struct store *, int64_t,
 		     void (*)(void *, int64_t, const struct store_step *,
 		     const struct store_step *), void *, size_t *,
+		     struct diags *);
+/*
+ * Every session's practice flag against its start event: fn gets each
+ * session whose row and first event disagree (row: what the sessions table
+ * says; log: what the event says), *nbad counts them. Such a session is
+ * read as practice either way.
+ */
+int		 store_audit_sessions(struct store *,
+		     void (*)(void *, int64_t, int, int), void *, size_t *,
 		     struct diags *);
 /* The same for one session whose rows were read by store_steps (in its
  * order), without reading them again. */

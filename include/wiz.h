@@ -115,9 +115,15 @@ struct wiz_session_row {
 	time_t		 updated;
 	time_t		 window_end;	/* 0: none */
 	time_t		 closed;	/* 0: open */
+	int		 practice;	/* on a training lab's answers: never
+					   a change record, never the default */
+	char		*lab;		/* the lab's folder, or NULL */
 };
 int		 wiz_sessions(struct wiz *, struct wiz_session_row **,
 		     size_t *, char **);
+/* The session the wizard offers to resume when none is open: the most
+ * recently active open one that is not practice; 0 when there is none. */
+int64_t		 wiz_default_session(struct wiz *);
 void		 wiz_sessions_free(struct wiz_session_row *, size_t);
 
 /*
@@ -145,6 +151,9 @@ struct wiz_info {
 	size_t		 steps;		/* that apply */
 	size_t		 finished;	/* done or skipped */
 	size_t		 failed;
+	int		 practice;	/* a practice session: said on the
+					   status bar */
+	const char	*lab;		/* its lab's folder, or NULL */
 };
 /* The open session; NULL when none is. */
 const struct wiz_info *wiz_info(const struct wiz *);

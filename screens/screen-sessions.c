@@ -65,11 +65,15 @@ sessions_enter(struct tui *t)
 	struct sessions_view	*sv = xcalloc(1, sizeof(*sv));
 	const struct wiz_info	*in = wiz_info(t->w);
 	size_t			 i;
+	int64_t			 want;
 
 	load(t, sv);
-	/* The open session, if one is, under the cursor. */
-	for (i = 0; in != NULL && i < sv->l.n; i++)
-		if (sv->v[i].id == in->id)
+	/* The open session, if one is, under the cursor; else the one to
+	 * resume for real work (never a practice session: it is one move
+	 * away, not where Enter lands by default). */
+	want = in != NULL ? in->id : wiz_default_session(t->w);
+	for (i = 0; want > 0 && i < sv->l.n; i++)
+		if (sv->v[i].id == want)
 			sv->l.sel = i;
 	return sv;
 }
@@ -161,8 +165,10 @@ sessions_draw(struct tui *t, void *data, int rows, int cols)
 			snprintf(steps, sizeof(steps), "%zu/?", s->done);
 			snprintf(pct, sizeof(pct), "  ?");
 		}
-		snprintf(line, sizeof(line), "%4lld  %-*.*s %-*.*s %9s %4s%s"
-		    "%-*.*s %-6.6s %s", (long long)s->id, rw, rw, s->runbook_id,
+		/* P after the id: a practice session. */
+		snprintf(line, sizeof(line), "%4lld%c %-*.*s %-*.*s %9s %4s%s"
+		    "%-*.*s %-6.6s %s", (long long)s->id, s->practice ? 'P' :
+		    ' ', rw, rw, s->runbook_id,
 		    ow, ow, s->operator, steps, pct, s->failed ? "!" : " ",
 		    hw, hw, s->closed ? "(closed)" : s->on ? s->on : "-", end,
 		    when);
@@ -216,7 +222,9 @@ const struct screen screen_sessions = {
 	.legend = "steps: done or skipped of those that apply, and the share; "
 	    "! some failed. on it now: the console that has it open. window: "
 	    "when its maintenance window ends. A closed session opens "
-	    "read-only.",
+	    "read-only. P after the id: a practice session (started on a "
+	    "training lab's answers): its record is not a change record, and "
+	    "it is never the session offered first.",
 	.enter = sessions_enter,
 	.leave = sessions_leave,
 	.draw = sessions_draw,

@@ -655,9 +655,11 @@ draw_status(struct tui *t)
 	const struct wiz_console	*c;
 	char				 left[600], right[96], q[48];
 	char				 with[300];
+	static const char		 practice[] = " PRACTICE ";
 	size_t				 nc, nq, i, n;
 	long				 mins;
 	int				 attr = tui_attr(t, "bar"), warn = 0;
+	int				 off = 0;
 
 	if (t->rows < 2)
 		return;
@@ -693,7 +695,14 @@ draw_status(struct tui *t)
 		snprintf(left, sizeof(left), " fedwiz  no session open%s", q);
 	attron(attr);
 	mvhline(t->rows - 1, 0, ' ', t->cols);
-	tui_text(t, t->rows - 1, 0, t->cols, attr, left);
+	/* A practice session says so first, set apart: at 80 columns the
+	 * end of the bar may be cut, never its start. */
+	if (in != NULL && in->practice && t->cols > (int)sizeof(practice)) {
+		tui_text(t, t->rows - 1, 0, (int)sizeof(practice) - 1,
+		    tui_attr(t, "warn") | (int)A_REVERSE, practice);
+		off = (int)sizeof(practice) - 1;
+	}
+	tui_text(t, t->rows - 1, off, t->cols - off, attr, left);
 	attroff(attr);
 	if (right[0] != '\0' && (int)strlen(right) < t->cols / 2)
 		tui_text(t, t->rows - 1, t->cols - (int)strlen(right),

@@ -991,6 +991,7 @@ answers_parse(struct answers *a, const struct runbook *rb, const char *path,
 	struct ydoc		*doc;
 	struct strmap		 seen;
 	const struct ynode	*root, *k, *v, *vk, *vv;
+	const struct ynode	*practice_at = NULL;
 	char			 why[400];
 	size_t			 i, j;
 	int			 rc = 0;
@@ -1049,6 +1050,26 @@ answers_parse(struct answers *a, const struct runbook *rb, const char *path,
 				continue;
 			if (load_hosts(a, rb, doc, v, d, &seen) == -1)
 				rc = -1;
+		} else if (strcmp(k->str, "practice") == 0) {
+			/* A training estate of one's own (not fedwiz's lab):
+			 * sessions on it are practice too. */
+			struct varspec	 sp = { .type = VT_BOOL };
+			char		*norm = NULL;
+
+			if (want_text(doc, v, k->str, d) == -1) {
+				rc = -1;
+				continue;
+			}
+			if (vartype_check(&sp, v->str, &norm, why,
+			    sizeof(why)) == -1) {
+				diags_add(d, path, v->line, v->col, "practice: "
+				    "\"%s\" %s", v->str, why);
+				rc = -1;
+				continue;
+			}
+			a->practice = strcmp(norm, "true") == 0;
+			free(norm);
+			practice_at = v;
 		} else if (strcmp(k->str, "known_hosts") == 0 ||
 		    strcmp(k->str, "dns_server") == 0 ||
 		    strcmp(k->str, "lab") == 0) {
@@ -1077,10 +1098,20 @@ answers_parse(struct answers *a, const struct runbook *rb, const char *path,
 		} else {
 			diags_add(d, path, k->line, k->col, "unknown key \"%s\" "
 			    "in answers file; expected runbook, vars, hosts, "
-			    "sites, known_hosts, dns_server, lab", k->str);
+			    "sites, known_hosts, dns_server, lab, practice",
+			    k->str);
 			rc = -1;
 		}
 	}
+	/* A lab's answers are practice whatever else the file says. */
+	if (a->lab != NULL && practice_at != NULL && !a->practice) {
+		diags_add(d, path, practice_at->line, practice_at->col,
+		    "practice: false, but lab: names a training lab, whose "
+		    "sessions are always practice; drop one of the two");
+		rc = -1;
+	}
+	if (a->lab != NULL)
+		a->practice = 1;
 	/* Values that must agree with each other, once all are in. */
 	for (i = 0; rc == 0 && i < rb->nvars; i++)
 		if (rb->vars[i].reverses != NULL &&
@@ -1267,6 +1298,23 @@ merge_hosts(struct answers *a, const struct runbook *rb,
 	return rc;
 }
 
+/* One of the estate's settings from memory, checked as a file's. */
+static int
+merge_setting(struct answers *a, const char *key, const char *value,
+    const char **to, const char *from, struct diags *d)
+{
+	char	why[300];
+
+	if (value == NULL)
+		return 0;
+	if (setting_check(key, value, why, sizeof(why)) == -1) {
+		diags_add(d, from, 0, 0, "%s", why);
+		return -1;
+	}
+	*to = arena_strdup(a->arena, value);
+	return 0;
+}
+
 int
 answers_merge(struct answers *a, const struct runbook *rb,
     const struct answers *src, const char *from, struct diags *d)
@@ -1281,6 +1329,17 @@ answers_merge(struct answers *a, const struct runbook *rb,
 		    "%s", src->runbook, rb->id);
 		return -1;
 	}
+	/* The estate's settings (a lab's answers through the wizard's
+	 * forms) go with the values: whether its sessions are practice, and
+	 * what their checks use. */
+	if (src->practice || src->lab != NULL)
+		a->practice = 1;
+	if (merge_setting(a, "lab", src->lab, &a->lab, from, d) == -1 ||
+	    merge_setting(a, "known_hosts", src->known_hosts, &a->known_hosts,
+	    from, d) == -1 ||
+	    merge_setting(a, "dns_server", src->dns_server, &a->dns_server,
+	    from, d) == -1)
+		rc = -1;
 	for (i = 0; i < src->nvalues; i++)
 		if (set_checked(a, rb, src->names[i], src->values[i], why,
 		    sizeof(why)) == -1) {

@@ -107,6 +107,19 @@ bad_row(void *ctx, int64_t session, const struct store_step *row,
 		    when(log->at, b, sizeof(b)));
 }
 
+/* A session whose practice flag is not what its start event says. */
+static void
+bad_session(void *ctx, int64_t session, int row, int log)
+{
+	struct diags	*d = ctx;
+
+	diags_add(d, "audit", 0, 0, "session %lld: the sessions table says %s "
+	    "session, and its start event says %s: the record was changed "
+	    "behind fedwiz's back (fedwiz treats it as practice)",
+	    (long long)session, row ? "a practice" : "a real",
+	    log ? "practice" : "real");
+}
+
 static int
 cmd_audit_verify(struct cli *cli, int argc, char **argv)
 {
@@ -161,6 +174,17 @@ cmd_audit_verify(struct cli *cli, int argc, char **argv)
 	} else
 		printf("%s: every step record is the replay of the event log\n",
 		    store_path(st));
+	if ((rc = store_audit_sessions(st, bad_session, &d, &nbad, &d)) !=
+	    STORE_OK)
+		goto out;
+	if (nbad > 0) {
+		fprintf(stderr, "%s: %zu %s NOT what %s start %s\n",
+		    store_path(st), nbad, nbad == 1 ? "session's kind (practice "
+		    "or real) is" : "sessions' kinds (practice or real) are",
+		    nbad == 1 ? "its" : "their", nbad == 1 ? "event says" :
+		    "events say");
+		broken = 1;
+	}
 	if (!broken || head.count > 0)
 		printf("head %zu:%s\n", head.count, head.count > 0 ? head.hash :
 		    "");

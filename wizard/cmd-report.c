@@ -85,8 +85,9 @@ cmd_report_exec(struct cli *cli, int argc, char **argv)
 			rc = STORE_EENV;
 			goto out;
 		}
-		diags_add(&d, cli->output, 0, 0, "change record of session %lld "
-		    "written (%s, %zu bytes%s)", (long long)s->id,
+		diags_add(&d, cli->output, 0, 0, "%s of session %lld written "
+		    "(%s, %zu bytes%s)", s->info.practice ? "PRACTICE record "
+		    "(not a change record)" : "change record", (long long)s->id,
 		    report_format_names(&n)[fmt], len, how == FILE_THROUGH ?
 		    ", through: it is not a file" : "");
 	} else

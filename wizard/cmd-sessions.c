@@ -52,9 +52,10 @@ cmd_sessions_exec(struct cli *cli, int argc, char **argv)
 	struct json		 j;
 	struct tm		 tm;
 	char			 started[32], ago[32], prog[48];
-	char			*rid, *op, *holder;
+	char			*rid, *op, *holder, *lab;
 	size_t			 n = 0, i;
 	time_t			 now = store_now();
+	int64_t			 def;
 	size_t			 ncons;
 	int			 rc;
 
@@ -64,6 +65,11 @@ cmd_sessions_exec(struct cli *cli, int argc, char **argv)
 	if ((rc = cli_store(cli, STORE_READONLY, &st, &d)) != STORE_OK ||
 	    (rc = store_session_list(st, &v, &n, &d)) != STORE_OK)
 		goto out;
+	/* The one commands use without --session (never a practice one). */
+	diags_init(&quiet);
+	if (store_session_latest(st, &def, &quiet) != STORE_OK)
+		def = 0;
+	diags_free(&quiet);
 	if (cli->json) {
 		json_init(&j, stdout);
 		json_obj_begin(&j);
@@ -99,6 +105,9 @@ cmd_sessions_exec(struct cli *cli, int argc, char **argv)
 			json_kint(&j, "finished", (long long)pr.finished);
 			json_kint(&j, "failed", (long long)pr.failed);
 			json_kbool(&j, "open", v[i].closed == 0);
+			json_kbool(&j, "default", v[i].id == def);
+			json_kbool(&j, "practice", v[i].practice);
+			json_kstr(&j, "lab", v[i].lab);
 			json_kint(&j, "consoles", (long long)ncons);
 			json_obj_end(&j);
 		} else {
@@ -124,6 +133,16 @@ cmd_sessions_exec(struct cli *cli, int argc, char **argv)
 				printf(", %zu console%s (%s%s)", ncons,
 				    ncons == 1 ? "" : "s", holder,
 				    ncons > 1 ? ", ..." : "");
+			/* Last, so the columns before read as they did. */
+			if (v[i].practice) {
+				lab = clean_line(v[i].lab != NULL ? v[i].lab :
+				    "");
+				printf(", PRACTICE%s%s", *lab ? " on the lab "
+				    "in " : " (not a change record)", lab);
+				free(lab);
+			}
+			if (v[i].id == def)
+				printf(", the default");
 			printf("\n");
 			free(rid);
 			free(op);

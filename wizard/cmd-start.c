@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "cli.h"
@@ -63,12 +64,13 @@ say_missing(struct store *st, int64_t id, const struct cli *cli,
 static int
 cmd_start_exec(struct cli *cli, int argc, char **argv)
 {
-	struct store	*st = NULL;
-	struct diags	 d;
-	const char	*op;
-	time_t		 wend = 0;
-	int64_t		 id;
-	int		 rc;
+	struct store		*st = NULL;
+	struct store_session	 info;
+	struct diags		 d;
+	const char		*op;
+	time_t			 wend = 0;
+	int64_t			 id;
+	int			 rc;
 
 	(void)argc;
 	diags_init(&d);
@@ -89,9 +91,24 @@ cmd_start_exec(struct cli *cli, int argc, char **argv)
 	    cli->sets, cli->nsets, op, wend, &id, &d);
 	if (rc == STORE_OK) {
 		printf("%lld\n", (long long)id);
-		diags_add(&d, store_path(st), 0, 0, "session %lld started for "
-		    "%s by %s; 'fedwiz status' shows where you are",
-		    (long long)id, argv[0], op);
+		memset(&info, 0, sizeof(info));
+		(void)store_session_get(st, id, &info, &d);
+		if (info.practice)
+			/* Commands never pick it by default: say how to
+			 * reach it. */
+			diags_add(&d, store_path(st), 0, 0, "PRACTICE session "
+			    "%lld started for %s by %s%s%s: its record is a "
+			    "practice record, not a change record, and it is "
+			    "never the default session; 'fedwiz status "
+			    "--session %lld' shows where you are",
+			    (long long)id, argv[0], op, info.lab != NULL ?
+			    " on the training lab in " : "", info.lab != NULL ?
+			    info.lab : "", (long long)id);
+		else
+			diags_add(&d, store_path(st), 0, 0, "session %lld "
+			    "started for %s by %s; 'fedwiz status' shows where "
+			    "you are", (long long)id, argv[0], op);
+		store_session_clear(&info);
 		say_missing(st, id, cli, &d);
 	}
 	cli_say(&d);

@@ -58,6 +58,20 @@ span(long long secs, char *buf, size_t len)
 	return buf;
 }
 
+/* What a suggested command needs to reach this session: nothing for the
+ * default one, " --session N" for a practice session, which commands
+ * never pick by default. */
+static const char *
+which(const struct session *s)
+{
+	static char	buf[48];
+
+	if (!s->info.practice)
+		return "";
+	snprintf(buf, sizeof(buf), " --session %lld", (long long)s->id);
+	return buf;
+}
+
 /* "ca_server, lync_fqdn on fe2" */
 static void
 print_missing(FILE *fp, const struct session *s)
@@ -74,8 +88,8 @@ print_missing(FILE *fp, const struct session *s)
 		    &s->plan->missing[i], name, sizeof(name)));
 	nd = &s->plan->missing[0];
 	fprintf(fp, "\n      (the steps that use them need them; e.g. 'fedwiz set "
-	    "%s=VALUE%s%s')\n", nd->var->name, nd->host ? " --host " : "",
-	    nd->host ? nd->host : "");
+	    "%s=VALUE%s%s%s')\n", nd->var->name, nd->host ? " --host " : "",
+	    nd->host ? nd->host : "", which(s));
 }
 
 /* Whether row i is its step's latest evidence: only that one counts. */
@@ -199,8 +213,14 @@ status_text(FILE *fp, const struct session *s,
 	time_t			 now = store_now();
 	size_t			 step, nn, i, *st, nst;
 
-	fprintf(fp, "session %lld: %s (%s)\n", (long long)s->id, s->rb->id,
-	    s->rb->title);
+	fprintf(fp, "%ssession %lld: %s (%s)\n", s->info.practice ?
+	    "PRACTICE " : "", (long long)s->id, s->rb->id, s->rb->title);
+	if (s->info.practice)
+		fprintf(fp, "a practice session%s%s: its record is a practice "
+		    "record, not a change record, and commands reach it only "
+		    "with --session %lld\n", s->info.lab != NULL ? " on the "
+		    "training lab in " : "", s->info.lab != NULL ? s->info.lab :
+		    "", (long long)s->id);
 	op = clean_line(s->info.operator);
 	host = clean_line(s->info.host);
 	fprintf(fp, "operator %s, started %s on %s (%s ago), last change %s\n",
@@ -231,6 +251,13 @@ status_text(FILE *fp, const struct session *s,
 	fprintf(fp, "; %zu of %zu procedures finished\n", pr.inst_done,
 	    pr.instances);
 	print_consoles(fp, cons, ncons);
+	/* What its checks use unless the command line says otherwise. */
+	if (s->info.known_hosts != NULL)
+		fprintf(fp, "host keys: %s (from its answers file)\n",
+		    s->info.known_hosts);
+	if (s->info.dns_server != NULL)
+		fprintf(fp, "DNS server: %s (from its answers file)\n",
+		    s->info.dns_server);
 	print_sites(fp, s, im, nim);
 	if (s->tampered > 0)
 		fprintf(fp, "RECORD DOES NOT MATCH ITS EVENT LOG: %zu step record%s "
@@ -262,7 +289,8 @@ status_text(FILE *fp, const struct session *s,
 		x = session_drift_text(s);
 		fprintf(fp, "runbook CHANGED since the session started (%s); "
 		    "progress is kept for what remains; 'fedwiz step ... "
-		    "--accept-drift' continues on the new runbook\n", x);
+		    "--accept-drift%s' continues on the new runbook\n", x,
+		    which(s));
 		free(x);
 	}
 	if (session_next(s, &in, &step)) {
@@ -273,13 +301,13 @@ status_text(FILE *fp, const struct session *s,
 		    sizeof(name)), step, x);
 		if ((nd = plan_step_needs(in, step, &nn)) != NULL)
 			fprintf(fp, "      (it needs an answer for %s: 'fedwiz set "
-			    "%s=VALUE%s%s')\n", plan_need_name(nd, c,
+			    "%s=VALUE%s%s%s')\n", plan_need_name(nd, c,
 			    sizeof(c)), nd->var->name, nd->host ? " --host " :
-			    "", nd->host ? nd->host : "");
+			    "", nd->host ? nd->host : "", which(s));
 		if (in->steps[step - 1] == STEP_FAILED)
 			fprintf(fp, "      (it failed: when the cause is fixed, "
-			    "'fedwiz step %s %zu reopen' and do it again)\n",
-			    name, step);
+			    "'fedwiz step %s %zu reopen%s' and do it again)\n",
+			    name, step, which(s));
 		free(x);
 	} else if (pr.inst_done == pr.instances)
 		fprintf(fp, "next: nothing; every procedure is finished\n");
@@ -392,6 +420,8 @@ status_json(const struct session *s, const struct store_console *cons,
 	json_key(&j, "session");
 	json_obj_begin(&j);
 	json_kint(&j, "id", (long long)s->id);
+	json_kbool(&j, "practice", s->info.practice);
+	json_kstr(&j, "lab", s->info.lab);
 	json_kstr(&j, "runbook", s->rb->id);
 	json_kstr(&j, "runbook_sha256", s->info.runbook_hash);
 	json_kstr(&j, "operator", s->info.operator);
@@ -408,6 +438,8 @@ status_json(const struct session *s, const struct store_console *cons,
 		json_int(&j, (long long)s->info.closed);
 	else
 		json_null(&j);
+	json_kstr(&j, "known_hosts", s->info.known_hosts);
+	json_kstr(&j, "dns_server", s->info.dns_server);
 	json_obj_end(&j);
 	session_progress(s, &pr);
 	json_key(&j, "progress");

@@ -47,8 +47,21 @@ draft_free(struct draft *d)
 	for (i = 0; i < d->nhosts; i++)
 		draft_host_clear(&d->hosts[i]);
 	free(d->hosts);
+	free(d->lab);
+	free(d->known_hosts);
+	free(d->dns_server);
 	runbook_free(d->rb);
 	free(d);
+}
+
+/* One setting from answers into the draft: kept unless a is silent. */
+static void
+take(char **to, const char *from)
+{
+	if (from == NULL)
+		return;
+	free(*to);
+	*to = xstrdup(from);
 }
 
 void
@@ -67,6 +80,11 @@ draft_fill(struct draft *d, const struct answers *a)
 	char			 port[16];
 	size_t			 i, k;
 
+	if (a->practice || a->lab != NULL)
+		d->practice = 1;
+	take(&d->lab, a->lab);
+	take(&d->known_hosts, a->known_hosts);
+	take(&d->dns_server, a->dns_server);
 	for (i = 0; i < d->rb->nvars; i++)
 		if (answers_get(a, d->rb->vars[i].name) != NULL)
 			draft_set(d, i, answers_get(a, d->rb->vars[i].name));
@@ -265,6 +283,13 @@ draft_answers(const struct draft *d)
 	size_t			 i;
 
 	a->runbook = arena_strdup(a->arena, d->rb->id);
+	a->practice = d->practice;
+	if (d->lab != NULL)
+		a->lab = arena_strdup(a->arena, d->lab);
+	if (d->known_hosts != NULL)
+		a->known_hosts = arena_strdup(a->arena, d->known_hosts);
+	if (d->dns_server != NULL)
+		a->dns_server = arena_strdup(a->arena, d->dns_server);
 	/* Empty: the default stands in, as when a file leaves it out. */
 	for (i = 0; i < d->rb->nvars; i++)
 		if (*d->values[i] != '\0')

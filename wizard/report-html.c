@@ -9,11 +9,19 @@
 #include <string.h>
 #include <time.h>
 
+#include "report.h"
 #include "report-int.h"
 #include "util.h"
 
-/* HTML: one file, no scripts, nothing fetched; prints on A4 or letter. */
-
+/*
+ * HTML: one file, no scripts, nothing fetched. On screen a page; on paper
+ * (A4 or letter, whichever the printer has) a record for the change board:
+ * no fills, every page footed with the session, its runbook and the audit
+ * head (and page N of M), a row never split across two pages, headings
+ * kept with what follows, the audit head and the session's summary on the
+ * first page. Word columns (who, which host, what kind) keep each word
+ * whole; prose columns may break a long token (a hash, a path) anywhere.
+ */
 static const char html_style[] =
     "body{font:14px/1.45 system-ui,-apple-system,\"Segoe UI\",Roboto,"
     "\"Helvetica Neue\",Arial,sans-serif;color:#1b1b1b;max-width:75em;"
@@ -26,12 +34,18 @@ static const char html_style[] =
     "table{border-collapse:collapse;width:100%;margin:.4em 0 1em}\n"
     "th,td{border:1px solid #c8c8c8;padding:.25em .5em;text-align:left;"
     "vertical-align:top}\n"
+    /* anywhere, not break-word: it lets the table narrow a prose column
+     * below its longest token instead of running off the page. */
     "td{white-space:pre-wrap;overflow-wrap:anywhere}\n"
+    /* A word column is never narrower than its longest word: "alice" is
+     * never "alic e". */
+    "td.w{overflow-wrap:normal;word-break:normal}\n"
+    "td.k{white-space:nowrap}\n"
     "thead th{background:#eee}\n"
     "table.kv{width:auto}\n"
     "table.kv th{background:#f5f5f5;white-space:nowrap}\n"
     "td.n{text-align:right;white-space:nowrap}\n"
-    "td.t{white-space:nowrap}\n"
+    "td.t,time{white-space:nowrap}\n"
     "code,pre{font-family:ui-monospace,\"DejaVu Sans Mono\",Menlo,Consolas,"
     "monospace;font-size:.9em}\n"
     "pre{background:#f6f6f6;border:1px solid #ddd;padding:.5em .7em;"
@@ -42,14 +56,85 @@ static const char html_style[] =
     ".verdict{font-size:1.1em;font-weight:600}\n"
     ".alert{border:2px solid #b3001b;background:#fdecef;padding:.6em .9em;"
     "margin:1em 0}\n"
+    ".practice{border:4px double #b3001b;background:#fff4d6;"
+    "padding:.7em 1em;margin:1em 0;font-size:1.1em}\n"
     ".ok{border:1px solid #1a6b32;background:#eef7f1;padding:.5em .9em}\n"
     ".muted{color:#666}\n"
     ".hist{color:#444;font-size:.92em}\n"
-    "@media print{body{margin:0;max-width:none;font-size:9.5pt}"
-    "h2,h3{break-after:avoid}tr,pre,.alert{break-inside:avoid}"
+    /* A practice record's watermark: behind the text, on screen and on
+     * every printed page (a fixed box repeats on each page). */
+    ".wm{position:fixed;top:38%;left:0;right:0;text-align:center;"
+    "font:700 7em/1 system-ui,\"DejaVu Sans\",sans-serif;"
+    "letter-spacing:.08em;color:rgba(179,0,27,.09);"
+    "transform:rotate(-28deg);z-index:-1;pointer-events:none}\n"
+    "@page{margin:16mm 14mm 18mm}\n"
+    "@media print{body{margin:0;padding:0;max-width:none;font-size:9pt;"
+    "color:#000}"
+    "a{color:inherit;text-decoration:none}"
+    "h1,h2,h3{break-after:avoid}"
+    "tr,pre,.alert,.practice,.ok,.verdict{break-inside:avoid}"
     "thead{display:table-header-group}"
-    ".alert,.ok,thead th,table.kv th{-webkit-print-color-adjust:exact;"
-    "print-color-adjust:exact}}\n";
+    /* No ink on fills or colour: the words and the borders say it. */
+    "thead th,table.kv th,pre,.ok,.alert,.practice{background:none}"
+    "th,td{border-color:#888}"
+    ".done,.skipped,.failed,.pending,.ready,.blocked,.in-progress,.na,"
+    ".muted,.hist{color:#000}"
+    ".alert{border:2px solid #000}.ok{border:1px solid #000}"
+    ".practice{border:4px double #000}"
+    ".wm{color:rgba(0,0,0,.08)}}\n";
+
+/*
+ * A string for CSS content: from the record, so quotes, backslashes,
+ * angle brackets and control characters go out as CSS escapes (nothing
+ * can end the string or the style element).
+ */
+static void
+css_string(FILE *fp, const char *s)
+{
+	const unsigned char	*p;
+
+	fputc('"', fp);
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\' ||
+		    *p == '<' || *p == '>' || *p == '&')
+			fprintf(fp, "\\%x ", *p);
+		else
+			fputc(*p, fp);
+	fputc('"', fp);
+}
+
+/*
+ * Each printed page says what it belongs to, so a page that strays from
+ * the pile still names its session, runbook and audit head; a practice
+ * record says so at the top of every page as well.
+ */
+static void
+html_page_boxes(FILE *fp, const struct report *r)
+{
+	const char	*head = report_audit_head(r);
+	char		 foot[200];
+
+	fputs("@page{", fp);
+	if (r->practice) {
+		fputs("@top-center{content:", fp);
+		css_string(fp, "PRACTICE RECORD \xe2\x80\x94 NOT A CHANGE "
+		    "RECORD");
+		fputs(";font:700 11pt system-ui,\"DejaVu Sans\",sans-serif;"
+		    "color:#000}", fp);
+	}
+	/* The head's hash shortened: the whole of it is on the first page. */
+	snprintf(foot, sizeof(foot), "%s session %lld (%s) \xc2\xb7 audit "
+	    "head %.*s%s", r->practice ? "Practice record," : "Change record,",
+	    (long long)r->id, r->runbook_id, head != NULL ?
+	    (int)(strchr(head, ':') - head) + 17 : 0, head != NULL ? head :
+	    "", head != NULL ? "\xe2\x80\xa6" : "NOT VERIFIED");
+	fputs("@bottom-left{content:", fp);
+	css_string(fp, foot);
+	fputs(";font:8pt system-ui,\"DejaVu Sans\",sans-serif;color:#000}"
+	    "@bottom-right{content:\"page \" counter(page) \" of \" "
+	    "counter(pages);font:8pt system-ui,\"DejaVu Sans\",sans-serif;"
+	    "color:#000}}\n", fp);
+}
 
 /* Everything from outside is escaped, quotes too (it may end up in an
  * attribute one day). */
@@ -109,11 +194,16 @@ html_doc_begin(struct r_out *w, const struct report *r)
 	    "default-src 'none'; style-src 'unsafe-inline'\">\n"
 	    "<meta name=\"viewport\" content=\"width=device-width, "
 	    "initial-scale=1\">\n<meta name=\"generator\" content=\"%s\">\n"
-	    "<title>Change record: session %lld, ", report_generator(),
+	    "<title>%ssession %lld, ", report_generator(), report_kind(r),
 	    (long long)r->id);
 	html_text(w, r->runbook_id);
-	fprintf(w->fp, "</title>\n<style>\n%s</style>\n</head>\n<body>\n",
-	    html_style);
+	fprintf(w->fp, "</title>\n<style>\n%s", html_style);
+	html_page_boxes(w->fp, r);
+	fprintf(w->fp, "</style>\n</head>\n<body%s>\n", r->practice ?
+	    " class=\"practice-record\"" : "");
+	if (r->practice)
+		fputs("<div class=\"wm\" aria-hidden=\"true\">PRACTICE</div>\n",
+		    w->fp);
 }
 
 static void
@@ -195,9 +285,9 @@ html_box_end(struct r_out *w)
 }
 
 static void
-html_banner_begin(struct r_out *w)
+html_banner_begin(struct r_out *w, const char *cls)
 {
-	html_box_begin(w, "alert");
+	html_box_begin(w, cls);
 }
 
 static void
@@ -279,7 +369,9 @@ html_cell(struct r_out *w, const struct r_col *c)
 	static const char *const open[] = {
 		[RA_TEXT] = "<td>",
 		[RA_NUM] = "<td class=\"n\">",
-		[RA_TIME] = "<td class=\"t\">"
+		[RA_TIME] = "<td class=\"t\">",
+		[RA_WORD] = "<td class=\"w\">",
+		[RA_KEY] = "<td class=\"k\">"
 	};
 
 	if (c != w->table->cols)

@@ -119,11 +119,23 @@ struct r_inst {
 	size_t		 nchecks;
 };
 
+/* A host's own value of a variable answered per host of its role. */
+struct r_host_value {
+	char		*host;
+	char		*value;		/* NULL: no value */
+	const char	*source;	/* answer, default, none, withheld */
+};
+
 struct r_answer {
 	char		*name;
 	char		*value;		/* NULL: no value */
-	const char	*source;	/* answer, default, none, withheld */
+	const char	*source;	/* answer, default, none, withheld,
+					   per host */
 	char		*prompt;
+	/* per_host: each host of its role, in inventory order. */
+	char		*role;		/* NULL: one value for the deployment */
+	struct r_host_value *hv;
+	size_t		 nhv;
 };
 
 struct r_host {
@@ -184,7 +196,11 @@ struct report {
 	char			*title;
 	char			*sha256;	/* what the session runs on */
 	char			*sha256_now;	/* the file now, when it differs */
-	char			*source;
+	char			*source;	/* the document's file name */
+	char			*source_title;	/* and what a reader calls it */
+	/* A practice session's record: never a change record. */
+	int			 practice;
+	char			*lab;		/* the lab's folder, or NULL */
 	char			*operator;
 	char			*machine;
 	time_t			 started;
@@ -247,6 +263,9 @@ const char	*report_plural(size_t, const char *, const char *);
 const char	*report_millis(int64_t, char *, size_t);
 /* "fedwiz 0.1.0" */
 const char	*report_generator(void);
+/* What the record is, as its title begins: "Change record: ", or
+ * "Practice record (not a change record): ". */
+const char	*report_kind(const struct report *);
 
 /* How much of a check's excerpt md and html show: the byte length, and
  * how many of how many lines that is. */
@@ -271,11 +290,15 @@ const char	*report_forced_reason(const struct r_hist *);
  */
 
 /* How a column's cells read: md aligns numbers right; html keeps
- * numbers and times from wrapping. */
+ * numbers and times from wrapping, lets prose break a long token (a hash,
+ * a path) anywhere, and keeps each word of a word column whole. */
 enum r_align {
-	RA_TEXT,
+	RA_TEXT,	/* prose: notes, messages, instructions */
 	RA_NUM,
-	RA_TIME
+	RA_TIME,
+	RA_WORD,	/* names: an operator, a host, an address */
+	RA_KEY		/* one of fedwiz's own words (a kind, a status,
+			   a role): never broken, not even at a hyphen */
 };
 
 struct r_col {
@@ -320,7 +343,8 @@ struct r_fmt {
 	void	(*para_end)(struct r_out *);
 	/* A paragraph that stands out (the verdict); class by status. */
 	void	(*lead)(struct r_out *, const char *, const char *);
-	void	(*banner_begin)(struct r_out *);
+	/* class: "alert" (the audit), "practice" (not a change record) */
+	void	(*banner_begin)(struct r_out *, const char *);
 	void	(*banner_end)(struct r_out *);
 	void	(*box_begin)(struct r_out *, const char *);	/* class */
 	void	(*box_end)(struct r_out *);

@@ -97,6 +97,15 @@ json_head(struct json *j, const struct report *r)
 	const struct r_step	*rs;
 	struct r_walk		 at = { 0, 0 };
 
+	struct buf		 title;
+
+	/* What this document is, first: a reader (or a script filing
+	 * records) must not take a practice record for a change record. */
+	json_kstr(j, "record", r->practice ? "practice" : "change");
+	buf_init(&title);
+	buf_printf(&title, "%s%s", report_kind(r), r->title);
+	json_kstr(j, "title", title.s);
+	buf_free(&title);
 	json_key(j, "report");
 	json_obj_begin(j);
 	json_kint(j, "format", 1);
@@ -109,6 +118,8 @@ json_head(struct json *j, const struct report *r)
 	json_key(j, "session");
 	json_obj_begin(j);
 	json_kint(j, "id", (long long)r->id);
+	json_kbool(j, "practice", r->practice);
+	json_kstr(j, "lab", r->lab);
 	json_kstr(j, "state", r->closed > 0 ? "closed" : "open");
 	json_ktime(j, "closed", r->closed);
 	json_key(j, "runbook");
@@ -118,6 +129,7 @@ json_head(struct json *j, const struct report *r)
 	json_kstr(j, "sha256", r->sha256);
 	json_kstr(j, "sha256_now", r->sha256_now);
 	json_kstr(j, "source", r->source);
+	json_kstr(j, "source_title", r->source_title);
 	json_obj_end(j);
 	json_kstr(j, "started_by", r->operator);
 	json_kstr(j, "machine", r->machine);
@@ -192,7 +204,7 @@ json_inventory(struct json *j, const struct report *r)
 {
 	const struct r_answer	*an;
 	const struct r_host	*ho;
-	size_t			 i;
+	size_t			 i, k;
 
 	json_key(j, "answers");
 	json_arr_begin(j);
@@ -203,6 +215,20 @@ json_inventory(struct json *j, const struct report *r)
 		json_kstr(j, "value", an->value);
 		json_kstr(j, "source", an->source);
 		json_kstr(j, "prompt", an->prompt);
+		/* A variable per host: each host's own, by name. */
+		if (an->role != NULL) {
+			json_kstr(j, "per_host", an->role);
+			json_key(j, "hosts");
+			json_arr_begin(j);
+			for (k = 0; k < an->nhv; k++) {
+				json_obj_begin(j);
+				json_kstr(j, "host", an->hv[k].host);
+				json_kstr(j, "value", an->hv[k].value);
+				json_kstr(j, "source", an->hv[k].source);
+				json_obj_end(j);
+			}
+			json_arr_end(j);
+		}
 		json_obj_end(j);
 	}
 	json_arr_end(j);

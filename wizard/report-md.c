@@ -107,8 +107,9 @@ md_lead(struct r_out *w, const char *cls, const char *s)
 }
 
 static void
-md_banner_begin(struct r_out *w)
+md_banner_begin(struct r_out *w, const char *cls)
 {
+	(void)cls;
 	report_table_block(w);
 	fputs("> ", w->fp);
 }

@@ -175,6 +175,18 @@ summary(struct r_out *w, const struct report *r)
 
 	section(w, "summary", "Summary");
 	f->kv_begin(w);
+	f->kv_row_begin(w, "Record");
+	if (r->practice) {
+		f->alarm(w, "practice, not a change record");
+		say(w, ": the session was started on ");
+		if (r->lab != NULL) {
+			say(w, "the answers of the training lab in ");
+			code(w, r->lab);
+		} else
+			say(w, "answers that say they are for practice");
+	} else
+		say(w, "change record");
+	f->kv_row_end(w);
 	f->kv_row_begin(w, "Session");
 	if (r->closed > 0)
 		say(w, "%lld (closed %s)", (long long)r->id,
@@ -202,7 +214,7 @@ summary(struct r_out *w, const struct report *r)
 		f->kv_row_end(w);
 	}
 	f->kv_row_begin(w, "Source document");
-	opt(w, r->source);
+	opt(w, r->source_title);
 	f->kv_row_end(w);
 	f->kv_row_begin(w, "Started by");
 	f->text(w, r->operator);
@@ -244,8 +256,8 @@ summary(struct r_out *w, const struct report *r)
 }
 
 static const struct r_col step_list_cols[] = {
-	{ "Procedure", RA_TEXT }, { "Step", RA_NUM },
-	{ "Instruction", RA_TEXT }, { "By", RA_TEXT }, { "At", RA_TIME },
+	{ "Procedure", RA_WORD }, { "Step", RA_NUM },
+	{ "Instruction", RA_TEXT }, { "By", RA_WORD }, { "At", RA_TIME },
 	{ "Note", RA_TEXT }
 };
 static const struct r_table step_list_table = {
@@ -253,16 +265,16 @@ static const struct r_table step_list_table = {
 };
 
 static const struct r_col redone_cols[] = {
-	{ "Procedure", RA_TEXT }, { "Step", RA_NUM }, { "Failed at", RA_TIME },
-	{ "By", RA_TEXT }, { "Reason", RA_TEXT }, { "Now", RA_TEXT }
+	{ "Procedure", RA_WORD }, { "Step", RA_NUM }, { "Failed at", RA_TIME },
+	{ "By", RA_WORD }, { "Reason", RA_TEXT }, { "Now", RA_TEXT }
 };
 static const struct r_table redone_table = {
 	NULL, redone_cols, nitems(redone_cols), 0
 };
 
 static const struct r_col forced_cols[] = {
-	{ "Procedure", RA_TEXT }, { "Step", RA_NUM }, { "At", RA_TIME },
-	{ "By", RA_TEXT }, { "Why it was blocked", RA_TEXT }
+	{ "Procedure", RA_WORD }, { "Step", RA_NUM }, { "At", RA_TIME },
+	{ "By", RA_WORD }, { "Why it was blocked", RA_TEXT }
 };
 static const struct r_table forced_table = {
 	NULL, forced_cols, nitems(forced_cols), 0
@@ -474,7 +486,7 @@ audit(struct r_out *w, const struct report *r)
 }
 
 static const struct r_col answer_cols[] = {
-	{ "Variable", RA_TEXT }, { "Value", RA_TEXT }, { "Source", RA_TEXT },
+	{ "Variable", RA_WORD }, { "Value", RA_WORD }, { "Source", RA_KEY },
 	{ "Prompt", RA_TEXT }
 };
 static const struct r_table answer_table = {
@@ -482,12 +494,43 @@ static const struct r_table answer_table = {
 };
 
 static const struct r_col host_cols[] = {
-	{ "Role", RA_TEXT }, { "Host", RA_TEXT }, { "Address", RA_TEXT },
-	{ "User", RA_TEXT }, { "Profile", RA_TEXT }
+	{ "Role", RA_KEY }, { "Host", RA_WORD }, { "Address", RA_WORD },
+	{ "User", RA_WORD }, { "Profile", RA_KEY }
 };
 static const struct r_table host_table = {
 	NULL, host_cols, nitems(host_cols), 0
 };
+
+/* A per-host variable's cell: each host's own value, one a line. */
+static void
+host_values(struct r_out *w, const struct r_answer *an)
+{
+	const struct r_host_value	*hv;
+	size_t				 k;
+
+	cell(w);
+	if (an->nhv == 0) {
+		say(w, "each host of ");
+		code(w, an->role);
+		say(w, " (none listed)");
+		return;
+	}
+	for (k = 0; k < an->nhv; k++) {
+		hv = &an->hv[k];
+		if (k > 0)
+			w->fmt->br(w);
+		code(w, hv->host);
+		say(w, ": ");
+		if (hv->value == NULL)
+			w->fmt->muted(w, strcmp(hv->source, "withheld") == 0 ?
+			    "(withheld)" : "(no answer)");
+		else {
+			code(w, hv->value);
+			if (strcmp(hv->source, "answer") != 0)
+				say(w, " (%s)", hv->source);
+		}
+	}
+}
 
 static void
 answers(struct r_out *w, const struct report *r)
@@ -502,7 +545,9 @@ answers(struct r_out *w, const struct report *r)
 		an = &r->answers[i];
 		row_begin(w);
 		cell_code(w, an->name);
-		if (an->value != NULL)
+		if (an->role != NULL)
+			host_values(w, an);
+		else if (an->value != NULL)
 			cell_code(w, an->value);
 		else
 			cell_opt(w, strcmp(an->source, "withheld") == 0 ?
@@ -633,8 +678,8 @@ step_note(struct r_out *w, const struct r_step *rs)
 }
 
 static const struct r_col check_cols[] = {
-	{ "Step", RA_NUM }, { "Kind", RA_TEXT }, { "Target", RA_TEXT },
-	{ "Result", RA_TEXT }, { "Message", RA_TEXT }, { "At", RA_TIME },
+	{ "Step", RA_NUM }, { "Kind", RA_KEY }, { "Target", RA_WORD },
+	{ "Result", RA_KEY }, { "Message", RA_TEXT }, { "At", RA_TIME },
 	{ "Duration", RA_NUM }, { "Output", RA_TEXT }
 };
 static const struct r_table check_table = {
@@ -706,8 +751,8 @@ checks(struct r_out *w, const struct r_inst *ri)
 }
 
 static const struct r_col step_cols[] = {
-	{ "#", RA_NUM }, { "Instruction", RA_TEXT }, { "Status", RA_TEXT },
-	{ "By", RA_TEXT }, { "At", RA_TIME }, { "Note", RA_TEXT }
+	{ "#", RA_NUM }, { "Instruction", RA_TEXT }, { "Status", RA_KEY },
+	{ "By", RA_WORD }, { "At", RA_TIME }, { "Note", RA_TEXT }
 };
 static const struct r_table step_table = {
 	NULL, step_cols, nitems(step_cols), 0
@@ -808,9 +853,9 @@ static const struct r_table orphan_table = {
 
 /* The chain column is there only when the chain is broken. */
 static const struct r_col event_cols[] = {
-	{ "#", RA_NUM }, { "At", RA_TIME }, { "Operator", RA_TEXT },
-	{ "Event", RA_TEXT }, { "Step", RA_TEXT }, { "Detail", RA_TEXT },
-	{ "Chain", RA_TEXT }
+	{ "#", RA_NUM }, { "At", RA_TIME }, { "Operator", RA_WORD },
+	{ "Event", RA_KEY }, { "Step", RA_WORD }, { "Detail", RA_TEXT },
+	{ "Chain", RA_KEY }
 };
 static const struct r_table event_table = {
 	NULL, event_cols, nitems(event_cols) - 1, 0
@@ -869,8 +914,25 @@ banners(struct r_out *w, const struct report *r)
 	const struct r_fmt	*f = w->fmt;
 	size_t			 n = r->audit.unbacked;
 
+	/* First of all: a practice record must never pass for a change
+	 * record, on screen or on paper. */
+	if (r->practice) {
+		f->banner_begin(w, "practice");
+		f->strong_begin(w, NULL);
+		say(w, "PRACTICE RECORD \xe2\x80\x94 NOT A CHANGE RECORD.");
+		f->strong_end(w);
+		say(w, " Session %lld was started on ", (long long)r->id);
+		if (r->lab != NULL) {
+			say(w, "the answers of the training lab in ");
+			code(w, r->lab);
+		} else
+			say(w, "answers marked for practice");
+		say(w, ": nothing in it was done on a real estate. Do not file "
+		    "it as the record of a change.");
+		f->banner_end(w);
+	}
 	if (!r->audit.ok) {
-		f->banner_begin(w);
+		f->banner_begin(w, "alert");
 		f->strong_begin(w, NULL);
 		say(w, "AUDIT CHAIN BROKEN at event %lld.",
 		    (long long)r->audit.bad);
@@ -882,7 +944,7 @@ banners(struct r_out *w, const struct report *r)
 		f->banner_end(w);
 	}
 	if (n > 0) {
-		f->banner_begin(w);
+		f->banner_begin(w, "alert");
 		f->strong_begin(w, NULL);
 		say(w, "%zu step %s NOT match the event log.", n,
 		    report_plural(n, "record does", "records do"));
@@ -909,8 +971,12 @@ head(struct r_out *w, const struct report *r)
 	f->strong_end(w);
 	say(w, " ");
 	code(w, report_audit_head(r));
-	say(w, " (events and the last one's SHA-256). Paste it into the change "
-	    "ticket: ");
+	if (r->practice)
+		say(w, " (events and the last one's SHA-256). In a real session "
+		    "it goes into the change ticket, and ");
+	else
+		say(w, " (events and the last one's SHA-256). Paste it into the "
+		    "change ticket: ");
 	code(w, "fedwiz audit verify --head N:HASH");
 	say(w, " later proves that nothing up to it was rewritten or removed. "
 	    "The chain has no key; whoever can write the database can "
@@ -927,7 +993,7 @@ report_table(FILE *fp, const struct report *r, const struct r_fmt *f)
 	if (f->doc_begin != NULL)
 		f->doc_begin(&w, r);
 	f->heading_begin(&w, 1, NULL);
-	say(&w, "Change record: ");
+	say(&w, "%s", report_kind(r));
 	f->text(&w, r->title);
 	f->heading_end(&w, 1);
 	banners(&w, r);

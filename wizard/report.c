@@ -205,6 +205,13 @@ gather_summary(struct report *r, const struct session *s)
 	if (strcmp(s->rb->hash, s->info.runbook_hash) != 0)
 		r->sha256_now = clean(r->a, s->rb->hash, 0);
 	r->source = clean_opt(r->a, s->rb->source, 0);
+	/* A file name means nothing to the change manager: the document's
+	 * own title (the runbook's title, by the format's definition, when
+	 * it has no source_title). */
+	r->source_title = clean(r->a, s->rb->source_title != NULL ?
+	    s->rb->source_title : s->rb->title, 0);
+	r->practice = s->info.practice;
+	r->lab = clean_opt(r->a, s->info.lab, 0);
 	r->operator = clean(r->a, s->info.operator, 0);
 	r->machine = clean(r->a, s->info.host, 0);
 	r->started = s->info.started;
@@ -255,6 +262,52 @@ gather_time(struct report *r)
 	buf_free(&x);
 }
 
+/* Where a value comes from: *val is the answer given (NULL: none); it
+ * becomes the default when there is none, NULL when it is withheld. */
+static const char *
+value_source(const struct rb_var *v, const char **val)
+{
+	const char	*src = "answer";
+
+	if (*val == NULL) {
+		*val = v->def;
+		src = *val != NULL ? "default" : "none";
+	}
+	if (*val != NULL && secret_name(v->name)) {
+		*val = NULL;
+		src = "withheld";
+	}
+	return src;
+}
+
+/*
+ * A variable answered per host: no value for the deployment, one per
+ * host of its role (its own, else the default), each said as the
+ * deployment's would be. A change manager must see fe1's FQDN, not "none".
+ */
+static void
+gather_host_values(struct report *r, const struct session *s,
+    const struct rb_var *v, struct r_answer *an)
+{
+	const struct role_hosts	*rh = answers_hosts(s->ans, v->per_host);
+	struct r_host_value	*hv;
+	const char		*val;
+	size_t			 k;
+
+	an->role = clean(r->a, v->per_host, 0);
+	an->source = "per host";
+	if (rh == NULL || rh->n == 0)
+		return;
+	an->hv = arena_calloc(r->a, rh->n, sizeof(*an->hv));
+	for (k = 0; k < rh->n; k++) {
+		hv = &an->hv[an->nhv++];
+		hv->host = clean(r->a, rh->hosts[k].name, 0);
+		val = answers_host_var(&rh->hosts[k], v->name);
+		hv->source = value_source(v, &val);
+		hv->value = clean_opt(r->a, val, 0);
+	}
+}
+
 static void
 gather_answers(struct report *r, const struct session *s)
 {
@@ -269,16 +322,12 @@ gather_answers(struct report *r, const struct session *s)
 		an = &r->answers[r->nanswers++];
 		an->name = clean(r->a, v->name, 0);
 		an->prompt = clean_opt(r->a, v->prompt, 0);
-		if ((val = answers_get(s->ans, v->name)) != NULL)
-			an->source = "answer";
-		else if ((val = v->def) != NULL)
-			an->source = "default";
-		else
-			an->source = "none";
-		if (val != NULL && secret_name(v->name)) {
-			an->source = "withheld";
-			val = NULL;
+		if (v->per_host != NULL) {
+			gather_host_values(r, s, v, an);
+			continue;
 		}
+		val = answers_get(s->ans, v->name);
+		an->source = value_source(v, &val);
 		an->value = clean_opt(r->a, val, 0);
 	}
 }
@@ -1079,6 +1128,13 @@ const char *
 report_generator(void)
 {
 	return PACKAGE_NAME " " PACKAGE_VERSION;
+}
+
+const char *
+report_kind(const struct report *r)
+{
+	return r->practice ? "Practice record (not a change record): " :
+	    "Change record: ";
 }
 
 /* The failure's reason: the note recorded with it. */

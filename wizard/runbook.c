@@ -2075,6 +2075,7 @@ static const struct field runbook_fields[] = {
 	    .off = offsetof(struct runbook, id), .expect = "a runbook id" },
 	FIELD("title", F_TEXT, 1, struct runbook, title),
 	FIELD("source", F_TEXT, 1, struct runbook, source),
+	FIELD("source_title", F_TEXT, 0, struct runbook, source_title),
 	FIELD("summary", F_TEXT, 1, struct runbook, summary),
 	FIELD("notes", F_TEXT, 0, struct runbook, notes),
 	/* Roles first: a variable may be per host of one. */

@@ -445,6 +445,17 @@ session_open(struct store *st, int64_t id, const char *dir,
 	}
 
 	s->ans = answers_new();
+	/* The session's settings, as its answers file gave them: the
+	 * checks run on its answers read them there. */
+	s->ans->practice = s->info.practice;
+	if (s->info.lab != NULL)
+		s->ans->lab = arena_strdup(s->ans->arena, s->info.lab);
+	if (s->info.known_hosts != NULL)
+		s->ans->known_hosts = arena_strdup(s->ans->arena,
+		    s->info.known_hosts);
+	if (s->info.dns_server != NULL)
+		s->ans->dns_server = arena_strdup(s->ans->arena,
+		    s->info.dns_server);
 	lc.s = s;
 	/* Hosts first: a host's own answers go to it. */
 	if ((rc = store_sites(st, id, site_cb, &lc, d)) != STORE_OK ||
@@ -501,6 +512,7 @@ start(struct store *st, const char *dir, const char *name,
 {
 	struct runbook		*rb = NULL;
 	struct answers		*ans;
+	struct store_settings	 set;
 	const struct rb_var	*v;
 	const struct host	*h;
 	char			*text = NULL;
@@ -526,8 +538,12 @@ start(struct store *st, const char *dir, const char *name,
 	/* Session, runbook text, answers and inventory: all or nothing. */
 	if ((rc = store_begin(st, d)) != STORE_OK)
 		goto out;
+	set.practice = ans->practice;
+	set.lab = ans->lab;
+	set.known_hosts = ans->known_hosts;
+	set.dns_server = ans->dns_server;
 	rc = store_session_create(st, rb->id, rb->hash, text, len, operator,
-	    window_end, id, d);
+	    window_end, &set, id, d);
 	for (i = 0; i < rb->nvars && rc == STORE_OK; i++) {
 		v = &rb->vars[i];
 		if (answers_get(ans, v->name) != NULL)

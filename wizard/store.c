@@ -234,6 +234,18 @@ static const char *const migrations[] = {
 	"  nerror INTEGER NOT NULL,"
 	"  operator TEXT NOT NULL,"
 	"  at INTEGER NOT NULL);",
+	/* 2 -> 3: practice sessions, and the estate's own settings the
+	 * session's checks use (issue 15). practice: started on a training
+	 * lab's answers (lab: its folder), never a change record and never
+	 * the session commands pick by default; the session-start event says
+	 * it too (extra 'practice'), so flipping the column is seen.
+	 * known_hosts, dns_server: what the answers file named; NULL: the
+	 * defaults (~/.ssh/known_hosts, resolv.conf's servers). */
+	"ALTER TABLE sessions ADD COLUMN practice INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (practice IN (0, 1));"
+	"ALTER TABLE sessions ADD COLUMN lab TEXT;"
+	"ALTER TABLE sessions ADD COLUMN known_hosts TEXT;"
+	"ALTER TABLE sessions ADD COLUMN dns_server TEXT;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
@@ -1251,14 +1263,21 @@ store_path(const struct store *st)
 int
 store_session_create(struct store *st, const char *runbook_id,
     const char *runbook_hash, const char *text, size_t len,
-    const char *operator, time_t window_end, int64_t *id, struct diags *d)
+    const char *operator, time_t window_end,
+    const struct store_settings *set, int64_t *id, struct diags *d)
 {
-	char		 detail[256];
-	time_t		 now = store_now();
-	int		 rc;
+	static const struct store_settings	 none;
+	struct store_event			 e;
+	struct buf				 detail;
+	time_t					 now = store_now();
+	int					 rc, practice;
 
+	if (set == NULL)
+		set = &none;
+	practice = set->practice || set->lab != NULL;
 	if ((rc = tx_begin(st, d)) != STORE_OK)
 		return rc;
+	buf_init(&detail);
 	if ((rc = run(st, d, "recording the runbook",
 	    "INSERT OR IGNORE INTO runbooks (hash, runbook_id, text) VALUES "
 	    "(?, ?, ?)", "ttb", runbook_hash, runbook_id, text,
@@ -1266,31 +1285,73 @@ store_session_create(struct store *st, const char *runbook_id,
 		goto out;
 	if ((rc = run(st, d, "creating the session",
 	    "INSERT INTO sessions (runbook_id, runbook_hash, operator, host, "
-	    "started, window_end, updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
-	    "ttttizi", runbook_id, runbook_hash, operator, st->host,
-	    (int64_t)now, (int64_t)window_end, (int64_t)now)) != STORE_OK)
+	    "started, window_end, updated, practice, lab, known_hosts, "
+	    "dns_server) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "ttttiziittt", runbook_id, runbook_hash, operator, st->host,
+	    (int64_t)now, (int64_t)window_end, (int64_t)now, (int64_t)practice,
+	    set->lab, set->known_hosts, set->dns_server)) != STORE_OK)
 		goto out;
 	*id = sqlite3_last_insert_rowid(st->db);
-	snprintf(detail, sizeof(detail), "runbook %s sha256 %s", runbook_id,
-	    runbook_hash);
-	if ((rc = event_append(st, *id, now, operator, "session-start", NULL,
-	    NULL, 0, detail, d)) != STORE_OK)
+	/* The session's own settings are part of the record: a practice
+	 * session says so in its first event (extra "practice", the fact;
+	 * detail, the words), so a practice record cannot be passed off as
+	 * a change record by editing the sessions table. */
+	buf_printf(&detail, "runbook %s sha256 %s", runbook_id, runbook_hash);
+	if (practice) {
+		buf_adds(&detail, "; a practice session");
+		if (set->lab != NULL)
+			buf_printf(&detail, " on the training lab in %s",
+			    set->lab);
+		buf_adds(&detail, ", not a change record");
+	}
+	if (set->known_hosts != NULL)
+		buf_printf(&detail, "; known_hosts %s", set->known_hosts);
+	if (set->dns_server != NULL)
+		buf_printf(&detail, "; dns_server %s", set->dns_server);
+	memset(&e, 0, sizeof(e));
+	e.session = *id;
+	e.at = now;
+	e.operator = (char *)(uintptr_t)operator;
+	e.kind = (char *)(uintptr_t)"session-start";
+	e.detail = detail.s;
+	e.extra = (char *)(uintptr_t)(practice ? "practice" : "");
+	if ((rc = event_write(st, &e, d)) != STORE_OK)
 		goto out;
+	buf_free(&detail);
 	return tx_commit(st, d);
 out:
+	buf_free(&detail);
 	tx_rollback(st);
 	return rc;
 }
 
+/*
+ * Whether session s is a practice one: its row says so, or its first
+ * event (the session-start, written in the same transaction) does. Read
+ * through events_by_session: one row.
+ */
+#define SESSION_PRACTICE \
+    "(s.practice != 0 OR coalesce((SELECT e.extra FROM events e WHERE " \
+    "e.session_id = s.id ORDER BY e.id LIMIT 1), '') = 'practice')"
+
 /* The counts are for listings; one session's reader gets the plan's. */
 static const char session_cols[] =
     "s.id, s.runbook_id, s.runbook_hash, s.operator, s.host, s.started, "
-    "coalesce(s.window_end, 0), s.updated, coalesce(s.closed, 0)";
+    "coalesce(s.window_end, 0), s.updated, coalesce(s.closed, 0), "
+    SESSION_PRACTICE ", s.lab, s.known_hosts, s.dns_server";
 static const char session_counts[] =
     ", (SELECT count(*) FROM steps t WHERE t.session_id = s.id AND "
     "t.status IN ('done', 'skipped')), "
     "(SELECT count(*) FROM steps t WHERE t.session_id = s.id AND "
     "t.status = 'failed')";
+
+static char *
+col_text_or_null(sqlite3_stmt *s, int i)
+{
+	const unsigned char	*t = sqlite3_column_text(s, i);
+
+	return t != NULL ? xstrdup((const char *)t) : NULL;
+}
 
 static void
 session_row(sqlite3_stmt *s, struct store_session *out)
@@ -1304,9 +1365,13 @@ session_row(sqlite3_stmt *s, struct store_session *out)
 	out->window_end = (time_t)sqlite3_column_int64(s, 6);
 	out->updated = (time_t)sqlite3_column_int64(s, 7);
 	out->closed = (time_t)sqlite3_column_int64(s, 8);
-	if (sqlite3_column_count(s) > 9) {
-		out->ndone = (size_t)sqlite3_column_int64(s, 9);
-		out->nfailed = (size_t)sqlite3_column_int64(s, 10);
+	out->practice = sqlite3_column_int(s, 9) != 0;
+	out->lab = col_text_or_null(s, 10);
+	out->known_hosts = col_text_or_null(s, 11);
+	out->dns_server = col_text_or_null(s, 12);
+	if (sqlite3_column_count(s) > 13) {
+		out->ndone = (size_t)sqlite3_column_int64(s, 13);
+		out->nfailed = (size_t)sqlite3_column_int64(s, 14);
 	}
 }
 
@@ -1343,11 +1408,16 @@ int
 store_session_latest(struct store *st, int64_t *id, struct diags *d)
 {
 	sqlite3_stmt	*s;
+	struct buf	 b;
+	int64_t		 first = 0;
+	size_t		 n = 0;
 	int		 rc, err = STORE_OK;
 
-	s = prep(st, "SELECT id FROM sessions WHERE closed IS NULL "
-	    "ORDER BY updated DESC, id DESC LIMIT 1", d, "finding the session",
-	    &err);
+	/* A practice session is never the default: an operator in a real
+	 * window must not record on the lab's session by accident. */
+	s = prep(st, "SELECT s.id FROM sessions s WHERE s.closed IS NULL AND "
+	    "NOT " SESSION_PRACTICE " ORDER BY s.updated DESC, s.id DESC "
+	    "LIMIT 1", d, "finding the session", &err);
 	if (s == NULL)
 		return err;
 	rc = sqlite3_step(s);
@@ -1359,8 +1429,36 @@ store_session_latest(struct store *st, int64_t *id, struct diags *d)
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
 		return fail(st, d, rc, "finding the session");
-	diags_add(d, st->path, 0, 0, "no open session; start one with "
-	    "'fedwiz start RUNBOOK'");
+	s = prep(st, "SELECT s.id, s.lab FROM sessions s WHERE s.closed IS "
+	    "NULL AND " SESSION_PRACTICE " ORDER BY s.updated DESC, s.id DESC",
+	    d, "finding the session", &err);
+	if (s == NULL)
+		return err;
+	buf_init(&b);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n++ == 0)
+			first = sqlite3_column_int64(s, 0);
+		buf_printf(&b, "%s%lld", n > 1 ? ", " : "",
+		    (long long)sqlite3_column_int64(s, 0));
+		if (sqlite3_column_type(s, 1) != SQLITE_NULL)
+			buf_printf(&b, " (on the training lab in %s)",
+			    (const char *)sqlite3_column_text(s, 1));
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		buf_free(&b);
+		return fail(st, d, rc, "finding the session");
+	}
+	if (n > 0)
+		diags_add(d, st->path, 0, 0, "no open session for real work: "
+		    "practice %s %s %s open, and a practice session is never the "
+		    "default; give --session %lld to work on it, or start a "
+		    "session with 'fedwiz start RUNBOOK'", n == 1 ? "session" :
+		    "sessions", b.s, n == 1 ? "is" : "are", (long long)first);
+	else
+		diags_add(d, st->path, 0, 0, "no open session; start one with "
+		    "'fedwiz start RUNBOOK'");
+	buf_free(&b);
 	return STORE_EINPUT;
 }
 
@@ -1401,6 +1499,9 @@ store_session_clear(struct store_session *s)
 	free(s->runbook_hash);
 	free(s->operator);
 	free(s->host);
+	free(s->lab);
+	free(s->known_hosts);
+	free(s->dns_server);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -3183,6 +3284,31 @@ out:
 	if (tx)
 		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 	return rc;
+}
+
+int
+store_audit_sessions(struct store *st, void (*fn)(void *, int64_t, int, int),
+    void *ctx, size_t *nbad, struct diags *d)
+{
+	sqlite3_stmt	*s;
+	int		 rc, err = STORE_OK;
+
+	*nbad = 0;
+	s = prep(st, "SELECT s.id, s.practice != 0, coalesce((SELECT e.extra "
+	    "FROM events e WHERE e.session_id = s.id ORDER BY e.id LIMIT 1), "
+	    "'') = 'practice' AS logged FROM sessions s WHERE "
+	    "(s.practice != 0) != logged ORDER BY s.id", d,
+	    "checking the sessions", &err);
+	if (s == NULL)
+		return err;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		(*nbad)++;
+		fn(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int(s, 1),
+		    sqlite3_column_int(s, 2));
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? STORE_OK : fail(st, d, rc,
+	    "checking the sessions");
 }
 
 int

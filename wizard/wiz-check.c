@@ -41,6 +41,9 @@ struct wiz_checks {
 	int64_t			 started;
 	struct wiz_question	*q;		/* waiting, oldest first */
 	size_t			 nq;
+	char			*kh;		/* the session's known_hosts the
+						   engine trusts; NULL: the
+						   command line's or default */
 };
 
 static void
@@ -113,14 +116,30 @@ on_note(void *arg, const struct ssh_target *t, const char *msg)
 	wiz_emit(arg, WIZ_EV_NOTE, 0, "%s: %s", t->name, msg);
 }
 
+/* The known_hosts file the open session's answers named (a training
+ * lab's do), unless the command line gave one: NULL then, or none. */
+static const char *
+session_known_hosts(const struct wiz *w)
+{
+	if (w->cli->known_hosts != NULL || w->ses == NULL)
+		return NULL;
+	return w->ses->ans->known_hosts;
+}
+
 static struct wiz_checks *
 checks_up(struct wiz *w, struct wiz_result *r)
 {
 	struct wiz_checks	*c;
 	struct diags		 d;
+	const char		*kh = session_known_hosts(w);
 
-	if (w->chk != NULL)
+	/* One engine per known_hosts file: another session's (a lab's,
+	 * after a real one) gets an engine of its own. */
+	if (w->chk != NULL && (w->chk->running || (kh == NULL ?
+	    w->chk->kh == NULL : w->chk->kh != NULL &&
+	    strcmp(kh, w->chk->kh) == 0)))
 		return w->chk;
+	wiz_checks_free(w);
 	c = xcalloc(1, sizeof(*c));
 	diags_init(&d);
 	if ((c->cs = cli_ssh_new(w->cli, &c->so, &d)) == NULL) {
@@ -130,6 +149,10 @@ checks_up(struct wiz *w, struct wiz_result *r)
 		return NULL;
 	}
 	diags_free(&d);
+	if (kh != NULL) {
+		c->kh = xstrdup(kh);
+		c->so.known_hosts = c->kh;
+	}
 	/* The wizard asks about an unknown key unless told otherwise. */
 	if (w->cli->host_keys == NULL)
 		c->so.policy = HKP_ASK;
@@ -159,6 +182,7 @@ wiz_checks_free(struct wiz *w)
 	for (i = 0; i < c->nq; i++)
 		question_clear(&c->q[i]);
 	free(c->q);
+	free(c->kh);
 	free(c);
 	w->chk = NULL;
 }
@@ -177,7 +201,10 @@ run_new(struct wiz *w, struct wiz_checks *c)
 	wiz_run_session(w);
 	c->run = check_run_new(w->ev, c->eng, w->ses->plan);
 	check_run_identity(c->run, w->cli->identity);
-	check_run_dns_server(c->run, w->cli->server);
+	/* The session's DNS server (a lab's holds its names) unless the
+	 * command line gave one; the run keeps the session alive. */
+	check_run_dns_server(c->run, w->cli->server != NULL ? w->cli->server :
+	    w->ses->ans->dns_server);
 	c->started = evloop_now();
 	return c->run;
 }

@@ -332,6 +332,8 @@ model(struct wiz *w)
 	w->info.steps = pg.steps;
 	w->info.finished = pg.finished;
 	w->info.failed = pg.failed;
+	w->info.practice = s->info.practice;
+	w->info.lab = s->info.lab;
 	memset(&w->drift, 0, sizeof(w->drift));
 	if (s->drifted) {
 		w->drift.added = s->drift.added;
@@ -465,18 +467,27 @@ wiz_open(struct wiz *w, int64_t id, struct wiz_result *r)
 int
 wiz_resume(struct wiz *w, struct wiz_result *r)
 {
-	struct diags	d;
-	int64_t		latest = 0;
+	int64_t		latest;
 
-	diags_init(&d);
-	if (store_session_latest(w->st, &latest, &d) != STORE_OK ||
-	    latest <= 0) {
-		diags_free(&d);
+	/* Never a practice session: store_session_latest skips them. */
+	if ((latest = wiz_default_session(w)) <= 0) {
 		r->rc = -1;
 		return -1;
 	}
-	diags_free(&d);
 	return wiz_open(w, latest, r);
+}
+
+int64_t
+wiz_default_session(struct wiz *w)
+{
+	struct diags	d;
+	int64_t		id = 0;
+
+	diags_init(&d);
+	if (store_session_latest(w->st, &id, &d) != STORE_OK)
+		id = 0;
+	diags_free(&d);
+	return id;
 }
 
 int
@@ -1006,6 +1017,8 @@ wiz_sessions(struct wiz *w, struct wiz_session_row **out, size_t *n,
 		rows[i].updated = v[i].updated;
 		rows[i].window_end = v[i].window_end;
 		rows[i].closed = v[i].closed;
+		rows[i].practice = v[i].practice;
+		rows[i].lab = v[i].lab != NULL ? xstrdup(v[i].lab) : NULL;
 		rows[i].steps = session_steps(w, v[i].id);
 		/* Who has it open: "ann@vm", "ann@vm +1". */
 		c = NULL;
@@ -1036,6 +1049,7 @@ wiz_sessions_free(struct wiz_session_row *v, size_t n)
 		free(v[i].runbook_id);
 		free(v[i].operator);
 		free(v[i].on);
+		free(v[i].lab);
 	}
 	free(v);
 }

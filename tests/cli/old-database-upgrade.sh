@@ -39,7 +39,10 @@ expect_exit 0 F sessions
 
 # The first write upgrades, with a backup of what was there.
 expect_exit 0 F step set-up-static-route@fe1 2 done --session 1 --operator erin
-[ "$(sqlite3 -readonly "$db" 'PRAGMA user_version')" = 2 ] || fail "not upgraded"
+# (to the newest schema: schema 1 goes through 2 to 3 in one upgrade)
+[ "$(sqlite3 -readonly "$db" 'PRAGMA user_version')" = 3 ] || fail "not upgraded"
+[ "$(sqlite3 -readonly "$db" 'SELECT group_concat(practice) FROM sessions')" = 0,0 ] ||
+	fail "old sessions are not real ones"
 [ -f "$db.v1.bak" ] || fail "no backup"
 [ "$(sqlite3 -readonly "$db.v1.bak" 'PRAGMA user_version')" = 1 ] || fail "backup is not the old file"
 expect_exit 0 F step set-up-static-route@fe1 2 reopen --session 1 --operator erin

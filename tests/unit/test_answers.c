@@ -210,6 +210,54 @@ test_answers_estate_settings(void **state)
 	    "answers file");
 }
 
+/* Practice: lab: implies it, practice: says it; the wizard's forms carry
+ * the file's settings into the answers a session starts with. */
+static void
+test_answers_practice_and_merge(void **state)
+{
+	struct runbook	*rb = rb_from(rb_text);
+	struct answers	*a = answers_new(), *b;
+	struct diags	 d;
+
+	(void)state;
+	assert_null(load(rb, a, "runbook: t\nlab: '/tmp/lab'\n"
+	    "known_hosts: '/tmp/lab/known_hosts'\n"
+	    "dns_server: '127.0.0.1:5353'\n"));
+	assert_true(a->practice);
+	/* What the forms build, given the file's answers: settings kept. */
+	b = answers_new();
+	diags_init(&d);
+	assert_int_equal(answers_merge(b, rb, a, "forms", &d), 0);
+	assert_true(b->practice);
+	assert_string_equal(b->lab, "/tmp/lab");
+	assert_string_equal(b->known_hosts, "/tmp/lab/known_hosts");
+	assert_string_equal(b->dns_server, "127.0.0.1:5353");
+	answers_free(b);
+	/* ... and checked as a file's are. */
+	b = answers_new();
+	a->dns_server = "ns1.example.com";
+	assert_int_equal(answers_merge(b, rb, a, "forms", &d), -1);
+	assert_contains(d.v[d.n - 1].msg, "dns_server: ");
+	diags_free(&d);
+	answers_free(b);
+	answers_free(a);
+
+	a = answers_new();
+	assert_null(load(rb, a, "runbook: t\npractice: yes\n"));
+	assert_true(a->practice);
+	assert_null(a->lab);
+	answers_free(a);
+	a = answers_new();
+	assert_null(load(rb, a, "runbook: t\npractice: false\n"));
+	assert_false(a->practice);
+	answers_free(a);
+	runbook_free(rb);
+	expect("practice: 2\n", "1:11: practice: \"2\" is not true or false");
+	expect("practice: [yes]\n", "1:11: ");
+	expect("lab: /tmp/l\npractice: off\n", "2:11: practice: false, but "
+	    "lab: names a training lab");
+}
+
 int
 main(void)
 {
@@ -219,6 +267,7 @@ main(void)
 		cmocka_unit_test(test_answers_errors_are_located),
 		cmocka_unit_test(test_answers_nul_escape_refused),
 		cmocka_unit_test(test_answers_estate_settings),
+		cmocka_unit_test(test_answers_practice_and_merge),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -426,6 +426,45 @@ test_draft_filled_from_answers(void **state)
 	draft_free(dr);
 }
 
+/* A lab's answers through the forms: the session is practice and keeps
+ * the lab's known_hosts and DNS server. */
+static void
+test_draft_keeps_a_labs_settings(void **state)
+{
+	struct draft		*dr = new_draft();
+	struct answers		*a = answers_new(), *b;
+	struct tmpstore		 ts;
+	struct session		*s = NULL;
+	struct diags		 d;
+	char			*dir = rb_dir();
+	int64_t			 id = 0;
+
+	(void)state;
+	diags_init(&d);
+	a->lab = "/tmp/lab";
+	a->known_hosts = "/tmp/lab/known_hosts";
+	a->dns_server = "127.0.0.1:5353";
+	draft_fill(dr, a);
+	answers_free(a);
+	assert_true(dr->practice);
+	b = draft_answers(dr);
+	assert_true(b->practice);
+	assert_string_equal(b->lab, "/tmp/lab");
+	store_up(&ts);
+	assert_null(start(ts.st, b, &id));
+	answers_free(b);
+	assert_int_equal(session_open(ts.st, id, dir, &s, &d), STORE_OK);
+	assert_true(s->info.practice);
+	assert_string_equal(s->info.lab, "/tmp/lab");
+	assert_string_equal(s->ans->known_hosts, "/tmp/lab/known_hosts");
+	assert_string_equal(s->ans->dns_server, "127.0.0.1:5353");
+	session_free(s);
+	store_down(&ts);
+	diags_free(&d);
+	free(dir);
+	draft_free(dr);
+}
+
 int
 main(void)
 {
@@ -435,6 +474,7 @@ main(void)
 		cmocka_unit_test(test_draft_starts_a_session),
 		cmocka_unit_test(test_start_answers_refuses_what_a_file_would),
 		cmocka_unit_test(test_draft_filled_from_answers),
+		cmocka_unit_test(test_draft_keeps_a_labs_settings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

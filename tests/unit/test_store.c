@@ -31,7 +31,7 @@ setup(void **state)
 	diags_init(&d);
 	assert_int_equal(store_open(f->path, 0, &f->st, &d), STORE_OK);
 	assert_int_equal(store_session_create(f->st, "rb", "abc123", "id: rb\n",
-	    7, "alice", 0, &f->sid, &d), STORE_OK);
+	    7, "alice", 0, NULL, &f->sid, &d), STORE_OK);
 	diags_free(&d);
 	*state = f;
 	return 0;
@@ -126,7 +126,7 @@ test_store_session_round_trip(void **state)
 	/* A second session is the latest until the first changes. */
 	setenv("FEDWIZ_NOW", "2000000000", 1);
 	assert_int_equal(store_session_create(f->st, "rb", "abc123", "id: rb\n",
-	    7, "carol", 2000003600, &second, &d), STORE_OK);
+	    7, "carol", 2000003600, NULL, &second, &d), STORE_OK);
 	assert_int_equal(store_session_latest(f->st, &latest, &d), STORE_OK);
 	assert_int_equal(latest, second);
 	setenv("FEDWIZ_NOW", "2000000100", 1);
@@ -143,6 +143,100 @@ test_store_session_round_trip(void **state)
 	/* A session that does not exist is bad input, named. */
 	assert_int_equal(store_session_get(f->st, 99, &s, &d), STORE_EINPUT);
 	assert_contains(d.v[d.n - 1].msg, "no session 99");
+	diags_free(&d);
+}
+
+/* One statement on the database, as someone editing it by hand would. */
+static int
+exec_on(const char *path, const char *sql)
+{
+	sqlite3	*db;
+	int	 rc;
+
+	if ((rc = sqlite3_open(path, &db)) == SQLITE_OK)
+		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc;
+}
+
+static void
+count_bad(void *ctx, int64_t id, int row, int log)
+{
+	(void)ctx;
+	/* Session 2 was practice; its row now says real. */
+	assert_int_equal(id, 2);
+	assert_false(row);
+	assert_true(log);
+}
+
+/* Each session keeps its settings; a practice one is never the latest. */
+static void
+test_store_practice_is_never_latest(void **state)
+{
+	struct fixture			*f = *state;
+	struct store_settings		 set = { 0, "/tmp/lab",
+					     "/tmp/lab/known_hosts",
+					     "127.0.0.1:5353" };
+	static const struct store_settings own = { 1, NULL, NULL, NULL };
+	struct store_session		 s;
+	struct diags			 d;
+	int64_t				 latest, p, q;
+	size_t				 nbad;
+
+	diags_init(&d);
+	/* lab alone makes it practice. */
+	setenv("FEDWIZ_NOW", "2000000000", 1);
+	assert_int_equal(store_session_create(f->st, "rb", "abc123", "id: rb\n",
+	    7, "bob", 0, &set, &p, &d), STORE_OK);
+	setenv("FEDWIZ_NOW", "2000000100", 1);
+	assert_int_equal(store_session_create(f->st, "rb", "abc123", "id: rb\n",
+	    7, "bob", 0, &own, &q, &d), STORE_OK);
+	unsetenv("FEDWIZ_NOW");
+	assert_int_equal(store_session_get(f->st, p, &s, &d), STORE_OK);
+	assert_true(s.practice);
+	assert_string_equal(s.lab, "/tmp/lab");
+	assert_string_equal(s.known_hosts, "/tmp/lab/known_hosts");
+	assert_string_equal(s.dns_server, "127.0.0.1:5353");
+	store_session_clear(&s);
+	assert_int_equal(store_session_get(f->st, q, &s, &d), STORE_OK);
+	assert_true(s.practice);
+	assert_null(s.lab);
+	assert_null(s.known_hosts);
+	store_session_clear(&s);
+	assert_int_equal(store_session_get(f->st, f->sid, &s, &d), STORE_OK);
+	assert_false(s.practice);
+	assert_null(s.lab);
+	assert_null(s.dns_server);
+	store_session_clear(&s);
+
+	/* Both are newer than the real one: still the real one. */
+	assert_int_equal(store_session_latest(f->st, &latest, &d), STORE_OK);
+	assert_int_equal(latest, f->sid);
+	/* Real one closed: none, and the message names the practice ones
+	 * (the most recent first) and how to reach them. */
+	assert_int_equal(store_session_close(f->st, f->sid, "alice", NULL,
+	    &d), STORE_OK);
+	latest = -7;
+	assert_int_equal(store_session_latest(f->st, &latest, &d),
+	    STORE_EINPUT);
+	assert_int_equal(latest, -7);
+	assert_contains(d.v[d.n - 1].msg, "no open session for real work: "
+	    "practice sessions 3, 2 (on the training lab in /tmp/lab) are "
+	    "open, and a practice session is never the default");
+	assert_contains(d.v[d.n - 1].msg, "give --session 3 to work on it");
+
+	/* The start event says it: the column alone changes nothing. */
+	assert_int_equal(store_audit_sessions(f->st, count_bad, NULL, &nbad,
+	    &d), STORE_OK);
+	assert_int_equal(nbad, 0);
+	assert_int_equal(exec_on(f->path, "UPDATE sessions SET "
+	    "practice = 0 WHERE id = 2"), SQLITE_OK);
+	assert_int_equal(store_session_get(f->st, p, &s, &d), STORE_OK);
+	assert_true(s.practice);
+	store_session_clear(&s);
+	assert_int_equal(store_audit_sessions(f->st, count_bad, NULL, &nbad,
+	    &d), STORE_OK);
+	assert_int_equal(nbad, 1);
 	diags_free(&d);
 }
 
@@ -839,6 +933,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_session_round_trip,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_store_practice_is_never_latest, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_store_answers_and_hosts_keep_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_step_transitions,
