@@ -81,7 +81,8 @@ act(struct cli *cli, enum act what)
 		(void)store_checkpoint(st);
 	if (rc == STORE_OK && d.n == 0)
 		diags_add(&d, store_path(st), 0, 0, "session %lld closed; "
-		    "'fedwiz report --session %lld' still writes its record",
+		    "'fedwiz report --session %lld --format md' still writes its "
+		    "record (html and json too)",
 		    (long long)id, (long long)id);
 out:
 	cli_say(&d);

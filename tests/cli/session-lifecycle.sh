@@ -72,6 +72,12 @@ expect_exit 0 sqlite3 "$T/f.db" "SELECT detail FROM events WHERE kind = 'step' A
 grep -q 'forced while blocked by download-ca-chain@fe1' "$T/out" || fail "force not logged"
 
 expect_exit 0 F close --note "window over"
+# What close suggests runs as it is written (report needs --format).
+sug=$(sed -n "s/.*'\(fedwiz report [^']*\)'.*/\1/p" "$T/err")
+[ -n "$sug" ] || fail "close suggests no report command: $(cat "$T/err")"
+# shellcheck disable=SC2086
+expect_exit 0 F ${sug#fedwiz }
+grep -q '^# ' "$T/out" || fail "close's suggestion '$sug' wrote no record"
 expect_exit 2 F step download-ca-chain@fe1 3 done --session 1
 grep -q 'session 1 is closed' "$T/err" || fail "closed session took a step"
 expect_exit 2 F status
