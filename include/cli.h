@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <time.h>
 
-/* Exit codes (DESIGN.md, "Command line"). */
+/* Exit codes (fedwiz(1), EXIT STATUS). */
 #define EXIT_OK		0	/* ok / all checks pass */
 #define EXIT_CHECK	1	/* a check failed */
 #define EXIT_USAGE	2	/* bad input or usage */
@@ -61,6 +61,8 @@ struct cli {
 	/* The console */
 	int		  no_color;	/* --no-color, or $NO_COLOR */
 	int		  ascii;	/* --ascii */
+	const char	 *lab;		/* --lab[=DIR]: the wizard on a lab
+					   ("" without DIR: a new one) */
 	int		  mark;		/* --mark: steps whose checks all pass
 					   are done (check --session) */
 	int		  help;		/* --help: usage, not the command */

@@ -4,7 +4,7 @@
  * nameservers of /etc/resolv.conf, with a deadline; so fifty checks
  * resolve at once and a dead resolver costs its deadline, not a hang.
  *
- * DESIGN.md has A/AAAA through getaddrinfo and SRV through libresolv.
+ * getaddrinfo would do A/AAAA and libresolv SRV.
  * Both block, neither takes a deadline, and getaddrinfo cannot be pointed
  * at one server: a check must be able to ask the resolver the partner
  * will ask, and must not stall the console. (resolve.h runs getaddrinfo

@@ -189,6 +189,9 @@ struct tui {
 
 /* Run the wizard; returns an exit code. */
 int	tui_main(const struct cli *);
+/* The wizard opened on session id's plan, msg on its message line
+ * (fedwiz --lab); else as tui_main. */
+int	tui_main_on(const struct cli *, int64_t, const char *);
 
 /* Switch screens at the next turn of the loop. */
 int	tui_goto(struct tui *, enum screen_id);

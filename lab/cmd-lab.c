@@ -3,7 +3,7 @@
  *
  * `lab` takes its own options after the subcommand (--dir, --state,
  * --json, --list): there, --state names the lab's starting state (fresh
- * or configured), as the issue and DESIGN.md's command line have it,
+ * or configured), as the lab's command line has it,
  * while before `lab` the global --state still names fedwiz's progress
  * database (the lab's default folder is beside it).
  */

@@ -1447,20 +1447,28 @@ term_setup(struct tui *t)
 	return 0;
 }
 
+/* The handlers the wizard replaces, given back when it ends (the caller
+ * of fedwiz --lab keeps its own, to take the lab down). */
+static const int	 handled[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
+static struct sigaction	 saved[nitems(handled)];
+
 static void
 signals(int on)
 {
 	struct sigaction	sa;
+	size_t			i;
 
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on ? on_signal : SIG_DFL;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_signal;
 	/* A resize is an event of the loop too (ncurses' own handler would
 	 * only tell the next getch, and the loop waits in poll). */
-	sigaction(SIGWINCH, &sa, NULL);
+	for (i = 0; i < nitems(handled); i++) {
+		if (on)
+			sigaction(handled[i], &sa, &saved[i]);
+		else
+			sigaction(handled[i], &saved[i], NULL);
+	}
 }
 
 int
@@ -1490,13 +1498,23 @@ tui_open(struct tui *t, int64_t id)
 
 /* Resume: the last open session, at the screen it was left on. */
 static void
-resume(struct tui *t)
+resume(struct tui *t, int64_t id, const char *msg)
 {
 	struct wiz_result	 r;
 	const struct wiz_pos	*p;
 
 	memset(&r, 0, sizeof(r));
 	t->cur = SCREEN_SESSIONS;
+	/* A session the caller started (fedwiz --lab): its plan. */
+	if (id > 0 && wiz_open(t->w, id, &r) == 0) {
+		wiz_result_clear(&r);
+		t->stack[t->depth++] = SCREEN_SESSIONS;
+		t->cur = SCREEN_PLAN;
+		if (msg != NULL)
+			tui_say(t, 0, "%s", msg);
+		return;
+	}
+	wiz_result_clear(&r);
 	if (wiz_resume(t->w, &r) != 0) {
 		wiz_result_clear(&r);
 		return;
@@ -1534,6 +1552,12 @@ resume(struct tui *t)
 int
 tui_main(const struct cli *cli)
 {
+	return tui_main_on(cli, 0, NULL);
+}
+
+int
+tui_main_on(const struct cli *cli, int64_t id, const char *say)
+{
 	struct tui		 t;
 	struct loop_state	 ls;
 	char			*msg = NULL;
@@ -1559,7 +1583,7 @@ tui_main(const struct cli *cli)
 		return 3;
 	}
 	signals(1);
-	resume(&t);
+	resume(&t, id, say);
 	t.data = screen_of(&t)->enter(&t);
 	memset(&ls, 0, sizeof(ls));
 	ls.t = &t;

@@ -18,6 +18,7 @@
 
 #include "clean.h"
 #include "cli.h"
+#include "labwiz.h"
 #include "secret.h"
 #include "tui.h"
 #include "util.h"
@@ -32,7 +33,7 @@ static const struct cmd_entry cmd_wizard_entry = {
 	    "it was left, or starts a new one",
 	.opts = "answers set operator identity password-file "
 	    "enable-secret-file timeout server known-hosts host-keys no-color "
-	    "ascii",
+	    "ascii lab",
 	.min_args = 0,
 	.max_args = 0,
 	.exec = wizard_exec,
@@ -63,7 +64,8 @@ enum opt_type {
 	OT_FLAG,	/* int set to 1 */
 	OT_STR,		/* const char *: the value (the last one given) */
 	OT_LIST,	/* const char **, and a size_t count: every value */
-	OT_CONST	/* const char * set to .value: one of a group */
+	OT_CONST,	/* const char * set to .value: one of a group */
+	OT_OPTSTR	/* const char *: --name=VALUE, or "" for --name */
 };
 
 struct opt_def {
@@ -201,6 +203,10 @@ static const struct opt_def opts[] = {
 	{ "ascii", 0, OT_FLAG, NULL, OFF(ascii), 0, NULL,
 	    "draw the console with ASCII only (the default when the locale "
 	    "is not UTF-8)" },
+	{ "lab", 0, OT_OPTSTR, "DIR", OFF(lab), 0, NULL,
+	    "start a fresh training lab (in DIR, else a new private folder), "
+	    "a practice session of lync-imp-tls on it, and the wizard on "
+	    "that session; the lab goes down when the wizard ends" },
 	{ "help", 'h', OT_FLAG, NULL, OFF(help), 0, NULL,
 	    "this help; after a command, that command's" },
 	{ "version", 'V', OT_FLAG, NULL, OFF(version), 0, NULL,
@@ -355,7 +361,10 @@ usage_opts(struct wrap *w, const char *spec)
 				continue;
 			snprintf(item + n, sizeof(item) - n, "]");
 			n = 0;
-		} else
+		} else if (o->type == OT_OPTSTR)
+			snprintf(item, sizeof(item), "[--%s[=%s]]", o->name,
+			    o->arg);
+		else
 			snprintf(item, sizeof(item), "%s%s%s%s%s%s%s",
 			    req ? "" : "[", o->letter ? "-" : "--", o->letter ?
 			    (char[]){ (char)o->letter, '\0' } : o->name,
@@ -409,8 +418,9 @@ usage_opt(FILE *fp, const struct opt_def *o, const char *more)
 	    "", o->letter ? o->letter : ' ', o->letter ? ", " : "", o->name,
 	    o->arg ? " " : "", o->arg ? o->arg : "");
 	if (!o->letter)
-		n = snprintf(left, sizeof(left), "  --%s%s%s", o->name, o->arg ?
-		    " " : "", o->arg ? o->arg : "");
+		n = snprintf(left, sizeof(left), "  --%s%s%s%s", o->name,
+		    o->arg ? (o->type == OT_OPTSTR ? "[=" : " ") : "",
+		    o->arg ? o->arg : "", o->type == OT_OPTSTR ? "]" : "");
 	if (n > 26)
 		fprintf(fp, "%s\n%27s", left, "");
 	else
@@ -552,6 +562,9 @@ opt_store(struct cli *cli, const struct opt_def *o, const char *arg)
 	case OT_STR:
 		*str = arg;
 		break;
+	case OT_OPTSTR:
+		*str = arg != NULL ? arg : "";
+		break;
 	case OT_LIST:
 		list = (const char ***)(void *)(base + o->off);
 		count = (size_t *)(void *)(base + o->count_off);
@@ -616,6 +629,8 @@ wizard_exec(struct cli *cli, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
+	if (cli->lab != NULL)
+		return labwiz_main(cli);
 	return tui_main(cli);
 }
 
@@ -661,8 +676,9 @@ main(int argc, char **argv)
 	shorts[ns++] = ':';
 	for (k = 0; k < nitems(opts); k++) {
 		lopts[k].name = opts[k].name;
-		lopts[k].has_arg = opts[k].arg != NULL ? required_argument :
-		    no_argument;
+		lopts[k].has_arg = opts[k].type == OT_OPTSTR ?
+		    optional_argument : opts[k].arg != NULL ?
+		    required_argument : no_argument;
 		lopts[k].flag = NULL;
 		lopts[k].val = OPT_VAL(k);
 		if (opts[k].letter != 0) {
@@ -779,6 +795,14 @@ main(int argc, char **argv)
 	for (k = 0; cmd == NULL && k < nitems(commands); k++)
 		if (strcmp(commands[k]->name, argv[first]) == 0)
 			cmd = commands[k];
+	/* fedwiz --lab DIR: getopt takes an optional value only after '='
+	 * (--lab=DIR); a lone word after a bare --lab is its folder. */
+	if (cmd == NULL && cli.lab != NULL && *cli.lab == '\0' &&
+	    first == argc - 1) {
+		cli.lab = argv[first];
+		cmd = &cmd_wizard_entry;
+		first = argc;
+	}
 	if (cmd == NULL) {
 		say_arg("unknown command '", argv[first], "' (try fedwiz "
 		    "--help)");

@@ -1,4 +1,4 @@
-/* profile.c: the device profile table (DESIGN.md, "Checks"). */
+/* profile.c: the device profile table (doc/design.md, "Checks"). */
 #include "config.h"
 
 #include <string.h>

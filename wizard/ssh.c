@@ -1694,7 +1694,7 @@ shell_reached(struct conn *c, enum prompt_state ps, const struct prompt_hit *h)
 	case SG_ENABLE:
 		if (ps == PS_PASSWORD) {
 			/* No secret given: an ASA without one takes an empty
-			 * one (DESIGN.md), so empty is the default. */
+			 * one (doc/design.md), so empty is the default. */
 			if ((rc = ask(c, "enable", "enable secret")) == 1)
 				return S_WAIT;
 			/* Asked through cb.ask, none is the empty default;

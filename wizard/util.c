@@ -36,7 +36,7 @@ fatal(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	exit(3);		/* environment: DESIGN.md exit codes */
+	exit(3);		/* environment (exit codes: doc/design.md) */
 }
 
 void *

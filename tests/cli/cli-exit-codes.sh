@@ -1,5 +1,5 @@
 #!/bin/sh
-# The exit codes of DESIGN.md, and a message on standard error for each
+# The exit codes of fedwiz(1) (EXIT STATUS), and a message on standard error for each
 # kind of bad usage.
 . "$FEDWIZ_SRCDIR/tests/cli/lib.sh"
 

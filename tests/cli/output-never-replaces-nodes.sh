@@ -84,9 +84,9 @@ expect_exit 2 "$FEDWIZ" --state "$T/dangling.db" start lync-imp-tls
 [ ! -e "$T/nowhere.db" ] || fail "a dangling state link was followed"
 
 # The default folder: a symbolic link there is not chmodded through.
-mkdir -m 0755 "$T/shared"
+mkdir -m 0755 "$T/target"
 mkdir -p "$T/xdg"
-ln -s ../shared "$T/xdg/fedwiz"
+ln -s ../target "$T/xdg/fedwiz"
 XDG_STATE_HOME="$T/xdg" "$FEDWIZ" start lync-imp-tls >"$T/out" 2>"$T/err" || true
-[ "$(stat -c %a "$T/shared")" = 755 ] || fail "the state folder's link target was chmodded"
+[ "$(stat -c %a "$T/target")" = 755 ] || fail "the state folder's link target was chmodded"
 exit 0

@@ -1,5 +1,5 @@
 #!/bin/sh
-# plan --json is one JSON document of the shape DESIGN.md fixes.
+# plan --json is one JSON document of the shape fedwiz(1) documents.
 . "$FEDWIZ_SRCDIR/tests/cli/lib.sh"
 
 for id in lync-imp-tls ocs-imp-tls interdomain-asa lync-cup-federation \

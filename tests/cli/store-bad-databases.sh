@@ -1,6 +1,6 @@
 #!/bin/sh
 # A database fedwiz cannot use is refused with a message that names the
-# file and says what to do, with the exit code of DESIGN.md (2 bad input,
+# file and says what to do, with the exit code of fedwiz(1) (2 bad input,
 # 3 environment), and is never changed: not SQLite, someone else's SQLite,
 # a newer fedwiz's, a damaged one. A read-only file or folder, a full disk
 # and a busy database refuse to record (exit 3) and lose nothing. A step,

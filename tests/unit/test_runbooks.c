@@ -6,8 +6,8 @@
 #include "plan.h"
 #include "testutil.h"
 
-/* From ../shared/seeds/README.md: the ids and the procedure counts the
- * documents state (002 is fragmentary: at least its surviving ones). */
+/* The ids, and the procedure counts the source documents state (002 is
+ * fragmentary: at least its surviving ones). */
 static const struct {
 	const char	*id;
 	size_t		 min_procs;
