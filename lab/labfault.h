@@ -11,7 +11,7 @@
  * decided by reading the state (each fault's `present` predicate), so a
  * trainee who redoes the procedure in a lab shell sees it fixed.
  *
- * One table row per fault (lab_faults[]), in DESIGN order.
+ * One table row per fault (lab_faults[]), in the order of the fault table of doc/lab.md.
  */
 #ifndef FEDWIZ_LABFAULT_H
 #define FEDWIZ_LABFAULT_H
