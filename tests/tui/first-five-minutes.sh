@@ -45,13 +45,18 @@ launch() {
 	_keep=$FEDWIZ
 	FEDWIZ=${run% --lab}
 	[ -x "$FEDWIZ" ] || FEDWIZ=$_keep
-	tui_start XDG_RUNTIME_DIR="$T" FEDWIZ_LAB_VOS_DELAY=0.2 --lab
+	tui_start XDG_RUNTIME_DIR="$T" FEDWIZ_LAB_VOS_DELAY=0.2 "${1:---lab}"
 	FEDWIZ=$_keep
 }
+
+# Without a terminal: said, and nothing started or made.
+expect_exit 2 "$FEDWIZ" --state "$DB" --lab "$T/mine" </dev/null
+grep -q 'needs a terminal' "$T/err" || fail "--lab without a terminal: $(cat "$T/err")"
+[ ! -e "$T/mine" ] || fail "--lab without a terminal made $T/mine"
 # The lab's folder, once the wizard is on it.
 lab_of() {
 	tui_wait "PRACTICE  session $1 " 90
-	D=$(ls -d "$T"/fedwiz-lab-* | tail -1)
+	D=$(ls -td "$T"/fedwiz-lab-* | head -1)
 	[ -d "$D" ] || fail "no lab folder in $T"
 	LAB_DIRS="$LAB_DIRS $D"
 	[ "$(stat -c %a "$D")" = 700 ] || fail "$D is $(stat -c %a "$D"), not 0700"
@@ -139,13 +144,15 @@ gone "$D"
 expect_exit 0 F report --session 1 --format md
 grep -q 'Practice record' "$T/out" || fail "report: $(head -3 "$T/out")"
 
-# SIGTERM (and SIGHUP: the same handler) while the wizard runs.
-launch
-lab_of 2
+# SIGTERM (and SIGHUP: the same handler) while the wizard runs, on a
+# folder of the operator's own: the lab goes down, the folder stays.
+launch --lab="$T/mine"
+tui_wait "PRACTICE  session 2 " 90
+LAB_DIRS="$LAB_DIRS $T/mine"
 kill -TERM "$(tui_pid)"
 tui_wait "EXIT=0"
-[ ! -e "$D" ] || fail "SIGTERM: $D is still there"
-gone "$D"
+[ -f "$T/mine/lab.db" ] || fail "SIGTERM: --lab=DIR did not keep $T/mine"
+gone "$T/mine"
 
 # kill -9 cannot be caught: the lab stays up, and the next --lab takes it
 # down before it starts its own.
