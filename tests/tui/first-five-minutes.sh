@@ -154,19 +154,33 @@ tui_wait "EXIT=0"
 [ -f "$T/mine/lab.db" ] || fail "SIGTERM: --lab=DIR did not keep $T/mine"
 gone "$T/mine"
 
+# The terminal goes away (its tmux server killed: SIGHUP): the same.
+launch
+lab_of 3
+pid=$(tui_pid)
+tx kill-server >/dev/null 2>&1 || true
+n=0
+while kill -0 "$pid" 2>/dev/null; do
+	[ $n -lt 600 ] || fail "fedwiz --lab still runs 60 s after its terminal went"
+	sleep 0.1
+	n=$((n + 1))
+done
+[ ! -e "$D" ] || fail "SIGHUP: $D is still there"
+gone "$D"
+
 # kill -9 cannot be caught: the lab stays up, and the next --lab takes it
 # down before it starts its own.
 launch
-lab_of 3
+lab_of 4
 old=$D
 kill -9 "$(tui_pid)"
 tui_wait "EXIT=137"
 [ -d "$old" ] || fail "kill -9: $old is gone already?"
 launch
-tui_wait "PRACTICE  session 4 " 90
+tui_wait "PRACTICE  session 5 " 90
 [ ! -e "$old" ] || fail "the next --lab left $old"
 gone "$old"
-lab_of 4
+lab_of 5
 tui_keys q
 tui_wait "Quit fedwiz?"
 tui_keys y
