@@ -225,15 +225,15 @@ howto(const char *dir, int64_t id, const struct session *s)
 	    "    (it is selected), Enter (opened), G, c: the TLSv1.0 3DES check "
 	    "fails and\n"
 	    "    names the procedure that fixes it.\n"
-	    "    fedwiz lab fix no-3des-tlsv1 --host fe1 --dir %s puts it "
-	    "back.\n\n"
+	    "    Put it back with\n"
+	    "      fedwiz lab fix no-3des-tlsv1 --host fe1 --dir %s\n\n"
 	    "Commands typed at a device go over SSH (the front end fe1 is a "
 	    "Lync\nManagement Shell):\n"
 	    "  ssh -i %s/id_ed25519 -o UserKnownHostsFile=%s/known_hosts \\\n"
 	    "      -p %d %s@%s\n"
 	    "fedwiz lab faults --dir %s lists what can be broken.\n\n"
-	    "q quits the wizard; the lab then goes down%s. The practice "
-	    "session\nstays: fedwiz report --session %lld --format md shows "
+	    "q quits the wizard; the lab then goes down%s.\nThe practice "
+	    "session stays: fedwiz report --session %lld --format md shows "
 	    "it.\n",
 	    (long long)id, dir, dir, dir, dir, dir, dir,
 	    fe != NULL && fe->port > 0 ? fe->port : 22,
