@@ -52,13 +52,23 @@ no-client-eku fe1 lync-imp-tls
   fail verify-certificate-eku@fe1 s8 ssh > submit-certificate-request
   fail verify-certificate-eku@fe1 s8 tls > submit-certificate-request
   fail restart-front-end-service@fe1 s1 sip > submit-certificate-request
-  fail add-tls-peer-to-subjects-list@ s9 sip > create-tls-peer-subject
+  fail add-tls-peer-to-subjects-list@ s9 sip > submit-certificate-request
   redo fix
 cn-mismatch fe1 lync-imp-tls
   fail assign-imported-certificate@fe1 s10 ssh > assign-imported-certificate
   fail verify-certificate-eku@fe1 s11 ssh > assign-imported-certificate
   fail create-tls-peer-subject@ s3 tls > assign-imported-certificate
   fail add-tls-peer-to-subjects-list@ s9 sip > create-tls-peer-subject
+  redo fix
+no-client-eku ocs1 ocs-imp-tls
+  fail configure-tlsv1@ocs1 s8 tls > submit-certificate-request
+  fail configure-tlsv1@ocs1 s8 sip > submit-certificate-request
+  fail add-tls-peer-to-selected-subjects@ s9 sip > submit-certificate-request
+  redo fix
+no-client-eku ocsr2 ocs-partitioned
+  fail configure-certificates-on-imp@imp3 s4 sip > request-signed-certificate
+  fail restart-services@ocsr2 s3 tls > request-signed-certificate
+  fail restart-services@ocsr2 s3 sip > request-signed-certificate
   redo fix
 imp-cert-no-fqdn imp4 interdomain-asa
   fail generate-imp-certificate@imp4 s7 tls > generate-imp-certificate
@@ -101,8 +111,15 @@ edge-allow-clash edge1 interdomain-asa
   redo fix
 chain-untrusted fe1 lync-imp-tls
   fail approve-import-certificate@fe1 s11 ssh > install-ca-chain
-  fail restart-front-end-service@fe1 s1 sip > set-up-application-pool
+  fail restart-front-end-service@fe1 s1 sip > install-ca-chain
   redo do install-ca-chain@fe1
+chain-untrusted ocs1 ocs-imp-tls
+  fail configure-tlsv1@ocs1 s8 sip > install-ca-chain
+  redo do install-ca-chain@ocs1
+chain-untrusted cup1 lync-cup-federation
+  fail configure-certificates@cup1 s2 ssh > configure-certificates
+  fail restart-services@cup1 s3 sip > configure-certificates
+  redo do configure-certificates@cup1
 federation-off cup1 lync-cup-federation
   fail restart-services@cup1 s3 ssh > restart-services
   redo redo_cup_service
