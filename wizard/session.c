@@ -707,9 +707,9 @@ session_step(struct session *s, const struct step_request *r, int *changed,
 			ids[i] = s->rb->procs[i].id;
 		near = closest_word(r->proc, ids, s->rb->nprocs);
 		diags_add(d, "fedwiz step", 0, 0, "runbook %s has no procedure "
-		    "\"%s\"%s%s%s ('fedwiz status' lists them)", s->rb->id,
-		    r->proc, near ? "; did you mean \"" : "", near ? near : "",
-		    near ? "\"?" : "");
+		    "\"%s\"%s%s%s ('fedwiz status --session %lld' lists "
+		    "them)", s->rb->id, r->proc, near ? "; did you mean \"" :
+		    "", near ? near : "", near ? "\"?" : "", (long long)s->id);
 		free(ids);
 		return STORE_EINPUT;
 	}

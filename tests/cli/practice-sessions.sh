@@ -45,6 +45,10 @@ for cmd in status "step request-certificate@fe1 1 done" "report --format md" \
 	grep -q "no open session for real work: practice session $p (on the training lab in $lab) is open, and a practice session is never the default; give --session $p to work on it" "$T/err" ||
 		fail "'$cmd' without --session: $(cat "$T/err")"
 done
+# A mistyped procedure: the command that lists them reaches this session.
+expect_exit 2 F step request-certficate@fe1 1 done --session $p --operator alice
+grep -q "did you mean \"request-certificate\"? ('fedwiz status --session $p' lists them)" "$T/err" ||
+	fail "a mistyped procedure suggests a command without --session: $(cat "$T/err")"
 expect_exit 0 F status --session $p --json
 jq -e '.progress.finished == 0 and .session.closed == null and
     .answers.ca_server == "ca1"' "$T/out" >/dev/null ||
