@@ -69,9 +69,10 @@ static void
 lab_usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: fedwiz lab up|down|status|reset|do [PROC[@HOST]|--list] "
-	    "[--dir DIR]\n"
-	    "        [--state fresh|configured] [--json]\n"
+	    "usage: fedwiz lab up|down|status|reset|do|faults|break|fix "
+	    "[PROC[@HOST]|FAULT|--list]\n"
+	    "        [--host H] [--dir DIR] [--state fresh|configured] "
+	    "[--json]\n"
 	    "\n"
 	    "       fedwiz lab up [--dir DIR] [--state fresh|configured]\n"
 	    "       fedwiz lab down [--dir DIR]\n"

@@ -148,9 +148,14 @@ reissue(struct lab *lab, const struct lab_host *h, const char *subject,
     const char *sans, const char *ekus, int selfsigned)
 {
 	struct lab_certspec	 s;
+	struct lab_cert		 old;
 	int64_t			 c;
 
 	memset(&s, 0, sizeof(s));
+	if (lab_cert_load(lab, sip_cert(lab, h), &old) == 0) {
+		s.after = old.not_before;
+		lab_cert_free(&old);
+	}
 	s.subject = subject;
 	s.sans = sans;
 	s.ekus = ekus;
