@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "cmd-lab.h"
 #include "cli.h"
 #include "estate.h"
 #include "runbook.h"
@@ -37,14 +38,6 @@
 #include "util.h"
 
 #define READY_MS	10000
-
-struct labopt {
-	const char	*dir;
-	const char	*runbooks;	/* the folder the answers follow */
-	const char	*state;
-	int		 json;
-	int		 list;
-};
 
 static int	cmd_lab_exec(struct cli *, int, char **);
 
@@ -133,8 +126,8 @@ exit_of(int rc)
 }
 
 /* One lab command at a time per folder. */
-static int
-lock_dir(const char *dir, int create, struct diags *d)
+int
+cmd_lab_lock(const char *dir, int create, struct diags *d)
 {
 	char	*p;
 	int	 fd;
@@ -254,8 +247,8 @@ validate_state(const char *s, struct diags *d)
 	return -1;
 }
 
-static int
-lab_up(struct labopt *o, struct diags *d)
+int
+cmd_lab_up(struct labopt *o, struct diags *d)
 {
 	struct lab		*lab = NULL;
 	struct timespec		 t0;
@@ -270,7 +263,7 @@ lab_up(struct labopt *o, struct diags *d)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (validate_state(o->state, d) != 0)
 		return LAB_EINPUT;
-	if ((fd = lock_dir(o->dir, 1, d)) == -1)
+	if ((fd = cmd_lab_lock(o->dir, 1, d)) == -1)
 		return LAB_EENV;
 	db = xasprintf("%s/lab.db", o->dir);
 	isnew = stat(db, &sb) == -1;
@@ -328,6 +321,8 @@ lab_up(struct labopt *o, struct diags *d)
 		pw = getpwuid(geteuid());
 		snprintf(net.user, sizeof(net.user), "%s", pw ? pw->pw_name :
 		    "root");
+		net.keypool = o->keypool;
+		net.cakey = o->cakey;
 		lab_begin(lab);
 		estate_create(lab, &net);
 		lab_commit(lab);
@@ -393,15 +388,15 @@ out:
 	return rc;
 }
 
-static int
-lab_down(struct labopt *o, struct diags *d)
+int
+cmd_lab_down(struct labopt *o, struct diags *d)
 {
 	struct lab	*lab = NULL;
 	int		 fd, rc, n, busy, i;
 	char		*block;
 	struct timespec	 ts = { 0, 50 * 1000 * 1000 };
 
-	if ((fd = lock_dir(o->dir, 0, d)) == -1)
+	if ((fd = cmd_lab_lock(o->dir, 0, d)) == -1)
 		return LAB_ESTATE;
 	if ((rc = lab_open(o->dir, 0, &lab, d)) != LAB_OK)
 		goto out;
@@ -429,8 +424,8 @@ proc_state(struct lab *lab, const char *name)
 	return labrun_alive(lab, name) > 0 ? "running" : "gone";
 }
 
-static int
-lab_status(struct labopt *o, struct diags *d)
+int
+cmd_lab_status(struct labopt *o, struct diags *d)
 {
 	struct lab	*lab = NULL;
 	struct lab_host	*hv;
@@ -530,8 +525,8 @@ lab_status(struct labopt *o, struct diags *d)
 	return LAB_OK;
 }
 
-static int
-lab_reset(struct labopt *o, struct diags *d)
+int
+cmd_lab_reset(struct labopt *o, struct diags *d)
 {
 	struct lab	*lab = NULL;
 	char		*state;
@@ -539,7 +534,7 @@ lab_reset(struct labopt *o, struct diags *d)
 
 	if (validate_state(o->state, d) != 0)
 		return LAB_EINPUT;
-	if ((fd = lock_dir(o->dir, 0, d)) == -1)
+	if ((fd = cmd_lab_lock(o->dir, 0, d)) == -1)
 		return LAB_ESTATE;
 	if ((rc = lab_open(o->dir, 0, &lab, d)) != LAB_OK)
 		goto out;
@@ -721,7 +716,7 @@ lab_do(struct labopt *o, int argc, char **argv, struct diags *d)
 	}
 	if (at != NULL)
 		*at++ = '\0';
-	if ((fd = lock_dir(o->dir, 0, d)) == -1) {
+	if ((fd = cmd_lab_lock(o->dir, 0, d)) == -1) {
 		free(proc);
 		return LAB_ESTATE;
 	}
@@ -789,6 +784,10 @@ cmd_lab_exec(struct cli *cli, int argc, char **argv)
 		{ "state", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "seats", required_argument, NULL, 'S' },
+		{ "seat", required_argument, NULL, 'K' },
+		{ "random", required_argument, NULL, 'R' },
+		{ "seed", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -822,6 +821,37 @@ cmd_lab_exec(struct cli *cli, int argc, char **argv)
 		case 'l':
 			o.list = 1;
 			break;
+		case 'S':
+		case 'K':
+		case 'R':
+			{
+				char	*end;
+				long	 v;
+
+				errno = 0;
+				v = strtol(optarg, &end, 10);
+				if (errno != 0 || end == optarg || *end != '\0') {
+					fprintf(stderr, "fedwiz: lab: %s '%s': "
+					    "expected a number\n", c == 'S' ?
+					    "--seats" : c == 'K' ? "--seat" :
+					    "--random", optarg);
+					return EXIT_USAGE;
+				}
+				if (c == 'S') {
+					o.has_seats = 1;
+					o.seats = v;
+				} else if (c == 'K') {
+					o.has_seat = 1;
+					o.seat = v;
+				} else {
+					o.has_random = 1;
+					o.random = v;
+				}
+			}
+			break;
+		case 'E':
+			o.seed = optarg;
+			break;
 		case 'h':
 			lab_usage(stdout);
 			return EXIT_OK;
@@ -845,14 +875,18 @@ cmd_lab_exec(struct cli *cli, int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (strcmp(sub, "up") == 0 && argc == 0)
-		rc = lab_up(&o, &d);
+	/* A class of labs, or one seat of it (--seat K: o.dir is the seat's
+	 * folder from here on). */
+	if (cmd_lab_class(&o, sub, argc, argv, &rc, &d))
+		;
+	else if (strcmp(sub, "up") == 0 && argc == 0)
+		rc = cmd_lab_up(&o, &d);
 	else if (strcmp(sub, "down") == 0 && argc == 0)
-		rc = lab_down(&o, &d);
+		rc = cmd_lab_down(&o, &d);
 	else if (strcmp(sub, "status") == 0 && argc == 0)
-		rc = lab_status(&o, &d);
+		rc = cmd_lab_status(&o, &d);
 	else if (strcmp(sub, "reset") == 0 && argc == 0)
-		rc = lab_reset(&o, &d);
+		rc = cmd_lab_reset(&o, &d);
 	else if (strcmp(sub, "do") == 0)
 		rc = lab_do(&o, argc, argv, &d);
 	else {
@@ -865,6 +899,7 @@ cmd_lab_exec(struct cli *cli, int argc, char **argv)
 			    "'%s'\n", sub, argv[0]);
 		lab_usage(stderr);
 		free(dir);
+		free(o.seatdir);
 		return EXIT_USAGE;
 	}
 	for (size_t i = 0; i < d.n; i++)
@@ -872,5 +907,6 @@ cmd_lab_exec(struct cli *cli, int argc, char **argv)
 		    d.v[i].file : "", d.v[i].file ? ": " : "", d.v[i].msg);
 	diags_free(&d);
 	free(dir);
+	free(o.seatdir);
 	return exit_of(rc);
 }
