@@ -31,6 +31,7 @@
 #include "json.h"
 #include "lab.h"
 #include "labdo.h"
+#include "labfault.h"
 #include "labpki.h"
 #include "labrun.h"
 #include "labsvc.h"
@@ -45,8 +46,9 @@ static int	cmd_lab_exec(struct cli *, int, char **);
  * shows them in its args. */
 const struct cmd_entry cmd_lab_entry = {
 	.name = "lab",
-	.args = "up|down|status|reset|do [PROC[@HOST]|--list] [--dir DIR] "
-	    "[--state fresh|configured] [--json]",
+	.args = "up|down|status|reset|do|faults|break|fix [PROC[@HOST]|"
+	    "FAULT|--list] [--host H] [--dir DIR] [--state fresh|configured] "
+	    "[--json]",
 	.summary = "the training lab: a federation estate on 127.0.0.0/8 "
 	    "(fedwiz lab --help; doc/lab.md)",
 	.opts = "",
@@ -69,6 +71,9 @@ lab_usage(FILE *fp)
 	    "       fedwiz lab reset [--dir DIR] [--state fresh|configured]\n"
 	    "       fedwiz lab do PROC[@HOST] [--dir DIR]\n"
 	    "       fedwiz lab do --list [--dir DIR] [--json]\n"
+	    "       fedwiz lab faults [--dir DIR] [--json]\n"
+	    "       fedwiz lab break FAULT [--host H] [--dir DIR]\n"
+	    "       fedwiz lab fix FAULT [--host H] [--dir DIR]\n"
 	    "\n"
 	    "  --dir DIR      the lab's folder (default: lab/ beside fedwiz's "
 	    "state\n"
@@ -77,6 +82,8 @@ lab_usage(FILE *fp)
 	    "configured (all done)\n"
 	    "  --json         one JSON document on standard output\n"
 	    "  --list         (do) the procedures the lab can click for you\n"
+	    "  --host H       (break, fix) the host (default: the fault's "
+	    "first)\n"
 	    "See doc/lab.md.\n");
 }
 
@@ -418,6 +425,180 @@ out:
 	return rc;
 }
 
+/* ---- faults (lab/labfault.c) ------------------------------------------ */
+
+/* Each recorded injection, in or fixed as the state says now. */
+static void
+faults_status(struct lab *lab, struct json *j)
+{
+	struct lab_fault_inj	*v;
+	size_t			 n, i;
+
+	lab_fault_injected(lab, &v, &n);
+	if (j != NULL) {
+		json_key(j, "faults");
+		json_arr_begin(j);
+	} else if (n > 0)
+		printf("  faults broken (fedwiz lab faults; fedwiz lab fix "
+		    "FAULT --host H undoes one):\n");
+	for (i = 0; i < n; i++) {
+		const struct lab_fault	*f = lab_fault_find(v[i].id);
+		int			 in = f ? lab_fault_present(lab, f,
+					    v[i].host) : -1;
+		const char		*st = in == 1 ? "in" : in == 0 ?
+					    "fixed" : "unknown";
+
+		if (j != NULL) {
+			json_obj_begin(j);
+			json_kstr(j, "fault", v[i].id);
+			json_kstr(j, "host", v[i].host);
+			json_kint(j, "at", v[i].at);
+			json_kstr(j, "state", st);
+			json_obj_end(j);
+		} else
+			printf("    %-24s %-8s %s\n", v[i].id, v[i].host, st);
+	}
+	if (j != NULL)
+		json_arr_end(j);
+	free(v);
+}
+
+/* The words of a space-separated list as a JSON array. */
+static void
+json_words(struct json *j, const char *key, const char *list)
+{
+	char	*copy = xstrdup(list), *w, *save;
+
+	json_key(j, key);
+	json_arr_begin(j);
+	for (w = strtok_r(copy, " ", &save); w != NULL; w = strtok_r(NULL,
+	    " ", &save))
+		json_str(j, w);
+	json_arr_end(j);
+	free(copy);
+}
+
+static int
+lab_faults_list(struct labopt *o, struct diags *d)
+{
+	struct lab		*lab = NULL;
+	struct lab_fault_inj	*v = NULL;
+	struct json		 j;
+	size_t			 n = 0, i, k;
+	char			*db = xasprintf("%s/lab.db", o->dir);
+	int			 have = access(db, F_OK) == 0;
+
+	free(db);
+	/* Without a lab the table is still worth reading. */
+	if (have && lab_open(o->dir, 0, &lab, d) != LAB_OK)
+		return LAB_EENV;
+	if (lab != NULL)
+		lab_fault_injected(lab, &v, &n);
+	if (o->json) {
+		json_init(&j, stdout);
+		json_arr_begin(&j);
+	} else if (lab == NULL)
+		printf("no lab in %s: the faults a lab can have (fedwiz lab up "
+		    "--dir %s starts one)\n\n", o->dir, o->dir);
+	for (i = 0; i < lab_nfaults; i++) {
+		const struct lab_fault	*f = &lab_faults[i];
+
+		if (o->json) {
+			json_obj_begin(&j);
+			json_kstr(&j, "id", f->id);
+			json_kstr(&j, "summary", f->summary);
+			json_kstr(&j, "breaks", f->breaks);
+			json_words(&j, "hosts", f->hosts);
+			json_words(&j, "runbooks", f->runbooks);
+			json_kstr(&j, "remedy", f->remedy);
+			json_key(&j, "broken");
+			json_arr_begin(&j);
+		} else
+			printf("%s\n    %s\n    breaks:   %s\n    hosts:    %s "
+			    "(the first unless --host)\n    runbooks: %s\n    "
+			    "put right by: %s\n", f->id, f->summary, f->breaks,
+			    f->hosts, f->runbooks, f->remedy);
+		for (k = 0; k < n; k++) {
+			int	in;
+
+			if (strcmp(v[k].id, f->id) != 0)
+				continue;
+			in = lab_fault_present(lab, f, v[k].host);
+			if (o->json) {
+				json_obj_begin(&j);
+				json_kstr(&j, "host", v[k].host);
+				json_kint(&j, "at", v[k].at);
+				json_kstr(&j, "state", in == 1 ? "in" :
+				    in == 0 ? "fixed" : "unknown");
+				json_obj_end(&j);
+			} else
+				printf("    broken on %s: %s\n", v[k].host,
+				    in == 1 ? "in" : in == 0 ? "fixed (the "
+				    "state is right again)" : "unknown");
+		}
+		if (o->json) {
+			json_arr_end(&j);
+			json_obj_end(&j);
+		}
+	}
+	if (o->json) {
+		json_arr_end(&j);
+		json_end(&j);
+	}
+	free(v);
+	lab_close(lab);
+	return LAB_OK;
+}
+
+static int
+lab_break_fix(struct labopt *o, int brk, int argc, char **argv,
+    struct diags *d)
+{
+	const struct lab_fault	*f;
+	struct lab		*lab = NULL;
+	const char		*verb = brk ? "break" : "fix";
+	char			*log;
+	int64_t			 mark;
+	int			 fd, rc;
+
+	if (argc != 1) {
+		diags_add(d, verb, 0, 0, "give one FAULT (fedwiz lab faults "
+		    "lists them)");
+		return LAB_EINPUT;
+	}
+	if ((f = lab_fault_find(argv[0])) == NULL) {
+		diags_add(d, argv[0], 0, 0, "no such fault (fedwiz lab faults "
+		    "lists them)");
+		return LAB_EINPUT;
+	}
+	if ((fd = cmd_lab_lock(o->dir, 0, d)) == -1)
+		return LAB_ESTATE;
+	if ((rc = lab_open(o->dir, 0, &lab, d)) != LAB_OK)
+		goto out;
+	lab->who = brk ? "lab break" : "lab fix";
+	lab->settle = labrun_settle;
+	free(lab_log_since(lab, 0, &mark));
+	rc = brk ? lab_fault_break(lab, f, o->host, d) : lab_fault_fix(lab, f,
+	    o->host, d);
+	if (rc == LAB_OK) {
+		char	host[32];
+
+		snprintf(host, sizeof(host), "%s", o->host ? o->host :
+		    f->hosts);
+		host[strcspn(host, " ")] = '\0';
+		log = lab_log_since(lab, mark, &mark);
+		printf("lab %s %s on %s: %s\n%s", verb, f->id, host,
+		    *log == '\0' ? (brk ? "it was in already" : "it was not "
+		    "in: nothing to change") : (brk ? f->breaks :
+		    "back as the procedure leaves it"), log);
+		free(log);
+	}
+out:
+	lab_close(lab);
+	close(fd);
+	return rc;
+}
+
 static const char *
 proc_state(struct lab *lab, const char *name)
 {
@@ -496,6 +677,7 @@ cmd_lab_status(struct labopt *o, struct diags *d)
 		}
 		free(hv);
 		json_arr_end(&j);
+		faults_status(lab, &j);
 		json_obj_end(&j);
 		json_end(&j);
 	} else {
@@ -513,6 +695,7 @@ cmd_lab_status(struct labopt *o, struct diags *d)
 		    labsvc_ssh_port(lab), user ? user : "?",
 		    (long long)lab_gen(lab));
 		print_hosts(lab);
+		faults_status(lab, NULL);
 		print_try(lab);
 	}
 	for (i = 0; i < n; i++)
@@ -544,6 +727,7 @@ cmd_lab_reset(struct labopt *o, struct diags *d)
 		state = xstrdup("fresh");
 	lab_begin(lab);
 	estate_build(lab, state);
+	lab_fault_forget_all(lab);
 	lab_commit(lab);
 	if (estate_answers(lab, o->runbooks, d) != 0 || labsvc_dns_sync(lab, d) != 0)
 		rc = LAB_EENV;
@@ -788,6 +972,7 @@ cmd_lab_exec(struct cli *cli, int argc, char **argv)
 		{ "seat", required_argument, NULL, 'K' },
 		{ "random", required_argument, NULL, 'R' },
 		{ "seed", required_argument, NULL, 'E' },
+		{ "host", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -852,6 +1037,9 @@ cmd_lab_exec(struct cli *cli, int argc, char **argv)
 		case 'E':
 			o.seed = optarg;
 			break;
+		case 'H':
+			o.host = optarg;
+			break;
 		case 'h':
 			lab_usage(stdout);
 			return EXIT_OK;
@@ -889,9 +1077,15 @@ cmd_lab_exec(struct cli *cli, int argc, char **argv)
 		rc = cmd_lab_reset(&o, &d);
 	else if (strcmp(sub, "do") == 0)
 		rc = lab_do(&o, argc, argv, &d);
+	else if (strcmp(sub, "faults") == 0 && argc == 0)
+		rc = lab_faults_list(&o, &d);
+	else if (strcmp(sub, "break") == 0 || strcmp(sub, "fix") == 0)
+		rc = lab_break_fix(&o, strcmp(sub, "break") == 0, argc, argv,
+		    &d);
 	else {
 		if (strcmp(sub, "up") && strcmp(sub, "down") &&
-		    strcmp(sub, "status") && strcmp(sub, "reset"))
+		    strcmp(sub, "status") && strcmp(sub, "reset") &&
+		    strcmp(sub, "faults"))
 			fprintf(stderr, "fedwiz: lab: unknown subcommand '%s'\n",
 			    sub);
 		else

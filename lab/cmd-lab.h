@@ -12,6 +12,7 @@ struct labopt {
 	const char	*dir;
 	const char	*runbooks;	/* the folder the answers follow */
 	const char	*state;
+	const char	*host;		/* break, fix: --host */
 	int		 json;
 	int		 list;
 	/* A class (cmd-lab-class.c). */
