@@ -34,10 +34,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/random.h>
+
 #include "cmd-lab.h"
 #include "fileio.h"
 #include "json.h"
 #include "lab.h"
+#include "labfault.h"
 #include "labpki.h"
 #include "labrun.h"
 #include "labsvc.h"
@@ -60,6 +63,7 @@ struct seat {
 	char	*out, *err;	/* what it printed */
 	char *const *keypool;	/* a new seat: the class's keys */
 	char	*cakey;
+	char	*pick;		/* break --random: its faults, in order */
 };
 
 static double
@@ -213,6 +217,7 @@ run_seats(struct labopt *o, const char *dir, struct seat *v, int n,
 				so.dir = s->dir;
 				so.keypool = s->keypool;
 				so.cakey = s->cakey;
+				so.pick = s->pick;
 				rc = fn(&so, &d);
 				for (k = 0; k < d.n; k++)
 					fprintf(stderr, "%s%s%s\n", d.v[k].file ?
@@ -305,6 +310,7 @@ seats_free(struct seat *v, int n)
 		free(v[i].dir);
 		free(v[i].out);
 		free(v[i].err);
+		free(v[i].pick);
 	}
 	free(v);
 }
@@ -562,15 +568,88 @@ class_each(struct labopt *o, const char *dir, int n, const char *what,
 
 /* ---- status ------------------------------------------------------------- */
 
+/* A seat's faults as its lab state says now: each recorded injection is
+ * in (the state still has it) or fixed (the trainee put it right). */
+struct seat_faults {
+	struct buf	in, fixed;
+	int		nin, nfixed;
+};
+
+static void
+seat_faults(struct lab *lab, struct seat_faults *sf, struct json *j)
+{
+	struct lab_fault_inj	*v;
+	const struct lab_fault	*f;
+	size_t			 n, i;
+	int			 in;
+
+	memset(sf, 0, sizeof(*sf));
+	buf_init(&sf->in);
+	buf_init(&sf->fixed);
+	lab_fault_injected(lab, &v, &n);
+	if (j != NULL) {
+		json_key(j, "faults");
+		json_arr_begin(j);
+	}
+	for (i = 0; i < n; i++) {
+		f = lab_fault_find(v[i].id);
+		in = f != NULL ? lab_fault_present(lab, f, v[i].host) : -1;
+		if (in == 1) {
+			buf_printf(&sf->in, " %s@%s", v[i].id, v[i].host);
+			sf->nin++;
+		} else if (in == 0) {
+			buf_printf(&sf->fixed, " %s@%s", v[i].id, v[i].host);
+			sf->nfixed++;
+		}
+		if (j != NULL) {
+			json_obj_begin(j);
+			json_kstr(j, "fault", v[i].id);
+			json_kstr(j, "host", v[i].host);
+			json_kint(j, "at", v[i].at);
+			json_kstr(j, "state", in == 1 ? "in" : in == 0 ? "fixed" :
+			    "unknown");
+			json_obj_end(j);
+		}
+	}
+	if (j != NULL) {
+		json_arr_end(j);
+		json_kint(j, "faults_in", sf->nin);
+		json_kint(j, "faults_fixed", sf->nfixed);
+	}
+	free(v);
+}
+
+/* "  label FAULT@HOST FAULT@HOST ...", wrapped to 80 columns. */
+static void
+print_words(const char *label, const char *words)
+{
+	const char	*p = words, *e;
+	int		 col, indent = 11;
+
+	col = printf("%*s%s", indent, "", label);
+	while (*p == ' ')
+		p++;
+	for (; *p != '\0'; p = *e ? e + 1 : e) {
+		e = strchr(p, ' ');
+		if (e == NULL)
+			e = p + strlen(p);
+		if (col + 1 + (int)(e - p) > 79)
+			col = printf("\n%*s", indent + (int)strlen(label), "") - 1;
+		col += printf(" %.*s", (int)(e - p), p);
+	}
+	printf("\n");
+}
+
 static int
 class_status(struct labopt *o, const char *dir, int n, struct diags *d)
 {
-	struct lab	*lab;
-	struct diags	 q;
-	struct json	 j;
-	char		*sd, *block, *state;
-	const char	*r;
-	int		 i, nup = 0;
+	struct lab		*lab;
+	struct diags		 q;
+	struct json		 j;
+	struct seat_faults	 sf;
+	char			*sd, *block, *state;
+	const char		*r;
+	int			 i, nup = 0;
 
 	(void)d;
 	if (o->json) {
@@ -588,8 +667,9 @@ class_status(struct labopt *o, const char *dir, int n, struct diags *d)
 			free(sd);
 		}
 		printf("class %s: %d seats, %d up\n", dir, n, nup);
-		printf("  %-8s %-7s %-17s %-5s %-10s %s\n", "seat", "running",
-		    "addresses", "SSH", "state", "faults");
+		printf("  %-8s %-7s %-16s %-5s %-10s %9s %6s\n", "seat",
+		    "running", "addresses", "SSH", "state", "faults in",
+		    "fixed");
 	}
 	for (i = 1; i <= n; i++) {
 		sd = seat_dir(dir, i);
@@ -622,14 +702,23 @@ class_status(struct labopt *o, const char *dir, int n, struct diags *d)
 			json_kint(&j, "ssh_port", labsvc_ssh_port(lab));
 			json_kint(&j, "dns_port", lab_meta_int(lab, "dns_port",
 			    53));
+			seat_faults(lab, &sf, &j);
 			json_obj_end(&j);
 		} else {
 			char	*a = xasprintf("%s.0/24", block ? block : "?");
 
-			printf("  seat-%02d  %-7s %-17s %-5d %-10s %s\n", i, r, a,
-			    labsvc_ssh_port(lab), state ? state : "?", "none");
+			seat_faults(lab, &sf, NULL);
+			printf("  seat-%02d  %-7s %-16s %-5d %-10s %9d %6d\n", i,
+			    r, a, labsvc_ssh_port(lab), state ? state : "?",
+			    sf.nin, sf.nfixed);
+			if (sf.nin > 0)
+				print_words("in:", sf.in.s);
+			if (sf.nfixed > 0)
+				print_words("fixed:", sf.fixed.s);
 			free(a);
 		}
+		buf_free(&sf.in);
+		buf_free(&sf.fixed);
 		free(block);
 		free(state);
 		lab_close(lab);
@@ -644,6 +733,213 @@ class_status(struct labopt *o, const char *dir, int n, struct diags *d)
 		printf("  one seat whole: fedwiz lab status --dir %s --seat N\n",
 		    dir);
 	return LAB_OK;
+}
+
+/* ---- break --random ------------------------------------------------------ */
+
+/* splitmix64: the same sequence on every machine and C library, so a
+ * seed the trainer wrote down replays the same choice. */
+static uint64_t
+mix(uint64_t *x)
+{
+	uint64_t	z = (*x += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/*
+ * The order in which each seat 1..n tries the faults, as "id id ...":
+ * a permutation of lab_faults drawn from (seed, seat), whose first m
+ * are, as a set, another seat's only when there are not enough sets of
+ * m faults for every seat. Seat k's order depends only on the seed, k
+ * and m, so --seat K alone gets what the whole class run gives it.
+ */
+static char **
+orders(uint64_t seed, int n, size_t m)
+{
+	char		**out = xcalloc((size_t)n + 1, sizeof(*out));
+	uint64_t	 *sets = xcalloc((size_t)n, sizeof(*sets)), x, mask;
+	size_t		 *perm = xcalloc(lab_nfaults, sizeof(*perm)), i, j, t;
+	int		  k, p, tries, clash;
+	struct buf	  b;
+
+	for (k = 1; k <= n; k++) {
+		x = seed ^ ((uint64_t)k * 0xd1b54a32d192ed03ULL);
+		for (tries = 0; tries < 64; tries++) {
+			for (i = 0; i < lab_nfaults; i++)
+				perm[i] = i;
+			for (i = lab_nfaults - 1; i > 0; i--) {
+				j = (size_t)(mix(&x) % (i + 1));
+				t = perm[i];
+				perm[i] = perm[j];
+				perm[j] = t;
+			}
+			mask = 0;
+			for (i = 0; i < m && i < lab_nfaults && i < 64; i++)
+				mask |= 1ULL << perm[i];
+			for (clash = 0, p = 0; p < k - 1; p++)
+				clash |= sets[p] == mask;
+			if (!clash)
+				break;
+		}
+		sets[k - 1] = mask;
+		buf_init(&b);
+		for (i = 0; i < lab_nfaults; i++)
+			buf_printf(&b, "%s%s", i ? " " : "", lab_faults[perm[i]].id);
+		out[k - 1] = buf_steal(&b);
+	}
+	free(perm);
+	free(sets);
+	return out;
+}
+
+/* One seat's breaks (in its child): the first o->random faults of
+ * o->pick that this lab's state allows. */
+static int
+seat_break(struct labopt *o, struct diags *d)
+{
+	const struct lab_fault	*f;
+	struct lab		*lab = NULL;
+	struct diags		 q;
+	struct buf		 done, skipped;
+	char			*copy, *w, *save, host[32];
+	long			 nb = 0;
+	int			 fd, rc;
+
+	if ((fd = cmd_lab_lock(o->dir, 0, d)) == -1)
+		return LAB_ESTATE;
+	if ((rc = lab_open(o->dir, 0, &lab, d)) != LAB_OK) {
+		close(fd);
+		return rc;
+	}
+	lab->who = "lab break --random";
+	lab->settle = labrun_settle;
+	buf_init(&done);
+	buf_init(&skipped);
+	copy = xstrdup(o->pick);
+	for (w = strtok_r(copy, " ", &save); w != NULL && nb < o->random &&
+	    rc == LAB_OK; w = strtok_r(NULL, " ", &save)) {
+		if ((f = lab_fault_find(w)) == NULL)
+			continue;
+		diags_init(&q);
+		switch (lab_fault_break(lab, f, NULL, &q)) {
+		case LAB_OK:
+			snprintf(host, sizeof(host), "%s", f->hosts);
+			host[strcspn(host, " ")] = '\0';
+			buf_printf(&done, "%s%s on %s", nb ? ", " : "", f->id,
+			    host);
+			nb++;
+			break;
+		case LAB_ESTATE:
+			/* Not in this state (a fresh lab has no route to
+			 * point elsewhere): the next of the seat's order. */
+			buf_printf(&skipped, " %s", f->id);
+			break;
+		default:
+			if (q.n > 0)
+				diags_add(d, f->id, 0, 0, "%s", q.v[0].msg);
+			rc = LAB_EENV;
+		}
+		diags_free(&q);
+	}
+	free(copy);
+	printf("  %s: %s\n", lab->dir, nb ? done.s : "nothing broken");
+	if (skipped.len > 0)
+		printf("    (not possible in this lab's state, so the next ones "
+		    "were taken:%s)\n", skipped.s);
+	if (rc == LAB_OK && nb < o->random) {
+		diags_add(d, lab->dir, 0, 0, "only %ld of the %ld faults could be "
+		    "broken in this lab's state (fedwiz lab reset --state "
+		    "configured gives every fault something to break)", nb,
+		    o->random);
+		rc = LAB_ESTATE;
+	}
+	buf_free(&done);
+	buf_free(&skipped);
+	lab_close(lab);
+	close(fd);
+	return rc;
+}
+
+/* --random M on seats lo..hi of a class (n its seats), or on one lab
+ * (n 0: dir is the lab, chosen as seat 1 would be). */
+static int
+class_random(struct labopt *o, const char *dir, int n, int lo, int hi,
+    struct diags *d)
+{
+	struct seat	*v;
+	char		**ord, *end;
+	uint64_t	 seed;
+	uint32_t	 r;
+	int		 i, rc, fd = -1;
+
+	if (o->random < 1 || (size_t)o->random > lab_nfaults) {
+		diags_add(d, NULL, 0, 0, "--random %ld: give 1 to %zu faults per "
+		    "seat (fedwiz lab faults lists them)", o->random,
+		    lab_nfaults);
+		return LAB_EINPUT;
+	}
+	if (o->seed != NULL) {
+		errno = 0;
+		seed = strtoull(o->seed, &end, 10);
+		if (errno != 0 || end == o->seed || *end != '\0' ||
+		    *o->seed == '-' || *o->seed == '+') {
+			diags_add(d, NULL, 0, 0, "--seed '%s': expected a number "
+			    "(the one a previous --random printed)", o->seed);
+			return LAB_EINPUT;
+		}
+	} else {
+		if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
+			r = (uint32_t)time(NULL) ^ (uint32_t)getpid();
+		seed = r;
+	}
+	ord = orders(seed, n > 0 ? hi : 1, (size_t)o->random);
+	printf("lab break --random %ld --seed %llu: %s\n", o->random,
+	    (unsigned long long)seed, n == 0 ? dir : lo == hi ? "one seat" :
+	    "every seat");
+	if (n == 0) {
+		struct labopt	so = *o;
+
+		so.dir = dir;
+		so.pick = ord[0];
+		rc = seat_break(&so, d);
+	} else {
+		if ((fd = cmd_lab_lock(dir, 0, d)) == -1) {
+			rc = LAB_ESTATE;
+			goto out;
+		}
+		v = seats_new(dir, n);
+		for (i = lo; i <= hi; i++) {
+			v[i - 1].run = !v[i - 1].isnew;
+			v[i - 1].pick = xstrdup(ord[i - 1]);
+			if (v[i - 1].isnew)
+				printf("  %s: no lab (this seat never "
+				    "started)\n", v[i - 1].dir);
+		}
+		run_seats(o, dir, v, n, seat_break, 0);
+		for (i = lo; i <= hi; i++) {
+			if (!v[i - 1].run)
+				continue;
+			fputs(v[i - 1].out, stdout);
+			seat_lines(stderr, &v[i - 1], v[i - 1].err);
+		}
+		rc = worst(v, n);
+		seats_free(v, n);
+		close(fd);
+	}
+	printf("  the same choice again (after lab reset): fedwiz lab break "
+	    "--random %ld --seed %llu --dir %s", o->random,
+	    (unsigned long long)seed, dir);
+	if (n > 0 && lo == hi)
+		printf(" --seat %d", lo);
+	printf("\n");
+out:
+	for (i = 0; ord[i] != NULL; i++)
+		free(ord[i]);
+	free(ord);
+	return rc;
 }
 
 /* ---- the dispatcher ----------------------------------------------------- */
@@ -710,6 +1006,15 @@ cmd_lab_class(struct labopt *o, const char *sub, int argc, char **argv,
 			    "seats 1 to %d", o->seat, dir, n);
 			goto out;
 		}
+		if (o->has_random) {
+			if (argc > 0)
+				diags_add(d, NULL, 0, 0, "give FAULT or --random "
+				    "M, not both");
+			else
+				*rc = class_random(o, dir, n, (int)o->seat,
+				    (int)o->seat, d);
+			goto out;
+		}
 		/* One seat is one lab: every command works on it as on a
 		 * lab of its own. */
 		free(o->seatdir);
@@ -735,8 +1040,25 @@ cmd_lab_class(struct labopt *o, const char *sub, int argc, char **argv,
 		*rc = class_up(o, dir, (int)o->seats, n < 0, d);
 		goto out;
 	}
+	if (n < 0 && o->has_random) {
+		if (argc > 0) {
+			diags_add(d, NULL, 0, 0, "give FAULT or --random M, not "
+			    "both");
+			goto out;
+		}
+		*rc = class_random(o, dir, 0, 1, 1, d);
+		goto out;
+	}
 	if (n < 0) {
 		done = 0;
+		goto out;
+	}
+	if (o->has_random) {
+		if (argc > 0)
+			diags_add(d, NULL, 0, 0, "give FAULT or --random M, not "
+			    "both");
+		else
+			*rc = class_random(o, dir, n, 1, n, d);
 		goto out;
 	}
 	if (strcmp(sub, "up") == 0 && argc == 0)

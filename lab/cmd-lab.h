@@ -28,6 +28,8 @@ struct labopt {
 	char *const	*keypool;
 	char		*cakey;
 	char		*seatdir;	/* --seat K: DIR/seat-KK (malloc'd) */
+	const char	*pick;		/* break --random: this seat's faults,
+					   in the order to try, space-separated */
 };
 
 /* The commands on one lab (o->dir): LAB_OK or a LAB_* error with diags.
