@@ -26,7 +26,9 @@ LAB_DIRS=
 lab_cleanup() {
 	local d
 	for d in $LAB_DIRS; do
-		[ -f "$d/lab.db" ] && "$FEDWIZ" lab down --dir "$d" >/dev/null 2>&1
+		# A lab, or a class of them (lab up --seats N).
+		{ [ -f "$d/lab.db" ] || [ -f "$d/class" ]; } &&
+		    "$FEDWIZ" lab down --dir "$d" >/dev/null 2>&1
 	done
 	[ -z "${LAB_WATCHDOG:-}" ] || kill "$LAB_WATCHDOG" 2>/dev/null || true
 	LAB_WATCHDOG=
@@ -44,7 +46,8 @@ sh -c '
 		sleep 1
 	done
 	for d in "$t"/*/; do
-		[ -f "$d/lab.db" ] && "$fw" lab down --dir "$d" >/dev/null 2>&1
+		{ [ -f "$d/lab.db" ] || [ -f "$d/class" ]; } &&
+		    "$fw" lab down --dir "$d" >/dev/null 2>&1
 	done
 	rm -rf "$t"
 ' fedwiz-lab-watchdog "$T" $$ "${LAB_TEST_MAX_LIFETIME:-900}" "$FEDWIZ" \
