@@ -77,7 +77,7 @@ stats() { # NAME: "median min" in seconds
 mem_kb() {
 	local dir=$1 field=$2 p sum=0 n=0 v
 	for p in /proc/[0-9]*; do
-		case $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) in
+		case $({ tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null) in
 		*"$dir"*) ;;
 		*) continue ;;
 		esac
