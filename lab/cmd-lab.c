@@ -47,8 +47,8 @@ static int	cmd_lab_exec(struct cli *, int, char **);
 const struct cmd_entry cmd_lab_entry = {
 	.name = "lab",
 	.args = "up|down|status|reset|do|faults|break|fix [PROC[@HOST]|"
-	    "FAULT|--list] [--host H] [--dir DIR] [--state fresh|configured] "
-	    "[--json]",
+	    "FAULT|--list] [--host H] [--dir DIR] [--seats N] [--seat K] "
+	    "[--state fresh|configured] [--random M] [--seed S] [--json]",
 	.summary = "the training lab: a federation estate on 127.0.0.0/8 "
 	    "(fedwiz lab --help; doc/lab.md)",
 	.opts = "",
@@ -61,11 +61,14 @@ static void
 lab_usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: fedwiz lab up|down|status|reset|do [PROC[@HOST]|--list] "
-	    "[--dir DIR]\n"
-	    "        [--state fresh|configured] [--json]\n"
+	    "usage: fedwiz lab up|down|status|reset|do|faults|break|fix\n"
+	    "        [PROC[@HOST]|FAULT|--list] [--dir DIR] [--seats N] "
+	    "[--seat K]\n"
+	    "        [--state fresh|configured] [--host H] [--random M] "
+	    "[--seed S] [--json]\n"
 	    "\n"
-	    "       fedwiz lab up [--dir DIR] [--state fresh|configured]\n"
+	    "       fedwiz lab up [--dir DIR] [--state fresh|configured] "
+	    "[--seats N]\n"
 	    "       fedwiz lab down [--dir DIR]\n"
 	    "       fedwiz lab status [--dir DIR] [--json]\n"
 	    "       fedwiz lab reset [--dir DIR] [--state fresh|configured]\n"
@@ -73,7 +76,9 @@ lab_usage(FILE *fp)
 	    "       fedwiz lab do --list [--dir DIR] [--json]\n"
 	    "       fedwiz lab faults [--dir DIR] [--json]\n"
 	    "       fedwiz lab break FAULT [--host H] [--dir DIR]\n"
+	    "       fedwiz lab break --random M [--seed S] [--dir DIR]\n"
 	    "       fedwiz lab fix FAULT [--host H] [--dir DIR]\n"
+	    "       (on a class, every one of them also takes --seat K)\n"
 	    "\n"
 	    "  --dir DIR      the lab's folder (default: lab/ beside fedwiz's "
 	    "state\n"
@@ -84,6 +89,15 @@ lab_usage(FILE *fp)
 	    "  --list         (do) the procedures the lab can click for you\n"
 	    "  --host H       (break, fix) the host (default: the fault's "
 	    "first)\n"
+	    "  --seats N      (up) a class: N labs, DIR/seat-01 to seat-NN, "
+	    "one per trainee;\n"
+	    "                 down, reset, status and break --random on DIR "
+	    "act on every seat\n"
+	    "  --seat K       one seat of the class in DIR (as --dir "
+	    "DIR/seat-KK)\n"
+	    "  --random M     (break) M faults chosen for each lab or seat; "
+	    "prints the seed\n"
+	    "  --seed S       (break --random) the same choice again\n"
 	    "See doc/lab.md.\n");
 }
 
