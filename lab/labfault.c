@@ -148,9 +148,14 @@ reissue(struct lab *lab, const struct lab_host *h, const char *subject,
     const char *sans, const char *ekus, int selfsigned)
 {
 	struct lab_certspec	 s;
+	struct lab_cert		 old;
 	int64_t			 c;
 
 	memset(&s, 0, sizeof(s));
+	if (lab_cert_load(lab, sip_cert(lab, h), &old) == 0) {
+		s.after = old.not_before;
+		lab_cert_free(&old);
+	}
 	s.subject = subject;
 	s.sans = sans;
 	s.ekus = ekus;
@@ -526,18 +531,35 @@ ntp_present(struct lab *lab, const struct lab_host *h)
 	return r;
 }
 
-/* The NTP server is unreachable: the clock free-runs, unsynchronised. */
+/*
+ * The ASA or the CUCM publisher follows another reference (a second NTP
+ * server someone configured, .4 of the lab's block): its clock is
+ * synchronised, but not to the source the others follow, so
+ * certificates look valid on one side and not yet on the other. An IM
+ * and Presence node loses its publisher: unsynchronised.
+ */
 static int
 ntp_break(struct lab *lab, const struct lab_host *h, char **w)
 {
-	int64_t	id = lab_obj_find(lab, h->name, "Ntp", "ntp");
+	int64_t	 id = lab_obj_find(lab, h->name, "Ntp", "ntp");
+	char	*b, *other;
 
 	if (id == 0)
 		return why(w, "%s keeps no NTP state", h->name);
-	lab_setb(lab, id, "Synced", 0);
-	lab_seti(lab, id, "Stratum", 16);
-	lab_log(lab, "%s: NTP server unreachable: the clock is "
-	    "unsynchronised", h->name);
+	if (strcmp(h->kind, "imp") == 0) {
+		lab_setb(lab, id, "Synced", 0);
+		lab_seti(lab, id, "Stratum", 16);
+		lab_log(lab, "%s: NTP: the publisher is unreachable: the clock "
+		    "is unsynchronised", h->name);
+		return 0;
+	}
+	b = lab_meta(lab, "block");
+	other = xasprintf("%s.4", b != NULL ? b : "127.84.1");
+	lab_sets(lab, id, "Server", other);
+	lab_log(lab, "%s: NTP now follows %s, another reference", h->name,
+	    other);
+	free(other);
+	free(b);
 	return 0;
 }
 
@@ -801,24 +823,33 @@ imp_peer(struct lab *lab, const struct lab_host *h, struct lab_host *imp)
 	return lab_host_get(lab, p->imp, imp);
 }
 
+/* IM and Presence's static route to its partner: the one with the right
+ * pattern when there is one (a trainee who adds the right route beside
+ * the wrong one has fixed it), else the first to the partner's next hop. */
 static int64_t
 imp_route(struct lab *lab, const struct lab_host *h)
 {
 	const struct peer	*p = peer_of(h->name);
 	int64_t			*v, id = 0;
 	size_t			 n, i;
-	char			*s;
+	char			*s, *want;
 
 	if (p == NULL || p->nexthop == NULL)
 		return 0;
+	want = reversed(p->domain);
 	v = lab_obj_list(lab, h->name, "StaticRoute", &n);
-	for (i = 0; i < n && id == 0; i++) {
+	for (i = 0; i < n; i++) {
 		s = lab_prop(lab, v[i], "NextHop", NULL);
-		if (s != NULL && lab_ieq(s, p->nexthop))
-			id = v[i];
+		if (s != NULL && lab_ieq(s, p->nexthop)) {
+			free(s);
+			s = lab_prop(lab, v[i], "DestinationPattern", NULL);
+			if (id == 0 || (s != NULL && strcmp(s, want) == 0))
+				id = v[i];
+		}
 		free(s);
 	}
 	free(v);
+	free(want);
 	return id;
 }
 
@@ -1208,9 +1239,9 @@ const struct lab_fault lab_faults[] = {
 	    "peers still hold the old one",
 	    "the cup certificate regenerated self-signed with a new key; the "
 	    "ASA's trustpoint (or the peers' CA trust) still has the old",
-	    "imp4 imp1 imp2 imp3 cup1",
-	    "interdomain-asa lync-imp-tls ocs-imp-tls ocs-partitioned "
-	    "lync-cup-federation",
+	    "imp3 cup1 imp1 imp2 imp4",
+	    "ocs-partitioned lync-cup-federation lync-imp-tls ocs-imp-tls "
+	    "interdomain-asa",
 	    "import-imp-certificate (interdomain-asa); a CA-signed cup "
 	    "certificate again (configure-certificates-on-imp, "
 	    "configure-certificates)",
@@ -1218,8 +1249,8 @@ const struct lab_fault lab_faults[] = {
 	{ "ntp-unsync",
 	    "IM and Presence, CUCM and the ASA do not follow the same "
 	    "synchronised NTP source",
-	    "the host's NTP server is unreachable: its clock is "
-	    "unsynchronised (stratum 16)",
+	    "the ASA or CUCM follows another NTP reference; an IM and "
+	    "Presence node's clock is unsynchronised (stratum 16)",
 	    "asa1 cucm1 imp4",
 	    "interdomain-asa",
 	    "the NTP settings (ntp server on the ASA; the publisher's NTP)",

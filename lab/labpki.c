@@ -503,6 +503,8 @@ lab_cert_issue(struct lab *lab, int64_t key, int64_t issuer,
 	days = s->days > 0 ? s->days : 730;
 	from = s->past > 0 ? -(long)(s->past + days) * 86400L : s->age > 0 ?
 	    -(long)s->age * 86400L : -600L;
+	if (s->after != 0 && time(NULL) + from <= s->after)
+		from = (long)(s->after + 1 - time(NULL));
 	X509_gmtime_adj(X509_getm_notBefore(x), from);
 	X509_gmtime_adj(X509_getm_notAfter(x), from + days * 86400L);
 	n = name_parse(s->subject);

@@ -40,6 +40,10 @@ struct lab_certspec {
 					   minutes ago (AD CS backdates by
 					   its clock-skew allowance) */
 	int		 past;		/* nonzero: expired days ago */
+	time_t		 after;		/* nonzero: not valid before a second
+					   after this (a re-issue is newer
+					   than what it replaces, even in the
+					   same second) */
 	const char	*friendly;
 };
 
