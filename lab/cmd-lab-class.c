@@ -189,8 +189,9 @@ run_seats(struct labopt *o, const char *dir, struct seat *v, int n,
 			fflush(stderr);
 			if ((pid = fork()) == -1) {
 				s->rc = LAB_EENV;
-				s->err = xasprintf("fedwiz: lab: cannot start a "
-				    "process for it: %s\n", strerror(errno));
+				s->err = xasprintf("fedwiz: lab: cannot "
+				    "start a process for it: %s\n",
+				    strerror(errno));
 				s->run = 0;
 				failed = 1;
 				continue;
@@ -220,9 +221,10 @@ run_seats(struct labopt *o, const char *dir, struct seat *v, int n,
 				so.pick = s->pick;
 				rc = fn(&so, &d);
 				for (k = 0; k < d.n; k++)
-					fprintf(stderr, "%s%s%s\n", d.v[k].file ?
-					    d.v[k].file : "", d.v[k].file ?
-					    ": " : "", d.v[k].msg);
+					fprintf(stderr, "%s%s%s\n",
+					    d.v[k].file ? d.v[k].file : "",
+					    d.v[k].file ? ": " : "",
+					    d.v[k].msg);
 				fflush(stdout);
 				fflush(stderr);
 				/* LAB_OK 0, EINPUT 1, EENV 2, ESTATE 3. */
@@ -384,9 +386,9 @@ print_class(const char *dir, struct seat *v, int n)
 			char	*dns = xasprintf("%s.2:%lld", block ? block :
 			    "?", (long long)lab_meta_int(lab, "dns_port", 53));
 
-			printf("  seat-%02d  %-7s %-17s %-17s %-5d %s\n", v[i].k,
-			    running(v[i].dir), a, dns, labsvc_ssh_port(lab),
-			    state ? state : "?");
+			printf("  seat-%02d  %-7s %-17s %-17s %-5d %s\n",
+			    v[i].k, running(v[i].dir), a, dns,
+			    labsvc_ssh_port(lab), state ? state : "?");
 			free(a);
 			free(dns);
 		}
@@ -517,8 +519,8 @@ class_up(struct labopt *o, const char *dir, int n, int isnew,
 		/* FEDWIZ_LAB_TIMES=1: each seat's phases (bench/lab.sh). */
 		else if (getenv("FEDWIZ_LAB_TIMES") != NULL && v[i].run) {
 			seat_lines(stderr, &v[i], v[i].err);
-			fprintf(stderr, "fedwiz: lab: seat %02d: %.3f s from its "
-			    "start, %.3f s from the class's\n", v[i].k,
+			fprintf(stderr, "fedwiz: lab: seat %02d: %.3f s from "
+			    "its start, %.3f s from the class's\n", v[i].k,
 			    v[i].secs, since(&t0));
 		}
 	}
@@ -606,8 +608,8 @@ seat_faults(struct lab *lab, struct seat_faults *sf, struct json *j)
 			json_kstr(j, "fault", v[i].id);
 			json_kstr(j, "host", v[i].host);
 			json_kint(j, "at", v[i].at);
-			json_kstr(j, "state", in == 1 ? "in" : in == 0 ? "fixed" :
-			    "unknown");
+			json_kstr(j, "state", in == 1 ? "in" : in == 0 ?
+			    "fixed" : "unknown");
 			json_obj_end(j);
 		}
 	}
@@ -634,7 +636,8 @@ print_words(const char *label, const char *words)
 		if (e == NULL)
 			e = p + strlen(p);
 		if (col + 1 + (int)(e - p) > 79)
-			col = printf("\n%*s", indent + (int)strlen(label), "") - 1;
+			col = printf("\n%*s", indent + (int)strlen(label),
+			    "") - 1;
 		col += printf(" %.*s", (int)(e - p), p);
 	}
 	printf("\n");
@@ -708,8 +711,8 @@ class_status(struct labopt *o, const char *dir, int n, struct diags *d)
 			char	*a = xasprintf("%s.0/24", block ? block : "?");
 
 			seat_faults(lab, &sf, NULL);
-			printf("  seat-%02d  %-7s %-16s %-5d %-10s %9d %6d\n", i,
-			    r, a, labsvc_ssh_port(lab), state ? state : "?",
+			printf("  seat-%02d  %-7s %-16s %-5d %-10s %9d %6d\n",
+			    i, r, a, labsvc_ssh_port(lab), state ? state : "?",
 			    sf.nin, sf.nfixed);
 			if (sf.nin > 0)
 				print_words("in:", sf.in.s);
@@ -730,8 +733,8 @@ class_status(struct labopt *o, const char *dir, int n, struct diags *d)
 		json_obj_end(&j);
 		json_end(&j);
 	} else
-		printf("  one seat whole: fedwiz lab status --dir %s --seat N\n",
-		    dir);
+		printf("  one seat whole: fedwiz lab status --dir %s "
+		    "--seat N\n", dir);
 	return LAB_OK;
 }
 
