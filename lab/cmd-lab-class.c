@@ -427,6 +427,13 @@ class_up(struct labopt *o, const char *dir, int n, int isnew,
 		    "lab: a class takes a folder of its own (give a new --dir)");
 		return LAB_EINPUT;
 	}
+	if (isnew && n > 1 && getenv("FEDWIZ_LAB_BLOCK") != NULL &&
+	    *getenv("FEDWIZ_LAB_BLOCK") != '\0') {
+		diags_add(d, "FEDWIZ_LAB_BLOCK", 0, 0, "names one block of "
+		    "addresses, and a class needs one per seat: unset it (each "
+		    "seat takes a free block)");
+		return LAB_EINPUT;
+	}
 	if ((fd = cmd_lab_lock(dir, 1, d)) == -1)
 		return LAB_EENV;
 	v = seats_new(dir, n);
@@ -873,15 +880,15 @@ class_random(struct labopt *o, const char *dir, int n, int lo, int hi,
     struct diags *d)
 {
 	struct seat	*v;
-	char		**ord, *end;
+	char		**ord, *end, opt[64];
 	uint64_t	 seed;
 	uint32_t	 r;
 	int		 i, rc, fd = -1;
 
 	if (o->random < 1 || (size_t)o->random > lab_nfaults) {
-		diags_add(d, NULL, 0, 0, "--random %ld: give 1 to %zu faults per "
-		    "seat (fedwiz lab faults lists them)", o->random,
-		    lab_nfaults);
+		snprintf(opt, sizeof(opt), "--random %ld", o->random);
+		diags_add(d, opt, 0, 0, "give 1 to %zu faults per seat (fedwiz "
+		    "lab faults lists them)", lab_nfaults);
 		return LAB_EINPUT;
 	}
 	if (o->seed != NULL) {
@@ -889,8 +896,8 @@ class_random(struct labopt *o, const char *dir, int n, int lo, int hi,
 		seed = strtoull(o->seed, &end, 10);
 		if (errno != 0 || end == o->seed || *end != '\0' ||
 		    *o->seed == '-' || *o->seed == '+') {
-			diags_add(d, NULL, 0, 0, "--seed '%s': expected a number "
-			    "(the one a previous --random printed)", o->seed);
+			diags_add(d, "--seed", 0, 0, "'%s': expected a number (the "
+			    "one a previous --random printed)", o->seed);
 			return LAB_EINPUT;
 		}
 	} else {
@@ -951,7 +958,7 @@ int
 cmd_lab_class(struct labopt *o, const char *sub, int argc, char **argv,
     int *rc, struct diags *d)
 {
-	char		*abs = NULL;
+	char		*abs = NULL, opt[64];
 	const char	*dir = o->dir;
 	int		 n, single, done = 1;
 
@@ -959,31 +966,31 @@ cmd_lab_class(struct labopt *o, const char *sub, int argc, char **argv,
 	(void)argv;
 	*rc = LAB_EINPUT;
 	if (o->has_seats && strcmp(sub, "up") != 0) {
-		diags_add(d, NULL, 0, 0, "--seats is for lab up (a class's other "
+		diags_add(d, "--seats", 0, 0, "is for lab up (a class's other "
 		    "commands act on every seat, or on one with --seat K)");
 		return 1;
 	}
 	if (o->has_seats && (o->seats < 1 || o->seats > SEATS_MAX)) {
-		diags_add(d, NULL, 0, 0, "--seats %ld: a class has 1 to %d seats",
-		    o->seats, SEATS_MAX);
+		snprintf(opt, sizeof(opt), "--seats %ld", o->seats);
+		diags_add(d, opt, 0, 0, "a class has 1 to %d seats", SEATS_MAX);
 		return 1;
 	}
 	if (o->has_seat && o->seat < 1) {
-		diags_add(d, NULL, 0, 0, "--seat %ld: seats are numbered from 1 "
-		    "(seat-01)", o->seat);
+		snprintf(opt, sizeof(opt), "--seat %ld", o->seat);
+		diags_add(d, opt, 0, 0, "seats are numbered from 1 (seat-01)");
 		return 1;
 	}
 	if (o->seed != NULL && !o->has_random) {
-		diags_add(d, NULL, 0, 0, "--seed goes with lab break --random M");
+		diags_add(d, "--seed", 0, 0, "goes with lab break --random M");
 		return 1;
 	}
 	if (o->has_random && strcmp(sub, "break") != 0) {
-		diags_add(d, NULL, 0, 0, "--random is for lab break (--random M: M "
+		diags_add(d, "--random", 0, 0, "is for lab break (--random M: M "
 		    "faults chosen for each seat)");
 		return 1;
 	}
 	if (o->has_seats && o->has_seat) {
-		diags_add(d, NULL, 0, 0, "give --seats N (a class of N) or "
+		diags_add(d, "--seat", 0, 0, "give --seats N (a class of N) or "
 		    "--seat K (one seat of it), not both");
 		return 1;
 	}
@@ -1005,13 +1012,14 @@ cmd_lab_class(struct labopt *o, const char *sub, int argc, char **argv,
 			goto out;
 		}
 		if (o->seat > n) {
-			diags_add(d, NULL, 0, 0, "--seat %ld: the class in %s has "
-			    "seats 1 to %d", o->seat, dir, n);
+			snprintf(opt, sizeof(opt), "--seat %ld", o->seat);
+			diags_add(d, opt, 0, 0, "the class in %s has "
+			    "seats 1 to %d", dir, n);
 			goto out;
 		}
 		if (o->has_random) {
 			if (argc > 0)
-				diags_add(d, NULL, 0, 0, "give FAULT or --random "
+				diags_add(d, "lab break", 0, 0, "give FAULT or --random "
 				    "M, not both");
 			else
 				*rc = class_random(o, dir, n, (int)o->seat,
@@ -1045,7 +1053,7 @@ cmd_lab_class(struct labopt *o, const char *sub, int argc, char **argv,
 	}
 	if (n < 0 && o->has_random) {
 		if (argc > 0) {
-			diags_add(d, NULL, 0, 0, "give FAULT or --random M, not "
+			diags_add(d, "lab break", 0, 0, "give FAULT or --random M, not "
 			    "both");
 			goto out;
 		}
@@ -1058,7 +1066,7 @@ cmd_lab_class(struct labopt *o, const char *sub, int argc, char **argv,
 	}
 	if (o->has_random) {
 		if (argc > 0)
-			diags_add(d, NULL, 0, 0, "give FAULT or --random M, not "
+			diags_add(d, "lab break", 0, 0, "give FAULT or --random M, not "
 			    "both");
 		else
 			*rc = class_random(o, dir, n, 1, n, d);

@@ -58,13 +58,13 @@ grep -q "class of 3 seats.*add --seat K (1 to 3).*$C/seat-01" "$T/err" ||
 expect_exit 2 "$FEDWIZ" lab break cn-mismatch --dir "$C"
 grep -q "add --seat K" "$T/err" || fail "break on the class: $(cat "$T/err")"
 expect_exit 2 "$FEDWIZ" lab status --dir "$C" --seat 4
-grep -q -- "--seat 4: the class in .* has seats 1 to 3" "$T/err" || fail "--seat 4: $(cat "$T/err")"
+grep -q -- "^fedwiz: lab: --seat 4: the class in .* has seats 1 to 3" "$T/err" || fail "--seat 4: $(cat "$T/err")"
 expect_exit 2 "$FEDWIZ" lab status --dir "$C/seat-01" --seat 1
 grep -q "one lab, not a class" "$T/err" || fail "--seat on a lab: $(cat "$T/err")"
 expect_exit 2 "$FEDWIZ" lab up --dir "$T/other" --seats 0
-grep -q -- "--seats 0: a class has 1 to 99 seats" "$T/err" || fail "--seats 0: $(cat "$T/err")"
+grep -q -- "^fedwiz: lab: --seats 0: a class has 1 to 99 seats" "$T/err" || fail "--seats 0: $(cat "$T/err")"
 expect_exit 2 "$FEDWIZ" lab up --dir "$T/other" --seats 1000
-grep -q -- "--seats 1000: a class has 1 to 99 seats" "$T/err" || fail "--seats 1000: $(cat "$T/err")"
+grep -q -- "^fedwiz: lab: --seats 1000: a class has 1 to 99 seats" "$T/err" || fail "--seats 1000: $(cat "$T/err")"
 [ ! -e "$T/other" ] || fail "a refused --seats made a folder"
 expect_exit 2 "$FEDWIZ" lab up --dir "$C" --seats 4
 grep -q "has 3 seats, not 4" "$T/err" || fail "--seats 4 on a class of 3: $(cat "$T/err")"
@@ -73,7 +73,7 @@ grep -q "this class is already up (3 seats)" "$T/err" || fail "up twice: $(cat "
 expect_exit 2 "$FEDWIZ" lab up --dir "$C/seat-01" --seats 2
 grep -q "holds one lab, not a class" "$T/err" || fail "--seats on a lab: $(cat "$T/err")"
 expect_exit 2 "$FEDWIZ" lab status --dir "$C" --seed 3
-grep -q -- "--seed goes with lab break --random M" "$T/err" || fail "--seed alone: $(cat "$T/err")"
+grep -q -- "^fedwiz: lab: --seed: goes with lab break --random M" "$T/err" || fail "--seed alone: $(cat "$T/err")"
 
 # The class at a glance: seat 2's fault is in. Seat 3's federation is
 # stopped, then the trainee types the procedure's command on cup1: the
@@ -117,7 +117,7 @@ expect_exit 0 "$FEDWIZ" lab break --random 1 --dir "$C" --seat 1
 grep -q "^lab break --random 1 --seed [0-9][0-9]*: one seat" "$T/out" ||
     fail "no seed printed: $(cat "$T/out")"
 expect_exit 2 "$FEDWIZ" lab break --random 15 --dir "$C"
-grep -q -- "--random 15: give 1 to 14 faults" "$T/err" || fail "--random 15: $(cat "$T/err")"
+grep -q -- "^fedwiz: lab: --random 15: give 1 to 14 faults" "$T/err" || fail "--random 15: $(cat "$T/err")"
 
 # Down: every seat, nothing left.
 expect_exit 0 "$FEDWIZ" lab down --dir "$C"
