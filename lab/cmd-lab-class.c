@@ -66,16 +66,6 @@ struct seat {
 	char	*pick;		/* break --random: its faults, in order */
 };
 
-static double
-since(const struct timespec *t0)
-{
-	struct timespec	t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) +
-	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 static int
 exists(const char *dir, const char *name)
 {
@@ -199,7 +189,6 @@ run_seats(struct labopt *o, const char *dir, struct seat *v, int n,
 			if (pid == 0) {
 				struct labopt	so = *o;
 				struct diags	d;
-				size_t		k;
 				int		rc;
 
 				p = xasprintf("%s/seat-%02d.out", rundir, s->k);
@@ -220,11 +209,7 @@ run_seats(struct labopt *o, const char *dir, struct seat *v, int n,
 				so.cakey = s->cakey;
 				so.pick = s->pick;
 				rc = fn(&so, &d);
-				for (k = 0; k < d.n; k++)
-					fprintf(stderr, "%s%s%s\n",
-					    d.v[k].file ? d.v[k].file : "",
-					    d.v[k].file ? ": " : "",
-					    d.v[k].msg);
+				cmd_lab_diags(&d);
 				fflush(stdout);
 				fflush(stderr);
 				/* LAB_OK 0, EINPUT 1, EENV 2, ESTATE 3. */
@@ -245,7 +230,7 @@ run_seats(struct labopt *o, const char *dir, struct seat *v, int n,
 				continue;
 			active--;
 			v[i].pid = 0;
-			v[i].secs = since(&v[i].t0);
+			v[i].secs = cmd_lab_elapsed(&v[i].t0);
 			v[i].rc = WIFEXITED(st) && WEXITSTATUS(st) <= 3 ?
 			    -WEXITSTATUS(st) : LAB_EENV;
 			p = xasprintf("%s/seat-%02d.out", rundir, v[i].k);
@@ -517,7 +502,7 @@ class_up(struct labopt *o, const char *dir, int n, int isnew,
 	state = o->state ? xstrdup(o->state) : NULL;
 	printf("lab up: class %s, %d seats%s%s%s, ready in %.1f s\n", dir, n,
 	    state ? " (" : "", state ? state : "", state ? ")" : "",
-	    since(&t0));
+	    cmd_lab_elapsed(&t0));
 	free(state);
 	for (i = 0; i < n; i++) {
 		if (v[i].was_up)
@@ -528,7 +513,7 @@ class_up(struct labopt *o, const char *dir, int n, int isnew,
 			seat_lines(stderr, &v[i], v[i].err);
 			fprintf(stderr, "fedwiz: lab: seat %02d: %.3f s from "
 			    "its start, %.3f s from the class's\n", v[i].k,
-			    v[i].secs, since(&t0));
+			    v[i].secs, cmd_lab_elapsed(&t0));
 		}
 	}
 	print_class(dir, v, n);

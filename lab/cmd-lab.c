@@ -183,8 +183,8 @@ cmd_lab_lock(const char *dir, int create, struct diags *d)
 	return fd;
 }
 
-static double
-elapsed(const struct timespec *t0)
+double
+cmd_lab_elapsed(const struct timespec *t0)
 {
 	struct timespec	t1;
 
@@ -200,7 +200,7 @@ phase(const struct timespec *t0, const char *what)
 	const char	*e = getenv("FEDWIZ_LAB_TIMES");
 
 	if (e != NULL && *e != '\0' && strcmp(e, "0") != 0)
-		fprintf(stderr, "lab up: %6.3f s %s\n", elapsed(t0), what);
+		fprintf(stderr, "lab up: %6.3f s %s\n", cmd_lab_elapsed(t0), what);
 }
 
 /* Stop every recorded process; the shells of sessions left behind too. */
@@ -390,7 +390,7 @@ cmd_lab_up(struct labopt *o, struct diags *d)
 	}
 	state = lab_meta(lab, "state");
 	printf("lab up: %s (%s), ready in %.1f s\n", lab->dir, state ? state :
-	    "?", elapsed(&t0));
+	    "?", cmd_lab_elapsed(&t0));
 	free(state);
 	{
 		char	*block = lab_meta(lab, "block");
@@ -611,6 +611,16 @@ out:
 	lab_close(lab);
 	close(fd);
 	return rc;
+}
+
+void
+cmd_lab_diags(const struct diags *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->n; i++)
+		fprintf(stderr, "fedwiz: lab: %s%s%s\n", d->v[i].file ?
+		    d->v[i].file : "", d->v[i].file ? ": " : "", d->v[i].msg);
 }
 
 static const char *
@@ -1110,9 +1120,7 @@ cmd_lab_exec(struct cli *cli, int argc, char **argv)
 		free(o.seatdir);
 		return EXIT_USAGE;
 	}
-	for (size_t i = 0; i < d.n; i++)
-		fprintf(stderr, "fedwiz: lab: %s%s%s\n", d.v[i].file ?
-		    d.v[i].file : "", d.v[i].file ? ": " : "", d.v[i].msg);
+	cmd_lab_diags(&d);
 	diags_free(&d);
 	free(dir);
 	free(o.seatdir);

@@ -6,6 +6,8 @@
 #ifndef FEDWIZ_CMD_LAB_H
 #define FEDWIZ_CMD_LAB_H
 
+#include <time.h>
+
 #include "util.h"
 
 struct labopt {
@@ -41,6 +43,10 @@ int	 cmd_lab_reset(struct labopt *, struct diags *);
 /* DIR/.lock held (waiting for another lab command on it): the fd, or -1
  * with a diag. create: make DIR first. */
 int	 cmd_lab_lock(const char *, int, struct diags *);
+/* Seconds since t0 (CLOCK_MONOTONIC). */
+double	 cmd_lab_elapsed(const struct timespec *);
+/* Each diag on stderr as "fedwiz: lab: FILE: MESSAGE". */
+void	 cmd_lab_diags(const struct diags *);
 
 /*
  * A class: a folder of seats (DIR/class says how many; DIR/seat-01 ...

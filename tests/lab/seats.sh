@@ -129,15 +129,8 @@ for k in 01 02 03; do lab_no_trace "$C/seat-$k"; done
 # A seat that cannot start: a port of seat 2's block is taken. Up names
 # the seat and the port, and stops the seats it had started.
 addr=$(sqlite3 "$C/seat-02/lab.db" "SELECT address FROM hosts WHERE name = 'imp1'")
-"$SSHD" -D -e -f /dev/null -o "ListenAddress=$addr:5062" \
-    -o "HostKey=$C/seat-02/ssh/ssh_host_ed25519_key" -o PidFile=none \
-    >"$T/stub.out" 2>&1 &
-stub=$!
-n=0
-while ! ss -Htln | awk '{print $4}' | grep -qx "$addr:5062"; do
-	n=$((n + 1)); [ $n -lt 100 ] || { kill $stub; fail "the stub did not listen"; }
-	sleep 0.05
-done
+lab_hold_port "$C/seat-02" "$addr" 5062
+stub=$LAB_STUB
 expect_exit 3 "$FEDWIZ" lab up --dir "$C"
 kill $stub; wait $stub 2>/dev/null || true
 grep -q "seat 02: .*$addr:5062/tcp is in use by pid $stub" "$T/err" ||
