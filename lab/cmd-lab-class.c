@@ -974,6 +974,11 @@ cmd_lab_class(struct labopt *o, const char *sub, int argc, char **argv,
 		    "faults chosen for each seat)");
 		return 1;
 	}
+	if (o->has_random && argc > 0) {
+		diags_add(d, "lab break", 0, 0, "give FAULT or --random M, not "
+		    "both");
+		return 1;
+	}
 	if (o->has_seats && o->has_seat) {
 		diags_add(d, "--seat", 0, 0, "give --seats N (a class of N) or "
 		    "--seat K (one seat of it), not both");
@@ -1003,12 +1008,8 @@ cmd_lab_class(struct labopt *o, const char *sub, int argc, char **argv,
 			goto out;
 		}
 		if (o->has_random) {
-			if (argc > 0)
-				diags_add(d, "lab break", 0, 0, "give FAULT or --random "
-				    "M, not both");
-			else
-				*rc = class_random(o, dir, n, (int)o->seat,
-				    (int)o->seat, d);
+			*rc = class_random(o, dir, n, (int)o->seat,
+			    (int)o->seat, d);
 			goto out;
 		}
 		/* One seat is one lab: every command works on it as on a
@@ -1036,25 +1037,14 @@ cmd_lab_class(struct labopt *o, const char *sub, int argc, char **argv,
 		*rc = class_up(o, dir, (int)o->seats, n < 0, d);
 		goto out;
 	}
-	if (n < 0 && o->has_random) {
-		if (argc > 0) {
-			diags_add(d, "lab break", 0, 0, "give FAULT or --random M, not "
-			    "both");
-			goto out;
-		}
-		*rc = class_random(o, dir, 0, 1, 1, d);
+	if (o->has_random) {
+		/* A class: every seat; a lab of its own: drawn as seat 1. */
+		*rc = n < 0 ? class_random(o, dir, 0, 1, 1, d) :
+		    class_random(o, dir, n, 1, n, d);
 		goto out;
 	}
 	if (n < 0) {
 		done = 0;
-		goto out;
-	}
-	if (o->has_random) {
-		if (argc > 0)
-			diags_add(d, "lab break", 0, 0, "give FAULT or --random M, not "
-			    "both");
-		else
-			*rc = class_random(o, dir, n, 1, n, d);
 		goto out;
 	}
 	if (strcmp(sub, "up") == 0 && argc == 0)

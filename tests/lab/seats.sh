@@ -72,6 +72,9 @@ expect_exit 2 "$FEDWIZ" lab up --dir "$C"
 grep -q "this class is already up (3 seats)" "$T/err" || fail "up twice: $(cat "$T/err")"
 expect_exit 2 "$FEDWIZ" lab up --dir "$C/seat-01" --seats 2
 grep -q "holds one lab, not a class" "$T/err" || fail "--seats on a lab: $(cat "$T/err")"
+expect_exit 2 "$FEDWIZ" lab break cn-mismatch --random 2 --dir "$C"
+grep -q "^fedwiz: lab: lab break: give FAULT or --random M, not both" "$T/err" ||
+    fail "FAULT and --random: $(cat "$T/err")"
 expect_exit 2 "$FEDWIZ" lab status --dir "$C" --seed 3
 grep -q -- "^fedwiz: lab: --seed: goes with lab break --random M" "$T/err" || fail "--seed alone: $(cat "$T/err")"
 
