@@ -70,6 +70,18 @@ no-client-eku ocsr2 ocs-partitioned
   fail restart-services@ocsr2 s3 tls > request-signed-certificate
   fail restart-services@ocsr2 s3 sip > request-signed-certificate
   redo fix
+no-client-eku imp3 ocs-partitioned
+  fail configure-certificates-on-imp@imp3 s4 sip > verify-peer-auth-listener
+  fail restart-services@ocsr2 s3 sip > configure-certificates-on-imp
+  redo fix
+no-client-eku cup1 lync-cup-federation
+  fail restart-services@cup1 s2 tls > configure-certificates
+  fail restart-services@cup1 s3 sip > configure-certificates
+  fail restart-services@cup1 s3 sip > configure-certificates
+  redo fix
+cn-mismatch edge1 interdomain-asa
+  fail upload-certificate@edge1 s1 tls > request-site-server-signing-certificate
+  redo fix
 imp-cert-no-fqdn imp4 interdomain-asa
   fail generate-imp-certificate@imp4 s7 tls > generate-imp-certificate
   fail import-imp-certificate@asa1 s7 tls > generate-imp-certificate
@@ -120,6 +132,10 @@ chain-untrusted cup1 lync-cup-federation
   fail configure-certificates@cup1 s2 ssh > configure-certificates
   fail restart-services@cup1 s3 sip > configure-certificates
   redo do configure-certificates@cup1
+chain-untrusted edge1 interdomain-asa
+  fail request-site-server-signing-certificate@edge1 s2 ssh > install-ca-chain
+  fail verify-federation@ s3 sip > install-ca-chain
+  redo do install-ca-chain@edge1
 federation-off cup1 lync-cup-federation
   fail restart-services@cup1 s3 ssh > restart-services
   redo redo_cup_service
