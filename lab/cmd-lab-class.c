@@ -455,7 +455,8 @@ class_up(struct labopt *o, const char *dir, int n, int isnew,
 		rc = LAB_EENV;
 		goto out;
 	}
-	if (isnew && class_write(dir, n, d) != 0) {
+	/* New, or grown (a trainee came late): the class's size. */
+	if ((isnew || class_seats(dir) != n) && class_write(dir, n, d) != 0) {
 		rc = LAB_EENV;
 		goto out;
 	}
@@ -1026,11 +1027,15 @@ cmd_lab_class(struct labopt *o, const char *sub, int argc, char **argv,
 			    "another --dir)");
 			goto out;
 		}
-		if (n > 0 && n != o->seats) {
-			diags_add(d, dir, 0, 0, "the class here has %d seats, not "
-			    "%ld: fedwiz lab up --dir %s starts it as it is (for "
-			    "another size, lab down and a new --dir)", n,
-			    o->seats, dir);
+		/* A class grows (seats n+1.. are added and started, the
+		 * others started if they are not up); it never shrinks: a
+		 * seat's state is a trainee's work. */
+		if (n > 0 && o->seats < n) {
+			diags_add(d, dir, 0, 0, "the class here has %d seats, "
+			    "more than %ld: a class does not shrink (fedwiz lab "
+			    "down --dir %s --seat K stops one seat; lab up --dir "
+			    "%s starts the class as it is)", n, o->seats, dir,
+			    dir);
 			*rc = LAB_ESTATE;
 			goto out;
 		}

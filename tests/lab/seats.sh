@@ -66,8 +66,9 @@ grep -q -- "^fedwiz: lab: --seats 0: a class has 1 to 99 seats" "$T/err" || fail
 expect_exit 2 "$FEDWIZ" lab up --dir "$T/other" --seats 1000
 grep -q -- "^fedwiz: lab: --seats 1000: a class has 1 to 99 seats" "$T/err" || fail "--seats 1000: $(cat "$T/err")"
 [ ! -e "$T/other" ] || fail "a refused --seats made a folder"
-expect_exit 2 "$FEDWIZ" lab up --dir "$C" --seats 4
-grep -q "has 3 seats, not 4" "$T/err" || fail "--seats 4 on a class of 3: $(cat "$T/err")"
+expect_exit 2 "$FEDWIZ" lab up --dir "$C" --seats 2
+grep -q "has 3 seats, more than 2: a class does not shrink" "$T/err" ||
+    fail "--seats 2 on a class of 3: $(cat "$T/err")"
 expect_exit 2 "$FEDWIZ" lab up --dir "$C"
 grep -q "this class is already up (3 seats)" "$T/err" || fail "up twice: $(cat "$T/err")"
 expect_exit 2 "$FEDWIZ" lab up --dir "$C/seat-01" --seats 2
@@ -141,4 +142,14 @@ grep -q "seat 02: .*$addr:5062/tcp is in use by pid $stub" "$T/err" ||
 grep -q "the class did not start: 2 seats this command had started were stopped again" "$T/err" ||
     fail "the started seats not said stopped: $(cat "$T/err")"
 for k in 01 02 03; do lab_no_trace "$C/seat-$k"; done
-echo "ok: a class of 3 seats: own labs, --seat, refusals, faults in and fixed, --random replays, down, a seat that cannot start"
+
+# A trainee comes late: the class grows by a seat, on a block of its own,
+# with the others started again as they were.
+expect_exit 0 "$FEDWIZ" lab up --dir "$C" --seats 4
+grep -q "^lab up: class $C, 4 seats" "$T/out" || fail "grow: $(cat "$T/out")"
+"$FEDWIZ" lab status --dir "$C" --json >"$T/st.json"
+[ "$(jq -r '.seat[].running' "$T/st.json" | sort -u)" = up ] || fail "grown class not all up"
+[ "$(jq -r '.seat[].block' "$T/st.json" | sort -u | wc -l)" = 4 ] || fail "the new seat shares a block"
+expect_exit 0 "$FEDWIZ" lab down --dir "$C"
+for k in 01 02 03 04; do lab_no_trace "$C/seat-$k"; done
+echo "ok: a class of 3 seats: own labs, --seat, refusals, faults in and fixed, --random replays, down, a seat that cannot start, a class that grows"
