@@ -801,6 +801,7 @@ seat_break(struct labopt *o, struct diags *d)
 	struct diags		 q;
 	struct buf		 done, skipped;
 	char			*copy, *w, *save, host[32];
+	const char		*base;
 	long			 nb = 0;
 	int			 fd, rc;
 
@@ -841,7 +842,10 @@ seat_break(struct labopt *o, struct diags *d)
 		diags_free(&q);
 	}
 	free(copy);
-	printf("  %s: %s\n", lab->dir, nb ? done.s : "nothing broken");
+	/* A seat by its name (the class's folder heads the list). */
+	base = strrchr(lab->dir, '/');
+	printf("  %s: %s\n", base != NULL && strncmp(base + 1, "seat-", 5) == 0 ?
+	    base + 1 : lab->dir, nb ? done.s : "nothing broken");
 	if (skipped.len > 0)
 		printf("    (not possible in this lab's state, so the next ones "
 		    "were taken:%s)\n", skipped.s);
