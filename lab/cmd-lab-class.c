@@ -408,8 +408,9 @@ class_up(struct labopt *o, const char *dir, int n, int isnew,
 		return LAB_EINPUT;
 	}
 	if (isnew && !dir_empty(dir)) {
-		diags_add(d, dir, 0, 0, "this folder is not empty and holds no "
-		    "lab: a class takes a folder of its own (give a new --dir)");
+		diags_add(d, dir, 0, 0, "this folder is not empty and holds "
+		    "no lab: a class takes a folder of its own (give a new "
+		    "--dir)");
 		return LAB_EINPUT;
 	}
 	if (isnew && n > 1 && getenv("FEDWIZ_LAB_BLOCK") != NULL &&
@@ -431,9 +432,9 @@ class_up(struct labopt *o, const char *dir, int n, int isnew,
 		nrun += v[i].run;
 	}
 	if (nrun == 0) {
-		diags_add(d, dir, 0, 0, "this class is already up (%d seats); "
-		    "fedwiz lab status --dir %s shows it, fedwiz lab down --dir "
-		    "%s stops it", n, dir, dir);
+		diags_add(d, dir, 0, 0, "this class is already up (%d "
+		    "seats); fedwiz lab status --dir %s shows it, fedwiz lab "
+		    "down --dir %s stops it", n, dir, dir);
 		rc = LAB_ESTATE;
 		goto out;
 	}
@@ -783,7 +784,8 @@ orders(uint64_t seed, int n, size_t m)
 		sets[k - 1] = mask;
 		buf_init(&b);
 		for (i = 0; i < lab_nfaults; i++)
-			buf_printf(&b, "%s%s", i ? " " : "", lab_faults[perm[i]].id);
+			buf_printf(&b, "%s%s", i ? " " : "",
+			    lab_faults[perm[i]].id);
 		out[k - 1] = buf_steal(&b);
 	}
 	free(perm);
@@ -844,14 +846,14 @@ seat_break(struct labopt *o, struct diags *d)
 	free(copy);
 	/* A seat by its name (the class's folder heads the list). */
 	base = strrchr(lab->dir, '/');
-	printf("  %s: %s\n", base != NULL && strncmp(base + 1, "seat-", 5) == 0 ?
-	    base + 1 : lab->dir, nb ? done.s : "nothing broken");
+	printf("  %s: %s\n", base != NULL && strncmp(base + 1, "seat-",
+	    5) == 0 ? base + 1 : lab->dir, nb ? done.s : "nothing broken");
 	if (skipped.len > 0)
-		printf("    (not possible in this lab's state, so the next ones "
-		    "were taken:%s)\n", skipped.s);
+		printf("    (not possible in this lab's state, so the next "
+		    "ones were taken:%s)\n", skipped.s);
 	if (rc == LAB_OK && nb < o->random) {
-		diags_add(d, lab->dir, 0, 0, "only %ld of the %ld faults could be "
-		    "broken in this lab's state (fedwiz lab reset --state "
+		diags_add(d, lab->dir, 0, 0, "only %ld of the %ld faults could "
+		    "be broken in this lab's state (fedwiz lab reset --state "
 		    "configured gives every fault something to break)", nb,
 		    o->random);
 		rc = LAB_ESTATE;
@@ -886,8 +888,8 @@ class_random(struct labopt *o, const char *dir, int n, int lo, int hi,
 		seed = strtoull(o->seed, &end, 10);
 		if (errno != 0 || end == o->seed || *end != '\0' ||
 		    *o->seed == '-' || *o->seed == '+') {
-			diags_add(d, "--seed", 0, 0, "'%s': expected a number (the "
-			    "one a previous --random printed)", o->seed);
+			diags_add(d, "--seed", 0, 0, "'%s': expected a number "
+			    "(the one a previous --random printed)", o->seed);
 			return LAB_EINPUT;
 		}
 	} else {
@@ -975,8 +977,8 @@ cmd_lab_class(struct labopt *o, const char *sub, int argc, char **argv,
 		return 1;
 	}
 	if (o->has_random && strcmp(sub, "break") != 0) {
-		diags_add(d, "--random", 0, 0, "is for lab break (--random M: M "
-		    "faults chosen for each seat)");
+		diags_add(d, "--random", 0, 0, "is for lab break (--random M: "
+		    "M faults chosen for each seat)");
 		return 1;
 	}
 	if (o->has_random && argc > 0) {
@@ -1026,20 +1028,20 @@ cmd_lab_class(struct labopt *o, const char *sub, int argc, char **argv,
 	}
 	if (o->has_seats) {
 		if (single) {
-			diags_add(d, dir, 0, 0, "this folder holds one lab, not "
-			    "a class: a class takes a folder of its own (give "
-			    "another --dir)");
+			diags_add(d, dir, 0, 0, "this folder holds one lab, "
+			    "not a class: a class takes a folder of its own "
+			    "(give another --dir)");
 			goto out;
 		}
 		/* A class grows (seats n+1.. are added and started, the
 		 * others started if they are not up); it never shrinks: a
 		 * seat's state is a trainee's work. */
 		if (n > 0 && o->seats < n) {
-			diags_add(d, dir, 0, 0, "the class here has %d seats, "
-			    "more than %ld: a class does not shrink (fedwiz lab "
-			    "down --dir %s --seat K stops one seat; lab up --dir "
-			    "%s starts the class as it is)", n, o->seats, dir,
-			    dir);
+			diags_add(d, dir, 0, 0, "the class here has %d "
+			    "seats, more than %ld: a class does not shrink "
+			    "(fedwiz lab down --dir %s --seat K stops one "
+			    "seat; lab up --dir %s starts the class as it is)",
+			    n, o->seats, dir, dir);
 			*rc = LAB_ESTATE;
 			goto out;
 		}
