@@ -128,6 +128,10 @@ chain-untrusted fe1 lync-imp-tls
 chain-untrusted ocs1 ocs-imp-tls
   fail configure-tlsv1@ocs1 s8 sip > install-ca-chain
   redo do install-ca-chain@ocs1
+chain-untrusted ocsr2 ocs-partitioned
+  fail validate-existing-certificate@ocsr2 s12 ssh > install-ca-root-certificates
+  fail restart-services@ocsr2 s3 sip > install-ca-root-certificates
+  redo do install-ca-root-certificates@ocsr2
 chain-untrusted cup1 lync-cup-federation
   fail configure-certificates@cup1 s2 ssh > configure-certificates
   fail restart-services@cup1 s3 sip > configure-certificates
