@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "cmd-lab.h"
 #include "cli.h"
 #include "estate.h"
 #include "runbook.h"
@@ -39,15 +40,6 @@
 
 #define READY_MS	10000
 
-struct labopt {
-	const char	*dir;
-	const char	*runbooks;	/* the folder the answers follow */
-	const char	*state;
-	const char	*host;		/* break, fix: --host */
-	int		 json;
-	int		 list;
-};
-
 static int	cmd_lab_exec(struct cli *, int, char **);
 
 /* `lab` reads its own options (main.c stops at the word `lab`): the usage
@@ -55,8 +47,8 @@ static int	cmd_lab_exec(struct cli *, int, char **);
 const struct cmd_entry cmd_lab_entry = {
 	.name = "lab",
 	.args = "up|down|status|reset|do|faults|break|fix [PROC[@HOST]|"
-	    "FAULT|--list] [--host H] [--dir DIR] [--state fresh|configured] "
-	    "[--json]",
+	    "FAULT|--list] [--host H] [--dir DIR] [--seats N] [--seat K] "
+	    "[--state fresh|configured] [--random M] [--seed S] [--json]",
 	.summary = "the training lab: a federation estate on 127.0.0.0/8 "
 	    "(fedwiz lab --help; doc/lab.md)",
 	.opts = "",
@@ -69,12 +61,14 @@ static void
 lab_usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: fedwiz lab up|down|status|reset|do|faults|break|fix "
-	    "[PROC[@HOST]|FAULT|--list]\n"
-	    "        [--host H] [--dir DIR] [--state fresh|configured] "
-	    "[--json]\n"
+	    "usage: fedwiz lab up|down|status|reset|do|faults|break|fix\n"
+	    "        [PROC[@HOST]|FAULT|--list] [--dir DIR] [--seats N] "
+	    "[--seat K]\n"
+	    "        [--state fresh|configured] [--host H] [--random M] "
+	    "[--seed S] [--json]\n"
 	    "\n"
-	    "       fedwiz lab up [--dir DIR] [--state fresh|configured]\n"
+	    "       fedwiz lab up [--dir DIR] [--state fresh|configured] "
+	    "[--seats N]\n"
 	    "       fedwiz lab down [--dir DIR]\n"
 	    "       fedwiz lab status [--dir DIR] [--json]\n"
 	    "       fedwiz lab reset [--dir DIR] [--state fresh|configured]\n"
@@ -82,7 +76,9 @@ lab_usage(FILE *fp)
 	    "       fedwiz lab do --list [--dir DIR] [--json]\n"
 	    "       fedwiz lab faults [--dir DIR] [--json]\n"
 	    "       fedwiz lab break FAULT [--host H] [--dir DIR]\n"
+	    "       fedwiz lab break --random M [--seed S] [--dir DIR]\n"
 	    "       fedwiz lab fix FAULT [--host H] [--dir DIR]\n"
+	    "       (on a class, every one of them also takes --seat K)\n"
 	    "\n"
 	    "  --dir DIR      the lab's folder (default: lab/ beside fedwiz's "
 	    "state\n"
@@ -93,6 +89,15 @@ lab_usage(FILE *fp)
 	    "  --list         (do) the procedures the lab can click for you\n"
 	    "  --host H       (break, fix) the host (default: the fault's "
 	    "first)\n"
+	    "  --seats N      (up) a class: N labs, DIR/seat-01 to seat-NN, "
+	    "one per trainee;\n"
+	    "                 down, reset, status and break --random on DIR "
+	    "act on every seat\n"
+	    "  --seat K       one seat of the class in DIR (as --dir "
+	    "DIR/seat-KK)\n"
+	    "  --random M     (break) M faults chosen for each lab or seat; "
+	    "prints the seed\n"
+	    "  --seed S       (break --random) the same choice again\n"
 	    "See doc/lab.md.\n");
 }
 
@@ -142,8 +147,8 @@ exit_of(int rc)
 }
 
 /* One lab command at a time per folder. */
-static int
-lock_dir(const char *dir, int create, struct diags *d)
+int
+cmd_lab_lock(const char *dir, int create, struct diags *d)
 {
 	char	*p;
 	int	 fd;
@@ -178,8 +183,8 @@ lock_dir(const char *dir, int create, struct diags *d)
 	return fd;
 }
 
-static double
-elapsed(const struct timespec *t0)
+double
+cmd_lab_elapsed(const struct timespec *t0)
 {
 	struct timespec	t1;
 
@@ -195,7 +200,7 @@ phase(const struct timespec *t0, const char *what)
 	const char	*e = getenv("FEDWIZ_LAB_TIMES");
 
 	if (e != NULL && *e != '\0' && strcmp(e, "0") != 0)
-		fprintf(stderr, "lab up: %6.3f s %s\n", elapsed(t0), what);
+		fprintf(stderr, "lab up: %6.3f s %s\n", cmd_lab_elapsed(t0), what);
 }
 
 /* Stop every recorded process; the shells of sessions left behind too. */
@@ -263,8 +268,8 @@ validate_state(const char *s, struct diags *d)
 	return -1;
 }
 
-static int
-lab_up(struct labopt *o, struct diags *d)
+int
+cmd_lab_up(struct labopt *o, struct diags *d)
 {
 	struct lab		*lab = NULL;
 	struct timespec		 t0;
@@ -279,7 +284,7 @@ lab_up(struct labopt *o, struct diags *d)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (validate_state(o->state, d) != 0)
 		return LAB_EINPUT;
-	if ((fd = lock_dir(o->dir, 1, d)) == -1)
+	if ((fd = cmd_lab_lock(o->dir, 1, d)) == -1)
 		return LAB_EENV;
 	db = xasprintf("%s/lab.db", o->dir);
 	isnew = stat(db, &sb) == -1;
@@ -337,6 +342,8 @@ lab_up(struct labopt *o, struct diags *d)
 		pw = getpwuid(geteuid());
 		snprintf(net.user, sizeof(net.user), "%s", pw ? pw->pw_name :
 		    "root");
+		net.keypool = o->keypool;
+		net.cakey = o->cakey;
 		lab_begin(lab);
 		estate_create(lab, &net);
 		lab_commit(lab);
@@ -383,7 +390,7 @@ lab_up(struct labopt *o, struct diags *d)
 	}
 	state = lab_meta(lab, "state");
 	printf("lab up: %s (%s), ready in %.1f s\n", lab->dir, state ? state :
-	    "?", elapsed(&t0));
+	    "?", cmd_lab_elapsed(&t0));
 	free(state);
 	{
 		char	*block = lab_meta(lab, "block");
@@ -402,15 +409,15 @@ out:
 	return rc;
 }
 
-static int
-lab_down(struct labopt *o, struct diags *d)
+int
+cmd_lab_down(struct labopt *o, struct diags *d)
 {
 	struct lab	*lab = NULL;
 	int		 fd, rc, n, busy, i;
 	char		*block;
 	struct timespec	 ts = { 0, 50 * 1000 * 1000 };
 
-	if ((fd = lock_dir(o->dir, 0, d)) == -1)
+	if ((fd = cmd_lab_lock(o->dir, 0, d)) == -1)
 		return LAB_ESTATE;
 	if ((rc = lab_open(o->dir, 0, &lab, d)) != LAB_OK)
 		goto out;
@@ -578,7 +585,7 @@ lab_break_fix(struct labopt *o, int brk, int argc, char **argv,
 		    "lists them)");
 		return LAB_EINPUT;
 	}
-	if ((fd = lock_dir(o->dir, 0, d)) == -1)
+	if ((fd = cmd_lab_lock(o->dir, 0, d)) == -1)
 		return LAB_ESTATE;
 	if ((rc = lab_open(o->dir, 0, &lab, d)) != LAB_OK)
 		goto out;
@@ -606,14 +613,24 @@ out:
 	return rc;
 }
 
+void
+cmd_lab_diags(const struct diags *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->n; i++)
+		fprintf(stderr, "fedwiz: lab: %s%s%s\n", d->v[i].file ?
+		    d->v[i].file : "", d->v[i].file ? ": " : "", d->v[i].msg);
+}
+
 static const char *
 proc_state(struct lab *lab, const char *name)
 {
 	return labrun_alive(lab, name) > 0 ? "running" : "gone";
 }
 
-static int
-lab_status(struct labopt *o, struct diags *d)
+int
+cmd_lab_status(struct labopt *o, struct diags *d)
 {
 	struct lab	*lab = NULL;
 	struct lab_host	*hv;
@@ -715,8 +732,8 @@ lab_status(struct labopt *o, struct diags *d)
 	return LAB_OK;
 }
 
-static int
-lab_reset(struct labopt *o, struct diags *d)
+int
+cmd_lab_reset(struct labopt *o, struct diags *d)
 {
 	struct lab	*lab = NULL;
 	char		*state;
@@ -724,7 +741,7 @@ lab_reset(struct labopt *o, struct diags *d)
 
 	if (validate_state(o->state, d) != 0)
 		return LAB_EINPUT;
-	if ((fd = lock_dir(o->dir, 0, d)) == -1)
+	if ((fd = cmd_lab_lock(o->dir, 0, d)) == -1)
 		return LAB_ESTATE;
 	if ((rc = lab_open(o->dir, 0, &lab, d)) != LAB_OK)
 		goto out;
@@ -907,7 +924,7 @@ lab_do(struct labopt *o, int argc, char **argv, struct diags *d)
 	}
 	if (at != NULL)
 		*at++ = '\0';
-	if ((fd = lock_dir(o->dir, 0, d)) == -1) {
+	if ((fd = cmd_lab_lock(o->dir, 0, d)) == -1) {
 		free(proc);
 		return LAB_ESTATE;
 	}
@@ -975,6 +992,10 @@ cmd_lab_exec(struct cli *cli, int argc, char **argv)
 		{ "state", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "seats", required_argument, NULL, 'S' },
+		{ "seat", required_argument, NULL, 'K' },
+		{ "random", required_argument, NULL, 'R' },
+		{ "seed", required_argument, NULL, 'E' },
 		{ "host", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -1009,6 +1030,37 @@ cmd_lab_exec(struct cli *cli, int argc, char **argv)
 		case 'l':
 			o.list = 1;
 			break;
+		case 'S':
+		case 'K':
+		case 'R':
+			{
+				char	*end;
+				long	 v;
+
+				errno = 0;
+				v = strtol(optarg, &end, 10);
+				if (errno != 0 || end == optarg || *end != '\0') {
+					fprintf(stderr, "fedwiz: lab: %s '%s': "
+					    "expected a number\n", c == 'S' ?
+					    "--seats" : c == 'K' ? "--seat" :
+					    "--random", optarg);
+					return EXIT_USAGE;
+				}
+				if (c == 'S') {
+					o.has_seats = 1;
+					o.seats = v;
+				} else if (c == 'K') {
+					o.has_seat = 1;
+					o.seat = v;
+				} else {
+					o.has_random = 1;
+					o.random = v;
+				}
+			}
+			break;
+		case 'E':
+			o.seed = optarg;
+			break;
 		case 'H':
 			o.host = optarg;
 			break;
@@ -1035,14 +1087,18 @@ cmd_lab_exec(struct cli *cli, int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (strcmp(sub, "up") == 0 && argc == 0)
-		rc = lab_up(&o, &d);
+	/* A class of labs, or one seat of it (--seat K: o.dir is the seat's
+	 * folder from here on). */
+	if (cmd_lab_class(&o, sub, argc, argv, &rc, &d))
+		;
+	else if (strcmp(sub, "up") == 0 && argc == 0)
+		rc = cmd_lab_up(&o, &d);
 	else if (strcmp(sub, "down") == 0 && argc == 0)
-		rc = lab_down(&o, &d);
+		rc = cmd_lab_down(&o, &d);
 	else if (strcmp(sub, "status") == 0 && argc == 0)
-		rc = lab_status(&o, &d);
+		rc = cmd_lab_status(&o, &d);
 	else if (strcmp(sub, "reset") == 0 && argc == 0)
-		rc = lab_reset(&o, &d);
+		rc = cmd_lab_reset(&o, &d);
 	else if (strcmp(sub, "do") == 0)
 		rc = lab_do(&o, argc, argv, &d);
 	else if (strcmp(sub, "faults") == 0 && argc == 0)
@@ -1061,12 +1117,12 @@ cmd_lab_exec(struct cli *cli, int argc, char **argv)
 			    "'%s'\n", sub, argv[0]);
 		lab_usage(stderr);
 		free(dir);
+		free(o.seatdir);
 		return EXIT_USAGE;
 	}
-	for (size_t i = 0; i < d.n; i++)
-		fprintf(stderr, "fedwiz: lab: %s%s%s\n", d.v[i].file ?
-		    d.v[i].file : "", d.v[i].file ? ": " : "", d.v[i].msg);
+	cmd_lab_diags(&d);
 	diags_free(&d);
 	free(dir);
+	free(o.seatdir);
 	return exit_of(rc);
 }
