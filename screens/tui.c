@@ -60,6 +60,7 @@ static const struct screen *const screens[SCREEN_COUNT] = {
 	[SCREEN_CONFIRM] = &screen_confirm,
 	[SCREEN_COPY] = &screen_copy,
 	[SCREEN_ANSWERS] = &screen_answers,
+	[SCREEN_PASTE] = &screen_paste,
 };
 
 /* Keys every screen has; the help overlay lists them after the screen's
@@ -109,11 +110,24 @@ on_signal(int sig)
 	errno = save;
 }
 
+static int paste_mode;
+
+void
+tui_paste_mode(int on)
+{
+	if (on == paste_mode)
+		return;
+	paste_mode = on;
+	fputs(on ? "\033[?2004h" : "\033[?2004l", stdout);
+	fflush(stdout);
+}
+
 static void
 term_restore(void)
 {
 	if (curses_up) {
 		curses_up = 0;
+		tui_paste_mode(0);
 		endwin();
 	}
 }
@@ -1210,6 +1224,7 @@ static const struct {
 	{ "[B", KEY_DOWN }, { "[C", KEY_RIGHT }, { "[D", KEY_LEFT },
 	{ "OA", KEY_UP }, { "OB", KEY_DOWN }, { "OC", KEY_RIGHT },
 	{ "OD", KEY_LEFT }, { "[Z", KEY_BTAB },
+	{ "[200~", TUI_KEY_PASTE_BEGIN }, { "[201~", TUI_KEY_PASTE_END },
 };
 
 static void
