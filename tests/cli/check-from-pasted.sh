@@ -79,7 +79,7 @@ expect_exit 0 "$FEDWIZ" report --format json
 jq -e '[.. | objects | select(has("origin") and .origin == "pasted")] | length == 2' "$T/out" >/dev/null ||
     fail "report json: no pasted evidence"
 expect_exit 0 "$FEDWIZ" report --format md
-grep -q "pasted ops-anna" "$T/out" || fail "report md: $(grep -n pasted "$T/out")"
+grep -q "pasted by ops-anna" "$T/out" || fail "report md: $(grep -n pasted "$T/out")"
 expect_exit 0 "$FEDWIZ" report --format html
-grep -q 'pasted ops-anna' "$T/out" || fail "report html"
+grep -q 'pasted by ops-anna' "$T/out" || fail "report html"
 echo "check --from: judged, recorded as pasted, told apart in status and reports"
