@@ -246,7 +246,7 @@ paste_draw(struct tui *t, void *data, int rows, int cols)
 		list = pv->nit < 3 ? (int)pv->nit : 3;
 		tui_list_show(&pv->l, list);
 		for (i = pv->l.top; i < pv->nit && y < 1 + list; i++, y++) {
-			snprintf(line, sizeof(line), "%s%s (%s): %s%s",
+			snprintf(line, sizeof(line), "%s %s (%s): %s%s",
 			    i == pv->l.sel ? tui_mark(t, "current") : " ",
 			    pv->it[i].host, pv->it[i].profile,
 			    pv->it[i].unreached ? "[not reached] " : "",

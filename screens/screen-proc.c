@@ -266,7 +266,9 @@ step_lines(struct tui *t, struct proc_view *pv, int cols, struct tui_lines *l)
 	for (i = 0; i < s->nchecks; i++) {
 		x = wiz_check_summary(t->w, in, &s->checks[i]);
 		snprintf(line, sizeof(line), "check: %s%s", x,
-		    s->checks[i].kind == CK_MANUAL ? "" : "  (c runs it)");
+		    s->checks[i].kind == CK_MANUAL ? "" : s->checks[i].kind ==
+		    CK_SSH ? "  (c runs it; p pastes its output)" :
+		    "  (c runs it)");
 		free(x);
 		tui_lines_add(l, tui_attr(t, "dim"), 1, cols - 2, line);
 	}
