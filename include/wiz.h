@@ -247,6 +247,20 @@ int		 wiz_set(struct wiz *, const char *, const char *, const char *,
 /* The hosts of the open session, one line each ("lync_fe fe1
  * 192.0.2.10 admin@:22 windows"), for the answers screen. malloc'd. */
 size_t		 wiz_hosts(const struct wiz *, char ***);
+/* The roles of the open session's runbook ("lync_fe, imp"), malloc'd;
+ * NULL when none is open. */
+char		*wiz_roles(const struct wiz *);
+/*
+ * Add a host to role during the session (address: an IP or DNS name;
+ * user NULL: the login name), or change the one of that name; remove a
+ * host (its own answers go with it; its recorded steps stay in the
+ * record). One event each in the audit chain; the evidence of the steps
+ * that ran on it (or on every host of its role) goes stale, and the
+ * result names the steps to re-verify.
+ */
+int		 wiz_host_add(struct wiz *, const char *, const char *,
+		     const char *, const char *, struct wiz_result *);
+int		 wiz_host_remove(struct wiz *, const char *, struct wiz_result *);
 
 /* Text of an instance: ${vars} filled in with the session's values and
  * cleaned of control characters, malloc'd (NULL for NULL). */
