@@ -237,8 +237,9 @@ void	tui_copy_clear(struct tui *);
 void	tui_clipboard(struct tui *, const char *, char *, size_t);
 
 /* Bracketed paste (the terminal marks a paste with ESC[200~ and
- * ESC[201~, read as these two keys): on while the paste screen is up, so
- * that what is pasted there is text, never keys. */
+ * ESC[201~, read as these two keys): on while the wizard runs, so that
+ * what is pasted is text, never keys: the paste screen takes it, a text
+ * field types it (newlines as spaces), any other screen drops it. */
 #define TUI_KEY_PASTE_BEGIN	(KEY_MAX + 1)
 #define TUI_KEY_PASTE_END	(KEY_MAX + 2)
 void	tui_paste_mode(int);

@@ -78,7 +78,6 @@ paste_enter(struct tui *t)
 			pv->l.sel = i;
 			break;
 		}
-	tui_paste_mode(1);
 	return pv;
 }
 
@@ -88,7 +87,6 @@ paste_leave(struct tui *t, void *data)
 	struct paste_view	*pv = data;
 
 	(void)t;
-	tui_paste_mode(0);
 	clear_text(pv);
 	free(pv->buf);
 	wiz_paste_items_free(pv->it, pv->nit);

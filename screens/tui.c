@@ -1274,7 +1274,53 @@ struct loop_state {
 	struct tui	*t;
 	int		 done;
 	int		 dirty;
+	/* A bracketed paste going on outside the paste screen: its bytes
+	 * are typed into a text field (newlines dropped: a paste never
+	 * submits), or, where the screen takes keys, dropped whole. */
+	enum { PASTE_NO, PASTE_TYPE, PASTE_DROP } paste;
+	size_t		 dropped;
 };
+
+/* A key inside a bracketed paste outside the paste screen: 1 when it was
+ * dealt with here (not a key for the screen). */
+static int
+paste_outside(struct loop_state *ls, int *ch)
+{
+	struct tui		*t = ls->t;
+	const struct screen	*s = screen_of(t);
+
+	if (t->cur == SCREEN_PASTE && ls->paste == PASTE_NO)
+		return 0;
+	if (*ch == TUI_KEY_PASTE_BEGIN) {
+		ls->paste = t->ask != NULL || (s->editing != NULL &&
+		    s->editing(t, t->data)) ? PASTE_TYPE : PASTE_DROP;
+		ls->dropped = 0;
+		return 1;
+	}
+	if (*ch == TUI_KEY_PASTE_END) {
+		if (ls->paste == PASTE_DROP && ls->dropped > 0) {
+			tui_say(t, 0, "A paste (%zu bytes) was ignored: this "
+			    "screen takes keys, not text. p on a step pastes a "
+			    "check's output.", ls->dropped);
+			ls->dirty = 1;
+		}
+		ls->paste = PASTE_NO;
+		return 1;
+	}
+	if (ls->paste == PASTE_DROP) {
+		ls->dropped++;
+		return 1;
+	}
+	if (ls->paste == PASTE_TYPE && (*ch == '\r' || *ch == '\n' ||
+	    *ch == 27 || *ch > 255)) {
+		/* A newline would submit, an Esc undo: text only. A line
+		 * break between words becomes a space. */
+		if (*ch == 27 || *ch > 255)
+			return 1;
+		*ch = ' ';
+	}
+	return 0;
+}
 
 /* A new size: the screen lays itself out again, and all is redrawn. */
 static void
@@ -1307,11 +1353,15 @@ on_tty(struct evloop *ev, int fd, short revents, void *arg)
 			continue;
 		}
 		if (ch == 27 && (ch = read_escape()) == ERR) {
-			tui_say(ls->t, 0, "A key this console does not know was "
-			    "ignored.");
-			ls->dirty = 1;
+			if (ls->paste == PASTE_NO) {
+				tui_say(ls->t, 0, "A key this console does not "
+				    "know was ignored.");
+				ls->dirty = 1;
+			}
 			continue;
 		}
+		if (paste_outside(ls, &ch))
+			continue;
 		r = on_key(ls->t, ch);
 		if (act(ls->t, r))
 			ls->done = 1;
@@ -1440,6 +1490,9 @@ term_setup(struct tui *t)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	keys_define();
+	/* Pastes are marked (ESC[200~ ... ESC[201~): pasted text is never
+	 * taken for keys (a pasted "s" and Enter once skipped a step). */
+	tui_paste_mode(1);
 	/* Over a slow SSH link the bytes of one key can arrive apart: wait
 	 * 300 ms before an Esc is an Esc ($ESCDELAY, in ms, decides). */
 	ed = getenv("ESCDELAY");

@@ -1,0 +1,40 @@
+#!/bin/sh
+# A paste is text, never keys (80x24). Device output pasted onto the
+# procedure screen by mistake once recorded step 2 skipped with the note
+# "e : Default" and step 3 done (its s, Enter and d were taken as keys):
+# now the wizard turns bracketed paste on, a screen that takes keys drops a
+# paste whole and says so (status --json byte-identical), and a line being
+# asked types it as text, its newlines as spaces, never submitting it.
+. "$FEDWIZ_SRCDIR/tests/cli/lib.sh"
+. "$FEDWIZ_SRCDIR/tests/tui/lib.sh"
+
+tui_first_procedure
+F status --session "$sid" --json >"$T/before" 2>/dev/null || fail "status"
+printf 'Subject : CN=pool1\nUse : Default\ndone\nfail\nq\ny\n' >"$T/paste.txt"
+tx load-buffer -b out "$T/paste.txt"
+tx paste-buffer -p -b out -t fw
+tui_wait_wrapped "A paste (47 bytes) was ignored: this screen takes keys, not text."
+tui_wait "Download CA Certification Chain on fe1 (ready)"
+F status --session "$sid" --json >"$T/after" 2>/dev/null || fail "status"
+cmp -s "$T/before" "$T/after" || fail "a paste changed the record: $(diff "$T/before" "$T/after")"
+
+# Into a line being asked (the reason of a skip): text, not submitted.
+tui_keys s
+tui_wait "Why skip it?"
+printf 'CA web enrolment\nis down\n' >"$T/why.txt"
+tx load-buffer -b why "$T/why.txt"
+tx paste-buffer -p -b why -t fw
+tui_wait "CA web enrolment is down"
+F status --session "$sid" --json >"$T/after" 2>/dev/null || fail "status"
+cmp -s "$T/before" "$T/after" || fail "the pasted reason was submitted"
+tui_keys Escape
+tui_wait_gone "Why skip it?"
+F status --session "$sid" --json >"$T/after" 2>/dev/null || fail "status"
+cmp -s "$T/before" "$T/after" || fail "Esc recorded something"
+
+tui_keys q
+tui_wait "Quit fedwiz?"
+tui_keys y
+tui_expect_exit 0
+tui_tty_restored
+echo "a paste is text: dropped where keys are expected, typed into a line"
