@@ -1279,6 +1279,8 @@ struct loop_state {
 	 * submits), or, where the screen takes keys, dropped whole. */
 	enum { PASTE_NO, PASTE_TYPE, PASTE_DROP } paste;
 	size_t		 dropped;
+	int		 newline;	/* a line break, typed as a space if
+					   more text follows */
 };
 
 /* A key inside a bracketed paste outside the paste screen: 1 when it was
@@ -1295,6 +1297,7 @@ paste_outside(struct loop_state *ls, int *ch)
 		ls->paste = t->ask != NULL || (s->editing != NULL &&
 		    s->editing(t, t->data)) ? PASTE_TYPE : PASTE_DROP;
 		ls->dropped = 0;
+		ls->newline = 0;
 		return 1;
 	}
 	if (*ch == TUI_KEY_PASTE_END) {
@@ -1311,13 +1314,20 @@ paste_outside(struct loop_state *ls, int *ch)
 		ls->dropped++;
 		return 1;
 	}
-	if (ls->paste == PASTE_TYPE && (*ch == '\r' || *ch == '\n' ||
-	    *ch == 27 || *ch > 255)) {
+	if (ls->paste == PASTE_TYPE) {
 		/* A newline would submit, an Esc undo: text only. A line
-		 * break between words becomes a space. */
+		 * break between words becomes a space; a last one (an FQDN
+		 * copied with its line) goes. */
+		if (*ch == '\r' || *ch == '\n') {
+			ls->newline = 1;
+			return 1;
+		}
 		if (*ch == 27 || *ch > 255)
 			return 1;
-		*ch = ' ';
+		if (ls->newline) {
+			ls->newline = 0;
+			(void)on_key(t, ' ');
+		}
 	}
 	return 0;
 }
