@@ -262,7 +262,10 @@ paste_draw(struct tui *t, void *data, int rows, int cols)
 	y = tui_wrap(t, y, rows, 0, cols, TUI_PLAIN, line);
 	/* The command whole, from column 0, as the copy view shows it. */
 	n = 0;
-	for (p = it->command; *p != '\0' && y < rows - 6 && n < 6; n++) {
+	/* At least two lines of it however small the window: it is what
+	 * the operator came for. */
+	for (p = it->command; *p != '\0' && y < rows && (y < rows - 6 ||
+	    n < 2) && n < 6; n++) {
 		a = tui_col(p, cols);
 		snprintf(part, sizeof(part), "%.*s", (int)a, p);
 		tui_text_clean(t, y++, 0, cols, tui_attr(t, "command"), part);
@@ -407,6 +410,8 @@ static const struct key_binding paste_keys[] = {
 	    key_copy },
 	{ 27, "Esc", "cancel: nothing recorded", key_cancel },
 	{ KEY_BACKSPACE, "Backspace", "cancel: nothing recorded", key_cancel },
+	{ KEY_LEFT, "Left", "cancel: nothing recorded", key_cancel },
+	{ 'h', "h", "cancel: nothing recorded", key_cancel },
 };
 
 const struct screen screen_paste = {
