@@ -165,6 +165,11 @@ void		 session_progress(const struct session *, struct progress *);
 int		 session_next(const struct session *,
 		     const struct plan_inst **, size_t *);
 
+/* What a suggested command adds to reach this session: "" when it is the
+ * one commands pick without --session (the latest real one), else
+ * " --session N" (a practice session, an older one). In buf. */
+const char	*session_which(const struct session *, char *, size_t);
+
 /* "added: a; removed: b; changed: c", malloc'd. */
 char		*session_drift_text(const struct session *);
 

@@ -45,6 +45,8 @@ enum wiz_need {
 	WIZ_NEED_NOTE		/* a skip or a failure needs a reason */
 };
 
+/* Every call that takes one fills it from scratch (nothing to clear
+ * before); wiz_result_clear() after. */
 struct wiz_result {
 	int		 rc;
 	int		 changed;	/* a step transition: it moved */

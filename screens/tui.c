@@ -94,6 +94,7 @@ struct tui_ask {
 };
 
 static void	draw(struct tui *);
+static void	confirm_clear(struct tui *);
 
 static int	sig_pipe[2] = { -1, -1 };
 static int	curses_up;
@@ -1671,6 +1672,7 @@ tui_main(const struct cli *cli)
 	sig_pipe[0] = sig_pipe[1] = -1;
 	draft_free(t.draft);
 	tui_copy_clear(&t);
+	confirm_clear(&t);
 	wiz_free(t.w);
 	free(t.message);
 	return 0;

@@ -355,6 +355,7 @@ mark(struct session *s, const struct check_run *run, const char *op,
 	enum wiz_need		 need = WIZ_NEED_NOTHING;
 	size_t			 n;
 	int			 rc;
+	char			 sw[48];
 
 	n = wiz_run_verdicts(run, &v);
 	rc = wiz_mark_passed(s, v, n, op, said, &need, d);
@@ -363,8 +364,9 @@ mark(struct session *s, const struct check_run *run, const char *op,
 		return -1;
 	if (need == WIZ_NEED_DRIFT)
 		diags_add(d, "--mark", 0, 0, "the runbook changed since the "
-		    "session began: review it with 'fedwiz status', accept it "
-		    "with 'fedwiz step ... --accept-drift', then mark again");
+		    "session began: review it with 'fedwiz status%s', accept "
+		    "it with 'fedwiz step ... --accept-drift', then mark again",
+		    session_which(s, sw, sizeof(sw)));
 	else if (need == WIZ_NEED_OVERRIDE)
 		diags_add(d, "--mark", 0, 0, "a step of a blocked procedure is "
 		    "not marked by its checks; 'fedwiz step PROC@HOST N done "

@@ -35,6 +35,7 @@ cli_say_reverify(const struct session *s, const struct edit_result *res,
 {
 	struct buf	b;
 	size_t		i;
+	char		sw[48];
 
 	if (res->n == 0) {
 		diags_add(d, store_path(s->st), 0, 0, "session %lld: %s; no "
@@ -54,9 +55,9 @@ cli_say_reverify(const struct session *s, const struct edit_result *res,
 	diags_add(d, store_path(s->st), 0, 0, "re-verify %zu step%s that "
 	    "used what changed (%zu piece%s of evidence now stale): %s; "
 	    "'fedwiz check --session %lld --procedure ID' runs their checks "
-	    "again, 'fedwiz step ... reopen' redoes one", res->n, res->n == 1 ?
-	    "" : "s", res->nstale, res->nstale == 1 ? "" : "s", b.s,
-	    (long long)s->id);
+	    "again, 'fedwiz step ... reopen%s' redoes one", res->n, res->n ==
+	    1 ? "" : "s", res->nstale, res->nstale == 1 ? "" : "s", b.s,
+	    (long long)s->id, session_which(s, sw, sizeof(sw)));
 	buf_free(&b);
 }
 

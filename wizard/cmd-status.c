@@ -58,18 +58,13 @@ span(long long secs, char *buf, size_t len)
 	return buf;
 }
 
-/* What a suggested command needs to reach this session: nothing for the
- * default one, " --session N" for a practice session, which commands
- * never pick by default. */
+/* What a suggested command needs to reach this session (session.h). */
 static const char *
 which(const struct session *s)
 {
 	static char	buf[48];
 
-	if (!s->info.practice)
-		return "";
-	snprintf(buf, sizeof(buf), " --session %lld", (long long)s->id);
-	return buf;
+	return session_which(s, buf, sizeof(buf));
 }
 
 /* "ca_server, lync_fqdn on fe2" */

@@ -45,6 +45,7 @@ cmd_step_exec(struct cli *cli, int argc, char **argv)
 	char			*proc, *at, *end;
 	size_t			 i;
 	int			 rc, changed;
+	char			 sw[48];
 
 	(void)argc;
 	diags_init(&d);
@@ -94,7 +95,8 @@ cmd_step_exec(struct cli *cli, int argc, char **argv)
 		switch (session_step_needs(s, &r)) {
 		case STEP_NEED_DRIFT:
 			diags_add(&d, "fedwiz step", 0, 0, "review it with "
-			    "'fedwiz status'; --accept-drift accepts it");
+			    "'fedwiz status%s'; --accept-drift accepts it",
+			    session_which(s, sw, sizeof(sw)));
 			break;
 		case STEP_NEED_OVERRIDE:
 			diags_add(&d, "fedwiz step", 0, 0, "--force records "

@@ -1519,14 +1519,24 @@ decode_fixes(struct loader *ld, const struct ynode *n, void *obj,
 	return rc;
 }
 
+/* The keys several check kinds share, said once. */
+#define WHEN_FIELD { .key = "when", .type = F_COND, \
+	.off = offsetof(struct rb_check, when_src), \
+	.off2 = offsetof(struct rb_check, when) }
+#define HOST_FIELD { .key = "host", .type = F_HOST, .required = 1, \
+	.off = offsetof(struct rb_check, host), .expect = "a host" }
+#define PORT_FIELD { .key = "port", .type = F_PORT, .required = 1, \
+	.off = offsetof(struct rb_check, port), .expect = "a port" }
+#define EKU_FIELD { .key = "eku", .type = F_ENUMLIST, \
+	.off = offsetof(struct rb_check, eku), .enums = eku_enum, \
+	.expect = "serverAuth or clientAuth" }
 #define FIX_FIELD { .key = "fix", .type = F_CUSTOM, .fn = decode_fixes, \
 	.store = F_LIST, .sub = &fix_schema, \
 	.off = offsetof(struct rb_check, fixes), \
 	.off2 = offsetof(struct rb_check, nfixes) }
 
 static const struct field ssh_fields[] = {
-	{ .key = "when", .type = F_COND, .off = offsetof(struct rb_check,
-	    when_src), .off2 = offsetof(struct rb_check, when) },
+	WHEN_FIELD,
 	{ .key = "role", .type = F_NAME, .off = offsetof(struct rb_check,
 	    role_id), .expect = "a role id" },
 	FIELD("command", F_TMPL, 1, struct rb_check, command),
@@ -1541,12 +1551,9 @@ static const struct field ssh_fields[] = {
 };
 
 static const struct field tls_fields[] = {
-	{ .key = "when", .type = F_COND, .off = offsetof(struct rb_check,
-	    when_src), .off2 = offsetof(struct rb_check, when) },
-	{ .key = "host", .type = F_HOST, .required = 1,
-	    .off = offsetof(struct rb_check, host), .expect = "a host" },
-	{ .key = "port", .type = F_PORT, .required = 1,
-	    .off = offsetof(struct rb_check, port), .expect = "a port" },
+	WHEN_FIELD,
+	HOST_FIELD,
+	PORT_FIELD,
 	{ .key = "min", .type = F_ENUM, .off = offsetof(struct rb_check, min),
 	    .enums = proto_enum },
 	{ .key = "max", .type = F_ENUM, .off = offsetof(struct rb_check, max),
@@ -1555,29 +1562,25 @@ static const struct field tls_fields[] = {
 	FIELD("name", F_TMPL, 0, struct rb_check, name),
 	FIELD("subject_cn", F_TMPL, 0, struct rb_check, subject_cn),
 	FIELD("ca", F_TMPL, 0, struct rb_check, ca),
-	{ .key = "eku", .type = F_ENUMLIST, .off = offsetof(struct rb_check,
-	    eku), .enums = eku_enum, .expect = "serverAuth or clientAuth" },
+	EKU_FIELD,
 	{ .key = "client_cert", .type = F_ENUM, .off = offsetof(struct rb_check,
 	    client_cert), .enums = mtls_enum },
 	FIX_FIELD,
 };
 
 static const struct field x509_fields[] = {
-	{ .key = "when", .type = F_COND, .off = offsetof(struct rb_check,
-	    when_src), .off2 = offsetof(struct rb_check, when) },
+	WHEN_FIELD,
 	FIELD("file", F_TMPL, 1, struct rb_check, file),
 	{ .key = "kind", .type = F_ENUM, .off = offsetof(struct rb_check,
 	    cert_kind), .enums = certkind_enum },
 	FIELD("name", F_TMPL, 0, struct rb_check, name),
 	FIELD("subject_cn", F_TMPL, 0, struct rb_check, subject_cn),
-	{ .key = "eku", .type = F_ENUMLIST, .off = offsetof(struct rb_check,
-	    eku), .enums = eku_enum, .expect = "serverAuth or clientAuth" },
+	EKU_FIELD,
 	FIX_FIELD,
 };
 
 static const struct field dns_fields[] = {
-	{ .key = "when", .type = F_COND, .off = offsetof(struct rb_check,
-	    when_src), .off2 = offsetof(struct rb_check, when) },
+	WHEN_FIELD,
 	FIELD("name", F_TMPL, 1, struct rb_check, name),
 	{ .key = "type", .type = F_ENUM, .off = offsetof(struct rb_check,
 	    dns_type), .enums = dnstype_enum },
@@ -1586,30 +1589,23 @@ static const struct field dns_fields[] = {
 };
 
 static const struct field tcp_fields[] = {
-	{ .key = "when", .type = F_COND, .off = offsetof(struct rb_check,
-	    when_src), .off2 = offsetof(struct rb_check, when) },
-	{ .key = "host", .type = F_HOST, .required = 1,
-	    .off = offsetof(struct rb_check, host), .expect = "a host" },
-	{ .key = "port", .type = F_PORT, .required = 1,
-	    .off = offsetof(struct rb_check, port), .expect = "a port" },
+	WHEN_FIELD,
+	HOST_FIELD,
+	PORT_FIELD,
 	FIX_FIELD,
 };
 
 static const struct field sip_fields[] = {
-	{ .key = "when", .type = F_COND, .off = offsetof(struct rb_check,
-	    when_src), .off2 = offsetof(struct rb_check, when) },
-	{ .key = "host", .type = F_HOST, .required = 1,
-	    .off = offsetof(struct rb_check, host), .expect = "a host" },
-	{ .key = "port", .type = F_PORT, .required = 1,
-	    .off = offsetof(struct rb_check, port), .expect = "a port" },
+	WHEN_FIELD,
+	HOST_FIELD,
+	PORT_FIELD,
 	{ .key = "min", .type = F_ENUM, .off = offsetof(struct rb_check, min),
 	    .enums = proto_enum },
 	{ .key = "max", .type = F_ENUM, .off = offsetof(struct rb_check, max),
 	    .enums = proto_enum },
 	FIELD("name", F_TMPL, 0, struct rb_check, name),
 	FIELD("ca", F_TMPL, 0, struct rb_check, ca),
-	{ .key = "eku", .type = F_ENUMLIST, .off = offsetof(struct rb_check,
-	    eku), .enums = eku_enum, .expect = "serverAuth or clientAuth" },
+	EKU_FIELD,
 	FIELD("client_cert", F_TMPL, 0, struct rb_check, cert_file),
 	FIELD("client_key", F_TMPL, 0, struct rb_check, key_file),
 	FIELD("from", F_TMPL, 0, struct rb_check, from),

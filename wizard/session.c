@@ -621,6 +621,22 @@ list_hosts(const struct session *s, const char *role, struct buf *b)
 		buf_printf(b, "%s%s", i ? ", " : "", rh->hosts[i].name);
 }
 
+const char *
+session_which(const struct session *s, char *buf, size_t len)
+{
+	struct diags	quiet;
+	int64_t		def = 0;
+
+	diags_init(&quiet);
+	if (s->info.practice || store_session_latest(s->st, &def, &quiet) !=
+	    STORE_OK || def != s->id)
+		snprintf(buf, len, " --session %lld", (long long)s->id);
+	else
+		snprintf(buf, len, "%s", "");
+	diags_free(&quiet);
+	return buf;
+}
+
 char *
 session_drift_text(const struct session *s)
 {
@@ -676,7 +692,7 @@ session_step(struct session *s, const struct step_request *r, int *changed,
 	const struct plan_need	 *nd;
 	const char		**ids, *near, *host = r->host;
 	struct buf		  b;
-	char			 *dt, *extra = NULL, name[160];
+	char			 *dt, *extra = NULL, name[160], sw[48];
 	size_t			  i, nneed;
 	int			  rc;
 
@@ -707,9 +723,9 @@ session_step(struct session *s, const struct step_request *r, int *changed,
 			ids[i] = s->rb->procs[i].id;
 		near = closest_word(r->proc, ids, s->rb->nprocs);
 		diags_add(d, "fedwiz step", 0, 0, "runbook %s has no procedure "
-		    "\"%s\"%s%s%s ('fedwiz status' lists them)", s->rb->id,
+		    "\"%s\"%s%s%s ('fedwiz status%s' lists them)", s->rb->id,
 		    r->proc, near ? "; did you mean \"" : "", near ? near : "",
-		    near ? "\"?" : "");
+		    near ? "\"?" : "", session_which(s, sw, sizeof(sw)));
 		free(ids);
 		return STORE_EINPUT;
 	}
@@ -808,10 +824,11 @@ session_step(struct session *s, const struct step_request *r, int *changed,
 			    plan_need_name(&nd[i], name, sizeof(name)));
 		diags_add(d, "fedwiz step", 0, 0, "warning: step %zu of %s%s%s "
 		    "needs an answer for %s (it shows <%s>): recorded as done "
-		    "without it; 'fedwiz set %s=VALUE%s%s' gives it", r->step,
+		    "without it; 'fedwiz set %s=VALUE%s%s%s' gives it", r->step,
 		    p->id, host ? "@" : "", host ? host : "", b.s,
 		    nd[0].var->name, nd[0].var->name, nd[0].host ?
-		    " --host " : "", nd[0].host ? nd[0].host : "");
+		    " --host " : "", nd[0].host ? nd[0].host : "",
+		    session_which(s, sw, sizeof(sw)));
 		dt = xasprintf("%s%sdone without an answer for %s",
 		    extra ? extra : "", extra ? "; " : "", b.s);
 		free(extra);

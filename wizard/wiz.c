@@ -402,6 +402,7 @@ wiz_open(struct wiz *w, int64_t id, struct wiz_result *r)
 	int64_t			 cid = 0, last;
 	int			 same = w->ses != NULL && w->ses->id == id;
 
+	memset(r, 0, sizeof(*r));
 	diags_init(&d);
 	memset(&info, 0, sizeof(info));
 	if (store_session_get(w->st, id, &info, &d) != STORE_OK) {
@@ -469,6 +470,7 @@ wiz_resume(struct wiz *w, struct wiz_result *r)
 {
 	int64_t		latest;
 
+	memset(r, 0, sizeof(*r));
 	/* Never a practice session: store_session_latest skips them. */
 	if ((latest = wiz_default_session(w)) <= 0) {
 		r->rc = -1;
@@ -548,6 +550,7 @@ wiz_set_position(struct wiz *w, const char *screen, const char *proc,
 {
 	struct diags	d;
 
+	memset(r, 0, sizeof(*r));
 	snprintf(w->pos.screen, sizeof(w->pos.screen), "%s", screen ? screen :
 	    "");
 	if (proc != w->pos.proc)
@@ -580,6 +583,7 @@ wiz_accept_drift(struct wiz *w, struct wiz_result *r)
 	struct diags	d;
 	char		*dt;
 
+	memset(r, 0, sizeof(*r));
 	if (w->ses == NULL || !w->ses->drifted) {
 		wiz_say(r, 0, "The runbook has not changed: nothing to accept.");
 		return 0;

@@ -45,6 +45,10 @@ for cmd in status "step request-certificate@fe1 1 done" "report --format md" \
 	grep -q "no open session for real work: practice session $p (on the training lab in $lab) is open, and a practice session is never the default; give --session $p to work on it" "$T/err" ||
 		fail "'$cmd' without --session: $(cat "$T/err")"
 done
+# A mistyped procedure: the command that lists them reaches this session.
+expect_exit 2 F step request-certficate@fe1 1 done --session $p --operator alice
+grep -q "did you mean \"request-certificate\"? ('fedwiz status --session $p' lists them)" "$T/err" ||
+	fail "a mistyped procedure suggests a command without --session: $(cat "$T/err")"
 expect_exit 0 F status --session $p --json
 jq -e '.progress.finished == 0 and .session.closed == null and
     .answers.ca_server == "ca1"' "$T/out" >/dev/null ||
@@ -89,6 +93,9 @@ at 5 expect_exit 0 F step request-certificate@fe1 1 done --operator bob
 expect_exit 0 F status --session $r --json
 jq -e '.progress.finished == 1' "$T/out" >/dev/null || fail "step without --session missed the real session"
 
+# The default session's hint needs no --session; an older real one's does.
+expect_exit 2 F step request-certficate@fe1 1 done --operator bob
+grep -q "('fedwiz status' lists them)" "$T/err" || fail "default session's hint: $(cat "$T/err")"
 # sessions: which is practice, which is the default.
 expect_exit 0 F sessions
 grep -E "^ +$p  per-host-and-once .* open, PRACTICE on the lab in $lab$" "$T/out" >/dev/null ||
@@ -166,6 +173,15 @@ grep -q "^> \*\*PRACTICE RECORD — NOT A CHANGE RECORD.\*\* Session $o was star
 expect_exit 0 F status --json
 jq -e --argjson r "$r" '.session.id == $r' "$T/out" >/dev/null || fail "practice: yes became the default"
 
+# A newer real session is the default now: a hint about the older one
+# carries --session, one about the newer one does not.
+at 7 expect_exit 0 F start per-host-and-once --answers "$T/real.yaml" --operator dave
+r2=$(cat "$T/out")
+expect_exit 2 F step request-certficate@fe1 1 done --session $r --operator bob
+grep -q "('fedwiz status --session $r' lists them)" "$T/err" || fail "older session's hint: $(cat "$T/err")"
+expect_exit 2 F step request-certficate@fe1 1 done --session $r2 --operator bob
+grep -q "('fedwiz status' lists them)" "$T/err" || fail "newest session's hint: $(cat "$T/err")"
+
 # Bad keys, located; nothing is started.
 printf 'practice: no\n' | cat - "$T/lab.yaml" | write "$T/bad1.yaml"
 expect_exit 2 F start per-host-and-once --answers "$T/bad1.yaml"
@@ -176,5 +192,5 @@ expect_exit 2 F start per-host-and-once --answers "$T/bad2.yaml"
 grep -q "bad2.yaml:1:11: practice: \"maybe\" is not true or false" "$T/err" ||
 	fail "practice: maybe: $(cat "$T/err")"
 expect_exit 0 F sessions --json
-[ "$(jq '.sessions | length' "$T/out")" -eq 3 ] || fail "a refused start left a session"
+[ "$(jq '.sessions | length' "$T/out")" -eq 4 ] || fail "a refused start left a session"
 echo "ok: practice sessions are said everywhere and never the default"
