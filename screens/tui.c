@@ -1295,8 +1295,10 @@ paste_outside(struct loop_state *ls, int *ch)
 	if (t->cur == SCREEN_PASTE && ls->paste == PASTE_NO)
 		return 0;
 	if (*ch == TUI_KEY_PASTE_BEGIN) {
-		ls->paste = t->ask != NULL || (s->editing != NULL &&
-		    s->editing(t, t->data)) ? PASTE_TYPE : PASTE_DROP;
+		/* A form types (its letters replace the value) even when no
+		 * field is being edited yet. */
+		ls->paste = t->ask != NULL || s->types || (s->editing !=
+		    NULL && s->editing(t, t->data)) ? PASTE_TYPE : PASTE_DROP;
 		ls->dropped = 0;
 		ls->newline = 0;
 		return 1;

@@ -4,8 +4,8 @@
 # "e : Default" and step 3 done (its s, Enter and d were taken as keys):
 # now the wizard turns bracketed paste on, a screen that takes keys drops a
 # paste whole and says so (status --json byte-identical), and a line being
-# asked types it as text, its newlines as spaces (the last one dropped),
-# never submitting it.
+# asked, or a form, types it as text, its newlines as spaces (the last one
+# dropped), never submitting it.
 . "$FEDWIZ_SRCDIR/tests/cli/lib.sh"
 . "$FEDWIZ_SRCDIR/tests/tui/lib.sh"
 
@@ -34,6 +34,23 @@ tui_wait_gone "Why skip it?"
 F status --session "$sid" --json >"$T/after" 2>/dev/null || fail "status"
 [ "$(jq -r '.procedures[0].steps[0].note' "$T/after")" = "CA web enrolment is down" ] ||
 	fail "the pasted reason: '$(jq -r '.procedures[0].steps[0].note' "$T/after")'"
+
+# Into a form (a new session's variables): typed into the row, the value
+# replaced as typing does, and nothing started.
+tui_keys Escape
+tui_wait ": plan (E"
+tui_keys Escape
+tui_wait "sessions (Enter resume"
+tui_keys n
+tui_wait "runbook"
+tui_keys Enter
+tui_wait "variables (F2 next"
+printf 'cup_key9\n' >"$T/value.txt"
+tx load-buffer -b value "$T/value.txt"
+tx paste-buffer -p -b value -t fw
+tui_wait "cup_key9"
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM sessions")" = 1 ] || fail "a paste in a form started a session"
+tui_keys Escape
 
 tui_keys q
 tui_wait "Quit fedwiz?"
