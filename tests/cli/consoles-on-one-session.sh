@@ -80,7 +80,7 @@ jq -e '.consoles == []' "$T/out" >/dev/null || fail "a dead console is listed"
 # Another machine's console is alive while it beats, gone after the
 # expiry (120 s); unlock forgets it sooner.
 join dave
-sqlite3 "$db" "UPDATE consoles SET host = 'elsewhere.example'"
+sqlite3 -cmd ".timeout 10000" "$db" "UPDATE consoles SET host = 'elsewhere.example'"
 die
 FEDWIZ_NOW=1700000100 expect_exit 0 F status --json
 jq -e '[.consoles[].host] == ["elsewhere.example"]' "$T/out" >/dev/null ||
@@ -89,9 +89,9 @@ FEDWIZ_NOW=1700000121 expect_exit 0 F status --json
 jq -e '.consoles == []' "$T/out" >/dev/null || fail "an expired console is listed"
 JOIN_NOW=1700000200 join erin
 # The dead ones (dave, expired by then) went when it came in.
-[ "$(sqlite3 -readonly "$db" 'SELECT count(*) FROM consoles')" -eq 1 ] ||
+[ "$(sqlite3 -cmd ".timeout 10000" -readonly "$db" 'SELECT count(*) FROM consoles')" -eq 1 ] ||
 	fail "dead consoles are still registered"
-sqlite3 "$db" "UPDATE consoles SET host = 'away.example'"
+sqlite3 -cmd ".timeout 10000" "$db" "UPDATE consoles SET host = 'away.example'"
 die
 FEDWIZ_NOW=1700000010 expect_exit 0 F unlock --operator bob
 grep -q "session $sid: 1 console of other machines forgotten" "$T/err" ||

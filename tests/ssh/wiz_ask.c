@@ -5,7 +5,9 @@
  * $WIZ_DIR: rb/wq.yaml (one step whose ssh check runs on both hosts of a
  * role; host b streams a line every 100 ms for two seconds), answers.yaml
  * (host a with a key file that needs a passphrase, host b with a plain
- * one) and kh (host b's key only). The login deadline is one second.
+ * one) and kh (host b's key only). The login deadline is four
+ * seconds (a loaded machine needs that much for a key exchange), the
+ * late answer comes after five.
  *
  *   - a's host key is asked while b's check goes on: b's output grows and
  *     b passes while the question waits; then a's key is accepted once
@@ -25,7 +27,7 @@
 #include "../unit/testutil.h"
 #include "wiz.h"
 
-#define LATE_MS		1500
+#define LATE_MS		5000
 
 struct fx {
 	char		 rbdir[300];
@@ -58,7 +60,7 @@ setup(void **state)
 	f->cli.operator = "ann";
 	f->cli.answers = f->answers;
 	f->cli.known_hosts = f->kh;
-	f->cli.timeout = "1";
+	f->cli.timeout = "4";
 	if (wiz_new(&f->cli, &f->w, &msg) != 0) {
 		print_message("wiz_new: %s\n", msg);
 		return -1;
