@@ -46,7 +46,7 @@ sid=$(cat "$T/sid")
 } >"$T/good.txt"
 printf 'Subject            : CN=fe1.example.com\nUse                : Default\n' >"$T/bad.txt"
 
-pasted() { sqlite3 "$DB" "SELECT count(*) FROM checks WHERE origin = 'pasted'"; }
+pasted() { sqlite3 -cmd ".timeout 5000" "$DB" "SELECT count(*) FROM checks WHERE origin = 'pasted'"; }
 
 tui_start
 tui_wait "paste-checks"
@@ -92,9 +92,9 @@ tui_wait "3006 lines, " 60
 tui_keys Enter
 tui_wait_wrapped "Pasted output from fe1: 2 of 2 checks passed (recorded as pasted by tui-tester). Step 1 is done, by its checks"
 [ "$(pasted)" = 2 ] || fail "pasted evidence: $(pasted) rows"
-[ "$(sqlite3 "$DB" "SELECT group_concat(DISTINCT origin_detail) FROM checks WHERE origin = 'pasted'")" = tui-tester ] ||
+[ "$(sqlite3 -cmd ".timeout 5000" "$DB" "SELECT group_concat(DISTINCT origin_detail) FROM checks WHERE origin = 'pasted'")" = tui-tester ] ||
 	fail "who pasted it"
-[ "$(sqlite3 "$DB" "SELECT via FROM steps WHERE proc = 'read-default' AND host = 'fe1' AND step = 1")" = checks ] ||
+[ "$(sqlite3 -cmd ".timeout 5000" "$DB" "SELECT via FROM steps WHERE proc = 'read-default' AND host = 'fe1' AND step = 1")" = checks ] ||
 	fail "step 1 is not done by its checks"
 tui_wait "PASS  ssh fe1: Get-CsCertificate -Type Default (pasted by tui-tester)"
 
@@ -120,7 +120,7 @@ tui_keys C-d
 tui_wait "1 line, 13 bytes taken"
 tui_keys Escape
 tui_wait "Paste cancelled: nothing recorded."
-[ "$(sqlite3 "$DB" "SELECT status FROM steps WHERE proc = 'read-default' AND host = 'fe1' AND step = 3")" != done ] ||
+[ "$(sqlite3 -cmd ".timeout 5000" "$DB" "SELECT status FROM steps WHERE proc = 'read-default' AND host = 'fe1' AND step = 3")" != done ] ||
 	fail "step 3 done without its tls check"
 
 # The record and status tell them apart.

@@ -49,7 +49,7 @@ printf 'cup_key9\n' >"$T/value.txt"
 tx load-buffer -b value "$T/value.txt"
 tx paste-buffer -p -b value -t fw
 tui_wait "cup_key9"
-[ "$(sqlite3 "$DB" "SELECT count(*) FROM sessions")" = 1 ] || fail "a paste in a form started a session"
+[ "$(sqlite3 -cmd ".timeout 5000" "$DB" "SELECT count(*) FROM sessions")" = 1 ] || fail "a paste in a form started a session"
 tui_keys Escape
 
 tui_keys q
