@@ -740,6 +740,11 @@ main(int argc, char **argv)
 			    (len == 5 && strncmp(w, "state", 5) == 0) ||
 			    (len == 4 && strncmp(w, "json", 4) == 0) ||
 			    (len == 4 && strncmp(w, "list", 4) == 0) ||
+			    (len == 4 && strncmp(w, "host", 4) == 0) ||
+			    (len == 5 && strncmp(w, "seats", 5) == 0) ||
+			    (len == 4 && strncmp(w, "seat", 4) == 0) ||
+			    (len == 6 && strncmp(w, "random", 6) == 0) ||
+			    (len == 4 && strncmp(w, "seed", 4) == 0) ||
 			    (len == 4 && strncmp(w, "help", 4) == 0))
 				continue;
 			for (k = 0; k < nitems(opts); k++)
