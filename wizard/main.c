@@ -139,6 +139,9 @@ static const struct opt_def opts[] = {
 	    "signed (the manifest.yaml fedwiz export ansible wrote)" },
 	{ "profile", 0, OT_STR, "P", OFF(profile), 0, NULL,
 	    "the device: windows, linux, cisco-vos or cisco-asa" },
+	{ "site", 0, OT_STR, "SITE", OFF(site), 0, NULL,
+	    "the site (of the answers' sites:) whose jump host reaches the "
+	    "host; none: this console reaches it" },
 	{ "identity", 0, OT_STR, "KEY", OFF(identity), 0, NULL,
 	    "SSH key file (default: the agent, then ~/.ssh/id_ed25519, "
 	    "id_ecdsa, id_rsa)" },
