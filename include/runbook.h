@@ -199,6 +199,9 @@ struct rb_proc {
 
 struct runbook {
 	struct arena		*arena;
+	char			*text;		/* the file, when its strings
+						   point into it; else NULL */
+	int			 procs_heap;	/* procs grew on the heap */
 	const char		*path;
 	const char		*id;
 	const char		*title;
