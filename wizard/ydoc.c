@@ -31,6 +31,7 @@ struct builder {
 	int			 in_list;	/* the hook's list is open */
 	int			 kept;		/* an item stayed in scratch */
 	size_t			 read;		/* input handed to libyaml */
+	int			 eight_bit;	/* read a byte >= 0x80 */
 };
 
 /* Nodes of the hook's items (depth 2 and below) go where they can be freed
@@ -184,9 +185,14 @@ is_hook_list(const struct builder *b)
 }
 
 /*
- * A plain value that is exactly its source bytes up to a line end stays in
- * the source, NUL-terminated there. libyaml has already read past that
- * newline (it ended the value), and the line index counts a NUL as one.
+ * A plain value on one line is exactly its source bytes (plain scalars
+ * have no escapes; only a line break folds), so when a newline ends it, it
+ * stays in the source, NUL-terminated there. libyaml has already read past
+ * that newline (it ended the value), and the line index counts a NUL as
+ * one. libyaml's marks count characters, not bytes: they are offsets into
+ * src only while everything read so far is ASCII (read_input watches; it
+ * reads ahead of every event, so a value after a UTF-8 character is never
+ * taken for one before it).
  */
 static char *
 value_in_place(struct builder *b, const yaml_event_t *ev)
@@ -194,10 +200,11 @@ value_in_place(struct builder *b, const yaml_event_t *ev)
 	char	*src = (char *)(uintptr_t)b->doc->src;
 	size_t	 off = ev->start_mark.index, len = ev->data.scalar.length;
 
-	if (!b->doc->inplace || ev->data.scalar.style !=
-	    YAML_PLAIN_SCALAR_STYLE || len == 0 || off + len >= b->doc->srclen ||
-	    src[off + len] != '\n' ||
-	    memcmp(src + off, ev->data.scalar.value, len) != 0)
+	if (!b->doc->inplace || b->eight_bit || ev->data.scalar.style !=
+	    YAML_PLAIN_SCALAR_STYLE || len == 0 ||
+	    ev->start_mark.line != ev->end_mark.line ||
+	    ev->end_mark.index - off != len || off + len >= b->doc->srclen ||
+	    src[off + len] != '\n')
 		return NULL;
 	src[off + len] = '\0';
 	return src + off;
@@ -461,6 +468,22 @@ yaml_error(const struct ydoc *doc, const yaml_parser_t *p, struct diags *d)
 	    *ctx ? " " : "", ctx, yaml_hint(doc, p, off));
 }
 
+/* Whether n bytes are all below 0x80: eight at a time. */
+static int
+is_ascii(const unsigned char *p, size_t n)
+{
+	uint64_t	w, acc = 0;
+	size_t		i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		acc |= w;
+	}
+	for (; i < n; i++)
+		acc |= p[i];
+	return (acc & 0x8080808080808080ULL) == 0;
+}
+
 /* libyaml reads through here, so that the caller sees each byte first. */
 static int
 read_input(void *arg, unsigned char *buf, size_t size, size_t *got)
@@ -471,6 +494,8 @@ read_input(void *arg, unsigned char *buf, size_t size, size_t *got)
 	if (n > size)
 		n = size;
 	memcpy(buf, b->doc->src + b->read, n);
+	if (b->doc->inplace && !b->eight_bit && !is_ascii(buf, n))
+		b->eight_bit = 1;
 	if (n > 0 && b->opts->read != NULL)
 		b->opts->read(b->opts->ctx, b->doc->src + b->read, n);
 	b->read += n;

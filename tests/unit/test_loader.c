@@ -553,6 +553,69 @@ test_loader_values_in_place(void **state)
 	free(copy);
 }
 
+/*
+ * libyaml's marks count characters, not bytes: after the first UTF-8
+ * character a mark is no offset into the file. Values before it (in
+ * chunks read earlier) may stay in place; every value after it is copied,
+ * and all of them are exact.
+ */
+static void
+test_loader_values_after_utf8_exact(void **state)
+{
+	struct runbook		*rb;
+	struct diags		 d;
+	const struct rb_proc	*p;
+	char			 path[] = "/tmp/fedwiz-utf8-XXXXXX", want[64];
+	FILE			*fp;
+	size_t			 i, len;
+	int			 fd;
+
+	(void)state;
+	assert_true((fd = mkstemp(path)) != -1);
+	assert_non_null(fp = fdopen(fd, "w"));
+	fputs(RB_HEAD "roles:\n  - { id: fe, title: F, profile: windows }\n"
+	    "vars:\n  - { name: v, prompt: V, type: fqdn }\n"
+	    "procedures:\n  - id: one\n    title: First\n    steps:\n", fp);
+	/* 40 KB of ASCII steps, then a UTF-8 one, then ASCII again. */
+	for (i = 0; i < 1000; i++)
+		fprintf(fp, "      - do: ascii step %zu ${v}\n", i);
+	fputs("      - do: caf\xc3\xa9 \xe2\x80\x93 ${v}\n", fp);
+	for (i = 0; i < 1000; i++)
+		fprintf(fp, "      - do: after %zu ${v}\n", i);
+	/* Twelve bytes more than characters so far (3 above, 9 here): a
+	 * mark taken for an offset would find "one" (column 9, 3 bytes)
+	 * ended by the newline before its line, and take the wrong bytes. */
+	fputs("  - id: two\n    title: \xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\n"
+	    "    steps: [ { do: x } ]\n    requires:\n      - one\n", fp);
+	assert_int_equal(fclose(fp), 0);
+	diags_init(&d);
+	assert_int_equal(runbook_load(path, &rb, &d), 0);
+	p = runbook_proc(rb, "one");
+	assert_int_equal(p->nsteps, 2001);
+	len = strlen(p->title);
+	assert_int_equal(len, 5);
+	/* The first values were read before any UTF-8: in place. */
+	assert_true(p->steps[0].do_ > rb->text &&
+	    p->steps[0].do_ < rb->text + 1024);
+	for (i = 0; i < 1000; i++) {
+		snprintf(want, sizeof(want), "ascii step %zu ${v}", i);
+		assert_string_equal(p->steps[i].do_, want);
+	}
+	assert_string_equal(p->steps[1000].do_,
+	    "caf\xc3\xa9 \xe2\x80\x93 ${v}");
+	for (i = 0; i < 1000; i++) {
+		snprintf(want, sizeof(want), "after %zu ${v}", i);
+		assert_string_equal(p->steps[1001 + i].do_, want);
+	}
+	p = runbook_proc(rb, "two");
+	assert_int_equal(p->requires.n, 1);
+	assert_string_equal(p->requires.v[0], "one");
+	runbook_free(rb);
+	diags_free(&d);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -567,6 +630,7 @@ main(void)
 		cmocka_unit_test(test_loader_large_file_under_4x_its_size),
 		cmocka_unit_test(test_loader_items_freed_as_parsed),
 		cmocka_unit_test(test_loader_values_in_place),
+		cmocka_unit_test(test_loader_values_after_utf8_exact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
