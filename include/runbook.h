@@ -240,6 +240,13 @@ int			 runbook_load(const char *, struct runbook **,
 			     struct diags *);
 int			 runbook_parse(const char *, const char *, size_t,
 			     struct runbook **, struct diags *);
+/*
+ * The same from bytes the runbook may change and keep (NUL-terminated at
+ * len, as read_file gives them): on success it owns them, and plain values
+ * stay in them instead of a copy; on failure they are still the caller's.
+ */
+int			 runbook_parse_owned(const char *, char *, size_t,
+			     struct runbook **, struct diags *);
 void			 runbook_free(struct runbook *);
 
 /*

@@ -68,7 +68,7 @@ struct loader {
 	int		 in_fix;	/* a fix hint (not needed to run) */
 	struct uses	 step_uses;
 	struct uses	 check_uses;
-	struct {
+	struct recent_uses {
 		struct rb_use	*v;
 		size_t		 n;
 	}		 recent[8];	/* uses arrays taken last */
@@ -281,6 +281,18 @@ uses_add(struct uses *u, const struct rb_var *v, const struct rb_role *r)
 	u->v[u->n++].ssh_role = r;
 }
 
+/* A few pointers each: a loop beats memcmp's call. */
+static int
+uses_equal(const struct rb_use *a, const struct rb_use *b, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (a[i].var != b[i].var || a[i].ssh_role != b[i].ssh_role)
+			return 0;
+	return 1;
+}
+
 /*
  * The collected uses into the runbook's arena; the buffer is emptied.
  * Steps of one procedure mostly use the same few variables: an array
@@ -289,19 +301,22 @@ uses_add(struct uses *u, const struct rb_var *v, const struct rb_role *r)
 static void
 uses_take(struct loader *ld, struct uses *u, struct rb_use **out, size_t *n)
 {
-	size_t	i;
+	struct recent_uses	*r;
+	size_t			 i;
 
 	*n = u->n;
 	*out = NULL;
 	if (u->n == 0)
 		return;
-	for (i = 0; i < nitems(ld->recent); i++)
-		if (ld->recent[i].n == u->n && memcmp(ld->recent[i].v, u->v,
-		    u->n * sizeof(*u->v)) == 0) {
-			*out = ld->recent[i].v;
+	/* Newest first: the last step's array is the likeliest. */
+	for (i = 0; i < nitems(ld->recent) && i < ld->nrecent; i++) {
+		r = &ld->recent[(ld->nrecent - 1 - i) % nitems(ld->recent)];
+		if (r->n == u->n && uses_equal(r->v, u->v, u->n)) {
+			*out = r->v;
 			u->n = 0;
 			return;
 		}
+	}
 	*out = arena_calloc(ld->rb->arena, u->n, sizeof(**out));
 	memcpy(*out, u->v, u->n * sizeof(**out));
 	i = ld->nrecent++ % nitems(ld->recent);
@@ -389,12 +404,14 @@ tmpl_var_cb(void *arg, const char *name, size_t off)
 	size_t			  i, n;
 	int			  line, col;
 
-	snprintf(tok, sizeof(tok), "${%s}", name);
+	/* Every reference of a large runbook comes here: the token (for
+	 * locating a message) is made only when there is one to give. */
 	if ((v = runbook_var(ld->rb, name)) != NULL) {
 		if (v->per_host == NULL || per_host_ok(ld, v)) {
 			record_use(ld, v);
 			return;
 		}
+		snprintf(tok, sizeof(tok), "${%s}", name);
 		ydoc_locate(ld->doc, tc->node, tok, occurrence(tc->value, tok,
 		    off), &line, &col);
 		tc->bad = 1;
@@ -403,6 +420,7 @@ tmpl_var_cb(void *arg, const char *name, size_t off)
 	}
 	if (is_builtin(name) && builtin_ok(ld))
 		return;
+	snprintf(tok, sizeof(tok), "${%s}", name);
 	ydoc_locate(ld->doc, tc->node, tok, occurrence(tc->value, tok, off),
 	    &line, &col);
 	tc->bad = 1;
@@ -2353,10 +2371,19 @@ runbook_load(const char *path, struct runbook **out, struct diags *diags)
 	}
 	/* The file's bytes are ours: the values stay in them instead of a
 	 * second copy, and the runbook keeps them. */
-	if (parse(path, src, len, 1, out, diags) == -1) {
+	if (runbook_parse_owned(path, src, len, out, diags) == -1) {
 		free(src);
 		return -1;
 	}
+	return 0;
+}
+
+int
+runbook_parse_owned(const char *file, char *src, size_t len,
+    struct runbook **out, struct diags *diags)
+{
+	if (parse(file, src, len, 1, out, diags) == -1)
+		return -1;
 	(*out)->text = src;
 	return 0;
 }
