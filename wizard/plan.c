@@ -418,8 +418,7 @@ set_status(struct plan *pl, struct plan_inst *in, plan_state_fn states,
 	st = p->nsteps <= STEPS_ON_STACK ? stbuf :
 	    xcalloc(p->nsteps, sizeof(*st));
 	na = p->nsteps <= STEPS_ON_STACK ? nabuf : xcalloc(p->nsteps, 1);
-	memset(st, 0, p->nsteps * sizeof(*st));
-	memset(na, 0, p->nsteps);
+	memset(na, 0, p->nsteps);	/* st: every entry is set below */
 	in->steps = st;
 	in->step_na = na;
 	if (in->applies == T_FALSE) {
