@@ -109,6 +109,10 @@ size_t			 check_run_pending(const struct check_run *);
 struct session;
 int			 check_run_record(const struct check_run *,
 			     struct session *, const char *, struct diags *);
+/* The same, for the outcomes from index first on (those added to a run
+ * after it was recorded: output pasted for a host it could not reach). */
+int			 check_run_record_from(const struct check_run *, size_t,
+			     struct session *, const char *, struct diags *);
 
 /*
  * The ssh checks of step (1-based) of an instance that run on host h (as

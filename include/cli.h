@@ -36,6 +36,7 @@ struct cli {
 	const char	 *host_keys;	/* --host-keys */
 	const char	 *identity;	/* --identity */
 	const char	 *profile;	/* --profile */
+	const char	 *site;		/* --site: host add */
 	const char	 *password_file; /* --password-file */
 	const char	 *enable_file;	/* --enable-secret-file */
 	const char	 *timeout;	/* --timeout */

@@ -147,6 +147,9 @@ struct sip_result {
 	int64_t			 answer_ms;	/* request sent to final
 						   response; -1 */
 	char			 local[64];	/* our end: "192.0.2.9:40112" */
+	int			 client_alert;	/* SIP_E_CLIENT_CERT: the alert
+						   that refused our certificate;
+						   0 none */
 };
 
 typedef void (*sip_done_fn)(const struct sip_result *, void *);
@@ -171,7 +174,8 @@ const char		*sip_status_name(enum sip_status);
  * reachable, or never answers) has a class, the kind of failure a check's
  * `fix:` answers: tls, client_cert, status, closed, timeout, connect; sub,
  * when set, is a finer class tried first (status_403; refused; eku, chain,
- * name, validity).
+ * name, validity; client_eku, client_ca, client_validity: the alert that
+ * refused our client certificate).
  */
 enum sip_verdict {
 	SIPV_PASS,

@@ -107,6 +107,9 @@ enum tls_io {
 	TLS_IO_ERROR		/* anything else */
 };
 enum tls_io		 tls_probe_io_error(struct tls_probe *, int, char **);
+/* The alert the peer ended the connection with after the handshake
+ * (TLS 1.3 refuses a client certificate so); -1 none. */
+int			 tls_probe_conn_alert(const struct tls_probe *);
 
 /* Whether an alert is about the certificate a client presented (or did
  * not): bad_certificate ... certificate_unknown, unknown_ca,

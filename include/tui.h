@@ -48,6 +48,7 @@ enum screen_id {
 	SCREEN_CONFIRM,		/* drift to accept, a block to override */
 	SCREEN_COPY,		/* a command whole, to the clipboard */
 	SCREEN_ANSWERS,		/* the session's answers and hosts */
+	SCREEN_PASTE,		/* a check's output the operator pastes */
 	SCREEN_COUNT
 };
 
@@ -119,6 +120,7 @@ extern const struct screen screen_secret;
 extern const struct screen screen_confirm;
 extern const struct screen screen_copy;
 extern const struct screen screen_answers;
+extern const struct screen screen_paste;
 
 /* A line asked on the message line, answered from the loop. */
 typedef int (*tui_answer_fn)(struct tui *, const char *);
@@ -233,6 +235,14 @@ void	tui_copy_clear(struct tui *);
 /* Put text on the clipboard: OSC 52, and tmux's buffer inside tmux.
  * What was done, in words, into buf. */
 void	tui_clipboard(struct tui *, const char *, char *, size_t);
+
+/* Bracketed paste (the terminal marks a paste with ESC[200~ and
+ * ESC[201~, read as these two keys): on while the wizard runs, so that
+ * what is pasted is text, never keys: the paste screen takes it, a text
+ * field types it (newlines as spaces), any other screen drops it. */
+#define TUI_KEY_PASTE_BEGIN	(KEY_MAX + 1)
+#define TUI_KEY_PASTE_END	(KEY_MAX + 2)
+void	tui_paste_mode(int);
 
 /* The plan's instance named id (proc or proc@host, or the start of one):
  * its index, or -1; *n how many start so (the first is taken). */

@@ -249,6 +249,20 @@ int		 wiz_set(struct wiz *, const char *, const char *, const char *,
 /* The hosts of the open session, one line each ("lync_fe fe1
  * 192.0.2.10 admin@:22 windows"), for the answers screen. malloc'd. */
 size_t		 wiz_hosts(const struct wiz *, char ***);
+/* The roles of the open session's runbook ("lync_fe, imp"), malloc'd;
+ * NULL when none is open. */
+char		*wiz_roles(const struct wiz *);
+/*
+ * Add a host to role during the session (address: an IP or DNS name;
+ * user NULL: the login name), or change the one of that name; remove a
+ * host (its own answers go with it; its recorded steps stay in the
+ * record). One event each in the audit chain; the evidence of the steps
+ * that ran on it (or on every host of its role) goes stale, and the
+ * result names the steps to re-verify.
+ */
+int		 wiz_host_add(struct wiz *, const char *, const char *,
+		     const char *, const char *, struct wiz_result *);
+int		 wiz_host_remove(struct wiz *, const char *, struct wiz_result *);
 
 /* Text of an instance: ${vars} filled in with the session's values and
  * cleaned of control characters, malloc'd (NULL for NULL). */
@@ -291,6 +305,42 @@ size_t		 wiz_evidence(const struct wiz *, const char *, const char *,
  */
 int		 wiz_check_step(struct wiz *, const char *, const char *,
 		     size_t, struct wiz_result *);
+/*
+ * Evidence from where fedwiz cannot reach: the operator runs an ssh
+ * check's command on the device and pastes its output. wiz_paste_items
+ * lists what can be pasted for a step: one item per host and command (the
+ * step's ssh checks that run there, as a run would place them; checks
+ * that run the same command share one output). wiz_paste judges text by
+ * the item's checks' own expectations, records it with origin "pasted"
+ * (by this console's operator), and applies the completion policy: the
+ * step is done by its checks when every check of it that applies has
+ * passed, counting what the last run of this step found on the other
+ * hosts (a pasted output takes the place of that host's error there).
+ * rc 0 when it was judged and recorded (msg says the verdict and what was
+ * recorded; need when the step is blocked and the operator must decide),
+ * -1 when nothing was recorded (msg says why).
+ */
+struct wiz_paste_item {
+	char		*host;		/* where the command runs */
+	char		*profile;	/* its device profile */
+	char		*command;	/* as fedwiz would send it: values filled
+					   in, quoted for the device */
+	char		*expects;	/* each check's expectations, a line
+					   each */
+	size_t		 nchecks;
+	char		*missing;	/* "needs an answer for X": it cannot
+					   be built, nor judged; else NULL */
+	int		 unreached;	/* the last run of this step could not
+					   run it there (an error) */
+};
+size_t		 wiz_paste_items(struct wiz *, const char *, const char *,
+		     size_t, struct wiz_paste_item **);
+void		 wiz_paste_items_free(struct wiz_paste_item *, size_t);
+int		 wiz_paste(struct wiz *, const char *, const char *, size_t,
+		     size_t, const char *, size_t, struct wiz_result *);
+/* The largest output a paste may hold. */
+#define WIZ_PASTE_MAX	(8u << 20)
+
 /* On resume: run again the checks of every step its checks completed,
  * and say what changed (WIZ_EV_RUN_DONE). 1 when a run started. */
 int		 wiz_reverify(struct wiz *);

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "cmd-lab.h"
 #include "cli.h"
 #include "estate.h"
 #include "runbook.h"
@@ -30,6 +31,7 @@
 #include "json.h"
 #include "lab.h"
 #include "labdo.h"
+#include "labfault.h"
 #include "labpki.h"
 #include "labrun.h"
 #include "labsvc.h"
@@ -38,22 +40,15 @@
 
 #define READY_MS	10000
 
-struct labopt {
-	const char	*dir;
-	const char	*runbooks;	/* the folder the answers follow */
-	const char	*state;
-	int		 json;
-	int		 list;
-};
-
 static int	cmd_lab_exec(struct cli *, int, char **);
 
 /* `lab` reads its own options (main.c stops at the word `lab`): the usage
  * shows them in its args. */
 const struct cmd_entry cmd_lab_entry = {
 	.name = "lab",
-	.args = "up|down|status|reset|do [PROC[@HOST]|--list] [--dir DIR] "
-	    "[--state fresh|configured] [--json]",
+	.args = "up|down|status|reset|do|faults|break|fix [PROC[@HOST]|"
+	    "FAULT|--list] [--host H] [--dir DIR] [--seats N] [--seat K] "
+	    "[--state fresh|configured] [--random M] [--seed S] [--json]",
 	.summary = "the training lab: a federation estate on 127.0.0.0/8 "
 	    "(fedwiz lab --help; doc/lab.md)",
 	.opts = "",
@@ -66,16 +61,24 @@ static void
 lab_usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: fedwiz lab up|down|status|reset|do [PROC[@HOST]|--list] "
-	    "[--dir DIR]\n"
-	    "        [--state fresh|configured] [--json]\n"
+	    "usage: fedwiz lab up|down|status|reset|do|faults|break|fix\n"
+	    "        [PROC[@HOST]|FAULT|--list] [--dir DIR] [--seats N] "
+	    "[--seat K]\n"
+	    "        [--state fresh|configured] [--host H] [--random M] "
+	    "[--seed S] [--json]\n"
 	    "\n"
-	    "       fedwiz lab up [--dir DIR] [--state fresh|configured]\n"
+	    "       fedwiz lab up [--dir DIR] [--state fresh|configured] "
+	    "[--seats N]\n"
 	    "       fedwiz lab down [--dir DIR]\n"
 	    "       fedwiz lab status [--dir DIR] [--json]\n"
 	    "       fedwiz lab reset [--dir DIR] [--state fresh|configured]\n"
 	    "       fedwiz lab do PROC[@HOST] [--dir DIR]\n"
 	    "       fedwiz lab do --list [--dir DIR] [--json]\n"
+	    "       fedwiz lab faults [--dir DIR] [--json]\n"
+	    "       fedwiz lab break FAULT [--host H] [--dir DIR]\n"
+	    "       fedwiz lab break --random M [--seed S] [--dir DIR]\n"
+	    "       fedwiz lab fix FAULT [--host H] [--dir DIR]\n"
+	    "       (on a class, every one of them also takes --seat K)\n"
 	    "\n"
 	    "  --dir DIR      the lab's folder (default: lab/ beside fedwiz's "
 	    "state\n"
@@ -84,6 +87,17 @@ lab_usage(FILE *fp)
 	    "configured (all done)\n"
 	    "  --json         one JSON document on standard output\n"
 	    "  --list         (do) the procedures the lab can click for you\n"
+	    "  --host H       (break, fix) the host (default: the fault's "
+	    "first)\n"
+	    "  --seats N      (up) a class: N labs, DIR/seat-01 to seat-NN, "
+	    "one per trainee;\n"
+	    "                 down, reset, status and break --random on DIR "
+	    "act on every seat\n"
+	    "  --seat K       one seat of the class in DIR (as --dir "
+	    "DIR/seat-KK)\n"
+	    "  --random M     (break) M faults chosen for each lab or seat; "
+	    "prints the seed\n"
+	    "  --seed S       (break --random) the same choice again\n"
 	    "See doc/lab.md.\n");
 }
 
@@ -133,8 +147,8 @@ exit_of(int rc)
 }
 
 /* One lab command at a time per folder. */
-static int
-lock_dir(const char *dir, int create, struct diags *d)
+int
+cmd_lab_lock(const char *dir, int create, struct diags *d)
 {
 	char	*p;
 	int	 fd;
@@ -169,8 +183,8 @@ lock_dir(const char *dir, int create, struct diags *d)
 	return fd;
 }
 
-static double
-elapsed(const struct timespec *t0)
+double
+cmd_lab_elapsed(const struct timespec *t0)
 {
 	struct timespec	t1;
 
@@ -186,7 +200,7 @@ phase(const struct timespec *t0, const char *what)
 	const char	*e = getenv("FEDWIZ_LAB_TIMES");
 
 	if (e != NULL && *e != '\0' && strcmp(e, "0") != 0)
-		fprintf(stderr, "lab up: %6.3f s %s\n", elapsed(t0), what);
+		fprintf(stderr, "lab up: %6.3f s %s\n", cmd_lab_elapsed(t0), what);
 }
 
 /* Stop every recorded process; the shells of sessions left behind too. */
@@ -254,8 +268,8 @@ validate_state(const char *s, struct diags *d)
 	return -1;
 }
 
-static int
-lab_up(struct labopt *o, struct diags *d)
+int
+cmd_lab_up(struct labopt *o, struct diags *d)
 {
 	struct lab		*lab = NULL;
 	struct timespec		 t0;
@@ -270,7 +284,7 @@ lab_up(struct labopt *o, struct diags *d)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (validate_state(o->state, d) != 0)
 		return LAB_EINPUT;
-	if ((fd = lock_dir(o->dir, 1, d)) == -1)
+	if ((fd = cmd_lab_lock(o->dir, 1, d)) == -1)
 		return LAB_EENV;
 	db = xasprintf("%s/lab.db", o->dir);
 	isnew = stat(db, &sb) == -1;
@@ -328,6 +342,8 @@ lab_up(struct labopt *o, struct diags *d)
 		pw = getpwuid(geteuid());
 		snprintf(net.user, sizeof(net.user), "%s", pw ? pw->pw_name :
 		    "root");
+		net.keypool = o->keypool;
+		net.cakey = o->cakey;
 		lab_begin(lab);
 		estate_create(lab, &net);
 		lab_commit(lab);
@@ -374,7 +390,7 @@ lab_up(struct labopt *o, struct diags *d)
 	}
 	state = lab_meta(lab, "state");
 	printf("lab up: %s (%s), ready in %.1f s\n", lab->dir, state ? state :
-	    "?", elapsed(&t0));
+	    "?", cmd_lab_elapsed(&t0));
 	free(state);
 	{
 		char	*block = lab_meta(lab, "block");
@@ -393,15 +409,15 @@ out:
 	return rc;
 }
 
-static int
-lab_down(struct labopt *o, struct diags *d)
+int
+cmd_lab_down(struct labopt *o, struct diags *d)
 {
 	struct lab	*lab = NULL;
 	int		 fd, rc, n, busy, i;
 	char		*block;
 	struct timespec	 ts = { 0, 50 * 1000 * 1000 };
 
-	if ((fd = lock_dir(o->dir, 0, d)) == -1)
+	if ((fd = cmd_lab_lock(o->dir, 0, d)) == -1)
 		return LAB_ESTATE;
 	if ((rc = lab_open(o->dir, 0, &lab, d)) != LAB_OK)
 		goto out;
@@ -423,14 +439,198 @@ out:
 	return rc;
 }
 
+/* ---- faults (lab/labfault.c) ------------------------------------------ */
+
+/* Each recorded injection, in or fixed as the state says now. */
+static void
+faults_status(struct lab *lab, struct json *j)
+{
+	struct lab_fault_inj	*v;
+	size_t			 n, i;
+
+	lab_fault_injected(lab, &v, &n);
+	if (j != NULL) {
+		json_key(j, "faults");
+		json_arr_begin(j);
+	} else if (n > 0)
+		printf("  faults broken (fedwiz lab faults; fedwiz lab fix "
+		    "FAULT --host H undoes one):\n");
+	for (i = 0; i < n; i++) {
+		const struct lab_fault	*f = lab_fault_find(v[i].id);
+		int			 in = f ? lab_fault_present(lab, f,
+					    v[i].host) : -1;
+		const char		*st = in == 1 ? "in" : in == 0 ?
+					    "fixed" : "unknown";
+
+		if (j != NULL) {
+			json_obj_begin(j);
+			json_kstr(j, "fault", v[i].id);
+			json_kstr(j, "host", v[i].host);
+			json_kint(j, "at", v[i].at);
+			json_kstr(j, "state", st);
+			json_obj_end(j);
+		} else
+			printf("    %-24s %-8s %s\n", v[i].id, v[i].host, st);
+	}
+	if (j != NULL)
+		json_arr_end(j);
+	free(v);
+}
+
+/* The words of a space-separated list as a JSON array. */
+static void
+json_words(struct json *j, const char *key, const char *list)
+{
+	char	*copy = xstrdup(list), *w, *save;
+
+	json_key(j, key);
+	json_arr_begin(j);
+	for (w = strtok_r(copy, " ", &save); w != NULL; w = strtok_r(NULL,
+	    " ", &save))
+		json_str(j, w);
+	json_arr_end(j);
+	free(copy);
+}
+
+static int
+lab_faults_list(struct labopt *o, struct diags *d)
+{
+	struct lab		*lab = NULL;
+	struct lab_fault_inj	*v = NULL;
+	struct json		 j;
+	size_t			 n = 0, i, k;
+	char			*db = xasprintf("%s/lab.db", o->dir);
+	int			 have = access(db, F_OK) == 0;
+
+	free(db);
+	/* Without a lab the table is still worth reading. */
+	if (have && lab_open(o->dir, 0, &lab, d) != LAB_OK)
+		return LAB_EENV;
+	if (lab != NULL)
+		lab_fault_injected(lab, &v, &n);
+	if (o->json) {
+		json_init(&j, stdout);
+		json_arr_begin(&j);
+	} else if (lab == NULL)
+		printf("no lab in %s: the faults a lab can have (fedwiz lab up "
+		    "--dir %s starts one)\n\n", o->dir, o->dir);
+	for (i = 0; i < lab_nfaults; i++) {
+		const struct lab_fault	*f = &lab_faults[i];
+
+		if (o->json) {
+			json_obj_begin(&j);
+			json_kstr(&j, "id", f->id);
+			json_kstr(&j, "summary", f->summary);
+			json_kstr(&j, "breaks", f->breaks);
+			json_words(&j, "hosts", f->hosts);
+			json_words(&j, "runbooks", f->runbooks);
+			json_kstr(&j, "remedy", f->remedy);
+			json_key(&j, "broken");
+			json_arr_begin(&j);
+		} else
+			printf("%s\n    %s\n    breaks:   %s\n    hosts:    %s "
+			    "(the first unless --host)\n    runbooks: %s\n    "
+			    "put right by: %s\n", f->id, f->summary, f->breaks,
+			    f->hosts, f->runbooks, f->remedy);
+		for (k = 0; k < n; k++) {
+			int	in;
+
+			if (strcmp(v[k].id, f->id) != 0)
+				continue;
+			in = lab_fault_present(lab, f, v[k].host);
+			if (o->json) {
+				json_obj_begin(&j);
+				json_kstr(&j, "host", v[k].host);
+				json_kint(&j, "at", v[k].at);
+				json_kstr(&j, "state", in == 1 ? "in" :
+				    in == 0 ? "fixed" : "unknown");
+				json_obj_end(&j);
+			} else
+				printf("    broken on %s: %s\n", v[k].host,
+				    in == 1 ? "in" : in == 0 ? "fixed (the "
+				    "state is right again)" : "unknown");
+		}
+		if (o->json) {
+			json_arr_end(&j);
+			json_obj_end(&j);
+		}
+	}
+	if (o->json) {
+		json_arr_end(&j);
+		json_end(&j);
+	}
+	free(v);
+	lab_close(lab);
+	return LAB_OK;
+}
+
+static int
+lab_break_fix(struct labopt *o, int brk, int argc, char **argv,
+    struct diags *d)
+{
+	const struct lab_fault	*f;
+	struct lab		*lab = NULL;
+	const char		*verb = brk ? "break" : "fix";
+	char			*log;
+	int64_t			 mark;
+	int			 fd, rc;
+
+	if (argc != 1) {
+		diags_add(d, verb, 0, 0, "give one FAULT (fedwiz lab faults "
+		    "lists them)");
+		return LAB_EINPUT;
+	}
+	if ((f = lab_fault_find(argv[0])) == NULL) {
+		diags_add(d, argv[0], 0, 0, "no such fault (fedwiz lab faults "
+		    "lists them)");
+		return LAB_EINPUT;
+	}
+	if ((fd = cmd_lab_lock(o->dir, 0, d)) == -1)
+		return LAB_ESTATE;
+	if ((rc = lab_open(o->dir, 0, &lab, d)) != LAB_OK)
+		goto out;
+	lab->who = brk ? "lab break" : "lab fix";
+	lab->settle = labrun_settle;
+	free(lab_log_since(lab, 0, &mark));
+	rc = brk ? lab_fault_break(lab, f, o->host, d) : lab_fault_fix(lab, f,
+	    o->host, d);
+	if (rc == LAB_OK) {
+		char	host[32];
+
+		snprintf(host, sizeof(host), "%s", o->host ? o->host :
+		    f->hosts);
+		host[strcspn(host, " ")] = '\0';
+		log = lab_log_since(lab, mark, &mark);
+		printf("lab %s %s on %s: %s\n%s", verb, f->id, host,
+		    *log == '\0' ? (brk ? "it was in already" : "it was not "
+		    "in: nothing to change") : (brk ? f->breaks :
+		    "back as the procedure leaves it"), log);
+		free(log);
+	}
+out:
+	lab_close(lab);
+	close(fd);
+	return rc;
+}
+
+void
+cmd_lab_diags(const struct diags *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->n; i++)
+		fprintf(stderr, "fedwiz: lab: %s%s%s\n", d->v[i].file ?
+		    d->v[i].file : "", d->v[i].file ? ": " : "", d->v[i].msg);
+}
+
 static const char *
 proc_state(struct lab *lab, const char *name)
 {
 	return labrun_alive(lab, name) > 0 ? "running" : "gone";
 }
 
-static int
-lab_status(struct labopt *o, struct diags *d)
+int
+cmd_lab_status(struct labopt *o, struct diags *d)
 {
 	struct lab	*lab = NULL;
 	struct lab_host	*hv;
@@ -501,6 +701,7 @@ lab_status(struct labopt *o, struct diags *d)
 		}
 		free(hv);
 		json_arr_end(&j);
+		faults_status(lab, &j);
 		json_obj_end(&j);
 		json_end(&j);
 	} else {
@@ -518,6 +719,7 @@ lab_status(struct labopt *o, struct diags *d)
 		    labsvc_ssh_port(lab), user ? user : "?",
 		    (long long)lab_gen(lab));
 		print_hosts(lab);
+		faults_status(lab, NULL);
 		print_try(lab);
 	}
 	for (i = 0; i < n; i++)
@@ -530,8 +732,8 @@ lab_status(struct labopt *o, struct diags *d)
 	return LAB_OK;
 }
 
-static int
-lab_reset(struct labopt *o, struct diags *d)
+int
+cmd_lab_reset(struct labopt *o, struct diags *d)
 {
 	struct lab	*lab = NULL;
 	char		*state;
@@ -539,7 +741,7 @@ lab_reset(struct labopt *o, struct diags *d)
 
 	if (validate_state(o->state, d) != 0)
 		return LAB_EINPUT;
-	if ((fd = lock_dir(o->dir, 0, d)) == -1)
+	if ((fd = cmd_lab_lock(o->dir, 0, d)) == -1)
 		return LAB_ESTATE;
 	if ((rc = lab_open(o->dir, 0, &lab, d)) != LAB_OK)
 		goto out;
@@ -549,6 +751,7 @@ lab_reset(struct labopt *o, struct diags *d)
 		state = xstrdup("fresh");
 	lab_begin(lab);
 	estate_build(lab, state);
+	lab_fault_forget_all(lab);
 	lab_commit(lab);
 	if (estate_answers(lab, o->runbooks, d) != 0 || labsvc_dns_sync(lab, d) != 0)
 		rc = LAB_EENV;
@@ -721,7 +924,7 @@ lab_do(struct labopt *o, int argc, char **argv, struct diags *d)
 	}
 	if (at != NULL)
 		*at++ = '\0';
-	if ((fd = lock_dir(o->dir, 0, d)) == -1) {
+	if ((fd = cmd_lab_lock(o->dir, 0, d)) == -1) {
 		free(proc);
 		return LAB_ESTATE;
 	}
@@ -789,6 +992,11 @@ cmd_lab_exec(struct cli *cli, int argc, char **argv)
 		{ "state", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "seats", required_argument, NULL, 'S' },
+		{ "seat", required_argument, NULL, 'K' },
+		{ "random", required_argument, NULL, 'R' },
+		{ "seed", required_argument, NULL, 'E' },
+		{ "host", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -822,6 +1030,40 @@ cmd_lab_exec(struct cli *cli, int argc, char **argv)
 		case 'l':
 			o.list = 1;
 			break;
+		case 'S':
+		case 'K':
+		case 'R':
+			{
+				char	*end;
+				long	 v;
+
+				errno = 0;
+				v = strtol(optarg, &end, 10);
+				if (errno != 0 || end == optarg || *end != '\0') {
+					fprintf(stderr, "fedwiz: lab: %s '%s': "
+					    "expected a number\n", c == 'S' ?
+					    "--seats" : c == 'K' ? "--seat" :
+					    "--random", optarg);
+					return EXIT_USAGE;
+				}
+				if (c == 'S') {
+					o.has_seats = 1;
+					o.seats = v;
+				} else if (c == 'K') {
+					o.has_seat = 1;
+					o.seat = v;
+				} else {
+					o.has_random = 1;
+					o.random = v;
+				}
+			}
+			break;
+		case 'E':
+			o.seed = optarg;
+			break;
+		case 'H':
+			o.host = optarg;
+			break;
 		case 'h':
 			lab_usage(stdout);
 			return EXIT_OK;
@@ -845,19 +1087,29 @@ cmd_lab_exec(struct cli *cli, int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (strcmp(sub, "up") == 0 && argc == 0)
-		rc = lab_up(&o, &d);
+	/* A class of labs, or one seat of it (--seat K: o.dir is the seat's
+	 * folder from here on). */
+	if (cmd_lab_class(&o, sub, argc, argv, &rc, &d))
+		;
+	else if (strcmp(sub, "up") == 0 && argc == 0)
+		rc = cmd_lab_up(&o, &d);
 	else if (strcmp(sub, "down") == 0 && argc == 0)
-		rc = lab_down(&o, &d);
+		rc = cmd_lab_down(&o, &d);
 	else if (strcmp(sub, "status") == 0 && argc == 0)
-		rc = lab_status(&o, &d);
+		rc = cmd_lab_status(&o, &d);
 	else if (strcmp(sub, "reset") == 0 && argc == 0)
-		rc = lab_reset(&o, &d);
+		rc = cmd_lab_reset(&o, &d);
 	else if (strcmp(sub, "do") == 0)
 		rc = lab_do(&o, argc, argv, &d);
+	else if (strcmp(sub, "faults") == 0 && argc == 0)
+		rc = lab_faults_list(&o, &d);
+	else if (strcmp(sub, "break") == 0 || strcmp(sub, "fix") == 0)
+		rc = lab_break_fix(&o, strcmp(sub, "break") == 0, argc, argv,
+		    &d);
 	else {
 		if (strcmp(sub, "up") && strcmp(sub, "down") &&
-		    strcmp(sub, "status") && strcmp(sub, "reset"))
+		    strcmp(sub, "status") && strcmp(sub, "reset") &&
+		    strcmp(sub, "faults"))
 			fprintf(stderr, "fedwiz: lab: unknown subcommand '%s'\n",
 			    sub);
 		else
@@ -865,12 +1117,12 @@ cmd_lab_exec(struct cli *cli, int argc, char **argv)
 			    "'%s'\n", sub, argv[0]);
 		lab_usage(stderr);
 		free(dir);
+		free(o.seatdir);
 		return EXIT_USAGE;
 	}
-	for (size_t i = 0; i < d.n; i++)
-		fprintf(stderr, "fedwiz: lab: %s%s%s\n", d.v[i].file ?
-		    d.v[i].file : "", d.v[i].file ? ": " : "", d.v[i].msg);
+	cmd_lab_diags(&d);
 	diags_free(&d);
 	free(dir);
+	free(o.seatdir);
 	return exit_of(rc);
 }

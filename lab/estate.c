@@ -158,7 +158,12 @@ estate_create(struct lab *lab, const struct estate_net *net)
 	lab_run(lab, lab_stmt(lab, "UPDATE hosts SET address = (SELECT "
 	    "address FROM hosts t WHERE t.name = hosts.scope) WHERE kind = "
 	    "'alias'", NULL));
-	lab_keys_pregen(lab, LAB_KEYS, 0);
+	if (net->keypool != NULL && net->cakey != NULL) {
+		lab_keys_add(lab, NULL, NULL, net->keypool, LAB_KEYS, 0);
+		lab_meta_setf(lab, "ca_key", "%lld", (long long)lab_keys_add(lab,
+		    NULL, "ca", &net->cakey, 1, 0));
+	} else
+		lab_keys_pregen(lab, LAB_KEYS, 0);
 }
 
 int
@@ -592,7 +597,9 @@ fresh(struct lab *lab)
 	s.ca = 1;
 	s.days = 3650;
 	s.age = 3 * ESTATE_AGE;
-	ca = lab_cert_issue(lab, host_key(lab, FX_CA_HOST), 0, &s);
+	/* A seat of a class has a CA key of its own (the pool is shared). */
+	ca = lab_cert_issue(lab, lab_meta_int(lab, "ca_key", 0) > 0 ?
+	    lab_meta_int(lab, "ca_key", 0) : host_key(lab, FX_CA_HOST), 0, &s);
 	lab_meta_setf(lab, "ca_cert", "%lld", (long long)ca);
 	s.subject = "CN=example-OLDCA, DC=example, DC=com";
 	old = lab_cert_issue(lab, lab_key_take(lab, "oldca", "host", 0), 0,

@@ -13,6 +13,12 @@ struct estate_net {
 	int	ssh_port;	/* 22 as root when free, else high */
 	int	dns_port;	/* 53 as root, else high */
 	char	user[64];	/* who logs in */
+	/* A seat of a class (NULL for a lab of its own): the class's shared
+	 * pool of LAB_KEYS RSA keys, made once for every seat, and this
+	 * seat's own key for its CA, so that no seat's devices trust a
+	 * certificate another seat's CA issued. */
+	char	*const *keypool;
+	char	*cakey;
 };
 
 /* The runbooks the estate serves, NULL-terminated. */

@@ -5,7 +5,7 @@
  * A lab is a folder (DIR). Its state is one SQLite database, DIR/lab.db,
  * that every program of the lab opens: what a trainee types in a device
  * shell, what `fedwiz lab do` applies for a web page or MMC, and what a
- * fault (issue 15) breaks all land here, and the listeners and the DNS
+ * fault (lab/labfault.c) breaks all land here, and the listeners and the DNS
  * server follow it. The model is the estate's, not the checks': hosts,
  * their certificates and keys, certificate stores, files, and typed
  * objects (a Lync static route, a registry key, a service, an IM and

@@ -65,12 +65,13 @@ keygen(void *arg)
 	return NULL;
 }
 
-void
-lab_keys_pregen(struct lab *lab, size_t n, int bits)
+char **
+lab_keys_make(size_t n, int bits)
 {
 	struct keyjob	 j[2];
 	pthread_t	 t;
-	size_t		 i, k;
+	char		**v;
+	size_t		 i, k, m = 0;
 	int		 threaded;
 
 	if (bits == 0)
@@ -87,16 +88,51 @@ lab_keys_pregen(struct lab *lab, size_t n, int bits)
 		pthread_join(t, NULL);
 	else
 		keygen(&j[0]);
+	v = xcalloc(n + 1, sizeof(*v));
 	for (k = 0; k < 2; k++)
-		for (i = 0; i < j[k].n; i++) {
-			lab_run(lab, lab_stmt(lab, "INSERT INTO keys (host, label, "
-			    "bits, pem) VALUES (NULL, NULL, ?, ?)", "ds", bits,
-			    j[k].pem[i]));
-			wipe(j[k].pem[i], strlen(j[k].pem[i]));
-			free(j[k].pem[i]);
-		}
+		for (i = 0; i < j[k].n; i++)
+			v[m++] = j[k].pem[i];
 	free(j[0].pem);
 	free(j[1].pem);
+	return v;
+}
+
+void
+lab_keys_free(char **v)
+{
+	size_t	i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; v[i] != NULL; i++) {
+		wipe(v[i], strlen(v[i]));
+		free(v[i]);
+	}
+	free(v);
+}
+
+int64_t
+lab_keys_add(struct lab *lab, const char *host, const char *label,
+    char *const *pem, size_t n, int bits)
+{
+	size_t	i;
+
+	if (bits == 0)
+		bits = KEY_BITS;
+	for (i = 0; i < n; i++)
+		lab_run(lab, lab_stmt(lab, "INSERT INTO keys (host, label, "
+		    "bits, pem) VALUES (?, ?, ?, ?)", "ssds", host, label,
+		    bits, pem[i]));
+	return sqlite3_last_insert_rowid(lab->db);
+}
+
+void
+lab_keys_pregen(struct lab *lab, size_t n, int bits)
+{
+	char	**v = lab_keys_make(n, bits);
+
+	lab_keys_add(lab, NULL, NULL, v, n, bits);
+	lab_keys_free(v);
 }
 
 /*
@@ -120,12 +156,13 @@ lab_key_take(struct lab *lab, const char *host, const char *label, int bits)
 	if (bits == 0)
 		bits = KEY_BITS;
 	n = lab_one_int(lab, lab_stmt(lab, "SELECT COUNT(*) FROM keys WHERE "
-	    "bits = ? AND host IS NULL", "d", bits), 0);
+	    "bits = ? AND host IS NULL AND label IS NULL", "d", bits), 0);
 	if (n > 0) {
 		int64_t	turn = lab_meta_int(lab, "key_turn", 0);
 
 		id = lab_one_int(lab, lab_stmt(lab, "SELECT id FROM keys WHERE "
-		    "bits = ? AND host IS NULL ORDER BY id LIMIT 1 OFFSET ?",
+		    "bits = ? AND host IS NULL AND label IS NULL ORDER BY id LIMIT 1 "
+		    "OFFSET ?",
 		    "di", bits, turn % n), 0);
 		lab_meta_setf(lab, "key_turn", "%lld", (long long)(turn + 1));
 		return id;
@@ -466,6 +503,8 @@ lab_cert_issue(struct lab *lab, int64_t key, int64_t issuer,
 	days = s->days > 0 ? s->days : 730;
 	from = s->past > 0 ? -(long)(s->past + days) * 86400L : s->age > 0 ?
 	    -(long)s->age * 86400L : -600L;
+	if (s->after != 0 && time(NULL) + from <= s->after)
+		from = (long)(s->after + 1 - time(NULL));
 	X509_gmtime_adj(X509_getm_notBefore(x), from);
 	X509_gmtime_adj(X509_getm_notAfter(x), from + days * 86400L);
 	n = name_parse(s->subject);

@@ -15,6 +15,17 @@
 /* The lab's pool of RSA keys, made on two threads at lab creation. */
 #define LAB_KEYS	4
 void	 lab_keys_pregen(struct lab *, size_t, int);
+/* n new RSA keys of bits (0: 2048), PEM, made on two threads; a NULL-
+ * terminated vector, wiped and freed by lab_keys_free. A class makes its
+ * seats' keys at once this way (cmd-lab-class.c). */
+char	**lab_keys_make(size_t, int);
+void	 lab_keys_free(char **);
+/* Add n keys to the lab: host and label NULL put them in the pool
+ * lab_key_take hands out; a label without a host keeps one out of it
+ * (a seat's own CA key), and a host's are thrown away when the state is
+ * rebuilt. The last one's id. */
+int64_t	 lab_keys_add(struct lab *, const char *, const char *,
+	    char *const *, size_t, int);
 /* A key for host: the pool's next one in turn; one of another size is
  * made now. */
 int64_t	 lab_key_take(struct lab *, const char *, const char *, int);
@@ -29,6 +40,10 @@ struct lab_certspec {
 					   minutes ago (AD CS backdates by
 					   its clock-skew allowance) */
 	int		 past;		/* nonzero: expired days ago */
+	time_t		 after;		/* nonzero: not valid before a second
+					   after this (a re-issue is newer
+					   than what it replaces, even in the
+					   same second) */
 	const char	*friendly;
 };
 

@@ -1,6 +1,7 @@
 /* labrun.c: the lab's processes and addresses (labrun.h). */
 #include "config.h"
 
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -127,13 +128,55 @@ labrun_listening(const char *addr, int port, int udp)
 	return found;
 }
 
-int
-labrun_block_busy(const char *block)
+/* One read of the kernel's socket tables, for many questions. */
+struct labrun_snap {
+	struct sock	*v[2];		/* tcp, udp */
+	size_t		 n[2];
+};
+
+struct labrun_snap *
+labrun_snap(void)
 {
-	struct sock	*v;
-	size_t		 n, i;
+	struct labrun_snap	*s = xcalloc(1, sizeof(*s));
+
+	socks(0, &s->v[0], &s->n[0]);
+	socks(1, &s->v[1], &s->n[1]);
+	return s;
+}
+
+int
+labrun_snap_listening(const struct labrun_snap *s, const char *addr,
+    int port, int udp)
+{
+	uint32_t	a;
+	size_t		i;
+
+	if (addr_of(addr, &a) == -1)
+		return 0;
+	for (i = 0; i < s->n[udp != 0]; i++)
+		if (s->v[udp != 0][i].addr == a && s->v[udp != 0][i].port ==
+		    port && (udp ? s->v[1][i].state == 7 :
+		    s->v[0][i].state == 0x0A))
+			return 1;
+	return 0;
+}
+
+void
+labrun_snap_free(struct labrun_snap *s)
+{
+	if (s == NULL)
+		return;
+	free(s->v[0]);
+	free(s->v[1]);
+	free(s);
+}
+
+int
+labrun_snap_block_busy(const struct labrun_snap *s, const char *block)
+{
 	uint32_t	 a, mask;
 	int		 busy = 0, udp;
+	size_t		 i;
 	char		*full;
 
 	full = xasprintf("%s.0", block);
@@ -143,15 +186,22 @@ labrun_block_busy(const char *block)
 	}
 	free(full);
 	mask = htonl(0xffffff00u);
-	for (udp = 0; udp < 2; udp++) {
-		if (socks(udp, &v, &n) == -1)
-			continue;
-		for (i = 0; i < n; i++)
-			if ((v[i].addr & mask) == (a & mask) &&
-			    (udp ? v[i].state == 7 : v[i].state == 0x0A))
+	for (udp = 0; udp < 2; udp++)
+		for (i = 0; i < s->n[udp]; i++)
+			if ((s->v[udp][i].addr & mask) == (a & mask) &&
+			    (udp ? s->v[udp][i].state == 7 :
+			    s->v[udp][i].state == 0x0A))
 				busy++;
-		free(v);
-	}
+	return busy;
+}
+
+int
+labrun_block_busy(const char *block)
+{
+	struct labrun_snap	*s = labrun_snap();
+	int			 busy = labrun_snap_block_busy(s, block);
+
+	labrun_snap_free(s);
 	return busy;
 }
 
@@ -259,7 +309,8 @@ labrun_claim_block(const char *dir, char *block, size_t len,
 {
 	char		 path[PATH_MAX], b[32];
 	const char	*want = getenv("FEDWIZ_LAB_BLOCK");
-	int		 i, lo = 1, hi = 250, fd;
+	int		 i, lo = 1, hi = 250, fd, lk;
+	struct labrun_snap *snap;
 
 	/* A folder every user can add claims to, as /tmp itself. */
 	if (mkdir(CLAIMS, 01777) == 0)
@@ -272,10 +323,21 @@ labrun_claim_block(const char *dir, char *block, size_t len,
 			return -1;
 		}
 	}
+	/* One claimer at a time: a claim file is created empty and written
+	 * after, and another lab starting at that moment (the seats of a
+	 * class start together) would read it empty, take it for stale and
+	 * claim the same block. */
+	lk = open(CLAIMS "/.lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0666);
+	if (lk != -1) {
+		fchmod(lk, 0666);
+		flock(lk, LOCK_EX);
+	}
+	snap = labrun_snap();
 	for (i = lo; i <= hi; i++) {
 		snprintf(b, sizeof(b), "%s.%d", LAB_NET, i);
 		snprintf(path, sizeof(path), "%s/%s", CLAIMS, b);
-		if (labrun_block_busy(b) > 0)
+		if (labrun_snap_block_busy(snap, b) > 0)
 			continue;
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 		    O_CLOEXEC, 0644);
@@ -303,8 +365,14 @@ labrun_claim_block(const char *dir, char *block, size_t len,
 		dprintf(fd, "%s\n", dir);
 		close(fd);
 		snprintf(block, len, "%s", b);
+		if (lk != -1)
+			close(lk);
+		labrun_snap_free(snap);
 		return 0;
 	}
+	if (lk != -1)
+		close(lk);
+	labrun_snap_free(snap);
 	if (lo == hi)
 		diags_add(d, dir, 0, 0, "the addresses %s.%d.0/24 "
 		    "(FEDWIZ_LAB_BLOCK) are taken by another lab or program",
@@ -314,6 +382,24 @@ labrun_claim_block(const char *dir, char *block, size_t len,
 		    "%s.0.0/16: every one is used by another lab (see %s)",
 		    LAB_NET, CLAIMS);
 	return -1;
+}
+
+int
+labrun_free_blocks(void)
+{
+	struct labrun_snap	*snap = labrun_snap();
+	char			 path[PATH_MAX], b[32];
+	int			 i, n = 0;
+
+	for (i = 1; i <= 250; i++) {
+		snprintf(b, sizeof(b), "%s.%d", LAB_NET, i);
+		snprintf(path, sizeof(path), "%s/%s", CLAIMS, b);
+		if (labrun_snap_block_busy(snap, b) == 0 &&
+		    (access(path, F_OK) != 0 || !claim_live(path)))
+			n++;
+	}
+	labrun_snap_free(snap);
+	return n;
 }
 
 /* ---- processes --------------------------------------------------------- */

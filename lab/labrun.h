@@ -19,6 +19,9 @@
 /* Claim a free /24 for a new lab in dir: "127.84.N". 0 or -1 with a
  * diag. FEDWIZ_LAB_BLOCK=N asks for that one. */
 int	 labrun_claim_block(const char *, char *, size_t, struct diags *);
+/* How many blocks a new lab could claim now (a class checks it has one
+ * for each new seat before it starts any). */
+int	 labrun_free_blocks(void);
 /* Whether nothing holds addr:port (tcp, or udp). 0 free; else errno. */
 int	 labrun_bindable(const char *, int, int);
 /* Who holds addr:port ("pid 1234 (sshd)", or "another user's process"),
@@ -26,6 +29,15 @@ int	 labrun_bindable(const char *, int, int);
 void	 labrun_holder(const char *, int, int, char *, size_t);
 /* Whether something listens (tcp) or is bound (udp) on addr:port. */
 int	 labrun_listening(const char *, int, int);
+/* The kernel's socket tables read once (a lab waiting for thirty
+ * listeners asks about each many times), the same question asked of it,
+ * and its release. */
+struct labrun_snap;
+struct labrun_snap *labrun_snap(void);
+int	 labrun_snap_listening(const struct labrun_snap *, const char *, int,
+	    int);
+int	 labrun_snap_block_busy(const struct labrun_snap *, const char *);
+void	 labrun_snap_free(struct labrun_snap *);
 /* Whether anything listens or is bound anywhere in the /24 "127.84.N";
  * how many sockets. */
 int	 labrun_block_busy(const char *);

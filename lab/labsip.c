@@ -118,13 +118,18 @@ ms_trusts(struct lab *lab, const struct lab_host *h, const char *cn)
 		if (e == 0 || !lab_prop_bool(lab, e, "FederationEnabled", 0))
 			return 0;
 		v = lab_obj_list(lab, h->name, "FederationPartner", &n);
-		for (i = 0; i < n && !ok; i++) {
+		for (i = 0; i < n; i++) {
 			s = lab_prop(lab, v[i], "EdgeProxyFqdn", NULL);
-			ok = s != NULL && lab_ieq(s, cn);
+			if (s != NULL && lab_ieq(s, cn))
+				ok++;
 			free(s);
 		}
 		free(v);
-		return ok;
+		/* A partner entered both on the Allow tab and on the IM
+		 * Provider tab (OCS 2007 R2 "Configuring IM Provider Support
+		 * on Edge Servers") is refused in the lab: two entries for
+		 * one Edge FQDN, the field failure `edge-allow-clash`. */
+		return ok == 1;
 	}
 	/* OCS: host authorization. */
 	return lab_obj_where(lab, h->name, "MSFT_SIPRemoteAddressData",

@@ -417,11 +417,14 @@ wait_ready(struct lab *lab, struct lab_sock *sv, size_t n, int ms,
 	int		 waited = 0, ready, dead;
 
 	for (;;) {
+		struct labrun_snap	*snap = labrun_snap();
+
 		ready = 1;
 		for (i = 0; i < n && ready; i++)
-			if (!labrun_listening(sv[i].address, sv[i].port,
-			    sv[i].udp))
+			if (!labrun_snap_listening(snap, sv[i].address,
+			    sv[i].port, sv[i].udp))
 				ready = 0;
+		labrun_snap_free(snap);
 		if (ready)
 			return 0;
 		names = labrun_names(lab, &nn);

@@ -5,7 +5,9 @@
  * default or has no answer yet; Enter changes it during the session
  * (checked by its type, logged, and the evidence of the steps that used
  * the old value made stale: the message says how many). The hosts of each
- * role are listed below; `fedwiz host add|remove` changes them.
+ * role are listed below: a adds one (or changes the one of that name), x
+ * removes one, through the controller, each an event, and the message
+ * names the steps whose evidence that made stale.
  */
 #include "config.h"
 
@@ -27,6 +29,10 @@ struct answers_view {
 	struct tui_list		  l;
 	char			  name[128];	/* what Enter is changing */
 	char			  host[128];
+	/* A host being added: what was answered so far. */
+	char			  role[128];
+	char			  hname[256];
+	char			  address[256];
 };
 
 static void
@@ -87,8 +93,8 @@ answers_draw(struct tui *t, void *data, int rows, int cols)
 
 	if (av->seen != wiz_gen(t->w))
 		load(t, av);
-	tui_title(t, "Answers and hosts of the session (Enter change, Esc "
-	    "back)");
+	tui_title(t, "Answers and hosts of the session (Enter change, a add "
+	    "host, x remove)");
 	if (av->l.n == 0) {
 		tui_text(t, 2, 2, cols - 4, TUI_PLAIN, "This runbook has no "
 		    "variables.");
@@ -176,6 +182,131 @@ key_change(struct tui *t, void *data)
 	    TUI_ASK_REQUIRED, on_value);
 }
 
+/* Adding a host: its role, name, address and SSH user, one question
+ * after the other on the message line; Esc at any of them gives up. */
+static int
+on_host_user(struct tui *t, const char *user)
+{
+	struct answers_view	*av = t->data;
+	struct wiz_result	 r;
+
+	if (user == NULL) {
+		tui_say(t, 0, "No host added.");
+		return SCR_REDRAW;
+	}
+	memset(&r, 0, sizeof(r));
+	(void)wiz_host_add(t->w, av->role, av->hname, av->address, user, &r);
+	tui_said(t, &r);
+	wiz_result_clear(&r);
+	return SCR_REDRAW;
+}
+
+static int
+on_host_address(struct tui *t, const char *address)
+{
+	struct answers_view	*av = t->data;
+	char			 q[400];
+
+	if (address == NULL) {
+		tui_say(t, 0, "No host added.");
+		return SCR_REDRAW;
+	}
+	snprintf(av->address, sizeof(av->address), "%s", address);
+	snprintf(q, sizeof(q), "SSH user on %s (empty: your login name):",
+	    av->hname);
+	return tui_ask(t, q, NULL, 0, on_host_user);
+}
+
+static int
+on_host_name(struct tui *t, const char *name)
+{
+	struct answers_view	*av = t->data;
+	char			 q[400];
+
+	if (name == NULL) {
+		tui_say(t, 0, "No host added.");
+		return SCR_REDRAW;
+	}
+	snprintf(av->hname, sizeof(av->hname), "%s", name);
+	snprintf(q, sizeof(q), "Address of %s (IP or DNS name):", name);
+	return tui_ask(t, q, NULL, TUI_ASK_REQUIRED, on_host_address);
+}
+
+static int
+on_host_role(struct tui *t, const char *role)
+{
+	struct answers_view	*av = t->data;
+	char			 q[400];
+
+	if (role == NULL) {
+		tui_say(t, 0, "No host added.");
+		return SCR_REDRAW;
+	}
+	snprintf(av->role, sizeof(av->role), "%s", role);
+	snprintf(q, sizeof(q), "Name of the new %s host (a name it has "
+	    "already: that host is changed):", role);
+	return tui_ask(t, q, NULL, TUI_ASK_REQUIRED, on_host_name);
+}
+
+static int
+key_host_add(struct tui *t, void *data)
+{
+	char	*roles, q[400];
+
+	(void)data;
+	if ((roles = wiz_roles(t->w)) == NULL)
+		return SCR_REDRAW;
+	snprintf(q, sizeof(q), "Add a host: its role (%s):", roles);
+	free(roles);
+	return tui_ask(t, q, NULL, TUI_ASK_REQUIRED, on_host_role);
+}
+
+static int
+on_remove_sure(struct tui *t, const char *yes)
+{
+	struct answers_view	*av = t->data;
+	struct wiz_result	 r;
+
+	if (yes == NULL || (yes[0] != 'y' && yes[0] != 'Y')) {
+		tui_say(t, 0, "%s stays.", av->hname);
+		return SCR_REDRAW;
+	}
+	memset(&r, 0, sizeof(r));
+	(void)wiz_host_remove(t->w, av->hname, &r);
+	tui_said(t, &r);
+	wiz_result_clear(&r);
+	return SCR_REDRAW;
+}
+
+static int
+on_remove_name(struct tui *t, const char *name)
+{
+	struct answers_view	*av = t->data;
+	char			 q[400];
+
+	if (name == NULL) {
+		tui_say(t, 0, "No host removed.");
+		return SCR_REDRAW;
+	}
+	snprintf(av->hname, sizeof(av->hname), "%s", name);
+	snprintf(q, sizeof(q), "Remove %s and its own answers? Its recorded "
+	    "steps stay in the record. (y/n)", name);
+	return tui_ask(t, q, NULL, TUI_ASK_YESNO, on_remove_sure);
+}
+
+static int
+key_host_remove(struct tui *t, void *data)
+{
+	struct answers_view	*av = data;
+
+	if (av->nhosts == 0) {
+		tui_say(t, 0, "The inventory lists no host.");
+		return SCR_REDRAW;
+	}
+	return tui_ask(t, "Remove which host (its name)?", NULL,
+	    TUI_ASK_REQUIRED, on_remove_name);
+}
+
 static int
 answers_match(struct tui *t, void *data, size_t i, const char *pat)
 {
@@ -192,6 +323,10 @@ static const struct key_binding answers_keys[] = {
 	    key_change },
 	{ KEY_ENTER, "Enter", "change the value", key_change },
 	{ 'e', "e", "change the value", key_change },
+	{ 'a', "a", "add a host (or change the one of that name; logged)",
+	    key_host_add },
+	{ 'x', "x", "remove a host and its own answers (asks; logged)",
+	    key_host_remove },
 };
 
 const struct screen screen_answers = {
@@ -199,8 +334,8 @@ const struct screen screen_answers = {
 	.title = "Answers and hosts",
 	.legend = "(default): no answer given, the runbook's default stands. "
 	    "(no answer yet): the steps that use it say so and show <name>. "
-	    "NAME@HOST: a value of that host's own. Hosts change with "
-	    "fedwiz host add|remove.",
+	    "NAME@HOST: a value of that host's own. Hosts: role, name, "
+	    "user@address, port, profile.",
 	.enter = answers_enter,
 	.leave = answers_leave,
 	.draw = answers_draw,

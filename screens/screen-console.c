@@ -184,6 +184,33 @@ console_match(struct tui *t, void *data, size_t i, const char *pat)
 	return i < cv->lines.n && strcasestr(cv->lines.v[i], pat) != NULL;
 }
 
+/* The output of a check that could not reach its host, pasted: for the
+ * step the last run was of. */
+static int
+key_paste(struct tui *t, void *data)
+{
+	struct wiz_check_row	row;
+
+	(void)data;
+	if (wiz_busy(t->w)) {
+		tui_say(t, 0, "Checks are still running: paste when they are "
+		    "in.");
+		return SCR_REDRAW;
+	}
+	if (wiz_run_rows(t->w) == 0 || wiz_run_row(t->w, 0, &row) != 0) {
+		tui_say(t, 0, "No check has run yet: p on a step of a "
+		    "procedure pastes its output.");
+		return SCR_REDRAW;
+	}
+	tui_set_position(t, row.proc, row.host, row.step);
+	return tui_goto(t, SCREEN_PASTE);
+}
+
+static const struct key_binding console_keys[] = {
+	{ 'p', "p", "paste the output of a check whose host fedwiz could "
+	    "not reach", key_paste },
+};
+
 const struct screen screen_console = {
 	.name = "console",
 	.title = "Check console",
@@ -196,4 +223,6 @@ const struct screen screen_console = {
 	.draw = console_draw,
 	.list = console_list,
 	.match = console_match,
+	.keys = console_keys,
+	.nkeys = nitems(console_keys),
 };

@@ -266,7 +266,9 @@ step_lines(struct tui *t, struct proc_view *pv, int cols, struct tui_lines *l)
 	for (i = 0; i < s->nchecks; i++) {
 		x = wiz_check_summary(t->w, in, &s->checks[i]);
 		snprintf(line, sizeof(line), "check: %s%s", x,
-		    s->checks[i].kind == CK_MANUAL ? "" : "  (c runs it)");
+		    s->checks[i].kind == CK_MANUAL ? "" : s->checks[i].kind ==
+		    CK_SSH ? "  (c runs it; p pastes its output)" :
+		    "  (c runs it)");
 		free(x);
 		tui_lines_add(l, tui_attr(t, "dim"), 1, cols - 2, line);
 	}
@@ -514,6 +516,36 @@ key_check(struct tui *t, void *data)
 	return tui_goto(t, SCREEN_CONSOLE);
 }
 
+/* Output of the step's ssh check, run by the operator where fedwiz
+ * cannot reach, pasted. */
+static int
+key_paste(struct tui *t, void *data)
+{
+	struct proc_view	*pv = data;
+	struct wiz_paste_item	*it;
+	size_t			 n;
+
+	sync(t, pv);
+	if (pv->in == NULL)
+		return SCR_REDRAW;
+	n = wiz_paste_items(t->w, pv->in->proc->id, pv->in->host ?
+	    pv->in->host->name : NULL, pv->l.sel + 1, &it);
+	wiz_paste_items_free(it, n);
+	if (n == 0) {
+		tui_say(t, 0, "Step %zu has no ssh check that runs on a host: "
+		    "there is no output to paste.", pv->l.sel + 1);
+		return SCR_REDRAW;
+	}
+	if (wiz_info(t->w) != NULL && wiz_info(t->w)->readonly) {
+		tui_say(t, 0, "This session is closed: nothing is recorded on "
+		    "it.");
+		return SCR_REDRAW;
+	}
+	tui_set_position(t, pv->in->proc->id, pv->in->host ?
+	    pv->in->host->name : NULL, pv->l.sel + 1);
+	return tui_goto(t, SCREEN_PASTE);
+}
+
 static int
 key_console(struct tui *t, void *data)
 {
@@ -685,6 +717,8 @@ static const struct key_binding proc_keys[] = {
 	{ 'r', "r", "reopen the step (undoes d, s or f)", key_reopen },
 	{ 'c', "c", "run the step's checks (done when all pass)", key_check },
 	{ 'o', "o", "the check console (the last run)", key_console },
+	{ 'p', "p", "paste a check's output, run by you where fedwiz cannot "
+	    "reach", key_paste },
 	{ 'y', "y", "the command and the checks whole, to copy", key_copy },
 	{ 'i', "i", "the procedure's notes, tips and tables (again: the step)",
 	    key_info },

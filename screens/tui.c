@@ -60,6 +60,7 @@ static const struct screen *const screens[SCREEN_COUNT] = {
 	[SCREEN_CONFIRM] = &screen_confirm,
 	[SCREEN_COPY] = &screen_copy,
 	[SCREEN_ANSWERS] = &screen_answers,
+	[SCREEN_PASTE] = &screen_paste,
 };
 
 /* Keys every screen has; the help overlay lists them after the screen's
@@ -110,11 +111,24 @@ on_signal(int sig)
 	errno = save;
 }
 
+static int paste_mode;
+
+void
+tui_paste_mode(int on)
+{
+	if (on == paste_mode)
+		return;
+	paste_mode = on;
+	fputs(on ? "\033[?2004h" : "\033[?2004l", stdout);
+	fflush(stdout);
+}
+
 static void
 term_restore(void)
 {
 	if (curses_up) {
 		curses_up = 0;
+		tui_paste_mode(0);
 		endwin();
 	}
 }
@@ -1211,6 +1225,7 @@ static const struct {
 	{ "[B", KEY_DOWN }, { "[C", KEY_RIGHT }, { "[D", KEY_LEFT },
 	{ "OA", KEY_UP }, { "OB", KEY_DOWN }, { "OC", KEY_RIGHT },
 	{ "OD", KEY_LEFT }, { "[Z", KEY_BTAB },
+	{ "[200~", TUI_KEY_PASTE_BEGIN }, { "[201~", TUI_KEY_PASTE_END },
 };
 
 static void
@@ -1260,7 +1275,65 @@ struct loop_state {
 	struct tui	*t;
 	int		 done;
 	int		 dirty;
+	/* A bracketed paste going on outside the paste screen: its bytes
+	 * are typed into a text field (newlines dropped: a paste never
+	 * submits), or, where the screen takes keys, dropped whole. */
+	enum { PASTE_NO, PASTE_TYPE, PASTE_DROP } paste;
+	size_t		 dropped;
+	int		 newline;	/* a line break, typed as a space if
+					   more text follows */
 };
+
+/* A key inside a bracketed paste outside the paste screen: 1 when it was
+ * dealt with here (not a key for the screen). */
+static int
+paste_outside(struct loop_state *ls, int *ch)
+{
+	struct tui		*t = ls->t;
+	const struct screen	*s = screen_of(t);
+
+	if (t->cur == SCREEN_PASTE && ls->paste == PASTE_NO)
+		return 0;
+	if (*ch == TUI_KEY_PASTE_BEGIN) {
+		/* A form types (its letters replace the value) even when no
+		 * field is being edited yet. */
+		ls->paste = t->ask != NULL || s->types || (s->editing !=
+		    NULL && s->editing(t, t->data)) ? PASTE_TYPE : PASTE_DROP;
+		ls->dropped = 0;
+		ls->newline = 0;
+		return 1;
+	}
+	if (*ch == TUI_KEY_PASTE_END) {
+		if (ls->paste == PASTE_DROP && ls->dropped > 0) {
+			tui_say(t, 0, "A paste (%zu bytes) was ignored: this "
+			    "screen takes keys, not text. p on a step pastes a "
+			    "check's output.", ls->dropped);
+			ls->dirty = 1;
+		}
+		ls->paste = PASTE_NO;
+		return 1;
+	}
+	if (ls->paste == PASTE_DROP) {
+		ls->dropped++;
+		return 1;
+	}
+	if (ls->paste == PASTE_TYPE) {
+		/* A newline would submit, an Esc undo: text only. A line
+		 * break between words becomes a space; a last one (an FQDN
+		 * copied with its line) goes. */
+		if (*ch == '\r' || *ch == '\n') {
+			ls->newline = 1;
+			return 1;
+		}
+		if (*ch == 27 || *ch > 255)
+			return 1;
+		if (ls->newline) {
+			ls->newline = 0;
+			(void)on_key(t, ' ');
+		}
+	}
+	return 0;
+}
 
 /* A new size: the screen lays itself out again, and all is redrawn. */
 static void
@@ -1293,11 +1366,15 @@ on_tty(struct evloop *ev, int fd, short revents, void *arg)
 			continue;
 		}
 		if (ch == 27 && (ch = read_escape()) == ERR) {
-			tui_say(ls->t, 0, "A key this console does not know was "
-			    "ignored.");
-			ls->dirty = 1;
+			if (ls->paste == PASTE_NO) {
+				tui_say(ls->t, 0, "A key this console does not "
+				    "know was ignored.");
+				ls->dirty = 1;
+			}
 			continue;
 		}
+		if (paste_outside(ls, &ch))
+			continue;
 		r = on_key(ls->t, ch);
 		if (act(ls->t, r))
 			ls->done = 1;
@@ -1426,6 +1503,9 @@ term_setup(struct tui *t)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	keys_define();
+	/* Pastes are marked (ESC[200~ ... ESC[201~): pasted text is never
+	 * taken for keys (a pasted "s" and Enter once skipped a step). */
+	tui_paste_mode(1);
 	/* Over a slow SSH link the bytes of one key can arrive apart: wait
 	 * 300 ms before an Esc is an Esc ($ESCDELAY, in ms, decides). */
 	ed = getenv("ESCDELAY");

@@ -851,13 +851,20 @@ int
 check_run_record(const struct check_run *r, struct session *s,
     const char *op, struct diags *d)
 {
+	return check_run_record_from(r, 0, s, op, d);
+}
+
+int
+check_run_record_from(const struct check_run *r, size_t first,
+    struct session *s, const char *op, struct diags *d)
+{
 	const struct check_outcome	*v = r->v;
 	struct store_check		*c;
 	size_t				 i, k = 0;
 	int				 rc;
 
 	c = xcalloc(r->n ? r->n : 1, sizeof(*c));
-	for (i = 0; i < r->n; i++) {
+	for (i = first; i < r->n; i++) {
 		if (v[i].verdict == CV_NOT_RUN)
 			continue;
 		c[k].proc = xstrdup(v[i].inst->proc->id);

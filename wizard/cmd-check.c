@@ -309,8 +309,12 @@ check_filters(const struct cli *cli, const struct plan *pl, struct diags *d)
 		return -1;
 
 	if (cli->procedure != NULL) {
+		/* With --from, P@HOST names the instance whose step it is. */
+		k = cli->from != NULL ? strcspn(cli->procedure, "@") :
+		    strlen(cli->procedure);
 		for (i = 0; i < rb->nprocs; i++)
-			if (strcmp(rb->procs[i].id, cli->procedure) == 0)
+			if (strlen(rb->procs[i].id) == k &&
+			    strncmp(rb->procs[i].id, cli->procedure, k) == 0)
 				found = 1;
 		if (!found) {
 			diags_add(d, "--procedure", 0, 0, "%s has no procedure "

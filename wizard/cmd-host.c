@@ -1,5 +1,5 @@
 /*
- * cmd-host.c: fedwiz host add ROLE NAME ADDRESS [--user U] [--profile P]
+ * cmd-host.c: fedwiz host add ROLE NAME ADDRESS [--user U] [--profile P] [--site S]
  * and fedwiz host remove ROLE NAME: edit the inventory during a session.
  * Adding a name the role already lists changes that host (a wrong address
  * typed at 2 a.m.). Each edit is an event; evidence that ran on the host,
@@ -26,7 +26,7 @@ static const struct cmd_entry cmd_host_add_entry = {
 	.args = "ROLE NAME ADDRESS",
 	.summary = "add a host to a role of the session, or change the one of "
 	    "that name (an event; evidence that ran on it goes stale)",
-	.opts = "user profile",
+	.opts = "user profile site",
 	.min_args = 3,
 	.max_args = 3,
 	.exec = cmd_host_add,
@@ -110,6 +110,9 @@ cmd_host_add(struct cli *cli, int argc, char **argv)
 	h.address = argv[3];
 	h.user = cli->user;
 	h.profile_name = cli->profile;
+	/* "none": reached from this console again ("" clears it). */
+	h.site = cli->site != NULL && strcmp(cli->site, "none") == 0 ? "" :
+	    cli->site;
 	h.port = 0;	/* 22, or the one it had */
 	return edit(cli, &h, NULL, NULL);
 }

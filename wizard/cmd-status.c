@@ -280,6 +280,19 @@ status_text(FILE *fp, const struct session *s,
 	if (nst > 0)
 		fprintf(fp, "\n");
 	free(st);
+	/* Done steps whose checks completed them (all passed), not the
+	 * operator: the wizard and check --mark re-verify these. */
+	for (i = 0, nst = 0; i < s->nsteps; i++) {
+		if (s->steps[i].status != STEP_DONE ||
+		    s->steps[i].via != STEP_VIA_CHECKS)
+			continue;
+		fprintf(fp, "%s %s%s%s step %zu", nst++ ? "," : "done by their "
+		    "checks (all passed; every other done step was marked by "
+		    "the operator):", s->steps[i].proc, *s->steps[i].host ?
+		    "@" : "", s->steps[i].host, s->steps[i].step);
+	}
+	if (nst > 0)
+		fprintf(fp, "\n");
 	if (s->drifted) {
 		x = session_drift_text(s);
 		fprintf(fp, "runbook CHANGED since the session started (%s); "

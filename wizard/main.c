@@ -137,6 +137,9 @@ static const struct opt_def opts[] = {
 	    "signed (the manifest.yaml fedwiz export ansible wrote)" },
 	{ "profile", 0, OT_STR, "P", OFF(profile), 0, NULL,
 	    "the device: windows, linux, cisco-vos or cisco-asa" },
+	{ "site", 0, OT_STR, "SITE", OFF(site), 0, NULL,
+	    "the site (of the answers' sites:) whose jump host reaches the "
+	    "host; none: this console reaches it" },
 	{ "identity", 0, OT_STR, "KEY", OFF(identity), 0, NULL,
 	    "SSH key file (default: the agent, then ~/.ssh/id_ed25519, "
 	    "id_ecdsa, id_rsa)" },
@@ -737,6 +740,11 @@ main(int argc, char **argv)
 			    (len == 5 && strncmp(w, "state", 5) == 0) ||
 			    (len == 4 && strncmp(w, "json", 4) == 0) ||
 			    (len == 4 && strncmp(w, "list", 4) == 0) ||
+			    (len == 4 && strncmp(w, "host", 4) == 0) ||
+			    (len == 5 && strncmp(w, "seats", 5) == 0) ||
+			    (len == 4 && strncmp(w, "seat", 4) == 0) ||
+			    (len == 6 && strncmp(w, "random", 6) == 0) ||
+			    (len == 4 && strncmp(w, "seed", 4) == 0) ||
 			    (len == 4 && strncmp(w, "help", 4) == 0))
 				continue;
 			for (k = 0; k < nitems(opts); k++)

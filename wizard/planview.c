@@ -90,6 +90,10 @@ json_state(struct json *j, const struct session *ses,
 	    NULL, step);
 	json_kstr(j, "note", ss ? ss->note : NULL);
 	json_kstr(j, "by", ss ? ss->operator : NULL);
+	/* Done: whether the operator marked it or its checks completed it
+	 * (all passed); null for any other state. */
+	json_kstr(j, "via", ss == NULL || ss->status != STEP_DONE ? NULL :
+	    ss->via == STEP_VIA_CHECKS ? "checks" : "operator");
 	json_key(j, "at");
 	if (ss != NULL)
 		json_int(j, (long long)ss->at);

@@ -80,6 +80,8 @@ struct r_step {
 	enum r_status	 status;
 	char		*when;		/* the condition that makes it n/a */
 	char		*by;		/* the last transition's */
+	int		 by_checks;	/* done: its checks completed it (all
+					   passed), not the operator */
 	time_t		 at;
 	char		*note;
 	/* Every transition; md and html show them only when the current

@@ -279,6 +279,8 @@ json_step(struct json *j, const struct r_inst *ri, const struct r_step *rs)
 	json_kstr(j, "status", report_status_names[rs->status]);
 	json_kstr(j, "when", rs->status == RS_NA ? rs->when : NULL);
 	json_kstr(j, "by", rs->by);
+	json_kstr(j, "via", rs->status != RS_DONE ? NULL : rs->by_checks ?
+	    "checks" : "operator");
 	json_ktime(j, "at", rs->at);
 	json_kstr(j, "note", rs->note);
 	json_kstr(j, "stale", rs->stale);

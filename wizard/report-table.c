@@ -722,7 +722,9 @@ checks(struct r_out *w, const struct r_inst *ri)
 		if (strcmp(c->origin, "collected") != 0) {
 			say(w, "; %s", c->origin);
 			if (c->origin_detail != NULL) {
-				say(w, " ");
+				/* Pasted: the detail is who pasted it. */
+				say(w, strcmp(c->origin, "pasted") == 0 ? " by " :
+				    " ");
 				w->fmt->text(w, c->origin_detail);
 			}
 		}
@@ -834,6 +836,10 @@ inst(struct r_out *w, const struct r_inst *ri)
 		/* A failure stands out even in md's raw text. */
 		f->status(w, report_status_class[rs->status],
 		    report_status_names[rs->status], rs->status == RS_FAILED);
+		/* Who decided it was done: the operator, or its checks. */
+		if (rs->status == RS_DONE)
+			say(w, rs->by_checks ? ", by its checks" :
+			    ", marked by the operator");
 		cell_opt(w, rs->by);
 		cell_time(w, rs->at);
 		cell(w);

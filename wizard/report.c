@@ -454,6 +454,8 @@ gather_steps(struct report *r, const struct session *s,
 			}
 			if (ss != NULL) {
 				rs->by = clean_opt(r->a, ss->operator, 0);
+				rs->by_checks = rs->status == RS_DONE &&
+				    ss->via == STEP_VIA_CHECKS;
 				rs->at = ss->at;
 				rs->note = clean_opt(r->a, ss->note, 1);
 			}

@@ -1297,7 +1297,8 @@ static const char *const dnstype_enum[] = { "A", "AAAA", "SRV", NULL };
 /* The kinds of failure a fix answers (check.c names each failure so). */
 static const char *const fixon_enum[] = { "any", "connect", "refused",
     "client_cert", "chain", "name", "eku", "validity", "answer", "tls",
-    "status", "closed", "timeout", NULL };
+    "status", "closed", "timeout", "client_eku", "client_ca",
+    "client_validity", NULL };
 
 static const char *
 expand_probe(void *ctx, const char *name)

@@ -1222,6 +1222,8 @@ host_words(struct buf *b, const struct host *h)
 		buf_printf(b, " profile %s", h->profile_name);
 	if (h->identity != NULL)
 		buf_printf(b, " identity %s", h->identity);
+	if (h->site != NULL && *h->site != '\0')
+		buf_printf(b, " site %s", h->site);
 }
 
 static int
@@ -1229,8 +1231,10 @@ host_same(const struct host *a, const struct host *b)
 {
 #define SAME(f)	((a->f == NULL && b->f == NULL) || (a->f != NULL && \
 	b->f != NULL && strcmp(a->f, b->f) == 0))
+	/* A site "" is none (host add --site none). */
 	return SAME(address) && SAME(user) && SAME(profile_name) &&
-	    SAME(identity) && (a->port > 0 ? a->port : 22) ==
+	    SAME(identity) && strcmp(a->site ? a->site : "", b->site ?
+	    b->site : "") == 0 && (a->port > 0 ? a->port : 22) ==
 	    (b->port > 0 ? b->port : 22);
 #undef SAME
 }
@@ -1267,6 +1271,7 @@ session_host_set(struct session *s, const struct host *given,
 	struct host		 hc, *h = &hc;
 	struct buf		 b;
 	char			 why[400];
+	size_t			 i;
 	int			 rc;
 
 	hc = *given;
@@ -1294,6 +1299,24 @@ session_host_set(struct session *s, const struct host *given,
 		h->identity = old->identity;
 	if (h->port == 0)
 		h->port = old != NULL ? old->port : 22;
+	/* A site must be one of the session's (its jump host reaches the
+	 * host: the Ansible hand-off runs its checks there). */
+	if (h->site != NULL && *h->site != '\0' &&
+	    answers_site(s->ans, h->site) == NULL) {
+		buf_init(&b);
+		for (i = 0; i < s->ans->nsites; i++)
+			buf_printf(&b, "%s%s", i ? ", " : "",
+			    s->ans->sites[i].name);
+		diags_add(d, "fedwiz host", 0, 0, "session %lld has no site "
+		    "\"%s\"%s%s%s", (long long)s->id, h->site, b.len ?
+		    " (its sites: " : "; its answers name no sites: give them in "
+		    "the answers file's sites: map", b.len ? b.s : "", b.len ?
+		    ")" : "");
+		buf_free(&b);
+		return STORE_EINPUT;
+	}
+	if (h->site != NULL && *h->site == '\0')
+		h->site = NULL;		/* none: this console reaches it */
 	rh = answers_hosts(s->ans, r->id);
 	if (old == NULL && !r->many && rh != NULL && rh->n > 0) {
 		diags_add(d, "fedwiz host", 0, 0, "role %s (%s) takes one host, "

@@ -879,11 +879,13 @@ io_failed(struct sip_probe *s, int err)
 	what = s->reading ? xasprintf(" after the OPTIONS, %s", n > 0 ?
 	    "with no final response" : "without an answer") :
 	    xstrdup(" before the OPTIONS was sent");
-	if (k == TLS_IO_CERT)
+	if (k == TLS_IO_CERT) {
 		/* Under TLS 1.3 a server judges our certificate after our
 		 * side of the handshake is done: its refusal comes as the
 		 * answer to the request. */
 		say(s, SIP_E_CLIENT_CERT, "%s (it came%s)", msg, what);
+		s->r.client_alert = tls_probe_conn_alert(s->tp);
+	}
 	else if (k == TLS_IO_ERROR)
 		say(s, SIP_E_PROTOCOL, "%s%s", msg, what);
 	else
@@ -1031,6 +1033,7 @@ on_tls(const struct tls_result *res, void *arg)
 		    tls_alert_about_cert(res->alert)) {
 			say(s, SIP_E_CLIENT_CERT, "%s: it refused the client "
 			    "certificate we presented", res->message);
+			s->r.client_alert = res->alert;
 			goto out;
 		}
 		say(s, SIP_E_TLS, "%s", res->message);
@@ -1190,6 +1193,30 @@ means(int code)
 	return NULL;
 }
 
+/*
+ * The alert a server refused our client certificate with, as the class of
+ * what to put right. Servers built on OpenSSL (IM and Presence's SIP
+ * proxy among them) send the alert of the verification error, by
+ * OpenSSL 3's table in ssl/statem/statem_lib.c (x509table):
+ * X509_V_ERR_INVALID_PURPOSE (no Client Authentication in the EKU) ->
+ * unsupported_certificate (43); an issuer it cannot find or trust ->
+ * unknown_ca (48); X509_V_ERR_CERT_HAS_EXPIRED -> certificate_expired
+ * (45). NULL: no finer class (bad_certificate says nothing more).
+ */
+static const char *
+client_alert_class(int alert)
+{
+	switch (alert) {
+	case 43:
+		return "client_eku";
+	case 45:
+		return "client_validity";
+	case 48:
+		return "client_ca";
+	}
+	return NULL;
+}
+
 void
 sip_judge(const struct sip_result *r, const char *want,
     struct sip_judgement *j)
@@ -1226,6 +1253,7 @@ sip_judge(const struct sip_result *r, const char *want,
 	case SIP_E_CLIENT_CERT:
 		j->verdict = SIPV_FAIL;
 		j->cls = "client_cert";
+		j->sub = client_alert_class(r->client_alert);
 		j->what = xstrdup(r->message);
 		return;
 	case SIP_E_CLOSED:

@@ -596,6 +596,12 @@ tls_alert_about_cert(int a)
 	return (a >= 42 && a <= 46) || a == 48 || a == 116;
 }
 
+int
+tls_probe_conn_alert(const struct tls_probe *p)
+{
+	return p->conn_alert;
+}
+
 enum tls_io
 tls_probe_io_error(struct tls_probe *p, int err, char **msg)
 {

@@ -20,10 +20,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answers.h"
 #include "check.h"
+#include "clean.h"
 #include "cli.h"
 #include "secret.h"
 #include "session.h"
+#include "profile.h"
+#include "quote.h"
 #include "ssh.h"
 #include "util.h"
 #include "wiz-int.h"
@@ -44,6 +48,16 @@ struct wiz_checks {
 	char			*kh;		/* the session's known_hosts the
 						   engine trusts; NULL: the
 						   command line's or default */
+	/* The step the last run was of (rstep 0: a re-verification), and
+	 * the model's reading after it: output pasted for a host it could
+	 * not reach joins that run while nothing changed since. */
+	char			 rproc[128];
+	char			 rhost[128];
+	size_t			 rstep;
+	unsigned		 rgen;
+	int			 full;		/* it ran all of the step's
+						   checks (c), not only pasted
+						   ones */
 };
 
 static void
@@ -266,6 +280,10 @@ wiz_check_step(struct wiz *w, const char *proc, const char *host,
 		return -1;
 	run_new(w, c);
 	c->reverify = 0;
+	snprintf(c->rproc, sizeof(c->rproc), "%s", proc);
+	snprintf(c->rhost, sizeof(c->rhost), "%s", host ? host : "");
+	c->rstep = step;
+	c->full = 1;
 	diags_init(&d);
 	if (check_run_step(c->run, in, step, &d) == -1)
 		wiz_say(r, 0, "%s", d.n ? d.v[0].msg : "a check cannot be built "
@@ -301,6 +319,7 @@ wiz_reverify(struct wiz *w)
 	}
 	run_new(w, c);
 	c->reverify = 1;
+	c->rstep = 0;
 	diags_init(&d);
 	for (i = 0; i < w->ses->nsteps; i++) {
 		s = &w->ses->steps[i];
@@ -344,6 +363,21 @@ finish_reverify(struct wiz *w, const struct wiz_step_verdict *v, size_t n)
 		    "no longer pass (first: %s); o shows why.", bad, ran, first);
 }
 
+/* Whether an ssh check of the last run could not reach its host. */
+static int
+unreached(const struct wiz *w)
+{
+	const struct check_outcome	*o;
+	size_t				 i, n;
+
+	o = check_run_outcomes(w->chk->run, &n);
+	for (i = 0; i < n; i++)
+		if (o[i].verdict == CV_ERROR && !o[i].input &&
+		    o[i].check->kind == CK_SSH)
+			return 1;
+	return 0;
+}
+
 /* A step's run is in: what its checks said, and what was recorded. */
 static void
 finish_step(struct wiz *w, const struct wiz_step_verdict *v, size_t n)
@@ -368,8 +402,9 @@ finish_step(struct wiz *w, const struct wiz_step_verdict *v, size_t n)
 	}
 	if (passed < ran) {
 		wiz_emit(w, WIZ_EV_RUN_DONE, 1, "%zu of %zu checks did not "
-		    "pass: the console says why and which procedure fixes it.",
-		    ran - passed, ran);
+		    "pass: the console says why and which procedure fixes it%s.",
+		    ran - passed, ran, unreached(w) ? "; p pastes the output of "
+		    "a host fedwiz could not reach, run there by you" : "");
 		return;
 	}
 	if (manual > 0) {
@@ -436,6 +471,7 @@ finish(struct wiz *w)
 		wiz_emit(w, WIZ_EV_NOTE, 1, "%s", d.n ? d.v[0].msg :
 		    "cannot read the session again");
 	diags_free(&d);
+	c->rgen = w->gen;
 }
 
 void
@@ -631,6 +667,14 @@ wiz_run_verdicts(const struct check_run *run, struct wiz_step_verdict **out)
 
 	o = check_run_outcomes(run, &n);
 	for (i = 0; i < n; i++) {
+		/* Output pasted for a check and host later in the run takes
+		 * the place of what the run found there (an error). */
+		for (k = i + 1; k < n; k++)
+			if (o[k].check == o[i].check && o[k].host == o[i].host &&
+			    o[k].inst == o[i].inst && o[k].step == o[i].step)
+				break;
+		if (k < n)
+			continue;
 		for (k = 0; k < nv; k++)
 			if (v[k].inst == o[i].inst && v[k].step == o[i].step)
 				break;
@@ -715,4 +759,376 @@ wiz_mark_passed(struct session *s, const struct wiz_step_verdict *v,
 	if (said->len > 0 && said->s[said->len - 1] == '\n')
 		said->s[--said->len] = '\0';
 	return marked;
+}
+
+/* Pasted evidence. */
+
+/* One item: the ssh checks of a step that run on host h, grouped by the
+ * command they run. */
+struct paste_group {
+	const struct host	 *h;
+	const struct rb_check	**v;
+	size_t			  n;
+};
+
+/* The items of step of in, against the plan pl (the open session's, or
+ * the last run's): every host of the inventory, in order, each command
+ * once. */
+static size_t
+paste_groups(struct evloop *ev, const struct plan *pl,
+    const struct plan_inst *in, size_t step, struct paste_group **out)
+{
+	struct check_run	 *tmp;
+	struct paste_group	 *g = NULL;
+	const struct rb_check	**v;
+	const struct host	 *h;
+	size_t			  r, i, k, j, nv, ng = 0;
+
+	/* A run that is never started: where its checks would go. */
+	tmp = check_run_new(ev, NULL, pl);
+	for (r = 0; pl->ans != NULL && r < pl->ans->nroles; r++)
+		for (i = 0; i < pl->ans->roles[r].n; i++) {
+			h = &pl->ans->roles[r].hosts[i];
+			v = check_ssh_on(tmp, in, step, h, &nv);
+			for (k = 0; k < nv; k++) {
+				for (j = 0; j < ng; j++)
+					if (g[j].h == h && strcmp(g[j].v[0]->
+					    command, v[k]->command) == 0)
+						break;
+				if (j == ng) {
+					g = xreallocarray(g, ng + 1,
+					    sizeof(*g));
+					memset(&g[ng], 0, sizeof(g[ng]));
+					g[ng++].h = h;
+				}
+				g[j].v = xreallocarray(g[j].v, g[j].n + 1,
+				    sizeof(*g[j].v));
+				g[j].v[g[j].n++] = v[k];
+			}
+			free(v);
+		}
+	check_run_free(tmp);
+	*out = g;
+	return ng;
+}
+
+static void
+paste_groups_free(struct paste_group *g, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(g[i].v);
+	free(g);
+}
+
+/* Whether the last run was of this step and nothing changed since: then
+ * a paste joins it. */
+static int
+paste_joins_run(const struct wiz *w, const char *proc, const char *host,
+    size_t step)
+{
+	const struct wiz_checks	*c = w->chk;
+
+	return c != NULL && c->run != NULL && !c->running && !c->reverify &&
+	    c->rstep == step && strcmp(c->rproc, proc) == 0 &&
+	    strcmp(c->rhost, host ? host : "") == 0 && c->rgen == w->gen &&
+	    w->run_ses != NULL;
+}
+
+size_t
+wiz_paste_items(struct wiz *w, const char *proc, const char *host,
+    size_t step, struct wiz_paste_item **out)
+{
+	const struct plan_inst		*in;
+	const struct check_outcome	*o;
+	struct wiz_paste_item		*it;
+	struct paste_group		*g;
+	struct scope			 sc;
+	struct diags			 d;
+	struct buf			 b;
+	char				*x, *p, *nl, *miss;
+	size_t				 i, k, n, no = 0;
+
+	*out = NULL;
+	if (w->ses == NULL || (in = wiz_inst(w, proc, host)) == NULL ||
+	    step < 1 || step > in->proc->nsteps)
+		return 0;
+	n = paste_groups(w->ev, w->ses->plan, in, step, &g);
+	if (n == 0) {
+		free(g);
+		return 0;
+	}
+	it = xcalloc(n, sizeof(*it));
+	o = paste_joins_run(w, proc, host, step) ? check_run_outcomes(
+	    w->chk->run, &no) : NULL;
+	for (i = 0; i < n; i++) {
+		memset(&sc, 0, sizeof(sc));
+		sc.rb = w->ses->plan->rb;
+		sc.ans = w->ses->plan->ans;
+		sc.host = g[i].h;
+		sc.inst = in->host;
+		it[i].host = clean_str(g[i].h->name, strlen(g[i].h->name));
+		it[i].profile = xstrdup(g[i].h->profile ? g[i].h->profile->name :
+		    "?");
+		it[i].nchecks = g[i].n;
+		if ((miss = check_missing(g[i].v[0], &sc)) != NULL) {
+			it[i].missing = miss;
+			it[i].command = wiz_fill(w, in, g[i].v[0]->command);
+		} else {
+			diags_init(&d);
+			if (quote_command(g[i].h->profile, g[i].v[0]->command,
+			    &sc, &x, &d) == -1) {
+				it[i].missing = xstrdup(d.n ? d.v[0].msg :
+				    "the command cannot be built");
+				it[i].command = wiz_fill(w, in,
+				    g[i].v[0]->command);
+			} else {
+				/* PowerShell: what the engine sends, decoded
+				 * (check.c wraps it for the exec channel):
+				 * the output as a list, at full width. */
+				if (g[i].h->profile != NULL &&
+				    g[i].h->profile->id == PROF_WINDOWS) {
+					p = xasprintf("%s | Format-List * | "
+					    "Out-String -Width 4096", x);
+					free(x);
+					x = p;
+				}
+				it[i].command = clean_str(x, strlen(x));
+				free(x);
+			}
+			diags_free(&d);
+		}
+		buf_init(&b);
+		for (k = 0; k < g[i].n; k++) {
+			x = wiz_check_detail(w, in, g[i].v[k]);
+			for (p = strtok_r(x, "\n", &nl); p != NULL;
+			    p = strtok_r(NULL, "\n", &nl))
+				if (strncmp(p, "output", 6) == 0 ||
+				    strncmp(p, "a line", 6) == 0 ||
+				    strncmp(p, "exit", 4) == 0)
+					buf_printf(&b, "%s\n", p);
+			free(x);
+		}
+		if (b.len > 0 && b.s[b.len - 1] == '\n')
+			b.s[--b.len] = '\0';
+		it[i].expects = buf_steal(&b);
+		/* What the last run of this step found there. */
+		for (k = 0; o != NULL && k < no; k++)
+			if (o[k].host != NULL && strcmp(o[k].host->name,
+			    g[i].h->name) == 0 && o[k].check->kind == CK_SSH &&
+			    strcmp(o[k].check->command, g[i].v[0]->command) == 0)
+				it[i].unreached = o[k].verdict == CV_ERROR &&
+				    !o[k].input;
+	}
+	paste_groups_free(g, n);
+	*out = it;
+	return n;
+}
+
+void
+wiz_paste_items_free(struct wiz_paste_item *it, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(it[i].host);
+		free(it[i].profile);
+		free(it[i].command);
+		free(it[i].expects);
+		free(it[i].missing);
+	}
+	free(it);
+}
+
+/* Whether step (its sub-steps too) has checks a paste cannot stand for:
+ * any kind but ssh and manual. */
+static int
+other_kinds(const struct rb_step *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nchecks; i++)
+		if (s->checks[i].kind != CK_SSH &&
+		    s->checks[i].kind != CK_MANUAL)
+			return 1;
+	for (i = 0; i < s->nsteps; i++)
+		if (other_kinds(&s->steps[i]))
+			return 1;
+	return 0;
+}
+
+int
+wiz_paste(struct wiz *w, const char *proc, const char *host, size_t step,
+    size_t item, const char *text, size_t len, struct wiz_result *r)
+{
+	struct wiz_checks		*c;
+	struct check_run		*run;
+	const struct plan		*pl;
+	const struct plan_inst		*in;
+	const struct check_outcome	*o;
+	struct wiz_step_verdict		*v = NULL, *x = NULL;
+	struct paste_group		*g = NULL;
+	struct diags			 d;
+	struct buf			 said;
+	enum wiz_need			 need = WIZ_NEED_NOTHING;
+	const char			*why = NULL;
+	size_t				 i, k, ng = 0, first, no, nv = 0;
+	size_t				 passed = 0;
+	int				 joins, covered = 1, marked;
+
+	memset(r, 0, sizeof(*r));
+	diags_init(&d);
+	buf_init(&said);
+	if (w->ses == NULL || (in = wiz_inst(w, proc, host)) == NULL ||
+	    step < 1 || step > in->proc->nsteps) {
+		wiz_say(r, -1, "No such step in the open session.");
+		goto out;
+	}
+	if (w->info.readonly) {
+		wiz_say(r, -1, "Session %lld is closed: nothing is recorded on "
+		    "it.", (long long)w->ses->id);
+		goto out;
+	}
+	if (wiz_busy(w)) {
+		wiz_say(r, -1, "Checks are still running: paste when they are "
+		    "in (the console shows them).");
+		goto out;
+	}
+	if (len == 0 || text == NULL) {
+		wiz_say(r, -1, "Nothing was pasted: nothing recorded.");
+		goto out;
+	}
+	if (len > WIZ_PASTE_MAX) {
+		wiz_say(r, -1, "The paste holds %zu bytes, more than %u MiB: "
+		    "nothing recorded (give the output with fedwiz check "
+		    "--from FILE).", len, WIZ_PASTE_MAX >> 20);
+		goto out;
+	}
+	if ((c = checks_up(w, r)) == NULL)
+		goto out;
+	/* Join the last run of this step (its other hosts count), or a
+	 * run of its own. */
+	if ((joins = paste_joins_run(w, proc, host, step))) {
+		run = c->run;
+		pl = w->run_ses->plan;
+		in = session_inst(w->run_ses, proc, host);
+	} else {
+		run = run_new(w, c);
+		c->reverify = 0;
+		snprintf(c->rproc, sizeof(c->rproc), "%s", proc);
+		snprintf(c->rhost, sizeof(c->rhost), "%s", host ? host : "");
+		c->rstep = step;
+		c->full = 0;
+		pl = w->ses->plan;
+	}
+	if (in == NULL) {
+		wiz_say(r, -1, "No such step in the open session.");
+		goto out;
+	}
+	ng = paste_groups(w->ev, pl, in, step, &g);
+	if (item >= ng) {
+		wiz_say(r, -1, "Step %zu has no ssh check that runs %s: nothing "
+		    "to judge a paste by.", step, ng ? "there" : "on a host");
+		goto out;
+	}
+	(void)check_run_outcomes(run, &first);
+	for (k = 0; k < g[item].n; k++)
+		(void)check_run_pasted(run, in, step, g[item].v[k], g[item].h,
+		    text, len, w->me, &d);
+	o = check_run_outcomes(run, &no);
+	/* A value the command needs has no answer: said, not recorded. */
+	for (k = first; k < no; k++)
+		if (o[k].input) {
+			wiz_say(r, -1, "%s: nothing recorded.", d.n ?
+			    d.v[0].msg : o[k].message);
+			goto out;
+		}
+	diags_free(&d);
+	diags_init(&d);
+	if (check_run_record_from(run, first, w->ses, w->me, &d) != STORE_OK) {
+		wiz_say(r, -1, "The paste was judged, but not recorded: %s",
+		    d.n ? d.v[0].msg : "the store failed");
+		goto out;
+	}
+	for (k = first; k < no; k++) {
+		passed += o[k].verdict == CV_PASS;
+		if (o[k].verdict != CV_PASS && why == NULL)
+			why = o[k].message;
+	}
+	buf_printf(&said, "Pasted output from %s: %zu of %zu check%s passed "
+	    "(recorded as pasted by %s)", g[item].h->name, passed, no - first,
+	    no - first == 1 ? "" : "s", w->me);
+	if (passed < no - first) {
+		buf_printf(&said, "; %s. The step stays open.", why ? why :
+		    "it did not pass");
+		goto said;
+	}
+	/* The completion policy, as for a run. */
+	nv = wiz_run_verdicts(run, &v);
+	for (i = 0; i < nv; i++)
+		if (v[i].inst == in && v[i].step == step)
+			x = &v[i];
+	if (!c->full) {
+		/* Pastes alone know only what was pasted: the step's other
+		 * checks must be of no other kind and pasted too. */
+		struct paste_group	*all = g;
+		size_t			 j, m;
+
+		if (other_kinds(&in->proc->steps[step - 1]))
+			covered = 0;
+		for (i = 0; covered && i < ng; i++)
+			for (j = 0; covered && j < all[i].n; j++) {
+				for (m = 0; m < no; m++)
+					if (o[m].check == all[i].v[j] &&
+					    o[m].host == all[i].h)
+						break;
+				covered = m < no;
+			}
+	}
+	if (x == NULL || !x->complete || !covered) {
+		if (x != NULL && x->manual > 0)
+			buf_printf(&said, "; the step also asks you to confirm "
+			    "it (d marks it done).");
+		else if (!covered || x == NULL)
+			buf_printf(&said, "; the step's other checks have not "
+			    "run with it: c runs them (a paste takes the place "
+			    "of an unreachable host's error in that run).");
+		else
+			buf_printf(&said, "; not all of the step's checks "
+			    "passed in its last run (o shows them).");
+		goto said;
+	}
+	{
+		struct buf	m;
+
+		buf_init(&m);
+		marked = wiz_mark_passed(w->ses, x, 1, w->me, &m, &need, &d);
+		if (marked == -1)
+			buf_printf(&said, "; the step was not marked: %s",
+			    d.n ? d.v[0].msg : "?");
+		else if (marked > 0)
+			buf_printf(&said, ". Step %zu is done, by its checks "
+			    "(r reopens it).", step);
+		else
+			buf_printf(&said, "; %s", m.len ? m.s : "nothing to "
+			    "mark");
+		buf_free(&m);
+	}
+said:
+	wiz_say(r, 0, "%s", said.s);
+	r->need = need;
+	r->changed = 1;
+	diags_free(&d);
+	diags_init(&d);
+	if (wiz_reload(w, &d) == -1)
+		wiz_emit(w, WIZ_EV_NOTE, 1, "%s", d.n ? d.v[0].msg :
+		    "cannot read the session again");
+	c->rgen = w->gen;
+out:
+	free(v);
+	paste_groups_free(g, ng);
+	buf_free(&said);
+	diags_free(&d);
+	return r->rc;
 }

@@ -937,6 +937,118 @@ wiz_set(struct wiz *w, const char *name, const char *host, const char *value,
 	return 0;
 }
 
+char *
+wiz_roles(const struct wiz *w)
+{
+	struct buf	b;
+	size_t		i;
+
+	if (w->ses == NULL)
+		return NULL;
+	buf_init(&b);
+	for (i = 0; i < w->ses->rb->nroles; i++)
+		buf_printf(&b, "%s%s", b.len ? ", " : "",
+		    w->ses->rb->roles[i].id);
+	return buf_steal(&b);
+}
+
+/* What an inventory edit did: the edit, and the steps to re-verify. */
+static void
+edit_said(struct wiz_result *r, const struct edit_result *res)
+{
+	struct buf	b;
+	size_t		i;
+
+	buf_init(&b);
+	for (i = 0; i < res->n && i < 4; i++)
+		buf_printf(&b, "%s%s%s%s step %zu", i ? ", " : "",
+		    res->v[i].proc, res->v[i].host ? "@" : "", res->v[i].host ?
+		    res->v[i].host : "", res->v[i].step);
+	if (res->n > 4)
+		buf_printf(&b, " and %zu more", res->n - 4);
+	if (!res->changed)
+		wiz_say(r, 0, "%s; nothing changed.", res->what);
+	else if (res->n > 0)
+		wiz_say(r, 0, "Recorded: %s (logged). Re-verify %zu step%s that "
+		    "used it (its evidence is stale): %s; c runs a step's checks "
+		    "again.", res->what, res->n, res->n == 1 ? "" : "s", b.s);
+	else
+		wiz_say(r, 0, "Recorded: %s (logged). No finished step and no "
+		    "evidence used it.", res->what);
+	buf_free(&b);
+}
+
+static int
+host_edit(struct wiz *w, const struct host *add, const char *name,
+    struct wiz_result *r)
+{
+	struct edit_result	 res;
+	struct diags		 d;
+	const struct host	*h;
+	char			 why[160];
+	int			 rc;
+
+	memset(r, 0, sizeof(*r));
+	if (w->ses == NULL || w->info.readonly) {
+		wiz_say(r, -1, "%s", w->ses == NULL ? "No session is open." :
+		    "The session is closed: read-only.");
+		return -1;
+	}
+	if (add != NULL && (clean_input_check(add->name, 0, why,
+	    sizeof(why)) == -1 || clean_input_check(add->address, 0, why,
+	    sizeof(why)) == -1 || (add->user != NULL &&
+	    clean_input_check(add->user, 0, why, sizeof(why)) == -1))) {
+		wiz_say(r, -1, "Not changed: the text %s.", why);
+		return -1;
+	}
+	memset(&res, 0, sizeof(res));
+	diags_init(&d);
+	if (add != NULL)
+		rc = session_host_set(w->ses, add, w->me, &res, &d);
+	else if ((h = answers_host(w->ses->ans, name)) == NULL) {
+		diags_add(&d, "host", 0, 0, "no host \"%s\" in the inventory",
+		    name);
+		rc = STORE_EINPUT;
+	} else
+		rc = session_host_remove(w->ses, h->role, name, w->me, &res,
+		    &d);
+	if (rc != STORE_OK) {
+		/* The core names the command; here it is the screen. */
+		wiz_say(r, -1, "Not changed: %s", d.n ? d.v[0].msg : "refused");
+		edit_result_free(&res);
+		diags_free(&d);
+		return -1;
+	}
+	edit_said(r, &res);
+	r->changed = res.changed;
+	edit_result_free(&res);
+	if (wiz_reload(w, &d) == -1)
+		say_diag(r, &d, "changed, but the session cannot be read again");
+	diags_free(&d);
+	return 0;
+}
+
+int
+wiz_host_add(struct wiz *w, const char *role, const char *name,
+    const char *address, const char *user, struct wiz_result *r)
+{
+	struct host	h;
+
+	memset(&h, 0, sizeof(h));
+	h.role = role;
+	h.name = name;
+	h.address = address;
+	h.user = user != NULL && *user != '\0' ? user : NULL;
+	h.port = 0;	/* 22, or the one it had */
+	return host_edit(w, &h, NULL, r);
+}
+
+int
+wiz_host_remove(struct wiz *w, const char *name, struct wiz_result *r)
+{
+	return host_edit(w, NULL, name, r);
+}
+
 size_t
 wiz_hosts(const struct wiz *w, char ***out)
 {
@@ -956,11 +1068,13 @@ wiz_hosts(const struct wiz *w, char ***out)
 		for (k = 0; k < rh->n; k++) {
 			h = &rh->hosts[k];
 			v = xreallocarray(v, n + 1, sizeof(*v));
-			v[n++] = xasprintf("%-12s %-10s %s%s%s port %d  %s",
+			v[n++] = xasprintf("%-12s %-10s %s%s%s port %d  %s%s%s",
 			    rb->roles[i].id, h->name, h->user ? h->user : "",
 			    h->user ? "@" : "", h->address ? h->address :
 			    h->name, h->port, h->profile_name ?
-			    h->profile_name : rb->roles[i].profile_name);
+			    h->profile_name : rb->roles[i].profile_name,
+			    h->site ? "  via site " : "", h->site ? h->site :
+			    "");
 		}
 	}
 	*out = v;

@@ -158,7 +158,7 @@ sqlite3 "$DB" "INSERT INTO steps (session_id, proc, host, step, status, note, op
 expect_exit 0 "$FEDWIZ" --state "$DB" report --format md
 grep -q '^> \*\*1 step record does NOT match the event log\.\*\*' "$T/out" ||
 	fail "md: no forged-row banner"
-grep -q '^| 2 | Enter mmc and select OK\. | done | mallory | .* | \*\*Not backed by the event log\.\*\* |$' \
+grep -q '^| 2 | Enter mmc and select OK\. | done, marked by the operator | mallory | .* | \*\*Not backed by the event log\.\*\* |$' \
 	"$T/out" || fail "md: forged row not flagged"
 grep -q '1 step record does not match the event log' "$T/err" ||
 	fail "no forged-row warning on stderr"

@@ -12,6 +12,9 @@
 #   lab_host_addr DIR HOST   a host's address
 #   lab_no_trace DIR         fail if a process of the lab or a socket of
 #                            its /24 is left
+#   lab_hold_port DIR ADDR PORT  an sshd of the test's own listening on
+#                            ADDR:PORT (with DIR's host key), its pid in
+#                            $LAB_STUB: a port a lab needs, taken
 
 : "${T:?source tests/cli/lib.sh first}"
 SSHD=${SSHD:-/usr/sbin/sshd}
@@ -26,8 +29,11 @@ LAB_DIRS=
 lab_cleanup() {
 	local d
 	for d in $LAB_DIRS; do
-		[ -f "$d/lab.db" ] && "$FEDWIZ" lab down --dir "$d" >/dev/null 2>&1
+		# A lab, or a class of them (lab up --seats N).
+		{ [ -f "$d/lab.db" ] || [ -f "$d/class" ]; } &&
+		    "$FEDWIZ" lab down --dir "$d" >/dev/null 2>&1
 	done
+	[ -z "${LAB_STUB:-}" ] || kill "$LAB_STUB" 2>/dev/null || true
 	[ -z "${LAB_WATCHDOG:-}" ] || kill "$LAB_WATCHDOG" 2>/dev/null || true
 	LAB_WATCHDOG=
 }
@@ -44,7 +50,8 @@ sh -c '
 		sleep 1
 	done
 	for d in "$t"/*/; do
-		[ -f "$d/lab.db" ] && "$fw" lab down --dir "$d" >/dev/null 2>&1
+		{ [ -f "$d/lab.db" ] || [ -f "$d/class" ]; } &&
+		    "$fw" lab down --dir "$d" >/dev/null 2>&1
 	done
 	rm -rf "$t"
 ' fedwiz-lab-watchdog "$T" $$ "${LAB_TEST_MAX_LIFETIME:-900}" "$FEDWIZ" \
@@ -97,4 +104,18 @@ lab_no_trace() {
 		ss -Htulnp | grep "$block\." >&2
 		fail "sockets still listen in $block.0/24"
 	fi
+}
+
+# lab_hold_port DIR ADDR PORT: something else listens where the lab would.
+lab_hold_port() {
+	local d=$1 addr=$2 port=$3 n=0
+	"$SSHD" -D -e -f /dev/null -o "ListenAddress=$addr:$port" \
+	    -o "HostKey=$d/ssh/ssh_host_ed25519_key" -o PidFile=none \
+	    >"$T/stub.out" 2>&1 &
+	LAB_STUB=$!
+	while ! ss -Htln | awk '{print $4}' | grep -qx "$addr:$port"; do
+		n=$((n + 1))
+		[ $n -lt 100 ] || { kill "$LAB_STUB"; fail "the stub did not listen on $addr:$port"; }
+		sleep 0.05
+	done
 }

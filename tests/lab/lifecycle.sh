@@ -67,15 +67,8 @@ lab_no_trace "$L"
 # A port in use: up names it and its holder, and starts nothing.
 addr=$(sqlite3 "$L/lab.db" "SELECT address FROM hosts WHERE name = 'imp1'")
 # The holder: an sshd of the test's own on that address and port.
-"$SSHD" -D -e -f /dev/null -o "ListenAddress=$addr:5062" \
-    -o "HostKey=$L/ssh/ssh_host_ed25519_key" -o PidFile=none \
-    >"$T/stub.out" 2>&1 &
-stub=$!
-n=0
-while ! ss -Htln | awk '{print $4}' | grep -qx "$addr:5062"; do
-	n=$((n + 1)); [ $n -lt 100 ] || { kill $stub; fail "the stub did not listen"; }
-	sleep 0.05
-done
+lab_hold_port "$L" "$addr" 5062
+stub=$LAB_STUB
 expect_exit 3 "$FEDWIZ" lab up --dir "$L"
 kill $stub; wait $stub 2>/dev/null || true
 grep -q "$addr:5062/tcp is in use by pid $stub (sshd)" "$T/err" ||

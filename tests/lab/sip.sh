@@ -44,13 +44,13 @@ want() {
 # The pairs: Lync pool <-> IM and Presence, OCS <-> IM and Presence (two
 # runbooks), CUP <-> Lync 2013 (whose side is the partner's and ready),
 # the Access Edge <-> the ASA's TLS proxy (outside .40, edge external .41).
-want fe1-5061 imp1 5062 imp1.example.com '' "fail client_cert -"
-want imp1-5062 fe1 5061 fe1.example.com "" "fail client_cert -"
-want imp2-5062 ocs1 5061 ocs1.example.com "" "fail client_cert -"
-want ocs1-5061 imp2 5062 imp2.example.com '' "fail client_cert -"
+want fe1-5061 imp1 5062 imp1.example.com '' "fail client_ca -"
+want imp1-5062 fe1 5061 fe1.example.com "" "fail client_ca -"
+want imp2-5062 ocs1 5061 ocs1.example.com "" "fail client_ca -"
+want ocs1-5061 imp2 5062 imp2.example.com '' "fail client_ca -"
 want imp3-5061 ocsr2 5061 ocsr2.example.com '' "error connect -"
 # (ocsr2 listens on no TLS port yet: it has no certificate to present.)
-want cup1-5062 lyncse1 5061 lyncse1.lync.example.net '' "fail client_cert -"
+want cup1-5062 lyncse1 5061 lyncse1.lync.example.net '' "fail client_ca -"
 want lyncse1-5061 edge1 5061 sip.example.org "$B.41" "error connect -"
 jq -r .message "$T/probe.json" | grep -q 'Connection refused' ||
     fail "nothing listens on the edge's external side yet: $(cat "$T/probe.json")"

@@ -439,7 +439,29 @@ test_judge(void **state)
 	sip_judge(&r, NULL, &j);
 	assert_int_equal(j.verdict, SIPV_FAIL);
 	assert_string_equal(j.cls, "client_cert");
+	assert_null(j.sub);
 	sip_judgement_free(&j);
+	/* The alert that refused our certificate is the finer class: the
+	 * remedy of a missing Client Authentication is the certificate
+	 * request, of an unknown CA the trust store. */
+	r.client_alert = 43;
+	sip_judge(&r, NULL, &j);
+	assert_string_equal(j.cls, "client_cert");
+	assert_string_equal(j.sub, "client_eku");
+	sip_judgement_free(&j);
+	r.client_alert = 48;
+	sip_judge(&r, NULL, &j);
+	assert_string_equal(j.sub, "client_ca");
+	sip_judgement_free(&j);
+	r.client_alert = 45;
+	sip_judge(&r, NULL, &j);
+	assert_string_equal(j.sub, "client_validity");
+	sip_judgement_free(&j);
+	r.client_alert = 42;		/* bad_certificate: nothing finer */
+	sip_judge(&r, NULL, &j);
+	assert_null(j.sub);
+	sip_judgement_free(&j);
+	r.client_alert = 0;
 	result_with(&r, &t, NULL, SIP_E_CLOSED);
 	sip_judge(&r, NULL, &j);
 	assert_string_equal(j.cls, "closed");
