@@ -199,6 +199,9 @@ struct rb_proc {
 
 struct runbook {
 	struct arena		*arena;
+	char			*text;		/* the file, when its strings
+						   point into it; else NULL */
+	int			 procs_heap;	/* procs grew on the heap */
 	const char		*path;
 	const char		*id;
 	const char		*title;
@@ -236,6 +239,13 @@ struct runbook {
 int			 runbook_load(const char *, struct runbook **,
 			     struct diags *);
 int			 runbook_parse(const char *, const char *, size_t,
+			     struct runbook **, struct diags *);
+/*
+ * The same from bytes the runbook may change and keep (NUL-terminated at
+ * len, as read_file gives them): on success it owns them, and plain values
+ * stay in them instead of a copy; on failure they are still the caller's.
+ */
+int			 runbook_parse_owned(const char *, char *, size_t,
 			     struct runbook **, struct diags *);
 void			 runbook_free(struct runbook *);
 

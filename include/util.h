@@ -45,6 +45,8 @@ void		*arena_calloc(struct arena *, size_t, size_t);
 char		*arena_strdup(struct arena *, const char *);
 char		*arena_strndup(struct arena *, const char *, size_t);
 size_t		 arena_size(const struct arena *);
+/* Forget everything allocated; the first block stays for reuse. */
+void		 arena_reset(struct arena *);
 
 /* Growable string. */
 struct buf {
@@ -85,6 +87,11 @@ void	 diags_add(struct diags *, const char *, int, int, const char *, ...)
 void	 diags_vadd(struct diags *, const char *, int, int, const char *,
 	    va_list);
 void	 diags_print(const struct diags *, FILE *);
+/*
+ * Move from's messages to the end of to, as if they had been added to it
+ * there (to's limit applies); from is left empty.
+ */
+void	 diags_splice(struct diags *, struct diags *);
 
 /*
  * a - b, saturated at LLONG_MIN/LLONG_MAX instead of overflowing: spans

@@ -40,7 +40,8 @@ struct ynode {
 };
 
 struct ydoc {
-	struct arena	*arena;		/* the nodes */
+	struct arena	*arena;		/* the nodes (and mapping keys) */
+	struct arena	*scratch;	/* the item being handed to a hook */
 	struct arena	*strarena;	/* scalars (may be the caller's) */
 	const char	*file;		/* as given, for messages */
 	const char	*src;		/* the bytes, to locate substrings */
@@ -48,7 +49,37 @@ struct ydoc {
 	char		*owned;		/* src, when ydoc_load read it */
 	size_t		*lines;		/* byte offset of each line start, */
 	size_t		 nlines;	/* built on first use (errors only) */
+	int		 inplace;	/* a NUL in src was a line end */
 	struct ynode	*root;		/* NULL for an empty file */
+};
+
+/*
+ * How to parse, for a caller that cannot hold the whole tree of a large
+ * file (the runbook loader). Zero fields: as ydoc_parse.
+ */
+struct ydoc_opts {
+	/* Values go here (so the caller keeps them after ydoc_free);
+	 * mapping keys stay in the ydoc. NULL: everything in the ydoc. */
+	struct arena	*strarena;
+	/*
+	 * src is the caller's to change: a plain value that is its own
+	 * source bytes up to the end of its line stays there, its newline
+	 * made its NUL, instead of being copied. The caller then keeps src
+	 * as long as it keeps the values.
+	 */
+	int		 inplace;
+	/* Every byte of the input, in order, before anything is changed. */
+	void		(*read)(void *, const char *, size_t);
+	/*
+	 * Each item of the list under the top-level key `key`, as it ends;
+	 * root: the top-level mapping so far (its finished pairs). Return 1
+	 * when the item is used up: its nodes are freed and it is left
+	 * out of the list. Not called once an error is found.
+	 */
+	const char	*key;
+	int		(*item)(void *, struct ydoc *, const struct ynode *,
+			    struct ynode *);
+	void		*ctx;
 };
 
 /*
@@ -59,6 +90,8 @@ struct ydoc {
  */
 int		 ydoc_parse(const char *, const char *, size_t, struct arena *,
 		     struct ydoc **, struct diags *);
+int		 ydoc_parse_opts(const char *, char *, size_t,
+		     const struct ydoc_opts *, struct ydoc **, struct diags *);
 int		 ydoc_load(const char *, struct ydoc **, struct diags *);
 void		 ydoc_free(struct ydoc *);
 

@@ -11,13 +11,14 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <pthread.h>
 #include <regex.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/evp.h>
 
 #include "cond.h"
 #include "profile.h"
@@ -34,6 +35,20 @@ struct uses {
 	struct rb_use	*v;
 	size_t		 n;
 	size_t		 cap;
+};
+
+/*
+ * roles, vars and procedures can be decoded while the file is still being
+ * parsed (procedures one by one, their nodes freed after each), their
+ * messages kept aside and given out where decode_map reaches the key, so
+ * the user sees them in the same order either way.
+ */
+enum { EARLY_ROLES, EARLY_VARS, EARLY_PROCS, EARLY_N };
+
+struct early {
+	int		 done;
+	int		 rc;
+	struct diags	 diags;
 };
 
 struct loader {
@@ -53,6 +68,17 @@ struct loader {
 	int		 in_fix;	/* a fix hint (not needed to run) */
 	struct uses	 step_uses;
 	struct uses	 check_uses;
+	struct recent_uses {
+		struct rb_use	*v;
+		size_t		 n;
+	}		 recent[8];	/* uses arrays taken last */
+	size_t		 nrecent;
+	/* Procedures decoded as they are parsed: 0 not known yet, 1 yes,
+	 * -1 no (roles or vars came after them, or are missing). */
+	int		 stream;
+	size_t		 procs_cap;
+	struct early	 early[EARLY_N];
+	EVP_MD_CTX	*md;		/* sha256 of the bytes as read */
 };
 
 struct field;
@@ -255,16 +281,47 @@ uses_add(struct uses *u, const struct rb_var *v, const struct rb_role *r)
 	u->v[u->n++].ssh_role = r;
 }
 
-/* The collected uses into the runbook's arena; the buffer is emptied. */
+/* A few pointers each: a loop beats memcmp's call. */
+static int
+uses_equal(const struct rb_use *a, const struct rb_use *b, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (a[i].var != b[i].var || a[i].ssh_role != b[i].ssh_role)
+			return 0;
+	return 1;
+}
+
+/*
+ * The collected uses into the runbook's arena; the buffer is emptied.
+ * Steps of one procedure mostly use the same few variables: an array
+ * equal to one of the last few taken is shared (nothing writes them).
+ */
 static void
 uses_take(struct loader *ld, struct uses *u, struct rb_use **out, size_t *n)
 {
+	struct recent_uses	*r;
+	size_t			 i;
+
 	*n = u->n;
 	*out = NULL;
-	if (u->n > 0) {
-		*out = arena_calloc(ld->rb->arena, u->n, sizeof(**out));
-		memcpy(*out, u->v, u->n * sizeof(**out));
+	if (u->n == 0)
+		return;
+	/* Newest first: the last step's array is the likeliest. */
+	for (i = 0; i < nitems(ld->recent) && i < ld->nrecent; i++) {
+		r = &ld->recent[(ld->nrecent - 1 - i) % nitems(ld->recent)];
+		if (r->n == u->n && uses_equal(r->v, u->v, u->n)) {
+			*out = r->v;
+			u->n = 0;
+			return;
+		}
 	}
+	*out = arena_calloc(ld->rb->arena, u->n, sizeof(**out));
+	memcpy(*out, u->v, u->n * sizeof(**out));
+	i = ld->nrecent++ % nitems(ld->recent);
+	ld->recent[i].v = *out;
+	ld->recent[i].n = u->n;
 	u->n = 0;
 }
 
@@ -347,12 +404,14 @@ tmpl_var_cb(void *arg, const char *name, size_t off)
 	size_t			  i, n;
 	int			  line, col;
 
-	snprintf(tok, sizeof(tok), "${%s}", name);
+	/* Every reference of a large runbook comes here: the token (for
+	 * locating a message) is made only when there is one to give. */
 	if ((v = runbook_var(ld->rb, name)) != NULL) {
 		if (v->per_host == NULL || per_host_ok(ld, v)) {
 			record_use(ld, v);
 			return;
 		}
+		snprintf(tok, sizeof(tok), "${%s}", name);
 		ydoc_locate(ld->doc, tc->node, tok, occurrence(tc->value, tok,
 		    off), &line, &col);
 		tc->bad = 1;
@@ -361,6 +420,7 @@ tmpl_var_cb(void *arg, const char *name, size_t off)
 	}
 	if (is_builtin(name) && builtin_ok(ld))
 		return;
+	snprintf(tok, sizeof(tok), "${%s}", name);
 	ydoc_locate(ld->doc, tc->node, tok, occurrence(tc->value, tok, off),
 	    &line, &col);
 	tc->bad = 1;
@@ -689,6 +749,17 @@ decode_field(struct loader *ld, const struct field *f, const struct ynode *n,
 	return -1;
 }
 
+/* A field's value, as decode_map decodes it: "key:" with nothing is absent. */
+static int
+decode_value(struct loader *ld, const struct field *f, const struct ynode *v,
+    void *obj)
+{
+	if (ynode_is_null(v) && !f->required && f->type != F_TEXT &&
+	    f->type != F_TMPL)
+		return 0;
+	return decode_field(ld, f, v, obj);
+}
+
 static int
 decode_map(struct loader *ld, const struct schema *sc, const struct ynode *n,
     void *obj)
@@ -739,11 +810,7 @@ decode_map(struct loader *ld, const struct schema *sc, const struct ynode *n,
 				continue;
 			v = n->items[2 * i + 1];
 			found = 1;
-			if (ynode_is_null(v) && !sc->fields[j].required &&
-			    sc->fields[j].type != F_TEXT &&
-			    sc->fields[j].type != F_TMPL)
-				break;	/* "key:" with nothing: absent */
-			if (decode_field(ld, &sc->fields[j], v, obj) == -1)
+			if (decode_value(ld, &sc->fields[j], v, obj) == -1)
 				rc = -1;
 			break;
 		}
@@ -2067,6 +2134,28 @@ runbook_post(struct loader *ld, const struct ynode *n, void *obj)
 	return resolve_requires(ld);
 }
 
+static int
+early_index(const struct field *f)
+{
+	if (strcmp(f->key, "roles") == 0)
+		return EARLY_ROLES;
+	return strcmp(f->key, "vars") == 0 ? EARLY_VARS : EARLY_PROCS;
+}
+
+/* roles, vars, procedures: decoded now, or already while parsing (then
+ * their messages come out here, where they would have been made). */
+static int
+decode_early(struct loader *ld, const struct ynode *n, void *obj,
+    const struct field *f)
+{
+	struct early	*e = &ld->early[early_index(f)];
+
+	if (!e->done)
+		return decode_list(ld, n, f, obj);
+	diags_splice(ld->diags, &e->diags);
+	return e->rc;
+}
+
 static const struct field runbook_fields[] = {
 	{ .key = "id", .type = F_ID, .required = 1,
 	    .off = offsetof(struct runbook, id), .expect = "a runbook id" },
@@ -2076,13 +2165,16 @@ static const struct field runbook_fields[] = {
 	FIELD("summary", F_TEXT, 1, struct runbook, summary),
 	FIELD("notes", F_TEXT, 0, struct runbook, notes),
 	/* Roles first: a variable may be per host of one. */
-	{ .key = "roles", .type = F_LIST, .sub = &role_schema,
+	{ .key = "roles", .type = F_CUSTOM, .fn = decode_early,
+	    .store = F_LIST, .sub = &role_schema,
 	    .off = offsetof(struct runbook, roles),
 	    .off2 = offsetof(struct runbook, nroles) },
-	{ .key = "vars", .type = F_LIST, .sub = &var_schema,
+	{ .key = "vars", .type = F_CUSTOM, .fn = decode_early,
+	    .store = F_LIST, .sub = &var_schema,
 	    .off = offsetof(struct runbook, vars),
 	    .off2 = offsetof(struct runbook, nvars) },
-	{ .key = "procedures", .type = F_LIST, .required = 1,
+	{ .key = "procedures", .type = F_CUSTOM, .required = 1,
+	    .fn = decode_early, .store = F_LIST,
 	    .sub = &proc_schema, .off = offsetof(struct runbook, procs),
 	    .off2 = offsetof(struct runbook, nprocs) },
 };
@@ -2093,63 +2185,143 @@ static const struct schema runbook_schema = {
 };
 
 
-/*
- * SHA-256 of a large runbook costs as much as a fifth of loading it, and
- * does not depend on the parse: on a second core it is free. Small files
- * (every shipped runbook) hash inline; a thread is not worth starting.
- */
-#define HASH_THREAD_MIN	(256 * 1024)
-
-struct hash_job {
-	const char	*src;
-	size_t		 len;
-	char		*out;
-};
-
-static void *
-hash_thread(void *arg)
+/* Decode roles or vars now (what decode_map would do with the value),
+ * keeping the messages for when decode_map reaches the key. */
+static void
+decode_early_now(struct loader *ld, int which, const struct ynode *v)
 {
-	struct hash_job	*job = arg;
+	struct early	*e = &ld->early[which];
+	struct diags	*main = ld->diags;
+	size_t		 j;
 
-	sha256_hex(job->src, job->len, job->out);
-	return NULL;
+	for (j = 0; j < nitems(runbook_fields); j++)
+		if (early_index(&runbook_fields[j]) == which &&
+		    runbook_fields[j].type == F_CUSTOM)
+			break;
+	e->diags.max = main->max;
+	ld->diags = &e->diags;
+	e->rc = decode_value(ld, &runbook_fields[j], v, ld->rb);
+	ld->diags = main;
+	e->done = 1;
 }
 
-int
-runbook_parse(const char *file, const char *src, size_t len,
+/*
+ * One procedure, as the parser finishes it: decoded at once, and its
+ * nodes freed, so that a runbook of thousands never holds its whole YAML
+ * tree beside the model. Only when roles and vars came before the list
+ * (every shipped runbook): procedures need them. Otherwise the tree is
+ * kept and decoded at the end, as always.
+ */
+static int
+proc_item(void *arg, struct ydoc *doc, const struct ynode *root,
+    struct ynode *item)
+{
+	struct loader	*ld = arg;
+	struct runbook	*rb = ld->rb;
+	struct early	*e = &ld->early[EARLY_PROCS];
+	struct diags	*main = ld->diags;
+	struct rb_proc	*p;
+
+	if (ld->stream == 0) {
+		ld->stream = ymap_get(root, "roles") != NULL &&
+		    ymap_get(root, "vars") != NULL ? 1 : -1;
+		if (ld->stream == -1)
+			return 0;
+		ld->doc = doc;
+		decode_early_now(ld, EARLY_ROLES, ymap_get(root, "roles"));
+		decode_early_now(ld, EARLY_VARS, ymap_get(root, "vars"));
+		e->diags.max = main->max;
+		e->done = 1;
+		rb->procs_heap = 1;
+	}
+	if (ld->stream == -1)
+		return 0;
+	/* realloc: a large block moves by remapping, not copying. */
+	if (rb->nprocs == ld->procs_cap) {
+		ld->procs_cap = ld->procs_cap ? ld->procs_cap * 2 : 64;
+		rb->procs = xreallocarray(rb->procs, ld->procs_cap,
+		    sizeof(*rb->procs));
+	}
+	p = &rb->procs[rb->nprocs++];
+	memset(p, 0, sizeof(*p));
+	ld->diags = &e->diags;
+	if (decode_map(ld, &proc_schema, item, p) == -1)
+		e->rc = -1;
+	ld->diags = main;
+	return 1;
+}
+
+/* The file's SHA-256, from the bytes as the parser reads them: no second
+ * pass over a large file, and taken before anything is changed in place. */
+static void
+hash_read(void *arg, const char *p, size_t n)
+{
+	struct loader	*ld = arg;
+
+	if (!EVP_DigestUpdate(ld->md, p, n))
+		fatal("OpenSSL: sha256 failed");
+}
+
+static void
+hash_end(struct loader *ld, char out[65])
+{
+	unsigned char	md[EVP_MAX_MD_SIZE];
+	unsigned int	mdlen = 0, i;
+
+	if (!EVP_DigestFinal_ex(ld->md, md, &mdlen))
+		fatal("OpenSSL: sha256 failed");
+	for (i = 0; i < mdlen && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	out[64] = '\0';
+}
+
+/*
+ * Parse and decode. inplace: src is ours to change, and the runbook's
+ * strings may point into it (the caller gives it to the runbook on
+ * success).
+ */
+static int
+parse(const char *file, char *src, size_t len, int inplace,
     struct runbook **out, struct diags *diags)
 {
 	struct loader	 ld;
 	struct runbook	*rb;
-	struct hash_job	 job;
-	pthread_t	 hasher;
+	struct ydoc_opts opts;
 	size_t		 before = diags->n + diags->dropped;
-	int		 threaded = 0;
+	int		 i, rc = -1;
 
 	memset(&ld, 0, sizeof(ld));
 	rb = xcalloc(1, sizeof(*rb));
 	rb->arena = arena_new();
-	/* Scalars land in the runbook's arena: the model keeps them and the
-	 * tree (nodes only) goes when decoding is done. */
-	if (ydoc_parse(file, src, len, rb->arena, &ld.doc, diags) == -1) {
-		arena_free(rb->arena);
-		free(rb);
-		return -1;
-	}
-	rb->path = arena_strdup(rb->arena, file);
 	strmap_init(&rb->var_index);
 	strmap_init(&rb->role_index);
 	strmap_init(&rb->proc_index);
 	ld.rb = rb;
 	ld.diags = diags;
-	job.src = src;
-	job.len = len;
-	job.out = rb->hash;
-	if (len >= HASH_THREAD_MIN &&
-	    pthread_create(&hasher, NULL, hash_thread, &job) == 0)
-		threaded = 1;
-	else
-		sha256_hex(src, len, rb->hash);
+	if ((ld.md = EVP_MD_CTX_new()) == NULL ||
+	    !EVP_DigestInit_ex(ld.md, EVP_sha256(), NULL))
+		fatal("OpenSSL: sha256 failed");
+	for (i = 0; i < EARLY_N; i++)
+		diags_init(&ld.early[i].diags);
+
+	/* Values land in the runbook's arena (or stay in src): the model
+	 * keeps them and the tree (nodes and keys) goes when decoding is
+	 * done. */
+	memset(&opts, 0, sizeof(opts));
+	opts.strarena = rb->arena;
+	opts.inplace = inplace;
+	opts.read = hash_read;
+	opts.key = "procedures";
+	opts.item = proc_item;
+	opts.ctx = &ld;
+	if (ydoc_parse_opts(file, src, len, &opts, &ld.doc, diags) == -1) {
+		/* Only the parser's messages, as when nothing was decoded
+		 * before the whole file was read. */
+		ld.doc = NULL;
+		goto out;
+	}
+	hash_end(&ld, rb->hash);
+	rb->path = arena_strdup(rb->arena, file);
 
 	if (ld.doc->root == NULL || ynode_is_null(ld.doc->root))
 		err(&ld, 1, 1, "empty file; a runbook is a mapping with id, "
@@ -2160,17 +2332,29 @@ runbook_parse(const char *file, const char *src, size_t len,
 		 * accept a half-decoded runbook silently. */
 		err(&ld, 1, 1, "internal error: the runbook was refused "
 		    "without a message; please report it");
+	if (!ld.failed && diags->n + diags->dropped == before)
+		rc = 0;
+out:
 	ydoc_free(ld.doc);
 	free(ld.step_uses.v);
 	free(ld.check_uses.v);
-	if (threaded)
-		pthread_join(hasher, NULL);
-	if (ld.failed || diags->n + diags->dropped > before) {
+	for (i = 0; i < EARLY_N; i++)
+		diags_free(&ld.early[i].diags);
+	EVP_MD_CTX_free(ld.md);
+	if (rc == -1) {
 		runbook_free(rb);
 		return -1;
 	}
 	*out = rb;
 	return 0;
+}
+
+int
+runbook_parse(const char *file, const char *src, size_t len,
+    struct runbook **out, struct diags *diags)
+{
+	/* The caller's bytes (a session's copy, a manifest's): only read. */
+	return parse(file, (char *)(uintptr_t)src, len, 0, out, diags);
 }
 
 int
@@ -2186,9 +2370,23 @@ runbook_load(const char *path, struct runbook **out, struct diags *diags)
 		    strerror(-error));
 		return -1;
 	}
-	error = runbook_parse(path, src, len, out, diags);
-	free(src);
-	return error;
+	/* The file's bytes are ours: the values stay in them instead of a
+	 * second copy, and the runbook keeps them. */
+	if (runbook_parse_owned(path, src, len, out, diags) == -1) {
+		free(src);
+		return -1;
+	}
+	return 0;
+}
+
+int
+runbook_parse_owned(const char *file, char *src, size_t len,
+    struct runbook **out, struct diags *diags)
+{
+	if (parse(file, src, len, 1, out, diags) == -1)
+		return -1;
+	(*out)->text = src;
+	return 0;
 }
 
 /*
@@ -2431,7 +2629,10 @@ runbook_free(struct runbook *rb)
 	strmap_free(&rb->var_index);
 	strmap_free(&rb->role_index);
 	strmap_free(&rb->proc_index);
+	if (rb->procs_heap)
+		free(rb->procs);
 	arena_free(rb->arena);
+	free(rb->text);
 	free(rb);
 }
 

@@ -230,6 +230,27 @@ arena_size(const struct arena *a)
 	return a->total;
 }
 
+void
+arena_reset(struct arena *a)
+{
+	struct ablock	*b, *next, *keep = NULL;
+
+	for (b = a->head; b != NULL; b = next) {
+		next = b->next;
+		if (keep == NULL && b->size == ARENA_BLOCK)
+			keep = b;
+		else
+			free(b);
+	}
+	a->head = keep;
+	a->total = 0;
+	if (keep != NULL) {
+		keep->next = NULL;
+		keep->used = 0;
+		a->total = sizeof(*keep) + keep->size;
+	}
+}
+
 /* Growable string. */
 
 void
@@ -371,6 +392,30 @@ diags_add(struct diags *d, const char *file, int line, int col,
 	va_start(ap, fmt);
 	diags_vadd(d, file, line, col, fmt, ap);
 	va_end(ap);
+}
+
+void
+diags_splice(struct diags *to, struct diags *from)
+{
+	size_t	max = to->max ? to->max : 100, i;
+
+	for (i = 0; i < from->n; i++) {
+		if (to->n >= max) {
+			to->dropped++;
+			free(from->v[i].file);
+			free(from->v[i].msg);
+			continue;
+		}
+		if (to->n == to->cap) {
+			to->cap = to->cap ? to->cap * 2 : 8;
+			to->v = xreallocarray(to->v, to->cap, sizeof(*to->v));
+		}
+		to->v[to->n++] = from->v[i];
+	}
+	to->dropped += from->dropped;
+	free(from->v);
+	from->v = NULL;
+	from->n = from->cap = from->dropped = 0;
 }
 
 void

@@ -21,13 +21,26 @@ struct frame {
 };
 
 struct builder {
-	struct ydoc	*doc;
-	struct diags	*diags;
-	struct frame	 stack[YDOC_MAX_DEPTH + 1];
-	int		 depth;
-	size_t		 nodes;
-	int		 failed;
+	struct ydoc		*doc;
+	const struct ydoc_opts	*opts;
+	struct diags		*diags;
+	struct frame		 stack[YDOC_MAX_DEPTH + 1];
+	int			 depth;
+	size_t			 nodes;
+	int			 failed;
+	int			 in_list;	/* the hook's list is open */
+	int			 kept;		/* an item stayed in scratch */
+	size_t			 read;		/* input handed to libyaml */
+	int			 eight_bit;	/* read a byte >= 0x80 */
 };
+
+/* Nodes of the hook's items (depth 2 and below) go where they can be freed
+ * item by item. */
+static struct arena *
+node_arena(const struct builder *b)
+{
+	return b->in_list && b->depth >= 2 ? b->doc->scratch : b->doc->arena;
+}
 
 static void
 add_child(struct frame *f, struct ynode *child)
@@ -107,13 +120,33 @@ new_node(struct builder *b, enum ynode_kind kind, const yaml_event_t *ev)
 		b->failed = 1;
 		return NULL;
 	}
-	n = arena_calloc(b->doc->arena, 1, sizeof(*n));
+	n = arena_calloc(node_arena(b), 1, sizeof(*n));
 	n->kind = kind;
 	n->line = (int)ev->start_mark.line + 1;
 	n->col = (int)ev->start_mark.column + 1;
 	n->end_line = (int)ev->end_mark.line + 1;
 	n->end_col = (int)ev->end_mark.column + 1;
 	return n;
+}
+
+/* An item of the hook's list is done: hand it over, and free it if used. */
+static int
+hand_item(struct builder *b, struct ynode *n)
+{
+	struct ynode	 root = *b->stack[0].node;
+
+	if (b->failed || b->kept) {
+		b->kept = 1;
+		return 0;
+	}
+	root.items = b->stack[0].items;
+	root.n = b->stack[0].n / 2;
+	if (b->opts->item(b->opts->ctx, b->doc, &root, n) != 1) {
+		b->kept = 1;
+		return 0;
+	}
+	arena_reset(b->doc->scratch);
+	return 1;
 }
 
 /* Place a finished node in its parent; check mapping keys are scalars. */
@@ -133,7 +166,48 @@ attach(struct builder *b, struct ynode *n)
 		    ynode_kind_name(n));
 		b->failed = 1;
 	}
+	if (b->in_list && b->depth == 2 && hand_item(b, n))
+		return;
 	add_child(f, n);
+}
+
+/* Whether a list starting now is the hook's: the value of its key in the
+ * top-level mapping. */
+static int
+is_hook_list(const struct builder *b)
+{
+	const struct frame	*f = &b->stack[0];
+
+	return b->opts->item != NULL && b->depth == 1 &&
+	    f->node->kind == Y_MAP && f->n % 2 == 1 &&
+	    f->items[f->n - 1]->kind == Y_SCALAR &&
+	    strcmp(f->items[f->n - 1]->str, b->opts->key) == 0;
+}
+
+/*
+ * A plain value on one line is exactly its source bytes (plain scalars
+ * have no escapes; only a line break folds), so when a newline ends it, it
+ * stays in the source, NUL-terminated there. libyaml has already read past
+ * that newline (it ended the value), and the line index counts a NUL as
+ * one. libyaml's marks count characters, not bytes: they are offsets into
+ * src only while everything read so far is ASCII (read_input watches; it
+ * reads ahead of every event, so a value after a UTF-8 character is never
+ * taken for one before it).
+ */
+static char *
+value_in_place(struct builder *b, const yaml_event_t *ev)
+{
+	char	*src = (char *)(uintptr_t)b->doc->src;
+	size_t	 off = ev->start_mark.index, len = ev->data.scalar.length;
+
+	if (!b->doc->inplace || b->eight_bit || ev->data.scalar.style !=
+	    YAML_PLAIN_SCALAR_STYLE || len == 0 ||
+	    ev->start_mark.line != ev->end_mark.line ||
+	    ev->end_mark.index - off != len || off + len >= b->doc->srclen ||
+	    src[off + len] != '\n')
+		return NULL;
+	src[off + len] = '\0';
+	return src + off;
 }
 
 static void	position_of(const struct ydoc *, size_t, int *, int *);
@@ -185,6 +259,7 @@ on_event(struct builder *b, yaml_event_t *ev)
 	struct ynode	*n;
 	struct frame	*f;
 	yaml_char_t	*anchor = NULL, *tag = NULL;
+	int		 is_key;
 
 	switch (ev->type) {
 	case YAML_DOCUMENT_START_EVENT:
@@ -223,6 +298,8 @@ on_event(struct builder *b, yaml_event_t *ev)
 	case YAML_SCALAR_EVENT:
 		if ((n = new_node(b, Y_SCALAR, ev)) == NULL)
 			return -1;
+		f = b->depth > 0 ? &b->stack[b->depth - 1] : NULL;
+		is_key = f != NULL && f->node->kind == Y_MAP && f->n % 2 == 0;
 		/* libyaml's reader refuses a raw NUL, but a double-quoted
 		 * "\0", "\x00" or "\u0000" makes one, and a C string would
 		 * end there: "127.0.0.1\0.fe1.corp" would be 127.0.0.1. */
@@ -233,8 +310,16 @@ on_event(struct builder *b, yaml_event_t *ev)
 			attach(b, n);
 			return 0;
 		}
-		n->str = arena_strndup(b->doc->strarena,
-		    (char *)ev->data.scalar.value, ev->data.scalar.length);
+		/* Keys are only looked up while decoding: they stay with
+		 * the nodes. */
+		if (is_key)
+			n->str = arena_strndup(node_arena(b),
+			    (char *)ev->data.scalar.value,
+			    ev->data.scalar.length);
+		else if ((n->str = value_in_place(b, ev)) == NULL)
+			n->str = arena_strndup(b->doc->strarena,
+			    (char *)ev->data.scalar.value,
+			    ev->data.scalar.length);
 		n->len = (uint32_t)ev->data.scalar.length;
 		switch (ev->data.scalar.style) {
 		case YAML_PLAIN_SCALAR_STYLE:
@@ -264,6 +349,8 @@ on_event(struct builder *b, yaml_event_t *ev)
 		    Y_SEQ : Y_MAP, ev);
 		if (n == NULL)
 			return -1;
+		if (ev->type == YAML_SEQUENCE_START_EVENT && is_hook_list(b))
+			b->in_list = 1;
 		/* A frame's item array is reused by the next collection at
 		 * the same depth: no allocation per list or mapping. */
 		f = &b->stack[b->depth++];
@@ -277,8 +364,10 @@ on_event(struct builder *b, yaml_event_t *ev)
 		n->end_line = (int)ev->end_mark.line + 1;
 		n->end_col = (int)ev->end_mark.column + 1;
 		n->n = n->kind == Y_MAP ? f->n / 2 : f->n;
+		if (b->depth == 1)
+			b->in_list = 0;		/* the hook's list ends */
 		if (f->n > 0) {
-			n->items = arena_alloc(b->doc->arena,
+			n->items = arena_alloc(node_arena(b),
 			    f->n * sizeof(*n->items));
 			memcpy(n->items, f->items, f->n * sizeof(*n->items));
 		}
@@ -289,6 +378,15 @@ on_event(struct builder *b, yaml_event_t *ev)
 	default:
 		return 0;
 	}
+}
+
+/* A newline, or, in a source whose values stay in place, a NUL that was
+ * one (libyaml refuses a NUL in its input, so the file had none before the
+ * place an error stopped the parse). */
+static int
+is_line_end(const struct ydoc *doc, const char *p)
+{
+	return *p == '\n' || (*p == '\0' && doc->inplace);
 }
 
 /* Line starts, for turning positions into offsets and back. Only errors
@@ -302,14 +400,14 @@ index_lines(const struct ydoc *cdoc)
 
 	if (doc->lines != NULL)
 		return;
-	for (p = doc->src; (p = memchr(p, '\n', (size_t)(end - p))) != NULL;
-	    p++)
-		n++;
+	for (p = doc->src; p < end; p++)
+		if (is_line_end(doc, p))
+			n++;
 	doc->lines = arena_alloc(doc->arena, n * sizeof(*doc->lines));
 	doc->lines[k++] = 0;
-	for (p = doc->src; (p = memchr(p, '\n', (size_t)(end - p))) != NULL;
-	    p++)
-		doc->lines[k++] = (size_t)(p - doc->src) + 1;
+	for (p = doc->src; p < end; p++)
+		if (is_line_end(doc, p))
+			doc->lines[k++] = (size_t)(p - doc->src) + 1;
 	doc->nlines = n;
 }
 
@@ -370,38 +468,80 @@ yaml_error(const struct ydoc *doc, const yaml_parser_t *p, struct diags *d)
 	    *ctx ? " " : "", ctx, yaml_hint(doc, p, off));
 }
 
-int
-ydoc_parse(const char *file, const char *src, size_t len,
-    struct arena *strarena, struct ydoc **out, struct diags *diags)
+/* Whether n bytes are all below 0x80: eight at a time. */
+static int
+is_ascii(const unsigned char *p, size_t n)
 {
+	uint64_t	w, acc = 0;
+	size_t		i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		acc |= w;
+	}
+	for (; i < n; i++)
+		acc |= p[i];
+	return (acc & 0x8080808080808080ULL) == 0;
+}
+
+/* libyaml reads through here, so that the caller sees each byte first. */
+static int
+read_input(void *arg, unsigned char *buf, size_t size, size_t *got)
+{
+	struct builder	*b = arg;
+	size_t		 n = b->doc->srclen - b->read;
+
+	if (n > size)
+		n = size;
+	memcpy(buf, b->doc->src + b->read, n);
+	if (b->doc->inplace && !b->eight_bit && !is_ascii(buf, n))
+		b->eight_bit = 1;
+	if (n > 0 && b->opts->read != NULL)
+		b->opts->read(b->opts->ctx, b->doc->src + b->read, n);
+	b->read += n;
+	*got = n;
+	return 1;
+}
+
+int
+ydoc_parse_opts(const char *file, char *src, size_t len,
+    const struct ydoc_opts *opts, struct ydoc **out, struct diags *diags)
+{
+	static const struct ydoc_opts none;
 	struct builder	 b;
 	struct ydoc	*doc;
 	yaml_parser_t	 parser;
 	yaml_event_t	 ev;
 	int		 done = 0, i;
 
+	if (opts == NULL)
+		opts = &none;
 	/* Notepad writes a byte order mark; libyaml, told the input is
 	 * UTF-8, would read it as content. */
 	if (len >= 3 && memcmp(src, "\xef\xbb\xbf", 3) == 0) {
+		if (opts->read != NULL)
+			opts->read(opts->ctx, src, 3);
 		src += 3;
 		len -= 3;
 	}
 	doc = xcalloc(1, sizeof(*doc));
 	doc->arena = arena_new();
-	doc->strarena = strarena != NULL ? strarena : doc->arena;
+	doc->scratch = arena_new();
+	doc->strarena = opts->strarena != NULL ? opts->strarena : doc->arena;
 	doc->file = arena_strdup(doc->arena, file);
 	doc->src = src;
 	doc->srclen = len;
+	doc->inplace = opts->inplace;
 
 	memset(&b, 0, sizeof(b));
 	b.doc = doc;
+	b.opts = opts;
 	b.diags = diags;
 
 	if (!yaml_parser_initialize(&parser))
 		fatal("libyaml: cannot initialise a parser");
 	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
-	yaml_parser_set_input_string(&parser, (const unsigned char *)doc->src,
-	    len);
+	yaml_parser_set_input(&parser, read_input, &b);
 	while (!done) {
 		if (!yaml_parser_parse(&parser, &ev)) {
 			yaml_error(doc, &parser, diags);
@@ -422,6 +562,17 @@ ydoc_parse(const char *file, const char *src, size_t len,
 	}
 	*out = doc;
 	return 0;
+}
+
+int
+ydoc_parse(const char *file, const char *src, size_t len,
+    struct arena *strarena, struct ydoc **out, struct diags *diags)
+{
+	struct ydoc_opts	opts = { .strarena = strarena };
+
+	/* Not inplace: the bytes are only read. */
+	return ydoc_parse_opts(file, (char *)(uintptr_t)src, len, &opts, out,
+	    diags);
 }
 
 int
@@ -454,6 +605,7 @@ ydoc_free(struct ydoc *doc)
 	if (doc == NULL)
 		return;
 	arena_free(doc->arena);
+	arena_free(doc->scratch);
 	free(doc->owned);
 	free(doc);
 }
@@ -505,7 +657,8 @@ byte_offset(const struct ydoc *doc, int line, int col)
 	if (line < 1 || (size_t)line > doc->nlines)
 		return doc->srclen;
 	off = doc->lines[line - 1];
-	while (c < col && off < doc->srclen && doc->src[off] != '\n') {
+	while (c < col && off < doc->srclen && !is_line_end(doc,
+	    doc->src + off)) {
 		off++;
 		while (off < doc->srclen &&
 		    ((unsigned char)doc->src[off] & 0xC0) == 0x80)
