@@ -28,9 +28,11 @@ run=${cmd##*&& }
 [ "$run" = "wizard/fedwiz --lab" ] || fail "the README's first command ends with '$run'"
 
 # A fresh clone, as CI makes one (a release tarball is no git checkout:
-# then the source tree itself).
+# then the source tree itself; so is one unpacked inside a checkout, as
+# make distcheck does, whose enclosing repository is not this tree).
 src=$FEDWIZ_SRCDIR
-if git -C "$FEDWIZ_SRCDIR" rev-parse --git-dir >/dev/null 2>&1; then
+top=$(git -C "$FEDWIZ_SRCDIR" rev-parse --show-toplevel 2>/dev/null || true)
+if [ -n "$top" ] && [ "$(cd "$top" && pwd -P)" = "$(cd "$FEDWIZ_SRCDIR" && pwd -P)" ]; then
 	git clone -q "$FEDWIZ_SRCDIR" "$T/clone" || fail "git clone"
 	src=$T/clone
 	mkdir -p "$src/wizard"
