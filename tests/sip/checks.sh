@@ -13,6 +13,34 @@
 sip_kamailio
 RB="$FEDWIZ_SRCDIR/tests/data/sip"
 
+# sip_run CODE COMMAND...: expect_exit, but a run in which the peer reset a
+# connection (Connection reset by peer) is said and run once more. Under a
+# loaded machine Kamailio now and then resets one: in a handshake (CI's
+# distcheck), or after refusing our client certificate, when the RST that
+# close() sends over our unread OPTIONS discards its alert before we read
+# it (a race of TLS 1.3's late client-certificate verdict; the note of
+# doc/checks.md). Never twice in a row here. No case wants a reset, so a
+# client that caused one every time would still fail.
+sip_run() {
+	local code got
+	code=$1
+	shift
+	set +e
+	"$@" >"$T/out" 2>"$T/err"
+	got=$?
+	set -e
+	if grep -q "(Connection reset by peer)" "$T/out"; then
+		echo "note: the peer reset a handshake; once more: $*" >&2
+		sleep 1
+		expect_exit "$code" "$@"
+		return
+	fi
+	if [ "$got" -ne "$code" ]; then
+		echo "--- stdout"; cat "$T/out"; echo "--- stderr"; cat "$T/err"
+		fail "exit $got, wanted $code: $*"
+	fi
+}
+
 # check CODE [VAR=VALUE]... [-- OPTIONS]: fedwiz check with the good values,
 # VAR=VALUE winning; the JSON in $T/out.
 check() {
@@ -28,7 +56,7 @@ check() {
 		esac
 	done
 	# shellcheck disable=SC2086
-	expect_exit "$code" "$FEDWIZ" --runbooks "$RB" check sip-checks $a --json
+	sip_run "$code" "$FEDWIZ" --runbooks "$RB" check sip-checks $a --json
 }
 field() { jq -r --argjson s "$1" "[.checks[] | select(.procedure == \"verify-federation\" and .step == \$s)][0].$2" "$T/out"; }
 message() { field "$1" message; }
@@ -54,7 +82,7 @@ message 1 | grep -qF 'answered the OPTIONS with 403 Forbidden; ms-diagnostics: 1
 message 1 | grep -qF ": add partner.example.org to the peer's federated domains — procedure 'Add the Federated Domain on the Peer' (add-federated-domain)" ||
     fail "403 fix: $(message 1)"
 # The same for the operator reading text.
-expect_exit 1 "$FEDWIZ" --runbooks "$RB" check sip-checks --set sip_port=$SIP_OK --set mtls_port=$SIP_MTLS \
+sip_run 1 "$FEDWIZ" --runbooks "$RB" check sip-checks --set sip_port=$SIP_OK --set mtls_port=$SIP_MTLS \
     --set ca_file="$PKI/chain.p7b" --set client_cert="$PKI/client.chain.pem" \
     --set client_key="$PKI/client.key" --set their_user=forbid
 grep -q "^FAIL  verify-federation step 1 on here: sip" "$T/out" &&
@@ -98,7 +126,7 @@ message 2 | grep -q "procedure" && fail "closed, no fix: $(message 2)"
 
 # The negative test: a 200 where a 403 is wanted fails, saying so.
 sed 's/denied.example.com/allowed.example.com/' "$RB/sip-checks.yaml" >"$T/sip-checks.yaml"
-expect_exit 1 "$FEDWIZ" --runbooks "$T" check sip-checks --set sip_port=$SIP_OK --set mtls_port=$SIP_MTLS \
+sip_run 1 "$FEDWIZ" --runbooks "$T" check sip-checks --set sip_port=$SIP_OK --set mtls_port=$SIP_MTLS \
     --set ca_file="$PKI/chain.p7b" --set client_cert="$PKI/client.chain.pem" \
     --set client_key="$PKI/client.key" --json
 message 3 | grep -qF "200 OK (wanted 403)" || fail "negative: $(message 3)"
