@@ -531,6 +531,7 @@ probe_free(struct tls_probe *p)
 	free(p->r.message);
 	free(p->host);
 	free(p->name);
+	free(p->cn);
 	free(p->ca);
 	free(p->cert);
 	free(p->key);
